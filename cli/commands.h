@@ -1,0 +1,26 @@
+// Each file registers one group of subcommands on the CLI11 app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "session.h"
+
+namespace cohours::cli {
+
+void add_node_commands(CLI::App& app, GlobalOptions& options);       // init, policy
+void add_member_commands(CLI::App& app, GlobalOptions& options);     // member
+void add_exchange_commands(CLI::App& app, GlobalOptions& options);   // hours, respite, transfer, reverse
+void add_report_commands(CLI::App& app, GlobalOptions& options);     // balance, statement, log
+void add_audit_commands(CLI::App& app, GlobalOptions& options);      // audit, reindex
+
+// Strict parsing of user-typed values; failures are CliErrors with the
+// matching code (bad_amount, bad_date).
+std::int64_t parse_minutes_arg(const std::string& text, const char* option);
+std::int32_t parse_date_arg(const std::string& text, const char* option);
+
+// A subcommand that accepts the global options after its own (fallthrough).
+CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description);
+
+}  // namespace cohours::cli

@@ -1,0 +1,151 @@
+#include <iostream>
+
+#include "cohours/crypto.h"
+#include "commands.h"
+#include "output.h"
+
+namespace cohours::cli {
+
+namespace {
+
+std::uint32_t parse_roles(const std::vector<std::string>& names) {
+  std::uint32_t roles = 0;
+  for (const auto& name : names) {
+    auto role = parse_role(name);
+    if (!role)
+      fail(Code::malformed, "unknown role '" + name + "'; roles are volunteer, carer, service-user, staff, "
+                            "coordinator, admin, auditor");
+    roles |= *role;
+  }
+  if (roles == 0) fail(Code::malformed, "give at least one --role");
+  return roles;
+}
+
+struct AddArgs {
+  std::string alias, key_hex, contact, as;
+  std::vector<std::string> roles;
+};
+
+void run_add(const GlobalOptions& options, const AddArgs& args) {
+  Session session(options);
+  if (!valid_alias(args.alias))
+    fail(Code::malformed, "alias '" + args.alias + "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+  std::uint32_t roles = parse_roles(args.roles);
+  PublicKey key;
+  bool generated = false;
+  auto existing = session.directory().key_for(args.alias);
+  if (existing.ok()) {
+    // The alias may be left from an add that stopped before its join was
+    // stored: finish that one rather than refuse.
+    if (session.ledger().member(existing.value()).ok())
+      fail(Code::already_exists, "'" + args.alias + "' is already a member");
+    key = existing.value();
+  } else if (!args.key_hex.empty()) {
+    auto parsed = fixed_from_hex<PublicKey>(args.key_hex);
+    if (!parsed) fail(Code::malformed, "--key takes the member's ed25519 public key as 64 hex digits");
+    key = *parsed;
+  } else {
+    KeyPair pair = generate_keypair();
+    key = pair.public_key;
+    write_secret_key(session.keyring_path(key), pair.secret_key);
+    generated = true;
+  }
+  if (!existing.ok()) {
+    if (session.ledger().member(key).ok()) fail(Code::already_exists, "that key is already a member");
+    check(session.directory().add({key, args.alias, args.contact}));
+  }
+  MemberJoin join{key, roles, session.ledger().node_key()};
+  SubmitResult result = args.as.empty() ? session.submit_as_node(join)
+                                        : session.submit_as(session.member_key(args.as), join);
+  if (options.json) {
+    print_json({{"id", to_hex(result.id)}, {"alias", args.alias}, {"key", to_hex(key)},
+                {"roles", roles_to_string(roles)}, {"key_in_keyring", generated || session.in_keyring(key)}});
+  } else {
+    std::cout << "Added " << args.alias << " (" << roles_to_string(roles) << ")"
+              << (generated ? ", key kept in this node's keyring" : "") << "\n"
+              << "key " << to_hex(key) << "\n";
+  }
+}
+
+nlohmann::json member_json(Session& session, const MemberInfo& member) {
+  auto entry = session.directory().find(member.key);
+  return {{"alias", session.name_of(member.key)},
+          {"key", to_hex(member.key)},
+          {"roles", roles_to_string(member.roles)},
+          {"contact", entry ? entry->contact : ""},
+          {"joined_seq", member.joined_seq},
+          {"key_in_keyring", session.in_keyring(member.key)}};
+}
+
+void run_list(const GlobalOptions& options) {
+  Session session(options);
+  auto members = check(session.ledger().members());
+  nlohmann::json list = nlohmann::json::array();
+  Table table({"ALIAS", "ROLES", "KEY", "SIGNS WITH"});
+  for (const auto& member : members) {
+    nlohmann::json json = member_json(session, member);
+    list.push_back(json);
+    table.add({json["alias"], json["roles"], to_hex(member.key).substr(0, 16),
+               json["key_in_keyring"].get<bool>() ? "node keyring" : "own device"});
+  }
+  if (options.json) return print_json({{"members", list}});
+  std::cout << table.render();
+}
+
+void run_show(const GlobalOptions& options, const std::string& alias) {
+  Session session(options);
+  MemberInfo member = check(session.ledger().member(session.member_key(alias)));
+  nlohmann::json json = member_json(session, member);
+  if (options.json) return print_json(json);
+  for (auto& [field, value] : json.items())
+    std::cout << field << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+}
+
+struct RoleArgs {
+  std::string alias, as;
+  std::vector<std::string> roles;
+};
+
+void run_role(const GlobalOptions& options, const RoleArgs& args) {
+  Session session(options);
+  PublicKey key = session.member_key(args.alias);
+  MemberRole change{key, parse_roles(args.roles)};
+  SubmitResult result = args.as.empty() ? session.submit_as_node(change)
+                                        : session.submit_as(session.member_key(args.as), change);
+  if (options.json) return print_json({{"id", to_hex(result.id)}, {"roles", roles_to_string(change.roles)}});
+  std::cout << args.alias << " now has roles " << roles_to_string(change.roles) << "\n" << to_hex(result.id) << "\n";
+}
+
+}  // namespace
+
+void add_member_commands(CLI::App& app, GlobalOptions& options) {
+  CLI::App* member = add_command(app, "member", "Add and list members");
+  member->require_subcommand(1);
+
+  auto add = std::make_shared<AddArgs>();
+  CLI::App* add_cmd = add_command(*member, "add", "Add a member with one or more roles");
+  add_cmd->add_option("alias", add->alias, "Short name used in commands, e.g. alice")->required();
+  add_cmd->add_option("--role", add->roles, "volunteer, carer, service-user, staff, coordinator, admin, auditor (repeatable)")
+      ->required();
+  add_cmd->add_option("--key", add->key_hex, "The member's own public key (hex) if their phone made one");
+  add_cmd->add_option("--contact", add->contact, "Contact details, kept only in the erasable directory");
+  add_cmd->add_option("--as", add->as, "An admin who signs (default: the node operator's key)");
+  add_cmd->callback([&options, add] { run_add(options, *add); });
+
+  CLI::App* list = add_command(*member, "list", "List members");
+  list->callback([&options] { run_list(options); });
+
+  auto alias = std::make_shared<std::string>();
+  CLI::App* show = add_command(*member, "show", "Show one member");
+  show->add_option("alias", *alias)->required();
+  show->callback([&options, alias] { run_show(options, *alias); });
+
+  auto role = std::make_shared<RoleArgs>();
+  CLI::App* role_cmd = add_command(*member, "role", "Replace a member's roles");
+  role_cmd->add_option("alias", role->alias)->required();
+  role_cmd->add_option("--role", role->roles)->required();
+  role_cmd->add_option("--as", role->as, "An admin who signs (default: the node operator's key)");
+  role_cmd->callback([&options, role] { run_role(options, *role); });
+}
+
+}  // namespace cohours::cli

@@ -1,0 +1,143 @@
+#include <filesystem>
+#include <iostream>
+
+#include "cohours/crypto.h"
+#include "cohours/dates.h"
+#include "commands.h"
+#include "output.h"
+
+namespace cohours::cli {
+
+namespace fs = std::filesystem;
+
+CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description) {
+  CLI::App* command = parent.add_subcommand(name, description);
+  command->fallthrough();
+  return command;
+}
+
+std::int64_t parse_minutes_arg(const std::string& text, const char* option) {
+  std::size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
+  bool digits = i < text.size() && text.size() - i <= 12;
+  for (std::size_t j = i; j < text.size() && digits; ++j) digits = text[j] >= '0' && text[j] <= '9';
+  if (!digits)
+    fail(Code::bad_amount, std::string(option) + " takes a whole number of minutes (e.g. 90 for 1h 30m), got '" + text + "'");
+  return std::stoll(text);
+}
+
+std::int32_t parse_date_arg(const std::string& text, const char* option) {
+  auto days = parse_date(text);
+  if (!days) fail(Code::bad_date, std::string(option) + " takes a real date as YYYY-MM-DD, got '" + text + "'");
+  return *days;
+}
+
+static void run_init(const GlobalOptions& options, const std::string& name) {
+  fs::path dir = options.data_dir;
+  if (name.empty() || name.size() > 200) fail(Code::malformed, "--name must be 1-200 characters");
+  if (fs::exists(dir / "node.key"))
+    fail(Code::already_exists, "a node already exists in " + dir.string() + "; use another --data DIR");
+  std::error_code ec;
+  fs::create_directories(dir / "keyring", ec);
+  if (ec) fail(Code::io_error, "cannot create " + dir.string() + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  fs::permissions(dir / "keyring", fs::perms::owner_all, fs::perm_options::replace, ec);
+  KeyPair node = generate_keypair();
+  auto store = check(open_rocks_store((dir / "store").string(), OpenMode::create_if_missing));
+  SystemClock clock;
+  check(Ledger::initialise(*store, {node.public_key, node.secret_key}, name, clock));
+  // The key file is written last: its presence marks a complete node.
+  write_secret_key(dir / "node.key", node.secret_key);
+  if (options.json) {
+    print_json({{"name", name}, {"node_key", to_hex(node.public_key)}, {"data", dir.string()}});
+  } else {
+    std::cout << "Created node \"" << name << "\" in " << dir.string() << "\n"
+              << "node key " << to_hex(node.public_key) << "\n"
+              << "Next: add members with `cohours member add ALIAS --role ROLE`.\n";
+  }
+}
+
+struct PolicyArgs {
+  std::string as, role, floor, pool_floor, max_entry, categories;
+  bool no_pool_floor = false;
+};
+
+static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args) {
+  Session session(options);
+  PublicKey admin = session.member_key(args.as);
+  std::vector<PolicySet> changes;
+  if (!args.role.empty() || !args.floor.empty()) {
+    if (args.role.empty() || args.floor.empty()) fail(Code::malformed, "--role and --floor-minutes go together");
+    auto role = parse_role(args.role);
+    if (!role) fail(Code::malformed, "unknown role '" + args.role + "'");
+    changes.push_back({PolicyTarget::role_floor, *role, parse_minutes_arg(args.floor, "--floor-minutes"), {}});
+  }
+  if (!args.pool_floor.empty())
+    changes.push_back({PolicyTarget::pool_floor, 0, parse_minutes_arg(args.pool_floor, "--pool-floor-minutes"), {}});
+  if (args.no_pool_floor) changes.push_back({PolicyTarget::pool_floor_none, 0, 0, {}});
+  if (!args.max_entry.empty())
+    changes.push_back({PolicyTarget::max_entry_minutes, 0, parse_minutes_arg(args.max_entry, "--max-entry-minutes"), {}});
+  if (!args.categories.empty()) {
+    PolicySet set{PolicyTarget::categories, 0, 0, {}};
+    std::stringstream list(args.categories);
+    for (std::string item; std::getline(list, item, ',');) {
+      if (!valid_category(item)) fail(Code::unknown_category, "category '" + item + "' must be 1-32 of a-z, 0-9, '-'");
+      set.categories.push_back(item);
+    }
+    changes.push_back(set);
+  }
+  if (changes.empty())
+    fail(Code::malformed, "nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
+                          "--no-pool-floor, --max-entry-minutes or --categories");
+  nlohmann::json ids = nlohmann::json::array();
+  for (const auto& change : changes) {
+    auto result = session.submit_as(admin, change);
+    ids.push_back(to_hex(result.id));
+    if (!options.json) std::cout << to_hex(result.id) << "\n";
+  }
+  if (options.json) print_json({{"ids", ids}});
+}
+
+static void run_policy_show(const GlobalOptions& options) {
+  Session session(options);
+  Policy policy = check(session.ledger().policy());
+  nlohmann::json floors = nlohmann::json::object();
+  for (std::size_t i = 0; i < policy.role_floor_minutes.size(); ++i)
+    floors[role_name(static_cast<Role>(1u << i))] = policy.role_floor_minutes[i];
+  nlohmann::json json = {{"role_floor_minutes", floors},
+                         {"pool_floor_minutes", policy.pool_floor_minutes ? nlohmann::json(*policy.pool_floor_minutes) : nlohmann::json(nullptr)},
+                         {"max_entry_minutes", policy.max_entry_minutes},
+                         {"categories", policy.categories}};
+  if (options.json) return print_json(json);
+  Table table({"ROLE", "FLOOR"}, {false, true});
+  for (auto& [role, floor] : floors.items()) table.add({role, format_minutes(floor.get<std::int64_t>())});
+  std::cout << table.render() << "pool floor: "
+            << (policy.pool_floor_minutes ? format_minutes(*policy.pool_floor_minutes) : std::string("none")) << "\n"
+            << "maximum per entry: " << format_minutes(policy.max_entry_minutes) << "\n"
+            << "categories: ";
+  for (std::size_t i = 0; i < policy.categories.size(); ++i) std::cout << (i ? ", " : "") << policy.categories[i];
+  std::cout << "\n";
+}
+
+void add_node_commands(CLI::App& app, GlobalOptions& options) {
+  auto name = std::make_shared<std::string>();
+  CLI::App* init = add_command(app, "init", "Create a new node (a co-op's ledger) in --data DIR");
+  init->add_option("--name", *name, "The co-op's name, e.g. \"Hilltop Care Co-op\"")->required();
+  init->callback([&options, name] { run_init(options, *name); });
+
+  CLI::App* policy = add_command(app, "policy", "Show or set the co-op's limits");
+  policy->require_subcommand(1);
+  auto args = std::make_shared<PolicyArgs>();
+  CLI::App* set = add_command(*policy, "set", "Set a limit (signed by an admin)");
+  set->add_option("--as", args->as, "The admin who signs")->required();
+  set->add_option("--role", args->role, "Role whose balance floor to set");
+  set->add_option("--floor-minutes", args->floor, "Lowest balance for the role, zero or negative minutes");
+  set->add_option("--pool-floor-minutes", args->pool_floor, "Lowest balance of the co-op pool");
+  set->add_flag("--no-pool-floor", args->no_pool_floor, "Remove the pool's floor");
+  set->add_option("--max-entry-minutes", args->max_entry, "Maximum minutes in one entry (1-1440)");
+  set->add_option("--categories", args->categories, "Comma-separated list of allowed categories");
+  set->callback([&options, args] { run_policy_set(options, *args); });
+  CLI::App* show = add_command(*policy, "show", "Show the limits in force");
+  show->callback([&options] { run_policy_show(options); });
+}
+
+}  // namespace cohours::cli

@@ -1,0 +1,210 @@
+// Read-only views: balances, statements, the log itself.
+#include <iostream>
+
+#include "cohours/dates.h"
+#include "commands.h"
+#include "output.h"
+
+namespace cohours::cli {
+
+namespace {
+
+nlohmann::json balance_json(Session& session, const AccountId& account, const Balance& b) {
+  return {{"account", session.account_name(account)},
+          {"kind", account.kind == AccountKind::pool ? "pool" : account.kind == AccountKind::member ? "member" : "clearing"},
+          {"key", to_hex(account.key)},
+          {"balance_minutes", b.balance_minutes},
+          {"pending_minutes", b.pending_minutes()},
+          {"pending_in_minutes", b.pending_in_minutes},
+          {"pending_out_minutes", b.pending_out_minutes}};
+}
+
+void run_balance(const GlobalOptions& options, const std::string& alias) {
+  Session session(options);
+  std::vector<std::pair<AccountId, Balance>> rows;
+  if (!alias.empty()) {
+    AccountId account = alias == "pool" ? session.ledger().pool_account() : AccountId::member(session.member_key(alias));
+    if (account.kind == AccountKind::member) check(session.ledger().member(account.key));
+    rows.emplace_back(account, check(session.ledger().balance(account)));
+  } else {
+    // Every member is listed, even with nothing yet, then the pool.
+    for (const auto& member : check(session.ledger().members())) {
+      AccountId account = AccountId::member(member.key);
+      rows.emplace_back(account, check(session.ledger().balance(account)));
+    }
+    for (const auto& [account, balance] : check(session.ledger().balances()))
+      if (account.kind != AccountKind::member) rows.emplace_back(account, balance);
+  }
+  std::int64_t sum = 0;
+  nlohmann::json list = nlohmann::json::array();
+  Table table({"ACCOUNT", "BALANCE", "PENDING IN", "PENDING OUT"}, {false, true, true, true});
+  for (const auto& [account, balance] : rows) {
+    sum += balance.balance_minutes;
+    list.push_back(balance_json(session, account, balance));
+    table.add({session.account_name(account), format_minutes(balance.balance_minutes),
+               format_minutes(balance.pending_in_minutes), format_minutes(balance.pending_out_minutes)});
+  }
+  if (options.json) {
+    nlohmann::json out = {{"accounts", list}};
+    if (alias.empty()) out["sum_minutes"] = sum;
+    return print_json(out);
+  }
+  std::cout << table.render();
+  if (alias.empty())
+    std::cout << "\nAll balances sum to " << format_minutes(sum)
+              << " (every credit a member holds was paid by another account or the pool).\n";
+}
+
+// "you gave bob 2 hours" / "bob gave you 2 hours": who gained is never ambiguous.
+std::string posting_text(Session& session, const Posting& posting, const Movement* movement) {
+  std::string other = session.account_name(posting.counterparty);
+  std::string amount = describe_minutes(posting.delta_minutes < 0 ? -posting.delta_minutes : posting.delta_minutes);
+  if (!movement) return (posting.delta_minutes > 0 ? "received " : "paid ") + amount;
+  bool reversal = posting.entry != movement->id && movement->status == MovementStatus::reversed &&
+                  posting.entry == movement->closed_by;
+  if (reversal) return "reversal: " + amount + (posting.delta_minutes > 0 ? " returned from " : " returned to ") + other;
+  std::string what = movement->category.empty() ? "credit" : movement->category;
+  if (movement->kind == MovementKind::transfer)
+    return posting.delta_minutes > 0 ? other + " gave you " + amount + " of credit" : "you gave " + other + " " + amount + " of credit";
+  if (posting.delta_minutes > 0) {
+    std::string to = movement->recipient.is_zero() ? "the community" : session.name_of(movement->recipient);
+    return "you gave " + to + " " + amount + " of " + what + " (paid by " + other + ")";
+  }
+  return session.name_of(movement->provider) + " gave you " + amount + " of " + what;
+}
+
+void run_statement(const GlobalOptions& options, const std::string& alias, const std::string& from_text,
+                   const std::string& to_text) {
+  Session session(options);
+  AccountId account = alias == "pool" ? session.ledger().pool_account() : AccountId::member(session.member_key(alias));
+  if (account.kind == AccountKind::member) check(session.ledger().member(account.key));
+  std::int32_t from = from_text.empty() ? INT32_MIN : parse_date_arg(from_text, "--from");
+  std::int32_t to = to_text.empty() ? INT32_MAX : parse_date_arg(to_text, "--to");
+  auto postings = check(session.ledger().postings(account));
+  Balance balance = check(session.ledger().balance(account));
+  nlohmann::json lines = nlohmann::json::array();
+  Table table({"SEQ", "DATE", "WHAT", "CHANGE", "BALANCE"}, {true, false, false, true, true});
+  for (const auto& posting : postings) {
+    auto movement = session.ledger().movement(posting.movement);
+    const Movement* m = movement.ok() ? &movement.value() : nullptr;
+    auto record = session.ledger().record(posting.seq);
+    std::int32_t day = m && m->kind != MovementKind::transfer ? m->date_days
+                       : record.ok() ? days_from_ms(record->received_ms) : 0;
+    if (day < from || day > to) continue;
+    std::string text = posting_text(session, posting, m);
+    lines.push_back({{"seq", posting.seq}, {"date", format_date(day)}, {"description", text},
+                     {"change_minutes", posting.delta_minutes}, {"balance_after_minutes", posting.balance_after_minutes},
+                     {"entry", to_hex(posting.entry)}, {"movement", to_hex(posting.movement)}});
+    table.add({std::to_string(posting.seq), format_date(day), text,
+               (posting.delta_minutes > 0 ? "+" : "") + format_minutes(posting.delta_minutes),
+               format_minutes(posting.balance_after_minutes)});
+  }
+  nlohmann::json pending = nlohmann::json::array();
+  for (const auto& m : check(session.ledger().movements())) {
+    if (m.status != MovementStatus::pending || (m.payer != account && m.payee != account)) continue;
+    bool incoming = m.payee == account;
+    std::string to = m.recipient.is_zero() ? "the community" : session.name_of(m.recipient);
+    std::string text = incoming ? "you gave " + to + " " + describe_minutes(m.minutes) + " of " + m.category +
+                                      ", waiting for " + (m.recipient.is_zero() ? "a coordinator" : to) + " to confirm"
+                                : session.name_of(m.provider) + " gave " + (account.kind == AccountKind::pool ? to : "you") +
+                                      " " + describe_minutes(m.minutes) + " of " + m.category + ", waiting for confirmation";
+    pending.push_back({{"id", to_hex(m.id)}, {"date", format_date(m.date_days)}, {"description", text},
+                       {"minutes", incoming ? m.minutes : -m.minutes}});
+  }
+  if (options.json)
+    return print_json({{"account", session.account_name(account)},
+                       {"balance_minutes", balance.balance_minutes},
+                       {"pending_minutes", balance.pending_minutes()},
+                       {"lines", lines},
+                       {"pending", pending}});
+  std::cout << "Statement for " << session.account_name(account) << "\n\n" << table.render();
+  std::cout << "\nBalance: " << format_minutes(balance.balance_minutes) << "\n";
+  if (!pending.empty()) {
+    std::cout << "\nPending (not yet in the balance):\n";
+    for (const auto& p : pending)
+      std::cout << "  " << p["date"].get<std::string>() << "  " << p["description"].get<std::string>() << "  ["
+                << p["id"].get<std::string>().substr(0, 12) << "]\n";
+  }
+}
+
+std::string entry_summary(Session& session, const Entry& e) {
+  return std::visit(
+      [&](const auto& b) -> std::string {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, MemberJoin>) return session.name_of(b.member) + " joins as " + roles_to_string(b.roles);
+        else if constexpr (std::is_same_v<T, MemberRole>) return session.name_of(b.member) + " now " + roles_to_string(b.roles);
+        else if constexpr (std::is_same_v<T, PolicySet>) {
+          switch (b.target) {
+            case PolicyTarget::role_floor: return "floor for " + std::string(role_name(static_cast<Role>(b.role))) + " " + format_minutes(b.minutes);
+            case PolicyTarget::pool_floor: return "pool floor " + format_minutes(b.minutes);
+            case PolicyTarget::pool_floor_none: return "pool floor removed";
+            case PolicyTarget::max_entry_minutes: return "maximum per entry " + format_minutes(b.minutes);
+            case PolicyTarget::categories: return std::to_string(b.categories.size()) + " categories";
+          }
+          return "";
+        } else if constexpr (std::is_same_v<T, HoursLog>)
+          return format_minutes(b.minutes) + " " + b.category + " to " +
+                 (b.recipient.is_zero() ? std::string("community") : session.name_of(b.recipient)) + " on " + format_date(b.date_days);
+        else if constexpr (std::is_same_v<T, HoursConfirm>) return "confirms " + to_hex(b.target).substr(0, 12);
+        else if constexpr (std::is_same_v<T, HoursVoid>) return "voids " + to_hex(b.target).substr(0, 12);
+        else if constexpr (std::is_same_v<T, Transfer>) return format_minutes(b.minutes) + " to " + session.name_of(b.to);
+        else if constexpr (std::is_same_v<T, RespiteRequest>) return format_minutes(b.minutes) + " on " + format_date(b.date_days);
+        else if constexpr (std::is_same_v<T, RespiteOffer>) return "takes request " + to_hex(b.request).substr(0, 12);
+        else if constexpr (std::is_same_v<T, RespiteCancel>) return "cancels request " + to_hex(b.request).substr(0, 12);
+        else return "reverses " + to_hex(b.target).substr(0, 12);
+      },
+      e.body);
+}
+
+void run_log_show(const GlobalOptions& options, std::uint64_t from, std::uint64_t to) {
+  Session session(options);
+  std::uint64_t size = session.ledger().log_size();
+  if (from == 0) fail(Code::malformed, "--from starts at 1");
+  if (to == 0 || to > size) to = size;
+  nlohmann::json list = nlohmann::json::array();
+  Table table({"SEQ", "RECEIVED", "KIND", "SIGNED BY", "SUMMARY", "ID"}, {true});
+  for (std::uint64_t seq = from; seq <= to; ++seq) {
+    Record record = check(session.ledger().record(seq));
+    auto decoded = decode_entry(record.entry);
+    if (!decoded.ok()) fail(Code::corruption, "record " + std::to_string(seq) + " holds a malformed entry; run `cohours audit verify`");
+    const Entry& e = decoded->entry;
+    std::string signer = e.author == session.ledger().node_key() ? "node" : session.name_of(e.author);
+    if (!e.on_behalf.is_zero()) signer += " for " + session.name_of(e.on_behalf);
+    std::string summary = entry_summary(session, e);
+    list.push_back({{"seq", seq}, {"id", to_hex(decoded->id)}, {"kind", kind_name(e.kind())},
+                    {"author", to_hex(e.author)}, {"on_behalf", e.on_behalf.is_zero() ? "" : to_hex(e.on_behalf)},
+                    {"signed_by", signer}, {"created", format_time_ms(e.created_ms)},
+                    {"received", format_time_ms(record.received_ms)}, {"summary", summary},
+                    {"prev_hash", to_hex(record.prev_hash)}});
+    table.add({std::to_string(seq), format_time_ms(record.received_ms), kind_name(e.kind()), signer, summary,
+               to_hex(decoded->id).substr(0, 12)});
+  }
+  if (options.json) return print_json({{"log_size", size}, {"records", list}});
+  std::cout << table.render() << "(" << size << " records in the log)\n";
+}
+
+}  // namespace
+
+void add_report_commands(CLI::App& app, GlobalOptions& options) {
+  auto alias = std::make_shared<std::string>();
+  CLI::App* balance = add_command(app, "balance", "Balances of every account, or of one member ('pool' for the pool)");
+  balance->add_option("alias", *alias);
+  balance->callback([&options, alias] { run_balance(options, *alias); });
+
+  auto from = std::make_shared<std::string>(), to = std::make_shared<std::string>();
+  CLI::App* statement = add_command(app, "statement", "Every credit in and out of one account, in order");
+  statement->add_option("alias", *alias, "A member alias, or 'pool'")->required();
+  statement->add_option("--from", *from, "First day, YYYY-MM-DD");
+  statement->add_option("--to", *to, "Last day, YYYY-MM-DD");
+  statement->callback([&options, alias, from, to] { run_statement(options, *alias, *from, *to); });
+
+  CLI::App* log = add_command(app, "log", "Read the node's signed log");
+  log->require_subcommand(1);
+  auto first = std::make_shared<std::uint64_t>(1), last = std::make_shared<std::uint64_t>(0);
+  CLI::App* show = add_command(*log, "show", "Show records in order");
+  show->add_option("--from", *first, "First sequence number (default 1)");
+  show->add_option("--to", *last, "Last sequence number (default: the end)");
+  show->callback([&options, first, last] { run_log_show(options, *first, *last); });
+}
+
+}  // namespace cohours::cli

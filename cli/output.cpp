@@ -1,0 +1,86 @@
+#include "output.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace cohours::cli {
+
+int exit_code_for(Code code) {
+  switch (code) {
+    case Code::ok: return exit_ok;
+    case Code::unknown_member:
+    case Code::unknown_entry: return exit_unknown;
+    case Code::malformed:
+    case Code::bad_amount:
+    case Code::unknown_category:
+    case Code::bad_date: return exit_invalid;
+    case Code::not_permitted:
+    case Code::bad_signature: return exit_not_permitted;
+    case Code::floor_breached:
+    case Code::wrong_state:
+    case Code::already_exists: return exit_refused;
+    case Code::not_found:
+    case Code::io_error:
+    case Code::corruption: return exit_operational;
+  }
+  return exit_operational;
+}
+
+void fail(Code code, std::string message) { throw CliError{code, std::move(message)}; }
+void fail(const Status& status) { throw CliError{status.code(), status.message()}; }
+
+std::string format_minutes(std::int64_t minutes) {
+  std::string sign = minutes < 0 ? "-" : "";
+  std::uint64_t magnitude = minutes < 0 ? 0 - static_cast<std::uint64_t>(minutes) : static_cast<std::uint64_t>(minutes);
+  std::uint64_t hours = magnitude / 60, rest = magnitude % 60;
+  if (hours == 0) return sign + std::to_string(rest) + "m";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s%lluh %02llum", sign.c_str(), static_cast<unsigned long long>(hours),
+                static_cast<unsigned long long>(rest));
+  return buf;
+}
+
+std::string describe_minutes(std::int64_t minutes) {
+  std::int64_t hours = minutes / 60, rest = minutes % 60;
+  std::string out;
+  if (hours) out = std::to_string(hours) + (hours == 1 ? " hour" : " hours");
+  if (rest) out += (out.empty() ? "" : " ") + std::to_string(rest) + (rest == 1 ? " minute" : " minutes");
+  return out.empty() ? "0 minutes" : out;
+}
+
+Table::Table(std::vector<std::string> headers, std::vector<bool> right_aligned)
+    : headers_(std::move(headers)), right_(std::move(right_aligned)) {
+  right_.resize(headers_.size(), false);
+}
+
+void Table::add(std::vector<std::string> row) {
+  row.resize(headers_.size());
+  rows_.push_back(std::move(row));
+}
+
+std::string Table::render() const {
+  std::vector<std::size_t> width(headers_.size());
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  };
+  measure(headers_);
+  for (const auto& row : rows_) measure(row);
+  std::string out;
+  auto line = [&](const std::vector<std::string>& row) {
+    std::string text;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      std::string pad(width[i] - row[i].size(), ' ');
+      text += right_[i] ? pad + row[i] : row[i] + (i + 1 < row.size() ? pad : "");
+      if (i + 1 < row.size()) text += "  ";
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text + "\n";
+  };
+  line(headers_);
+  for (const auto& row : rows_) line(row);
+  return out;
+}
+
+void print_json(const nlohmann::json& value) { std::cout << value.dump(2) << "\n"; }
+
+}  // namespace cohours::cli

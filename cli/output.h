@@ -1,0 +1,66 @@
+// How the CLI talks back: errors with documented exit codes, tables for
+// people, JSON for scripts (docs/cli.md).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cohours/result.h"
+
+namespace cohours::cli {
+
+// Exit codes (docs/cli.md "Exit codes"). Stable: scripts depend on them.
+enum ExitCode : int {
+  exit_ok = 0,
+  exit_operational = 1,  // store or file error, corruption found while working
+  exit_usage = 2,        // bad command line
+  exit_unknown = 3,      // unknown member, alias or entry
+  exit_invalid = 4,      // invalid value: amount, category, date, malformed input
+  exit_not_permitted = 5,// wrong key or role, signing for someone else
+  exit_refused = 6,      // ledger rule: floor, already confirmed/voided, exists
+  exit_audit_failed = 7, // audit found the ledger altered or inconsistent
+};
+int exit_code_for(Code code);
+
+// Thrown by commands; main prints it and exits with exit_code_for(code),
+// or with `exit_override` when set.
+struct CliError {
+  Code code;
+  std::string message;
+  int exit_override = -1;
+};
+[[noreturn]] void fail(Code code, std::string message);
+[[noreturn]] void fail(const Status& status);
+template <typename T>
+T check(Result<T> result) {
+  if (!result.ok()) fail(result.status());
+  return std::move(result).value();
+}
+inline void check(const Status& status) {
+  if (!status.ok()) fail(status);
+}
+
+// 150 -> "2h 30m", -45 -> "-45m", 0 -> "0m".
+std::string format_minutes(std::int64_t minutes);
+// 120 -> "2 hours", 90 -> "1 hour 30 minutes"
+std::string describe_minutes(std::int64_t minutes);
+
+// A plain-text table with aligned columns; numeric columns right-aligned.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers, std::vector<bool> right_aligned = {});
+  void add(std::vector<std::string> row);
+  std::string render() const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<bool> right_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+void print_json(const nlohmann::json& value);
+
+}  // namespace cohours::cli

@@ -1,0 +1,106 @@
+#include "session.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "cohours/crypto.h"
+#include "output.h"
+
+namespace cohours::cli {
+
+namespace fs = std::filesystem;
+
+SecretKey read_secret_key(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) fail(Code::not_found, "cannot read key file " + path.string());
+  std::string hex;
+  in >> hex;
+  auto key = fixed_from_hex<SecretKey>(hex);
+  if (!key) fail(Code::corruption, "key file " + path.string() + " does not hold a 64-byte hex key");
+  return *key;
+}
+
+void write_secret_key(const fs::path& path, const SecretKey& key) {
+  // Created 0600 from the start, never readable by others even briefly.
+  std::string tmp = path.string() + ".tmp";
+  mode_t old_mask = ::umask(077);
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << to_hex(key) << "\n";
+    out.flush();
+    if (!out) {
+      ::umask(old_mask);
+      fail(Code::io_error, "cannot write key file " + tmp);
+    }
+  }
+  ::umask(old_mask);
+  fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) fail(Code::io_error, "cannot write key file " + path.string() + ": " + ec.message());
+}
+
+Session::Session(const GlobalOptions& options) : dir_(options.data_dir) {
+  if (!fs::exists(dir_ / "node.key"))
+    fail(Code::not_found, "no cohours node in " + dir_.string() +
+                              "; create one with `cohours init --name \"Your Co-op\"` (or pass --data DIR)");
+  node_.secret_key = read_secret_key(dir_ / "node.key");
+  node_.public_key = public_key_of(node_.secret_key);
+  store_ = check(open_rocks_store((dir_ / "store").string(), OpenMode::open_existing));
+  ledger_ = check(Ledger::open(*store_, node_, clock_));
+  directory_ = std::make_unique<Directory>(*store_);
+}
+
+Session::~Session() {
+  // Whatever failed after a note was kept: take the note back out.
+  for (const Hash32& digest : unsubmitted_notes_) (void)directory_->erase_note(digest);
+}
+
+PublicKey Session::member_key(const std::string& alias_or_key) {
+  if (alias_or_key.size() == 64)
+    if (auto key = fixed_from_hex<PublicKey>(alias_or_key)) return *key;
+  return check(directory_->key_for(alias_or_key));
+}
+
+std::string Session::account_name(const AccountId& account) {
+  switch (account.kind) {
+    case AccountKind::pool: return account.key == node_.public_key ? "pool" : "pool-" + to_hex(account.key).substr(0, 8);
+    case AccountKind::clearing: return "clearing-" + to_hex(account.key).substr(0, 8);
+    case AccountKind::member: return name_of(account.key);
+  }
+  return "?";
+}
+
+Hash32 Session::put_note(const std::string& text) {
+  if (text.empty()) return {};
+  Hash32 digest = check(directory_->put_note(text));
+  unsubmitted_notes_.push_back(digest);
+  return digest;
+}
+
+fs::path Session::keyring_path(const PublicKey& key) const { return dir_ / "keyring" / (to_hex(key) + ".key"); }
+bool Session::in_keyring(const PublicKey& key) const { return fs::exists(keyring_path(key)); }
+
+SubmitResult Session::submit_signed(const Entry& entry, const SecretKey& secret) {
+  SignedEntry signed_entry = sign_entry(entry, secret);
+  SubmitResult result = ledger_->submit_one(signed_entry.bytes);
+  if (!result.ok()) fail(result.code, result.message);
+  unsubmitted_notes_.clear();
+  return result;
+}
+
+SubmitResult Session::submit_as(const PublicKey& author, const EntryBody& body, const PublicKey& on_behalf) {
+  if (!in_keyring(author))
+    fail(Code::not_permitted, name_of(author) + "'s key is not in this node's keyring; "
+                              "members with their own key sign on their phone");
+  Entry entry{kEntryFormatVersion, author, on_behalf, clock_.now_ms(), random_u64(), body};
+  return submit_signed(entry, read_secret_key(keyring_path(author)));
+}
+
+SubmitResult Session::submit_as_node(const EntryBody& body) {
+  Entry entry{kEntryFormatVersion, node_.public_key, {}, clock_.now_ms(), random_u64(), body};
+  return submit_signed(entry, node_.secret_key);
+}
+
+}  // namespace cohours::cli

@@ -1,0 +1,76 @@
+// One CLI invocation's view of a node: its data directory (node key,
+// keyring, store), the ledger and the member directory.
+//
+// Data directory layout (docs/operations.md):
+//   node.key          the node's ed25519 secret key, hex, mode 0600
+//   keyring/KEY.key   secret keys of members who have no phone, mode 0600
+//   store/            the RocksDB database
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cohours/directory.h"
+#include "cohours/ledger.h"
+#include "output.h"
+
+namespace cohours::cli {
+
+struct GlobalOptions {
+  std::string data_dir = "./cohours-data";
+  bool json = false;
+};
+
+// Reads/writes a secret key file (hex, 0600). Fails with a clear message.
+SecretKey read_secret_key(const std::filesystem::path& path);
+void write_secret_key(const std::filesystem::path& path, const SecretKey& key);
+
+class Session {
+ public:
+  // Opens an initialised node; fails with a message pointing at `cohours init`.
+  explicit Session(const GlobalOptions& options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  Ledger& ledger() { return *ledger_; }
+  Directory& directory() { return *directory_; }
+  Store& store() { return *store_; }
+  const Clock& clock() const { return clock_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+  // The member key for an alias (or a 64-hex key).
+  PublicKey member_key(const std::string& alias_or_key);
+  std::string name_of(const PublicKey& key) { return display_name(*directory_, key); }
+  std::string account_name(const AccountId& account);
+  EntryId resolve_id(const std::string& hex) { return check(ledger_->resolve_id(hex)); }
+
+  // Keeps a private note in the erasable directory and returns its digest
+  // (zero for empty text). Notes of a submission that is then rejected are
+  // erased again, so no personal data outlives a failed command.
+  Hash32 put_note(const std::string& text);
+
+  std::filesystem::path keyring_path(const PublicKey& key) const;
+  bool in_keyring(const PublicKey& key) const;
+  // Signs `body` as the member `alias` with their keyring key (on behalf of
+  // `on_behalf` if not zero), submits it, and returns the accepted result.
+  // Rejections become CliErrors.
+  SubmitResult submit_as(const PublicKey& author, const EntryBody& body, const PublicKey& on_behalf = {});
+  // Signs with the node key (membership entries by the operator).
+  SubmitResult submit_as_node(const EntryBody& body);
+
+ private:
+  SubmitResult submit_signed(const Entry& entry, const SecretKey& secret);
+
+  std::filesystem::path dir_;
+  SystemClock clock_;
+  NodeIdentity node_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Ledger> ledger_;
+  std::unique_ptr<Directory> directory_;
+  std::vector<Hash32> unsubmitted_notes_;
+};
+
+}  // namespace cohours::cli

@@ -1,0 +1,34 @@
+// Time comes from a Clock passed in; the engine never reads the system clock
+// itself, so tests and simulations control time.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace cohours {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Milliseconds since the Unix epoch (UTC).
+  virtual std::int64_t now_ms() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  std::int64_t now_ms() const override;
+};
+
+// A clock that moves only when told to. Thread-safe.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(std::int64_t start_ms = 1'790'000'000'000) : now_ms_(start_ms) {}
+  std::int64_t now_ms() const override { return now_ms_.load(); }
+  void advance_ms(std::int64_t delta_ms) { now_ms_ += delta_ms; }
+  void set_ms(std::int64_t value_ms) { now_ms_ = value_ms; }
+
+ private:
+  std::atomic<std::int64_t> now_ms_;
+};
+
+}  // namespace cohours

@@ -1,0 +1,18 @@
+// Calendar dates in entries are whole days since 1970-01-01 (UTC), int32.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cohours {
+
+// Parses YYYY-MM-DD (a real date between 1970-01-01 and 9999-12-31).
+std::optional<std::int32_t> parse_date(std::string_view text);
+std::string format_date(std::int32_t days);
+std::int32_t days_from_ms(std::int64_t unix_ms);
+// ISO 8601 UTC timestamp to the second, e.g. 2026-11-23T08:30:00Z.
+std::string format_time_ms(std::int64_t unix_ms);
+
+}  // namespace cohours

@@ -1,0 +1,51 @@
+// The erasable member directory: aliases, contact details and private note
+// texts. Nothing here is signed or hashed into the log, so erasing it leaves
+// the log verifiable (DESIGN.md, privacy).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cohours/result.h"
+#include "cohours/store.h"
+#include "cohours/types.h"
+
+namespace cohours {
+
+// An alias is 1..32 of [a-z0-9._-], starting with a letter or digit.
+bool valid_alias(std::string_view alias);
+
+struct DirectoryEntry {
+  PublicKey key;
+  std::string alias;
+  std::string contact;  // free text, e.g. a phone number; may be empty
+};
+
+// Thread-safe as the Store is. Writes are synced.
+class Directory {
+ public:
+  explicit Directory(Store& store) : store_(store) {}
+
+  // Binds alias <-> key. already_exists if either is bound already.
+  Status add(const DirectoryEntry& entry);
+  Status remove(const PublicKey& key);
+  Result<PublicKey> key_for(std::string_view alias) const;  // unknown_member if absent
+  std::optional<DirectoryEntry> find(const PublicKey& key) const;
+  Result<std::vector<DirectoryEntry>> list() const;
+
+  // Stores a private note under a fresh random salt; returns the keyed
+  // digest that an entry carries instead of the text.
+  Result<Hash32> put_note(std::string_view text);
+  std::optional<std::string> note(const Hash32& digest) const;
+  Status erase_note(const Hash32& digest);
+
+ private:
+  Store& store_;
+};
+
+// Display name: the alias, or "member-" + the key's first 8 hex digits for
+// a key with no directory entry (never joined here, or forgotten).
+std::string display_name(const Directory& directory, const PublicKey& key);
+
+}  // namespace cohours

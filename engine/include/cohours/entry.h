@@ -1,0 +1,187 @@
+// Signed, typed, immutable ledger entries and their canonical bytes.
+//
+// Canonical bytes (docs/data-format.md): cereal portable binary, little
+// endian, fields in the fixed order below. The signature covers every byte
+// before it; an entry's id is BLAKE2b-256 of the signed bytes (entry bytes
+// followed by the 64-byte signature). Personal data never appears here:
+// notes and memos are carried as keyed digests, the text lives in the
+// erasable notes column.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cohours/result.h"
+#include "cohours/types.h"
+
+namespace cohours {
+
+constexpr std::uint16_t kEntryFormatVersion = 1;
+constexpr std::size_t kMaxEntryBytes = 4096;
+constexpr std::size_t kMaxCategoryLength = 32;
+constexpr std::size_t kMaxCategories = 64;
+
+// The wire value of every kind is fixed forever.
+enum class EntryKind : std::uint8_t {
+  member_join = 1,
+  member_role = 2,
+  policy_set = 3,
+  hours_log = 4,
+  hours_confirm = 5,
+  hours_void = 6,
+  transfer = 7,
+  respite_request = 8,
+  respite_offer = 9,
+  respite_cancel = 10,
+  reversal = 11,
+};
+const char* kind_name(EntryKind kind);  // e.g. "hours.log"
+
+// Roles are a bit set; a member may hold several.
+enum Role : std::uint32_t {
+  role_volunteer = 1u << 0,
+  role_carer = 1u << 1,
+  role_service_user = 1u << 2,
+  role_staff = 1u << 3,
+  role_coordinator = 1u << 4,
+  role_admin = 1u << 5,
+  role_auditor = 1u << 6,
+};
+constexpr std::uint32_t kAllRoles = (1u << 7) - 1;
+const char* role_name(Role role);             // "service-user"
+std::optional<Role> parse_role(std::string_view name);
+std::string roles_to_string(std::uint32_t roles);  // "carer,volunteer"
+
+// member.join: a key becomes a member with roles. Signed by the node key
+// (the operator) or an admin.
+struct MemberJoin {
+  PublicKey member;
+  std::uint32_t roles = 0;
+  PublicKey home_node;
+};
+
+// member.role: replaces a member's roles. Signed by the node key or an admin.
+struct MemberRole {
+  PublicKey member;
+  std::uint32_t roles = 0;
+};
+
+enum class PolicyTarget : std::uint8_t {
+  role_floor = 1,         // role + minutes
+  pool_floor = 2,         // minutes
+  max_entry_minutes = 3,  // minutes
+  categories = 4,         // categories
+  pool_floor_none = 5,    // removes the pool's floor
+};
+// policy.set: one setting, signed by an admin.
+struct PolicySet {
+  PolicyTarget target = PolicyTarget::role_floor;
+  std::uint32_t role = 0;  // one Role bit for role_floor, else 0
+  std::int64_t minutes = 0;
+  std::vector<std::string> categories;  // for `categories`, else empty
+};
+
+enum class Payer : std::uint8_t {
+  recipient = 0,  // member-to-member exchange: the recipient pays
+  pool = 1,       // service users and community work: the co-op pool pays
+};
+
+// hours.log: the provider (acting member) gave `minutes` of help. Pending
+// until confirmed. `recipient` all-zero means the community (paid by pool).
+struct HoursLog {
+  PublicKey recipient;
+  Payer payer = Payer::recipient;
+  std::int64_t minutes = 0;
+  std::string category;
+  std::int32_t date_days = 0;
+  Hash32 note_digest;  // keyed digest of a private note, or zero
+};
+
+// hours.confirm: posts a pending hours.log or respite.offer.
+struct HoursConfirm {
+  EntryId target;
+};
+
+// hours.void: cancels a pending hours.log or respite.offer.
+struct HoursVoid {
+  EntryId target;
+  Hash32 reason_digest;
+};
+
+// transfer: the acting member gives credits to another member at once.
+struct Transfer {
+  PublicKey to;
+  std::int64_t minutes = 0;
+  Hash32 memo_digest;
+};
+
+// respite.request: a carer asks for `minutes` of respite on a date.
+struct RespiteRequest {
+  std::int64_t minutes = 0;
+  std::int32_t date_days = 0;
+  Hash32 note_digest;
+};
+
+// respite.offer: a volunteer takes a request; creates the pending hours
+// movement carer -> volunteer, which the carer then confirms.
+struct RespiteOffer {
+  EntryId request;
+};
+
+// respite.cancel: the carer (or a coordinator) withdraws an open request;
+// a pending offer on it is voided with it.
+struct RespiteCancel {
+  EntryId request;
+};
+
+// reversal: an admin undoes a posted movement by posting its opposite.
+struct Reversal {
+  EntryId target;
+  Hash32 reason_digest;
+};
+
+using EntryBody = std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid,
+                               Transfer, RespiteRequest, RespiteOffer, RespiteCancel, Reversal>;
+
+EntryKind kind_of(const EntryBody& body);
+
+struct Entry {
+  std::uint16_t version = kEntryFormatVersion;
+  PublicKey author;       // the signer
+  PublicKey on_behalf;    // the member the author acts for, or zero
+  std::int64_t created_ms = 0;  // author's clock
+  std::uint64_t nonce = 0;      // makes two otherwise equal entries distinct
+  EntryBody body;
+
+  EntryKind kind() const { return kind_of(body); }
+  // The member whose act this is: on_behalf if set, else the author.
+  const PublicKey& actor() const { return on_behalf.is_zero() ? author : on_behalf; }
+};
+
+struct SignedEntry {
+  Entry entry;
+  Signature signature;
+  Bytes bytes;  // canonical signed bytes: encode_unsigned(entry) || signature
+  EntryId id;   // blake2b_256(bytes)
+};
+
+// Canonical bytes of everything the signature covers.
+Bytes encode_unsigned(const Entry& entry);
+// Signs and returns the complete signed entry (bytes and id filled in).
+SignedEntry sign_entry(const Entry& entry, const SecretKey& secret);
+// Parses signed bytes strictly: size limits, known version and kind, field
+// ranges, no trailing bytes, and re-encoding must give the same bytes.
+// Does NOT verify the signature (see verify_signature).
+Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes);
+bool verify_signature(const SignedEntry& entry);
+EntryId entry_id_of(std::span<const std::uint8_t> signed_bytes);
+
+// A category is 1..32 of [a-z0-9-].
+bool valid_category(std::string_view category);
+
+}  // namespace cohours

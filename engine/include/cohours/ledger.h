@@ -1,0 +1,168 @@
+// The ledger of one node: accepts signed entries under the rules of
+// DESIGN.md, appends them to the hash-chained, Merkle-tree log, and keeps the
+// derived state (balances, postings, movements, members) up to date.
+//
+// Thread safety: every method may be called from any thread. Concurrent
+// submit() calls are grouped: the entries of one group share one synced
+// store write and one signed tree head.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cohours/account.h"
+#include "cohours/clock.h"
+#include "cohours/entry.h"
+#include "cohours/policy.h"
+#include "cohours/record.h"
+#include "cohours/result.h"
+#include "cohours/store.h"
+
+namespace cohours {
+
+struct SubmitResult {
+  Code code = Code::ok;
+  std::string message;  // why it was rejected; empty when accepted
+  EntryId id;           // zero when the bytes did not decode
+  std::uint64_t seq = 0;  // position in the log when accepted
+  bool duplicate = false;  // accepted earlier: this answer repeats the first
+  bool ok() const { return code == Code::ok; }
+};
+
+struct MemberInfo {
+  PublicKey key;
+  std::uint32_t roles = 0;
+  PublicKey home_node;
+  std::uint64_t joined_seq = 0;
+};
+
+enum class MovementKind : std::uint8_t { hours = 1, respite = 2, transfer = 3 };
+enum class MovementStatus : std::uint8_t { pending = 1, posted = 2, voided = 3, reversed = 4 };
+const char* movement_status_name(MovementStatus status);
+
+// A movement of credits: created by hours.log, respite.offer or transfer.
+struct Movement {
+  EntryId id;  // the creating entry
+  MovementKind kind = MovementKind::hours;
+  MovementStatus status = MovementStatus::pending;
+  AccountId payer;
+  AccountId payee;
+  std::int64_t minutes = 0;
+  PublicKey provider;   // who gave the help (payee's member), or the sender
+  PublicKey recipient;  // who received it; zero for community work
+  std::string category;
+  std::int32_t date_days = 0;
+  std::uint64_t seq = 0;  // log position of the creating entry
+  EntryId request;        // respite request, for respite movements
+  EntryId closed_by;      // confirm / void / reversal entry, once there is one
+};
+
+enum class RequestStatus : std::uint8_t { open = 1, offered = 2, done = 3, cancelled = 4 };
+const char* request_status_name(RequestStatus status);
+
+struct RespiteRequestState {
+  EntryId id;
+  PublicKey carer;
+  std::int64_t minutes = 0;
+  std::int32_t date_days = 0;
+  RequestStatus status = RequestStatus::open;
+  EntryId offer;  // the pending or confirmed offer
+};
+
+// One leg of a movement on one account.
+struct Posting {
+  AccountId account;
+  std::uint64_t seq = 0;  // log position of the entry that posted it
+  std::int64_t delta_minutes = 0;
+  std::int64_t balance_after_minutes = 0;
+  AccountId counterparty;
+  EntryId entry;     // the entry that posted (confirm, transfer, reversal)
+  EntryId movement;  // the movement it belongs to
+};
+
+struct NodeIdentity {
+  PublicKey public_key;
+  SecretKey secret_key;  // signs tree heads
+};
+
+class Ledger {
+ public:
+  // Writes a new node's identity into an empty store. already_exists if the
+  // store already holds a node.
+  static Status initialise(Store& store, const NodeIdentity& node, const std::string& name,
+                           const Clock& clock);
+  // Opens the ledger of an initialised store. The node key must match the
+  // store's (not_permitted otherwise). The store and clock must outlive it.
+  static Result<std::unique_ptr<Ledger>> open(Store& store, const NodeIdentity& node,
+                                              const Clock& clock);
+  ~Ledger();
+
+  // Verifies signatures (in parallel when there are many), applies the rules
+  // and durably appends every accepted entry before returning. Results are
+  // in input order. Submitting an entry already in the log answers with its
+  // first result (duplicate = true) and changes nothing. A rejected entry
+  // changes nothing.
+  std::vector<SubmitResult> submit(std::span<const Bytes> signed_entries);
+  SubmitResult submit_one(const Bytes& signed_entry);
+
+  PublicKey node_key() const;
+  std::string node_name() const;
+  AccountId pool_account() const { return AccountId::pool(node_key()); }
+
+  Result<Balance> balance(const AccountId& account) const;
+  // Every account with a balance or anything pending, in key order.
+  Result<std::vector<std::pair<AccountId, Balance>>> balances() const;
+  // Postings of one account in log order, seq in [from_seq, to_seq].
+  Result<std::vector<Posting>> postings(const AccountId& account, std::uint64_t from_seq = 0,
+                                        std::uint64_t to_seq = UINT64_MAX) const;
+  Result<MemberInfo> member(const PublicKey& key) const;
+  Result<std::vector<MemberInfo>> members() const;
+  Result<Movement> movement(const EntryId& id) const;
+  Result<std::vector<Movement>> movements() const;
+  Result<RespiteRequestState> respite_request(const EntryId& id) const;
+  Result<std::vector<RespiteRequestState>> respite_requests() const;
+  Result<Policy> policy() const;
+  // The entry whose id is `hex` or starts with it (at least 8 hex digits, so
+  // people can type short ids). unknown_entry if none, malformed if
+  // ambiguous or not hex.
+  Result<EntryId> resolve_id(std::string_view hex) const;
+  // Sequence number of an accepted entry; unknown_entry if absent.
+  Result<std::uint64_t> seq_of(const EntryId& id) const;
+
+  std::uint64_t log_size() const;
+  Result<Record> record(std::uint64_t seq) const;
+  Result<SignedTreeHead> latest_head() const;
+  Result<SignedTreeHead> head_at(std::uint64_t size) const;
+  Result<std::vector<Hash32>> inclusion_proof(std::uint64_t seq, std::uint64_t tree_size) const;
+  Result<std::vector<Hash32>> consistency_proof(std::uint64_t old_size, std::uint64_t new_size) const;
+
+  // BLAKE2b-256 over the derived state (balances, members, movements,
+  // requests, policy) in key order: equal digests mean equal state.
+  Result<Hash32> state_digest() const;
+
+ private:
+  struct Impl;
+  explicit Ledger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Throws away all derived state and rebuilds it from the records alone.
+// The store must not be open in a Ledger. `progress` is called with
+// (records done, total) now and then.
+struct ReindexReport {
+  std::uint64_t records = 0;
+  Hash32 digest_before;  // zero if the derived state was unreadable
+  Hash32 digest_after;
+};
+Result<ReindexReport> reindex(Store& store, const Clock& clock,
+                              const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
+
+// State digest of a store's derived state (same as Ledger::state_digest).
+Result<Hash32> state_digest(const Store& store);
+
+}  // namespace cohours

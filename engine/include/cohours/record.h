@@ -1,0 +1,47 @@
+// Log records and signed tree heads (docs/data-format.md).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "cohours/result.h"
+#include "cohours/types.h"
+
+namespace cohours {
+
+// One accepted entry in a node's log. Record bytes are also the Merkle leaf.
+struct Record {
+  std::uint64_t seq = 0;      // 1-based position in the log
+  Hash32 prev_hash;           // record_hash of seq-1, zero for seq 1
+  std::int64_t received_ms = 0;  // node's clock when accepted
+  Bytes entry;                // the signed entry bytes, verbatim
+};
+
+Bytes encode_record(const Record& record);
+Result<Record> decode_record(std::span<const std::uint8_t> bytes);
+// BLAKE2b-256 of the record bytes: the hash chain link.
+Hash32 record_hash(std::span<const std::uint8_t> record_bytes);
+
+// A node's signed statement of its log's Merkle root at a size.
+struct TreeHead {
+  PublicKey log;  // the node key of the log's owner
+  std::uint64_t size = 0;
+  Hash32 root;
+  std::int64_t time_ms = 0;
+};
+struct SignedTreeHead {
+  TreeHead head;
+  Signature signature;
+};
+
+// The signed message is "cohours-tree-head-v1" followed by these bytes, so
+// a head signature can never be mistaken for an entry signature.
+Bytes encode_tree_head(const TreeHead& head);
+SignedTreeHead sign_tree_head(const TreeHead& head, const SecretKey& node_secret);
+bool verify_tree_head(const SignedTreeHead& head);
+Bytes encode_signed_tree_head(const SignedTreeHead& head);
+Result<SignedTreeHead> decode_signed_tree_head(std::span<const std::uint8_t> bytes);
+
+}  // namespace cohours

@@ -1,0 +1,104 @@
+// Key-value storage behind a narrow interface: RocksDB in production, memory
+// in tests. Keys within a column are ordered bytewise (memcmp), which the
+// engine relies on: big-endian integers in keys sort numerically.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cohours/result.h"
+
+namespace cohours {
+
+// One column per kind of data (DESIGN.md "Storage"); docs/data-format.md has
+// each column's key and value layout. The numeric values are the on-disk
+// column family order and never change.
+enum class Column : std::uint8_t {
+  meta = 0,       // node identity, format version, counters
+  records,        // log records by sequence number            (source of truth)
+  heads,          // signed tree heads by tree size             (source of truth)
+  entries,        // entry id -> sequence number                (derived)
+  postings,       // account || sequence -> posting             (derived)
+  balances,       // account -> balance and pending             (derived)
+  movements,      // movement entry id -> movement state        (derived)
+  requests,       // respite request id -> request state        (derived)
+  members,        // member key -> roles                        (derived)
+  tree,           // Merkle perfect-subtree hashes               (derived)
+  directory,      // member key / alias -> personal data        (erasable)
+  notes,          // note digest -> salt and text               (erasable)
+  peers,          // peer sync state                            (net, later)
+  count_          // number of columns; not a column
+};
+constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count_);
+const char* column_name(Column column);
+
+// A set of writes applied atomically by Store::write.
+class WriteBatch {
+ public:
+  struct Op {
+    Column column;
+    bool erase;
+    std::string key;
+    std::string value;
+  };
+  void put(Column column, std::string_view key, std::string_view value) {
+    ops_.push_back({column, false, std::string(key), std::string(value)});
+  }
+  void erase(Column column, std::string_view key) {
+    ops_.push_back({column, true, std::string(key), {}});
+  }
+  const std::vector<Op>& ops() const { return ops_; }
+  bool empty() const { return ops_.empty(); }
+  void clear() { ops_.clear(); }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+enum class Durability {
+  synced,    // the WAL is fsynced before write() returns: survives power loss
+  buffered,  // may be lost on a crash; only for rebuildable or scratch data
+};
+
+// Iterates one column in key order over [from, to) (empty `to`: to the end).
+// Sees a consistent snapshot taken when it was created.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  virtual bool valid() const = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  virtual void next() = 0;
+  // io_error if iteration stopped on a failure (then valid() is false).
+  virtual Status status() const = 0;
+};
+
+// Thread-safe: any number of readers and writers at once.
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Sets *value. Code::not_found if absent, io_error / corruption on failure.
+  virtual Status get(Column column, std::string_view key, std::string* value) const = 0;
+  virtual Status write(const WriteBatch& batch, Durability durability) = 0;
+  virtual std::unique_ptr<Cursor> scan(Column column, std::string_view from,
+                                       std::string_view to) const = 0;
+  // Removes every key of the column (used by reindex on derived columns).
+  virtual Status clear(Column column) = 0;
+};
+
+// An empty in-memory store.
+std::unique_ptr<Store> make_memory_store();
+
+// Opens (creating if `create` is set) the RocksDB store in directory `path`.
+// Fails with io_error if another process holds the store open.
+enum class OpenMode { open_existing, create_if_missing };
+Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMode mode);
+
+// Big-endian encodings for keys that must sort numerically.
+std::string be64(std::uint64_t value);
+std::uint64_t read_be64(std::string_view bytes);
+
+}  // namespace cohours

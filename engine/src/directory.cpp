@@ -1,0 +1,131 @@
+#include "cohours/directory.h"
+
+#include "codec.h"
+#include "cohours/crypto.h"
+#include "state.h"
+
+namespace cohours {
+
+namespace {
+
+std::string alias_key(std::string_view alias) { return "alias:" + std::string(alias); }
+std::string member_key(const PublicKey& key) { return "member:" + key_of(key); }
+
+template <typename C>
+void layout(C& c, DirectoryEntry& e) {
+  c.fixed(e.key);
+  c.short_string(e.alias, 32);
+  c.short_string(e.contact, 255);
+}
+
+}  // namespace
+
+bool valid_alias(std::string_view alias) {
+  if (alias.empty() || alias.size() > 32) return false;
+  for (std::size_t i = 0; i < alias.size(); ++i) {
+    char ch = alias[i];
+    bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+    if (!alnum && (i == 0 || (ch != '.' && ch != '_' && ch != '-'))) return false;
+  }
+  return true;
+}
+
+Status Directory::add(const DirectoryEntry& entry) {
+  if (!valid_alias(entry.alias))
+    return Status(Code::malformed, "alias '" + entry.alias + "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+  if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
+  std::string existing;
+  if (store_.get(Column::directory, alias_key(entry.alias), &existing).ok())
+    return Status(Code::already_exists, "alias '" + entry.alias + "' is taken");
+  if (store_.get(Column::directory, member_key(entry.key), &existing).ok())
+    return Status(Code::already_exists, "that key already has an alias");
+  Bytes row;
+  {
+    codec::Encoder encoder(row);
+    layout(encoder, const_cast<DirectoryEntry&>(entry));
+  }
+  WriteBatch batch;
+  batch.put(Column::directory, alias_key(entry.alias), key_of(entry.key));
+  batch.put(Column::directory, member_key(entry.key), std::string(row.begin(), row.end()));
+  return store_.write(batch, Durability::synced);
+}
+
+std::optional<DirectoryEntry> Directory::find(const PublicKey& key) const {
+  std::string raw;
+  if (!store_.get(Column::directory, member_key(key), &raw).ok()) return std::nullopt;
+  DirectoryEntry entry;
+  try {
+    codec::Decoder decoder(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
+    layout(decoder, entry);
+  } catch (...) {
+    return std::nullopt;
+  }
+  return entry;
+}
+
+Status Directory::remove(const PublicKey& key) {
+  auto entry = find(key);
+  if (!entry) return Status(Code::unknown_member, "no directory entry for that key");
+  WriteBatch batch;
+  batch.erase(Column::directory, alias_key(entry->alias));
+  batch.erase(Column::directory, member_key(key));
+  return store_.write(batch, Durability::synced);
+}
+
+Result<PublicKey> Directory::key_for(std::string_view alias) const {
+  std::string raw;
+  Status status = store_.get(Column::directory, alias_key(alias), &raw);
+  if (status.code() == Code::not_found)
+    return Status(Code::unknown_member, "no member called '" + std::string(alias) + "' (see `cohours member list`)");
+  if (!status.ok()) return status;
+  if (raw.size() != 32) return Status(Code::corruption, "directory row for '" + std::string(alias) + "' is malformed");
+  PublicKey key;
+  std::copy(raw.begin(), raw.end(), key.bytes.begin());
+  return key;
+}
+
+Result<std::vector<DirectoryEntry>> Directory::list() const {
+  std::vector<DirectoryEntry> out;
+  auto cursor = store_.scan(Column::directory, "member:", "member;");
+  for (; cursor->valid(); cursor->next()) {
+    auto key = cursor->key().substr(7);
+    if (key.size() != 32) continue;
+    PublicKey pk;
+    std::copy(key.begin(), key.end(), pk.bytes.begin());
+    if (auto entry = find(pk)) out.push_back(*entry);
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return out;
+}
+
+Result<Hash32> Directory::put_note(std::string_view text) {
+  if (text.size() > 4096) return Status(Code::malformed, "a note is limited to 4096 bytes");
+  std::array<std::uint8_t, 32> salt;
+  random_bytes(salt);
+  Hash32 digest = keyed_blake2b_256(salt, text);
+  std::string row(reinterpret_cast<const char*>(salt.data()), salt.size());
+  row += text;
+  WriteBatch batch;
+  batch.put(Column::notes, key_of(digest), row);
+  if (Status s = store_.write(batch, Durability::synced); !s.ok()) return s;
+  return digest;
+}
+
+std::optional<std::string> Directory::note(const Hash32& digest) const {
+  std::string raw;
+  if (!store_.get(Column::notes, key_of(digest), &raw).ok() || raw.size() < 32) return std::nullopt;
+  return raw.substr(32);
+}
+
+Status Directory::erase_note(const Hash32& digest) {
+  WriteBatch batch;
+  batch.erase(Column::notes, key_of(digest));
+  return store_.write(batch, Durability::synced);
+}
+
+std::string display_name(const Directory& directory, const PublicKey& key) {
+  if (auto entry = directory.find(key)) return entry->alias;
+  return "member-" + to_hex(key).substr(0, 8);
+}
+
+}  // namespace cohours

@@ -1,0 +1,206 @@
+// Canonical entry bytes. The layout functions below are the single source
+// of the byte order documented in docs/data-format.md.
+#include "cohours/crypto.h"
+#include "cohours/entry.h"
+#include "codec.h"
+
+namespace cohours {
+
+namespace {
+
+template <typename C>
+void layout(C& c, MemberJoin& b) {
+  c.fixed(b.member);
+  c.num(b.roles);
+  c.fixed(b.home_node);
+}
+template <typename C>
+void layout(C& c, MemberRole& b) {
+  c.fixed(b.member);
+  c.num(b.roles);
+}
+template <typename C>
+void layout(C& c, PolicySet& b) {
+  c.enumeration(b.target, 1, 5);
+  c.num(b.role);
+  c.num(b.minutes);
+  c.list(b.categories, kMaxCategories,
+         [&](std::string& category) { c.short_string(category, kMaxCategoryLength); });
+}
+template <typename C>
+void layout(C& c, HoursLog& b) {
+  c.fixed(b.recipient);
+  c.enumeration(b.payer, 0, 1);
+  c.num(b.minutes);
+  c.short_string(b.category, kMaxCategoryLength);
+  c.num(b.date_days);
+  c.fixed(b.note_digest);
+}
+template <typename C>
+void layout(C& c, HoursConfirm& b) { c.fixed(b.target); }
+template <typename C>
+void layout(C& c, HoursVoid& b) {
+  c.fixed(b.target);
+  c.fixed(b.reason_digest);
+}
+template <typename C>
+void layout(C& c, Transfer& b) {
+  c.fixed(b.to);
+  c.num(b.minutes);
+  c.fixed(b.memo_digest);
+}
+template <typename C>
+void layout(C& c, RespiteRequest& b) {
+  c.num(b.minutes);
+  c.num(b.date_days);
+  c.fixed(b.note_digest);
+}
+template <typename C>
+void layout(C& c, RespiteOffer& b) { c.fixed(b.request); }
+template <typename C>
+void layout(C& c, RespiteCancel& b) { c.fixed(b.request); }
+template <typename C>
+void layout(C& c, Reversal& b) {
+  c.fixed(b.target);
+  c.fixed(b.reason_digest);
+}
+
+// Variant index i holds kind i + 1: the body types are listed in kind order.
+EntryBody body_for_kind(EntryKind kind) {
+  EntryBody body;
+  auto index = static_cast<std::size_t>(kind) - 1;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((index == I ? (body = std::variant_alternative_t<I, EntryBody>{}, 0) : 0), ...);
+  }(std::make_index_sequence<std::variant_size_v<EntryBody>>{});
+  return body;
+}
+
+template <typename C>
+void layout(C& c, Entry& e) {
+  c.num(e.version);
+  EntryKind kind = e.kind();
+  c.enumeration(kind, 1, static_cast<std::uint8_t>(std::variant_size_v<EntryBody>));
+  if constexpr (C::decoding) {
+    if (e.version != kEntryFormatVersion)
+      throw codec::DecodeError{"unsupported entry format version " + std::to_string(e.version)};
+    e.body = body_for_kind(kind);
+  }
+  c.fixed(e.author);
+  c.fixed(e.on_behalf);
+  c.num(e.created_ms);
+  c.num(e.nonce);
+  std::visit([&](auto& body) { layout(c, body); }, e.body);
+}
+
+constexpr const char* kKindNames[] = {"",           "member.join",     "member.role",
+                                      "policy.set", "hours.log",       "hours.confirm",
+                                      "hours.void", "transfer",        "respite.request",
+                                      "respite.offer", "respite.cancel", "reversal"};
+
+constexpr const char* kRoleNames[] = {"volunteer", "carer", "service-user", "staff",
+                                      "coordinator", "admin", "auditor"};
+
+}  // namespace
+
+EntryKind kind_of(const EntryBody& body) { return static_cast<EntryKind>(body.index() + 1); }
+
+const char* kind_name(EntryKind kind) {
+  auto index = static_cast<std::size_t>(kind);
+  return index < std::size(kKindNames) ? kKindNames[index] : "unknown";
+}
+
+const char* role_name(Role role) {
+  for (std::size_t i = 0; i < std::size(kRoleNames); ++i)
+    if (role == (1u << i)) return kRoleNames[i];
+  return "unknown";
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kRoleNames); ++i)
+    if (name == kRoleNames[i]) return static_cast<Role>(1u << i);
+  return std::nullopt;
+}
+
+std::string roles_to_string(std::uint32_t roles) {
+  std::string out;
+  for (std::size_t i = 0; i < std::size(kRoleNames); ++i) {
+    if (!(roles & (1u << i))) continue;
+    if (!out.empty()) out += ',';
+    out += kRoleNames[i];
+  }
+  return out;
+}
+
+bool valid_category(std::string_view category) {
+  if (category.empty() || category.size() > kMaxCategoryLength) return false;
+  for (char ch : category)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  return true;
+}
+
+Bytes encode_unsigned(const Entry& entry) {
+  Bytes out;
+  out.reserve(256);
+  {
+    codec::Encoder encoder(out);
+    layout(encoder, const_cast<Entry&>(entry));  // Encoder only reads
+  }
+  return out;
+}
+
+EntryId entry_id_of(std::span<const std::uint8_t> signed_bytes) { return blake2b_256(signed_bytes); }
+
+SignedEntry sign_entry(const Entry& entry, const SecretKey& secret) {
+  SignedEntry out;
+  out.entry = entry;
+  out.bytes = encode_unsigned(entry);
+  out.signature = sign(out.bytes, secret);
+  out.bytes.insert(out.bytes.end(), out.signature.bytes.begin(), out.signature.bytes.end());
+  out.id = entry_id_of(out.bytes);
+  return out;
+}
+
+Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes) {
+  if (signed_bytes.size() > kMaxEntryBytes)
+    return Status(Code::malformed, "entry is " + std::to_string(signed_bytes.size()) +
+                                       " bytes, over the limit of " + std::to_string(kMaxEntryBytes));
+  if (signed_bytes.size() <= Signature::size())
+    return Status(Code::malformed, "entry is too short to hold a signature");
+  const std::size_t unsigned_size = signed_bytes.size() - Signature::size();
+  SignedEntry out;
+  try {
+    codec::Decoder decoder(signed_bytes.data(), unsigned_size);
+    layout(decoder, out.entry);
+    if (decoder.remaining() != 0)
+      return Status(Code::malformed, "entry has " + std::to_string(decoder.remaining()) +
+                                         " unexpected trailing bytes");
+  } catch (const codec::DecodeError& e) {
+    return Status(Code::malformed, "malformed entry: " + e.what);
+  } catch (const std::exception& e) {
+    return Status(Code::malformed, std::string("malformed entry: truncated or corrupt (") + e.what() + ")");
+  }
+  if (auto* log = std::get_if<HoursLog>(&out.entry.body); log && !valid_category(log->category))
+    return Status(Code::malformed, "malformed entry: category is not 1-32 of [a-z0-9-]");
+  if (auto* policy = std::get_if<PolicySet>(&out.entry.body))
+    for (const auto& category : policy->categories)
+      if (!valid_category(category))
+        return Status(Code::malformed, "malformed entry: category is not 1-32 of [a-z0-9-]");
+  // Strictness: only the canonical encoding of a value is accepted, so an
+  // entry has exactly one id.
+  Bytes canonical = encode_unsigned(out.entry);
+  if (canonical.size() != unsigned_size ||
+      !std::equal(canonical.begin(), canonical.end(), signed_bytes.begin()))
+    return Status(Code::malformed, "entry bytes are not in canonical form");
+  std::copy(signed_bytes.end() - Signature::size(), signed_bytes.end(), out.signature.bytes.begin());
+  out.bytes.assign(signed_bytes.begin(), signed_bytes.end());
+  out.id = entry_id_of(out.bytes);
+  return out;
+}
+
+bool verify_signature(const SignedEntry& entry) {
+  return verify(entry.signature,
+                std::span(entry.bytes.data(), entry.bytes.size() - Signature::size()),
+                entry.entry.author);
+}
+
+}  // namespace cohours

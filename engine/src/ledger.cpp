@@ -1,0 +1,530 @@
+#include "cohours/ledger.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "cohours/crypto.h"
+#include "parallel_verify.h"
+#include "rules.h"
+#include "state.h"
+#include "tree_store.h"
+
+namespace cohours {
+
+const char* movement_status_name(MovementStatus status) {
+  switch (status) {
+    case MovementStatus::pending: return "pending";
+    case MovementStatus::posted: return "confirmed";
+    case MovementStatus::voided: return "voided";
+    case MovementStatus::reversed: return "reversed";
+  }
+  return "unknown";
+}
+
+const char* request_status_name(RequestStatus status) {
+  switch (status) {
+    case RequestStatus::open: return "open";
+    case RequestStatus::offered: return "offered";
+    case RequestStatus::done: return "done";
+    case RequestStatus::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+std::string tree_key(merkle::NodeId node) {
+  std::string key(1, static_cast<char>(node.level));
+  key += be64(node.index);
+  return key;
+}
+
+merkle::NodeReader tree_reader(const Store& store) {
+  return [&store](merkle::NodeId node) -> std::optional<Hash32> {
+    std::string raw;
+    if (!store.get(Column::tree, tree_key(node), &raw).ok() || raw.size() != 32) return std::nullopt;
+    Hash32 hash;
+    std::copy(raw.begin(), raw.end(), hash.bytes.begin());
+    return hash;
+  };
+}
+
+static std::string bytes_string(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
+static std::span<const std::uint8_t> as_span(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// The log's tip: what the next append builds on.
+struct LogTip {
+  std::uint64_t size = 0;
+  Hash32 last_hash;
+  merkle::Frontier frontier{merkle::blake2b_hasher()};
+};
+
+// Appends one accepted entry as the next record, into the view.
+static void append_record(StateView& view, LogTip& tip, const Bytes& entry_bytes,
+                          std::int64_t received_ms) {
+  Record record{tip.size + 1, tip.last_hash, received_ms, entry_bytes};
+  Bytes bytes = encode_record(record);
+  view.put(Column::records, be64(record.seq), bytes_string(bytes));
+  tip.frontier.append(merkle::blake2b_hasher().leaf(bytes), [&](merkle::NodeId node, const Hash32& hash) {
+    view.put(Column::tree, tree_key(node), key_of(hash));
+  });
+  tip.last_hash = record_hash(bytes);
+  tip.size = record.seq;
+}
+
+static void put_tip(StateView& view, const LogTip& tip) {
+  view.put(Column::meta, meta_key::log_size, be64(tip.size));
+  view.put(Column::meta, meta_key::last_hash, key_of(tip.last_hash));
+}
+
+static Result<LogTip> load_tip(const Store& store) {
+  LogTip tip;
+  std::string raw;
+  Status status = store.get(Column::meta, meta_key::log_size, &raw);
+  if (status.code() == Code::not_found) return tip;
+  if (!status.ok()) return status;
+  if (raw.size() != 8) return Status(Code::corruption, "stored log size is malformed");
+  tip.size = read_be64(raw);
+  if (tip.size > 0) {
+    if (Status s = store.get(Column::meta, meta_key::last_hash, &raw); !s.ok() || raw.size() != 32)
+      return Status(Code::corruption, "stored last record hash is missing");
+    std::copy(raw.begin(), raw.end(), tip.last_hash.bytes.begin());
+  }
+  auto frontier = merkle::Frontier::load(merkle::blake2b_hasher(), tree_reader(store), tip.size);
+  if (!frontier.ok())
+    return Status(Code::corruption, "Merkle tree is incomplete (" + frontier.status().message() +
+                                        "); run `cohours reindex`");
+  tip.frontier = frontier.value();
+  return tip;
+}
+
+static bool is_operational(Code code) {
+  return code == Code::io_error || code == Code::corruption || code == Code::not_found;
+}
+
+// One submit() call waiting in the commit queue.
+struct Writer {
+  std::vector<SignedEntry>* entries;
+  std::vector<SubmitResult>* results;
+  std::vector<std::size_t> todo;  // indices still to apply
+  bool done = false;
+  std::condition_variable cv;
+};
+
+struct Ledger::Impl {
+  Store& store;
+  const Clock& clock;
+  NodeIdentity node;
+  std::string name;
+
+  std::mutex queue_mu;
+  std::deque<Writer*> queue;
+  LogTip tip;  // only the current leader touches it
+  std::atomic<std::uint64_t> committed_size{0};
+
+  Impl(Store& s, const Clock& c, NodeIdentity n) : store(s), clock(c), node(n) {}
+
+  void commit_group(const std::vector<Writer*>& group);
+};
+
+void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
+  StateView view(store);
+  LogTip next = tip;
+  const std::int64_t now_ms = clock.now_ms();
+  std::vector<SubmitResult*> accepted;
+  Status fatal;
+  for (Writer* writer : group) {
+    for (std::size_t index : writer->todo) {
+      SignedEntry& entry = (*writer->entries)[index];
+      SubmitResult& result = (*writer->results)[index];
+      std::string seen;
+      Status found = view.get(Column::entries, key_of(entry.id), &seen);
+      if (found.ok() && seen.size() == 8) {
+        result.seq = read_be64(seen);
+        result.duplicate = true;
+        continue;
+      }
+      if (!found.ok() && found.code() != Code::not_found) {
+        fatal = found;
+        break;
+      }
+      Status applied = apply_entry(view, entry, {node.public_key, next.size + 1, now_ms});
+      if (!applied.ok()) {
+        if (is_operational(applied.code())) {
+          fatal = applied;
+          break;
+        }
+        result.code = applied.code();
+        result.message = applied.message();
+        continue;
+      }
+      append_record(view, next, entry.bytes, now_ms);
+      result.seq = next.size;
+      accepted.push_back(&result);
+    }
+    if (!fatal.ok()) break;
+  }
+  if (fatal.ok() && next.size != tip.size) {
+    put_tip(view, next);
+    SignedTreeHead head = sign_tree_head({node.public_key, next.size, next.frontier.root(), now_ms}, node.secret_key);
+    std::string head_bytes = bytes_string(encode_signed_tree_head(head));
+    view.put(Column::heads, be64(next.size), head_bytes);
+    view.put(Column::meta, meta_key::latest_head, head_bytes);
+    WriteBatch batch;
+    view.drain_into(batch);
+    fatal = store.write(batch, Durability::synced);
+  }
+  if (!fatal.ok()) {
+    // Nothing of the group is durable: every entry that was going to be
+    // accepted gets the error instead, and the tip stays where it was.
+    for (Writer* writer : group)
+      for (std::size_t index : writer->todo) {
+        SubmitResult& result = (*writer->results)[index];
+        if (result.code == Code::ok && !result.duplicate) {
+          result.code = fatal.code();
+          result.message = "not stored: " + fatal.message();
+          result.seq = 0;
+        }
+      }
+    return;
+  }
+  tip = std::move(next);
+  committed_size = tip.size;
+}
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ledger::~Ledger() = default;
+
+Status Ledger::initialise(Store& store, const NodeIdentity& node, const std::string& name,
+                          const Clock& clock) {
+  std::string existing;
+  Status status = store.get(Column::meta, meta_key::node_key, &existing);
+  if (status.ok()) return Status(Code::already_exists, "this store already holds a node");
+  if (status.code() != Code::not_found) return status;
+  WriteBatch batch;
+  batch.put(Column::meta, meta_key::node_key, key_of(node.public_key));
+  batch.put(Column::meta, meta_key::node_name, name);
+  batch.put(Column::meta, meta_key::format, "1");
+  batch.put(Column::meta, meta_key::created_ms, be64(static_cast<std::uint64_t>(clock.now_ms())));
+  return store.write(batch, Durability::synced);
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::open(Store& store, const NodeIdentity& node, const Clock& clock) {
+  std::string raw;
+  Status status = store.get(Column::meta, meta_key::node_key, &raw);
+  if (status.code() == Code::not_found) return Status(Code::not_found, "the store holds no node; run `cohours init` first");
+  if (!status.ok()) return status;
+  if (raw != key_of(node.public_key))
+    return Status(Code::not_permitted, "the node key does not match this store's node");
+  if (store.get(Column::meta, meta_key::reindexing, &raw).ok())
+    return Status(Code::corruption, "a reindex was interrupted; run `cohours reindex` again");
+  auto impl = std::make_unique<Impl>(store, clock, node);
+  if (Status s = store.get(Column::meta, meta_key::node_name, &impl->name); !s.ok()) return s;
+  auto tip = load_tip(store);
+  if (!tip.ok()) return tip.status();
+  impl->tip = tip.value();
+  impl->committed_size = impl->tip.size;
+  if (store.get(Column::records, be64(impl->tip.size + 1), &raw).ok())
+    return Status(Code::corruption, "the log holds records past its recorded size; run `cohours audit verify`");
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
+std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) {
+  std::vector<SubmitResult> results(signed_entries.size());
+  std::vector<SignedEntry> entries(signed_entries.size());
+  std::vector<char> valid(signed_entries.size(), 0);
+  parallel_for(signed_entries.size(), [&](std::size_t i) {
+    auto decoded = decode_entry(signed_entries[i]);
+    if (!decoded.ok()) {
+      results[i].code = decoded.code();
+      results[i].message = decoded.status().message();
+      return;
+    }
+    entries[i] = std::move(decoded).value();
+    results[i].id = entries[i].id;
+    if (!verify_signature(entries[i])) {
+      results[i].code = Code::bad_signature;
+      results[i].message = "the signature does not match the entry's author key";
+      return;
+    }
+    valid[i] = 1;
+  });
+  Writer writer{&entries, &results, {}, false, {}};
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    if (valid[i]) writer.todo.push_back(i);
+  if (writer.todo.empty()) return results;
+
+  std::unique_lock lock(impl_->queue_mu);
+  impl_->queue.push_back(&writer);
+  writer.cv.wait(lock, [&] { return writer.done || impl_->queue.front() == &writer; });
+  if (writer.done) return results;
+  // This writer leads: it commits everything queued so far as one group.
+  constexpr std::size_t kMaxGroupEntries = 4096;
+  std::vector<Writer*> group;
+  std::size_t group_entries = 0;
+  for (Writer* queued : impl_->queue) {
+    if (!group.empty() && group_entries + queued->todo.size() > kMaxGroupEntries) break;
+    group.push_back(queued);
+    group_entries += queued->todo.size();
+  }
+  lock.unlock();
+  impl_->commit_group(group);
+  lock.lock();
+  for (Writer* member : group) {
+    impl_->queue.pop_front();
+    member->done = true;
+    if (member != &writer) member->cv.notify_one();
+  }
+  if (!impl_->queue.empty()) impl_->queue.front()->cv.notify_one();
+  return results;
+}
+
+SubmitResult Ledger::submit_one(const Bytes& signed_entry) {
+  return submit(std::span<const Bytes>(&signed_entry, 1)).front();
+}
+
+PublicKey Ledger::node_key() const { return impl_->node.public_key; }
+std::string Ledger::node_name() const { return impl_->name; }
+std::uint64_t Ledger::log_size() const { return impl_->committed_size; }
+
+Result<Balance> Ledger::balance(const AccountId& account) const {
+  auto row = load_row<Balance>(impl_->store, Column::balances, account.to_key());
+  if (!row.ok()) return row.status();
+  return row->value_or(Balance{});
+}
+
+template <typename Row, typename F>
+static Status scan_rows(const Store& store, Column column, std::string_view from, std::string_view to, F&& each) {
+  auto cursor = store.scan(column, from, to);
+  for (; cursor->valid(); cursor->next()) {
+    Row row;
+    if (Status s = decode_row(cursor->value(), &row); !s.ok()) return s;
+    each(cursor->key(), std::move(row));
+  }
+  return cursor->status();
+}
+
+Result<std::vector<std::pair<AccountId, Balance>>> Ledger::balances() const {
+  std::vector<std::pair<AccountId, Balance>> out;
+  Status status = scan_rows<Balance>(impl_->store, Column::balances, "", "", [&](std::string_view key, Balance row) {
+    if (auto id = AccountId::from_key(key)) out.emplace_back(*id, row);
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<std::vector<Posting>> Ledger::postings(const AccountId& account, std::uint64_t from_seq,
+                                              std::uint64_t to_seq) const {
+  std::vector<Posting> out;
+  std::string from = posting_key(account, from_seq, 0);
+  std::string to = to_seq == UINT64_MAX ? AccountId{account}.to_key() + std::string(9, '\xff') + '\xff'
+                                        : posting_key(account, to_seq + 1, 0);
+  Status status = scan_rows<Posting>(impl_->store, Column::postings, from, to,
+                                     [&](std::string_view, Posting row) { out.push_back(std::move(row)); });
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<MemberInfo> Ledger::member(const PublicKey& key) const {
+  auto row = load_row<MemberInfo>(impl_->store, Column::members, key_of(key));
+  if (!row.ok()) return row.status();
+  if (!*row) return Status(Code::unknown_member, "no member with key " + to_hex(key));
+  return **row;
+}
+
+Result<std::vector<MemberInfo>> Ledger::members() const {
+  std::vector<MemberInfo> out;
+  Status status = scan_rows<MemberInfo>(impl_->store, Column::members, "", "",
+                                        [&](std::string_view, MemberInfo row) { out.push_back(row); });
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<Movement> Ledger::movement(const EntryId& id) const {
+  auto row = load_row<Movement>(impl_->store, Column::movements, key_of(id));
+  if (!row.ok()) return row.status();
+  if (!*row) return Status(Code::unknown_entry, "no hours or transfer entry " + to_hex(id));
+  return **row;
+}
+
+Result<std::vector<Movement>> Ledger::movements() const {
+  std::vector<Movement> out;
+  Status status = scan_rows<Movement>(impl_->store, Column::movements, "", "",
+                                      [&](std::string_view, Movement row) { out.push_back(std::move(row)); });
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<RespiteRequestState> Ledger::respite_request(const EntryId& id) const {
+  auto row = load_row<RespiteRequestState>(impl_->store, Column::requests, key_of(id));
+  if (!row.ok()) return row.status();
+  if (!*row) return Status(Code::unknown_entry, "no respite request " + to_hex(id));
+  return **row;
+}
+
+Result<std::vector<RespiteRequestState>> Ledger::respite_requests() const {
+  std::vector<RespiteRequestState> out;
+  Status status = scan_rows<RespiteRequestState>(impl_->store, Column::requests, "", "",
+                                                 [&](std::string_view, RespiteRequestState row) { out.push_back(row); });
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<Policy> Ledger::policy() const {
+  auto row = load_row<Policy>(impl_->store, Column::meta, meta_key::policy);
+  if (!row.ok()) return row.status();
+  return row->value_or(Policy{});
+}
+
+Result<std::uint64_t> Ledger::seq_of(const EntryId& id) const {
+  std::string raw;
+  Status status = impl_->store.get(Column::entries, key_of(id), &raw);
+  if (status.code() == Code::not_found) return Status(Code::unknown_entry, "no entry " + to_hex(id) + " in the log");
+  if (!status.ok()) return status;
+  if (raw.size() != 8) return Status(Code::corruption, "entry index row is malformed");
+  return read_be64(raw);
+}
+
+Result<EntryId> Ledger::resolve_id(std::string_view hex) const {
+  if (hex.size() < 8 || hex.size() > 64)
+    return Status(Code::malformed, "an entry id is 8 to 64 hex digits, got '" + std::string(hex) + "'");
+  // An odd-length prefix is padded both ways to bound the scan.
+  auto low = from_hex(std::string(hex) + (hex.size() % 2 ? "0" : ""));
+  if (!low) return Status(Code::malformed, "'" + std::string(hex) + "' is not a hex entry id");
+  std::string from(low->begin(), low->end());
+  std::string to = from;
+  if (hex.size() % 2) to.back() = static_cast<char>(to.back() | 0x0f);
+  // Keys with the prefix sort between `from` and the prefix followed by 0xff..
+  to += std::string(32, '\xff');
+  auto cursor = impl_->store.scan(Column::entries, from, to);
+  std::optional<EntryId> found;
+  for (; cursor->valid(); cursor->next()) {
+    if (cursor->key().size() != 32) continue;
+    if (found) return Status(Code::malformed, "entry id prefix '" + std::string(hex) + "' is ambiguous; give more digits");
+    EntryId id;
+    std::copy(cursor->key().begin(), cursor->key().end(), id.bytes.begin());
+    found = id;
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  if (!found) return Status(Code::unknown_entry, "no entry " + std::string(hex) + " in the log");
+  return *found;
+}
+
+Result<Record> Ledger::record(std::uint64_t seq) const {
+  std::string raw;
+  Status status = impl_->store.get(Column::records, be64(seq), &raw);
+  if (status.code() == Code::not_found) return Status(Code::not_found, "no record " + std::to_string(seq));
+  if (!status.ok()) return status;
+  auto record = decode_record(as_span(raw));
+  if (!record.ok()) return Status(Code::corruption, "record " + std::to_string(seq) + ": " + record.status().message());
+  return record;
+}
+
+Result<SignedTreeHead> Ledger::latest_head() const {
+  std::string raw;
+  Status status = impl_->store.get(Column::meta, meta_key::latest_head, &raw);
+  if (status.code() == Code::not_found) return Status(Code::not_found, "the log is empty: no tree head yet");
+  if (!status.ok()) return status;
+  return decode_signed_tree_head(as_span(raw));
+}
+
+Result<SignedTreeHead> Ledger::head_at(std::uint64_t size) const {
+  std::string raw;
+  Status status = impl_->store.get(Column::heads, be64(size), &raw);
+  if (status.code() == Code::not_found) return Status(Code::not_found, "no signed head at size " + std::to_string(size));
+  if (!status.ok()) return status;
+  return decode_signed_tree_head(as_span(raw));
+}
+
+Result<std::vector<Hash32>> Ledger::inclusion_proof(std::uint64_t seq, std::uint64_t tree_size) const {
+  if (seq == 0 || seq > tree_size || tree_size > log_size())
+    return Status(Code::malformed, "need 1 <= seq <= tree size <= log size");
+  return merkle::inclusion_proof(merkle::blake2b_hasher(), tree_reader(impl_->store), seq - 1, tree_size);
+}
+
+Result<std::vector<Hash32>> Ledger::consistency_proof(std::uint64_t old_size, std::uint64_t new_size) const {
+  if (old_size > new_size || new_size > log_size())
+    return Status(Code::malformed, "need old size <= new size <= log size");
+  return merkle::consistency_proof(merkle::blake2b_hasher(), tree_reader(impl_->store), old_size, new_size);
+}
+
+Result<Hash32> Ledger::state_digest() const { return digest_state(impl_->store); }
+Result<Hash32> state_digest(const Store& store) { return digest_state(store); }
+
+Result<ReindexReport> reindex(Store& store, const Clock& clock,
+                              const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  (void)clock;
+  ReindexReport report;
+  std::string node_raw;
+  if (Status s = store.get(Column::meta, meta_key::node_key, &node_raw); !s.ok())
+    return s.code() == Code::not_found ? Status(Code::not_found, "the store holds no node") : s;
+  PublicKey node_key;
+  std::copy(node_raw.begin(), node_raw.end(), node_key.bytes.begin());
+  std::string marker;
+  if (!store.get(Column::meta, meta_key::reindexing, &marker).ok()) {
+    auto before = digest_state(store);
+    if (before.ok()) report.digest_before = before.value();
+  }
+  std::uint64_t total = 0;
+  {
+    std::string raw;
+    if (store.get(Column::meta, meta_key::log_size, &raw).ok() && raw.size() == 8) total = read_be64(raw);
+  }
+  // The marker makes an interrupted reindex visible: Ledger::open refuses
+  // to run on half-rebuilt state.
+  WriteBatch start;
+  start.put(Column::meta, meta_key::reindexing, "1");
+  if (Status s = store.write(start, Durability::synced); !s.ok()) return s;
+  for (Column column : kDerivedColumns)
+    if (Status s = store.clear(column); !s.ok()) return s;
+  WriteBatch erase_policy;
+  erase_policy.erase(Column::meta, meta_key::policy);
+  if (Status s = store.write(erase_policy, Durability::buffered); !s.ok()) return s;
+
+  StateView view(store);
+  LogTip tip;
+  auto cursor = store.scan(Column::records, "", "");
+  constexpr std::uint64_t kRecordsPerBatch = 2048;
+  for (; cursor->valid(); cursor->next()) {
+    const std::uint64_t expected = tip.size + 1;
+    auto record = decode_record(as_span(cursor->value()));
+    if (!record.ok() || read_be64(cursor->key()) != expected || record->seq != expected || record->prev_hash != tip.last_hash)
+      return Status(Code::corruption, "record " + std::to_string(expected) +
+                                           " is missing, malformed or not linked to its predecessor; run `cohours audit verify`");
+    auto entry = decode_entry(record->entry);
+    if (!entry.ok()) return Status(Code::corruption, "record " + std::to_string(expected) + ": " + entry.status().message());
+    std::string seen;
+    if (view.get(Column::entries, key_of(entry->id), &seen).ok())
+      return Status(Code::corruption, "record " + std::to_string(expected) + " repeats an earlier entry");
+    Status applied = apply_entry(view, entry.value(), {node_key, expected, record->received_ms});
+    if (!applied.ok())
+      return Status(Code::corruption, "record " + std::to_string(expected) + " breaks a ledger rule: " + applied.message());
+    Bytes bytes(cursor->value().begin(), cursor->value().end());
+    tip.frontier.append(merkle::blake2b_hasher().leaf(bytes), [&](merkle::NodeId node, const Hash32& hash) {
+      view.put(Column::tree, tree_key(node), key_of(hash));
+    });
+    tip.last_hash = record_hash(bytes);
+    tip.size = expected;
+    if (tip.size % kRecordsPerBatch == 0) {
+      WriteBatch batch;
+      view.drain_into(batch);
+      if (Status s = store.write(batch, Durability::buffered); !s.ok()) return s;
+      if (progress) progress(tip.size, total);
+    }
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  put_tip(view, tip);
+  view.erase(Column::meta, meta_key::reindexing);
+  WriteBatch batch;
+  view.drain_into(batch);
+  if (Status s = store.write(batch, Durability::synced); !s.ok()) return s;
+  if (progress) progress(tip.size, total);
+  report.records = tip.size;
+  auto after = digest_state(store);
+  if (!after.ok()) return after.status();
+  report.digest_after = after.value();
+  return report;
+}
+
+}  // namespace cohours

@@ -1,0 +1,106 @@
+#include "cohours/crypto.h"
+#include "cohours/entry.h"
+#include "cohours/record.h"
+#include "codec.h"
+
+namespace cohours {
+
+namespace {
+
+constexpr std::uint16_t kHeadFormatVersion = 1;
+constexpr std::string_view kHeadDomain = "cohours-tree-head-v1";
+
+template <typename C>
+void layout(C& c, Record& r) {
+  c.num(r.seq);
+  c.fixed(r.prev_hash);
+  c.num(r.received_ms);
+  c.blob(r.entry, kMaxEntryBytes);
+}
+
+template <typename C>
+void layout(C& c, TreeHead& h) {
+  std::uint16_t version = kHeadFormatVersion;
+  c.num(version);
+  if (version != kHeadFormatVersion) throw codec::DecodeError{"unsupported tree head version"};
+  c.fixed(h.log);
+  c.num(h.size);
+  c.fixed(h.root);
+  c.num(h.time_ms);
+}
+
+template <typename T>
+Bytes encode(const T& value) {
+  Bytes out;
+  {
+    codec::Encoder encoder(out);
+    layout(encoder, const_cast<T&>(value));
+  }
+  return out;
+}
+
+template <typename T>
+Result<T> decode(std::span<const std::uint8_t> bytes, std::size_t* consumed, const char* what) {
+  T value;
+  try {
+    codec::Decoder decoder(bytes.data(), bytes.size());
+    layout(decoder, value);
+    *consumed = bytes.size() - decoder.remaining();
+  } catch (const codec::DecodeError& e) {
+    return Status(Code::malformed, std::string("malformed ") + what + ": " + e.what);
+  } catch (const std::exception& e) {
+    return Status(Code::malformed, std::string("malformed ") + what + ": truncated or corrupt");
+  }
+  return value;
+}
+
+}  // namespace
+
+Bytes encode_record(const Record& record) { return encode(record); }
+
+Result<Record> decode_record(std::span<const std::uint8_t> bytes) {
+  std::size_t consumed = 0;
+  auto record = decode<Record>(bytes, &consumed, "record");
+  if (record.ok() && consumed != bytes.size())
+    return Status(Code::malformed, "malformed record: trailing bytes");
+  return record;
+}
+
+Hash32 record_hash(std::span<const std::uint8_t> record_bytes) { return blake2b_256(record_bytes); }
+
+Bytes encode_tree_head(const TreeHead& head) { return encode(head); }
+
+static Bytes head_message(const TreeHead& head) {
+  Bytes message(kHeadDomain.begin(), kHeadDomain.end());
+  Bytes body = encode_tree_head(head);
+  message.insert(message.end(), body.begin(), body.end());
+  return message;
+}
+
+SignedTreeHead sign_tree_head(const TreeHead& head, const SecretKey& node_secret) {
+  return {head, sign(head_message(head), node_secret)};
+}
+
+bool verify_tree_head(const SignedTreeHead& head) {
+  return verify(head.signature, head_message(head.head), head.head.log);
+}
+
+Bytes encode_signed_tree_head(const SignedTreeHead& head) {
+  Bytes out = encode_tree_head(head.head);
+  out.insert(out.end(), head.signature.bytes.begin(), head.signature.bytes.end());
+  return out;
+}
+
+Result<SignedTreeHead> decode_signed_tree_head(std::span<const std::uint8_t> bytes) {
+  if (bytes.size() <= Signature::size()) return Status(Code::malformed, "tree head too short");
+  std::size_t consumed = 0;
+  auto head = decode<TreeHead>(bytes.first(bytes.size() - Signature::size()), &consumed, "tree head");
+  if (!head.ok()) return head.status();
+  if (consumed != bytes.size() - Signature::size())
+    return Status(Code::malformed, "malformed tree head: trailing bytes");
+  SignedTreeHead out{head.value(), {}};
+  std::copy(bytes.end() - Signature::size(), bytes.end(), out.signature.bytes.begin());
+  return out;
+}
+
+}  // namespace cohours

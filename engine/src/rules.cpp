@@ -1,0 +1,477 @@
+#include "rules.h"
+
+#include "cohours/dates.h"
+
+namespace cohours {
+
+namespace {
+
+constexpr std::int64_t kMaxPolicyMinutes = 1'000'000 * 60;  // a sanity bound on floors
+constexpr std::int64_t kMaxEntryCeiling = 24 * 60;          // no single entry over a day
+
+Status reject(Code code, std::string message) { return Status(code, std::move(message)); }
+
+std::string short_id(const FixedBytes<32>& value) { return to_hex(value).substr(0, 12); }
+
+// Everything one handler needs, with the lookups it shares.
+struct Apply {
+  StateView& view;
+  const SignedEntry& signed_entry;
+  const ApplyContext& context;
+  const Entry& entry = signed_entry.entry;
+  // A failed store read inside a void helper; reported after dispatch.
+  Status fault{};
+
+  Result<std::optional<MemberInfo>> member(const PublicKey& key) {
+    return load_row<MemberInfo>(view, Column::members, key_of(key));
+  }
+
+  // The member acting, checking on-behalf rules: only a coordinator may sign
+  // for another member.
+  Result<MemberInfo> actor(bool on_behalf_allowed) {
+    if (!entry.on_behalf.is_zero()) {
+      if (!on_behalf_allowed)
+        return reject(Code::not_permitted,
+                      std::string(kind_name(entry.kind())) + " cannot be signed on behalf of another member");
+      auto author = member(entry.author);
+      if (!author.ok()) return author.status();
+      if (!*author || !((*author)->roles & role_coordinator))
+        return reject(Code::not_permitted, "only a coordinator may sign on behalf of another member");
+    }
+    auto acting = member(entry.actor());
+    if (!acting.ok()) return acting.status();
+    if (!*acting) return reject(Code::unknown_member, "signer " + short_id(entry.actor()) + " is not a member of this co-op");
+    return **acting;
+  }
+
+  // member.* entries are signed by the node operator (node key) or an admin.
+  Status require_operator_or_admin() {
+    if (!entry.on_behalf.is_zero())
+      return reject(Code::not_permitted, "membership entries cannot be signed on behalf of someone");
+    if (entry.author == context.node_key) return Status();
+    auto author = member(entry.author);
+    if (!author.ok()) return author.status();
+    if (*author && ((*author)->roles & role_admin)) return Status();
+    return reject(Code::not_permitted, "only an admin or the node operator may change membership");
+  }
+
+  Status require_admin_author(const char* what) {
+    if (!entry.on_behalf.is_zero())
+      return reject(Code::not_permitted, std::string(what) + " cannot be signed on behalf of someone");
+    auto author = member(entry.author);
+    if (!author.ok()) return author.status();
+    if (!*author) return reject(Code::unknown_member, "signer is not a member of this co-op");
+    if (!((*author)->roles & role_admin))
+      return reject(Code::not_permitted, std::string("only an admin may ") + what);
+    return Status();
+  }
+
+  Result<Balance> balance(const AccountId& account) {
+    auto row = load_row<Balance>(view, Column::balances, account.to_key());
+    if (!row.ok()) return row.status();
+    return row->value_or(Balance{});
+  }
+
+  Status check_minutes(std::int64_t minutes, const Policy& policy) {
+    if (minutes <= 0)
+      return reject(Code::bad_amount, "minutes must be a positive whole number, got " + std::to_string(minutes));
+    if (minutes > policy.max_entry_minutes)
+      return reject(Code::bad_amount, std::to_string(minutes) + " minutes is over the co-op's maximum of " +
+                                          std::to_string(policy.max_entry_minutes) + " per entry");
+    return Status();
+  }
+
+  // The lowest balance the account may reach, or nullopt for no floor.
+  Result<std::optional<std::int64_t>> floor_of(const AccountId& account, const Policy& policy) {
+    if (account.kind == AccountKind::pool) return policy.pool_floor_minutes;
+    if (account.kind != AccountKind::member) return std::optional<std::int64_t>();
+    auto owner = member(account.key);
+    if (!owner.ok()) return owner.status();
+    std::uint32_t roles = *owner ? (*owner)->roles : 0;
+    return std::optional<std::int64_t>(policy.floor_for_roles(roles));
+  }
+
+  Status check_floor(const AccountId& payer, std::int64_t minutes, const Policy& policy) {
+    auto current = balance(payer);
+    if (!current.ok()) return current.status();
+    auto floor = floor_of(payer, policy);
+    if (!floor.ok()) return floor.status();
+    if (*floor && current->balance_minutes - minutes < **floor) {
+      std::string who = payer.kind == AccountKind::pool ? "the co-op pool" : "the payer";
+      return reject(Code::floor_breached,
+                    who + " has " + std::to_string(current->balance_minutes) + " minutes; paying " +
+                        std::to_string(minutes) + " would go under the floor of " +
+                        std::to_string(**floor) + " minutes");
+    }
+    return Status();
+  }
+
+  void adjust(const AccountId& account, Balance delta) {
+    auto current = balance(account);
+    if (!current.ok()) fault = current.status();
+    Balance row = current.ok() ? current.value() : Balance{};
+    row.balance_minutes += delta.balance_minutes;
+    row.pending_in_minutes += delta.pending_in_minutes;
+    row.pending_out_minutes += delta.pending_out_minutes;
+    if (row == Balance{})
+      view.erase(Column::balances, account.to_key());
+    else
+      view.put(Column::balances, account.to_key(), encode_row(row));
+  }
+
+  // Moves `minutes` from payer to payee and writes both postings.
+  void post(const Movement& movement, const AccountId& from, const AccountId& to,
+            std::int64_t minutes) {
+    adjust(from, {-minutes, 0, 0});
+    adjust(to, {minutes, 0, 0});
+    std::uint8_t leg = 0;
+    for (auto [account, other, delta] : {std::tuple{from, to, -minutes}, std::tuple{to, from, minutes}}) {
+      auto after = balance(account);
+      Posting posting{account,   context.seq,       delta, after.ok() ? after->balance_minutes : 0,
+                      other,     signed_entry.id,   movement.id};
+      view.put(Column::postings, posting_key(account, context.seq, leg++), encode_row(posting));
+    }
+  }
+
+  void put_movement(const Movement& movement) {
+    view.put(Column::movements, key_of(movement.id), encode_row(movement));
+  }
+
+  Result<Movement> pending_movement(const EntryId& target, const char* action) {
+    auto row = load_row<Movement>(view, Column::movements, key_of(target));
+    if (!row.ok()) return row.status();
+    if (!*row || (*row)->kind == MovementKind::transfer)
+      return reject(Code::unknown_entry, "no hours entry " + short_id(target) + " to " + action +
+                                             " (give the id printed by `hours log` or `respite offer`)");
+    const Movement& movement = **row;
+    if (movement.status != MovementStatus::pending)
+      return reject(Code::wrong_state, "those hours are already " +
+                                           std::string(movement_status_name(movement.status)) +
+                                           "; nothing to " + action);
+    return movement;
+  }
+
+  Status dispatch() {
+    return std::visit([&](const auto& body) { return handle(body); }, entry.body);
+  }
+
+  Status handle(const MemberJoin& b) {
+    if (Status s = require_operator_or_admin(); !s.ok()) return s;
+    if (b.roles == 0 || (b.roles & ~kAllRoles))
+      return reject(Code::malformed, "a member needs at least one known role");
+    if (b.member == context.node_key) return reject(Code::malformed, "the node key cannot be a member");
+    if (b.member.is_zero()) return reject(Code::malformed, "member key is zero");
+    if (b.home_node != context.node_key)
+      return reject(Code::not_permitted, "members join at their home node; this entry names another node");
+    auto existing = member(b.member);
+    if (!existing.ok()) return existing.status();
+    if (*existing) return reject(Code::already_exists, "that key is already a member");
+    view.put(Column::members, key_of(b.member), encode_row(MemberInfo{b.member, b.roles, b.home_node, context.seq}));
+    return Status();
+  }
+
+  Status handle(const MemberRole& b) {
+    if (Status s = require_operator_or_admin(); !s.ok()) return s;
+    if (b.roles == 0 || (b.roles & ~kAllRoles))
+      return reject(Code::malformed, "a member needs at least one known role");
+    auto existing = member(b.member);
+    if (!existing.ok()) return existing.status();
+    if (!*existing) return reject(Code::unknown_member, "no member " + short_id(b.member));
+    MemberInfo row = **existing;
+    row.roles = b.roles;
+    view.put(Column::members, key_of(b.member), encode_row(row));
+    return Status();
+  }
+
+  Status handle(const PolicySet& b) {
+    if (Status s = require_admin_author("set policy"); !s.ok()) return s;
+    auto loaded = load_policy(view);
+    if (!loaded.ok()) return loaded.status();
+    Policy policy = loaded.value();
+    switch (b.target) {
+      case PolicyTarget::role_floor: {
+        if (b.role == 0 || (b.role & (b.role - 1)) || (b.role & ~kAllRoles))
+          return reject(Code::malformed, "a role floor names exactly one role");
+        if (b.minutes > 0 || b.minutes < -kMaxPolicyMinutes)
+          return reject(Code::bad_amount, "a floor is zero or a negative number of minutes");
+        policy.role_floor_minutes[static_cast<std::size_t>(std::countr_zero(b.role))] = b.minutes;
+        break;
+      }
+      case PolicyTarget::pool_floor:
+        if (b.minutes > 0 || b.minutes < -kMaxPolicyMinutes)
+          return reject(Code::bad_amount, "a floor is zero or a negative number of minutes");
+        policy.pool_floor_minutes = b.minutes;
+        break;
+      case PolicyTarget::pool_floor_none:
+        policy.pool_floor_minutes.reset();
+        break;
+      case PolicyTarget::max_entry_minutes:
+        if (b.minutes < 1 || b.minutes > kMaxEntryCeiling)
+          return reject(Code::bad_amount, "the maximum per entry is between 1 and 1440 minutes");
+        policy.max_entry_minutes = b.minutes;
+        break;
+      case PolicyTarget::categories: {
+        if (b.categories.empty()) return reject(Code::malformed, "at least one category is needed");
+        for (std::size_t i = 0; i < b.categories.size(); ++i)
+          for (std::size_t j = 0; j < i; ++j)
+            if (b.categories[i] == b.categories[j])
+              return reject(Code::malformed, "category '" + b.categories[i] + "' is listed twice");
+        policy.categories = b.categories;
+        break;
+      }
+    }
+    if (b.target != PolicyTarget::role_floor && b.role != 0)
+      return reject(Code::malformed, "only a role floor names a role");
+    if (b.target != PolicyTarget::categories && !b.categories.empty())
+      return reject(Code::malformed, "only a categories policy lists categories");
+    view.put(Column::meta, meta_key::policy, encode_row(policy));
+    return Status();
+  }
+
+  Status handle(const HoursLog& b) {
+    auto provider = actor(true);
+    if (!provider.ok()) return provider.status();
+    if (!(provider->roles & (role_volunteer | role_carer)))
+      return reject(Code::not_permitted, "only volunteers and carers bank hours");
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    if (Status s = check_minutes(b.minutes, *policy); !s.ok()) return s;
+    if (!policy->category_allowed(b.category))
+      return reject(Code::unknown_category, "category '" + b.category + "' is not allowed by the co-op's policy");
+    if (b.date_days > days_from_ms(context.received_ms) + 1)
+      return reject(Code::bad_date, "hours cannot be logged for a future date (" + format_date(b.date_days) + ")");
+    AccountId payer;
+    if (b.recipient.is_zero()) {
+      if (b.payer != Payer::pool) return reject(Code::malformed, "community hours are paid by the pool");
+      payer = AccountId::pool(context.node_key);
+    } else {
+      if (b.recipient == provider->key) return reject(Code::not_permitted, "you cannot log hours given to yourself");
+      auto recipient = member(b.recipient);
+      if (!recipient.ok()) return recipient.status();
+      if (!*recipient) return reject(Code::unknown_member, "the recipient is not a member of this co-op");
+      if (b.payer == Payer::pool) {
+        if (!((*recipient)->roles & role_service_user))
+          return reject(Code::not_permitted, "the pool pays only for help to service users and the community");
+        payer = AccountId::pool(context.node_key);
+      } else {
+        payer = AccountId::member(b.recipient);
+      }
+    }
+    Movement movement{signed_entry.id, MovementKind::hours, MovementStatus::pending, payer,
+                      AccountId::member(provider->key), b.minutes, provider->key, b.recipient,
+                      b.category, b.date_days, context.seq, {}, {}};
+    put_movement(movement);
+    adjust(payer, {0, 0, b.minutes});
+    adjust(movement.payee, {0, b.minutes, 0});
+    return Status();
+  }
+
+  // The recipient confirms; a coordinator may confirm on their behalf, and
+  // confirms community hours.
+  Status may_confirm(const Movement& movement) {
+    if (movement.recipient.is_zero()) {
+      auto author = member(entry.author);
+      if (!author.ok()) return author.status();
+      if (*author && ((*author)->roles & role_coordinator) && entry.on_behalf.is_zero()) return Status();
+      return reject(Code::not_permitted, "community hours are confirmed by a coordinator");
+    }
+    auto acting = actor(true);
+    if (!acting.ok()) return acting.status();
+    if (acting->key != movement.recipient)
+      return reject(Code::not_permitted, "only the member who received the help (or a coordinator on "
+                                         "their behalf) may confirm these hours");
+    return Status();
+  }
+
+  Status handle(const HoursConfirm& b) {
+    auto movement = pending_movement(b.target, "confirm");
+    if (!movement.ok()) return movement.status();
+    if (Status s = may_confirm(*movement); !s.ok()) return s;
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    if (Status s = check_floor(movement->payer, movement->minutes, *policy); !s.ok()) return s;
+    Movement row = *movement;
+    row.status = MovementStatus::posted;
+    row.closed_by = signed_entry.id;
+    adjust(row.payer, {0, 0, -row.minutes});
+    adjust(row.payee, {0, -row.minutes, 0});
+    post(row, row.payer, row.payee, row.minutes);
+    put_movement(row);
+    if (row.kind == MovementKind::respite) {
+      auto request = load_row<RespiteRequestState>(view, Column::requests, key_of(row.request));
+      if (!request.ok()) return request.status();
+      if (*request) {
+        RespiteRequestState state = **request;
+        state.status = RequestStatus::done;
+        view.put(Column::requests, key_of(state.id), encode_row(state));
+      }
+    }
+    return Status();
+  }
+
+  Status may_void(const Movement& movement) {
+    auto author = member(entry.author);
+    if (!author.ok()) return author.status();
+    if (*author && ((*author)->roles & role_coordinator)) return Status();
+    if (!entry.on_behalf.is_zero()) return reject(Code::not_permitted, "only a coordinator signs on behalf of someone");
+    if (entry.author == movement.provider || entry.author == movement.recipient) return Status();
+    return reject(Code::not_permitted, "only the provider, the recipient or a coordinator may void hours");
+  }
+
+  void void_movement(Movement row, RequestStatus request_after) {
+    row.status = MovementStatus::voided;
+    row.closed_by = signed_entry.id;
+    adjust(row.payer, {0, 0, -row.minutes});
+    adjust(row.payee, {0, -row.minutes, 0});
+    put_movement(row);
+    if (row.kind == MovementKind::respite) {
+      auto request = load_row<RespiteRequestState>(view, Column::requests, key_of(row.request));
+      if (request.ok() && *request) {
+        RespiteRequestState state = **request;
+        state.status = request_after;
+        state.offer = {};
+        view.put(Column::requests, key_of(state.id), encode_row(state));
+      }
+    }
+  }
+
+  Status handle(const HoursVoid& b) {
+    auto movement = pending_movement(b.target, "void");
+    if (!movement.ok()) return movement.status();
+    if (Status s = may_void(*movement); !s.ok()) return s;
+    // A voided respite offer reopens the request for another volunteer.
+    void_movement(*movement, RequestStatus::open);
+    return Status();
+  }
+
+  Status handle(const Transfer& b) {
+    auto sender = actor(false);
+    if (!sender.ok()) return sender.status();
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    if (Status s = check_minutes(b.minutes, *policy); !s.ok()) return s;
+    if (b.to == sender->key) return reject(Code::not_permitted, "you cannot transfer to yourself");
+    auto to = member(b.to);
+    if (!to.ok()) return to.status();
+    if (!*to) return reject(Code::unknown_member, "the receiver is not a member of this co-op");
+    AccountId from = AccountId::member(sender->key), dest = AccountId::member(b.to);
+    if (Status s = check_floor(from, b.minutes, *policy); !s.ok()) return s;
+    Movement movement{signed_entry.id, MovementKind::transfer, MovementStatus::posted, from, dest,
+                      b.minutes, sender->key, b.to, "", days_from_ms(context.received_ms),
+                      context.seq, {}, signed_entry.id};
+    post(movement, from, dest, b.minutes);
+    put_movement(movement);
+    return Status();
+  }
+
+  Status handle(const RespiteRequest& b) {
+    auto carer = actor(true);
+    if (!carer.ok()) return carer.status();
+    if (!(carer->roles & role_carer)) return reject(Code::not_permitted, "only carers request respite");
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    if (Status s = check_minutes(b.minutes, *policy); !s.ok()) return s;
+    RespiteRequestState state{signed_entry.id, carer->key, b.minutes, b.date_days, RequestStatus::open, {}};
+    view.put(Column::requests, key_of(state.id), encode_row(state));
+    return Status();
+  }
+
+  Result<RespiteRequestState> request(const EntryId& id) {
+    auto row = load_row<RespiteRequestState>(view, Column::requests, key_of(id));
+    if (!row.ok()) return row.status();
+    if (!*row) return reject(Code::unknown_entry, "no respite request " + short_id(id));
+    return **row;
+  }
+
+  Status handle(const RespiteOffer& b) {
+    auto volunteer = actor(true);
+    if (!volunteer.ok()) return volunteer.status();
+    if (!(volunteer->roles & role_volunteer)) return reject(Code::not_permitted, "only volunteers offer respite");
+    auto state = request(b.request);
+    if (!state.ok()) return state.status();
+    if (state->status != RequestStatus::open)
+      return reject(Code::wrong_state, std::string("that request is ") + request_status_name(state->status) +
+                                           ", not open");
+    if (state->carer == volunteer->key) return reject(Code::not_permitted, "you cannot offer respite to yourself");
+    Movement movement{signed_entry.id, MovementKind::respite, MovementStatus::pending,
+                      AccountId::member(state->carer), AccountId::member(volunteer->key),
+                      state->minutes, volunteer->key, state->carer, "respite", state->date_days,
+                      context.seq, state->id, {}};
+    put_movement(movement);
+    adjust(movement.payer, {0, 0, movement.minutes});
+    adjust(movement.payee, {0, movement.minutes, 0});
+    RespiteRequestState row = *state;
+    row.status = RequestStatus::offered;
+    row.offer = signed_entry.id;
+    view.put(Column::requests, key_of(row.id), encode_row(row));
+    return Status();
+  }
+
+  Status handle(const RespiteCancel& b) {
+    auto state = request(b.request);
+    if (!state.ok()) return state.status();
+    auto acting = actor(true);
+    if (!acting.ok()) return acting.status();
+    if (acting->key != state->carer) {
+      auto author = member(entry.author);
+      if (!author.ok()) return author.status();
+      if (!(*author && ((*author)->roles & role_coordinator)))
+        return reject(Code::not_permitted, "only the carer who asked (or a coordinator) may cancel a request");
+    }
+    if (state->status != RequestStatus::open && state->status != RequestStatus::offered)
+      return reject(Code::wrong_state, std::string("that request is already ") + request_status_name(state->status));
+    if (state->status == RequestStatus::offered) {
+      auto offer = load_row<Movement>(view, Column::movements, key_of(state->offer));
+      if (!offer.ok()) return offer.status();
+      if (*offer && (*offer)->status == MovementStatus::pending)
+        void_movement(**offer, RequestStatus::cancelled);
+    }
+    RespiteRequestState row = *state;
+    auto reread = request(b.request);  // void_movement may have rewritten it
+    if (reread.ok()) row = *reread;
+    row.status = RequestStatus::cancelled;
+    view.put(Column::requests, key_of(row.id), encode_row(row));
+    return Status();
+  }
+
+  Status handle(const Reversal& b) {
+    if (Status s = require_admin_author("reverse entries"); !s.ok()) return s;
+    auto row = load_row<Movement>(view, Column::movements, key_of(b.target));
+    if (!row.ok()) return row.status();
+    if (!*row)
+      return reject(Code::unknown_entry, "no movement " + short_id(b.target) +
+                                             " to reverse (cite the hours.log, respite.offer or transfer entry)");
+    Movement movement = **row;
+    if (movement.status != MovementStatus::posted)
+      return reject(Code::wrong_state, std::string("only posted movements can be reversed; this one is ") +
+                                           movement_status_name(movement.status) +
+                                           (movement.status == MovementStatus::pending ? " (void it instead)" : ""));
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    if (Status s = check_floor(movement.payee, movement.minutes, *policy); !s.ok()) return s;
+    post(movement, movement.payee, movement.payer, movement.minutes);
+    movement.status = MovementStatus::reversed;
+    movement.closed_by = signed_entry.id;
+    put_movement(movement);
+    return Status();
+  }
+};
+
+}  // namespace
+
+Result<Policy> load_policy(const StateView& view) {
+  auto row = load_row<Policy>(view, Column::meta, meta_key::policy);
+  if (!row.ok()) return row.status();
+  return row->value_or(Policy{});
+}
+
+Status apply_entry(StateView& view, const SignedEntry& entry, const ApplyContext& context) {
+  Apply apply{view, entry, context};
+  Status status = apply.dispatch();
+  if (!status.ok()) return status;
+  if (!apply.fault.ok()) return apply.fault;
+  view.put(Column::entries, key_of(entry.id), be64(context.seq));
+  return Status();
+}
+
+}  // namespace cohours

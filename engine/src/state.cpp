@@ -1,0 +1,213 @@
+#include "state.h"
+
+#include "codec.h"
+#include "cohours/crypto.h"
+
+namespace cohours {
+
+Status StateView::get(Column column, std::string_view key, std::string* value) const {
+  auto it = writes_.find({column, std::string(key)});
+  if (it != writes_.end()) {
+    if (!it->second) return Status(Code::not_found, "absent");
+    *value = *it->second;
+    return Status();
+  }
+  return base_.get(column, key, value);
+}
+
+void StateView::put(Column column, std::string_view key, std::string value) {
+  writes_[{column, std::string(key)}] = std::move(value);
+}
+
+void StateView::erase(Column column, std::string_view key) {
+  writes_[{column, std::string(key)}] = std::nullopt;
+}
+
+void StateView::drain_into(WriteBatch& batch) {
+  for (auto& [where, value] : writes_) {
+    if (value)
+      batch.put(where.first, where.second, *value);
+    else
+      batch.erase(where.first, where.second);
+  }
+  writes_.clear();
+}
+
+std::string key_of(const FixedBytes<32>& value) {
+  return std::string(reinterpret_cast<const char*>(value.data()), 32);
+}
+
+std::string AccountId::to_key() const {
+  std::string out(1, static_cast<char>(kind));
+  out += key_of(key);
+  return out;
+}
+
+std::optional<AccountId> AccountId::from_key(std::string_view raw) {
+  if (raw.size() != 33) return std::nullopt;
+  auto kind = static_cast<std::uint8_t>(raw[0]);
+  if (kind < 1 || kind > 3) return std::nullopt;
+  AccountId id{static_cast<AccountKind>(kind), {}};
+  std::copy(raw.begin() + 1, raw.end(), id.key.bytes.begin());
+  return id;
+}
+
+std::string posting_key(const AccountId& account, std::uint64_t seq, std::uint8_t leg) {
+  std::string out = account.to_key();
+  out += be64(seq);
+  out += static_cast<char>(leg);
+  return out;
+}
+
+namespace {
+
+template <typename C>
+void layout(C& c, AccountId& a) {
+  c.enumeration(a.kind, 1, 3);
+  c.fixed(a.key);
+}
+template <typename C>
+void layout(C& c, MemberInfo& r) {
+  c.fixed(r.key);
+  c.num(r.roles);
+  c.fixed(r.home_node);
+  c.num(r.joined_seq);
+}
+template <typename C>
+void layout(C& c, Balance& r) {
+  c.num(r.balance_minutes);
+  c.num(r.pending_in_minutes);
+  c.num(r.pending_out_minutes);
+}
+template <typename C>
+void layout(C& c, Movement& r) {
+  c.fixed(r.id);
+  c.enumeration(r.kind, 1, 3);
+  c.enumeration(r.status, 1, 4);
+  layout(c, r.payer);
+  layout(c, r.payee);
+  c.num(r.minutes);
+  c.fixed(r.provider);
+  c.fixed(r.recipient);
+  c.short_string(r.category, kMaxCategoryLength);
+  c.num(r.date_days);
+  c.num(r.seq);
+  c.fixed(r.request);
+  c.fixed(r.closed_by);
+}
+template <typename C>
+void layout(C& c, RespiteRequestState& r) {
+  c.fixed(r.id);
+  c.fixed(r.carer);
+  c.num(r.minutes);
+  c.num(r.date_days);
+  c.enumeration(r.status, 1, 4);
+  c.fixed(r.offer);
+}
+template <typename C>
+void layout(C& c, Posting& r) {
+  layout(c, r.account);
+  c.num(r.seq);
+  c.num(r.delta_minutes);
+  c.num(r.balance_after_minutes);
+  layout(c, r.counterparty);
+  c.fixed(r.entry);
+  c.fixed(r.movement);
+}
+template <typename C>
+void layout(C& c, Policy& r) {
+  for (auto& floor : r.role_floor_minutes) c.num(floor);
+  std::uint8_t has_pool_floor = r.pool_floor_minutes.has_value();
+  c.num(has_pool_floor);
+  std::int64_t pool_floor = r.pool_floor_minutes.value_or(0);
+  c.num(pool_floor);
+  if constexpr (C::decoding) {
+    if (has_pool_floor > 1) throw codec::DecodeError{"bad flag"};
+    r.pool_floor_minutes = has_pool_floor ? std::optional(pool_floor) : std::nullopt;
+  }
+  c.num(r.max_entry_minutes);
+  c.list(r.categories, kMaxCategories,
+         [&](std::string& category) { c.short_string(category, kMaxCategoryLength); });
+}
+
+template <typename Row>
+std::string encode_any(const Row& row) {
+  Bytes out;
+  {
+    codec::Encoder encoder(out);
+    layout(encoder, const_cast<Row&>(row));
+  }
+  return std::string(out.begin(), out.end());
+}
+
+template <typename Row>
+Status decode_any(std::string_view bytes, Row* row) {
+  try {
+    codec::Decoder decoder(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    layout(decoder, *row);
+    if (decoder.remaining() != 0) return Status(Code::corruption, "stored row has trailing bytes");
+  } catch (...) {
+    return Status(Code::corruption, "stored row does not decode");
+  }
+  return Status();
+}
+
+}  // namespace
+
+std::string encode_row(const MemberInfo& row) { return encode_any(row); }
+std::string encode_row(const Balance& row) { return encode_any(row); }
+std::string encode_row(const Movement& row) { return encode_any(row); }
+std::string encode_row(const RespiteRequestState& row) { return encode_any(row); }
+std::string encode_row(const Posting& row) { return encode_any(row); }
+std::string encode_row(const Policy& row) { return encode_any(row); }
+Status decode_row(std::string_view b, MemberInfo* r) { return decode_any(b, r); }
+Status decode_row(std::string_view b, Balance* r) { return decode_any(b, r); }
+Status decode_row(std::string_view b, Movement* r) { return decode_any(b, r); }
+Status decode_row(std::string_view b, RespiteRequestState* r) { return decode_any(b, r); }
+Status decode_row(std::string_view b, Posting* r) { return decode_any(b, r); }
+Status decode_row(std::string_view b, Policy* r) { return decode_any(b, r); }
+
+std::int64_t Policy::floor_for_roles(std::uint32_t roles) const {
+  std::int64_t floor = 0;
+  bool any = false;
+  for (std::size_t i = 0; i < role_floor_minutes.size(); ++i) {
+    if (!(roles & (1u << i))) continue;
+    floor = any ? std::min(floor, role_floor_minutes[i]) : role_floor_minutes[i];
+    any = true;
+  }
+  return floor;
+}
+
+bool Policy::category_allowed(std::string_view category) const {
+  for (const auto& allowed : categories)
+    if (allowed == category) return true;
+  return false;
+}
+
+Result<Hash32> digest_state(const Store& store) {
+  Blake2bStream digest;
+  const Column columns[] = {Column::balances, Column::members, Column::movements,
+                            Column::requests};
+  auto feed = [&](std::string_view bytes) {
+    std::string length = be64(bytes.size());
+    digest.update(length);
+    digest.update(bytes);
+  };
+  for (Column column : columns) {
+    feed(column_name(column));
+    auto cursor = store.scan(column, "", "");
+    for (; cursor->valid(); cursor->next()) {
+      feed(cursor->key());
+      feed(cursor->value());
+    }
+    if (Status status = cursor->status(); !status.ok()) return status;
+  }
+  std::string policy;
+  Status status = store.get(Column::meta, meta_key::policy, &policy);
+  if (!status.ok() && status.code() != Code::not_found) return status;
+  feed("policy");
+  feed(policy);
+  return digest.finish();
+}
+
+}  // namespace cohours

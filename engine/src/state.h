@@ -1,0 +1,83 @@
+// Derived state rows and a write overlay for applying a group of entries.
+// Internal to the engine.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "cohours/ledger.h"
+#include "cohours/policy.h"
+#include "cohours/store.h"
+
+namespace cohours {
+
+// Reads see the group's own uncommitted writes first, then the store.
+class StateView {
+ public:
+  explicit StateView(const Store& base) : base_(base) {}
+
+  Status get(Column column, std::string_view key, std::string* value) const;
+  void put(Column column, std::string_view key, std::string value);
+  void erase(Column column, std::string_view key);
+  // Moves all writes into `batch` (in a deterministic order) and forgets them.
+  void drain_into(WriteBatch& batch);
+  bool empty() const { return writes_.empty(); }
+
+ private:
+  const Store& base_;
+  std::map<std::pair<Column, std::string>, std::optional<std::string>> writes_;
+};
+
+// Row encodings of derived columns (docs/data-format.md).
+std::string encode_row(const MemberInfo& row);
+std::string encode_row(const Balance& row);
+std::string encode_row(const Movement& row);
+std::string encode_row(const RespiteRequestState& row);
+std::string encode_row(const Posting& row);
+std::string encode_row(const Policy& row);
+Status decode_row(std::string_view bytes, MemberInfo* row);
+Status decode_row(std::string_view bytes, Balance* row);
+Status decode_row(std::string_view bytes, Movement* row);
+Status decode_row(std::string_view bytes, RespiteRequestState* row);
+Status decode_row(std::string_view bytes, Posting* row);
+Status decode_row(std::string_view bytes, Policy* row);
+
+// Loads a row: nullopt if absent; corruption if it does not decode.
+template <typename Row, typename Source>
+Result<std::optional<Row>> load_row(const Source& source, Column column, std::string_view key) {
+  std::string raw;
+  Status status = source.get(column, key, &raw);
+  if (status.code() == Code::not_found) return std::optional<Row>();
+  if (!status.ok()) return status;
+  Row row;
+  if (Status decoded = decode_row(raw, &row); !decoded.ok()) return decoded;
+  return std::optional<Row>(std::move(row));
+}
+
+std::string key_of(const FixedBytes<32>& value);
+// postings key: account (33 bytes) || seq (8, big endian) || leg (1)
+std::string posting_key(const AccountId& account, std::uint64_t seq, std::uint8_t leg);
+
+// meta column keys
+namespace meta_key {
+inline constexpr std::string_view node_key = "node_key";
+inline constexpr std::string_view node_name = "node_name";
+inline constexpr std::string_view created_ms = "created_ms";
+inline constexpr std::string_view format = "format_version";
+inline constexpr std::string_view log_size = "log_size";        // u64 BE
+inline constexpr std::string_view last_hash = "last_hash";      // record hash at log_size
+inline constexpr std::string_view latest_head = "latest_head";  // signed head bytes
+inline constexpr std::string_view policy = "policy";            // derived
+inline constexpr std::string_view reindexing = "reindexing";    // set while reindex runs
+}  // namespace meta_key
+
+// Columns rebuilt by reindex.
+inline constexpr Column kDerivedColumns[] = {Column::entries, Column::postings, Column::balances,
+                                             Column::movements, Column::requests, Column::members,
+                                             Column::tree};
+
+// Digest over balances, members, movements, requests and the policy.
+Result<Hash32> digest_state(const Store& store);
+
+}  // namespace cohours

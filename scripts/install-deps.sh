@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages cohours builds with, if any are missing.
+# Run as root (or with sudo). Installs nothing when all are present.
+set -euo pipefail
+packages=(g++ cmake make pkg-config
+          librocksdb-dev libsodium-dev libcereal-dev libboost-dev
+          libcli11-dev nlohmann-json3-dev doctest-dev)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Drives the built `cohours` binary through the README walk-through and
+# through every bad input of issue 2: each must fail with its documented
+# exit code and a one-line error, and change nothing.
+# Usage: scenario_test.sh PATH/TO/cohours
+set -u
+COHOURS=${1:?usage: scenario_test.sh PATH/TO/cohours}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# run CMD...: runs cohours, keeps stdout in $out, stderr in $err, status in $status
+run() {
+  out=$("$COHOURS" "$@" 2>"$WORK/stderr")
+  status=$?
+  err=$(cat "$WORK/stderr")
+}
+
+expect_ok() {
+  run "$@"
+  if [ "$status" -eq 0 ]; then ok; else bad "expected success: cohours $* -> $status: $err"; fi
+}
+
+# The ledger's fingerprint: log size and every balance. Unchanged by a refusal.
+fingerprint() { "$COHOURS" log show --json 2>/dev/null | grep '"log_size"'; "$COHOURS" balance --json 2>/dev/null; }
+
+# expect_fail CODE WORD CMD...: exit CODE, a one-line error mentioning WORD, no change.
+expect_fail() {
+  local code=$1 word=$2
+  shift 2
+  local before after
+  before=$(fingerprint)
+  run "$@"
+  after=$(fingerprint)
+  if [ "$status" -ne "$code" ]; then bad "cohours $* -> exit $status, expected $code ($err)"; return; fi
+  if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [[ "$err" != error:* ]]; then
+    bad "cohours $* -> error is not one line starting 'error:': $err"; return
+  fi
+  if ! grep -qi -- "$word" <<<"$err"; then bad "cohours $* -> error does not mention '$word': $err"; return; fi
+  if [ "$before" != "$after" ]; then bad "cohours $* changed the ledger although it failed"; return; fi
+  ok
+}
+
+last_line() { printf '%s\n' "$out" | tail -n 1; }
+
+balance_of() {
+  "$COHOURS" balance "$1" --json | grep '"balance_minutes"' | tr -dc '0-9-'
+}
+
+# --- the walk-through, exactly as in the README ---------------------------
+expect_fail 1 "cohours init" balance
+expect_ok init --name "Hilltop Care Co-op"
+expect_fail 6 "already" init --name "Again"
+expect_ok member add alice --role volunteer
+expect_ok member add bob --role service-user
+expect_ok member add carol --role carer --role volunteer
+expect_ok member add dave --role coordinator --role admin
+expect_ok policy set --role carer --floor-minutes -600 --as dave
+expect_ok hours log --as alice --to bob --minutes 120 --category befriending --date 2026-11-20
+HOURS=$(last_line)
+[[ "$HOURS" =~ ^[0-9a-f]{64}$ ]] && ok || bad "hours log did not print an id on its own last line: $out"
+expect_ok hours confirm "$HOURS" --as bob
+expect_ok respite request --as carol --minutes 180 --date 2026-11-28 --note-private "Sat afternoon"
+REQUEST=$(last_line)
+expect_ok respite offer "$REQUEST" --as alice
+OFFER=$(last_line)
+expect_ok hours confirm "$OFFER" --as carol
+expect_ok transfer --as carol --to alice --minutes 30 --memo "thank you"
+TRANSFER=$(last_line)
+[[ "$TRANSFER" =~ ^[0-9a-f]{64}$ ]] && ok || bad "transfer did not print an id"
+expect_ok balance
+grep -q "sum to 0m" <<<"$out" && ok || bad "balance does not show the zero sum: $out"
+expect_ok balance alice --json
+grep -q '"account": "alice"' <<<"$out" && grep -q '"pending_minutes": 0' <<<"$out" && ok || bad "balance --json shape: $out"
+[ "$(balance_of alice)" = "330" ] && ok || bad "alice should have 330 minutes, has $(balance_of alice)"
+[ "$(balance_of carol)" = "-210" ] && ok || bad "carol should have -210 minutes"
+[ "$(balance_of pool)" = "-120" ] && ok || bad "pool should have -120 minutes"
+expect_ok statement alice
+grep -q "you gave bob 2 hours of befriending" <<<"$out" && grep -q "carol gave you 30 minutes" <<<"$out" && ok ||
+  bad "statement wording: $out"
+expect_ok log show --from 1 --to 20
+grep -q "hours.confirm" <<<"$out" && grep -q "respite.offer" <<<"$out" && ok || bad "log show: $out"
+expect_ok log show --json
+grep -q "Sat afternoon" <<<"$out" && bad "a private note leaked into the log" || ok
+expect_ok audit verify
+grep -q "audit passed" <<<"$out" && ok || bad "audit verify: $out"
+expect_ok reindex
+grep -q "identical" <<<"$out" && ok || bad "reindex: $out"
+expect_ok hours log --as alice --to bob --minutes 60 --category gardening --date 2026-11-21 --json
+grep -q '"id"' <<<"$out" && ok || bad "hours log --json has no id"
+PENDING=$(grep '"id"' <<<"$out" | tr -dc '0-9a-f' | tail -c 64)
+
+# --- every bad input: a clear error, a documented code, nothing changed ---
+expect_fail 3 "no member called" hours log --as zoe --to bob --minutes 60 --category befriending --date 2026-11-20
+expect_fail 3 "no member called" hours log --as alice --to zoe --minutes 60 --category befriending --date 2026-11-20
+expect_fail 4 "positive" hours log --as alice --to bob --minutes 0 --category befriending --date 2026-11-20
+expect_fail 4 "positive" hours log --as alice --to bob --minutes -30 --category befriending --date 2026-11-20
+expect_fail 4 "whole number" hours log --as alice --to bob --minutes 1.5 --category befriending --date 2026-11-20
+expect_fail 4 "whole number" hours log --as alice --to bob --minutes abc --category befriending --date 2026-11-20
+expect_fail 4 "maximum" hours log --as alice --to bob --minutes 721 --category befriending --date 2026-11-20
+expect_fail 4 "category" hours log --as alice --to bob --minutes 60 --category knitting --date 2026-11-20
+expect_fail 4 "date" hours log --as alice --to bob --minutes 60 --category befriending --date 2026-02-30
+expect_fail 4 "date" hours log --as alice --to bob --minutes 60 --category befriending --date 20-11-2026
+expect_fail 6 "floor" transfer --as carol --to alice --minutes 391
+expect_fail 6 "floor" transfer --as bob --to alice --minutes 1
+expect_fail 5 "only the member who received" hours confirm "$PENDING" --as carol
+expect_fail 5 "only the member who received" hours confirm "$PENDING" --as alice
+expect_fail 6 "already confirmed" hours confirm "$HOURS" --as bob
+expect_fail 3 "no entry" hours confirm 0123456789abcdef --as bob
+expect_fail 4 "hex" hours confirm not-an-id --as bob
+expect_fail 5 "only an admin" policy set --role carer --floor-minutes -6000 --as alice
+expect_fail 5 "only volunteers" respite offer "$REQUEST" --as bob
+expect_fail 6 "not open" respite offer "$REQUEST" --as alice
+expect_fail 2 "" hours log --as alice
+expect_fail 2 "" frobnicate
+expect_fail 2 "" balance --no-such-option
+expect_fail 1 "no cohours node" --data "$WORK/nowhere" balance
+# A member whose key is on their own phone cannot sign through the node.
+expect_ok member add frank --role volunteer --key d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a
+expect_fail 5 "keyring" hours log --as frank --to bob --minutes 60 --category befriending --date 2026-11-20
+expect_fail 6 "already a member" member add frank --role volunteer
+expect_fail 4 "unknown role" member add gina --role wizard
+# The wrong key in the keyring: the signature does not match alice's key.
+ALICE_KEY=$("$COHOURS" member show alice --json | grep '"key"' | tr -dc '0-9a-f' | tail -c 64)
+BOB_KEY=$("$COHOURS" member show bob --json | grep '"key"' | tr -dc '0-9a-f' | tail -c 64)
+cp cohours-data/keyring/$ALICE_KEY.key "$WORK/alice.key"
+cp cohours-data/keyring/$BOB_KEY.key cohours-data/keyring/$ALICE_KEY.key
+expect_fail 5 "signature" transfer --as alice --to bob --minutes 10
+cp "$WORK/alice.key" cohours-data/keyring/$ALICE_KEY.key
+
+# A short id prefix works where a full id does.
+expect_ok hours confirm "${PENDING:0:10}" --as bob
+expect_fail 6 "already confirmed" hours confirm "$PENDING" --as bob
+
+# --- a tampered store is caught ---
+expect_ok audit verify --json
+grep -q '"passed": true' <<<"$out" && ok || bad "audit --json"
+TAMPER=${2:-}
+if [ -n "$TAMPER" ]; then
+  "$TAMPER" cohours-data/store 9 && ok || bad "tamper tool failed"
+  run audit verify
+  [ "$status" -eq 7 ] && grep -q "first bad record: 9" <<<"$err" && ok || bad "audit did not catch record 9: $status $err"
+else
+  bad "no tamper tool given"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

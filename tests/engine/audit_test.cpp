@@ -1,0 +1,171 @@
+#include "cohours/audit.h"
+
+#include <doctest/doctest.h>
+
+#include "cohours/record.h"
+#include "test_support.h"
+
+using namespace cohours;
+
+namespace {
+
+// A ledger with a few dozen records over several commit groups.
+struct Audited : test::TestLedger {
+  Audited() {
+    add_member("alice", role_volunteer);
+    add_member("bob", role_service_user);
+    add_member("dave", role_coordinator | role_admin);
+    for (int i = 0; i < 20; ++i) {
+      HoursLog log;
+      log.recipient = key("bob");
+      log.payer = Payer::pool;
+      log.minutes = 30 + i;
+      log.category = "befriending";
+      log.date_days = today();
+      auto result = submit("alice", log);
+      REQUIRE(result.ok());
+      if (i % 2 == 0) REQUIRE(submit("bob", HoursConfirm{result.id}).ok());
+    }
+    ledger.reset();  // the audit reads the store alone
+  }
+
+  AuditReport audit() {
+    auto report = audit_store(*store);
+    REQUIRE(report.ok());
+    return report.value();
+  }
+
+  std::string get(Column column, const std::string& key) {
+    std::string value;
+    REQUIRE(store->get(column, key, &value).ok());
+    return value;
+  }
+  void put(Column column, const std::string& key, const std::string& value) {
+    WriteBatch batch;
+    batch.put(column, key, value);
+    REQUIRE(store->write(batch, Durability::synced).ok());
+  }
+  void erase(Column column, const std::string& key) {
+    WriteBatch batch;
+    batch.erase(column, key);
+    REQUIRE(store->write(batch, Durability::synced).ok());
+  }
+};
+
+Bytes to_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+std::string to_string(const Bytes& b) { return std::string(b.begin(), b.end()); }
+
+}  // namespace
+
+TEST_CASE("audit passes on an untouched store and counts what it checked") {
+  Audited node;
+  AuditReport report = node.audit();
+  CHECK(report.passed);
+  CHECK(report.failure.empty());
+  CHECK(report.records == 33);
+  CHECK(report.signatures == 33);
+  CHECK(report.hash_links == 33);
+  CHECK(report.heads == 33);  // one submission per group here
+  CHECK(report.accounts == 2);  // alice and the pool (bob pays nothing)
+  CHECK(report.tree_nodes >= 33);
+}
+
+TEST_CASE("audit names the first bad record when a stored record is altered") {
+  Audited node;
+  std::string raw = node.get(Column::records, be64(10));
+  Record record = decode_record(to_bytes(raw)).value();
+
+  SUBCASE("a changed amount breaks the author's signature") {
+    auto entry = decode_entry(record.entry).value();
+    auto& log = std::get<HoursLog>(entry.entry.body);
+    log.minutes += 60;
+    Bytes body = encode_unsigned(entry.entry);
+    body.insert(body.end(), entry.signature.bytes.begin(), entry.signature.bytes.end());
+    record.entry = body;
+    node.put(Column::records, be64(10), to_string(encode_record(record)));
+    AuditReport report = node.audit();
+    CHECK_FALSE(report.passed);
+    CHECK(report.first_bad_seq == 10);
+    CHECK(report.failure.find("signature") != std::string::npos);
+  }
+  SUBCASE("a re-signed entry by another key is caught by the rules and the tree") {
+    auto entry = decode_entry(record.entry).value();
+    entry.entry.created_ms += 1;
+    SignedEntry resigned = sign_entry(entry.entry, node.keys.at("alice").secret_key);
+    record.entry = resigned.bytes;
+    node.put(Column::records, be64(10), to_string(encode_record(record)));
+    AuditReport report = node.audit();
+    CHECK_FALSE(report.passed);
+    CHECK(report.first_bad_seq == 10);
+  }
+  SUBCASE("a broken hash link") {
+    record.prev_hash.bytes[0] ^= 1;
+    node.put(Column::records, be64(10), to_string(encode_record(record)));
+    AuditReport report = node.audit();
+    CHECK_FALSE(report.passed);
+    CHECK(report.first_bad_seq == 10);
+    CHECK(report.failure.find("link") != std::string::npos);
+  }
+  SUBCASE("garbage bytes") {
+    node.put(Column::records, be64(10), "garbage");
+    AuditReport report = node.audit();
+    CHECK_FALSE(report.passed);
+    CHECK(report.first_bad_seq == 10);
+  }
+  SUBCASE("a deleted record") {
+    node.erase(Column::records, be64(10));
+    AuditReport report = node.audit();
+    CHECK_FALSE(report.passed);
+    CHECK(report.first_bad_seq == 10);
+  }
+  SUBCASE("the last record deleted with its head") {
+    node.erase(Column::records, be64(33));
+    node.erase(Column::heads, be64(33));
+    AuditReport report = node.audit();
+    CHECK_FALSE(report.passed);
+  }
+}
+
+TEST_CASE("audit catches altered derived state and forged heads") {
+  Audited node;
+  SUBCASE("a balance edited directly") {
+    auto key = AccountId::member(node.key("alice")).to_key();
+    std::string row = node.get(Column::balances, key);
+    row[1] ^= 0x10;
+    node.put(Column::balances, key, row);
+    AuditReport report = node.audit();
+    CHECK_FALSE(report.passed);
+    CHECK(report.failure.find("balance") != std::string::npos);
+  }
+  SUBCASE("a tree head signed by another key") {
+    auto head = decode_signed_tree_head(to_bytes(node.get(Column::heads, be64(20)))).value();
+    SignedTreeHead forged = sign_tree_head(head.head, node.keys.at("dave").secret_key);
+    node.put(Column::heads, be64(20), to_string(encode_signed_tree_head(forged)));
+    AuditReport report = node.audit();
+    CHECK_FALSE(report.passed);
+    CHECK(report.first_bad_seq == 20);
+  }
+  SUBCASE("a tree head over a different root, validly signed by the node") {
+    auto head = decode_signed_tree_head(to_bytes(node.get(Column::heads, be64(20)))).value();
+    head.head.root.bytes[5] ^= 1;
+    SignedTreeHead resigned = sign_tree_head(head.head, node.node.secret_key);
+    node.put(Column::heads, be64(20), to_string(encode_signed_tree_head(resigned)));
+    AuditReport report = node.audit();
+    CHECK_FALSE(report.passed);
+    CHECK(report.failure.find("root") != std::string::npos);
+  }
+  SUBCASE("a stored Merkle node") {
+    std::string key(1, '\0');
+    key += be64(3);
+    std::string hash = node.get(Column::tree, key);
+    hash[0] ^= 1;
+    node.put(Column::tree, key, hash);
+    CHECK_FALSE(node.audit().passed);
+  }
+  SUBCASE("an extra member row") {
+    std::string row = node.get(Column::members, std::string(reinterpret_cast<const char*>(node.key("alice").data()), 32));
+    std::string fake_key(32, 'x');
+    node.put(Column::members, fake_key, row);
+    CHECK_FALSE(node.audit().passed);
+  }
+}

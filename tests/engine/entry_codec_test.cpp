@@ -1,0 +1,159 @@
+#include "cohours/entry.h"
+
+#include <doctest/doctest.h>
+
+#include "cohours/record.h"
+#include "entry_vectors.h"
+
+using namespace cohours;
+
+namespace {
+
+struct Vector {
+  const char* kind;
+  const char* signed_bytes_hex;
+  const char* id_hex;
+};
+
+// Pinned canonical bytes (docs/data-format.md): changing any of these is a
+// change of the signed format and needs a new format version.
+const Vector kVectors[] = {
+    {"member.join",
+     "010100018a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea101000007000000000000008139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b39403000000ed4928c628d1c2c6eae90338905995612959273a5c63f93636c14614ac8737d1c29faf09ab158f211d63fbed340bc624bc541a4655c905c44775feb02d5c9d31f2f14c29ea58f865bb8640c3d0c7a97c4d8269988355ea87c785dc6bddf3e909",
+     "1659ba95cc5549b679fc7bbd2bf3a5d324ec7e6b979de137a90f6ef47a8bd747"},
+    {"member.role",
+     "010100028a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea101000007000000000000008139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b39420000000ec6158a124ad67f70ce2695898e51bfad1421b2a7703edfc6d27e1d13841d7100d9130134b7caa1b2504435a95b273b77c3111df8e1dc78eab04af064e1b5009",
+     "dd93cfaabf17bbd2cd02e0be61fc6c71c1818d6cb86e4047771016a40978a4e2"},
+    {"policy.set",
+     "010100038a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea10100000700000000000000040000000000000000000000000207726573706974650967617264656e696e6755920b8b2d87e0c206d91c0b4740006d086ac83853ee2934e100af7285248b0fa9ab14fbf6891cf74ca93135d1394bd81adbd762e61ed2244ede689dad1ad207",
+     "782611a3a1091b1a1b216c6e08324efbd22a391fa92e4e4e230c5f6b376e4112"},
+    {"hours.log",
+     "010100048a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea101000007000000000000008139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b3940178000000000000000b6265667269656e64696e6729510000aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6633f0133850e36659d9ed3fbf69a396c28578a3c8f984e753c610e4f32be78addb591cd4f40c1a6703d60f603e326ed91392d45614eef3d8884f04c89a7d90f",
+     "734bc742db63638563e0a8b35f29f95f34b1a32a36d9794b0cecc1e3c9031882"},
+    {"hours.confirm",
+     "010100058a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c8139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b394005e56eea101000007000000000000001111111111111111111111111111111111111111111111111111111111111111be00f9500953e81bb306ab06966a6c0b80042cbe5adf39c5a8d2cb4490bc041389ddff9280d93ffca7cb25762510b3b115e3f51414a7f03ad83db173a6a1da08",
+     "935f2754fb885e0e7f2d2b3ff9e1283b860e000d5941ae98de8f05ce6c013dfc"},
+    {"hours.void",
+     "010100068a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea1010000070000000000000011111111111111111111111111111111111111111111111111111111111111112222222222222222222222222222222222222222222222222222222222222222b40fdd9e085163a5bd05f4926d6d629709e170da03678a50416bfe90aa6ffe7ee2fcbe5d31bd294c45db2b7543027157ff3a563a009fac4a543a5154fbd8650a",
+     "aa3714e878211df78017693fb1e0c958759a493bb27e5d225204f35561a961fa"},
+    {"transfer",
+     "010100078a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea101000007000000000000008139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b3941e0000000000000033333333333333333333333333333333333333333333333333333333333333331c8026771a914b703b048b5478f75028403716a247368637ca0e676ce11abf798eec1c286a81b67126c6063bfe45593fe9a9a4ee953248c65c41d35a215e0e05",
+     "8d2fedd9c9b8fd0baf5ee0954174fd3e542fe53d68c66a95cd2bf69f65d085b1"},
+    {"respite.request",
+     "010100088a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea10100000700000000000000b400000000000000315100000000000000000000000000000000000000000000000000000000000000000000710d9325dcdf5c3844e497d3b9ffdce9049cd9dc30a9e755aa9be09a48d05d8e0310cc5c29e153fbc33eb3490256b29eeaf05e4248f145c3b5fc59532ab7c606",
+     "78030d59e8a62dc3619b49992319700b9625a3f3e4613610b10d70eb9e55c5b1"},
+    {"respite.offer",
+     "010100098a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea101000007000000000000004444444444444444444444444444444444444444444444444444444444444444724c45764a9efa9810fd8e497989918b8ceb2f6a91d7c7bf67d9f66a7393b9a9b6a7fad5c92fabf47d3c8e3787f17b7f21ba96f000cd2157729ca2896e1b5107",
+     "6daadd1986e87f5f58f8c1e4fb9df921de036f9e911b195bc85195c3ead43c09"},
+    {"respite.cancel",
+     "0101000a8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea1010000070000000000000044444444444444444444444444444444444444444444444444444444444444449194f333cc0a95a6e89728cf9e7769fcbefb060757e10bdb7e4fc77afe150466f1c052b6633c82291b3000f3a6975a443b3301b0b6104d9f224a300bb120ca0d",
+     "4f6c4e0bf80d449a190bad7ae94f95369b2868946b5a991b06288a8e53461852"},
+    {"reversal",
+     "0101000b8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c0000000000000000000000000000000000000000000000000000000000000000005e56eea101000007000000000000005555555555555555555555555555555555555555555555555555555555555555000000000000000000000000000000000000000000000000000000000000000090d83527a3a72180404cdf9569f3def021be3cc1a973fa324ddc6457f3dd5602c45546a86e71fe0558ad43392ba4919494cc304ca1538c8432b02bd801e38a0d",
+     "6e99a27441bd04faa69bb1df73445e0f10189b6a830bd8595f401732de60341f"},
+};
+
+Bytes hex_bytes(const char* hex) { return *from_hex(hex); }
+
+}  // namespace
+
+TEST_CASE("each kind encodes to its pinned canonical bytes and id") {
+  auto entries = test::vector_entries();
+  REQUIRE(entries.size() == std::size(kVectors));
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    CAPTURE(kVectors[i].kind);
+    CHECK(std::string(kind_name(entries[i].kind())) == kVectors[i].kind);
+    SignedEntry signed_entry = sign_entry(entries[i], test::vector_key(1).secret_key);
+    CHECK(to_hex(signed_entry.bytes) == kVectors[i].signed_bytes_hex);
+    CHECK(to_hex(signed_entry.id) == kVectors[i].id_hex);
+    CHECK(to_hex(blake2b_256(signed_entry.bytes)) == kVectors[i].id_hex);
+    auto decoded = decode_entry(hex_bytes(kVectors[i].signed_bytes_hex));
+    REQUIRE(decoded.ok());
+    CHECK(verify_signature(decoded.value()));
+    CHECK(encode_unsigned(decoded->entry) == encode_unsigned(entries[i]));
+    CHECK(decoded->id == signed_entry.id);
+  }
+}
+
+TEST_CASE("the header layout is as documented") {
+  Bytes bytes = encode_unsigned(test::vector_entries()[3]);
+  CHECK(bytes[0] == 1);                      // cereal portable binary: little endian
+  CHECK((bytes[1] | bytes[2] << 8) == kEntryFormatVersion);
+  CHECK(bytes[3] == static_cast<std::uint8_t>(EntryKind::hours_log));
+  CHECK(std::equal(bytes.begin() + 4, bytes.begin() + 36, test::vector_key(1).public_key.bytes.begin()));
+  for (int i = 36; i < 68; ++i) CHECK(bytes[i] == 0);  // no on_behalf
+  std::int64_t created = 0;
+  for (int i = 0; i < 8; ++i) created |= static_cast<std::int64_t>(bytes[68 + i]) << (8 * i);
+  CHECK(created == 1'795'000'000'000);
+  CHECK(bytes[76] == 7);  // nonce, little endian
+}
+
+TEST_CASE("decoding is strict") {
+  SignedEntry good = sign_entry(test::vector_entries()[3], test::vector_key(1).secret_key);
+  auto decode = [](Bytes b) { return decode_entry(b).code(); };
+  CHECK(decode(good.bytes) == Code::ok);
+  SUBCASE("truncated anywhere") {
+    for (std::size_t n = 0; n < good.bytes.size(); ++n)
+      CHECK(decode(Bytes(good.bytes.begin(), good.bytes.begin() + static_cast<long>(n))) == Code::malformed);
+  }
+  SUBCASE("trailing bytes before the signature") {
+    Entry entry = test::vector_entries()[4];
+    Bytes body = encode_unsigned(entry);
+    body.push_back(0);
+    Signature sig = sign(body, test::vector_key(1).secret_key);
+    body.insert(body.end(), sig.bytes.begin(), sig.bytes.end());
+    CHECK(decode(body) == Code::malformed);
+  }
+  SUBCASE("big-endian marker, unknown version, unknown kind") {
+    Bytes b = good.bytes;
+    b[0] = 0;
+    CHECK(decode(b) == Code::malformed);
+    b = good.bytes;
+    b[1] = 2;
+    CHECK(decode(b) == Code::malformed);
+    b = good.bytes;
+    b[3] = 0;
+    CHECK(decode(b) == Code::malformed);
+    b[3] = 200;
+    CHECK(decode(b) == Code::malformed);
+  }
+  SUBCASE("bad category and out-of-range enum") {
+    Entry entry = test::vector_entries()[3];
+    std::get<HoursLog>(entry.body).category = "Befriending";
+    CHECK(decode(sign_entry(entry, test::vector_key(1).secret_key).bytes) == Code::malformed);
+    Bytes b = good.bytes;
+    b[4 + 64 + 16 + 32] = 9;  // payer
+    CHECK(decode(b) == Code::malformed);
+  }
+  SUBCASE("a huge declared length is refused, not allocated") {
+    Entry entry = test::vector_entries()[2];
+    Bytes b = encode_unsigned(entry);
+    b[4 + 64 + 16 + 1 + 4 + 8] = 255;  // category count
+    b.resize(b.size() + 64);
+    CHECK(decode(b) == Code::malformed);
+  }
+}
+
+TEST_CASE("records and tree heads round trip and refuse garbage") {
+  Record record{5, test::vector_hash(9), 1'795'000'000'000, {1, 2, 3}};
+  Bytes bytes = encode_record(record);
+  auto decoded = decode_record(bytes);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->seq == 5);
+  CHECK(decoded->prev_hash == record.prev_hash);
+  CHECK(decoded->entry == record.entry);
+  bytes.push_back(0);
+  CHECK(decode_record(bytes).code() == Code::malformed);
+  CHECK(decode_record(Bytes{1, 2}).code() == Code::malformed);
+
+  TreeHead head{test::vector_key(3).public_key, 10, test::vector_hash(7), 1'795'000'000'000};
+  SignedTreeHead signed_head = sign_tree_head(head, test::vector_key(3).secret_key);
+  CHECK(verify_tree_head(signed_head));
+  auto round = decode_signed_tree_head(encode_signed_tree_head(signed_head));
+  REQUIRE(round.ok());
+  CHECK(verify_tree_head(round.value()));
+  // A head signature is not valid as an entry signature over the same bytes.
+  CHECK_FALSE(verify(signed_head.signature, encode_tree_head(head), head.log));
+  signed_head.head.size = 11;
+  CHECK_FALSE(verify_tree_head(signed_head));
+}

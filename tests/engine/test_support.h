@@ -1,0 +1,83 @@
+// Shared fixtures: a ledger on a memory store with a fake clock, and members
+// whose keys the test holds.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cohours/crypto.h"
+#include "cohours/dates.h"
+#include "cohours/ledger.h"
+
+#include <doctest/doctest.h>
+
+namespace cohours::test {
+
+inline KeyPair seeded_key(std::uint8_t n) {
+  FixedBytes<32> seed;
+  seed.bytes.fill(n);
+  return keypair_from_seed(seed);
+}
+
+struct TestLedger {
+  std::unique_ptr<Store> store = make_memory_store();
+  FakeClock clock{1'795'000'000'000};  // 2026-11-18
+  KeyPair node = seeded_key(200);
+  std::unique_ptr<Ledger> ledger;
+  std::map<std::string, KeyPair> keys;
+  std::uint64_t nonce = 0;
+
+  explicit TestLedger(Store* existing = nullptr) {
+    if (existing) store.reset(existing);
+    (void)Ledger::initialise(*store, {node.public_key, node.secret_key}, "Test Co-op", clock);
+    reopen();
+  }
+  void reopen() {
+    ledger.reset();
+    auto opened = Ledger::open(*store, {node.public_key, node.secret_key}, clock);
+    REQUIRE(opened.ok());
+    ledger = std::move(opened).value();
+  }
+
+  const PublicKey& key(const std::string& name) { return keys.at(name).public_key; }
+  AccountId account(const std::string& name) { return AccountId::member(key(name)); }
+
+  SignedEntry make(const std::string& signer, EntryBody body, const PublicKey& on_behalf = {}) {
+    const KeyPair& pair = signer == "node" ? node : keys.at(signer);
+    Entry entry{kEntryFormatVersion, pair.public_key, on_behalf, clock.now_ms(), ++nonce, std::move(body)};
+    return sign_entry(entry, pair.secret_key);
+  }
+  // Submits and checks the double-entry invariant after the operation.
+  SubmitResult submit(const std::string& signer, EntryBody body, const PublicKey& on_behalf = {}) {
+    clock.advance_ms(1000);
+    SubmitResult result = ledger->submit_one(make(signer, std::move(body), on_behalf).bytes);
+    CHECK(sum_of_balances() == 0);
+    return result;
+  }
+  void add_member(const std::string& name, std::uint32_t roles) {
+    keys[name] = seeded_key(static_cast<std::uint8_t>(keys.size() + 1));
+    auto result = submit("node", MemberJoin{key(name), roles, node.public_key});
+    REQUIRE(result.ok());
+  }
+  Balance balance(const std::string& name) {
+    auto b = ledger->balance(name == "pool" ? ledger->pool_account() : account(name));
+    REQUIRE(b.ok());
+    return b.value();
+  }
+  // Double entry: every node's balances sum to zero at every moment.
+  std::int64_t sum_of_balances() {
+    auto all = ledger->balances();
+    REQUIRE(all.ok());
+    std::int64_t sum = 0, pending = 0;
+    for (const auto& [account, b] : all.value()) {
+      sum += b.balance_minutes;
+      pending += b.pending_minutes();
+    }
+    CHECK(pending == 0);
+    return sum;
+  }
+  std::int32_t today() { return days_from_ms(clock.now_ms()); }
+};
+
+}  // namespace cohours::test
