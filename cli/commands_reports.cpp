@@ -1,4 +1,5 @@
 // Read-only views: balances, statements, the log itself.
+#include <algorithm>
 #include <iostream>
 
 #include "cohours/dates.h"
@@ -27,11 +28,12 @@ void run_balance(const GlobalOptions& options, const std::string& alias) {
     if (account.kind == AccountKind::member) check(session.ledger().member(account.key));
     rows.emplace_back(account, check(session.ledger().balance(account)));
   } else {
-    // Every member is listed, even with nothing yet, then the pool.
-    for (const auto& member : check(session.ledger().members())) {
-      AccountId account = AccountId::member(member.key);
-      rows.emplace_back(account, check(session.ledger().balance(account)));
-    }
+    // Every member is listed by name, even with nothing yet, then the pool.
+    std::vector<std::pair<std::string, AccountId>> named;
+    for (const auto& member : check(session.ledger().members()))
+      named.emplace_back(session.name_of(member.key), AccountId::member(member.key));
+    std::sort(named.begin(), named.end());
+    for (const auto& [name, account] : named) rows.emplace_back(account, check(session.ledger().balance(account)));
     for (const auto& [account, balance] : check(session.ledger().balances()))
       if (account.kind != AccountKind::member) rows.emplace_back(account, balance);
   }

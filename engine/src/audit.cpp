@@ -17,6 +17,7 @@ std::span<const std::uint8_t> as_span(std::string_view s) {
 }
 
 struct Auditor {
+  explicit Auditor(const Store& s) : store(s) {}
   const Store& store;
   AuditReport report;
   PublicKey node_key;
@@ -190,7 +191,7 @@ struct Auditor {
 
 Result<AuditReport> audit_store(const Store& store,
                                 const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
-  Auditor auditor{store, {}, {}};
+  Auditor auditor{store};
   auditor.run(progress);
   return auditor.report;
 }

@@ -4,7 +4,8 @@
 # exit code and a one-line error, and change nothing.
 # Usage: scenario_test.sh PATH/TO/cohours
 set -u
-COHOURS=${1:?usage: scenario_test.sh PATH/TO/cohours}
+COHOURS=$(realpath "${1:?usage: scenario_test.sh PATH/TO/cohours [PATH/TO/tamper_record]}")
+TAMPER=${2:+$(realpath "$2")}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
@@ -140,7 +141,6 @@ expect_fail 6 "already confirmed" hours confirm "$PENDING" --as bob
 # --- a tampered store is caught ---
 expect_ok audit verify --json
 grep -q '"passed": true' <<<"$out" && ok || bad "audit --json"
-TAMPER=${2:-}
 if [ -n "$TAMPER" ]; then
   "$TAMPER" cohours-data/store 9 && ok || bad "tamper tool failed"
   run audit verify

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "cohours/merkle.h"
+
 #include "test_support.h"
 
 using namespace cohours;

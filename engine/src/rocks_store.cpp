@@ -1,0 +1,240 @@
+// The RocksDB Store (docs/data-format.md "RocksDB layout"): one database, one
+// column family per Column. Also the column names and big-endian key helpers
+// shared by both stores.
+#include <rocksdb/db.h>
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "cohours/store.h"
+
+namespace cohours {
+
+const char* column_name(Column column) {
+  switch (column) {
+    case Column::meta: return "meta";
+    case Column::records: return "records";
+    case Column::heads: return "heads";
+    case Column::entries: return "entries";
+    case Column::postings: return "postings";
+    case Column::balances: return "balances";
+    case Column::movements: return "movements";
+    case Column::requests: return "requests";
+    case Column::members: return "members";
+    case Column::tree: return "tree";
+    case Column::directory: return "directory";
+    case Column::notes: return "notes";
+    case Column::peers: return "peers";
+    case Column::count_: break;
+  }
+  return "unknown";
+}
+
+std::string be64(std::uint64_t value) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, value >>= 8) out[i] = static_cast<char>(value & 0xff);
+  return out;
+}
+
+// Reads the first 8 bytes; a shorter input is read as the number it spells
+// rather than overrunning (callers that care check the size themselves).
+std::uint64_t read_be64(std::string_view bytes) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < bytes.size() && i < 8; ++i)
+    value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  return value;
+}
+
+namespace {
+
+rocksdb::Slice slice(std::string_view bytes) { return {bytes.data(), bytes.size()}; }
+
+// Every RocksDB status goes through here: corruption stays corruption, any
+// other failure is an io_error carrying RocksDB's own description.
+Status convert(const rocksdb::Status& status, const char* what) {
+  if (status.ok()) return {};
+  Code code = status.IsCorruption() ? Code::corruption : Code::io_error;
+  return Status(code, std::string(what) + ": " + status.ToString());
+}
+
+bool known(Column column) { return static_cast<std::size_t>(column) < kColumnCount; }
+
+Status no_such_column() { return Status(Code::malformed, "no such store column"); }
+
+// Reads through its own snapshot; the snapshot is released, and the bound's
+// bytes freed, only after the iterator that uses them is gone. Must not
+// outlive the store.
+class RocksCursor final : public Cursor {
+ public:
+  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string_view from, std::string_view to)
+      : db_(db), snapshot_(db->GetSnapshot()), upper_(to), upper_slice_(upper_) {
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot_;
+    if (!upper_.empty()) options.iterate_upper_bound = &upper_slice_;
+    iterator_.reset(db->NewIterator(options, family));
+    iterator_->Seek(slice(from));
+  }
+  ~RocksCursor() override {
+    iterator_.reset();
+    db_->ReleaseSnapshot(snapshot_);
+  }
+  RocksCursor(const RocksCursor&) = delete;
+  RocksCursor& operator=(const RocksCursor&) = delete;
+
+  bool valid() const override { return iterator_->Valid(); }
+  std::string_view key() const override {
+    rocksdb::Slice key = iterator_->key();
+    return {key.data(), key.size()};
+  }
+  std::string_view value() const override {
+    rocksdb::Slice value = iterator_->value();
+    return {value.data(), value.size()};
+  }
+  void next() override { iterator_->Next(); }
+  Status status() const override { return convert(iterator_->status(), "store scan"); }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+  std::string upper_;           // owns the bound's bytes ...
+  rocksdb::Slice upper_slice_;  // ... which the iterator reads through this
+  std::unique_ptr<rocksdb::Iterator> iterator_;
+};
+
+// A cursor that failed before it started (an unknown column).
+class FailedCursor final : public Cursor {
+ public:
+  explicit FailedCursor(Status status) : status_(std::move(status)) {}
+  bool valid() const override { return false; }
+  std::string_view key() const override { return {}; }
+  std::string_view value() const override { return {}; }
+  void next() override {}
+  Status status() const override { return status_; }
+
+ private:
+  Status status_;
+};
+
+class RocksStore final : public Store {
+ public:
+  // handles[0] is RocksDB's "default" family, then one per Column in order.
+  RocksStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles)
+      : db_(db), handles_(std::move(handles)) {}
+
+  ~RocksStore() override {
+    // Handles first, then Close, then unique_ptr deletes the DB, as RocksDB
+    // requires. A destructor has no one to report a failure to (and synced
+    // writes are already durable), so a failed step does not stop the rest.
+    // Close fails if a cursor (snapshot) is still alive: cursors must die
+    // first.
+    bool clean = true;
+    for (auto* handle : handles_) clean = db_->DestroyColumnFamilyHandle(handle).ok() && clean;
+    clean = db_->Close().ok() && clean;
+    (void)clean;
+  }
+  RocksStore(const RocksStore&) = delete;
+  RocksStore& operator=(const RocksStore&) = delete;
+
+  Status get(Column column, std::string_view key, std::string* value) const override {
+    if (!known(column)) return no_such_column();
+    rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), family(column), slice(key), value);
+    if (status.IsNotFound()) return Status(Code::not_found, "no such key");
+    return convert(status, "store read");
+  }
+
+  Status write(const WriteBatch& batch, Durability durability) override {
+    rocksdb::WriteBatch rocks;
+    for (const auto& op : batch.ops()) {
+      if (!known(op.column)) return no_such_column();
+      rocksdb::Status status = op.erase ? rocks.Delete(family(op.column), slice(op.key))
+                                        : rocks.Put(family(op.column), slice(op.key), slice(op.value));
+      if (!status.ok()) return convert(status, "store batch");
+    }
+    rocksdb::WriteOptions options;
+    options.sync = durability == Durability::synced;  // fsync the WAL before returning
+    return convert(db_->Write(options, &rocks), "store write");
+  }
+
+  std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const override {
+    if (!known(column)) return std::make_unique<FailedCursor>(no_such_column());
+    return std::make_unique<RocksCursor>(db_.get(), family(column), from, to);
+  }
+
+  // DeleteRange needs an exclusive end key, and no fixed key sorts after every
+  // key (any key, all-0xff included, can be extended by another byte). So the
+  // end is the column's last key followed by a 0x00 byte: the smallest key
+  // greater than it. One range tombstone rather than a delete per key. Keys
+  // written concurrently beyond the last key may survive; reindex, the
+  // caller, is the only writer while it clears.
+  Status clear(Column column) override {
+    if (!known(column)) return no_such_column();
+    std::string end;
+    {
+      std::unique_ptr<rocksdb::Iterator> last(db_->NewIterator(rocksdb::ReadOptions(), family(column)));
+      last->SeekToLast();
+      if (!last->status().ok()) return convert(last->status(), "store clear");
+      if (!last->Valid()) return {};  // already empty
+      end = last->key().ToString();
+      end.push_back('\0');
+    }
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    return convert(db_->DeleteRange(options, family(column), rocksdb::Slice(), end), "store clear");
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* family(Column column) const {
+    return handles_[static_cast<std::size_t>(column) + 1];
+  }
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMode mode) {
+  const std::string init_hint = "no store at " + path + "; run `cohours init` first";
+  if (mode == OpenMode::open_existing) {
+    std::error_code error;
+    bool exists = std::filesystem::exists(path, error);
+    if (error) return Status(Code::io_error, "cannot access store " + path + ": " + error.message());
+    if (!exists) return Status(Code::not_found, init_hint);
+  }
+
+  // Defaults throughout (paranoid_checks included); only creation is chosen.
+  rocksdb::DBOptions options;
+  options.create_if_missing = mode == OpenMode::create_if_missing;
+  // Columns added by a later version appear empty in an older store.
+  options.create_missing_column_families = true;
+
+  // RocksDB insists on opening its "default" family; we leave it empty.
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (std::size_t i = 0; i < kColumnCount; ++i)
+    families.emplace_back(column_name(static_cast<Column>(i)), rocksdb::ColumnFamilyOptions());
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(options, path, families, &handles, &db);
+  if (!status.ok()) {
+    // On failure RocksDB has already freed the handles and the DB.
+    std::string text = status.ToString();
+    // The LOCK file is held: by another process ("While lock file: …/LOCK")
+    // or by another open store in this one ("lock hold by current process").
+    if (status.IsIOError() && contains(text, "/LOCK"))
+      return Status(Code::io_error, "store " + path + " is in use by another process (is cohoursd running?)");
+    // An existing directory that holds no database.
+    if (status.IsInvalidArgument() && contains(text, "does not exist")) return Status(Code::not_found, init_hint);
+    return convert(status, ("cannot open store " + path).c_str());
+  }
+  return std::unique_ptr<Store>(std::make_unique<RocksStore>(db, std::move(handles)));
+}
+
+}  // namespace cohours

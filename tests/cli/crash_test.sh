@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# kill -9 while four threads append: afterwards the audit must pass and every
+# acknowledged entry must be in the log. Three rounds on the same store.
+# Usage: crash_test.sh PATH/TO/cohours PATH/TO/crash_writer
+set -u
+COHOURS=$(realpath "$1")
+WRITER=$(realpath "$2")
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+for round in 1 2 3; do
+  "$WRITER" "$WORK/data" >>"$WORK/acks" 2>"$WORK/writer.err" &
+  pid=$!
+  # Wait (bounded) until this round has acknowledged at least 300 entries.
+  target=$((round * 300))
+  for _ in $(seq 1 600); do
+    [ "$(cat "$WORK/acks" 2>/dev/null | grep -c '^ACK ')" -ge "$target" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  acked=$(grep -c '^ACK ' "$WORK/acks")
+  if [ "$acked" -lt "$target" ]; then
+    echo "FAIL: round $round: writer acknowledged only $acked entries: $(cat "$WORK/writer.err")" >&2
+    failed=$((failed + 1))
+    continue
+  fi
+  if "$COHOURS" --data "$WORK/data" audit verify >"$WORK/audit.out" 2>&1; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL: round $round: audit failed after kill -9: $(cat "$WORK/audit.out")" >&2
+    failed=$((failed + 1))
+  fi
+  "$COHOURS" --data "$WORK/data" log show --json | sed -n 's/.*"id": "\([0-9a-f]*\)".*/\1/p' | sort >"$WORK/logged"
+  grep '^ACK ' "$WORK/acks" | cut -d' ' -f2 | sort >"$WORK/acked"
+  missing=$(comm -23 "$WORK/acked" "$WORK/logged" | wc -l)
+  if [ "$missing" -eq 0 ]; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL: round $round: $missing acknowledged entries are missing after kill -9" >&2
+    failed=$((failed + 1))
+  fi
+  echo "round $round: $acked acknowledged, log holds $(wc -l <"$WORK/logged") entries"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
