@@ -4,8 +4,8 @@
 # exit code and a one-line error, and change nothing.
 # Usage: scenario_test.sh PATH/TO/cohours
 set -u
-COHOURS=$(realpath "${1:?usage: scenario_test.sh PATH/TO/cohours [PATH/TO/tamper_record]}")
-TAMPER=${2:+$(realpath "$2")}
+COHOURS=$(realpath "${1:?usage: scenario_test.sh PATH/TO/cohours PATH/TO/store_tool}")
+TOOL=$(realpath "${2:?usage: scenario_test.sh PATH/TO/cohours PATH/TO/store_tool}")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
@@ -86,8 +86,16 @@ grep -q "you gave bob 2 hours of befriending" <<<"$out" && grep -q "carol gave y
   bad "statement wording: $out"
 expect_ok log show --from 1 --to 20
 grep -q "hours.confirm" <<<"$out" && grep -q "respite.offer" <<<"$out" && ok || bad "log show: $out"
-expect_ok log show --json
-grep -q "Sat afternoon" <<<"$out" && bad "a private note leaked into the log" || ok
+# Personal data stays out of the signed records: no alias, note or memo text.
+records_hex=$("$TOOL" cohours-data/store records)
+for secret in "Sat afternoon" "thank you" "alice" "carol" "Hilltop"; do
+  hex=$(printf '%s' "$secret" | od -An -tx1 | tr -d ' \n')
+  grep -q "$hex" <<<"$records_hex" && bad "'$secret' appears in the signed records" || ok
+done
+# Keys are readable by the owner only.
+for key in cohours-data/node.key cohours-data/keyring/*.key; do
+  [ "$(stat -c %a "$key")" = "600" ] && ok || bad "$key is not mode 0600"
+done
 expect_ok audit verify
 grep -q "audit passed" <<<"$out" && ok || bad "audit verify: $out"
 expect_ok reindex
@@ -141,13 +149,9 @@ expect_fail 6 "already confirmed" hours confirm "$PENDING" --as bob
 # --- a tampered store is caught ---
 expect_ok audit verify --json
 grep -q '"passed": true' <<<"$out" && ok || bad "audit --json"
-if [ -n "$TAMPER" ]; then
-  "$TAMPER" cohours-data/store 9 && ok || bad "tamper tool failed"
-  run audit verify
-  [ "$status" -eq 7 ] && grep -q "first bad record: 9" <<<"$err" && ok || bad "audit did not catch record 9: $status $err"
-else
-  bad "no tamper tool given"
-fi
+"$TOOL" cohours-data/store tamper 9 && ok || bad "tamper tool failed"
+run audit verify
+[ "$status" -eq 7 ] && grep -q "first bad record: 9" <<<"$err" && ok || bad "audit did not catch record 9: $status $err"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
