@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cohours/audit.h"
@@ -29,15 +30,42 @@ std::unique_ptr<Store> open_store_only(const GlobalOptions& options) {
   return check(open_rocks_store((dir / "store").string(), OpenMode::open_existing));
 }
 
-void run_verify(const GlobalOptions& options) {
+// Reads signed tree heads kept earlier: the output of `cohours log head`,
+// whose hex lines are heads (other lines are skipped). A file without a
+// head, or with a hex line that is not a valid head, is an error.
+std::vector<SignedTreeHead> read_known_heads(const std::vector<std::string>& files) {
+  std::vector<SignedTreeHead> heads;
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    if (!in) fail(Code::not_found, "cannot read kept heads file " + file);
+    std::string line;
+    std::size_t before = heads.size();
+    for (int number = 1; std::getline(in, line); ++number) {
+      auto bytes = from_hex(line);
+      if (!bytes || bytes->size() < 64) continue;
+      auto head = decode_signed_tree_head(*bytes);
+      if (!head.ok()) fail(Code::malformed, file + " line " + std::to_string(number) + " is not a signed tree head");
+      heads.push_back(head.value());
+    }
+    if (heads.size() == before) fail(Code::malformed, file + " holds no signed tree head (save `cohours log head`)");
+  }
+  return heads;
+}
+
+void run_verify(const GlobalOptions& options, const std::vector<std::string>& known_files) {
   auto store = open_store_only(options);
-  AuditReport report = check(audit_store(*store, progress_printer("verified")));
+  AuditOptions audit_options;
+  audit_options.known_heads = read_known_heads(known_files);
+  // The store must belong to the node whose key sits beside it.
+  audit_options.expected_node_key = public_key_of(read_secret_key(std::filesystem::path(options.data_dir) / "node.key"));
+  AuditReport report = check(audit_store(*store, audit_options, progress_printer("verified")));
   nlohmann::json json = {{"passed", report.passed},
                          {"records", report.records},
                          {"signatures_verified", report.signatures},
                          {"hash_links_checked", report.hash_links},
                          {"tree_nodes_checked", report.tree_nodes},
                          {"tree_heads_verified", report.heads},
+                         {"kept_heads_matched", report.known_heads},
                          {"balances_compared", report.accounts},
                          {"derived_rows_compared", report.derived_rows},
                          {"root", to_hex(report.root)},
@@ -54,6 +82,7 @@ void run_verify(const GlobalOptions& options) {
               << "hash links             " << report.hash_links << " checked\n"
               << "Merkle tree nodes      " << report.tree_nodes << " recomputed and compared\n"
               << "signed tree heads      " << report.heads << " verified\n"
+              << "kept heads             " << report.known_heads << " matched\n"
               << "balances               " << report.accounts << " recomputed from the records and compared\n"
               << "derived rows           " << report.derived_rows << " compared\n";
     if (report.passed)
@@ -63,7 +92,7 @@ void run_verify(const GlobalOptions& options) {
   }
   if (!report.passed) {
     std::string where = report.first_bad_seq ? " (first bad record: " + std::to_string(report.first_bad_seq) + ")" : "";
-    throw CliError{Code::corruption, "audit FAILED" + where + ": " + report.failure, exit_audit_failed};
+    throw CliError{Code::corruption, "audit FAILED" + where + ": " + report.failure, exit_audit_failed, options.json};
   }
 }
 
@@ -90,8 +119,10 @@ void run_reindex(const GlobalOptions& options) {
 void add_audit_commands(CLI::App& app, GlobalOptions& options) {
   CLI::App* audit = add_command(app, "audit", "Check the ledger");
   audit->require_subcommand(1);
+  auto known = std::make_shared<std::vector<std::string>>();
   CLI::App* verify = add_command(*audit, "verify", "Verify every signature, hash link, tree head and balance");
-  verify->callback([&options] { run_verify(options); });
+  verify->add_option("--known-head", *known, "File of tree heads kept earlier with `cohours log head` (repeatable)");
+  verify->callback([&options, known] { run_verify(options, *known); });
   CLI::App* reindex_cmd = add_command(app, "reindex", "Rebuild balances and indexes from the records alone");
   reindex_cmd->callback([&options] { run_reindex(options); });
 }

@@ -138,7 +138,8 @@ void run_respite_cancel(const GlobalOptions& options, const std::string& id_text
     if (member.roles & role_coordinator) behalf = request.carer;
   }
   auto result = session.submit_as(signer, RespiteCancel{request_id}, behalf);
-  report(options, result, "Cancelled the respite request of " + session.name_of(request.carer) + ".");
+  std::string offer = request.status == RequestStatus::offered ? " The pending offer on it was voided." : "";
+  report(options, result, "Cancelled the respite request of " + session.name_of(request.carer) + "." + offer);
 }
 
 void run_respite_list(const GlobalOptions& options, const std::string& status) {
@@ -178,8 +179,9 @@ void run_reverse(const GlobalOptions& options, const std::string& id_text, const
   Session session(options);
   PublicKey admin = session.member_key(as);
   EntryId target = session.resolve_id(id_text);
-  Movement movement = check(session.ledger().movement(target));
+  // The engine says what may be reversed; the movement is read afterwards.
   auto result = session.submit_as(admin, Reversal{target, note_digest(session, reason)});
+  Movement movement = check(session.ledger().movement(target));
   report(options, result,
          "Reversed: " + session.account_name(movement.payee) + " returns " + describe_minutes(movement.minutes) +
              " to " + session.account_name(movement.payer) + ".");

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "cohours/crypto.h"
@@ -26,43 +28,63 @@ struct AddArgs {
   std::vector<std::string> roles;
 };
 
+// Words that commands read as accounts, not members.
+bool reserved_alias(const std::string& alias) { return alias == "pool" || alias == "community" || alias == "node"; }
+
 void run_add(const GlobalOptions& options, const AddArgs& args) {
   Session session(options);
   if (!valid_alias(args.alias))
     fail(Code::malformed, "alias '" + args.alias + "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+  if (reserved_alias(args.alias)) fail(Code::malformed, "'" + args.alias + "' is a reserved word; choose another alias");
   std::uint32_t roles = parse_roles(args.roles);
+  std::optional<PublicKey> given;
+  if (!args.key_hex.empty()) {
+    given = fixed_from_hex<PublicKey>(args.key_hex);
+    if (!given) fail(Code::malformed, "--key takes the member's ed25519 public key as 64 hex digits");
+    if (given->is_zero() || *given == session.ledger().node_key())
+      fail(Code::malformed, "--key cannot be zero or the node's own key");
+    if (session.ledger().member(*given).ok()) fail(Code::already_exists, "that key is already a member");
+  }
   PublicKey key;
-  bool generated = false;
+  bool resumed = false, generated = false;
   auto existing = session.directory().key_for(args.alias);
   if (existing.ok()) {
     // The alias may be left from an add that stopped before its join was
-    // stored: finish that one rather than refuse.
+    // stored: finish that one rather than refuse, but never with another key.
     if (session.ledger().member(existing.value()).ok())
       fail(Code::already_exists, "'" + args.alias + "' is already a member");
+    if (given && *given != existing.value())
+      fail(Code::already_exists, "alias '" + args.alias + "' is bound to another key by an unfinished add; "
+                                 "run it again without --key, or choose another alias");
     key = existing.value();
-  } else if (!args.key_hex.empty()) {
-    auto parsed = fixed_from_hex<PublicKey>(args.key_hex);
-    if (!parsed) fail(Code::malformed, "--key takes the member's ed25519 public key as 64 hex digits");
-    key = *parsed;
+    resumed = true;
+  } else if (given) {
+    key = *given;
   } else {
     KeyPair pair = generate_keypair();
     key = pair.public_key;
     write_secret_key(session.keyring_path(key), pair.secret_key);
     generated = true;
   }
-  if (!existing.ok()) {
-    if (session.ledger().member(key).ok()) fail(Code::already_exists, "that key is already a member");
-    check(session.directory().add({key, args.alias, args.contact}));
-  }
+  if (!resumed) check(session.directory().add({key, args.alias, args.contact}));
   MemberJoin join{key, roles, session.ledger().node_key()};
-  SubmitResult result = args.as.empty() ? session.submit_as_node(join)
-                                        : session.submit_as(session.member_key(args.as), join);
+  SubmitResult result;
+  try {
+    result = args.as.empty() ? session.submit_as_node(join) : session.submit_as(session.member_key(args.as), join);
+  } catch (const CliError&) {
+    // Refused: take back the alias, contact details and key made for it.
+    if (!resumed) {
+      (void)session.directory().remove(key);
+      if (generated) std::filesystem::remove(session.keyring_path(key));
+    }
+    throw;
+  }
   if (options.json) {
     print_json({{"id", to_hex(result.id)}, {"alias", args.alias}, {"key", to_hex(key)},
-                {"roles", roles_to_string(roles)}, {"key_in_keyring", generated || session.in_keyring(key)}});
+                {"roles", roles_to_string(roles)}, {"key_in_keyring", session.in_keyring(key)}});
   } else {
     std::cout << "Added " << args.alias << " (" << roles_to_string(roles) << ")"
-              << (generated ? ", key kept in this node's keyring" : "") << "\n"
+              << (session.in_keyring(key) ? ", key kept in this node's keyring" : ", signs with their own key") << "\n"
               << "key " << to_hex(key) << "\n";
   }
 }
@@ -80,6 +102,9 @@ nlohmann::json member_json(Session& session, const MemberInfo& member) {
 void run_list(const GlobalOptions& options) {
   Session session(options);
   auto members = check(session.ledger().members());
+  std::sort(members.begin(), members.end(), [&](const MemberInfo& a, const MemberInfo& b) {
+    return session.name_of(a.key) < session.name_of(b.key);
+  });
   nlohmann::json list = nlohmann::json::array();
   Table table({"ALIAS", "ROLES", "KEY", "SIGNS WITH"});
   for (const auto& member : members) {
@@ -119,7 +144,7 @@ void run_role(const GlobalOptions& options, const RoleArgs& args) {
 }  // namespace
 
 void add_member_commands(CLI::App& app, GlobalOptions& options) {
-  CLI::App* member = add_command(app, "member", "Add and list members");
+  CLI::App* member = add_command(app, "member", "Add, list and show members; change their roles");
   member->require_subcommand(1);
 
   auto add = std::make_shared<AddArgs>();

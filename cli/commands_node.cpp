@@ -64,9 +64,9 @@ struct PolicyArgs {
 static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args) {
   Session session(options);
   PublicKey admin = session.member_key(args.as);
-  std::vector<PolicySet> changes;
+  std::vector<PolicySetting> changes;
   if (!args.role.empty() || !args.floor.empty()) {
-    if (args.role.empty() || args.floor.empty()) fail(Code::malformed, "--role and --floor-minutes go together");
+    if (args.role.empty() || args.floor.empty()) usage_error("--role and --floor-minutes go together");
     auto role = parse_role(args.role);
     if (!role) fail(Code::malformed, "unknown role '" + args.role + "'");
     changes.push_back({PolicyTarget::role_floor, *role, parse_minutes_arg(args.floor, "--floor-minutes"), {}});
@@ -77,7 +77,7 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
   if (!args.max_entry.empty())
     changes.push_back({PolicyTarget::max_entry_minutes, 0, parse_minutes_arg(args.max_entry, "--max-entry-minutes"), {}});
   if (!args.categories.empty()) {
-    PolicySet set{PolicyTarget::categories, 0, 0, {}};
+    PolicySetting set{PolicyTarget::categories, 0, 0, {}};
     std::stringstream list(args.categories);
     for (std::string item; std::getline(list, item, ',');) {
       if (!valid_category(item)) fail(Code::unknown_category, "category '" + item + "' must be 1-32 of a-z, 0-9, '-'");
@@ -86,15 +86,13 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
     changes.push_back(set);
   }
   if (changes.empty())
-    fail(Code::malformed, "nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
+    usage_error("nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
                           "--no-pool-floor, --max-entry-minutes or --categories");
-  nlohmann::json ids = nlohmann::json::array();
-  for (const auto& change : changes) {
-    auto result = session.submit_as(admin, change);
-    ids.push_back(to_hex(result.id));
-    if (!options.json) std::cout << to_hex(result.id) << "\n";
-  }
-  if (options.json) print_json({{"ids", ids}});
+  // One entry: all the settings given take effect together or not at all.
+  auto result = session.submit_as(admin, PolicySet{changes});
+  if (options.json) return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}});
+  std::cout << "Policy updated (" << changes.size() << (changes.size() == 1 ? " setting" : " settings")
+            << ").\n" << to_hex(result.id) << "\n";
 }
 
 static void run_policy_show(const GlobalOptions& options) {

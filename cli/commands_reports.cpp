@@ -57,22 +57,23 @@ void run_balance(const GlobalOptions& options, const std::string& alias) {
               << " (every credit a member holds was paid by another account or the pool).\n";
 }
 
-// "you gave bob 2 hours" / "bob gave you 2 hours": who gained is never ambiguous.
-std::string posting_text(Session& session, const Posting& posting, const Movement* movement) {
+// "you gave bob 2 hours" / "bob gave you 2 hours": who gained is never
+// ambiguous. The pool's statement names both members.
+std::string posting_text(Session& session, const AccountId& account, const Posting& posting, const Movement* m) {
   std::string other = session.account_name(posting.counterparty);
   std::string amount = describe_minutes(posting.delta_minutes < 0 ? -posting.delta_minutes : posting.delta_minutes);
-  if (!movement) return (posting.delta_minutes > 0 ? "received " : "paid ") + amount;
-  bool reversal = posting.entry != movement->id && movement->status == MovementStatus::reversed &&
-                  posting.entry == movement->closed_by;
-  if (reversal) return "reversal: " + amount + (posting.delta_minutes > 0 ? " returned from " : " returned to ") + other;
-  std::string what = movement->category.empty() ? "credit" : movement->category;
-  if (movement->kind == MovementKind::transfer)
-    return posting.delta_minutes > 0 ? other + " gave you " + amount + " of credit" : "you gave " + other + " " + amount + " of credit";
-  if (posting.delta_minutes > 0) {
-    std::string to = movement->recipient.is_zero() ? "the community" : session.name_of(movement->recipient);
-    return "you gave " + to + " " + amount + " of " + what + " (paid by " + other + ")";
-  }
-  return session.name_of(movement->provider) + " gave you " + amount + " of " + what;
+  if (!m) return (posting.delta_minutes > 0 ? "received " : "paid ") + amount;
+  if (posting.entry != m->id && m->status == MovementStatus::reversed && posting.entry == m->closed_by)
+    return "reversal: " + amount + (posting.delta_minutes > 0 ? " returned from " : " returned to ") + other;
+  if (m->kind == MovementKind::transfer)
+    return posting.delta_minutes > 0 ? other + " gave you " + amount + " of credit"
+                                     : "you gave " + other + " " + amount + " of credit";
+  std::string what = " of " + m->category + " on " + format_date(m->date_days);
+  std::string recipient = m->recipient.is_zero() ? "the community" : session.name_of(m->recipient);
+  if (account.kind == AccountKind::pool)
+    return session.name_of(m->provider) + " gave " + recipient + " " + amount + what + " (paid by the pool)";
+  if (posting.delta_minutes > 0) return "you gave " + recipient + " " + amount + what + " (paid by " + other + ")";
+  return session.name_of(m->provider) + " gave you " + amount + what;
 }
 
 void run_statement(const GlobalOptions& options, const std::string& alias, const std::string& from_text,
@@ -85,16 +86,17 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
   auto postings = check(session.ledger().postings(account));
   Balance balance = check(session.ledger().balance(account));
   nlohmann::json lines = nlohmann::json::array();
-  Table table({"SEQ", "DATE", "WHAT", "CHANGE", "BALANCE"}, {true, false, false, true, true});
+  Table table({"SEQ", "POSTED", "WHAT", "CHANGE", "BALANCE"}, {true, false, false, true, true});
   for (const auto& posting : postings) {
     auto movement = session.ledger().movement(posting.movement);
     const Movement* m = movement.ok() ? &movement.value() : nullptr;
-    auto record = session.ledger().record(posting.seq);
-    std::int32_t day = m && m->kind != MovementKind::transfer ? m->date_days
-                       : record.ok() ? days_from_ms(record->received_ms) : 0;
+    // Lines are dated by when the credits moved, so they read in order;
+    // the day the help was given is in the description.
+    Record record = check(session.ledger().record(posting.seq));
+    std::int32_t day = days_from_ms(record.received_ms);
     if (day < from || day > to) continue;
-    std::string text = posting_text(session, posting, m);
-    lines.push_back({{"seq", posting.seq}, {"date", format_date(day)}, {"description", text},
+    std::string text = posting_text(session, account, posting, m);
+    lines.push_back({{"seq", posting.seq}, {"posted", format_date(day)}, {"description", text},
                      {"change_minutes", posting.delta_minutes}, {"balance_after_minutes", posting.balance_after_minutes},
                      {"entry", to_hex(posting.entry)}, {"movement", to_hex(posting.movement)}});
     table.add({std::to_string(posting.seq), format_date(day), text,
@@ -106,10 +108,11 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
     if (m.status != MovementStatus::pending || (m.payer != account && m.payee != account)) continue;
     bool incoming = m.payee == account;
     std::string to = m.recipient.is_zero() ? "the community" : session.name_of(m.recipient);
-    std::string text = incoming ? "you gave " + to + " " + describe_minutes(m.minutes) + " of " + m.category +
-                                      ", waiting for " + (m.recipient.is_zero() ? "a coordinator" : to) + " to confirm"
+    std::string what = describe_minutes(m.minutes) + " of " + m.category + " on " + format_date(m.date_days);
+    std::string text = incoming ? "you gave " + to + " " + what + ", waiting for " +
+                                      (m.recipient.is_zero() ? "a coordinator" : to) + " to confirm"
                                 : session.name_of(m.provider) + " gave " + (account.kind == AccountKind::pool ? to : "you") +
-                                      " " + describe_minutes(m.minutes) + " of " + m.category + ", waiting for confirmation";
+                                      " " + what + ", waiting for confirmation";
     pending.push_back({{"id", to_hex(m.id)}, {"date", format_date(m.date_days)}, {"description", text},
                        {"minutes", incoming ? m.minutes : -m.minutes}});
   }
@@ -124,9 +127,20 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
   if (!pending.empty()) {
     std::cout << "\nPending (not yet in the balance):\n";
     for (const auto& p : pending)
-      std::cout << "  " << p["date"].get<std::string>() << "  " << p["description"].get<std::string>() << "  ["
-                << p["id"].get<std::string>().substr(0, 12) << "]\n";
+      std::cout << "  " << p["description"].get<std::string>() << "  [" << p["id"].get<std::string>().substr(0, 12)
+                << "]\n";
   }
+}
+
+std::string setting_summary(const PolicySetting& b) {
+  switch (b.target) {
+    case PolicyTarget::role_floor: return "floor for " + std::string(role_name(static_cast<Role>(b.role))) + " " + format_minutes(b.minutes);
+    case PolicyTarget::pool_floor: return "pool floor " + format_minutes(b.minutes);
+    case PolicyTarget::pool_floor_none: return "pool floor removed";
+    case PolicyTarget::max_entry_minutes: return "maximum per entry " + format_minutes(b.minutes);
+    case PolicyTarget::categories: return std::to_string(b.categories.size()) + " categories";
+  }
+  return "";
 }
 
 std::string entry_summary(Session& session, const Entry& e) {
@@ -136,14 +150,12 @@ std::string entry_summary(Session& session, const Entry& e) {
         if constexpr (std::is_same_v<T, MemberJoin>) return session.name_of(b.member) + " joins as " + roles_to_string(b.roles);
         else if constexpr (std::is_same_v<T, MemberRole>) return session.name_of(b.member) + " now " + roles_to_string(b.roles);
         else if constexpr (std::is_same_v<T, PolicySet>) {
-          switch (b.target) {
-            case PolicyTarget::role_floor: return "floor for " + std::string(role_name(static_cast<Role>(b.role))) + " " + format_minutes(b.minutes);
-            case PolicyTarget::pool_floor: return "pool floor " + format_minutes(b.minutes);
-            case PolicyTarget::pool_floor_none: return "pool floor removed";
-            case PolicyTarget::max_entry_minutes: return "maximum per entry " + format_minutes(b.minutes);
-            case PolicyTarget::categories: return std::to_string(b.categories.size()) + " categories";
+          std::string text;
+          for (const auto& setting : b.settings) {
+            if (!text.empty()) text += "; ";
+            text += setting_summary(setting);
           }
-          return "";
+          return text;
         } else if constexpr (std::is_same_v<T, HoursLog>)
           return format_minutes(b.minutes) + " " + b.category + " to " +
                  (b.recipient.is_zero() ? std::string("community") : session.name_of(b.recipient)) + " on " + format_date(b.date_days);
@@ -185,6 +197,20 @@ void run_log_show(const GlobalOptions& options, std::uint64_t from, std::uint64_
   std::cout << table.render() << "(" << size << " records in the log)\n";
 }
 
+void run_log_head(const GlobalOptions& options) {
+  Session session(options);
+  SignedTreeHead head = check(session.ledger().latest_head());
+  std::string hex = to_hex(encode_signed_tree_head(head));
+  if (options.json)
+    return print_json({{"log", to_hex(head.head.log)}, {"size", head.head.size}, {"root", to_hex(head.head.root)},
+                       {"time", format_time_ms(head.head.time_ms)}, {"signature", to_hex(head.signature)},
+                       {"signed_head", hex}});
+  std::cout << "log " << to_hex(head.head.log) << "\nsize " << head.head.size << "\nroot " << to_hex(head.head.root)
+            << "\nsigned " << format_time_ms(head.head.time_ms) << "\n"
+            << "# keep the next line; `cohours audit verify --known-head FILE` proves later logs extend it\n"
+            << hex << "\n";
+}
+
 }  // namespace
 
 void add_report_commands(CLI::App& app, GlobalOptions& options) {
@@ -204,9 +230,11 @@ void add_report_commands(CLI::App& app, GlobalOptions& options) {
   log->require_subcommand(1);
   auto first = std::make_shared<std::uint64_t>(1), last = std::make_shared<std::uint64_t>(0);
   CLI::App* show = add_command(*log, "show", "Show records in order");
-  show->add_option("--from", *first, "First sequence number (default 1)");
-  show->add_option("--to", *last, "Last sequence number (default: the end)");
+  show->add_option("--from", *first, "First sequence number (default 1)")->check(CLI::PositiveNumber);
+  show->add_option("--to", *last, "Last sequence number (default: the end)")->check(CLI::PositiveNumber);
   show->callback([&options, first, last] { run_log_show(options, *first, *last); });
+  CLI::App* head = add_command(*log, "head", "Print the latest signed tree head, to keep for later audits");
+  head->callback([&options] { run_log_head(options); });
 }
 
 }  // namespace cohours::cli

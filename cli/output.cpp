@@ -27,6 +27,7 @@ int exit_code_for(Code code) {
 }
 
 void fail(Code code, std::string message) { throw CliError{code, std::move(message)}; }
+void usage_error(std::string message) { throw CliError{Code::malformed, std::move(message), exit_usage}; }
 void fail(const Status& status) { throw CliError{status.code(), status.message()}; }
 
 std::string format_minutes(std::int64_t minutes) {

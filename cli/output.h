@@ -31,7 +31,10 @@ struct CliError {
   Code code;
   std::string message;
   int exit_override = -1;
+  bool json_printed = false;  // the command already printed its JSON report
 };
+// A mistake in how the command was called (exit_usage), found after parsing.
+[[noreturn]] void usage_error(std::string message);
 [[noreturn]] void fail(Code code, std::string message);
 [[noreturn]] void fail(const Status& status);
 template <typename T>

@@ -20,12 +20,16 @@ void layout(C& c, MemberRole& b) {
   c.num(b.roles);
 }
 template <typename C>
-void layout(C& c, PolicySet& b) {
+void layout(C& c, PolicySetting& b) {
   c.enumeration(b.target, 1, 5);
   c.num(b.role);
   c.num(b.minutes);
   c.list(b.categories, kMaxCategories,
          [&](std::string& category) { c.short_string(category, kMaxCategoryLength); });
+}
+template <typename C>
+void layout(C& c, PolicySet& b) {
+  c.list(b.settings, kMaxPolicySettings, [&](PolicySetting& setting) { layout(c, setting); });
 }
 template <typename C>
 void layout(C& c, HoursLog& b) {
@@ -182,9 +186,10 @@ Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes) {
   if (auto* log = std::get_if<HoursLog>(&out.entry.body); log && !valid_category(log->category))
     return Status(Code::malformed, "malformed entry: category is not 1-32 of [a-z0-9-]");
   if (auto* policy = std::get_if<PolicySet>(&out.entry.body))
-    for (const auto& category : policy->categories)
-      if (!valid_category(category))
-        return Status(Code::malformed, "malformed entry: category is not 1-32 of [a-z0-9-]");
+    for (const auto& setting : policy->settings)
+      for (const auto& category : setting.categories)
+        if (!valid_category(category))
+          return Status(Code::malformed, "malformed entry: category is not 1-32 of [a-z0-9-]");
   // Strictness: only the canonical encoding of a value is accepted, so an
   // entry has exactly one id.
   Bytes canonical = encode_unsigned(out.entry);

@@ -6,6 +6,7 @@
 
 #include "cohours/crypto.h"
 #include "parallel_verify.h"
+#include "log_verifier.h"
 #include "rules.h"
 #include "state.h"
 #include "tree_store.h"
@@ -99,6 +100,25 @@ static Result<LogTip> load_tip(const Store& store) {
   return tip;
 }
 
+// The tip the next append builds on must agree with the log itself: the
+// last record's hash, the latest signed head's root, nothing past the end.
+// Otherwise the node would sign over a broken chain.
+static Status check_tip(const Store& store, const LogTip& tip) {
+  const std::string hint = "; run `cohours audit verify`";
+  std::string raw;
+  if (store.get(Column::records, be64(tip.size + 1), &raw).ok())
+    return Status(Code::corruption, "the log holds records past its recorded size" + hint);
+  if (tip.size == 0) return Status();
+  if (!store.get(Column::records, be64(tip.size), &raw).ok() || record_hash(as_span(raw)) != tip.last_hash)
+    return Status(Code::corruption, "the last record does not match the stored chain tip" + hint);
+  if (!store.get(Column::meta, meta_key::latest_head, &raw).ok())
+    return Status(Code::corruption, "the latest signed tree head is missing" + hint);
+  auto head = decode_signed_tree_head(as_span(raw));
+  if (!head.ok() || head->head.size != tip.size || head->head.root != tip.frontier.root())
+    return Status(Code::corruption, "the Merkle tree does not match the latest signed tree head" + hint);
+  return Status();
+}
+
 static bool is_operational(Code code) {
   return code == Code::io_error || code == Code::corruption || code == Code::not_found;
 }
@@ -178,10 +198,13 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   if (!fatal.ok()) {
     // Nothing of the group is durable: every entry that was going to be
     // accepted gets the error instead, and the tip stays where it was.
+    // A duplicate of an entry earlier in this same group was never stored
+    // either: its seq is past the durable tip.
     for (Writer* writer : group)
       for (std::size_t index : writer->todo) {
         SubmitResult& result = (*writer->results)[index];
-        if (result.code == Code::ok && !result.duplicate) {
+        if (result.code == Code::ok && (!result.duplicate || result.seq > tip.size)) {
+          result.duplicate = false;
           result.code = fatal.code();
           result.message = "not stored: " + fatal.message();
           result.seq = 0;
@@ -225,8 +248,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(Store& store, const NodeIdentity& n
   if (!tip.ok()) return tip.status();
   impl->tip = tip.value();
   impl->committed_size = impl->tip.size;
-  if (store.get(Column::records, be64(impl->tip.size + 1), &raw).ok())
-    return Status(Code::corruption, "the log holds records past its recorded size; run `cohours audit verify`");
+  if (Status s = check_tip(store, impl->tip); !s.ok()) return s;
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
@@ -269,7 +291,18 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
     group_entries += queued->todo.size();
   }
   lock.unlock();
-  impl_->commit_group(group);
+  try {
+    impl_->commit_group(group);
+  } catch (const std::exception& e) {
+    // Never leave the queue stuck: every writer of the group gets the error.
+    for (Writer* member : group)
+      for (std::size_t index : member->todo) {
+        (*member->results)[index].code = Code::io_error;
+        (*member->results)[index].message = std::string("not stored: ") + e.what();
+        (*member->results)[index].duplicate = false;
+        (*member->results)[index].seq = 0;
+      }
+  }
   lock.lock();
   for (Writer* member : group) {
     impl_->queue.pop_front();
@@ -456,71 +489,77 @@ Result<ReindexReport> reindex(Store& store, const Clock& clock,
                               const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   (void)clock;
   ReindexReport report;
-  std::string node_raw;
-  if (Status s = store.get(Column::meta, meta_key::node_key, &node_raw); !s.ok())
-    return s.code() == Code::not_found ? Status(Code::not_found, "the store holds no node") : s;
-  PublicKey node_key;
-  std::copy(node_raw.begin(), node_raw.end(), node_key.bytes.begin());
+  auto node_key = stored_node_key(store);
+  if (!node_key.ok()) return node_key.status();
   std::string marker;
   if (!store.get(Column::meta, meta_key::reindexing, &marker).ok()) {
     auto before = digest_state(store);
     if (before.ok()) report.digest_before = before.value();
   }
-  std::uint64_t total = 0;
-  {
-    std::string raw;
-    if (store.get(Column::meta, meta_key::log_size, &raw).ok() && raw.size() == 8) total = read_be64(raw);
-  }
-  // The marker makes an interrupted reindex visible: Ledger::open refuses
-  // to run on half-rebuilt state.
+
+  // 1. Rebuild off to the side, verifying every record, signature and
+  //    signed head on the way. Nothing in the store changes unless the whole
+  //    log is sound: a damaged record must be restored, not indexed over.
+  auto scratch = make_memory_store();
+  StateView view(*scratch);
+  std::string scratch_failure;
+  auto flush = [&] {
+    WriteBatch batch;
+    view.drain_into(batch);
+    if (Status s = scratch->write(batch, Durability::buffered); !s.ok()) scratch_failure = s.message();
+  };
+  LogCheck log = verify_log(
+      store, node_key.value(), {}, TipMeta::rebuilt,
+      [&](const VerifiedRecord& r) -> std::string {
+        std::string seen;
+        if (view.get(Column::entries, key_of(r.entry.id), &seen).ok())
+          return "record " + std::to_string(r.seq) + " repeats an earlier entry";
+        Status applied = apply_entry(view, r.entry, {node_key.value(), r.seq, r.record.received_ms});
+        if (!applied.ok()) return "record " + std::to_string(r.seq) + " breaks a ledger rule: " + applied.message();
+        for (const auto& [node, hash] : r.completed) view.put(Column::tree, tree_key(node), key_of(hash));
+        if (r.seq % 2048 == 0) flush();
+        return scratch_failure;
+      },
+      progress);
+  if (!log.passed)
+    return Status(Code::corruption, "reindex refused, nothing was changed: " + log.failure +
+                                        ". The records are damaged; restore the store from a backup");
+  flush();
+  if (!scratch_failure.empty()) return Status(Code::io_error, scratch_failure);
+
+  // 2. Swap it in. The marker makes an interruption visible: Ledger::open
+  //    refuses half-rebuilt state until reindex runs again.
   WriteBatch start;
   start.put(Column::meta, meta_key::reindexing, "1");
   if (Status s = store.write(start, Durability::synced); !s.ok()) return s;
   for (Column column : kDerivedColumns)
     if (Status s = store.clear(column); !s.ok()) return s;
-  WriteBatch erase_policy;
-  erase_policy.erase(Column::meta, meta_key::policy);
-  if (Status s = store.write(erase_policy, Durability::buffered); !s.ok()) return s;
-
-  StateView view(store);
-  LogTip tip;
-  auto cursor = store.scan(Column::records, "", "");
-  constexpr std::uint64_t kRecordsPerBatch = 2048;
-  for (; cursor->valid(); cursor->next()) {
-    const std::uint64_t expected = tip.size + 1;
-    auto record = decode_record(as_span(cursor->value()));
-    if (!record.ok() || read_be64(cursor->key()) != expected || record->seq != expected || record->prev_hash != tip.last_hash)
-      return Status(Code::corruption, "record " + std::to_string(expected) +
-                                           " is missing, malformed or not linked to its predecessor; run `cohours audit verify`");
-    auto entry = decode_entry(record->entry);
-    if (!entry.ok()) return Status(Code::corruption, "record " + std::to_string(expected) + ": " + entry.status().message());
-    std::string seen;
-    if (view.get(Column::entries, key_of(entry->id), &seen).ok())
-      return Status(Code::corruption, "record " + std::to_string(expected) + " repeats an earlier entry");
-    Status applied = apply_entry(view, entry.value(), {node_key, expected, record->received_ms});
-    if (!applied.ok())
-      return Status(Code::corruption, "record " + std::to_string(expected) + " breaks a ledger rule: " + applied.message());
-    Bytes bytes(cursor->value().begin(), cursor->value().end());
-    tip.frontier.append(merkle::blake2b_hasher().leaf(bytes), [&](merkle::NodeId node, const Hash32& hash) {
-      view.put(Column::tree, tree_key(node), key_of(hash));
-    });
-    tip.last_hash = record_hash(bytes);
-    tip.size = expected;
-    if (tip.size % kRecordsPerBatch == 0) {
-      WriteBatch batch;
-      view.drain_into(batch);
-      if (Status s = store.write(batch, Durability::buffered); !s.ok()) return s;
-      if (progress) progress(tip.size, total);
+  for (Column column : kDerivedColumns) {
+    WriteBatch batch;
+    auto cursor = scratch->scan(column, "", "");
+    for (; cursor->valid(); cursor->next()) {
+      batch.put(column, cursor->key(), cursor->value());
+      if (batch.ops().size() == 4096) {
+        if (Status s = store.write(batch, Durability::buffered); !s.ok()) return s;
+        batch.clear();
+      }
     }
+    if (Status s = store.write(batch, Durability::buffered); !s.ok()) return s;
   }
-  if (Status s = cursor->status(); !s.ok()) return s;
-  put_tip(view, tip);
-  view.erase(Column::meta, meta_key::reindexing);
-  WriteBatch batch;
-  view.drain_into(batch);
-  if (Status s = store.write(batch, Durability::synced); !s.ok()) return s;
-  if (progress) progress(tip.size, total);
-  report.records = tip.size;
+  WriteBatch finish;
+  std::string policy;
+  if (scratch->get(Column::meta, meta_key::policy, &policy).ok())
+    finish.put(Column::meta, meta_key::policy, policy);
+  else
+    finish.erase(Column::meta, meta_key::policy);
+  std::string latest;
+  if (log.records > 0 && store.get(Column::heads, be64(log.records), &latest).ok())
+    finish.put(Column::meta, meta_key::latest_head, latest);
+  finish.put(Column::meta, meta_key::log_size, be64(log.records));
+  finish.put(Column::meta, meta_key::last_hash, key_of(log.last_hash));
+  finish.erase(Column::meta, meta_key::reindexing);
+  if (Status s = store.write(finish, Durability::synced); !s.ok()) return s;
+  report.records = log.records;
   auto after = digest_state(store);
   if (!after.ok()) return after.status();
   report.digest_after = after.value();

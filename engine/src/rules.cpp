@@ -91,15 +91,16 @@ struct Apply {
     return std::optional<std::int64_t>(policy.floor_for_roles(roles));
   }
 
-  Status check_floor(const AccountId& payer, std::int64_t minutes, const Policy& policy) {
+  Status check_floor(const AccountId& payer, std::int64_t minutes, const Policy& policy,
+                     const char* who = "the payer") {
     auto current = balance(payer);
     if (!current.ok()) return current.status();
     auto floor = floor_of(payer, policy);
     if (!floor.ok()) return floor.status();
     if (*floor && current->balance_minutes - minutes < **floor) {
-      std::string who = payer.kind == AccountKind::pool ? "the co-op pool" : "the payer";
+      std::string whom = payer.kind == AccountKind::pool ? "the co-op pool" : who;
       return reject(Code::floor_breached,
-                    who + " has " + std::to_string(current->balance_minutes) + " minutes; paying " +
+                    whom + " has " + std::to_string(current->balance_minutes) + " minutes; paying " +
                         std::to_string(minutes) + " would go under the floor of " +
                         std::to_string(**floor) + " minutes");
     }
@@ -183,47 +184,53 @@ struct Apply {
     return Status();
   }
 
-  Status handle(const PolicySet& b) {
-    if (Status s = require_admin_author("set policy"); !s.ok()) return s;
-    auto loaded = load_policy(view);
-    if (!loaded.ok()) return loaded.status();
-    Policy policy = loaded.value();
+  // Applies one setting to `policy`; refuses bad values.
+  static Status apply_setting(const PolicySetting& b, Policy& policy) {
+    if (b.target != PolicyTarget::role_floor && b.role != 0)
+      return reject(Code::malformed, "only a role floor names a role");
+    if (b.target != PolicyTarget::categories && !b.categories.empty())
+      return reject(Code::malformed, "only a categories policy lists categories");
     switch (b.target) {
-      case PolicyTarget::role_floor: {
+      case PolicyTarget::role_floor:
         if (b.role == 0 || (b.role & (b.role - 1)) || (b.role & ~kAllRoles))
           return reject(Code::malformed, "a role floor names exactly one role");
         if (b.minutes > 0 || b.minutes < -kMaxPolicyMinutes)
           return reject(Code::bad_amount, "a floor is zero or a negative number of minutes");
         policy.role_floor_minutes[static_cast<std::size_t>(std::countr_zero(b.role))] = b.minutes;
-        break;
-      }
+        return Status();
       case PolicyTarget::pool_floor:
         if (b.minutes > 0 || b.minutes < -kMaxPolicyMinutes)
           return reject(Code::bad_amount, "a floor is zero or a negative number of minutes");
         policy.pool_floor_minutes = b.minutes;
-        break;
+        return Status();
       case PolicyTarget::pool_floor_none:
         policy.pool_floor_minutes.reset();
-        break;
+        return Status();
       case PolicyTarget::max_entry_minutes:
         if (b.minutes < 1 || b.minutes > kMaxEntryCeiling)
           return reject(Code::bad_amount, "the maximum per entry is between 1 and 1440 minutes");
         policy.max_entry_minutes = b.minutes;
-        break;
-      case PolicyTarget::categories: {
+        return Status();
+      case PolicyTarget::categories:
         if (b.categories.empty()) return reject(Code::malformed, "at least one category is needed");
         for (std::size_t i = 0; i < b.categories.size(); ++i)
           for (std::size_t j = 0; j < i; ++j)
             if (b.categories[i] == b.categories[j])
               return reject(Code::malformed, "category '" + b.categories[i] + "' is listed twice");
         policy.categories = b.categories;
-        break;
-      }
+        return Status();
     }
-    if (b.target != PolicyTarget::role_floor && b.role != 0)
-      return reject(Code::malformed, "only a role floor names a role");
-    if (b.target != PolicyTarget::categories && !b.categories.empty())
-      return reject(Code::malformed, "only a categories policy lists categories");
+    return reject(Code::malformed, "unknown policy setting");
+  }
+
+  Status handle(const PolicySet& b) {
+    if (Status s = require_admin_author("set policy"); !s.ok()) return s;
+    if (b.settings.empty()) return reject(Code::malformed, "a policy entry needs at least one setting");
+    auto loaded = load_policy(view);
+    if (!loaded.ok()) return loaded.status();
+    Policy policy = loaded.value();
+    for (const auto& setting : b.settings)
+      if (Status s = apply_setting(setting, policy); !s.ok()) return s;
     view.put(Column::meta, meta_key::policy, encode_row(policy));
     return Status();
   }
@@ -232,14 +239,17 @@ struct Apply {
     auto provider = actor(true);
     if (!provider.ok()) return provider.status();
     if (!(provider->roles & (role_volunteer | role_carer)))
-      return reject(Code::not_permitted, "only volunteers and carers bank hours");
+      return reject(Code::not_permitted, "only volunteers and carers bank hours (a coordinator entering a "
+                                         "volunteer's timesheet signs on their behalf)");
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
     if (Status s = check_minutes(b.minutes, *policy); !s.ok()) return s;
     if (!policy->category_allowed(b.category))
       return reject(Code::unknown_category, "category '" + b.category + "' is not allowed by the co-op's policy");
     if (b.date_days > days_from_ms(context.received_ms) + 1)
-      return reject(Code::bad_date, "hours cannot be logged for a future date (" + format_date(b.date_days) + ")");
+      return reject(Code::bad_date, "hours are logged for help already given: " + format_date(b.date_days) +
+                                          " is more than a day ahead");
+    if (b.date_days < 0) return reject(Code::bad_date, "dates start at 1970-01-01");
     AccountId payer;
     if (b.recipient.is_zero()) {
       if (b.payer != Payer::pool) return reject(Code::malformed, "community hours are paid by the pool");
@@ -269,6 +279,9 @@ struct Apply {
   // The recipient confirms; a coordinator may confirm on their behalf, and
   // confirms community hours.
   Status may_confirm(const Movement& movement) {
+    // Nobody confirms help they gave themselves, not even a coordinator.
+    if (entry.author == movement.provider)
+      return reject(Code::not_permitted, "you cannot confirm hours you gave; the recipient or another coordinator confirms them");
     if (movement.recipient.is_zero()) {
       auto author = member(entry.author);
       if (!author.ok()) return author.status();
@@ -312,6 +325,8 @@ struct Apply {
   Status may_void(const Movement& movement) {
     auto author = member(entry.author);
     if (!author.ok()) return author.status();
+    if (!entry.on_behalf.is_zero() && entry.on_behalf != movement.provider && entry.on_behalf != movement.recipient)
+      return reject(Code::not_permitted, "a void on behalf of someone must be for the provider or the recipient");
     if (*author && ((*author)->roles & role_coordinator)) return Status();
     if (!entry.on_behalf.is_zero()) return reject(Code::not_permitted, "only a coordinator signs on behalf of someone");
     if (entry.author == movement.provider || entry.author == movement.recipient) return Status();
@@ -371,6 +386,10 @@ struct Apply {
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
     if (Status s = check_minutes(b.minutes, *policy); !s.ok()) return s;
+    // Respite is asked for ahead of time, within a year.
+    const std::int32_t today = days_from_ms(context.received_ms);
+    if (b.date_days < today - 1 || b.date_days > today + 366)
+      return reject(Code::bad_date, "respite can be requested from today up to a year ahead, not for " + format_date(b.date_days));
     RespiteRequestState state{signed_entry.id, carer->key, b.minutes, b.date_days, RequestStatus::open, {}};
     view.put(Column::requests, key_of(state.id), encode_row(state));
     return Status();
@@ -448,7 +467,8 @@ struct Apply {
                                            (movement.status == MovementStatus::pending ? " (void it instead)" : ""));
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
-    if (Status s = check_floor(movement.payee, movement.minutes, *policy); !s.ok()) return s;
+    if (Status s = check_floor(movement.payee, movement.minutes, *policy, "the member paying back"); !s.ok())
+      return s;
     post(movement, movement.payee, movement.payer, movement.minutes);
     movement.status = MovementStatus::reversed;
     movement.closed_by = signed_entry.id;

@@ -118,7 +118,7 @@ expect_fail 4 "date" hours log --as alice --to bob --minutes 60 --category befri
 expect_fail 6 "floor" transfer --as carol --to alice --minutes 391
 expect_fail 6 "floor" transfer --as bob --to alice --minutes 1
 expect_fail 5 "only the member who received" hours confirm "$PENDING" --as carol
-expect_fail 5 "only the member who received" hours confirm "$PENDING" --as alice
+expect_fail 5 "cannot confirm hours you gave" hours confirm "$PENDING" --as alice
 expect_fail 6 "already confirmed" hours confirm "$HOURS" --as bob
 expect_fail 3 "no entry" hours confirm 0123456789abcdef --as bob
 expect_fail 4 "hex" hours confirm not-an-id --as bob
@@ -142,9 +142,31 @@ cp cohours-data/keyring/$BOB_KEY.key cohours-data/keyring/$ALICE_KEY.key
 expect_fail 5 "signature" transfer --as alice --to bob --minutes 10
 cp "$WORK/alice.key" cohours-data/keyring/$ALICE_KEY.key
 
+# A refused add leaves nothing behind; reserved words and bad keys are refused.
+expect_fail 5 "only an admin" member add eve --role volunteer --as alice
+expect_fail 3 "no member called" member show eve
+expect_ok member add eve --role volunteer
+expect_fail 4 "reserved" member add pool --role volunteer
+expect_fail 4 "zero" member add zed --role volunteer --key 0000000000000000000000000000000000000000000000000000000000000000
+expect_fail 3 "no member called" member show zed
+# Errors stay on one line whatever the user typed; command-line slips are usage errors.
+expect_fail 3 "no member called" hours log --as alice --to $'bo\nb' --minutes 60 --category befriending --date 2026-11-20
+expect_fail 2 "" log show --to -1
+expect_fail 2 "unknown command" frobnicate
+expect_fail 2 "nothing to set" policy set --as dave
+
 # A short id prefix works where a full id does.
 expect_ok hours confirm "${PENDING:0:10}" --as bob
 expect_fail 6 "already confirmed" hours confirm "$PENDING" --as bob
+
+# --- a kept tree head: later audits prove the log still extends it ---
+expect_ok log head
+printf '%s\n' "$out" > "$WORK/kept-head.txt"
+expect_ok transfer --as alice --to eve --minutes 5
+expect_ok audit verify --known-head "$WORK/kept-head.txt"
+grep -q "kept heads             1 matched" <<<"$out" && ok || bad "kept head not matched: $out"
+printf 'nothing here\n' > "$WORK/no-head.txt"
+expect_fail 4 "no signed tree head" audit verify --known-head "$WORK/no-head.txt"
 
 # --- a tampered store is caught ---
 expect_ok audit verify --json
@@ -152,6 +174,12 @@ grep -q '"passed": true' <<<"$out" && ok || bad "audit --json"
 "$TOOL" cohours-data/store tamper 9 && ok || bad "tamper tool failed"
 run audit verify
 [ "$status" -eq 7 ] && grep -q "first bad record: 9" <<<"$err" && ok || bad "audit did not catch record 9: $status $err"
+run audit verify --json
+[ "$status" -eq 7 ] && [ "$(grep -c '^{' <<<"$out")" -eq 1 ] && grep -q '"passed": false' <<<"$out" && ok ||
+  bad "audit --json on failure must print one JSON report: $out"
+run reindex
+[ "$status" -eq 1 ] && grep -q "nothing was changed" <<<"$err" && ok || bad "reindex over a damaged record: $status $err"
+expect_ok balance
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -169,3 +169,72 @@ TEST_CASE("audit catches altered derived state and forged heads") {
     CHECK_FALSE(node.audit().passed);
   }
 }
+
+TEST_CASE("reindex refuses a damaged log and changes nothing") {
+  Audited node;
+  Hash32 digest = state_digest(*node.store).value();
+  std::string raw = node.get(Column::records, be64(12));
+  SUBCASE("a record altered so its signature fails") {
+    raw[raw.size() - 65] ^= 1;
+    node.put(Column::records, be64(12), raw);
+  }
+  SUBCASE("the last record altered") {
+    std::string last = node.get(Column::records, be64(33));
+    last[last.size() - 65] ^= 1;
+    node.put(Column::records, be64(33), last);
+  }
+  auto report = reindex(*node.store, node.clock);
+  CHECK(report.code() == Code::corruption);
+  CHECK(report.status().message().find("nothing was changed") != std::string::npos);
+  CHECK(state_digest(*node.store).value() == digest);
+  std::string marker;
+  CHECK(node.store->get(Column::meta, "reindexing", &marker).code() == Code::not_found);
+}
+
+TEST_CASE("the ledger will not append on top of a tip that disagrees with the log") {
+  Audited node;
+  SUBCASE("a corrupted chain tip") {
+    node.put(Column::meta, "last_hash", std::string(32, 'x'));
+    CHECK_FALSE(node.audit().passed);
+  }
+  SUBCASE("a corrupted Merkle node on the frontier") {
+    std::string key(1, '\x05');
+    key += be64(0);
+    std::string hash = node.get(Column::tree, key);
+    hash[0] ^= 1;
+    node.put(Column::tree, key, hash);
+  }
+  auto opened = Ledger::open(*node.store, {node.node.public_key, node.node.secret_key}, node.clock);
+  CHECK(opened.code() == Code::corruption);
+}
+
+TEST_CASE("a head kept by an auditor catches history cut off and re-signed") {
+  Audited node;
+  SignedTreeHead kept = decode_signed_tree_head(to_bytes(node.get(Column::heads, be64(33)))).value();
+  AuditOptions options;
+  options.known_heads = {kept};
+  CHECK(audit_store(*node.store, options).value().passed);
+  CHECK(audit_store(*node.store, options).value().known_heads == 1);
+  // Someone with the node key drops the last records and their heads, so
+  // that the store is consistent again on its own.
+  for (std::uint64_t seq = 30; seq <= 33; ++seq) {
+    node.erase(Column::records, be64(seq));
+    node.erase(Column::heads, be64(seq));
+  }
+  node.put(Column::meta, "latest_head", node.get(Column::heads, be64(29)));
+  REQUIRE(reindex(*node.store, node.clock).ok());
+  CHECK(node.audit().passed);  // on its own the shortened log looks fine
+  AuditReport report = audit_store(*node.store, options).value();
+  CHECK_FALSE(report.passed);
+  CHECK(report.failure.find("history was removed") != std::string::npos);
+  SUBCASE("a head from another node is refused") {
+    SignedTreeHead foreign = sign_tree_head(kept.head, node.keys.at("dave").secret_key);
+    options.known_heads = {foreign};
+    CHECK(audit_store(*node.store, options).value().failure.find("not a valid head") != std::string::npos);
+  }
+  SUBCASE("the wrong node's store") {
+    AuditOptions expect;
+    expect.expected_node_key = node.key("alice");
+    CHECK_FALSE(audit_store(*node.store, expect).value().passed);
+  }
+}

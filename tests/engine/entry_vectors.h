@@ -39,7 +39,8 @@ inline std::vector<Entry> vector_entries() {
   return {
       entry(MemberJoin{member, role_carer | role_volunteer, node}),
       entry(MemberRole{member, role_admin}),
-      entry(PolicySet{PolicyTarget::categories, 0, 0, {"respite", "gardening"}}),
+      entry(PolicySet{{PolicySetting{PolicyTarget::role_floor, role_carer, -600, {}},
+                       PolicySetting{PolicyTarget::categories, 0, 0, {"respite", "gardening"}}}}),
       entry(log),
       entry(HoursConfirm{vector_hash(0x11)}, member),
       entry(HoursVoid{vector_hash(0x11), vector_hash(0x22)}),

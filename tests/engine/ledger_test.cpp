@@ -10,6 +10,7 @@
 
 using namespace cohours;
 using cohours::test::TestLedger;
+using cohours::test::policy_of;
 
 namespace {
 
@@ -138,20 +139,31 @@ TEST_CASE("amounts, categories and dates are checked against policy") {
   CHECK(coop.submit("alice", future).code == Code::bad_date);
 
   SUBCASE("admins change the limits; others may not") {
-    CHECK(coop.submit("alice", PolicySet{PolicyTarget::max_entry_minutes, 0, 240, {}}).code == Code::not_permitted);
-    CHECK(coop.submit("dave", PolicySet{PolicyTarget::max_entry_minutes, 0, 240, {}}).ok());
+    CHECK(coop.submit("alice", policy_of({PolicyTarget::max_entry_minutes, 0, 240, {}})).code == Code::not_permitted);
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::max_entry_minutes, 0, 240, {}})).ok());
     CHECK(coop.submit("alice", coop.hours("bob", 241, Payer::pool)).code == Code::bad_amount);
-    CHECK(coop.submit("dave", PolicySet{PolicyTarget::categories, 0, 0, {"knitting", "respite"}}).ok());
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::categories, 0, 0, {"knitting", "respite"}})).ok());
     CHECK(coop.submit("alice", coop.hours("bob", 60, Payer::pool, "knitting")).ok());
     CHECK(coop.submit("alice", coop.hours("bob", 60, Payer::pool, "befriending")).code == Code::unknown_category);
   }
   SUBCASE("bad policy values are refused") {
-    CHECK(coop.submit("dave", PolicySet{PolicyTarget::role_floor, role_carer, 60, {}}).code == Code::bad_amount);
-    CHECK(coop.submit("dave", PolicySet{PolicyTarget::role_floor, role_carer | role_volunteer, -60, {}}).code ==
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::role_floor, role_carer, 60, {}})).code == Code::bad_amount);
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::role_floor, role_carer | role_volunteer, -60, {}})).code ==
           Code::malformed);
-    CHECK(coop.submit("dave", PolicySet{PolicyTarget::max_entry_minutes, 0, 0, {}}).code == Code::bad_amount);
-    CHECK(coop.submit("dave", PolicySet{PolicyTarget::categories, 0, 0, {}}).code == Code::malformed);
-    CHECK(coop.submit("dave", PolicySet{PolicyTarget::categories, 0, 0, {"a", "a"}}).code == Code::malformed);
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::max_entry_minutes, 0, 0, {}})).code == Code::bad_amount);
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::categories, 0, 0, {}})).code == Code::malformed);
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::categories, 0, 0, {"a", "a"}})).code == Code::malformed);
+    CHECK(coop.submit("dave", PolicySet{}).code == Code::malformed);
+  }
+  SUBCASE("settings in one entry apply together or not at all") {
+    PolicySet both{{PolicySetting{PolicyTarget::role_floor, role_staff, -60, {}},
+                    PolicySetting{PolicyTarget::max_entry_minutes, 0, 5000, {}}}};
+    CHECK(coop.submit("dave", both).code == Code::bad_amount);
+    CHECK(coop.ledger->policy().value().role_floor_minutes[3] == 0);
+    both.settings[1].minutes = 300;
+    CHECK(coop.submit("dave", both).ok());
+    CHECK(coop.ledger->policy().value().role_floor_minutes[3] == -60);
+    CHECK(coop.ledger->policy().value().max_entry_minutes == 300);
   }
 }
 
@@ -159,7 +171,7 @@ TEST_CASE("balances never go under their floor") {
   Coop coop;
   CHECK(coop.submit("alice", Transfer{coop.key("erin"), 1, {}}).code == Code::floor_breached);
   CHECK(coop.submit("carol", Transfer{coop.key("alice"), 30, {}}).code == Code::floor_breached);
-  REQUIRE(coop.submit("dave", PolicySet{PolicyTarget::role_floor, role_carer, -600, {}}).ok());
+  REQUIRE(coop.submit("dave", policy_of({PolicyTarget::role_floor, role_carer, -600, {}})).ok());
   // carol is carer and volunteer: the lower floor of her roles applies.
   CHECK(coop.submit("carol", Transfer{coop.key("alice"), 600, {}}).ok());
   CHECK(coop.balance("carol").balance_minutes == -600);
@@ -167,19 +179,19 @@ TEST_CASE("balances never go under their floor") {
   CHECK(coop.balance("alice").balance_minutes == 600);
 
   SUBCASE("the pool floor") {
-    REQUIRE(coop.submit("dave", PolicySet{PolicyTarget::pool_floor, 0, -60, {}}).ok());
+    REQUIRE(coop.submit("dave", policy_of({PolicyTarget::pool_floor, 0, -60, {}})).ok());
     auto first = coop.submit("alice", coop.hours("bob", 60, Payer::pool));
     auto second = coop.submit("alice", coop.hours("bob", 60, Payer::pool));
     CHECK(coop.submit("bob", HoursConfirm{first.id}).ok());
     CHECK(coop.submit("bob", HoursConfirm{second.id}).code == Code::floor_breached);
-    CHECK(coop.submit("dave", PolicySet{PolicyTarget::pool_floor_none, 0, 0, {}}).ok());
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::pool_floor_none, 0, 0, {}})).ok());
     CHECK(coop.submit("bob", HoursConfirm{second.id}).ok());
   }
 }
 
 TEST_CASE("a respite exchange: request, offer, the carer confirms and pays") {
   Coop coop;
-  REQUIRE(coop.submit("dave", PolicySet{PolicyTarget::role_floor, role_carer, -600, {}}).ok());
+  REQUIRE(coop.submit("dave", policy_of({PolicyTarget::role_floor, role_carer, -600, {}})).ok());
   RespiteRequest ask{180, coop.today() + 5, {}};
   CHECK(coop.submit("alice", ask).code == Code::not_permitted);  // not a carer
   auto request = coop.submit("carol", ask);
@@ -347,7 +359,7 @@ TEST_CASE("concurrent submitters are grouped and all acknowledged") {
 
 TEST_CASE("state survives reopening, and reindex rebuilds it bit for bit") {
   Coop coop;
-  REQUIRE(coop.submit("dave", PolicySet{PolicyTarget::role_floor, role_carer, -600, {}}).ok());
+  REQUIRE(coop.submit("dave", policy_of({PolicyTarget::role_floor, role_carer, -600, {}})).ok());
   auto log = coop.submit("alice", coop.hours("bob", 90, Payer::pool));
   REQUIRE(coop.submit("bob", HoursConfirm{log.id}).ok());
   auto request = coop.submit("carol", RespiteRequest{120, coop.today(), {}});
@@ -393,4 +405,80 @@ TEST_CASE("a damaged balance row is put right by reindex") {
   REQUIRE(report.ok());
   CHECK(report->digest_before != digest);
   CHECK(report->digest_after == digest);
+}
+
+namespace {
+
+// Forwards to a memory store; writes fail while `failing` is set (a full
+// disk, a dying device).
+class FlakyStore : public Store {
+ public:
+  std::unique_ptr<Store> inner = make_memory_store();
+  bool failing = false;
+  Status get(Column c, std::string_view k, std::string* v) const override { return inner->get(c, k, v); }
+  Status write(const WriteBatch& b, Durability d) override {
+    if (failing) return Status(Code::io_error, "disk full");
+    return inner->write(b, d);
+  }
+  std::unique_ptr<Cursor> scan(Column c, std::string_view f, std::string_view t) const override {
+    return inner->scan(c, f, t);
+  }
+  Status clear(Column c) override { return inner->clear(c); }
+};
+
+}  // namespace
+
+TEST_CASE("when the store write fails nothing is acknowledged, not even a repeat within the group") {
+  auto* flaky = new FlakyStore;
+  TestLedger node(flaky);
+  node.add_member("alice", role_volunteer);
+  node.add_member("bob", role_service_user);
+  std::uint64_t size = node.ledger->log_size();
+  HoursLog log;
+  log.recipient = node.key("bob");
+  log.payer = Payer::pool;
+  log.minutes = 60;
+  log.category = "befriending";
+  log.date_days = node.today();
+  SignedEntry entry = node.make("alice", log);
+  std::vector<Bytes> twice{entry.bytes, entry.bytes};
+  flaky->failing = true;
+  auto results = node.ledger->submit(twice);
+  for (const auto& result : results) {
+    CHECK(result.code == Code::io_error);
+    CHECK_FALSE(result.duplicate);
+    CHECK(result.seq == 0);
+  }
+  CHECK(node.ledger->log_size() == size);
+  CHECK(node.ledger->seq_of(entry.id).code() == Code::unknown_entry);
+  flaky->failing = false;
+  auto retried = node.ledger->submit_one(entry.bytes);
+  CHECK(retried.ok());
+  CHECK_FALSE(retried.duplicate);
+  CHECK(retried.seq == size + 1);
+}
+
+TEST_CASE("nobody confirms hours they gave, and on-behalf voids name a party") {
+  Coop coop;
+  REQUIRE(coop.submit("node", MemberRole{coop.key("dave"), role_coordinator | role_admin | role_volunteer}).ok());
+  auto own = coop.submit("dave", coop.hours("community", 720, Payer::pool, "gardening"));
+  REQUIRE(own.ok());
+  CHECK(coop.submit("dave", HoursConfirm{own.id}).code == Code::not_permitted);
+  auto to_bob = coop.submit("dave", coop.hours("bob", 60, Payer::pool));
+  CHECK(coop.submit("dave", HoursConfirm{to_bob.id}, coop.key("bob")).code == Code::not_permitted);
+  CHECK(coop.balance("dave").balance_minutes == 0);
+  auto stranger = test::seeded_key(123).public_key;
+  auto log = coop.submit("alice", coop.hours("bob", 60, Payer::pool));
+  CHECK(coop.submit("dave", HoursVoid{log.id, {}}, stranger).code == Code::not_permitted);
+  CHECK(coop.submit("dave", HoursVoid{log.id, {}}, coop.key("alice")).ok());
+}
+
+TEST_CASE("dates out of range are refused") {
+  Coop coop;
+  HoursLog old = coop.hours("bob", 60, Payer::pool);
+  old.date_days = -1;
+  CHECK(coop.submit("alice", old).code == Code::bad_date);
+  CHECK(coop.submit("carol", RespiteRequest{60, coop.today() - 30, {}}).code == Code::bad_date);
+  CHECK(coop.submit("carol", RespiteRequest{60, coop.today() + 400, {}}).code == Code::bad_date);
+  CHECK(coop.submit("carol", RespiteRequest{60, coop.today() + 30, {}}).ok());
 }

@@ -20,6 +20,8 @@ inline KeyPair seeded_key(std::uint8_t n) {
   return keypair_from_seed(seed);
 }
 
+inline PolicySet policy_of(PolicySetting setting) { return PolicySet{{std::move(setting)}}; }
+
 struct TestLedger {
   std::unique_ptr<Store> store = make_memory_store();
   FakeClock clock{1'795'000'000'000};  // 2026-11-18

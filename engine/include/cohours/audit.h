@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "cohours/record.h"
 #include "cohours/result.h"
 #include "cohours/store.h"
 #include "cohours/types.h"
@@ -19,6 +21,7 @@ struct AuditReport {
   std::uint64_t hash_links = 0;      // prev-hash links checked
   std::uint64_t tree_nodes = 0;      // stored Merkle nodes compared with recomputed
   std::uint64_t heads = 0;           // signed tree heads verified
+  std::uint64_t known_heads = 0;     // heads kept by the auditor, matched
   std::uint64_t accounts = 0;        // balances compared with the replay
   std::uint64_t derived_rows = 0;    // all derived rows compared
   Hash32 root;                       // Merkle root at the log's size
@@ -29,9 +32,21 @@ struct AuditReport {
   std::string failure;               // what was wrong, empty if passed
 };
 
+struct AuditOptions {
+  // Heads this auditor saw earlier (e.g. saved with `cohours log head`): the
+  // log must still produce each one's root at its size, so rewriting or
+  // cutting history after the head was seen is caught even if the node
+  // re-signed everything.
+  std::vector<SignedTreeHead> known_heads;
+  // The node key the auditor expects (from node.key or the consortium);
+  // zero to accept the key recorded in the store.
+  PublicKey expected_node_key;
+};
+
 // Never modifies the store. Returns an operational error only if the store
 // cannot be read at all; everything wrong with its content is a failed report.
-Result<AuditReport> audit_store(const Store& store,
+// Record damage is reported before damage to derived state.
+Result<AuditReport> audit_store(const Store& store, const AuditOptions& options = {},
                                 const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
 }  // namespace cohours

@@ -78,12 +78,17 @@ enum class PolicyTarget : std::uint8_t {
   categories = 4,         // categories
   pool_floor_none = 5,    // removes the pool's floor
 };
-// policy.set: one setting, signed by an admin.
-struct PolicySet {
+struct PolicySetting {
   PolicyTarget target = PolicyTarget::role_floor;
   std::uint32_t role = 0;  // one Role bit for role_floor, else 0
   std::int64_t minutes = 0;
   std::vector<std::string> categories;  // for `categories`, else empty
+};
+constexpr std::size_t kMaxPolicySettings = 16;
+// policy.set: one or more settings that take effect together or not at
+// all, signed by an admin.
+struct PolicySet {
+  std::vector<PolicySetting> settings;
 };
 
 enum class Payer : std::uint8_t {
