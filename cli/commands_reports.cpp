@@ -34,8 +34,9 @@ void run_balance(const GlobalOptions& options, const std::string& alias) {
       named.emplace_back(session.name_of(member.key), AccountId::member(member.key));
     std::sort(named.begin(), named.end());
     for (const auto& [name, account] : named) rows.emplace_back(account, check(session.ledger().balance(account)));
+    // Credits only: cash for expenses is never shown or summed with them.
     for (const auto& [account, balance] : check(session.ledger().balances()))
-      if (account.kind != AccountKind::member) rows.emplace_back(account, balance);
+      if (account.kind != AccountKind::member && account.unit() == Unit::minutes) rows.emplace_back(account, balance);
   }
   std::int64_t sum = 0;
   nlohmann::json list = nlohmann::json::array();
@@ -134,11 +135,16 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
 
 std::string setting_summary(const PolicySetting& b) {
   switch (b.target) {
-    case PolicyTarget::role_floor: return "floor for " + std::string(role_name(static_cast<Role>(b.role))) + " " + format_minutes(b.minutes);
-    case PolicyTarget::pool_floor: return "pool floor " + format_minutes(b.minutes);
+    case PolicyTarget::role_floor: return "floor for " + std::string(role_name(static_cast<Role>(b.subject))) + " " + format_minutes(b.amount);
+    case PolicyTarget::pool_floor: return "pool floor " + format_minutes(b.amount);
     case PolicyTarget::pool_floor_none: return "pool floor removed";
-    case PolicyTarget::max_entry_minutes: return "maximum per entry " + format_minutes(b.minutes);
+    case PolicyTarget::max_entry_minutes: return "maximum per entry " + format_minutes(b.amount);
     case PolicyTarget::categories: return std::to_string(b.categories.size()) + " categories";
+    case PolicyTarget::expense_claim_limit:
+      return std::string(expense_category_name(static_cast<ExpenseCategory>(b.subject))) + " limit per claim " + format_pence(b.amount);
+    case PolicyTarget::expense_month_limit:
+      return std::string(expense_category_name(static_cast<ExpenseCategory>(b.subject))) + " limit per month " + format_pence(b.amount);
+    case PolicyTarget::mileage_rate: return "mileage rate " + format_pence(b.amount) + " a mile";
   }
   return "";
 }
@@ -165,7 +171,13 @@ std::string entry_summary(Session& session, const Entry& e) {
         else if constexpr (std::is_same_v<T, RespiteRequest>) return format_minutes(b.minutes) + " on " + format_date(b.date_days);
         else if constexpr (std::is_same_v<T, RespiteOffer>) return "takes request " + to_hex(b.request).substr(0, 12);
         else if constexpr (std::is_same_v<T, RespiteCancel>) return "cancels request " + to_hex(b.request).substr(0, 12);
-        else return "reverses " + to_hex(b.target).substr(0, 12);
+        else if constexpr (std::is_same_v<T, Reversal>) return "reverses " + to_hex(b.target).substr(0, 12);
+        else if constexpr (std::is_same_v<T, ExpenseClaim>)
+          return format_pence(b.pence) + " " + b.currency.str() + " " + expense_category_name(b.category) +
+                 (b.miles ? " (" + std::to_string(b.miles) + " miles)" : "") + " on " + format_date(b.date_days);
+        else if constexpr (std::is_same_v<T, ExpenseApprove>) return "approves claim " + to_hex(b.claim).substr(0, 12);
+        else if constexpr (std::is_same_v<T, ExpenseReject>) return "rejects claim " + to_hex(b.claim).substr(0, 12);
+        else return "pays claim " + to_hex(b.claim).substr(0, 12);
       },
       e.body);
 }

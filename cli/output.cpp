@@ -41,6 +41,14 @@ std::string format_minutes(std::int64_t minutes) {
   return buf;
 }
 
+std::string format_pence(std::int64_t pence) {
+  std::uint64_t magnitude = pence < 0 ? 0 - static_cast<std::uint64_t>(pence) : static_cast<std::uint64_t>(pence);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", pence < 0 ? "-" : "", static_cast<unsigned long long>(magnitude / 100),
+                static_cast<unsigned long long>(magnitude % 100));
+  return buf;
+}
+
 std::string describe_minutes(std::int64_t minutes) {
   std::int64_t hours = minutes / 60, rest = minutes % 60;
   std::string out;

@@ -48,6 +48,8 @@ inline void check(const Status& status) {
 
 // 150 -> "2h 30m", -45 -> "-45m", 0 -> "0m".
 std::string format_minutes(std::int64_t minutes);
+// 1240 -> "12.40" (integer arithmetic; no currency sign: the code says it)
+std::string format_pence(std::int64_t pence);
 // 120 -> "2 hours", 90 -> "1 hour 30 minutes"
 std::string describe_minutes(std::int64_t minutes);
 

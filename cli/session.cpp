@@ -68,6 +68,9 @@ std::string Session::account_name(const AccountId& account) {
     case AccountKind::pool: return account.key == node_.public_key ? "pool" : "pool-" + to_hex(account.key).substr(0, 8);
     case AccountKind::clearing: return "clearing-" + to_hex(account.key).substr(0, 8);
     case AccountKind::member: return name_of(account.key);
+    case AccountKind::member_payable: return name_of(account.key) + " (expenses owed)";
+    case AccountKind::coop_expenses: return "co-op expenses";
+    case AccountKind::coop_paid: return "co-op cash paid";
   }
   return "?";
 }

@@ -14,6 +14,7 @@ struct Replay {
   Replay(const Store& s, const PublicKey& key, AuditReport& r) : store(s), node_key(key), report(r) {}
   const Store& store;
   PublicKey node_key;
+  Currency currency = stored_currency(store);
   AuditReport& report;
   std::unique_ptr<Store> scratch = make_memory_store();
   StateView view{*scratch};
@@ -23,7 +24,7 @@ struct Replay {
     std::string seen;
     if (view.get(Column::entries, key_of(r.entry.id), &seen).ok())
       return "record " + std::to_string(r.seq) + " repeats the entry of record " + std::to_string(read_be64(seen));
-    Status applied = apply_entry(view, r.entry, {node_key, r.seq, r.record.received_ms});
+    Status applied = apply_entry(view, r.entry, {node_key, r.seq, r.record.received_ms, currency});
     if (!applied.ok())
       return "record " + std::to_string(r.seq) + " (" + kind_name(r.entry.entry.kind()) +
              ") breaks a ledger rule: " + applied.message();

@@ -21,9 +21,9 @@ void layout(C& c, MemberRole& b) {
 }
 template <typename C>
 void layout(C& c, PolicySetting& b) {
-  c.enumeration(b.target, 1, 5);
-  c.num(b.role);
-  c.num(b.minutes);
+  c.enumeration(b.target, 1, 8);
+  c.num(b.subject);
+  c.num(b.amount);
   c.list(b.categories, kMaxCategories,
          [&](std::string& category) { c.short_string(category, kMaxCategoryLength); });
 }
@@ -69,6 +69,33 @@ void layout(C& c, Reversal& b) {
   c.fixed(b.reason_digest);
 }
 
+template <typename C>
+void layout(C& c, ExpenseClaim& b) {
+  c.num(b.pence);
+  c.fixed(b.currency);
+  c.enumeration(b.category, 1, 5);
+  c.num(b.date_days);
+  c.num(b.miles);
+  c.fixed(b.hours);
+  c.fixed(b.receipt_digest);
+  c.fixed(b.note_digest);
+}
+template <typename C>
+void layout(C& c, ExpenseApprove& b) {
+  c.fixed(b.claim);
+  c.fixed(b.reason_digest);
+}
+template <typename C>
+void layout(C& c, ExpenseReject& b) {
+  c.fixed(b.claim);
+  c.fixed(b.reason_digest);
+}
+template <typename C>
+void layout(C& c, ExpensePaid& b) {
+  c.fixed(b.claim);
+  c.fixed(b.reference_digest);
+}
+
 // Variant index i holds kind i + 1: the body types are listed in kind order.
 EntryBody body_for_kind(EntryKind kind) {
   EntryBody body;
@@ -99,7 +126,11 @@ void layout(C& c, Entry& e) {
 constexpr const char* kKindNames[] = {"",           "member.join",     "member.role",
                                       "policy.set", "hours.log",       "hours.confirm",
                                       "hours.void", "transfer",        "respite.request",
-                                      "respite.offer", "respite.cancel", "reversal"};
+                                      "respite.offer", "respite.cancel", "reversal",
+                                      "expense.claim", "expense.approve", "expense.reject",
+                                      "expense.paid"};
+
+constexpr const char* kExpenseCategoryNames[] = {"", "travel", "childcare", "meals", "uniform", "other"};
 
 constexpr const char* kRoleNames[] = {"volunteer", "carer", "service-user", "staff",
                                       "coordinator", "admin", "auditor"};
@@ -131,6 +162,27 @@ std::string roles_to_string(std::uint32_t roles) {
     if (!(roles & (1u << i))) continue;
     if (!out.empty()) out += ',';
     out += kRoleNames[i];
+  }
+  return out;
+}
+
+const char* expense_category_name(ExpenseCategory category) {
+  auto index = static_cast<std::size_t>(category);
+  return index < std::size(kExpenseCategoryNames) ? kExpenseCategoryNames[index] : "unknown";
+}
+
+std::optional<ExpenseCategory> parse_expense_category(std::string_view name) {
+  for (std::size_t i = 1; i < std::size(kExpenseCategoryNames); ++i)
+    if (name == kExpenseCategoryNames[i]) return static_cast<ExpenseCategory>(i);
+  return std::nullopt;
+}
+
+std::optional<Currency> Currency::parse(std::string_view code) {
+  if (code.size() != 3) return std::nullopt;
+  Currency out;
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (code[i] < 'A' || code[i] > 'Z') return std::nullopt;
+    out.bytes[i] = static_cast<std::uint8_t>(code[i]);
   }
   return out;
 }
@@ -183,6 +235,8 @@ Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes) {
   } catch (const std::exception& e) {
     return Status(Code::malformed, std::string("malformed entry: truncated or corrupt (") + e.what() + ")");
   }
+  if (auto* claim = std::get_if<ExpenseClaim>(&out.entry.body); claim && !Currency::parse(claim->currency.str()))
+    return Status(Code::malformed, "malformed entry: currency is not three upper-case letters");
   if (auto* log = std::get_if<HoursLog>(&out.entry.body); log && !valid_category(log->category))
     return Status(Code::malformed, "malformed entry: category is not 1-32 of [a-z0-9-]");
   if (auto* policy = std::get_if<PolicySet>(&out.entry.body))

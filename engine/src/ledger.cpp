@@ -23,6 +23,16 @@ const char* movement_status_name(MovementStatus status) {
   return "unknown";
 }
 
+const char* expense_status_name(ExpenseStatus status) {
+  switch (status) {
+    case ExpenseStatus::claimed: return "claimed";
+    case ExpenseStatus::approved: return "approved";
+    case ExpenseStatus::rejected: return "rejected";
+    case ExpenseStatus::paid: return "paid";
+  }
+  return "unknown";
+}
+
 const char* request_status_name(RequestStatus status) {
   switch (status) {
     case RequestStatus::open: return "open";
@@ -137,6 +147,7 @@ struct Ledger::Impl {
   const Clock& clock;
   NodeIdentity node;
   std::string name;
+  Currency currency;
 
   std::mutex queue_mu;
   std::deque<Writer*> queue;
@@ -169,7 +180,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
         fatal = found;
         break;
       }
-      Status applied = apply_entry(view, entry, {node.public_key, next.size + 1, now_ms});
+      Status applied = apply_entry(view, entry, {node.public_key, next.size + 1, now_ms, currency});
       if (!applied.ok()) {
         if (is_operational(applied.code())) {
           fatal = applied;
@@ -220,7 +231,7 @@ Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::~Ledger() = default;
 
 Status Ledger::initialise(Store& store, const NodeIdentity& node, const std::string& name,
-                          const Clock& clock) {
+                          const Clock& clock, const Currency& currency) {
   std::string existing;
   Status status = store.get(Column::meta, meta_key::node_key, &existing);
   if (status.ok()) return Status(Code::already_exists, "this store already holds a node");
@@ -229,6 +240,7 @@ Status Ledger::initialise(Store& store, const NodeIdentity& node, const std::str
   batch.put(Column::meta, meta_key::node_key, key_of(node.public_key));
   batch.put(Column::meta, meta_key::node_name, name);
   batch.put(Column::meta, meta_key::format, "1");
+  batch.put(Column::meta, meta_key::currency, currency.str());
   batch.put(Column::meta, meta_key::created_ms, be64(static_cast<std::uint64_t>(clock.now_ms())));
   return store.write(batch, Durability::synced);
 }
@@ -244,6 +256,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(Store& store, const NodeIdentity& n
     return Status(Code::corruption, "a reindex was interrupted; run `cohours reindex` again");
   auto impl = std::make_unique<Impl>(store, clock, node);
   if (Status s = store.get(Column::meta, meta_key::node_name, &impl->name); !s.ok()) return s;
+  impl->currency = stored_currency(store);
   auto tip = load_tip(store);
   if (!tip.ok()) return tip.status();
   impl->tip = tip.value();
@@ -396,6 +409,23 @@ Result<RespiteRequestState> Ledger::respite_request(const EntryId& id) const {
   return **row;
 }
 
+Currency Ledger::currency() const { return impl_->currency; }
+
+Result<ExpenseState> Ledger::expense(const EntryId& id) const {
+  auto row = load_row<ExpenseState>(impl_->store, Column::expenses, key_of(id));
+  if (!row.ok()) return row.status();
+  if (!*row) return Status(Code::unknown_entry, "no expense claim " + to_hex(id));
+  return **row;
+}
+
+Result<std::vector<ExpenseState>> Ledger::expenses() const {
+  std::vector<ExpenseState> out;
+  Status status = scan_rows<ExpenseState>(impl_->store, Column::expenses, "", "",
+                                          [&](std::string_view, ExpenseState row) { out.push_back(row); });
+  if (!status.ok()) return status;
+  return out;
+}
+
 Result<std::vector<RespiteRequestState>> Ledger::respite_requests() const {
   std::vector<RespiteRequestState> out;
   Status status = scan_rows<RespiteRequestState>(impl_->store, Column::requests, "", "",
@@ -502,6 +532,7 @@ Result<ReindexReport> reindex(Store& store, const Clock& clock,
   //    log is sound: a damaged record must be restored, not indexed over.
   auto scratch = make_memory_store();
   StateView view(*scratch);
+  const Currency currency = stored_currency(store);
   std::string scratch_failure;
   auto flush = [&] {
     WriteBatch batch;
@@ -514,7 +545,7 @@ Result<ReindexReport> reindex(Store& store, const Clock& clock,
         std::string seen;
         if (view.get(Column::entries, key_of(r.entry.id), &seen).ok())
           return "record " + std::to_string(r.seq) + " repeats an earlier entry";
-        Status applied = apply_entry(view, r.entry, {node_key.value(), r.seq, r.record.received_ms});
+        Status applied = apply_entry(view, r.entry, {node_key.value(), r.seq, r.record.received_ms, currency});
         if (!applied.ok()) return "record " + std::to_string(r.seq) + " breaks a ledger rule: " + applied.message();
         for (const auto& [node, hash] : r.completed) view.put(Column::tree, tree_key(node), key_of(hash));
         if (r.seq % 2048 == 0) flush();

@@ -29,6 +29,7 @@ const char* column_name(Column column) {
     case Column::directory: return "directory";
     case Column::notes: return "notes";
     case Column::peers: return "peers";
+    case Column::expenses: return "expenses";
     case Column::count_: break;
   }
   return "unknown";

@@ -8,6 +8,7 @@ namespace {
 
 constexpr std::int64_t kMaxPolicyMinutes = 1'000'000 * 60;  // a sanity bound on floors
 constexpr std::int64_t kMaxEntryCeiling = 24 * 60;          // no single entry over a day
+constexpr std::int64_t kMaxPolicyPence = 100'000'000;       // a sanity bound on expense limits
 
 Status reject(Code code, std::string message) { return Status(code, std::move(message)); }
 
@@ -121,15 +122,21 @@ struct Apply {
   }
 
   // Moves `minutes` from payer to payee and writes both postings.
-  void post(const Movement& movement, const AccountId& from, const AccountId& to,
-            std::int64_t minutes) {
+  // Moves `minutes` (or pence, for cash accounts) from one account to the
+  // other and writes both postings. Both accounts must hold the same unit:
+  // credits and cash never convert.
+  void post(const EntryId& movement_id, const AccountId& from, const AccountId& to, std::int64_t minutes) {
+    if (from.unit() != to.unit()) {
+      fault = Status(Code::corruption, "bug: a posting between credits and cash");
+      return;
+    }
     adjust(from, {-minutes, 0, 0});
     adjust(to, {minutes, 0, 0});
     std::uint8_t leg = 0;
     for (auto [account, other, delta] : {std::tuple{from, to, -minutes}, std::tuple{to, from, minutes}}) {
       auto after = balance(account);
       Posting posting{account,   context.seq,       delta, after.ok() ? after->balance_minutes : 0,
-                      other,     signed_entry.id,   movement.id};
+                      other,     signed_entry.id,   movement_id};
       view.put(Column::postings, posting_key(account, context.seq, leg++), encode_row(posting));
     }
   }
@@ -186,30 +193,46 @@ struct Apply {
 
   // Applies one setting to `policy`; refuses bad values.
   static Status apply_setting(const PolicySetting& b, Policy& policy) {
-    if (b.target != PolicyTarget::role_floor && b.role != 0)
-      return reject(Code::malformed, "only a role floor names a role");
+    const bool has_subject = b.target == PolicyTarget::role_floor || b.target == PolicyTarget::expense_claim_limit ||
+                             b.target == PolicyTarget::expense_month_limit;
+    if (!has_subject && b.subject != 0) return reject(Code::malformed, "this policy setting names no role or category");
     if (b.target != PolicyTarget::categories && !b.categories.empty())
       return reject(Code::malformed, "only a categories policy lists categories");
     switch (b.target) {
       case PolicyTarget::role_floor:
-        if (b.role == 0 || (b.role & (b.role - 1)) || (b.role & ~kAllRoles))
+        if (b.subject == 0 || (b.subject & (b.subject - 1)) || (b.subject & ~kAllRoles))
           return reject(Code::malformed, "a role floor names exactly one role");
-        if (b.minutes > 0 || b.minutes < -kMaxPolicyMinutes)
+        if (b.amount > 0 || b.amount < -kMaxPolicyMinutes)
           return reject(Code::bad_amount, "a floor is zero or a negative number of minutes");
-        policy.role_floor_minutes[static_cast<std::size_t>(std::countr_zero(b.role))] = b.minutes;
+        policy.role_floor_minutes[static_cast<std::size_t>(std::countr_zero(b.subject))] = b.amount;
         return Status();
       case PolicyTarget::pool_floor:
-        if (b.minutes > 0 || b.minutes < -kMaxPolicyMinutes)
+        if (b.amount > 0 || b.amount < -kMaxPolicyMinutes)
           return reject(Code::bad_amount, "a floor is zero or a negative number of minutes");
-        policy.pool_floor_minutes = b.minutes;
+        policy.pool_floor_minutes = b.amount;
         return Status();
       case PolicyTarget::pool_floor_none:
         policy.pool_floor_minutes.reset();
         return Status();
       case PolicyTarget::max_entry_minutes:
-        if (b.minutes < 1 || b.minutes > kMaxEntryCeiling)
+        if (b.amount < 1 || b.amount > kMaxEntryCeiling)
           return reject(Code::bad_amount, "the maximum per entry is between 1 and 1440 minutes");
-        policy.max_entry_minutes = b.minutes;
+        policy.max_entry_minutes = b.amount;
+        return Status();
+      case PolicyTarget::expense_claim_limit:
+      case PolicyTarget::expense_month_limit: {
+        if (b.subject < 1 || b.subject > kExpenseCategoryCount)
+          return reject(Code::malformed, "an expense limit names one expense category");
+        if (b.amount < 0 || b.amount > kMaxPolicyPence)
+          return reject(Code::bad_amount, "an expense limit is 0 (none) or a positive number of pence");
+        auto& limits = b.target == PolicyTarget::expense_claim_limit ? policy.expense_claim_limit_pence
+                                                                     : policy.expense_month_limit_pence;
+        limits[b.subject - 1] = b.amount;
+        return Status();
+      }
+      case PolicyTarget::mileage_rate:
+        if (b.amount < 1 || b.amount > 1000) return reject(Code::bad_amount, "a mileage rate is 1 to 1000 pence per mile");
+        policy.mileage_rate_pence = b.amount;
         return Status();
       case PolicyTarget::categories:
         if (b.categories.empty()) return reject(Code::malformed, "at least one category is needed");
@@ -308,7 +331,7 @@ struct Apply {
     row.closed_by = signed_entry.id;
     adjust(row.payer, {0, 0, -row.minutes});
     adjust(row.payee, {0, -row.minutes, 0});
-    post(row, row.payer, row.payee, row.minutes);
+    post(row.id, row.payer, row.payee, row.minutes);
     put_movement(row);
     if (row.kind == MovementKind::respite) {
       auto request = load_row<RespiteRequestState>(view, Column::requests, key_of(row.request));
@@ -374,7 +397,7 @@ struct Apply {
     Movement movement{signed_entry.id, MovementKind::transfer, MovementStatus::posted, from, dest,
                       b.minutes, sender->key, b.to, "", days_from_ms(context.received_ms),
                       context.seq, {}, signed_entry.id};
-    post(movement, from, dest, b.minutes);
+    post(movement.id, from, dest, b.minutes);
     put_movement(movement);
     return Status();
   }
@@ -453,6 +476,103 @@ struct Apply {
     return Status();
   }
 
+  Status handle(const ExpenseClaim& b) {
+    auto claimant = actor(true);
+    if (!claimant.ok()) return claimant.status();
+    if (!(claimant->roles & (role_volunteer | role_carer)))
+      return reject(Code::not_permitted, "only volunteers and carers claim expenses");
+    if (b.pence <= 0) return reject(Code::bad_amount, "an expense is a positive number of pence, got " + std::to_string(b.pence));
+    if (b.pence > kMaxPolicyPence) return reject(Code::bad_amount, "an expense claim is limited to 1,000,000.00");
+    if (b.currency != context.currency)
+      return reject(Code::malformed, "this co-op pays expenses in " + context.currency.str() + ", not " + b.currency.str());
+    const std::int32_t today = days_from_ms(context.received_ms);
+    if (b.date_days < 0 || b.date_days > today + 1)
+      return reject(Code::bad_date, "expenses are claimed for costs already paid, not for " + format_date(b.date_days));
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    if (b.miles > 0) {
+      if (b.category != ExpenseCategory::travel) return reject(Code::malformed, "only travel is claimed in miles");
+      if (b.pence != static_cast<std::int64_t>(b.miles) * policy->mileage_rate_pence)
+        return reject(Code::bad_amount, std::to_string(b.miles) + " miles at the co-op's rate of " +
+                                            std::to_string(policy->mileage_rate_pence) + "p a mile is " +
+                                            std::to_string(b.miles * policy->mileage_rate_pence) + " pence");
+    }
+    const std::int64_t limit = policy->expense_claim_limit_pence[static_cast<std::size_t>(b.category) - 1];
+    if (limit > 0 && b.pence > limit)
+      return reject(Code::bad_amount, std::string(expense_category_name(b.category)) + " claims are limited to " +
+                                          std::to_string(limit) + " pence each");
+    if (!b.hours.is_zero()) {
+      auto hours = load_row<Movement>(view, Column::movements, key_of(b.hours));
+      if (!hours.ok()) return hours.status();
+      if (!*hours || (*hours)->kind == MovementKind::transfer)
+        return reject(Code::unknown_entry, "the claim names hours " + short_id(b.hours) + " that are not in the log");
+      if ((*hours)->provider != claimant->key)
+        return reject(Code::not_permitted, "a claim can name only hours the claimant gave");
+    }
+    ExpenseState state{signed_entry.id, claimant->key, b.pence, b.currency, b.category, b.date_days, b.miles,
+                       b.hours, b.receipt_digest, b.note_digest, ExpenseStatus::claimed, context.seq,
+                       {}, {}, {}, {}, {}};
+    view.put(Column::expenses, key_of(state.id), encode_row(state));
+    return Status();
+  }
+
+  // An admin decides on a claim that is not their own.
+  Result<ExpenseState> decidable_claim(const EntryId& id, const char* action) {
+    if (Status s = require_admin_author(action); !s.ok()) return s;
+    auto row = load_row<ExpenseState>(view, Column::expenses, key_of(id));
+    if (!row.ok()) return row.status();
+    if (!*row) return reject(Code::unknown_entry, "no expense claim " + short_id(id));
+    if ((*row)->claimant == entry.author)
+      return reject(Code::not_permitted, "nobody approves, rejects or pays their own claim; ask another admin");
+    return **row;
+  }
+
+  Status handle(const ExpenseApprove& b) {
+    auto claim = decidable_claim(b.claim, "approve expenses");
+    if (!claim.ok()) return claim.status();
+    if (claim->status != ExpenseStatus::claimed)
+      return reject(Code::wrong_state, std::string("that claim is already ") + expense_status_name(claim->status));
+    ExpenseState row = *claim;
+    row.status = ExpenseStatus::approved;
+    row.decided_by = signed_entry.id;
+    row.decided_by_key = entry.author;
+    row.reason_digest = b.reason_digest;
+    // The co-op now owes the member: cost on its books, debt to the member.
+    post(row.id, {AccountKind::coop_expenses, context.node_key}, AccountId::payable(row.claimant), row.pence);
+    view.put(Column::expenses, key_of(row.id), encode_row(row));
+    return Status();
+  }
+
+  Status handle(const ExpenseReject& b) {
+    auto claim = decidable_claim(b.claim, "reject expenses");
+    if (!claim.ok()) return claim.status();
+    if (claim->status != ExpenseStatus::claimed)
+      return reject(Code::wrong_state, std::string("that claim is already ") + expense_status_name(claim->status));
+    ExpenseState row = *claim;
+    row.status = ExpenseStatus::rejected;
+    row.decided_by = signed_entry.id;
+    row.decided_by_key = entry.author;
+    row.reason_digest = b.reason_digest;
+    view.put(Column::expenses, key_of(row.id), encode_row(row));
+    return Status();
+  }
+
+  Status handle(const ExpensePaid& b) {
+    auto claim = decidable_claim(b.claim, "pay expenses");
+    if (!claim.ok()) return claim.status();
+    if (claim->status == ExpenseStatus::paid) return reject(Code::wrong_state, "that claim is already paid");
+    if (claim->status != ExpenseStatus::approved)
+      return reject(Code::wrong_state, std::string("only approved claims are paid; this one is ") +
+                                           expense_status_name(claim->status));
+    ExpenseState row = *claim;
+    row.status = ExpenseStatus::paid;
+    row.paid_by = signed_entry.id;
+    row.reference_digest = b.reference_digest;
+    post(row.id, AccountId::payable(row.claimant), {AccountKind::coop_paid, context.node_key}, row.pence);
+    view.put(Column::expenses, key_of(row.id), encode_row(row));
+    return Status();
+  }
+
   Status handle(const Reversal& b) {
     if (Status s = require_admin_author("reverse entries"); !s.ok()) return s;
     auto row = load_row<Movement>(view, Column::movements, key_of(b.target));
@@ -469,7 +589,7 @@ struct Apply {
     if (!policy.ok()) return policy.status();
     if (Status s = check_floor(movement.payee, movement.minutes, *policy, "the member paying back"); !s.ok())
       return s;
-    post(movement, movement.payee, movement.payer, movement.minutes);
+    post(movement.id, movement.payee, movement.payer, movement.minutes);
     movement.status = MovementStatus::reversed;
     movement.closed_by = signed_entry.id;
     put_movement(movement);

@@ -46,7 +46,7 @@ std::string AccountId::to_key() const {
 std::optional<AccountId> AccountId::from_key(std::string_view raw) {
   if (raw.size() != 33) return std::nullopt;
   auto kind = static_cast<std::uint8_t>(raw[0]);
-  if (kind < 1 || kind > 3) return std::nullopt;
+  if (kind < 1 || kind > 6) return std::nullopt;
   AccountId id{static_cast<AccountKind>(kind), {}};
   std::copy(raw.begin() + 1, raw.end(), id.key.bytes.begin());
   return id;
@@ -63,7 +63,7 @@ namespace {
 
 template <typename C>
 void layout(C& c, AccountId& a) {
-  c.enumeration(a.kind, 1, 3);
+  c.enumeration(a.kind, 1, 6);
   c.fixed(a.key);
 }
 template <typename C>
@@ -128,6 +128,30 @@ void layout(C& c, Policy& r) {
   c.num(r.max_entry_minutes);
   c.list(r.categories, kMaxCategories,
          [&](std::string& category) { c.short_string(category, kMaxCategoryLength); });
+  for (auto& limit : r.expense_claim_limit_pence) c.num(limit);
+  for (auto& limit : r.expense_month_limit_pence) c.num(limit);
+  c.num(r.mileage_rate_pence);
+}
+
+template <typename C>
+void layout(C& c, ExpenseState& r) {
+  c.fixed(r.id);
+  c.fixed(r.claimant);
+  c.num(r.pence);
+  c.fixed(r.currency);
+  c.enumeration(r.category, 1, 5);
+  c.num(r.date_days);
+  c.num(r.miles);
+  c.fixed(r.hours);
+  c.fixed(r.receipt_digest);
+  c.fixed(r.note_digest);
+  c.enumeration(r.status, 1, 4);
+  c.num(r.claimed_seq);
+  c.fixed(r.decided_by);
+  c.fixed(r.decided_by_key);
+  c.fixed(r.reason_digest);
+  c.fixed(r.paid_by);
+  c.fixed(r.reference_digest);
 }
 
 template <typename Row>
@@ -166,6 +190,15 @@ Status decode_row(std::string_view b, Movement* r) { return decode_any(b, r); }
 Status decode_row(std::string_view b, RespiteRequestState* r) { return decode_any(b, r); }
 Status decode_row(std::string_view b, Posting* r) { return decode_any(b, r); }
 Status decode_row(std::string_view b, Policy* r) { return decode_any(b, r); }
+std::string encode_row(const ExpenseState& row) { return encode_any(row); }
+Status decode_row(std::string_view b, ExpenseState* r) { return decode_any(b, r); }
+
+Currency stored_currency(const Store& store) {
+  std::string raw;
+  if (store.get(Column::meta, meta_key::currency, &raw).ok())
+    if (auto currency = Currency::parse(raw)) return *currency;
+  return *Currency::parse("GBP");
+}
 
 std::int64_t Policy::floor_for_roles(std::uint32_t roles) const {
   std::int64_t floor = 0;
@@ -187,7 +220,7 @@ bool Policy::category_allowed(std::string_view category) const {
 Result<Hash32> digest_state(const Store& store) {
   Blake2bStream digest;
   const Column columns[] = {Column::balances, Column::members, Column::movements,
-                            Column::requests};
+                            Column::requests, Column::expenses};
   auto feed = [&](std::string_view bytes) {
     std::string length = be64(bytes.size());
     digest.update(length);

@@ -36,12 +36,14 @@ std::string encode_row(const Movement& row);
 std::string encode_row(const RespiteRequestState& row);
 std::string encode_row(const Posting& row);
 std::string encode_row(const Policy& row);
+std::string encode_row(const ExpenseState& row);
 Status decode_row(std::string_view bytes, MemberInfo* row);
 Status decode_row(std::string_view bytes, Balance* row);
 Status decode_row(std::string_view bytes, Movement* row);
 Status decode_row(std::string_view bytes, RespiteRequestState* row);
 Status decode_row(std::string_view bytes, Posting* row);
 Status decode_row(std::string_view bytes, Policy* row);
+Status decode_row(std::string_view bytes, ExpenseState* row);
 
 // Loads a row: nullopt if absent; corruption if it does not decode.
 template <typename Row, typename Source>
@@ -70,12 +72,17 @@ inline constexpr std::string_view last_hash = "last_hash";      // record hash a
 inline constexpr std::string_view latest_head = "latest_head";  // signed head bytes
 inline constexpr std::string_view policy = "policy";            // derived
 inline constexpr std::string_view reindexing = "reindexing";    // set while reindex runs
+inline constexpr std::string_view currency = "currency";        // the node's cash currency
 }  // namespace meta_key
 
 // Columns rebuilt by reindex.
 inline constexpr Column kDerivedColumns[] = {Column::entries, Column::postings, Column::balances,
                                              Column::movements, Column::requests, Column::members,
-                                             Column::tree};
+                                             Column::expenses, Column::tree};
+
+// The node's currency as stored at initialise (GBP for stores made before
+// it was recorded).
+Currency stored_currency(const Store& store);
 
 // Digest over balances, members, movements, requests and the policy.
 Result<Hash32> digest_state(const Store& store);

@@ -49,6 +49,11 @@ inline std::vector<Entry> vector_entries() {
       entry(RespiteOffer{vector_hash(0x44)}),
       entry(RespiteCancel{vector_hash(0x44)}),
       entry(Reversal{vector_hash(0x55), {}}),
+      entry(ExpenseClaim{540, *Currency::parse("GBP"), ExpenseCategory::travel, 20'777, 12, vector_hash(0x66),
+                         vector_hash(0x77), {}}),
+      entry(ExpenseApprove{vector_hash(0x88), {}}),
+      entry(ExpenseReject{vector_hash(0x88), vector_hash(0x99)}),
+      entry(ExpensePaid{vector_hash(0x88), vector_hash(0xbb)}),
   };
 }
 

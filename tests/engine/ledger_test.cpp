@@ -160,7 +160,7 @@ TEST_CASE("amounts, categories and dates are checked against policy") {
                     PolicySetting{PolicyTarget::max_entry_minutes, 0, 5000, {}}}};
     CHECK(coop.submit("dave", both).code == Code::bad_amount);
     CHECK(coop.ledger->policy().value().role_floor_minutes[3] == 0);
-    both.settings[1].minutes = 300;
+    both.settings[1].amount = 300;
     CHECK(coop.submit("dave", both).ok());
     CHECK(coop.ledger->policy().value().role_floor_minutes[3] == -60);
     CHECK(coop.ledger->policy().value().max_entry_minutes == 300);

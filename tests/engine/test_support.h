@@ -67,17 +67,27 @@ struct TestLedger {
     REQUIRE(b.ok());
     return b.value();
   }
-  // Double entry: every node's balances sum to zero at every moment.
+  // Double entry: on every node the balances of each unit (minutes of
+  // credit, pence of cash) sum to zero at every moment. Returns the sum of
+  // credits and checks the cash sum and pending sums itself.
   std::int64_t sum_of_balances() {
     auto all = ledger->balances();
     REQUIRE(all.ok());
-    std::int64_t sum = 0, pending = 0;
+    std::int64_t minutes = 0, pence = 0, pending = 0;
     for (const auto& [account, b] : all.value()) {
-      sum += b.balance_minutes;
+      (account.unit() == Unit::minutes ? minutes : pence) += b.balance_minutes;
       pending += b.pending_minutes();
     }
     CHECK(pending == 0);
-    return sum;
+    CHECK(pence == 0);
+    return minutes;
+  }
+  // The sum of the cash accounts, which only expense entries move.
+  std::int64_t cash_in_accounts() {
+    std::int64_t moved = 0;
+    for (const auto& [account, b] : ledger->balances().value())
+      if (account.unit() == Unit::pence) moved += b.balance_minutes < 0 ? -b.balance_minutes : b.balance_minutes;
+    return moved;
   }
   std::int32_t today() { return days_from_ms(clock.now_ms()); }
 };

@@ -12,10 +12,21 @@
 namespace cohours {
 
 enum class AccountKind : std::uint8_t {
+  // Credits, in minutes.
   member = 1,    // key: the member's public key
   pool = 2,      // key: the node key of the co-op that owns the pool
   clearing = 3,  // key: the other node's key (cross-node transfers, later)
+  // Cash, in pence of the node's currency. Never mixed with credits.
+  member_payable = 4,  // key: the member: approved expenses the co-op owes them
+  coop_expenses = 5,   // key: the node: the co-op's approved expense costs
+  coop_paid = 6,       // key: the node: cash paid out to members
 };
+
+enum class Unit : std::uint8_t { minutes = 1, pence = 2 };
+constexpr Unit unit_of(AccountKind kind) {
+  return kind == AccountKind::member || kind == AccountKind::pool || kind == AccountKind::clearing ? Unit::minutes
+                                                                                                   : Unit::pence;
+}
 
 struct AccountId {
   AccountKind kind = AccountKind::member;
@@ -24,12 +35,15 @@ struct AccountId {
 
   static AccountId member(const PublicKey& key) { return {AccountKind::member, key}; }
   static AccountId pool(const PublicKey& node) { return {AccountKind::pool, node}; }
+  static AccountId payable(const PublicKey& member) { return {AccountKind::member_payable, member}; }
+  Unit unit() const { return unit_of(kind); }
 
   // 33 bytes: kind, key. Used as the store key of balances and postings.
   std::string to_key() const;
   static std::optional<AccountId> from_key(std::string_view key);
 };
 
+// For cash accounts the same fields hold pence (see AccountId::unit()).
 struct Balance {
   std::int64_t balance_minutes = 0;
   std::int64_t pending_in_minutes = 0;   // pending hours this account would receive

@@ -39,6 +39,10 @@ enum class EntryKind : std::uint8_t {
   respite_offer = 9,
   respite_cancel = 10,
   reversal = 11,
+  expense_claim = 12,
+  expense_approve = 13,
+  expense_reject = 14,
+  expense_paid = 15,
 };
 const char* kind_name(EntryKind kind);  // e.g. "hours.log"
 
@@ -72,16 +76,19 @@ struct MemberRole {
 };
 
 enum class PolicyTarget : std::uint8_t {
-  role_floor = 1,         // role + minutes
-  pool_floor = 2,         // minutes
-  max_entry_minutes = 3,  // minutes
-  categories = 4,         // categories
-  pool_floor_none = 5,    // removes the pool's floor
+  role_floor = 1,            // subject: one role bit; amount: minutes (<= 0)
+  pool_floor = 2,            // amount: minutes (<= 0)
+  max_entry_minutes = 3,     // amount: minutes
+  categories = 4,            // categories
+  pool_floor_none = 5,       // removes the pool's floor
+  expense_claim_limit = 6,   // subject: ExpenseCategory; amount: pence per claim (0: no limit)
+  expense_month_limit = 7,   // subject: ExpenseCategory; amount: pence per member per month (0: no limit)
+  mileage_rate = 8,          // amount: pence per mile
 };
 struct PolicySetting {
   PolicyTarget target = PolicyTarget::role_floor;
-  std::uint32_t role = 0;  // one Role bit for role_floor, else 0
-  std::int64_t minutes = 0;
+  std::uint32_t subject = 0;  // a Role bit or an ExpenseCategory, per target; else 0
+  std::int64_t amount = 0;    // minutes or pence, per target
   std::vector<std::string> categories;  // for `categories`, else empty
 };
 constexpr std::size_t kMaxPolicySettings = 16;
@@ -150,8 +157,51 @@ struct Reversal {
   Hash32 reason_digest;
 };
 
+// Cash is kept apart from credits: expense entries move integer pence in
+// cash accounts only, and no entry converts one into the other.
+enum class ExpenseCategory : std::uint8_t { travel = 1, childcare = 2, meals = 3, uniform = 4, other = 5 };
+constexpr std::size_t kExpenseCategoryCount = 5;
+const char* expense_category_name(ExpenseCategory category);
+std::optional<ExpenseCategory> parse_expense_category(std::string_view name);
+
+// ISO 4217 code, three upper-case letters.
+struct Currency : FixedBytes<3> {
+  static std::optional<Currency> parse(std::string_view code);
+  std::string str() const { return std::string(bytes.begin(), bytes.end()); }
+};
+
+// expense.claim: the acting member asks to be paid back real costs.
+struct ExpenseClaim {
+  std::int64_t pence = 0;
+  Currency currency;
+  ExpenseCategory category = ExpenseCategory::other;
+  std::int32_t date_days = 0;
+  std::uint32_t miles = 0;  // travel claimed by distance: pence = miles x the policy's rate
+  EntryId hours;            // the hours entry the cost belongs to, or zero
+  Hash32 receipt_digest;    // BLAKE2b-256 of the receipt file, or zero
+  Hash32 note_digest;
+};
+
+// expense.approve / expense.reject: an admin (not the claimant) decides.
+struct ExpenseApprove {
+  EntryId claim;
+  Hash32 reason_digest;
+};
+struct ExpenseReject {
+  EntryId claim;
+  Hash32 reason_digest;
+};
+
+// expense.paid: an admin records the payment; the reference text (a bank
+// reference) stays in the erasable notes.
+struct ExpensePaid {
+  EntryId claim;
+  Hash32 reference_digest;
+};
+
 using EntryBody = std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid,
-                               Transfer, RespiteRequest, RespiteOffer, RespiteCancel, Reversal>;
+                               Transfer, RespiteRequest, RespiteOffer, RespiteCancel, Reversal,
+                               ExpenseClaim, ExpenseApprove, ExpenseReject, ExpensePaid>;
 
 EntryKind kind_of(const EntryBody& body);
 

@@ -74,6 +74,30 @@ struct RespiteRequestState {
   EntryId offer;  // the pending or confirmed offer
 };
 
+enum class ExpenseStatus : std::uint8_t { claimed = 1, approved = 2, rejected = 3, paid = 4 };
+const char* expense_status_name(ExpenseStatus status);
+
+// An expense claim and where it stands. Amounts are pence of `currency`.
+struct ExpenseState {
+  EntryId id;  // the expense.claim entry
+  PublicKey claimant;
+  std::int64_t pence = 0;
+  Currency currency;
+  ExpenseCategory category = ExpenseCategory::other;
+  std::int32_t date_days = 0;
+  std::uint32_t miles = 0;
+  EntryId hours;
+  Hash32 receipt_digest;
+  Hash32 note_digest;
+  ExpenseStatus status = ExpenseStatus::claimed;
+  std::uint64_t claimed_seq = 0;
+  EntryId decided_by;  // the approve or reject entry
+  PublicKey decided_by_key;
+  Hash32 reason_digest;
+  EntryId paid_by;  // the expense.paid entry
+  Hash32 reference_digest;
+};
+
 // One leg of a movement on one account.
 struct Posting {
   AccountId account;
@@ -95,7 +119,7 @@ class Ledger {
   // Writes a new node's identity into an empty store. already_exists if the
   // store already holds a node.
   static Status initialise(Store& store, const NodeIdentity& node, const std::string& name,
-                           const Clock& clock);
+                           const Clock& clock, const Currency& currency = *Currency::parse("GBP"));
   // Opens the ledger of an initialised store. The node key must match the
   // store's (not_permitted otherwise). The store and clock must outlive it.
   static Result<std::unique_ptr<Ledger>> open(Store& store, const NodeIdentity& node,
@@ -127,6 +151,10 @@ class Ledger {
   Result<RespiteRequestState> respite_request(const EntryId& id) const;
   Result<std::vector<RespiteRequestState>> respite_requests() const;
   Result<Policy> policy() const;
+  Result<ExpenseState> expense(const EntryId& id) const;
+  Result<std::vector<ExpenseState>> expenses() const;
+  // The node's currency for cash (set at initialise).
+  Currency currency() const;
   // The entry whose id is `hex` or starts with it (at least 8 hex digits, so
   // people can type short ids). unknown_entry if none, malformed if
   // ambiguous or not hex.

@@ -23,6 +23,14 @@ struct Policy {
   std::vector<std::string> categories = {"respite", "befriending", "transport", "shopping",
                                          "gardening", "admin", "training", "other"};
 
+  // Expense limits in pence per ExpenseCategory (index category - 1); 0
+  // means no limit. A claim over the per-claim limit is refused; a member
+  // over the monthly limit is flagged in reports for the approver.
+  std::array<std::int64_t, kExpenseCategoryCount> expense_claim_limit_pence{};
+  std::array<std::int64_t, kExpenseCategoryCount> expense_month_limit_pence{};
+  // HMRC's approved mileage rate for cars, the usual volunteer rate.
+  std::int64_t mileage_rate_pence = 45;
+
   std::int64_t floor_for_roles(std::uint32_t roles) const;
   bool category_allowed(std::string_view category) const;
 };

@@ -57,7 +57,8 @@ class [[nodiscard]] Result {
   bool ok() const { return std::holds_alternative<T>(value_); }
   const T& value() const& { return std::get<T>(value_); }
   T& value() & { return std::get<T>(value_); }
-  T&& value() && { return std::get<T>(std::move(value_)); }
+  // By value: `for (auto& x : f().value())` must not dangle into a temporary.
+  T value() && { return std::get<T>(std::move(value_)); }
   const T* operator->() const { return &std::get<T>(value_); }
   T* operator->() { return &std::get<T>(value_); }
   const T& operator*() const { return value(); }

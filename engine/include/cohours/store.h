@@ -30,6 +30,7 @@ enum class Column : std::uint8_t {
   directory,      // member key / alias -> personal data        (erasable)
   notes,          // note digest -> salt and text               (erasable)
   peers,          // peer sync state                            (net, later)
+  expenses,       // expense claim id -> claim state             (derived)
   count_          // number of columns; not a column
 };
 constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count_);
