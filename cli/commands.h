@@ -14,6 +14,7 @@ void add_member_commands(CLI::App& app, GlobalOptions& options);     // member
 void add_exchange_commands(CLI::App& app, GlobalOptions& options);   // hours, respite, transfer, reverse
 void add_report_commands(CLI::App& app, GlobalOptions& options);     // balance, statement, log
 void add_audit_commands(CLI::App& app, GlobalOptions& options);      // audit, reindex
+void add_expense_commands(CLI::App& app, GlobalOptions& options);    // expense
 
 // Strict parsing of user-typed values; failures are CliErrors with the
 // matching code (bad_amount, bad_date).

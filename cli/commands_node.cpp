@@ -31,7 +31,9 @@ std::int32_t parse_date_arg(const std::string& text, const char* option) {
   return *days;
 }
 
-static void run_init(const GlobalOptions& options, const std::string& name) {
+static void run_init(const GlobalOptions& options, const std::string& name, const std::string& currency_code) {
+  auto currency = Currency::parse(currency_code);
+  if (!currency) fail(Code::malformed, "--currency takes a three-letter code such as GBP");
   fs::path dir = options.data_dir;
   if (name.empty() || name.size() > 200) fail(Code::malformed, "--name must be 1-200 characters");
   if (fs::exists(dir / "node.key"))
@@ -44,7 +46,7 @@ static void run_init(const GlobalOptions& options, const std::string& name) {
   KeyPair node = generate_keypair();
   auto store = check(open_rocks_store((dir / "store").string(), OpenMode::create_if_missing));
   SystemClock clock;
-  check(Ledger::initialise(*store, {node.public_key, node.secret_key}, name, clock));
+  check(Ledger::initialise(*store, {node.public_key, node.secret_key}, name, clock, *currency));
   // The key file is written last: its presence marks a complete node.
   write_secret_key(dir / "node.key", node.secret_key);
   if (options.json) {
@@ -57,9 +59,19 @@ static void run_init(const GlobalOptions& options, const std::string& name) {
 }
 
 struct PolicyArgs {
-  std::string as, role, floor, pool_floor, max_entry, categories;
+  std::string as, role, floor, pool_floor, max_entry, categories, mileage_rate;
+  std::vector<std::string> claim_limits, month_limits;
   bool no_pool_floor = false;
 };
+
+// "travel=2000" -> an expense limit setting.
+static PolicySetting expense_limit(PolicyTarget target, const std::string& text, const char* option) {
+  auto equals = text.find('=');
+  auto category = parse_expense_category(text.substr(0, equals));
+  if (equals == std::string::npos || !category)
+    usage_error(std::string(option) + " takes CATEGORY=PENCE, e.g. travel=2000 (0 removes the limit)");
+  return {target, static_cast<std::uint32_t>(*category), parse_minutes_arg(text.substr(equals + 1), option), {}};
+}
 
 static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args) {
   Session session(options);
@@ -76,6 +88,12 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
   if (args.no_pool_floor) changes.push_back({PolicyTarget::pool_floor_none, 0, 0, {}});
   if (!args.max_entry.empty())
     changes.push_back({PolicyTarget::max_entry_minutes, 0, parse_minutes_arg(args.max_entry, "--max-entry-minutes"), {}});
+  for (const auto& limit : args.claim_limits)
+    changes.push_back(expense_limit(PolicyTarget::expense_claim_limit, limit, "--expense-claim-limit"));
+  for (const auto& limit : args.month_limits)
+    changes.push_back(expense_limit(PolicyTarget::expense_month_limit, limit, "--expense-month-limit"));
+  if (!args.mileage_rate.empty())
+    changes.push_back({PolicyTarget::mileage_rate, 0, parse_minutes_arg(args.mileage_rate, "--mileage-rate-pence"), {}});
   if (!args.categories.empty()) {
     PolicySetting set{PolicyTarget::categories, 0, 0, {}};
     std::stringstream list(args.categories);
@@ -98,12 +116,21 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
 static void run_policy_show(const GlobalOptions& options) {
   Session session(options);
   Policy policy = check(session.ledger().policy());
+  auto limits = [](const auto& pence) {
+    nlohmann::json out = nlohmann::json::object();
+    for (std::size_t i = 0; i < pence.size(); ++i)
+      out[expense_category_name(static_cast<ExpenseCategory>(i + 1))] = pence[i];
+    return out;
+  };
   nlohmann::json floors = nlohmann::json::object();
   for (std::size_t i = 0; i < policy.role_floor_minutes.size(); ++i)
     floors[role_name(static_cast<Role>(1u << i))] = policy.role_floor_minutes[i];
   nlohmann::json json = {{"role_floor_minutes", floors},
                          {"pool_floor_minutes", policy.pool_floor_minutes ? nlohmann::json(*policy.pool_floor_minutes) : nlohmann::json(nullptr)},
                          {"max_entry_minutes", policy.max_entry_minutes},
+                         {"mileage_rate_pence", policy.mileage_rate_pence},
+                         {"expense_claim_limit_pence", limits(policy.expense_claim_limit_pence)},
+                         {"expense_month_limit_pence", limits(policy.expense_month_limit_pence)},
                          {"categories", policy.categories}};
   if (options.json) return print_json(json);
   Table table({"ROLE", "FLOOR"}, {false, true});
@@ -113,14 +140,22 @@ static void run_policy_show(const GlobalOptions& options) {
             << "maximum per entry: " << format_minutes(policy.max_entry_minutes) << "\n"
             << "categories: ";
   for (std::size_t i = 0; i < policy.categories.size(); ++i) std::cout << (i ? ", " : "") << policy.categories[i];
-  std::cout << "\n";
+  std::cout << "\nexpenses (" << session.ledger().currency().str() << "): mileage " << format_pence(policy.mileage_rate_pence)
+            << " a mile\n";
+  for (std::size_t i = 0; i < kExpenseCategoryCount; ++i) {
+    auto per_claim = policy.expense_claim_limit_pence[i], per_month = policy.expense_month_limit_pence[i];
+    std::cout << "  " << expense_category_name(static_cast<ExpenseCategory>(i + 1)) << ": per claim "
+              << (per_claim ? format_pence(per_claim) : std::string("no limit")) << ", per month "
+              << (per_month ? format_pence(per_month) : std::string("no limit")) << "\n";
+  }
 }
 
 void add_node_commands(CLI::App& app, GlobalOptions& options) {
-  auto name = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>(), currency = std::make_shared<std::string>("GBP");
   CLI::App* init = add_command(app, "init", "Create a new node (a co-op's ledger) in --data DIR");
   init->add_option("--name", *name, "The co-op's name, e.g. \"Hilltop Care Co-op\"")->required();
-  init->callback([&options, name] { run_init(options, *name); });
+  init->add_option("--currency", *currency, "Currency of expenses, a three-letter code")->capture_default_str();
+  init->callback([&options, name, currency] { run_init(options, *name, *currency); });
 
   CLI::App* policy = add_command(app, "policy", "Show or set the co-op's limits");
   policy->require_subcommand(1);
@@ -133,6 +168,10 @@ void add_node_commands(CLI::App& app, GlobalOptions& options) {
   set->add_flag("--no-pool-floor", args->no_pool_floor, "Remove the pool's floor");
   set->add_option("--max-entry-minutes", args->max_entry, "Maximum minutes in one entry (1-1440)");
   set->add_option("--categories", args->categories, "Comma-separated list of allowed categories");
+  set->add_option("--expense-claim-limit", args->claim_limits, "CATEGORY=PENCE: most one claim may be (repeatable)");
+  set->add_option("--expense-month-limit", args->month_limits,
+                  "CATEGORY=PENCE: a member's monthly total above which claims are flagged (repeatable)");
+  set->add_option("--mileage-rate-pence", args->mileage_rate, "Pence paid per mile of travel claimed in miles");
   set->callback([&options, args] { run_policy_set(options, *args); });
   CLI::App* show = add_command(*policy, "show", "Show the limits in force");
   show->callback([&options] { run_policy_show(options); });

@@ -26,12 +26,23 @@ std::string esc(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -75,7 +86,9 @@ Amount sum_of(const json& items, const char* key) {
   return total;
 }
 
-std::string minutes_text(Amount minutes) { return minutes ? format_minutes(*minutes) : "—"; }
+std::string minutes_text(Amount minutes) {
+  return minutes ? format_minutes(*minutes) : "—";
+}
 std::string money_text(Amount pence, const std::string& currency) {
   if (!pence) return "—";
   std::string amount = format_pence(*pence);
@@ -87,8 +100,9 @@ std::string money_text(Amount pence, const std::string& currency) {
 std::string month_label(const std::string& month) {
   static const char* names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  bool shaped = month.size() == 7 && month[4] == '-' &&
-                std::all_of(month.begin(), month.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+  bool shaped = month.size() == 7 && month[4] == '-' && std::all_of(month.begin(), month.end(), [](char c) {
+                  return c == '-' || (c >= '0' && c <= '9');
+                });
   int number = shaped ? (month[5] - '0') * 10 + (month[6] - '0') : 0;
   return number >= 1 && number <= 12 ? std::string(names[number - 1]) + " " + month.substr(0, 4) : month;
 }
@@ -119,7 +133,9 @@ int scale(std::int64_t value, std::int64_t max, int length) {
   return std::max(1, static_cast<int>(value * length / max));
 }
 
-std::string num(std::int64_t n) { return std::to_string(n); }
+std::string num(std::int64_t n) {
+  return std::to_string(n);
+}
 
 struct Row {  // one category or month in a chart, up to three series
   std::string label;
@@ -129,9 +145,9 @@ using Format = std::function<std::string(std::int64_t)>;
 
 // role="img" plus a <title>: screen readers announce the chart, then the table.
 void svg_open(std::string& out, const std::string& id, int width, int height, const std::string& label) {
-  out += "<svg id=\"" + id + "\" role=\"img\" aria-label=\"" + esc(label) + "\" viewBox=\"0 0 " + num(width) + " " +
-         num(height) + "\" width=\"" + num(width) + "\" height=\"" + num(height) + "\"><title>" + esc(label) +
-         "</title>";
+  out += "<svg id=\"" + id + "\" role=\"img\" aria-label=\"" + esc(label) + "\" viewBox=\"0 0 " + num(width) +
+         " " + num(height) + "\" width=\"" + num(width) + "\" height=\"" + num(height) + "\"><title>" +
+         esc(label) + "</title>";
 }
 
 bool has_data(const std::vector<Row>& rows) {
@@ -144,19 +160,20 @@ bool has_data(const std::vector<Row>& rows) {
 // The id stays in the page even without data, so links and tests find it.
 void no_data_chart(std::string& out, const std::string& id, const std::string& label) {
   svg_open(out, id, 400, 48, label + ": no data in this period");
-  out += "<text class=\"nodata\" x=\"200\" y=\"29\" text-anchor=\"middle\">No data in this period</text></svg>";
+  out +=
+      "<text class=\"nodata\" x=\"200\" y=\"29\" text-anchor=\"middle\">No data in this period</text></svg>";
 }
 
 void bar(std::string& out, int x, int y, int width, int height, int series, const std::string& tooltip) {
-  out += "<rect class=\"bar s" + num(series) + "\" x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(width) +
-         "\" height=\"" + num(height) + "\"><title>" + esc(tooltip) + "</title></rect>";
+  out += "<rect class=\"bar s" + num(series) + "\" x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" +
+         num(width) + "\" height=\"" + num(height) + "\"><title>" + esc(tooltip) + "</title></rect>";
 }
 
-void column_chart(std::string& out, const std::string& id, const std::string& label, const std::vector<Row>& rows,
-                  const Format& format) {
+void column_chart(std::string& out, const std::string& id, const std::string& label,
+                  const std::vector<Row>& rows, const Format& format) {
   if (!has_data(rows)) return no_data_chart(out, id, label);
   const int n = static_cast<int>(rows.size()), top = 22, plot = 160, side = 8;
-  int slot = std::max(24, (400 - 2 * side) / n);
+  const int slot = std::max(24, (400 - 2 * side) / n);
   const int width = n * slot + 2 * side;
   const bool narrow = slot < 64;  // no room for values above bars: rotate labels, rely on the table
   const int height = top + plot + (narrow ? 60 : 26), base = top + plot;
@@ -169,12 +186,13 @@ void column_chart(std::string& out, const std::string& id, const std::string& la
     const std::string value = format(rows[i].values[0]);
     if (h > 0) bar(out, x, base - h, bar_width, h, 0, rows[i].label + ": " + value);
     if (!narrow)
-      out += "<text x=\"" + num(mid) + "\" y=\"" + num(base - h - 6) + "\" text-anchor=\"middle\">" + esc(value) +
-             "</text><text x=\"" + num(mid) + "\" y=\"" + num(base + 18) + "\" text-anchor=\"middle\">" +
-             esc(shorten(rows[i].label, 10)) + "</text>";
+      out += "<text x=\"" + num(mid) + "\" y=\"" + num(base - h - 6) + "\" text-anchor=\"middle\">" +
+             esc(value) + "</text><text x=\"" + num(mid) + "\" y=\"" + num(base + 18) +
+             "\" text-anchor=\"middle\">" + esc(shorten(rows[i].label, 10)) + "</text>";
     else
-      out += "<text x=\"" + num(mid) + "\" y=\"" + num(base + 14) + "\" text-anchor=\"end\" transform=\"rotate(-45 " +
-             num(mid) + " " + num(base + 14) + ")\">" + esc(shorten(rows[i].label, 10)) + "</text>";
+      out += "<text x=\"" + num(mid) + "\" y=\"" + num(base + 14) +
+             "\" text-anchor=\"end\" transform=\"rotate(-45 " + num(mid) + " " + num(base + 14) + ")\">" +
+             esc(shorten(rows[i].label, 10)) + "</text>";
   }
   out += "<line class=\"axis\" x1=\"" + num(side) + "\" x2=\"" + num(width - side) + "\" y1=\"" + num(base) +
          "\" y2=\"" + num(base) + "\"/></svg>";
@@ -182,8 +200,8 @@ void column_chart(std::string& out, const std::string& id, const std::string& la
 
 // Horizontal bars, one group per row and one bar per series: long category
 // names fit on a phone, and values sit at the end of each bar.
-void bar_chart(std::string& out, const std::string& id, const std::string& label, const std::vector<Row>& rows,
-               const std::vector<std::string>& series, const Format& format) {
+void bar_chart(std::string& out, const std::string& id, const std::string& label,
+               const std::vector<Row>& rows, const std::vector<std::string>& series, const Format& format) {
   if (!has_data(rows)) return no_data_chart(out, id, label);
   const int k = static_cast<int>(series.size()), label_width = 108, room = 400 - label_width - 84;
   const int top = k > 1 ? 26 : 4, bar_height = k > 1 ? 12 : 18, group = k * (bar_height + 3) + 11;
@@ -193,8 +211,9 @@ void bar_chart(std::string& out, const std::string& id, const std::string& label
     for (std::int64_t v : row.values) max = std::max(max, v);
   svg_open(out, id, 400, height, label);
   for (int s = 0; k > 1 && s < k; ++s)  // legend
-    out += "<rect class=\"swatch s" + num(s) + "\" x=\"" + num(label_width + s * 92) + "\" y=\"4\" width=\"12\" " +
-           "height=\"12\"/><text x=\"" + num(label_width + s * 92 + 16) + "\" y=\"15\">" + esc(series[s]) + "</text>";
+    out += "<rect class=\"swatch s" + num(s) + "\" x=\"" + num(label_width + s * 92) +
+           "\" y=\"4\" width=\"12\" " + "height=\"12\"/><text x=\"" + num(label_width + s * 92 + 16) +
+           "\" y=\"15\">" + esc(series[s]) + "</text>";
   for (std::size_t g = 0; g < rows.size(); ++g) {
     const int y0 = top + static_cast<int>(g) * group + 6;
     out += "<text x=\"" + num(label_width - 8) + "\" y=\"" + num(y0 + (group - 11) / 2 + 4) +
@@ -203,12 +222,12 @@ void bar_chart(std::string& out, const std::string& id, const std::string& label
       const int y = y0 + s * (bar_height + 3), w = scale(rows[g].values[s], max, room);
       const std::string value = format(rows[g].values[s]);
       if (w > 0) bar(out, label_width, y, w, bar_height, s, rows[g].label + ", " + series[s] + ": " + value);
-      out += "<text class=\"val\" x=\"" + num(label_width + w + 4) + "\" y=\"" + num(y + bar_height - 2) + "\">" +
-             esc(value) + "</text>";
+      out += "<text class=\"val\" x=\"" + num(label_width + w + 4) + "\" y=\"" + num(y + bar_height - 2) +
+             "\">" + esc(value) + "</text>";
     }
   }
-  out += "<line class=\"axis\" x1=\"" + num(label_width) + "\" x2=\"" + num(label_width) + "\" y1=\"" + num(top) +
-         "\" y2=\"" + num(height - 4) + "\"/></svg>";
+  out += "<line class=\"axis\" x1=\"" + num(label_width) + "\" x2=\"" + num(label_width) + "\" y1=\"" +
+         num(top) + "\" y2=\"" + num(height - 4) + "\"/></svg>";
 }
 
 struct Cell {
@@ -223,8 +242,8 @@ void table(std::string& out, const std::string& caption, const std::vector<Cell>
   auto line = [&out](const std::vector<Cell>& cells, const char* tag) {
     out += "<tr>";
     for (const Cell& c : cells)
-      out += std::string("<") + tag + (*c.css ? std::string(" class=\"") + c.css + "\"" : "") + ">" + esc(c.text) +
-             "</" + tag + ">";
+      out += std::string("<") + tag + (*c.css ? std::string(" class=\"") + c.css + "\"" : "") + ">" +
+             esc(c.text) + "</" + tag + ">";
     out += "</tr>";
   };
   out += "<div class=\"scroll\"><table><caption>" + esc(caption) + "</caption><thead>";
@@ -257,7 +276,8 @@ class Definitions {
     for (const auto& [key, value] : all_.items())
       if (value.is_string() && !used_.count(key))
         out += "<dt>" + esc(humanise(key)) + "</dt><dd>" + esc(value.get<std::string>()) + "</dd>";
-    return out.empty() ? out : "<section><h2>Other definitions</h2><dl class=\"defs\">" + out + "</dl></section>";
+    return out.empty() ? out
+                       : "<section><h2>Other definitions</h2><dl class=\"defs\">" + out + "</dl></section>";
   }
 
  private:
@@ -267,16 +287,21 @@ class Definitions {
 
 std::string card(const std::string& title, const std::string& value_html, const std::string& definition,
                  bool wide = false) {
-  return std::string("<div class=\"card") + (wide ? " wide" : "") + "\"><h3>" + esc(title) + "</h3>" + value_html +
-         definition + "</div>";
+  return std::string("<div class=\"card") + (wide ? " wide" : "") + "\"><h3>" + esc(title) + "</h3>" +
+         value_html + definition + "</div>";
 }
-std::string big(const std::string& value) { return "<p class=\"value\">" + esc(value) + "</p>"; }
+std::string big(const std::string& value) {
+  return "<p class=\"value\">" + esc(value) + "</p>";
+}
 std::string pairs(const std::vector<std::pair<std::string, std::string>>& items) {
   std::string out = "<dl class=\"pairs\">";
-  for (const auto& [name, value] : items) out += "<div><dt>" + esc(name) + "</dt><dd>" + esc(value) + "</dd></div>";
+  for (const auto& [name, value] : items)
+    out += "<div><dt>" + esc(name) + "</dt><dd>" + esc(value) + "</dd></div>";
   return out + "</dl>";
 }
-std::string count_text(Amount n) { return n ? num(*n) : "—"; }
+std::string count_text(Amount n) {
+  return n ? num(*n) : "—";
+}
 
 constexpr const char* kStyle = R"(
 *{box-sizing:border-box}
@@ -296,7 +321,7 @@ section{margin:1.6rem 0}
 .pairs dt{font-size:.8rem;color:#444}
 .pairs dd{margin:0;font-weight:700;font-size:1.1rem}
 figure{margin:.6rem 0}
-svg{display:block;width:100%;max-width:40rem;height:auto}
+svg{display:block;width:100%;max-width:34rem;height:auto}
 svg text{font-size:13px;fill:#1a1a1a}
 svg .val{font-size:12px}
 .s0{fill:#0072b2}.s1{fill:#009e73}.s2{fill:#e69f00}
@@ -318,7 +343,7 @@ footer{font-size:.85rem;color:#444;border-top:1px solid #c8cfd8;padding-top:.5re
  h2{break-after:avoid;page-break-after:avoid}
  .scroll{overflow:visible}
  th,td{white-space:normal}
- svg{max-width:100%}
+ svg{max-width:15cm}
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 )";
@@ -336,13 +361,14 @@ std::string render_report_html(const nlohmann::json& report) {
   const std::string currency = text(totals, "currency").empty() ? "GBP" : text(totals, "currency");
   const Format minutes = [](std::int64_t m) { return format_minutes(m); };
 
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                    "style-src 'unsafe-inline'\">"
-                    "<title>" + esc(coop + " — report " + period) + "</title><style>" + kStyle +
-                    "</style></head><body><header><h1>" + esc(coop) + "</h1><p class=\"period\">Period report, " +
-                    esc(period) + "</p></header>";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "style-src 'unsafe-inline'\">"
+      "<title>" +
+      esc(coop + " — report " + period) + "</title><style>" + kStyle + "</style></head><body><header><h1>" +
+      esc(coop) + "</h1><p class=\"period\">Period report, " + esc(period) + "</p></header>";
 
   // Key figures. Total hours come from the month list (every confirmed hour
   // has a month); the category list is the fallback.
@@ -350,13 +376,15 @@ std::string render_report_html(const nlohmann::json& report) {
   const json& by_category = list(report, "hours_by_category");
   Amount hours_total = field(report, "hours_by_month").is_array()      ? sum_of(by_month, "minutes")
                        : field(report, "hours_by_category").is_array() ? sum_of(by_category, "minutes")
-                                                                        : Amount{};
+                                                                       : Amount{};
   out += "<section id=\"key-figures\"><h2>Key figures</h2><div class=\"cards\">";
   out += card("Hours given", big(minutes_text(hours_total)), defs.beside("hours_by_month"));
   out += card("Active volunteers", big(count_text(integer(people, "active_volunteers"))),
               defs.beside("active_volunteers"));
-  out += card("Active carers", big(count_text(integer(people, "active_carers"))), defs.beside("active_carers"));
-  out += card("Respite hours", big(minutes_text(integer(report, "respite_minutes"))), defs.beside("respite_minutes"));
+  out +=
+      card("Active carers", big(count_text(integer(people, "active_carers"))), defs.beside("active_carers"));
+  out += card("Respite hours", big(minutes_text(integer(report, "respite_minutes"))),
+              defs.beside("respite_minutes"));
   out += card("Pool flow (hours)",
               pairs({{"Opening balance", minutes_text(integer(pool, "opening_minutes"))},
                      {"Paid out", minutes_text(integer(pool, "paid_out_minutes"))},
@@ -384,7 +412,8 @@ std::string render_report_html(const nlohmann::json& report) {
   }
   out += "<section id=\"hours-month\"><h2>Hours per month</h2>" + defs.beside("hours_by_month") + "<figure>";
   column_chart(out, "chart-hours-month", "Bar chart of confirmed hours per month", rows, minutes);
-  if (!rows.empty()) table(out, "Hours per month (data of the chart)", {"Month", Cell("Hours", "num")}, cells);
+  if (!rows.empty())
+    table(out, "Hours per month (data of the chart)", {"Month", Cell("Hours", "num")}, cells);
   out += "</figure></section>";
 
   // Hours by category.
@@ -394,20 +423,13 @@ std::string render_report_html(const nlohmann::json& report) {
     rows.push_back({text(item, "category"), {m.value_or(0)}});
     cells.push_back({rows.back().label, Cell(minutes_text(m), "num")});
   }
-  out += "<section id=\"hours-category\"><h2>Hours by category</h2>" + defs.beside("hours_by_category") + "<figure>";
-  bar_chart(out, "chart-hours-category", "Horizontal bar chart of confirmed hours by category", rows, {"Hours"},
-            minutes);
-  if (!rows.empty()) table(out, "Hours by category (data of the chart)", {"Category", Cell("Hours", "num")}, cells);
+  out += "<section id=\"hours-category\"><h2>Hours by category</h2>" + defs.beside("hours_by_category") +
+         "<figure>";
+  bar_chart(out, "chart-hours-category", "Horizontal bar chart of confirmed hours by category", rows,
+            {"Hours"}, minutes);
+  if (!rows.empty())
+    table(out, "Hours by category (data of the chart)", {"Category", Cell("Hours", "num")}, cells);
   out += "</figure></section>";
-
-  // Hours per person: a table only; a chart of people would invite ranking them.
-  cells.clear();
-  for (const json& item : list(people, "hours_per_person"))
-    cells.push_back({text(item, "member"), Cell(minutes_text(integer(item, "minutes")), "num")});
-  out += "<section id=\"hours-person\"><h2>Hours per person</h2>" + defs.beside("hours_per_person");
-  if (cells.empty()) out += "<p>No data in this period</p>";
-  else table(out, "Confirmed hours given, per member", {"Member", Cell("Hours", "num")}, cells);
-  out += "</section>";
 
   // Expenses by category: claimed, approved and paid side by side.
   rows.clear(), cells.clear();
@@ -421,8 +443,8 @@ std::string render_report_html(const nlohmann::json& report) {
                      Cell(money_text(integer(item, "rejected_pence"), code), "num"),
                      Cell(money_text(paid, code), "num")});
   }
-  out += "<section id=\"expenses-category\"><h2>Expenses by category</h2>" + defs.beside("expenses_by_category") +
-         "<figure>";
+  out += "<section id=\"expenses-category\"><h2>Expenses by category</h2>" +
+         defs.beside("expenses_by_category") + "<figure>";
   bar_chart(out, "chart-expenses-category",
             "Grouped bar chart of expenses claimed, approved and paid by category, in " + currency, rows,
             {"Claimed", "Approved", "Paid"}, [&currency](std::int64_t p) { return money_text(p, currency); });
@@ -438,6 +460,17 @@ std::string render_report_html(const nlohmann::json& report) {
            Cell(money_text(integer(totals, "paid_pence"), currency), "num")});
   out += "</figure></section>";
 
+  // Hours per person: a table only; a chart of people would invite ranking them.
+  cells.clear();
+  for (const json& item : list(people, "hours_per_person"))
+    cells.push_back({text(item, "member"), Cell(minutes_text(integer(item, "minutes")), "num")});
+  out += "<section id=\"hours-person\"><h2>Hours per person</h2>" + defs.beside("hours_per_person");
+  if (cells.empty())
+    out += "<p>No data in this period</p>";
+  else
+    table(out, "Confirmed hours given, per member", {"Member", Cell("Hours", "num")}, cells);
+  out += "</section>";
+
   // Pending hours older than 14 days.
   cells.clear();
   for (const json& item : list(report, "pending_over_14_days"))
@@ -445,20 +478,24 @@ std::string render_report_html(const nlohmann::json& report) {
                      Cell(minutes_text(integer(item, "minutes")), "num"),
                      Cell(count_text(integer(item, "age_days")), "num"), Cell(text(item, "id"), "id")});
   out += "<section id=\"pending\"><h2>Pending over 14 days</h2>" + defs.beside("pending_over_14_days");
-  if (cells.empty()) out += "<p>None in this period.</p>";
+  if (cells.empty())
+    out += "<p>None in this period.</p>";
   else
     table(out, "Hours still waiting for confirmation",
-          {"Date", "Given by", "Given to", Cell("Hours", "num"), Cell("Age (days)", "num"), "Entry id"}, cells);
+          {"Date", "Given by", "Given to", Cell("Hours", "num"), Cell("Age (days)", "num"), "Entry id"},
+          cells);
   out += "</section>";
 
   // Unusual items: for a person to look at, not necessarily wrong.
   out += "<section id=\"unusual\"><h2>Unusual items</h2>" + defs.beside("unusual");
   const json& unusual = list(report, "unusual");
-  if (unusual.empty()) out += "<p>None in this period.</p>";
+  if (unusual.empty())
+    out += "<p>None in this period.</p>";
   else {
     out += "<ul class=\"unusual\">";
     for (const json& item : unusual) {
-      out += "<li><strong>" + esc(humanise(text(item, "kind"))) + ":</strong> " + esc(text(item, "description"));
+      out +=
+          "<li><strong>" + esc(humanise(text(item, "kind"))) + ":</strong> " + esc(text(item, "description"));
       if (!text(item, "id").empty()) out += "<span class=\"id\">entry " + esc(text(item, "id")) + "</span>";
       out += "</li>";
     }

@@ -146,6 +146,7 @@ struct Ledger::Impl {
   Store& store;
   const Clock& clock;
   NodeIdentity node;
+  bool read_only = false;  // opened without the secret key: submit refuses
   std::string name;
   Currency currency;
 
@@ -265,8 +266,25 @@ Result<std::unique_ptr<Ledger>> Ledger::open(Store& store, const NodeIdentity& n
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
+Result<std::unique_ptr<Ledger>> Ledger::open_read_only(Store& store, const Clock& clock) {
+  auto key = stored_node_key(store);
+  if (!key.ok()) return key.status();
+  // The same checks as open(), with the stored key and no secret: a zero
+  // secret could never sign a head, and read_only keeps submit from trying.
+  auto opened = open(store, NodeIdentity{key.value(), {}}, clock);
+  if (opened.ok()) opened.value()->impl_->read_only = true;
+  return opened;
+}
+
 std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) {
   std::vector<SubmitResult> results(signed_entries.size());
+  if (impl_->read_only) {
+    for (auto& result : results) {
+      result.code = Code::not_permitted;
+      result.message = "read-only ledger";
+    }
+    return results;
+  }
   std::vector<SignedEntry> entries(signed_entries.size());
   std::vector<char> valid(signed_entries.size(), 0);
   parallel_for(signed_entries.size(), [&](std::size_t i) {

@@ -12,6 +12,7 @@ out=${REPORT_HTML_OUT:-}
 keep=1
 [ -n "$out" ] || { out=$(mktemp -d); keep=0; }
 mkdir -p "$out"
+: >"$out/chromium.log"
 passed=0 failed=0
 check() {  # check NAME COMMAND...: one line per check, counted
   local name=$1; shift

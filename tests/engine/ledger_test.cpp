@@ -482,3 +482,42 @@ TEST_CASE("dates out of range are refused") {
   CHECK(coop.submit("carol", RespiteRequest{60, coop.today() + 400, {}}).code == Code::bad_date);
   CHECK(coop.submit("carol", RespiteRequest{60, coop.today() + 30, {}}).ok());
 }
+
+TEST_CASE("a read-only ledger reads everything and refuses every entry without writing") {
+  Coop coop;
+  auto log = coop.submit("alice", coop.hours("bob", 90, Payer::pool));
+  REQUIRE(coop.submit("bob", HoursConfirm{log.id}).ok());
+  const std::uint64_t size = coop.ledger->log_size();
+  const Hash32 digest = coop.ledger->state_digest().value();
+  coop.ledger.reset();  // one Ledger per store at a time
+
+  auto opened = Ledger::open_read_only(*coop.store, coop.clock);
+  REQUIRE(opened.ok());
+  Ledger& auditor = *opened.value();
+  CHECK(auditor.node_key() == coop.node.public_key);
+  CHECK(auditor.node_name() == "Test Co-op");
+  CHECK(auditor.log_size() == size);
+  CHECK(auditor.balance(coop.account("alice")).value().balance_minutes == 90);
+  CHECK(auditor.latest_head().value().head.size == size);
+  CHECK(auditor.record(size).ok());
+  CHECK(auditor.state_digest().value() == digest);
+
+  // Well-formed, correctly signed entries are refused all the same.
+  SignedEntry entry = coop.make("alice", coop.hours("bob", 30, Payer::pool));
+  std::vector<Bytes> batch{entry.bytes, entry.bytes, Bytes{1, 2, 3}};
+  for (const auto& result : auditor.submit(batch)) {
+    CHECK(result.code == Code::not_permitted);
+    CHECK(result.message == "read-only ledger");
+    CHECK(result.seq == 0);
+  }
+  CHECK(auditor.log_size() == size);
+  CHECK(auditor.seq_of(entry.id).code() == Code::unknown_entry);
+  CHECK(auditor.state_digest().value() == digest);
+  std::string raw;
+  CHECK(coop.store->get(Column::records, be64(size + 1), &raw).code() == Code::not_found);
+
+  SUBCASE("an empty store has nothing to open") {
+    auto empty = make_memory_store();
+    CHECK(Ledger::open_read_only(*empty, coop.clock).code() == Code::not_found);
+  }
+}

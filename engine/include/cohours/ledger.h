@@ -124,6 +124,10 @@ class Ledger {
   // store's (not_permitted otherwise). The store and clock must outlive it.
   static Result<std::unique_ptr<Ledger>> open(Store& store, const NodeIdentity& node,
                                               const Clock& clock);
+  // Opens the ledger of an initialised store without the node's secret key,
+  // for auditors: every read works, submit() refuses every entry with
+  // not_permitted and never writes.
+  static Result<std::unique_ptr<Ledger>> open_read_only(Store& store, const Clock& clock);
   ~Ledger();
 
   // Verifies signatures (in parallel when there are many), applies the rules
