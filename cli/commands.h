@@ -15,6 +15,10 @@ void add_exchange_commands(CLI::App& app, GlobalOptions& options);   // hours, r
 void add_report_commands(CLI::App& app, GlobalOptions& options);     // balance, statement, log
 void add_audit_commands(CLI::App& app, GlobalOptions& options);      // audit, reindex
 void add_expense_commands(CLI::App& app, GlobalOptions& options);    // expense
+void add_export_commands(CLI::App& app, GlobalOptions& options);     // export
+// `audit verify --export DIR`: checks an export without the node's store
+// (commands_export.cpp). `node_key_hex` empty: trust the key in the export.
+void run_verify_export(const GlobalOptions& options, const std::string& dir, const std::string& node_key_hex);
 
 // Strict parsing of user-typed values; failures are CliErrors with the
 // matching code (bad_amount, bad_date).

@@ -122,7 +122,18 @@ void add_audit_commands(CLI::App& app, GlobalOptions& options) {
   auto known = std::make_shared<std::vector<std::string>>();
   CLI::App* verify = add_command(*audit, "verify", "Verify every signature, hash link, tree head and balance");
   verify->add_option("--known-head", *known, "File of tree heads kept earlier with `cohours log head` (repeatable)");
-  verify->callback([&options, known] { run_verify(options, *known); });
+  auto export_dir = std::make_shared<std::string>();
+  auto node_key = std::make_shared<std::string>();
+  verify->add_option("--export", *export_dir, "Verify a `cohours export` directory instead, without the node's store");
+  verify->add_option("--node-key", *node_key, "With --export: the node key the auditor expects (64 hex digits)");
+  verify->callback([&options, known, export_dir, node_key] {
+    if (export_dir->empty()) {
+      if (!node_key->empty()) usage_error("--node-key is used with --export (a store is checked against its node.key)");
+      return run_verify(options, *known);
+    }
+    if (!known->empty()) usage_error("--known-head cannot be combined with --export");
+    run_verify_export(options, *export_dir, *node_key);
+  });
   CLI::App* reindex_cmd = add_command(app, "reindex", "Rebuild balances and indexes from the records alone");
   reindex_cmd->callback([&options] { run_reindex(options); });
 }

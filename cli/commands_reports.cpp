@@ -1,5 +1,6 @@
 // Read-only views: balances, statements, the log itself.
 #include <algorithm>
+#include <map>
 #include <iostream>
 
 #include "cohours/dates.h"
@@ -77,11 +78,52 @@ std::string posting_text(Session& session, const AccountId& account, const Posti
   return session.name_of(m->provider) + " gave you " + amount + what;
 }
 
+constexpr const char* kCreditsAreNotCash =
+    "Time credits are not money. They cannot be exchanged for cash, goods or services paid in cash, and are "
+    "not wages or income: one credit records one hour of help given or received. The cash amounts above only "
+    "repay costs the member paid for the co-op (travel, childcare, meals, uniform), against receipts.";
+
+// Expense claims of one member dated in [from, to], and paid amounts by the
+// month they were paid (what a benefits office asks about).
+struct MemberCash {
+  nlohmann::json claims = nlohmann::json::array();
+  std::map<std::string, std::int64_t> paid_by_month;
+};
+
+MemberCash member_cash(Session& session, const PublicKey& member, std::int32_t from, std::int32_t to) {
+  MemberCash out;
+  for (const auto& claim : check(session.ledger().expenses())) {
+    if (claim.claimant != member) continue;
+    if (claim.date_days >= from && claim.date_days <= to)
+      out.claims.push_back({{"id", to_hex(claim.id)}, {"date", format_date(claim.date_days)},
+                            {"category", expense_category_name(claim.category)}, {"pence", claim.pence},
+                            {"currency", claim.currency.str()}, {"status", expense_status_name(claim.status)}});
+    if (claim.status != ExpenseStatus::paid) continue;
+    auto seq = session.ledger().seq_of(claim.paid_by);
+    if (!seq.ok()) continue;
+    std::int32_t day = days_from_ms(check(session.ledger().record(seq.value())).received_ms);
+    if (day >= from && day <= to) out.paid_by_month[format_date(day).substr(0, 7)] += claim.pence;
+  }
+  return out;
+}
+
+// A member sees their own statement; admins and auditors see anyone's.
+void check_viewer(Session& session, const std::string& viewer, const AccountId& account) {
+  if (viewer.empty()) return;  // the operator, with the data directory, sees all
+  PublicKey key = session.member_key(viewer);
+  MemberInfo info = check(session.ledger().member(key));
+  if (account.kind == AccountKind::member && account.key == key) return;
+  if (info.roles & (role_admin | role_auditor)) return;
+  fail(Code::not_permitted, "only admins and auditors see other members' statements");
+}
+
 void run_statement(const GlobalOptions& options, const std::string& alias, const std::string& from_text,
-                   const std::string& to_text) {
+                   const std::string& to_text, bool benefits, const std::string& viewer) {
   Session session(options);
   AccountId account = alias == "pool" ? session.ledger().pool_account() : AccountId::member(session.member_key(alias));
   if (account.kind == AccountKind::member) check(session.ledger().member(account.key));
+  check_viewer(session, viewer, account);
+  if (benefits && account.kind != AccountKind::member) usage_error("--benefits is for a member's statement");
   std::int32_t from = from_text.empty() ? INT32_MIN : parse_date_arg(from_text, "--from");
   std::int32_t to = to_text.empty() ? INT32_MAX : parse_date_arg(to_text, "--to");
   auto postings = check(session.ledger().postings(account));
@@ -117,12 +159,34 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
     pending.push_back({{"id", to_hex(m.id)}, {"date", format_date(m.date_days)}, {"description", text},
                        {"minutes", incoming ? m.minutes : -m.minutes}});
   }
-  if (options.json)
-    return print_json({{"account", session.account_name(account)},
-                       {"balance_minutes", balance.balance_minutes},
-                       {"pending_minutes", balance.pending_minutes()},
-                       {"lines", lines},
-                       {"pending", pending}});
+  MemberCash cash;
+  if (account.kind == AccountKind::member) cash = member_cash(session, account.key, from, to);
+  const std::string currency = session.ledger().currency().str();
+  if (options.json) {
+    nlohmann::json out = {{"account", session.account_name(account)},
+                          {"balance_minutes", balance.balance_minutes},
+                          {"pending_minutes", balance.pending_minutes()},
+                          {"lines", lines},
+                          {"pending", pending},
+                          {"expenses", cash.claims}};
+    if (benefits) {
+      nlohmann::json months = nlohmann::json::array();
+      for (const auto& [month, pence] : cash.paid_by_month) months.push_back({{"month", month}, {"paid_pence", pence}});
+      out["benefits"] = {{"currency", currency}, {"reimbursed_by_month", months}, {"statement", kCreditsAreNotCash}};
+    }
+    return print_json(out);
+  }
+  if (benefits) {
+    std::cout << "Statement of support for " << session.account_name(account) << " from " << session.ledger().node_name()
+              << (from_text.empty() ? "" : ", from " + from_text) << (to_text.empty() ? "" : " to " + to_text) << "\n\n"
+              << "Cash reimbursed for expenses, by month paid (" << currency << "):\n";
+    if (cash.paid_by_month.empty()) std::cout << "  none\n";
+    for (const auto& [month, pence] : cash.paid_by_month) std::cout << "  " << month << "  " << format_pence(pence) << "\n";
+    std::cout << "\nTime credits: balance " << format_minutes(balance.balance_minutes) << " ("
+              << describe_minutes(balance.balance_minutes < 0 ? -balance.balance_minutes : balance.balance_minutes)
+              << (balance.balance_minutes < 0 ? " owed in help" : "") << ").\n\n" << kCreditsAreNotCash << "\n";
+    return;
+  }
   std::cout << "Statement for " << session.account_name(account) << "\n\n" << table.render();
   std::cout << "\nBalance: " << format_minutes(balance.balance_minutes) << "\n";
   if (!pending.empty()) {
@@ -130,6 +194,12 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
     for (const auto& p : pending)
       std::cout << "  " << p["description"].get<std::string>() << "  [" << p["id"].get<std::string>().substr(0, 12)
                 << "]\n";
+  }
+  if (!cash.claims.empty()) {
+    std::cout << "\nExpenses (cash, " << currency << ", never credits):\n";
+    for (const auto& c : cash.claims)
+      std::cout << "  " << c["date"].get<std::string>() << "  " << c["category"].get<std::string>() << "  "
+                << format_pence(c["pence"].get<std::int64_t>()) << "  " << c["status"].get<std::string>() << "\n";
   }
 }
 
@@ -236,7 +306,13 @@ void add_report_commands(CLI::App& app, GlobalOptions& options) {
   statement->add_option("alias", *alias, "A member alias, or 'pool'")->required();
   statement->add_option("--from", *from, "First day, YYYY-MM-DD");
   statement->add_option("--to", *to, "Last day, YYYY-MM-DD");
-  statement->callback([&options, alias, from, to] { run_statement(options, *alias, *from, *to); });
+  auto benefits = std::make_shared<bool>(false);
+  auto viewer = std::make_shared<std::string>();
+  statement->add_flag("--benefits", *benefits, "Cash reimbursed per month, and that time credits are not cash");
+  statement->add_option("--as", *viewer, "Who is asking: the member themself, an admin or an auditor");
+  statement->callback([&options, alias, from, to, benefits, viewer] {
+    run_statement(options, *alias, *from, *to, *benefits, *viewer);
+  });
 
   CLI::App* log = add_command(app, "log", "Read the node's signed log");
   log->require_subcommand(1);

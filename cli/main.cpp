@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   add_report_commands(app, options);
   add_audit_commands(app, options);
   add_expense_commands(app, options);
+  add_export_commands(app, options);
   // An unknown command word gets its own clear error rather than CLI11's
   // "a subcommand is required".
   for (int i = 1; i < argc; ++i) {
