@@ -14,6 +14,8 @@ void add_member_commands(CLI::App& app, GlobalOptions& options);     // member
 void add_exchange_commands(CLI::App& app, GlobalOptions& options);   // hours, respite, transfer, reverse
 void add_report_commands(CLI::App& app, GlobalOptions& options);     // balance, statement, log
 void add_audit_commands(CLI::App& app, GlobalOptions& options);      // audit, reindex
+// `audit report`, registered under the audit command.
+void add_report_command(CLI::App& audit, GlobalOptions& options);
 void add_expense_commands(CLI::App& app, GlobalOptions& options);    // expense
 void add_export_commands(CLI::App& app, GlobalOptions& options);     // export
 // `audit verify --export DIR`: checks an export without the node's store

@@ -134,6 +134,7 @@ void add_audit_commands(CLI::App& app, GlobalOptions& options) {
     if (!known->empty()) usage_error("--known-head cannot be combined with --export");
     run_verify_export(options, *export_dir, *node_key);
   });
+  add_report_command(*audit, options);
   CLI::App* reindex_cmd = add_command(app, "reindex", "Rebuild balances and indexes from the records alone");
   reindex_cmd->callback([&options] { run_reindex(options); });
 }

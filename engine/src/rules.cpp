@@ -409,10 +409,12 @@ struct Apply {
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
     if (Status s = check_minutes(b.minutes, *policy); !s.ok()) return s;
-    // Respite is asked for ahead of time, within a year.
+    // Up to a year ahead. Past dates are allowed: a coordinator may record an
+    // arrangement made on paper, and a walk-through written today must still
+    // run next year.
     const std::int32_t today = days_from_ms(context.received_ms);
-    if (b.date_days < today - 1 || b.date_days > today + 366)
-      return reject(Code::bad_date, "respite can be requested from today up to a year ahead, not for " + format_date(b.date_days));
+    if (b.date_days < 0 || b.date_days > today + 366)
+      return reject(Code::bad_date, "respite can be requested up to a year ahead, not for " + format_date(b.date_days));
     RespiteRequestState state{signed_entry.id, carer->key, b.minutes, b.date_days, RequestStatus::open, {}};
     view.put(Column::requests, key_of(state.id), encode_row(state));
     return Status();

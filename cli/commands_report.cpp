@@ -1,0 +1,135 @@
+// `cohours audit report`: the board's and the council's view of a period.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "commands.h"
+#include "output.h"
+#include "report_data.h"
+#include "report_html.h"
+
+namespace cohours::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string csv_field(const nlohmann::json& value) {
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char ch : text) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return quoted + "\"";
+}
+
+// An array of flat objects as CSV (RFC 4180), columns in key order.
+void write_csv(const fs::path& path, const nlohmann::json& rows) {
+  std::ofstream out(path);
+  if (rows.empty()) return;
+  std::vector<std::string> columns;
+  for (auto& [key, value] : rows.front().items()) columns.push_back(key);
+  for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i];
+  out << "\r\n";
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << csv_field(row.value(columns[i], nlohmann::json("")));
+    out << "\r\n";
+  }
+  if (!out) fail(Code::io_error, "cannot write " + path.string());
+}
+
+void write_csv_dir(const fs::path& dir, const nlohmann::json& report) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) fail(Code::io_error, "cannot create " + dir.string() + ": " + ec.message());
+  nlohmann::json summary = nlohmann::json::array();
+  summary.push_back({{"figure", "coop"}, {"value", report["coop"]}});
+  for (const char* key : {"from", "to", "generated", "respite_minutes"}) summary.push_back({{"figure", key}, {"value", report[key]}});
+  for (auto& [key, value] : report["people"].items())
+    if (!value.is_array()) summary.push_back({{"figure", key}, {"value", value}});
+  for (auto& [key, value] : report["pool"].items()) summary.push_back({{"figure", "pool_" + key}, {"value", value}});
+  for (auto& [key, value] : report["expenses_totals"].items()) summary.push_back({{"figure", "expenses_" + key}, {"value", value}});
+  write_csv(dir / "summary.csv", summary);
+  for (const char* section : {"hours_by_month", "hours_by_category", "pending_over_14_days", "expenses_by_category", "unusual"})
+    write_csv(dir / (std::string(section) + ".csv"), report[section]);
+  write_csv(dir / "hours_per_person.csv", report["people"]["hours_per_person"]);
+  nlohmann::json definitions = nlohmann::json::array();
+  for (auto& [key, value] : report["definitions"].items()) definitions.push_back({{"figure", key}, {"definition", value}});
+  write_csv(dir / "definitions.csv", definitions);
+}
+
+void print_tables(const nlohmann::json& r) {
+  const std::string currency = r["expenses_totals"]["currency"];
+  std::cout << r["coop"].get<std::string>() << ": report for " << r["from"].get<std::string>() << " to "
+            << r["to"].get<std::string>() << "\n\n";
+  auto minutes = [](const nlohmann::json& v) { return format_minutes(v.get<std::int64_t>()); };
+  auto pence = [](const nlohmann::json& v) { return format_pence(v.get<std::int64_t>()); };
+  Table months({"MONTH", "HOURS GIVEN"}, {false, true});
+  for (const auto& row : r["hours_by_month"]) months.add({row["month"], minutes(row["minutes"])});
+  std::cout << "Hours given, by month\n" << months.render() << "\n";
+  Table categories({"CATEGORY", "HOURS GIVEN"}, {false, true});
+  for (const auto& row : r["hours_by_category"]) categories.add({row["category"], minutes(row["minutes"])});
+  std::cout << "Hours given, by category\n" << categories.render() << "\n";
+  Table people({"MEMBER", "HOURS GIVEN"}, {false, true});
+  for (const auto& row : r["people"]["hours_per_person"]) people.add({row["member"], minutes(row["minutes"])});
+  std::cout << "Active volunteers: " << r["people"]["active_volunteers"] << "; active carers: " << r["people"]["active_carers"]
+            << "; respite given: " << minutes(r["respite_minutes"]) << "\n"
+            << people.render() << "\n";
+  const auto& pool = r["pool"];
+  std::cout << "Pool: opening " << minutes(pool["opening_minutes"]) << ", paid out " << minutes(pool["paid_out_minutes"])
+            << ", received " << minutes(pool["received_minutes"]) << ", closing " << minutes(pool["closing_minutes"]) << "\n\n";
+  Table pending({"LOGGED", "PROVIDER", "RECIPIENT", "HOURS", "AGE"}, {false, false, false, true, true});
+  for (const auto& row : r["pending_over_14_days"])
+    pending.add({row["date"], row["provider"], row["recipient"], minutes(row["minutes"]), std::to_string(row["age_days"].get<int>()) + " days"});
+  std::cout << "Pending for more than 14 days\n" << (r["pending_over_14_days"].empty() ? "none\n" : pending.render()) << "\n";
+  Table expenses({"CATEGORY", "CLAIMS", "CLAIMED", "APPROVED", "REJECTED", "PAID"}, {false, true, true, true, true, true});
+  for (const auto& row : r["expenses_by_category"])
+    expenses.add({row["category"], std::to_string(row["count"].get<int>()), pence(row["claimed_pence"]),
+                  pence(row["approved_pence"]), pence(row["rejected_pence"]), pence(row["paid_pence"])});
+  const auto& t = r["expenses_totals"];
+  expenses.add({"total", std::to_string(t["count"].get<int>()), pence(t["claimed_pence"]), pence(t["approved_pence"]),
+                pence(t["rejected_pence"]), pence(t["paid_pence"])});
+  std::cout << "Expenses (" << currency << ")\n" << expenses.render() << "\n";
+  std::cout << "Unusual items\n";
+  if (r["unusual"].empty()) std::cout << "none\n";
+  for (const auto& row : r["unusual"]) std::cout << "- " << row["description"].get<std::string>() << "\n";
+  std::cout << "\nDefinitions\n";
+  for (auto& [key, value] : r["definitions"].items()) std::cout << "- " << key << ": " << value.get<std::string>() << "\n";
+}
+
+struct ReportArgs {
+  std::string from, to, csv_dir, html_file;
+};
+
+void run_report(const GlobalOptions& options, const ReportArgs& args) {
+  Session session(options);
+  std::int32_t from = parse_date_arg(args.from, "--from"), to = parse_date_arg(args.to, "--to");
+  if (from > to) fail(Code::bad_date, "--from is after --to");
+  nlohmann::json report = build_period_report(session, from, to);
+  if (!args.csv_dir.empty()) write_csv_dir(args.csv_dir, report);
+  if (!args.html_file.empty()) {
+    std::ofstream out(args.html_file);
+    out << render_report_html(report);
+    if (!out) fail(Code::io_error, "cannot write " + args.html_file);
+  }
+  if (options.json) return print_json(report);
+  if (!args.csv_dir.empty() || !args.html_file.empty()) {
+    if (!args.csv_dir.empty()) std::cout << "CSV files written to " << args.csv_dir << "\n";
+    if (!args.html_file.empty()) std::cout << "HTML report written to " << args.html_file << "\n";
+    return;
+  }
+  print_tables(report);
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& audit, GlobalOptions& options) {
+  auto args = std::make_shared<ReportArgs>();
+  CLI::App* report = add_command(audit, "report", "Figures for the board and the council over a period");
+  report->add_option("--from", args->from, "First day, YYYY-MM-DD")->required();
+  report->add_option("--to", args->to, "Last day, YYYY-MM-DD")->required();
+  report->add_option("--csv", args->csv_dir, "Write one CSV file per section into DIR");
+  report->add_option("--html", args->html_file, "Write a self-contained HTML page with charts");
+  report->callback([&options, args] { run_report(options, *args); });
+}
+
+}  // namespace cohours::cli
