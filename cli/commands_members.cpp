@@ -141,6 +141,84 @@ void run_role(const GlobalOptions& options, const RoleArgs& args) {
   std::cout << args.alias << " now has roles " << roles_to_string(change.roles) << "\n" << to_hex(result.id) << "\n";
 }
 
+struct EditArgs {
+  std::string alias, new_alias, contact, as;
+  bool clear_contact = false;
+};
+
+void require_admin(Session& session, const std::string& as) {
+  MemberInfo admin = check(session.ledger().member(session.member_key(as)));
+  if (!(admin.roles & role_admin)) fail(Code::not_permitted, "only an admin may change or erase members' details");
+}
+
+void run_edit(const GlobalOptions& options, const EditArgs& args) {
+  Session session(options);
+  require_admin(session, args.as);
+  PublicKey key = session.member_key(args.alias);
+  auto entry = session.directory().find(key);
+  if (!entry) fail(Code::unknown_member, "'" + args.alias + "' has no directory entry");
+  if (!args.new_alias.empty()) {
+    if (reserved_alias(args.new_alias)) fail(Code::malformed, "'" + args.new_alias + "' is a reserved word");
+    entry->alias = args.new_alias;
+  }
+  if (!args.contact.empty() || args.clear_contact) entry->contact = args.contact;
+  check(session.directory().replace(*entry));
+  if (options.json) return print_json({{"alias", entry->alias}, {"contact", entry->contact}, {"key", to_hex(key)}});
+  std::cout << "Updated " << entry->alias << "\n";
+}
+
+// Digests of the private notes attached to entries this member made or
+// that concern their claims.
+std::vector<Hash32> notes_of(Session& session, const PublicKey& member) {
+  std::vector<Hash32> digests;
+  for (std::uint64_t seq = 1; seq <= session.ledger().log_size(); ++seq) {
+    auto entry = decode_entry(check(session.ledger().record(seq)).entry);
+    if (!entry.ok() || entry->entry.actor() != member) continue;
+    std::visit(
+        [&](const auto& b) {
+          using T = std::decay_t<decltype(b)>;
+          if constexpr (std::is_same_v<T, HoursLog> || std::is_same_v<T, RespiteRequest> ||
+                        std::is_same_v<T, ExpenseClaim>)
+            digests.push_back(b.note_digest);
+          else if constexpr (std::is_same_v<T, Transfer>) digests.push_back(b.memo_digest);
+          else if constexpr (std::is_same_v<T, HoursVoid>) digests.push_back(b.reason_digest);
+        },
+        entry->entry.body);
+  }
+  for (const auto& claim : check(session.ledger().expenses()))
+    if (claim.claimant == member) {
+      digests.push_back(claim.reason_digest);
+      digests.push_back(claim.reference_digest);
+    }
+  return digests;
+}
+
+void run_forget(const GlobalOptions& options, const std::string& alias, const std::string& as) {
+  Session session(options);
+  require_admin(session, as);
+  PublicKey key = session.member_key(alias);
+  check(session.ledger().member(key));
+  std::size_t notes = 0, receipts = 0;
+  for (const Hash32& digest : notes_of(session, key))
+    if (!digest.is_zero() && session.directory().note(digest)) {
+      check(session.directory().erase_note(digest));
+      ++notes;
+    }
+  for (const auto& claim : check(session.ledger().expenses())) {
+    if (claim.claimant != key || claim.receipt_digest.is_zero()) continue;
+    if (std::filesystem::remove(session.dir() / "receipts" / to_hex(claim.receipt_digest))) ++receipts;
+  }
+  bool had_key = std::filesystem::remove(session.keyring_path(key));
+  if (session.directory().find(key)) check(session.directory().remove(key));
+  std::string pseudonym = session.name_of(key);
+  if (options.json)
+    return print_json({{"pseudonym", pseudonym}, {"notes_erased", notes}, {"receipts_erased", receipts},
+                       {"keyring_key_erased", had_key}});
+  std::cout << "Forgot " << alias << ": directory entry, " << notes << " private notes, " << receipts << " receipts"
+            << (had_key ? " and the keyring key" : "") << " erased.\n"
+            << "The signed log is unchanged; reports now show this member as " << pseudonym << ".\n";
+}
+
 }  // namespace
 
 void add_member_commands(CLI::App& app, GlobalOptions& options) {
@@ -171,6 +249,22 @@ void add_member_commands(CLI::App& app, GlobalOptions& options) {
   role_cmd->add_option("--role", role->roles)->required();
   role_cmd->add_option("--as", role->as, "An admin who signs (default: the node operator's key)");
   role_cmd->callback([&options, role] { run_role(options, *role); });
+
+  auto edit = std::make_shared<EditArgs>();
+  CLI::App* edit_cmd = add_command(*member, "edit", "Change a member's alias or contact details (an admin)");
+  edit_cmd->add_option("alias", edit->alias)->required();
+  edit_cmd->add_option("--alias", edit->new_alias, "A new alias");
+  edit_cmd->add_option("--contact", edit->contact, "New contact details");
+  edit_cmd->add_flag("--clear-contact", edit->clear_contact, "Remove the contact details");
+  edit_cmd->add_option("--as", edit->as, "The admin")->required();
+  edit_cmd->callback([&options, edit] { run_edit(options, *edit); });
+
+  auto forget_as = std::make_shared<std::string>();
+  CLI::App* forget = add_command(*member, "forget",
+                                 "Erase a member's personal data: directory entry, notes, receipts, keyring key");
+  forget->add_option("alias", *alias)->required();
+  forget->add_option("--as", *forget_as, "The admin")->required();
+  forget->callback([&options, alias, forget_as] { run_forget(options, *alias, *forget_as); });
 }
 
 }  // namespace cohours::cli

@@ -72,6 +72,27 @@ Status Directory::remove(const PublicKey& key) {
   return store_.write(batch, Durability::synced);
 }
 
+Status Directory::replace(const DirectoryEntry& entry) {
+  auto old = find(entry.key);
+  if (!old) return Status(Code::unknown_member, "no directory entry for that key");
+  if (!valid_alias(entry.alias))
+    return Status(Code::malformed, "alias '" + entry.alias + "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+  if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
+  std::string existing;
+  if (entry.alias != old->alias && store_.get(Column::directory, alias_key(entry.alias), &existing).ok())
+    return Status(Code::already_exists, "alias '" + entry.alias + "' is taken");
+  Bytes row;
+  {
+    codec::Encoder encoder(row);
+    layout(encoder, const_cast<DirectoryEntry&>(entry));
+  }
+  WriteBatch batch;
+  batch.erase(Column::directory, alias_key(old->alias));
+  batch.put(Column::directory, alias_key(entry.alias), key_of(entry.key));
+  batch.put(Column::directory, member_key(entry.key), std::string(row.begin(), row.end()));
+  return store_.write(batch, Durability::synced);
+}
+
 Result<PublicKey> Directory::key_for(std::string_view alias) const {
   std::string raw;
   Status status = store_.get(Column::directory, alias_key(alias), &raw);

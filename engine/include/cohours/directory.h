@@ -30,6 +30,8 @@ class Directory {
   // Binds alias <-> key. already_exists if either is bound already.
   Status add(const DirectoryEntry& entry);
   Status remove(const PublicKey& key);
+  // Changes alias and contact of a key that has an entry, in one write.
+  Status replace(const DirectoryEntry& entry);
   Result<PublicKey> key_for(std::string_view alias) const;  // unknown_member if absent
   std::optional<DirectoryEntry> find(const PublicKey& key) const;
   Result<std::vector<DirectoryEntry>> list() const;
