@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Issue 3 end to end: the month walk-through (scripts/demo-month.sh), every
+# expense bad input, the board's report as CSV and as HTML checked in
+# headless Chromium, a benefits statement, and a member forgotten with the
+# log still verifying.
+# Usage: month_test.sh PATH/TO/cohours
+set -u
+COHOURS=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+DATA=$WORK/hilltop
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+run() { out=$("$COHOURS" --data "$DATA" "$@" 2>"$WORK/stderr"); status=$?; err=$(cat "$WORK/stderr"); }
+fingerprint() { "$COHOURS" --data "$DATA" log show --json | grep '"log_size"'; "$COHOURS" --data "$DATA" expense list --json; }
+expect_fail() {
+  local code=$1 word=$2 before after
+  shift 2
+  before=$(fingerprint)
+  run "$@"
+  after=$(fingerprint)
+  if [ "$status" -ne "$code" ] || ! grep -qi -- "$word" <<<"$err" || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ]; then
+    bad "cohours $* -> exit $status, wanted $code and '$word': $err"
+  elif [ "$before" != "$after" ]; then
+    bad "cohours $* failed but changed the ledger"
+  else ok; fi
+}
+claim_id() {  # claim_id MEMBER STATUS: the first such claim's id
+  "$COHOURS" --data "$DATA" expense list --member "$1" --status "$2" --json | sed -n 's/.*"id": "\([0-9a-f]*\)".*/\1/p' | head -n 1
+}
+
+bash "$ROOT/scripts/demo-month.sh" "$DATA" "$COHOURS" >"$WORK/month.out" 2>"$WORK/month.err" && ok ||
+  bad "demo-month failed: $(tail -3 "$WORK/month.err")"
+run log show --json
+size=$(grep '"log_size"' <<<"$out" | tr -dc '0-9')
+[ "${size:-0}" -ge 30 ] && ok || bad "the month has only $size entries"
+run expense list --json
+for state in claimed approved rejected paid; do
+  [ "$(grep -c "\"status\": \"$state\"" <<<"$out")" -ge 1 ] && ok || bad "no claim is $state"
+done
+[ "$(grep -c '"status"' <<<"$out")" -eq 6 ] && ok || bad "the month should hold six claims"
+
+# Expense bad inputs: a clear one-line error, the documented code, no change.
+expect_fail 4 "positive" expense claim --as alice --pence -100 --category travel --date 2026-11-20
+expect_fail 4 "not one of" expense claim --as alice --pence 100 --category cake --date 2026-11-20
+expect_fail 4 "does not exist" expense claim --as alice --pence 100 --category travel --date 2026-11-20 --receipt "$WORK/missing.jpg"
+expect_fail 4 "whole number" expense claim --as alice --pence 12.40 --category travel --date 2026-11-20
+expect_fail 2 "either --pence or --miles" expense claim --as alice --category travel --date 2026-11-20
+expect_fail 6 "only approved" expense pay "$(claim_id alice claimed)" --as gina
+expect_fail 6 "already paid" expense pay "$(claim_id alice paid)" --as gina
+expect_fail 5 "only an admin" expense approve "$(claim_id alice claimed)" --as erin
+"$COHOURS" --data "$DATA" member role dave --role coordinator --role admin --role volunteer >/dev/null
+"$COHOURS" --data "$DATA" expense claim --as dave --pence 300 --category meals --date 2026-11-20 >/dev/null
+expect_fail 5 "own claim" expense approve "$(claim_id dave claimed)" --as dave
+expect_fail 3 "no member" expense list --member zoe
+
+# The board's report: CSV files and a self-contained HTML page.
+run audit report --from 2026-11-01 --to 2026-11-30 --csv "$WORK/csv" --html "$WORK/report.html"
+[ "$status" -eq 0 ] && ok || bad "audit report: $err"
+for file in summary hours_by_month hours_by_category hours_per_person pending_over_14_days expenses_by_category unusual definitions; do
+  [ -s "$WORK/csv/$file.csv" ] && ok || bad "no $file.csv"
+done
+head -n 1 "$WORK/csv/hours_by_month.csv" | grep -q "minutes,month" && ok || bad "hours_by_month.csv header"
+grep -q "over the monthly limit" "$WORK/csv/unusual.csv" && ok || bad "the monthly expense limit is not flagged"
+grep -qE 'https?://' "$WORK/report.html" && bad "the report loads something from outside" || ok
+if [ -x /usr/bin/chromium ]; then
+  flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
+         --disable-component-update --disable-sync --user-data-dir="$WORK/chromium")
+  /usr/bin/chromium "${flags[@]}" --screenshot="$WORK/report.png" --window-size=412,2400 "file://$WORK/report.html" \
+    >/dev/null 2>&1
+  [ "$(stat -c %s "$WORK/report.png" 2>/dev/null || echo 0)" -gt 20000 ] && ok || bad "no screenshot of the report"
+  dom=$(/usr/bin/chromium "${flags[@]}" --dump-dom "file://$WORK/report.html" 2>/dev/null)
+  for chart in chart-hours-month chart-hours-category chart-expenses-category; do
+    chart_dom=$(tr '\n' ' ' <<<"$dom" | grep -o "<svg[^>]*id=\"$chart\".*" | sed 's#</svg>.*##')
+    grep -q "<rect" <<<"$chart_dom" && ok || bad "chart $chart is missing or has no bars"
+  done
+else
+  bad "chromium is not installed (scripts/install-deps.sh --test installs it)"
+fi
+
+run statement erin --benefits --from 2026-11-01 --to 2026-11-30 --as gina
+grep -q "Time credits are not money" <<<"$out" && grep -q "2026-11  25.39" <<<"$out" && ok || bad "benefits statement: $out"
+expect_fail 5 "only admins and auditors" statement erin --as alice
+
+# A member asks to be forgotten: personal data goes, the log still verifies.
+receipts_before=$(ls "$DATA/receipts" | wc -l)
+carol_key=$("$COHOURS" --data "$DATA" member show carol --json | sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p')
+[ -e "$DATA/keyring/$carol_key.key" ] && ok || bad "carol's key should be in the keyring before"
+run member forget carol --as gina
+[ "$status" -eq 0 ] && ok || bad "member forget: $err"
+expect_fail 3 "no member called" member show carol
+[ "$(ls "$DATA/receipts" | wc -l)" -eq $((receipts_before - 1)) ] && ok || bad "carol's receipt was not erased"
+[ ! -e "$DATA/keyring/$carol_key.key" ] && ok || bad "carol's key is still in the keyring"
+run audit verify
+[ "$status" -eq 0 ] && grep -q "audit passed" <<<"$out" && ok || bad "audit after forget: $err"
+run audit report --from 2026-11-01 --to 2026-11-30 --json
+grep -q '"carol"' <<<"$out" && bad "the report still names carol" || ok
+run expense list --json
+grep -q "member-" <<<"$out" && ok || bad "a forgotten member is not shown as a pseudonym"
+expect_fail 5 "only an admin" member forget alice --as erin
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
