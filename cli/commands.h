@@ -9,15 +9,15 @@
 
 namespace cohours::cli {
 
-void add_node_commands(CLI::App& app, GlobalOptions& options);       // init, policy
-void add_member_commands(CLI::App& app, GlobalOptions& options);     // member
-void add_exchange_commands(CLI::App& app, GlobalOptions& options);   // hours, respite, transfer, reverse
-void add_report_commands(CLI::App& app, GlobalOptions& options);     // balance, statement, log
-void add_audit_commands(CLI::App& app, GlobalOptions& options);      // audit, reindex
+void add_node_commands(CLI::App& app, GlobalOptions& options);      // init, policy
+void add_member_commands(CLI::App& app, GlobalOptions& options);    // member
+void add_exchange_commands(CLI::App& app, GlobalOptions& options);  // hours, respite, transfer, reverse
+void add_report_commands(CLI::App& app, GlobalOptions& options);    // balance, statement, log
+void add_audit_commands(CLI::App& app, GlobalOptions& options);     // audit, reindex
 // `audit report`, registered under the audit command.
 void add_report_command(CLI::App& audit, GlobalOptions& options);
-void add_expense_commands(CLI::App& app, GlobalOptions& options);    // expense
-void add_export_commands(CLI::App& app, GlobalOptions& options);     // export
+void add_expense_commands(CLI::App& app, GlobalOptions& options);  // expense
+void add_export_commands(CLI::App& app, GlobalOptions& options);   // export
 // `audit verify --export DIR`: checks an export without the node's store
 // (commands_export.cpp). `node_key_hex` empty: trust the key in the export.
 void run_verify_export(const GlobalOptions& options, const std::string& dir, const std::string& node_key_hex);

@@ -18,7 +18,8 @@ namespace {
 std::function<void(std::uint64_t, std::uint64_t)> progress_printer(const char* verb) {
   if (!::isatty(STDERR_FILENO)) return {};
   return [verb](std::uint64_t done, std::uint64_t total) {
-    std::cerr << "\r" << verb << " " << done << " / " << total << " records" << (done == total ? "\n" : "") << std::flush;
+    std::cerr << "\r" << verb << " " << done << " / " << total << " records" << (done == total ? "\n" : "")
+              << std::flush;
   };
 }
 
@@ -44,10 +45,12 @@ std::vector<SignedTreeHead> read_known_heads(const std::vector<std::string>& fil
       auto bytes = from_hex(line);
       if (!bytes || bytes->size() < 64) continue;
       auto head = decode_signed_tree_head(*bytes);
-      if (!head.ok()) fail(Code::malformed, file + " line " + std::to_string(number) + " is not a signed tree head");
+      if (!head.ok())
+        fail(Code::malformed, file + " line " + std::to_string(number) + " is not a signed tree head");
       heads.push_back(head.value());
     }
-    if (heads.size() == before) fail(Code::malformed, file + " holds no signed tree head (save `cohours log head`)");
+    if (heads.size() == before)
+      fail(Code::malformed, file + " holds no signed tree head (save `cohours log head`)");
   }
   return heads;
 }
@@ -57,7 +60,8 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
   AuditOptions audit_options;
   audit_options.known_heads = read_known_heads(known_files);
   // The store must belong to the node whose key sits beside it.
-  audit_options.expected_node_key = public_key_of(read_secret_key(std::filesystem::path(options.data_dir) / "node.key"));
+  audit_options.expected_node_key =
+      public_key_of(read_secret_key(std::filesystem::path(options.data_dir) / "node.key"));
   AuditReport report = check(audit_store(*store, audit_options, progress_printer("verified")));
   nlohmann::json json = {{"passed", report.passed},
                          {"records", report.records},
@@ -91,8 +95,10 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
                 << "audit passed: the log is intact and the balances follow from it\n";
   }
   if (!report.passed) {
-    std::string where = report.first_bad_seq ? " (first bad record: " + std::to_string(report.first_bad_seq) + ")" : "";
-    throw CliError{Code::corruption, "audit FAILED" + where + ": " + report.failure, exit_audit_failed, options.json};
+    std::string where =
+        report.first_bad_seq ? " (first bad record: " + std::to_string(report.first_bad_seq) + ")" : "";
+    throw CliError{Code::corruption, "audit FAILED" + where + ": " + report.failure, exit_audit_failed,
+                   options.json};
   }
 }
 
@@ -106,12 +112,13 @@ void run_reindex(const GlobalOptions& options) {
                        {"digest_before", to_hex(report.digest_before)},
                        {"digest_after", to_hex(report.digest_after)},
                        {"identical", same}});
-  std::cout << "rebuilt balances, postings, movements, members and the Merkle tree from " << report.records
-            << " records\n"
-            << "state digest before    " << to_hex(report.digest_before) << "\n"
-            << "state digest after     " << to_hex(report.digest_after) << "\n"
-            << (same ? "identical: the stored state matched the records\n"
-                     : "DIFFERENT: the stored state did not match the records; it has been rebuilt from them\n");
+  std::cout
+      << "rebuilt balances, postings, movements, members and the Merkle tree from " << report.records
+      << " records\n"
+      << "state digest before    " << to_hex(report.digest_before) << "\n"
+      << "state digest after     " << to_hex(report.digest_after) << "\n"
+      << (same ? "identical: the stored state matched the records\n"
+               : "DIFFERENT: the stored state did not match the records; it has been rebuilt from them\n");
 }
 
 }  // namespace
@@ -120,15 +127,20 @@ void add_audit_commands(CLI::App& app, GlobalOptions& options) {
   CLI::App* audit = add_command(app, "audit", "Check the ledger");
   audit->require_subcommand(1);
   auto known = std::make_shared<std::vector<std::string>>();
-  CLI::App* verify = add_command(*audit, "verify", "Verify every signature, hash link, tree head and balance");
-  verify->add_option("--known-head", *known, "File of tree heads kept earlier with `cohours log head` (repeatable)");
+  CLI::App* verify =
+      add_command(*audit, "verify", "Verify every signature, hash link, tree head and balance");
+  verify->add_option("--known-head", *known,
+                     "File of tree heads kept earlier with `cohours log head` (repeatable)");
   auto export_dir = std::make_shared<std::string>();
   auto node_key = std::make_shared<std::string>();
-  verify->add_option("--export", *export_dir, "Verify a `cohours export` directory instead, without the node's store");
-  verify->add_option("--node-key", *node_key, "With --export: the node key the auditor expects (64 hex digits)");
+  verify->add_option("--export", *export_dir,
+                     "Verify a `cohours export` directory instead, without the node's store");
+  verify->add_option("--node-key", *node_key,
+                     "With --export: the node key the auditor expects (64 hex digits)");
   verify->callback([&options, known, export_dir, node_key] {
     if (export_dir->empty()) {
-      if (!node_key->empty()) usage_error("--node-key is used with --export (a store is checked against its node.key)");
+      if (!node_key->empty())
+        usage_error("--node-key is used with --export (a store is checked against its node.key)");
       return run_verify(options, *known);
     }
     if (!known->empty()) usage_error("--known-head cannot be combined with --export");

@@ -22,7 +22,9 @@ void report(const GlobalOptions& options, const SubmitResult& result, const std:
   std::cout << sentence << "\n" << to_hex(result.id) << "\n";
 }
 
-Hash32 note_digest(Session& session, const std::string& text) { return session.put_note(text); }
+Hash32 note_digest(Session& session, const std::string& text) {
+  return session.put_note(text);
+}
 
 struct LogArgs {
   std::string as, on_behalf_of, to, minutes, category, date, note;
@@ -47,15 +49,16 @@ void run_hours_log(const GlobalOptions& options, const LogArgs& args) {
     recipient_name = session.name_of(body.recipient);
   }
   if (!valid_category(body.category))
-    fail(Code::unknown_category, "category '" + body.category + "' is not allowed (see `cohours policy show`)");
+    fail(Code::unknown_category,
+         "category '" + body.category + "' is not allowed (see `cohours policy show`)");
   body.note_digest = note_digest(session, args.note);
   auto result = session.submit_as(author, body, args.on_behalf_of.empty() ? PublicKey{} : provider);
   std::string confirmer = body.recipient.is_zero() ? "a coordinator" : recipient_name;
   report(options, result,
-         session.name_of(provider) + " gave " + recipient_name + " " + describe_minutes(body.minutes) + " of " +
-             body.category + " on " + format_date(body.date_days) + " (paid by " +
-             (body.payer == Payer::pool ? "the co-op pool" : recipient_name) + "). Pending until " + confirmer +
-             " confirms it.");
+         session.name_of(provider) + " gave " + recipient_name + " " + describe_minutes(body.minutes) +
+             " of " + body.category + " on " + format_date(body.date_days) + " (paid by " +
+             (body.payer == Payer::pool ? "the co-op pool" : recipient_name) + "). Pending until " +
+             confirmer + " confirms it.");
 }
 
 // Who signs for whom: the recipient confirms their own hours; a coordinator
@@ -79,12 +82,15 @@ void run_hours_confirm(const GlobalOptions& options, const std::string& id_text,
   EntryId target = session.resolve_id(id_text);
   auto found = session.ledger().movement(target);
   if (!found.ok() || found->kind == MovementKind::transfer)
-    fail(Code::unknown_entry, "entry " + id_text + " is not an hours entry (give the id printed by `hours log` or `respite offer`)");
+    fail(Code::unknown_entry,
+         "entry " + id_text +
+             " is not an hours entry (give the id printed by `hours log` or `respite offer`)");
   Movement movement = found.value();
   auto result = session.submit_as(signer, HoursConfirm{target}, on_behalf_for(session, signer, movement));
   report(options, result,
          "Confirmed: " + describe_movement(session, movement) + ". " + session.account_name(movement.payee) +
-             " receives " + describe_minutes(movement.minutes) + " from " + session.account_name(movement.payer) + ".");
+             " receives " + describe_minutes(movement.minutes) + " from " +
+             session.account_name(movement.payer) + ".");
 }
 
 void run_hours_void(const GlobalOptions& options, const std::string& id_text, const std::string& as,
@@ -93,7 +99,8 @@ void run_hours_void(const GlobalOptions& options, const std::string& id_text, co
   PublicKey signer = session.member_key(as);
   EntryId target = session.resolve_id(id_text);
   auto found = session.ledger().movement(target);
-  if (!found.ok() || found->kind == MovementKind::transfer) fail(Code::unknown_entry, "entry " + id_text + " is not an hours entry");
+  if (!found.ok() || found->kind == MovementKind::transfer)
+    fail(Code::unknown_entry, "entry " + id_text + " is not an hours entry");
   // A coordinator voids in their own name: the rules allow it without acting for anyone.
   auto result = session.submit_as(signer, HoursVoid{target, note_digest(session, reason)});
   report(options, result, "Voided: " + describe_movement(session, found.value()) + ". No credits moved.");
@@ -111,7 +118,8 @@ void run_respite_request(const GlobalOptions& options, const RequestArgs& args) 
   auto result = session.submit_as(carer, body);
   report(options, result,
          session.name_of(carer) + " asks for " + describe_minutes(body.minutes) + " of respite on " +
-             format_date(body.date_days) + ". A volunteer takes it with `cohours respite offer ID --as VOLUNTEER`.");
+             format_date(body.date_days) +
+             ". A volunteer takes it with `cohours respite offer ID --as VOLUNTEER`.");
 }
 
 void run_respite_offer(const GlobalOptions& options, const std::string& id_text, const std::string& as) {
@@ -123,8 +131,8 @@ void run_respite_offer(const GlobalOptions& options, const std::string& id_text,
   std::string carer = session.name_of(request.carer);
   report(options, result,
          session.name_of(volunteer) + " will give " + carer + " " + describe_minutes(request.minutes) +
-             " of respite on " + format_date(request.date_days) + ", paid by " + carer + ". Afterwards " + carer +
-             " confirms it with `cohours hours confirm ID --as " + carer + "`.");
+             " of respite on " + format_date(request.date_days) + ", paid by " + carer + ". Afterwards " +
+             carer + " confirms it with `cohours hours confirm ID --as " + carer + "`.");
 }
 
 void run_respite_cancel(const GlobalOptions& options, const std::string& id_text, const std::string& as) {
@@ -150,8 +158,12 @@ void run_respite_list(const GlobalOptions& options, const std::string& status) {
   for (const auto& r : requests) {
     std::string state = request_status_name(r.status);
     if (!status.empty() && status != state) continue;
-    list.push_back({{"id", to_hex(r.id)}, {"carer", session.name_of(r.carer)}, {"date", format_date(r.date_days)},
-                    {"minutes", r.minutes}, {"status", state}, {"offer", r.offer.is_zero() ? "" : to_hex(r.offer)}});
+    list.push_back({{"id", to_hex(r.id)},
+                    {"carer", session.name_of(r.carer)},
+                    {"date", format_date(r.date_days)},
+                    {"minutes", r.minutes},
+                    {"status", state},
+                    {"offer", r.offer.is_zero() ? "" : to_hex(r.offer)}});
     table.add({to_hex(r.id).substr(0, 12), session.name_of(r.carer), format_date(r.date_days),
                format_minutes(r.minutes), state, r.offer.is_zero() ? "" : to_hex(r.offer).substr(0, 12)});
   }
@@ -170,8 +182,8 @@ void run_transfer(const GlobalOptions& options, const TransferArgs& args) {
   body.memo_digest = note_digest(session, args.memo);
   auto result = session.submit_as(sender, body);
   report(options, result,
-         session.name_of(sender) + " gave " + session.name_of(body.to) + " " + describe_minutes(body.minutes) +
-             " of credit.");
+         session.name_of(sender) + " gave " + session.name_of(body.to) + " " +
+             describe_minutes(body.minutes) + " of credit.");
 }
 
 void run_reverse(const GlobalOptions& options, const std::string& id_text, const std::string& as,
@@ -183,8 +195,8 @@ void run_reverse(const GlobalOptions& options, const std::string& id_text, const
   auto result = session.submit_as(admin, Reversal{target, note_digest(session, reason)});
   Movement movement = check(session.ledger().movement(target));
   report(options, result,
-         "Reversed: " + session.account_name(movement.payee) + " returns " + describe_minutes(movement.minutes) +
-             " to " + session.account_name(movement.payer) + ".");
+         "Reversed: " + session.account_name(movement.payee) + " returns " +
+             describe_minutes(movement.minutes) + " to " + session.account_name(movement.payer) + ".");
 }
 
 }  // namespace
@@ -194,11 +206,14 @@ void add_exchange_commands(CLI::App& app, GlobalOptions& options) {
   hours->require_subcommand(1);
   auto log = std::make_shared<LogArgs>();
   CLI::App* log_cmd = add_command(*hours, "log", "Log hours you gave (pending until the recipient confirms)");
-  log_cmd->add_option("--as", log->as, "Who gave the help (or the coordinator entering a timesheet)")->required();
-  log_cmd->add_option("--on-behalf-of", log->on_behalf_of, "The volunteer, when a coordinator enters their timesheet");
+  log_cmd->add_option("--as", log->as, "Who gave the help (or the coordinator entering a timesheet)")
+      ->required();
+  log_cmd->add_option("--on-behalf-of", log->on_behalf_of,
+                      "The volunteer, when a coordinator enters their timesheet");
   log_cmd->add_option("--to", log->to, "Who received the help, or 'community'")->required();
   log_cmd->add_option("--minutes", log->minutes, "Whole minutes (120 = 2 hours)")->required();
-  log_cmd->add_option("--category", log->category, "e.g. befriending, transport (see `policy show`)")->required();
+  log_cmd->add_option("--category", log->category, "e.g. befriending, transport (see `policy show`)")
+      ->required();
   log_cmd->add_option("--date", log->date, "Day the help was given, YYYY-MM-DD")->required();
   log_cmd->add_option("--note-private", log->note, "A private note, kept off the signed log");
   log_cmd->callback([&options, log] { run_hours_log(options, *log); });

@@ -18,7 +18,8 @@ std::int64_t parse_whole(const std::string& text, const char* option, const char
   std::size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
   bool digits = i < text.size() && text.size() - i <= 12;
   for (std::size_t j = i; j < text.size() && digits; ++j) digits = text[j] >= '0' && text[j] <= '9';
-  if (!digits) fail(Code::bad_amount, std::string(option) + " takes a whole number of " + unit + ", got '" + text + "'");
+  if (!digits)
+    fail(Code::bad_amount, std::string(option) + " takes a whole number of " + unit + ", got '" + text + "'");
   return std::stoll(text);
 }
 
@@ -65,7 +66,8 @@ void run_claim(const GlobalOptions& options, const ClaimArgs& args) {
   ExpenseClaim body;
   auto category = parse_expense_category(args.category);
   if (!category)
-    fail(Code::unknown_category, "expense category '" + args.category + "' is not one of travel, childcare, meals, uniform, other");
+    fail(Code::unknown_category,
+         "expense category '" + args.category + "' is not one of travel, childcare, meals, uniform, other");
   body.category = *category;
   if (args.pence.empty() == args.miles.empty()) usage_error("give either --pence or --miles");
   if (!args.miles.empty()) {
@@ -98,10 +100,13 @@ void run_claim(const GlobalOptions& options, const ClaimArgs& args) {
     throw;
   }
   if (options.json)
-    return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}, {"pence", body.pence},
-                       {"currency", body.currency.str()}, {"duplicate", result.duplicate}});
-  std::cout << session.name_of(author) << " claims " << format_pence(body.pence) << " " << body.currency.str() << " for "
-            << expense_category_name(body.category)
+    return print_json({{"id", to_hex(result.id)},
+                       {"seq", result.seq},
+                       {"pence", body.pence},
+                       {"currency", body.currency.str()},
+                       {"duplicate", result.duplicate}});
+  std::cout << session.name_of(author) << " claims " << format_pence(body.pence) << " " << body.currency.str()
+            << " for " << expense_category_name(body.category)
             << (body.miles ? " (" + std::to_string(body.miles) + " miles)" : std::string()) << " on "
             << format_date(body.date_days) << ". An admin approves or rejects it.\n"
             << to_hex(result.id) << "\n";
@@ -121,7 +126,8 @@ nlohmann::json claim_json(Session& session, const ExpenseState& e) {
           {"miles", e.miles},
           {"status", expense_status_name(e.status)},
           {"receipt", e.receipt_digest.is_zero() ? "" : to_hex(e.receipt_digest)},
-          {"receipt_kept", !e.receipt_digest.is_zero() && fs::exists(session.dir() / "receipts" / to_hex(e.receipt_digest))},
+          {"receipt_kept",
+           !e.receipt_digest.is_zero() && fs::exists(session.dir() / "receipts" / to_hex(e.receipt_digest))},
           {"decided_by", e.decided_by_key.is_zero() ? "" : session.name_of(e.decided_by_key)},
           {"reason", note(e.reason_digest)},
           {"payment_reference", note(e.reference_digest)}};
@@ -132,17 +138,20 @@ void run_list(const GlobalOptions& options, const std::string& status, const std
   std::optional<PublicKey> only;
   if (!member.empty()) only = session.member_key(member);
   nlohmann::json list = nlohmann::json::array();
-  Table table({"CLAIM", "MEMBER", "DATE", "CATEGORY", "AMOUNT", "STATUS", "RECEIPT"}, {false, false, false, false, true});
+  Table table({"CLAIM", "MEMBER", "DATE", "CATEGORY", "AMOUNT", "STATUS", "RECEIPT"},
+              {false, false, false, false, true});
   auto claims = check(session.ledger().expenses());
-  std::sort(claims.begin(), claims.end(), [](const ExpenseState& a, const ExpenseState& b) { return a.claimed_seq < b.claimed_seq; });
+  std::sort(claims.begin(), claims.end(),
+            [](const ExpenseState& a, const ExpenseState& b) { return a.claimed_seq < b.claimed_seq; });
   for (const auto& claim : claims) {
     if (only && claim.claimant != *only) continue;
     if (!status.empty() && status != expense_status_name(claim.status)) continue;
     nlohmann::json json = claim_json(session, claim);
     list.push_back(json);
-    table.add({to_hex(claim.id).substr(0, 12), json["member"], json["date"], json["category"],
-               format_pence(claim.pence) + " " + claim.currency.str(), json["status"],
-               claim.receipt_digest.is_zero() ? "-" : (json["receipt_kept"].get<bool>() ? "kept" : "erased")});
+    table.add(
+        {to_hex(claim.id).substr(0, 12), json["member"], json["date"], json["category"],
+         format_pence(claim.pence) + " " + claim.currency.str(), json["status"],
+         claim.receipt_digest.is_zero() ? "-" : (json["receipt_kept"].get<bool>() ? "kept" : "erased")});
   }
   if (options.json) return print_json({{"claims", list}});
   std::cout << table.render();
@@ -150,8 +159,8 @@ void run_list(const GlobalOptions& options, const std::string& status, const std
 
 enum class Decision { approve, reject, pay };
 
-void run_decide(const GlobalOptions& options, Decision decision, const std::string& id_text, const std::string& as,
-                const std::string& text) {
+void run_decide(const GlobalOptions& options, Decision decision, const std::string& id_text,
+                const std::string& as, const std::string& text) {
   Session session(options);
   PublicKey admin = session.member_key(as);
   EntryId claim_id = session.resolve_id(id_text);
@@ -160,13 +169,23 @@ void run_decide(const GlobalOptions& options, Decision decision, const std::stri
   SubmitResult result;
   std::string verb;
   switch (decision) {
-    case Decision::approve: result = session.submit_as(admin, ExpenseApprove{claim_id, digest}); verb = "Approved"; break;
-    case Decision::reject: result = session.submit_as(admin, ExpenseReject{claim_id, digest}); verb = "Rejected"; break;
-    case Decision::pay: result = session.submit_as(admin, ExpensePaid{claim_id, digest}); verb = "Paid"; break;
+    case Decision::approve:
+      result = session.submit_as(admin, ExpenseApprove{claim_id, digest});
+      verb = "Approved";
+      break;
+    case Decision::reject:
+      result = session.submit_as(admin, ExpenseReject{claim_id, digest});
+      verb = "Rejected";
+      break;
+    case Decision::pay:
+      result = session.submit_as(admin, ExpensePaid{claim_id, digest});
+      verb = "Paid";
+      break;
   }
-  if (options.json) return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}, {"claim", to_hex(claim_id)}});
-  std::cout << verb << ": " << session.name_of(claim.claimant) << "'s claim of " << format_pence(claim.pence) << " "
-            << claim.currency.str() << " for " << expense_category_name(claim.category) << ".\n"
+  if (options.json)
+    return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}, {"claim", to_hex(claim_id)}});
+  std::cout << verb << ": " << session.name_of(claim.claimant) << "'s claim of " << format_pence(claim.pence)
+            << " " << claim.currency.str() << " for " << expense_category_name(claim.category) << ".\n"
             << to_hex(result.id) << "\n";
 }
 
@@ -180,12 +199,15 @@ void add_expense_commands(CLI::App& app, GlobalOptions& options) {
   claim_cmd->add_option("--as", claim->as, "Who paid the cost")->required();
   claim_cmd->add_option("--pence", claim->pence, "The amount in whole pence (1240 for 12.40)");
   claim_cmd->add_option("--miles", claim->miles, "Travel by distance, paid at the co-op's mileage rate");
-  claim_cmd->add_option("--category", claim->category, "travel, childcare, meals, uniform or other")->required();
+  claim_cmd->add_option("--category", claim->category, "travel, childcare, meals, uniform or other")
+      ->required();
   claim_cmd->add_option("--date", claim->date, "Day of the cost, YYYY-MM-DD")->required();
-  claim_cmd->add_option("--receipt", claim->receipt, "Receipt file; a copy is kept in the erasable receipts store");
+  claim_cmd->add_option("--receipt", claim->receipt,
+                        "Receipt file; a copy is kept in the erasable receipts store");
   claim_cmd->add_option("--hours", claim->hours, "The hours entry this cost belongs to");
   claim_cmd->add_option("--note-private", claim->note, "A private note, kept off the signed log");
-  claim_cmd->add_option("--currency", claim->currency, "Only to confirm the co-op's currency (default: the node's)");
+  claim_cmd->add_option("--currency", claim->currency,
+                        "Only to confirm the co-op's currency (default: the node's)");
   claim_cmd->callback([&options, claim] { run_claim(options, *claim); });
 
   auto status = std::make_shared<std::string>(), member = std::make_shared<std::string>();
@@ -195,10 +217,12 @@ void add_expense_commands(CLI::App& app, GlobalOptions& options) {
   list->add_option("--member", *member, "Only this member's claims");
   list->callback([&options, status, member] { run_list(options, *status, *member); });
 
-  auto id = std::make_shared<std::string>(), as = std::make_shared<std::string>(), text = std::make_shared<std::string>();
-  for (auto [name, decision, help] : {std::tuple{"approve", Decision::approve, "Approve a claim (an admin, not the claimant)"},
-                                      std::tuple{"reject", Decision::reject, "Reject a claim (an admin, not the claimant)"},
-                                      std::tuple{"pay", Decision::pay, "Record that an approved claim was paid"}}) {
+  auto id = std::make_shared<std::string>(), as = std::make_shared<std::string>(),
+       text = std::make_shared<std::string>();
+  for (auto [name, decision, help] :
+       {std::tuple{"approve", Decision::approve, "Approve a claim (an admin, not the claimant)"},
+        std::tuple{"reject", Decision::reject, "Reject a claim (an admin, not the claimant)"},
+        std::tuple{"pay", Decision::pay, "Record that an approved claim was paid"}}) {
     CLI::App* command = add_command(*expense, name, help);
     command->add_option("id", *id, "The claim id (or its first 8+ digits)")->required();
     command->add_option("--as", *as, "The admin")->required();

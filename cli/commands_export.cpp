@@ -40,23 +40,60 @@ struct TableSpec {
 };
 
 const TableSpec kRecords{"records",
-                         {{"seq", true}, {"entry_id"}, {"kind"}, {"author"}, {"on_behalf"}, {"created_ms", true},
-                          {"received_ms", true}, {"received_at"}, {"record_hex"}}};
+                         {{"seq", true},
+                          {"entry_id"},
+                          {"kind"},
+                          {"author"},
+                          {"on_behalf"},
+                          {"created_ms", true},
+                          {"received_ms", true},
+                          {"received_at"},
+                          {"record_hex"}}};
 const TableSpec kAccounts{"accounts",
-                          {{"account", false, true}, {"kind"}, {"key"}, {"unit"}, {"balance", true},
-                           {"pending_in", true}, {"pending_out", true}}};
+                          {{"account", false, true},
+                           {"kind"},
+                           {"key"},
+                           {"unit"},
+                           {"balance", true},
+                           {"pending_in", true},
+                           {"pending_out", true}}};
 const TableSpec kPostings{"postings",
-                          {{"account", false, true}, {"account_kind"}, {"account_key"}, {"unit"}, {"seq", true},
-                           {"change", true}, {"balance_after", true}, {"counterparty", false, true},
-                           {"counterparty_kind"}, {"counterparty_key"}, {"entry"}, {"movement"}}};
+                          {{"account", false, true},
+                           {"account_kind"},
+                           {"account_key"},
+                           {"unit"},
+                           {"seq", true},
+                           {"change", true},
+                           {"balance_after", true},
+                           {"counterparty", false, true},
+                           {"counterparty_kind"},
+                           {"counterparty_key"},
+                           {"entry"},
+                           {"movement"}}};
 const TableSpec kExpenses{"expenses",
-                          {{"id"}, {"claimant", false, true}, {"claimant_key"}, {"status"}, {"pence", true},
-                           {"currency"}, {"category"}, {"date"}, {"miles", true}, {"hours_entry"},
-                           {"receipt_digest"}, {"note_digest"}, {"claimed_seq", true}, {"decided_by"},
-                           {"decided_by_key"}, {"reason_digest"}, {"paid_by"}, {"reference_digest"}}};
+                          {{"id"},
+                           {"claimant", false, true},
+                           {"claimant_key"},
+                           {"status"},
+                           {"pence", true},
+                           {"currency"},
+                           {"category"},
+                           {"date"},
+                           {"miles", true},
+                           {"hours_entry"},
+                           {"receipt_digest"},
+                           {"note_digest"},
+                           {"claimed_seq", true},
+                           {"decided_by"},
+                           {"decided_by_key"},
+                           {"reason_digest"},
+                           {"paid_by"},
+                           {"reference_digest"}}};
 const TableSpec* const kTables[] = {&kRecords, &kAccounts, &kPostings, &kExpenses};
 
-std::string file_name(const TableSpec& spec, bool json) { return std::string(spec.name) + (json ? ".json" : ".csv"); }
+std::string file_name(const TableSpec& spec, bool json) {
+  return std::string(spec.name) + (json ? ".json" : ".csv");
+}
 
 // Zero keys and digests mean "none": an empty cell reads better.
 template <std::size_t N>
@@ -66,16 +103,24 @@ std::string hex_or_empty(const FixedBytes<N>& value) {
 
 const char* account_kind_name(AccountKind kind) {
   switch (kind) {
-    case AccountKind::member: return "member";
-    case AccountKind::pool: return "pool";
-    case AccountKind::clearing: return "clearing";
-    case AccountKind::member_payable: return "member-payable";
-    case AccountKind::coop_expenses: return "coop-expenses";
-    case AccountKind::coop_paid: return "coop-paid";
+    case AccountKind::member:
+      return "member";
+    case AccountKind::pool:
+      return "pool";
+    case AccountKind::clearing:
+      return "clearing";
+    case AccountKind::member_payable:
+      return "member-payable";
+    case AccountKind::coop_expenses:
+      return "coop-expenses";
+    case AccountKind::coop_paid:
+      return "coop-paid";
   }
   return "unknown";
 }
-const char* unit_name(Unit unit) { return unit == Unit::minutes ? "minutes" : "pence"; }
+const char* unit_name(Unit unit) {
+  return unit == Unit::minutes ? "minutes" : "pence";
+}
 
 // Names for the tables: the directory's when exporting, none when verifying.
 struct Names {
@@ -92,7 +137,8 @@ void record_rows(const Ledger& ledger, std::uint64_t size, const Emit& emit,
     SignedEntry entry = check(decode_entry(record.entry));
     emit({std::to_string(seq), to_hex(entry.id), kind_name(entry.entry.kind()), to_hex(entry.entry.author),
           hex_or_empty(entry.entry.on_behalf), std::to_string(entry.entry.created_ms),
-          std::to_string(record.received_ms), format_time_ms(record.received_ms), to_hex(encode_record(record))});
+          std::to_string(record.received_ms), format_time_ms(record.received_ms),
+          to_hex(encode_record(record))});
     if (progress && seq % 4096 == 0) progress(seq);
   }
 }
@@ -114,30 +160,35 @@ std::vector<AccountId> all_accounts(const Ledger& ledger) {
   return {seen.begin(), seen.end()};
 }
 
-void account_rows(const Ledger& ledger, const std::vector<AccountId>& accounts, const Names& names, const Emit& emit) {
+void account_rows(const Ledger& ledger, const std::vector<AccountId>& accounts, const Names& names,
+                  const Emit& emit) {
   for (const auto& account : accounts) {
     Balance b = check(ledger.balance(account));
-    emit({names.account(account), account_kind_name(account.kind), to_hex(account.key), unit_name(account.unit()),
-          std::to_string(b.balance_minutes), std::to_string(b.pending_in_minutes), std::to_string(b.pending_out_minutes)});
+    emit({names.account(account), account_kind_name(account.kind), to_hex(account.key),
+          unit_name(account.unit()), std::to_string(b.balance_minutes), std::to_string(b.pending_in_minutes),
+          std::to_string(b.pending_out_minutes)});
   }
 }
 
-void posting_rows(const Ledger& ledger, const std::vector<AccountId>& accounts, const Names& names, const Emit& emit) {
+void posting_rows(const Ledger& ledger, const std::vector<AccountId>& accounts, const Names& names,
+                  const Emit& emit) {
   for (const auto& account : accounts)
     for (const auto& p : check(ledger.postings(account)))
-      emit({names.account(account), account_kind_name(account.kind), to_hex(account.key), unit_name(account.unit()),
-            std::to_string(p.seq), std::to_string(p.delta_minutes), std::to_string(p.balance_after_minutes),
-            names.account(p.counterparty), account_kind_name(p.counterparty.kind), to_hex(p.counterparty.key),
-            to_hex(p.entry), to_hex(p.movement)});
+      emit({names.account(account), account_kind_name(account.kind), to_hex(account.key),
+            unit_name(account.unit()), std::to_string(p.seq), std::to_string(p.delta_minutes),
+            std::to_string(p.balance_after_minutes), names.account(p.counterparty),
+            account_kind_name(p.counterparty.kind), to_hex(p.counterparty.key), to_hex(p.entry),
+            to_hex(p.movement)});
 }
 
 void expense_rows(const Ledger& ledger, const Names& names, const Emit& emit) {
   for (const auto& e : check(ledger.expenses()))
     emit({to_hex(e.id), names.member(e.claimant), to_hex(e.claimant), expense_status_name(e.status),
-          std::to_string(e.pence), e.currency.str(), expense_category_name(e.category), format_date(e.date_days),
-          std::to_string(e.miles), hex_or_empty(e.hours), hex_or_empty(e.receipt_digest), hex_or_empty(e.note_digest),
-          std::to_string(e.claimed_seq), hex_or_empty(e.decided_by), hex_or_empty(e.decided_by_key),
-          hex_or_empty(e.reason_digest), hex_or_empty(e.paid_by), hex_or_empty(e.reference_digest)});
+          std::to_string(e.pence), e.currency.str(), expense_category_name(e.category),
+          format_date(e.date_days), std::to_string(e.miles), hex_or_empty(e.hours),
+          hex_or_empty(e.receipt_digest), hex_or_empty(e.note_digest), std::to_string(e.claimed_seq),
+          hex_or_empty(e.decided_by), hex_or_empty(e.decided_by_key), hex_or_empty(e.reason_digest),
+          hex_or_empty(e.paid_by), hex_or_empty(e.reference_digest)});
 }
 
 // --- files ------------------------------------------------------------------
@@ -170,8 +221,10 @@ class TableWriter {
     if (!json_) return write_csv(values);
     nlohmann::ordered_json object;
     for (std::size_t i = 0; i < values.size(); ++i) {
-      if (spec_.fields[i].number) object[spec_.fields[i].name] = std::stoll(values[i]);
-      else object[spec_.fields[i].name] = values[i];
+      if (spec_.fields[i].number)
+        object[spec_.fields[i].name] = std::stoll(values[i]);
+      else
+        object[spec_.fields[i].name] = values[i];
     }
     out_ << (rows_ == 1 ? "\n" : ",\n") << object.dump();
   }
@@ -198,7 +251,9 @@ class TableWriter {
 struct ExportMismatch {
   std::string message;
 };
-[[noreturn]] void mismatch(std::string message) { throw ExportMismatch{std::move(message)}; }
+[[noreturn]] void mismatch(std::string message) {
+  throw ExportMismatch{std::move(message)};
+}
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -217,9 +272,12 @@ std::vector<Row> parse_csv(const std::string& text, const std::string& file) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char ch = text[i];
     if (quoted) {
-      if (ch != '"') field += ch;
-      else if (i + 1 < text.size() && text[i + 1] == '"') field += text[++i];
-      else quoted = false;
+      if (ch != '"')
+        field += ch;
+      else if (i + 1 < text.size() && text[i + 1] == '"')
+        field += text[++i];
+      else
+        quoted = false;
     } else if (ch == '"' && field.empty()) {
       quoted = in_row = true;
     } else if (ch == ',') {
@@ -255,12 +313,13 @@ std::vector<Row> read_table(const fs::path& dir, const TableSpec& spec, bool jso
     rows = parse_csv(text, file);
     Row header;
     for (const auto& field : spec.fields) header.push_back(field.name);
-    if (rows.empty() || rows.front() != header) mismatch(file + ": the header row is not the expected columns");
+    if (rows.empty() || rows.front() != header)
+      mismatch(file + ": the header row is not the expected columns");
     rows.erase(rows.begin());
     for (std::size_t i = 0; i < rows.size(); ++i)
       if (rows[i].size() != spec.fields.size())
-        mismatch(file + ": row " + std::to_string(i + 1) + " has " + std::to_string(rows[i].size()) + " fields, not " +
-                 std::to_string(spec.fields.size()));
+        mismatch(file + ": row " + std::to_string(i + 1) + " has " + std::to_string(rows[i].size()) +
+                 " fields, not " + std::to_string(spec.fields.size()));
     return rows;
   }
   nlohmann::json array = nlohmann::json::parse(text, nullptr, false);
@@ -297,7 +356,8 @@ void compare_table(const fs::path& dir, const TableSpec& spec, bool json, const 
   if (exported.size() != expected.size())
     mismatch(file + ": holds " + std::to_string(exported.size()) + " rows but the records produce " +
              std::to_string(expected.size()));
-  for (std::size_t i = 0; i < exported.size(); ++i) compare_row(file, spec, exported[i], expected[i], label(exported[i]));
+  for (std::size_t i = 0; i < exported.size(); ++i)
+    compare_row(file, spec, exported[i], expected[i], label(exported[i]));
 }
 
 std::vector<Row> collect(const std::function<void(const Emit&)>& produce) {
@@ -328,7 +388,9 @@ void run_export(const GlobalOptions& options, const std::string& format, const s
               [&](const PublicKey& k) { return session.name_of(k); }};
   std::function<void(std::uint64_t)> progress;
   if (::isatty(STDERR_FILENO))
-    progress = [&](std::uint64_t done) { std::cerr << "\rexported " << done << " / " << head.head.size << " records" << std::flush; };
+    progress = [&](std::uint64_t done) {
+      std::cerr << "\rexported " << done << " / " << head.head.size << " records" << std::flush;
+    };
 
   nlohmann::json files = nlohmann::json::array();
   std::map<std::string, std::uint64_t> counts;
@@ -345,18 +407,17 @@ void run_export(const GlobalOptions& options, const std::string& format, const s
   write(kPostings, [&](const Emit& emit) { posting_rows(ledger, accounts, names, emit); });
   write(kExpenses, [&](const Emit& emit) { expense_rows(ledger, names, emit); });
 
-  nlohmann::ordered_json head_json = {
-      {"format", "cohours-export-v1"},
-      {"node_name", ledger.node_name()},
-      {"node_key", to_hex(head.head.log)},
-      {"currency", ledger.currency().str()},
-      {"size", head.head.size},
-      {"root", to_hex(head.head.root)},
-      {"time_ms", head.head.time_ms},
-      {"time", format_time_ms(head.head.time_ms)},
-      {"signed_head", to_hex(encode_signed_tree_head(head))},
-      {"state_digest", to_hex(digest)},
-      {"exported_at", format_time_ms(session.clock().now_ms())}};
+  nlohmann::ordered_json head_json = {{"format", "cohours-export-v1"},
+                                      {"node_name", ledger.node_name()},
+                                      {"node_key", to_hex(head.head.log)},
+                                      {"currency", ledger.currency().str()},
+                                      {"size", head.head.size},
+                                      {"root", to_hex(head.head.root)},
+                                      {"time_ms", head.head.time_ms},
+                                      {"time", format_time_ms(head.head.time_ms)},
+                                      {"signed_head", to_hex(encode_signed_tree_head(head))},
+                                      {"state_digest", to_hex(digest)},
+                                      {"exported_at", format_time_ms(session.clock().now_ms())}};
   {
     std::ofstream out(dir / "head.json", std::ios::binary);
     out << head_json.dump(2) << "\n";
@@ -366,10 +427,16 @@ void run_export(const GlobalOptions& options, const std::string& format, const s
   files.push_back("head.json");
 
   if (options.json)
-    return print_json({{"dir", dir_text}, {"format", format}, {"files", files}, {"records", counts["records"]},
-                       {"accounts", counts["accounts"]}, {"postings", counts["postings"]},
-                       {"expense_claims", counts["expenses"]}, {"head_size", head.head.size},
-                       {"root", to_hex(head.head.root)}, {"state_digest", to_hex(digest)}});
+    return print_json({{"dir", dir_text},
+                       {"format", format},
+                       {"files", files},
+                       {"records", counts["records"]},
+                       {"accounts", counts["accounts"]},
+                       {"postings", counts["postings"]},
+                       {"expense_claims", counts["expenses"]},
+                       {"head_size", head.head.size},
+                       {"root", to_hex(head.head.root)},
+                       {"state_digest", to_hex(digest)}});
   std::cout << "exported to " << dir_text << " (" << format << "): ";
   for (std::size_t i = 0; i < files.size(); ++i) std::cout << (i ? ", " : "") << files[i].get<std::string>();
   std::cout << "\n"
@@ -391,7 +458,8 @@ struct VerifyReport {
 };
 
 std::string text_field(const nlohmann::json& head_json, const char* name) {
-  if (!head_json.contains(name) || !head_json[name].is_string()) mismatch(std::string("head.json has no ") + name);
+  if (!head_json.contains(name) || !head_json[name].is_string())
+    mismatch(std::string("head.json has no ") + name);
   return head_json[name].get<std::string>();
 }
 
@@ -406,15 +474,19 @@ SignedTreeHead check_head_file(const nlohmann::json& head_json, const std::optio
   if (!verify_tree_head(head)) mismatch("head.json: the signed head's signature does not verify");
   // The plain fields must say what the signed bytes say.
   auto number = [&](const char* name) {
-    return head_json.contains(name) && head_json[name].is_number_integer() ? head_json[name].dump() : std::string("?");
+    return head_json.contains(name) && head_json[name].is_number_integer() ? head_json[name].dump()
+                                                                           : std::string("?");
   };
   if (text("node_key") != to_hex(head.head.log)) mismatch("head.json: node_key differs from the signed head");
   if (text("root") != to_hex(head.head.root)) mismatch("head.json: root differs from the signed head");
-  if (number("size") != std::to_string(head.head.size)) mismatch("head.json: size differs from the signed head");
-  if (number("time_ms") != std::to_string(head.head.time_ms)) mismatch("head.json: time_ms differs from the signed head");
+  if (number("size") != std::to_string(head.head.size))
+    mismatch("head.json: size differs from the signed head");
+  if (number("time_ms") != std::to_string(head.head.time_ms))
+    mismatch("head.json: time_ms differs from the signed head");
   if (expected) {
     if (*expected != head.head.log)
-      mismatch("the export is signed by node " + to_hex(head.head.log) + ", not by the expected node " + to_hex(*expected));
+      mismatch("the export is signed by node " + to_hex(head.head.log) + ", not by the expected node " +
+               to_hex(*expected));
     report.node_key_given = true;
   }
   report.node_key = to_hex(head.head.log);
@@ -424,7 +496,8 @@ SignedTreeHead check_head_file(const nlohmann::json& head_json, const std::optio
 
 void verify_export_dir(const fs::path& dir, const std::optional<PublicKey>& node_key, VerifyReport& report) {
   const bool csv = fs::exists(dir / "records.csv"), json = fs::exists(dir / "records.json");
-  if (csv == json) mismatch(csv ? "both records.csv and records.json are present" : "no records.csv or records.json");
+  if (csv == json)
+    mismatch(csv ? "both records.csv and records.json are present" : "no records.csv or records.json");
   report.format = json ? "json" : "csv";
   const std::string records_file = file_name(kRecords, json);
 
@@ -438,8 +511,9 @@ void verify_export_dir(const fs::path& dir, const std::optional<PublicKey>& node
   //    entry signatures, and the signed head's root over exactly these.
   std::vector<Row> records = read_table(dir, kRecords, json);
   if (records.size() != head.head.size)
-    mismatch("head.json: the signed head covers " + std::to_string(head.head.size) + " records but " + records_file +
-             " holds " + std::to_string(records.size()) + ": the head does not match the records");
+    mismatch("head.json: the signed head covers " + std::to_string(head.head.size) + " records but " +
+             records_file + " holds " + std::to_string(records.size()) +
+             ": the head does not match the records");
   std::vector<Bytes> bytes;
   bytes.reserve(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -469,22 +543,26 @@ void verify_export_dir(const fs::path& dir, const std::optional<PublicKey>& node
   compare_table(dir, kAccounts, json, accounts_rows,
                 [](const Row& r) { return r[0].empty() ? r[1] + " account " + r[2].substr(0, 8) : r[0]; });
   auto postings_rows = collect([&](const Emit& emit) { posting_rows(*ledger, accounts, none, emit); });
-  compare_table(dir, kPostings, json, postings_rows,
-                [](const Row& r) { return "the posting of " + (r[0].empty() ? r[2].substr(0, 8) : r[0]) + " at record " + r[4]; });
+  compare_table(dir, kPostings, json, postings_rows, [](const Row& r) {
+    return "the posting of " + (r[0].empty() ? r[2].substr(0, 8) : r[0]) + " at record " + r[4];
+  });
   auto expense_rows_ = collect([&](const Emit& emit) { expense_rows(*ledger, none, emit); });
-  compare_table(dir, kExpenses, json, expense_rows_, [](const Row& r) { return "claim " + r[0].substr(0, 12); });
+  compare_table(dir, kExpenses, json, expense_rows_,
+                [](const Row& r) { return "claim " + r[0].substr(0, 12); });
   report.accounts = accounts_rows.size();
   report.postings = postings_rows.size();
   report.expenses = expense_rows_.size();
 
   Hash32 digest = check(ledger->state_digest());
-  if (text_field(head_json, "state_digest") != to_hex(digest)) mismatch("head.json: state_digest differs from the records");
+  if (text_field(head_json, "state_digest") != to_hex(digest))
+    mismatch("head.json: state_digest differs from the records");
   report.state_digest = to_hex(digest);
 }
 
 }  // namespace
 
-void run_verify_export(const GlobalOptions& options, const std::string& dir, const std::string& node_key_hex) {
+void run_verify_export(const GlobalOptions& options, const std::string& dir,
+                       const std::string& node_key_hex) {
   if (!fs::is_directory(dir) || !fs::exists(fs::path(dir) / "head.json"))
     fail(Code::not_found, "no export in " + dir + " (head.json is missing); make one with `cohours export`");
   // The auditor's own copy of the node key, if they have one.
@@ -500,16 +578,22 @@ void run_verify_export(const GlobalOptions& options, const std::string& dir, con
   } catch (const ExportMismatch& e) {
     failure = e.message;
   }
-  nlohmann::json json = {{"passed", failure.empty()}, {"format", report.format}, {"records", report.records},
-                         {"accounts_compared", report.accounts}, {"postings_compared", report.postings},
-                         {"expense_claims_compared", report.expenses}, {"node_key", report.node_key},
-                         {"node_key_expected", report.node_key_given}, {"root", report.root},
+  nlohmann::json json = {{"passed", failure.empty()},
+                         {"format", report.format},
+                         {"records", report.records},
+                         {"accounts_compared", report.accounts},
+                         {"postings_compared", report.postings},
+                         {"expense_claims_compared", report.expenses},
+                         {"node_key", report.node_key},
+                         {"node_key_expected", report.node_key_given},
+                         {"root", report.root},
                          {"state_digest", report.state_digest}};
   if (!failure.empty()) json["failure"] = failure;
   if (options.json) {
     print_json(json);
   } else {
-    std::cout << "records                " << report.records << " verified (encoding, hash links, signatures, signed head)\n"
+    std::cout << "records                " << report.records
+              << " verified (encoding, hash links, signatures, signed head)\n"
               << "accounts               " << report.accounts << " recomputed from the records and compared\n"
               << "postings               " << report.postings << " compared\n"
               << "expense claims         " << report.expenses << " compared\n";
@@ -517,18 +601,21 @@ void run_verify_export(const GlobalOptions& options, const std::string& dir, con
       std::cout << "Merkle root            " << report.root << "\n"
                 << "state digest           " << report.state_digest << "\n"
                 << "node key               " << report.node_key
-                << (report.node_key_given ? " (as expected)\n"
-                                          : " (trusted from the export: compare it with the node's published key, "
-                                            "or pass --node-key)\n")
+                << (report.node_key_given
+                        ? " (as expected)\n"
+                        : " (trusted from the export: compare it with the node's published key, "
+                          "or pass --node-key)\n")
                 << "export verified: the tables follow from the signed log\n";
   }
-  if (!failure.empty()) throw CliError{Code::corruption, "export verify FAILED: " + failure, exit_audit_failed, options.json};
+  if (!failure.empty())
+    throw CliError{Code::corruption, "export verify FAILED: " + failure, exit_audit_failed, options.json};
 }
 
 void add_export_commands(CLI::App& app, GlobalOptions& options) {
   auto format = std::make_shared<std::string>();
   auto dir = std::make_shared<std::string>();
-  CLI::App* command = add_command(app, "export", "Write every record, account, posting and expense claim with the signed tree head");
+  CLI::App* command = add_command(
+      app, "export", "Write every record, account, posting and expense claim with the signed tree head");
   command->add_option("--format", *format, "csv or json")->required()->check(CLI::IsMember({"csv", "json"}));
   command->add_option("dir", *dir, "A new or empty directory to write into")->required();
   command->callback([&options, format, dir] { run_export(options, *format, *dir); });

@@ -15,8 +15,9 @@ std::uint32_t parse_roles(const std::vector<std::string>& names) {
   for (const auto& name : names) {
     auto role = parse_role(name);
     if (!role)
-      fail(Code::malformed, "unknown role '" + name + "'; roles are volunteer, carer, service-user, staff, "
-                            "coordinator, admin, auditor");
+      fail(Code::malformed, "unknown role '" + name +
+                                "'; roles are volunteer, carer, service-user, staff, "
+                                "coordinator, admin, auditor");
     roles |= *role;
   }
   if (roles == 0) fail(Code::malformed, "give at least one --role");
@@ -29,13 +30,17 @@ struct AddArgs {
 };
 
 // Words that commands read as accounts, not members.
-bool reserved_alias(const std::string& alias) { return alias == "pool" || alias == "community" || alias == "node"; }
+bool reserved_alias(const std::string& alias) {
+  return alias == "pool" || alias == "community" || alias == "node";
+}
 
 void run_add(const GlobalOptions& options, const AddArgs& args) {
   Session session(options);
   if (!valid_alias(args.alias))
-    fail(Code::malformed, "alias '" + args.alias + "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
-  if (reserved_alias(args.alias)) fail(Code::malformed, "'" + args.alias + "' is a reserved word; choose another alias");
+    fail(Code::malformed, "alias '" + args.alias +
+                              "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+  if (reserved_alias(args.alias))
+    fail(Code::malformed, "'" + args.alias + "' is a reserved word; choose another alias");
   std::uint32_t roles = parse_roles(args.roles);
   std::optional<PublicKey> given;
   if (!args.key_hex.empty()) {
@@ -54,8 +59,9 @@ void run_add(const GlobalOptions& options, const AddArgs& args) {
     if (session.ledger().member(existing.value()).ok())
       fail(Code::already_exists, "'" + args.alias + "' is already a member");
     if (given && *given != existing.value())
-      fail(Code::already_exists, "alias '" + args.alias + "' is bound to another key by an unfinished add; "
-                                 "run it again without --key, or choose another alias");
+      fail(Code::already_exists, "alias '" + args.alias +
+                                     "' is bound to another key by an unfinished add; "
+                                     "run it again without --key, or choose another alias");
     key = existing.value();
     resumed = true;
   } else if (given) {
@@ -70,7 +76,8 @@ void run_add(const GlobalOptions& options, const AddArgs& args) {
   MemberJoin join{key, roles, session.ledger().node_key()};
   SubmitResult result;
   try {
-    result = args.as.empty() ? session.submit_as_node(join) : session.submit_as(session.member_key(args.as), join);
+    result =
+        args.as.empty() ? session.submit_as_node(join) : session.submit_as(session.member_key(args.as), join);
   } catch (const CliError&) {
     // Refused: take back the alias, contact details and key made for it.
     if (!resumed) {
@@ -80,23 +87,25 @@ void run_add(const GlobalOptions& options, const AddArgs& args) {
     throw;
   }
   if (options.json) {
-    print_json({{"id", to_hex(result.id)}, {"alias", args.alias}, {"key", to_hex(key)},
-                {"roles", roles_to_string(roles)}, {"key_in_keyring", session.in_keyring(key)}});
+    print_json({{"id", to_hex(result.id)},
+                {"alias", args.alias},
+                {"key", to_hex(key)},
+                {"roles", roles_to_string(roles)},
+                {"key_in_keyring", session.in_keyring(key)}});
   } else {
     std::cout << "Added " << args.alias << " (" << roles_to_string(roles) << ")"
-              << (session.in_keyring(key) ? ", key kept in this node's keyring" : ", signs with their own key") << "\n"
+              << (session.in_keyring(key) ? ", key kept in this node's keyring"
+                                          : ", signs with their own key")
+              << "\n"
               << "key " << to_hex(key) << "\n";
   }
 }
 
 nlohmann::json member_json(Session& session, const MemberInfo& member) {
   auto entry = session.directory().find(member.key);
-  return {{"alias", session.name_of(member.key)},
-          {"key", to_hex(member.key)},
-          {"roles", roles_to_string(member.roles)},
-          {"contact", entry ? entry->contact : ""},
-          {"joined_seq", member.joined_seq},
-          {"key_in_keyring", session.in_keyring(member.key)}};
+  return {{"alias", session.name_of(member.key)},   {"key", to_hex(member.key)},
+          {"roles", roles_to_string(member.roles)}, {"contact", entry ? entry->contact : ""},
+          {"joined_seq", member.joined_seq},        {"key_in_keyring", session.in_keyring(member.key)}};
 }
 
 void run_list(const GlobalOptions& options) {
@@ -138,7 +147,8 @@ void run_role(const GlobalOptions& options, const RoleArgs& args) {
   SubmitResult result = args.as.empty() ? session.submit_as_node(change)
                                         : session.submit_as(session.member_key(args.as), change);
   if (options.json) return print_json({{"id", to_hex(result.id)}, {"roles", roles_to_string(change.roles)}});
-  std::cout << args.alias << " now has roles " << roles_to_string(change.roles) << "\n" << to_hex(result.id) << "\n";
+  std::cout << args.alias << " now has roles " << roles_to_string(change.roles) << "\n"
+            << to_hex(result.id) << "\n";
 }
 
 struct EditArgs {
@@ -148,7 +158,8 @@ struct EditArgs {
 
 void require_admin(Session& session, const std::string& as) {
   MemberInfo admin = check(session.ledger().member(session.member_key(as)));
-  if (!(admin.roles & role_admin)) fail(Code::not_permitted, "only an admin may change or erase members' details");
+  if (!(admin.roles & role_admin))
+    fail(Code::not_permitted, "only an admin may change or erase members' details");
 }
 
 void run_edit(const GlobalOptions& options, const EditArgs& args) {
@@ -163,7 +174,8 @@ void run_edit(const GlobalOptions& options, const EditArgs& args) {
   }
   if (!args.contact.empty() || args.clear_contact) entry->contact = args.contact;
   check(session.directory().replace(*entry));
-  if (options.json) return print_json({{"alias", entry->alias}, {"contact", entry->contact}, {"key", to_hex(key)}});
+  if (options.json)
+    return print_json({{"alias", entry->alias}, {"contact", entry->contact}, {"key", to_hex(key)}});
   std::cout << "Updated " << entry->alias << "\n";
 }
 
@@ -180,8 +192,10 @@ std::vector<Hash32> notes_of(Session& session, const PublicKey& member) {
           if constexpr (std::is_same_v<T, HoursLog> || std::is_same_v<T, RespiteRequest> ||
                         std::is_same_v<T, ExpenseClaim>)
             digests.push_back(b.note_digest);
-          else if constexpr (std::is_same_v<T, Transfer>) digests.push_back(b.memo_digest);
-          else if constexpr (std::is_same_v<T, HoursVoid>) digests.push_back(b.reason_digest);
+          else if constexpr (std::is_same_v<T, Transfer>)
+            digests.push_back(b.memo_digest);
+          else if constexpr (std::is_same_v<T, HoursVoid>)
+            digests.push_back(b.reason_digest);
         },
         entry->entry.body);
   }
@@ -212,10 +226,12 @@ void run_forget(const GlobalOptions& options, const std::string& alias, const st
   if (session.directory().find(key)) check(session.directory().remove(key));
   std::string pseudonym = session.name_of(key);
   if (options.json)
-    return print_json({{"pseudonym", pseudonym}, {"notes_erased", notes}, {"receipts_erased", receipts},
+    return print_json({{"pseudonym", pseudonym},
+                       {"notes_erased", notes},
+                       {"receipts_erased", receipts},
                        {"keyring_key_erased", had_key}});
-  std::cout << "Forgot " << alias << ": directory entry, " << notes << " private notes, " << receipts << " receipts"
-            << (had_key ? " and the keyring key" : "") << " erased.\n"
+  std::cout << "Forgot " << alias << ": directory entry, " << notes << " private notes, " << receipts
+            << " receipts" << (had_key ? " and the keyring key" : "") << " erased.\n"
             << "The signed log is unchanged; reports now show this member as " << pseudonym << ".\n";
 }
 
@@ -228,7 +244,9 @@ void add_member_commands(CLI::App& app, GlobalOptions& options) {
   auto add = std::make_shared<AddArgs>();
   CLI::App* add_cmd = add_command(*member, "add", "Add a member with one or more roles");
   add_cmd->add_option("alias", add->alias, "Short name used in commands, e.g. alice")->required();
-  add_cmd->add_option("--role", add->roles, "volunteer, carer, service-user, staff, coordinator, admin, auditor (repeatable)")
+  add_cmd
+      ->add_option("--role", add->roles,
+                   "volunteer, carer, service-user, staff, coordinator, admin, auditor (repeatable)")
       ->required();
   add_cmd->add_option("--key", add->key_hex, "The member's own public key (hex) if their phone made one");
   add_cmd->add_option("--contact", add->contact, "Contact details, kept only in the erasable directory");
@@ -260,8 +278,8 @@ void add_member_commands(CLI::App& app, GlobalOptions& options) {
   edit_cmd->callback([&options, edit] { run_edit(options, *edit); });
 
   auto forget_as = std::make_shared<std::string>();
-  CLI::App* forget = add_command(*member, "forget",
-                                 "Erase a member's personal data: directory entry, notes, receipts, keyring key");
+  CLI::App* forget = add_command(
+      *member, "forget", "Erase a member's personal data: directory entry, notes, receipts, keyring key");
   forget->add_option("alias", *alias)->required();
   forget->add_option("--as", *forget_as, "The admin")->required();
   forget->callback([&options, alias, forget_as] { run_forget(options, *alias, *forget_as); });

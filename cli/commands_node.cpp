@@ -21,17 +21,20 @@ std::int64_t parse_minutes_arg(const std::string& text, const char* option) {
   bool digits = i < text.size() && text.size() - i <= 12;
   for (std::size_t j = i; j < text.size() && digits; ++j) digits = text[j] >= '0' && text[j] <= '9';
   if (!digits)
-    fail(Code::bad_amount, std::string(option) + " takes a whole number of minutes (e.g. 90 for 1h 30m), got '" + text + "'");
+    fail(Code::bad_amount,
+         std::string(option) + " takes a whole number of minutes (e.g. 90 for 1h 30m), got '" + text + "'");
   return std::stoll(text);
 }
 
 std::int32_t parse_date_arg(const std::string& text, const char* option) {
   auto days = parse_date(text);
-  if (!days) fail(Code::bad_date, std::string(option) + " takes a real date as YYYY-MM-DD, got '" + text + "'");
+  if (!days)
+    fail(Code::bad_date, std::string(option) + " takes a real date as YYYY-MM-DD, got '" + text + "'");
   return *days;
 }
 
-static void run_init(const GlobalOptions& options, const std::string& name, const std::string& currency_code) {
+static void run_init(const GlobalOptions& options, const std::string& name,
+                     const std::string& currency_code) {
   auto currency = Currency::parse(currency_code);
   if (!currency) fail(Code::malformed, "--currency takes a three-letter code such as GBP");
   fs::path dir = options.data_dir;
@@ -70,7 +73,8 @@ static PolicySetting expense_limit(PolicyTarget target, const std::string& text,
   auto category = parse_expense_category(text.substr(0, equals));
   if (equals == std::string::npos || !category)
     usage_error(std::string(option) + " takes CATEGORY=PENCE, e.g. travel=2000 (0 removes the limit)");
-  return {target, static_cast<std::uint32_t>(*category), parse_minutes_arg(text.substr(equals + 1), option), {}};
+  return {
+      target, static_cast<std::uint32_t>(*category), parse_minutes_arg(text.substr(equals + 1), option), {}};
 }
 
 static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args) {
@@ -81,36 +85,43 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
     if (args.role.empty() || args.floor.empty()) usage_error("--role and --floor-minutes go together");
     auto role = parse_role(args.role);
     if (!role) fail(Code::malformed, "unknown role '" + args.role + "'");
-    changes.push_back({PolicyTarget::role_floor, *role, parse_minutes_arg(args.floor, "--floor-minutes"), {}});
+    changes.push_back(
+        {PolicyTarget::role_floor, *role, parse_minutes_arg(args.floor, "--floor-minutes"), {}});
   }
   if (!args.pool_floor.empty())
-    changes.push_back({PolicyTarget::pool_floor, 0, parse_minutes_arg(args.pool_floor, "--pool-floor-minutes"), {}});
+    changes.push_back(
+        {PolicyTarget::pool_floor, 0, parse_minutes_arg(args.pool_floor, "--pool-floor-minutes"), {}});
   if (args.no_pool_floor) changes.push_back({PolicyTarget::pool_floor_none, 0, 0, {}});
   if (!args.max_entry.empty())
-    changes.push_back({PolicyTarget::max_entry_minutes, 0, parse_minutes_arg(args.max_entry, "--max-entry-minutes"), {}});
+    changes.push_back(
+        {PolicyTarget::max_entry_minutes, 0, parse_minutes_arg(args.max_entry, "--max-entry-minutes"), {}});
   for (const auto& limit : args.claim_limits)
     changes.push_back(expense_limit(PolicyTarget::expense_claim_limit, limit, "--expense-claim-limit"));
   for (const auto& limit : args.month_limits)
     changes.push_back(expense_limit(PolicyTarget::expense_month_limit, limit, "--expense-month-limit"));
   if (!args.mileage_rate.empty())
-    changes.push_back({PolicyTarget::mileage_rate, 0, parse_minutes_arg(args.mileage_rate, "--mileage-rate-pence"), {}});
+    changes.push_back(
+        {PolicyTarget::mileage_rate, 0, parse_minutes_arg(args.mileage_rate, "--mileage-rate-pence"), {}});
   if (!args.categories.empty()) {
     PolicySetting set{PolicyTarget::categories, 0, 0, {}};
     std::stringstream list(args.categories);
     for (std::string item; std::getline(list, item, ',');) {
-      if (!valid_category(item)) fail(Code::unknown_category, "category '" + item + "' must be 1-32 of a-z, 0-9, '-'");
+      if (!valid_category(item))
+        fail(Code::unknown_category, "category '" + item + "' must be 1-32 of a-z, 0-9, '-'");
       set.categories.push_back(item);
     }
     changes.push_back(set);
   }
   if (changes.empty())
-    usage_error("nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
-                          "--no-pool-floor, --max-entry-minutes or --categories");
+    usage_error(
+        "nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
+        "--no-pool-floor, --max-entry-minutes or --categories");
   // One entry: all the settings given take effect together or not at all.
   auto result = session.submit_as(admin, PolicySet{changes});
   if (options.json) return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}});
   std::cout << "Policy updated (" << changes.size() << (changes.size() == 1 ? " setting" : " settings")
-            << ").\n" << to_hex(result.id) << "\n";
+            << ").\n"
+            << to_hex(result.id) << "\n";
 }
 
 static void run_policy_show(const GlobalOptions& options) {
@@ -125,23 +136,27 @@ static void run_policy_show(const GlobalOptions& options) {
   nlohmann::json floors = nlohmann::json::object();
   for (std::size_t i = 0; i < policy.role_floor_minutes.size(); ++i)
     floors[role_name(static_cast<Role>(1u << i))] = policy.role_floor_minutes[i];
-  nlohmann::json json = {{"role_floor_minutes", floors},
-                         {"pool_floor_minutes", policy.pool_floor_minutes ? nlohmann::json(*policy.pool_floor_minutes) : nlohmann::json(nullptr)},
-                         {"max_entry_minutes", policy.max_entry_minutes},
-                         {"mileage_rate_pence", policy.mileage_rate_pence},
-                         {"expense_claim_limit_pence", limits(policy.expense_claim_limit_pence)},
-                         {"expense_month_limit_pence", limits(policy.expense_month_limit_pence)},
-                         {"categories", policy.categories}};
+  nlohmann::json json = {
+      {"role_floor_minutes", floors},
+      {"pool_floor_minutes",
+       policy.pool_floor_minutes ? nlohmann::json(*policy.pool_floor_minutes) : nlohmann::json(nullptr)},
+      {"max_entry_minutes", policy.max_entry_minutes},
+      {"mileage_rate_pence", policy.mileage_rate_pence},
+      {"expense_claim_limit_pence", limits(policy.expense_claim_limit_pence)},
+      {"expense_month_limit_pence", limits(policy.expense_month_limit_pence)},
+      {"categories", policy.categories}};
   if (options.json) return print_json(json);
   Table table({"ROLE", "FLOOR"}, {false, true});
   for (auto& [role, floor] : floors.items()) table.add({role, format_minutes(floor.get<std::int64_t>())});
   std::cout << table.render() << "pool floor: "
-            << (policy.pool_floor_minutes ? format_minutes(*policy.pool_floor_minutes) : std::string("none")) << "\n"
+            << (policy.pool_floor_minutes ? format_minutes(*policy.pool_floor_minutes) : std::string("none"))
+            << "\n"
             << "maximum per entry: " << format_minutes(policy.max_entry_minutes) << "\n"
             << "categories: ";
-  for (std::size_t i = 0; i < policy.categories.size(); ++i) std::cout << (i ? ", " : "") << policy.categories[i];
-  std::cout << "\nexpenses (" << session.ledger().currency().str() << "): mileage " << format_pence(policy.mileage_rate_pence)
-            << " a mile\n";
+  for (std::size_t i = 0; i < policy.categories.size(); ++i)
+    std::cout << (i ? ", " : "") << policy.categories[i];
+  std::cout << "\nexpenses (" << session.ledger().currency().str() << "): mileage "
+            << format_pence(policy.mileage_rate_pence) << " a mile\n";
   for (std::size_t i = 0; i < kExpenseCategoryCount; ++i) {
     auto per_claim = policy.expense_claim_limit_pence[i], per_month = policy.expense_month_limit_pence[i];
     std::cout << "  " << expense_category_name(static_cast<ExpenseCategory>(i + 1)) << ": per claim "
@@ -154,7 +169,8 @@ void add_node_commands(CLI::App& app, GlobalOptions& options) {
   auto name = std::make_shared<std::string>(), currency = std::make_shared<std::string>("GBP");
   CLI::App* init = add_command(app, "init", "Create a new node (a co-op's ledger) in --data DIR");
   init->add_option("--name", *name, "The co-op's name, e.g. \"Hilltop Care Co-op\"")->required();
-  init->add_option("--currency", *currency, "Currency of expenses, a three-letter code")->capture_default_str();
+  init->add_option("--currency", *currency, "Currency of expenses, a three-letter code")
+      ->capture_default_str();
   init->callback([&options, name, currency] { run_init(options, *name, *currency); });
 
   CLI::App* policy = add_command(app, "policy", "Show or set the co-op's limits");
@@ -168,10 +184,12 @@ void add_node_commands(CLI::App& app, GlobalOptions& options) {
   set->add_flag("--no-pool-floor", args->no_pool_floor, "Remove the pool's floor");
   set->add_option("--max-entry-minutes", args->max_entry, "Maximum minutes in one entry (1-1440)");
   set->add_option("--categories", args->categories, "Comma-separated list of allowed categories");
-  set->add_option("--expense-claim-limit", args->claim_limits, "CATEGORY=PENCE: most one claim may be (repeatable)");
+  set->add_option("--expense-claim-limit", args->claim_limits,
+                  "CATEGORY=PENCE: most one claim may be (repeatable)");
   set->add_option("--expense-month-limit", args->month_limits,
                   "CATEGORY=PENCE: a member's monthly total above which claims are flagged (repeatable)");
-  set->add_option("--mileage-rate-pence", args->mileage_rate, "Pence paid per mile of travel claimed in miles");
+  set->add_option("--mileage-rate-pence", args->mileage_rate,
+                  "Pence paid per mile of travel claimed in miles");
   set->callback([&options, args] { run_policy_set(options, *args); });
   CLI::App* show = add_command(*policy, "show", "Show the limits in force");
   show->callback([&options] { run_policy_show(options); });

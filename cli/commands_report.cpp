@@ -31,7 +31,8 @@ void write_csv(const fs::path& path, const nlohmann::json& rows) {
   for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i];
   out << "\r\n";
   for (const auto& row : rows) {
-    for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << csv_field(row.value(columns[i], nlohmann::json("")));
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      out << (i ? "," : "") << csv_field(row.value(columns[i], nlohmann::json("")));
     out << "\r\n";
   }
   if (!out) fail(Code::io_error, "cannot write " + path.string());
@@ -43,17 +44,22 @@ void write_csv_dir(const fs::path& dir, const nlohmann::json& report) {
   if (ec) fail(Code::io_error, "cannot create " + dir.string() + ": " + ec.message());
   nlohmann::json summary = nlohmann::json::array();
   summary.push_back({{"figure", "coop"}, {"value", report["coop"]}});
-  for (const char* key : {"from", "to", "generated", "respite_minutes"}) summary.push_back({{"figure", key}, {"value", report[key]}});
+  for (const char* key : {"from", "to", "generated", "respite_minutes"})
+    summary.push_back({{"figure", key}, {"value", report[key]}});
   for (auto& [key, value] : report["people"].items())
     if (!value.is_array()) summary.push_back({{"figure", key}, {"value", value}});
-  for (auto& [key, value] : report["pool"].items()) summary.push_back({{"figure", "pool_" + key}, {"value", value}});
-  for (auto& [key, value] : report["expenses_totals"].items()) summary.push_back({{"figure", "expenses_" + key}, {"value", value}});
+  for (auto& [key, value] : report["pool"].items())
+    summary.push_back({{"figure", "pool_" + key}, {"value", value}});
+  for (auto& [key, value] : report["expenses_totals"].items())
+    summary.push_back({{"figure", "expenses_" + key}, {"value", value}});
   write_csv(dir / "summary.csv", summary);
-  for (const char* section : {"hours_by_month", "hours_by_category", "pending_over_14_days", "expenses_by_category", "unusual"})
+  for (const char* section :
+       {"hours_by_month", "hours_by_category", "pending_over_14_days", "expenses_by_category", "unusual"})
     write_csv(dir / (std::string(section) + ".csv"), report[section]);
   write_csv(dir / "hours_per_person.csv", report["people"]["hours_per_person"]);
   nlohmann::json definitions = nlohmann::json::array();
-  for (auto& [key, value] : report["definitions"].items()) definitions.push_back({{"figure", key}, {"definition", value}});
+  for (auto& [key, value] : report["definitions"].items())
+    definitions.push_back({{"figure", key}, {"definition", value}});
   write_csv(dir / "definitions.csv", definitions);
 }
 
@@ -70,30 +76,37 @@ void print_tables(const nlohmann::json& r) {
   for (const auto& row : r["hours_by_category"]) categories.add({row["category"], minutes(row["minutes"])});
   std::cout << "Hours given, by category\n" << categories.render() << "\n";
   Table people({"MEMBER", "HOURS GIVEN"}, {false, true});
-  for (const auto& row : r["people"]["hours_per_person"]) people.add({row["member"], minutes(row["minutes"])});
-  std::cout << "Active volunteers: " << r["people"]["active_volunteers"] << "; active carers: " << r["people"]["active_carers"]
+  for (const auto& row : r["people"]["hours_per_person"])
+    people.add({row["member"], minutes(row["minutes"])});
+  std::cout << "Active volunteers: " << r["people"]["active_volunteers"]
+            << "; active carers: " << r["people"]["active_carers"]
             << "; respite given: " << minutes(r["respite_minutes"]) << "\n"
             << people.render() << "\n";
   const auto& pool = r["pool"];
-  std::cout << "Pool: opening " << minutes(pool["opening_minutes"]) << ", paid out " << minutes(pool["paid_out_minutes"])
-            << ", received " << minutes(pool["received_minutes"]) << ", closing " << minutes(pool["closing_minutes"]) << "\n\n";
+  std::cout << "Pool: opening " << minutes(pool["opening_minutes"]) << ", paid out "
+            << minutes(pool["paid_out_minutes"]) << ", received " << minutes(pool["received_minutes"])
+            << ", closing " << minutes(pool["closing_minutes"]) << "\n\n";
   Table pending({"LOGGED", "PROVIDER", "RECIPIENT", "HOURS", "AGE"}, {false, false, false, true, true});
   for (const auto& row : r["pending_over_14_days"])
-    pending.add({row["date"], row["provider"], row["recipient"], minutes(row["minutes"]), std::to_string(row["age_days"].get<int>()) + " days"});
-  std::cout << "Pending for more than 14 days\n" << (r["pending_over_14_days"].empty() ? "none\n" : pending.render()) << "\n";
-  Table expenses({"CATEGORY", "CLAIMS", "CLAIMED", "APPROVED", "REJECTED", "PAID"}, {false, true, true, true, true, true});
+    pending.add({row["date"], row["provider"], row["recipient"], minutes(row["minutes"]),
+                 std::to_string(row["age_days"].get<int>()) + " days"});
+  std::cout << "Pending for more than 14 days\n"
+            << (r["pending_over_14_days"].empty() ? "none\n" : pending.render()) << "\n";
+  Table expenses({"CATEGORY", "CLAIMS", "CLAIMED", "APPROVED", "REJECTED", "PAID"},
+                 {false, true, true, true, true, true});
   for (const auto& row : r["expenses_by_category"])
     expenses.add({row["category"], std::to_string(row["count"].get<int>()), pence(row["claimed_pence"]),
                   pence(row["approved_pence"]), pence(row["rejected_pence"]), pence(row["paid_pence"])});
   const auto& t = r["expenses_totals"];
-  expenses.add({"total", std::to_string(t["count"].get<int>()), pence(t["claimed_pence"]), pence(t["approved_pence"]),
-                pence(t["rejected_pence"]), pence(t["paid_pence"])});
+  expenses.add({"total", std::to_string(t["count"].get<int>()), pence(t["claimed_pence"]),
+                pence(t["approved_pence"]), pence(t["rejected_pence"]), pence(t["paid_pence"])});
   std::cout << "Expenses (" << currency << ")\n" << expenses.render() << "\n";
   std::cout << "Unusual items\n";
   if (r["unusual"].empty()) std::cout << "none\n";
   for (const auto& row : r["unusual"]) std::cout << "- " << row["description"].get<std::string>() << "\n";
   std::cout << "\nDefinitions\n";
-  for (auto& [key, value] : r["definitions"].items()) std::cout << "- " << key << ": " << value.get<std::string>() << "\n";
+  for (auto& [key, value] : r["definitions"].items())
+    std::cout << "- " << key << ": " << value.get<std::string>() << "\n";
 }
 
 struct ReportArgs {

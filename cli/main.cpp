@@ -12,9 +12,12 @@ namespace {
 std::string one_line(const std::string& text) {
   std::string out;
   for (unsigned char ch : text) {
-    if (ch == '\n') out += "\\n";
-    else if (ch < 0x20 || ch == 0x7f) out += '?';
-    else out += static_cast<char>(ch);
+    if (ch == '\n')
+      out += "\\n";
+    else if (ch < 0x20 || ch == 0x7f)
+      out += '?';
+    else
+      out += static_cast<char>(ch);
   }
   return out;
 }
@@ -50,7 +53,10 @@ int main(int argc, char** argv) {
   // "a subcommand is required".
   for (int i = 1; i < argc; ++i) {
     std::string word = argv[i];
-    if (word == "--data") { ++i; continue; }
+    if (word == "--data") {
+      ++i;
+      continue;
+    }
     if (word.rfind("-", 0) == 0) continue;
     bool known = false;
     for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; }))

@@ -7,32 +7,45 @@ namespace cohours::cli {
 
 int exit_code_for(Code code) {
   switch (code) {
-    case Code::ok: return exit_ok;
+    case Code::ok:
+      return exit_ok;
     case Code::unknown_member:
-    case Code::unknown_entry: return exit_unknown;
+    case Code::unknown_entry:
+      return exit_unknown;
     case Code::malformed:
     case Code::bad_amount:
     case Code::unknown_category:
-    case Code::bad_date: return exit_invalid;
+    case Code::bad_date:
+      return exit_invalid;
     case Code::not_permitted:
-    case Code::bad_signature: return exit_not_permitted;
+    case Code::bad_signature:
+      return exit_not_permitted;
     case Code::floor_breached:
     case Code::wrong_state:
-    case Code::already_exists: return exit_refused;
+    case Code::already_exists:
+      return exit_refused;
     case Code::not_found:
     case Code::io_error:
-    case Code::corruption: return exit_operational;
+    case Code::corruption:
+      return exit_operational;
   }
   return exit_operational;
 }
 
-void fail(Code code, std::string message) { throw CliError{code, std::move(message)}; }
-void usage_error(std::string message) { throw CliError{Code::malformed, std::move(message), exit_usage}; }
-void fail(const Status& status) { throw CliError{status.code(), status.message()}; }
+void fail(Code code, std::string message) {
+  throw CliError{code, std::move(message)};
+}
+void usage_error(std::string message) {
+  throw CliError{Code::malformed, std::move(message), exit_usage};
+}
+void fail(const Status& status) {
+  throw CliError{status.code(), status.message()};
+}
 
 std::string format_minutes(std::int64_t minutes) {
   std::string sign = minutes < 0 ? "-" : "";
-  std::uint64_t magnitude = minutes < 0 ? 0 - static_cast<std::uint64_t>(minutes) : static_cast<std::uint64_t>(minutes);
+  std::uint64_t magnitude =
+      minutes < 0 ? 0 - static_cast<std::uint64_t>(minutes) : static_cast<std::uint64_t>(minutes);
   std::uint64_t hours = magnitude / 60, rest = magnitude % 60;
   if (hours == 0) return sign + std::to_string(rest) + "m";
   char buf[64];
@@ -42,9 +55,11 @@ std::string format_minutes(std::int64_t minutes) {
 }
 
 std::string format_pence(std::int64_t pence) {
-  std::uint64_t magnitude = pence < 0 ? 0 - static_cast<std::uint64_t>(pence) : static_cast<std::uint64_t>(pence);
+  std::uint64_t magnitude =
+      pence < 0 ? 0 - static_cast<std::uint64_t>(pence) : static_cast<std::uint64_t>(pence);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", pence < 0 ? "-" : "", static_cast<unsigned long long>(magnitude / 100),
+  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", pence < 0 ? "-" : "",
+                static_cast<unsigned long long>(magnitude / 100),
                 static_cast<unsigned long long>(magnitude % 100));
   return buf;
 }
@@ -90,6 +105,8 @@ std::string Table::render() const {
   return out;
 }
 
-void print_json(const nlohmann::json& value) { std::cout << value.dump(2) << "\n"; }
+void print_json(const nlohmann::json& value) {
+  std::cout << value.dump(2) << "\n";
+}
 
 }  // namespace cohours::cli

@@ -15,13 +15,13 @@ namespace cohours::cli {
 // Exit codes (docs/cli.md "Exit codes"). Stable: scripts depend on them.
 enum ExitCode : int {
   exit_ok = 0,
-  exit_operational = 1,  // store or file error, corruption found while working
-  exit_usage = 2,        // bad command line
-  exit_unknown = 3,      // unknown member, alias or entry
-  exit_invalid = 4,      // invalid value: amount, category, date, malformed input
-  exit_not_permitted = 5,// wrong key or role, signing for someone else
-  exit_refused = 6,      // ledger rule: floor, already confirmed/voided, exists
-  exit_audit_failed = 7, // audit found the ledger altered or inconsistent
+  exit_operational = 1,    // store or file error, corruption found while working
+  exit_usage = 2,          // bad command line
+  exit_unknown = 3,        // unknown member, alias or entry
+  exit_invalid = 4,        // invalid value: amount, category, date, malformed input
+  exit_not_permitted = 5,  // wrong key or role, signing for someone else
+  exit_refused = 6,        // ledger rule: floor, already confirmed/voided, exists
+  exit_audit_failed = 7,   // audit found the ledger altered or inconsistent
 };
 int exit_code_for(Code code);
 

@@ -10,7 +10,9 @@ namespace cohours::cli {
 
 namespace {
 
-std::string month_of(std::int32_t days) { return format_date(days).substr(0, 7); }
+std::string month_of(std::int32_t days) {
+  return format_date(days).substr(0, 7);
+}
 
 // The entry that closed a movement, decoded (to see who signed it).
 std::optional<Entry> closing_entry(Session& session, const EntryId& id) {
@@ -45,9 +47,12 @@ nlohmann::json build_period_report(Session& session, std::int32_t from, std::int
     if (m.kind == MovementKind::transfer) continue;
     const bool in_period = m.date_days >= from && m.date_days <= to;
     if (m.status == MovementStatus::pending && m.date_days < to - 14)
-      pending.push_back({{"id", to_hex(m.id)}, {"provider", session.name_of(m.provider)},
+      pending.push_back({{"id", to_hex(m.id)},
+                         {"provider", session.name_of(m.provider)},
                          {"recipient", m.recipient.is_zero() ? "community" : session.name_of(m.recipient)},
-                         {"minutes", m.minutes}, {"date", format_date(m.date_days)}, {"age_days", to - m.date_days}});
+                         {"minutes", m.minutes},
+                         {"date", format_date(m.date_days)},
+                         {"age_days", to - m.date_days}});
     if (!in_period || m.status != MovementStatus::posted) continue;
     by_month[month_of(m.date_days)] += m.minutes;
     by_category[m.category] += m.minutes;
@@ -57,13 +62,17 @@ nlohmann::json build_period_report(Session& session, std::int32_t from, std::int
     if (!m.recipient.is_zero() && (roles[m.recipient] & role_carer)) carers.insert(m.recipient);
     if (m.kind == MovementKind::respite) respite += m.minutes;
     if (m.minutes >= policy.max_entry_minutes)
-      unusual.push_back({{"kind", "entry_at_maximum"}, {"id", to_hex(m.id)},
-                         {"description", session.name_of(m.provider) + " logged " + describe_minutes(m.minutes) + " of " +
-                                             m.category + " on " + format_date(m.date_days) + ", the per-entry maximum"}});
+      unusual.push_back(
+          {{"kind", "entry_at_maximum"},
+           {"id", to_hex(m.id)},
+           {"description", session.name_of(m.provider) + " logged " + describe_minutes(m.minutes) + " of " +
+                               m.category + " on " + format_date(m.date_days) + ", the per-entry maximum"}});
     if (auto confirm = closing_entry(session, m.closed_by); confirm && !confirm->on_behalf.is_zero())
-      unusual.push_back({{"kind", "confirmed_by_coordinator"}, {"id", to_hex(m.closed_by)},
-                         {"description", session.name_of(confirm->author) + " confirmed " + describe_minutes(m.minutes) +
-                                             " of " + m.category + " for " + session.name_of(confirm->on_behalf)}});
+      unusual.push_back(
+          {{"kind", "confirmed_by_coordinator"},
+           {"id", to_hex(m.closed_by)},
+           {"description", session.name_of(confirm->author) + " confirmed " + describe_minutes(m.minutes) +
+                               " of " + m.category + " for " + session.name_of(confirm->on_behalf)}});
   }
   for (const auto& m : movements) {
     if (m.status != MovementStatus::reversed) continue;
@@ -72,10 +81,12 @@ nlohmann::json build_period_report(Session& session, std::int32_t from, std::int
     if (!reversal || !seq.ok()) continue;
     std::int32_t day = posted_day(session, seq.value());
     if (day < from || day > to) continue;
-    unusual.push_back({{"kind", "reversal"}, {"id", to_hex(m.closed_by)},
-                       {"description", session.name_of(reversal->author) + " reversed " + describe_minutes(m.minutes) +
-                                           " from " + session.account_name(m.payee) + " to " +
-                                           session.account_name(m.payer)}});
+    unusual.push_back(
+        {{"kind", "reversal"},
+         {"id", to_hex(m.closed_by)},
+         {"description", session.name_of(reversal->author) + " reversed " + describe_minutes(m.minutes) +
+                             " from " + session.account_name(m.payee) + " to " +
+                             session.account_name(m.payer)}});
   }
 
   // The pool: its postings dated by the day they were made.
@@ -83,8 +94,11 @@ nlohmann::json build_period_report(Session& session, std::int32_t from, std::int
   std::int64_t opening = 0, paid_out = 0, received = 0;
   for (const auto& posting : check(ledger.postings(pool))) {
     std::int32_t day = posted_day(session, posting.seq);
-    if (day < from) opening += posting.delta_minutes;
-    else if (day <= to) (posting.delta_minutes < 0 ? paid_out : received) += posting.delta_minutes < 0 ? -posting.delta_minutes : posting.delta_minutes;
+    if (day < from)
+      opening += posting.delta_minutes;
+    else if (day <= to)
+      (posting.delta_minutes < 0 ? paid_out : received) +=
+          posting.delta_minutes < 0 ? -posting.delta_minutes : posting.delta_minutes;
   }
 
   // Expenses claimed in the period, by category and where they stand now.
@@ -99,7 +113,8 @@ nlohmann::json build_period_report(Session& session, std::int32_t from, std::int
     for (Sums* sums : {&expenses[static_cast<int>(claim.category)], &total}) {
       sums->count += 1;
       sums->claimed += claim.pence;
-      if (claim.status == ExpenseStatus::approved || claim.status == ExpenseStatus::paid) sums->approved += claim.pence;
+      if (claim.status == ExpenseStatus::approved || claim.status == ExpenseStatus::paid)
+        sums->approved += claim.pence;
       if (claim.status == ExpenseStatus::rejected) sums->rejected += claim.pence;
       if (claim.status == ExpenseStatus::paid) sums->paid += claim.pence;
     }
@@ -111,10 +126,13 @@ nlohmann::json build_period_report(Session& session, std::int32_t from, std::int
     const auto& [member, month, category] = key;
     std::int64_t limit = policy.expense_month_limit_pence[static_cast<std::size_t>(category) - 1];
     if (limit > 0 && pence > limit)
-      unusual.push_back({{"kind", "over_monthly_expense_limit"}, {"id", ""},
-                         {"description", session.name_of(member) + " claimed " + format_pence(pence) + " " + currency + " of " +
-                                             expense_category_name(static_cast<ExpenseCategory>(category)) + " in " + month +
-                                             ", over the monthly limit of " + format_pence(limit) + " " + currency}});
+      unusual.push_back(
+          {{"kind", "over_monthly_expense_limit"},
+           {"id", ""},
+           {"description", session.name_of(member) + " claimed " + format_pence(pence) + " " + currency +
+                               " of " + expense_category_name(static_cast<ExpenseCategory>(category)) +
+                               " in " + month + ", over the monthly limit of " + format_pence(limit) + " " +
+                               currency}});
   }
 
   nlohmann::json report;
@@ -123,43 +141,61 @@ nlohmann::json build_period_report(Session& session, std::int32_t from, std::int
   report["to"] = format_date(to);
   report["generated"] = format_time_ms(session.clock().now_ms());
   report["hours_by_month"] = nlohmann::json::array();
-  for (const auto& [month, minutes] : by_month) report["hours_by_month"].push_back({{"month", month}, {"minutes", minutes}});
+  for (const auto& [month, minutes] : by_month)
+    report["hours_by_month"].push_back({{"month", month}, {"minutes", minutes}});
   report["hours_by_category"] = nlohmann::json::array();
   for (const auto& [category, minutes] : by_category)
     report["hours_by_category"].push_back({{"category", category}, {"minutes", minutes}});
   nlohmann::json people = nlohmann::json::array();
-  for (const auto& [member, minutes] : by_person) people.push_back({{"member", member}, {"minutes", minutes}});
-  report["people"] = {{"active_volunteers", volunteers.size()}, {"active_carers", carers.size()}, {"hours_per_person", people}};
+  for (const auto& [member, minutes] : by_person)
+    people.push_back({{"member", member}, {"minutes", minutes}});
+  report["people"] = {{"active_volunteers", volunteers.size()},
+                      {"active_carers", carers.size()},
+                      {"hours_per_person", people}};
   report["respite_minutes"] = respite;
-  report["pool"] = {{"opening_minutes", opening}, {"paid_out_minutes", paid_out}, {"received_minutes", received},
+  report["pool"] = {{"opening_minutes", opening},
+                    {"paid_out_minutes", paid_out},
+                    {"received_minutes", received},
                     {"closing_minutes", opening - paid_out + received}};
   report["pending_over_14_days"] = pending;
   report["expenses_by_category"] = nlohmann::json::array();
   for (const auto& [category, sums] : expenses)
-    report["expenses_by_category"].push_back({{"category", expense_category_name(static_cast<ExpenseCategory>(category))},
-                                              {"count", sums.count}, {"claimed_pence", sums.claimed},
-                                              {"approved_pence", sums.approved}, {"rejected_pence", sums.rejected},
-                                              {"paid_pence", sums.paid}});
-  report["expenses_totals"] = {{"currency", currency}, {"count", total.count}, {"claimed_pence", total.claimed},
-                               {"approved_pence", total.approved}, {"rejected_pence", total.rejected},
+    report["expenses_by_category"].push_back(
+        {{"category", expense_category_name(static_cast<ExpenseCategory>(category))},
+         {"count", sums.count},
+         {"claimed_pence", sums.claimed},
+         {"approved_pence", sums.approved},
+         {"rejected_pence", sums.rejected},
+         {"paid_pence", sums.paid}});
+  report["expenses_totals"] = {{"currency", currency},
+                               {"count", total.count},
+                               {"claimed_pence", total.claimed},
+                               {"approved_pence", total.approved},
+                               {"rejected_pence", total.rejected},
                                {"paid_pence", total.paid}};
   report["unusual"] = unusual;
   report["definitions"] = {
-      {"hours_by_month", "Confirmed hours, by the month the help was given, for help given in the period. Pending, "
-                         "voided and reversed hours are not counted; hours paid by the pool are; transfers of credit "
-                         "are not hours of help and are not counted."},
+      {"hours_by_month",
+       "Confirmed hours, by the month the help was given, for help given in the period. Pending, "
+       "voided and reversed hours are not counted; hours paid by the pool are; transfers of credit "
+       "are not hours of help and are not counted."},
       {"hours_by_category", "The same confirmed hours, by category."},
-      {"active_volunteers", "Members with the volunteer role who gave at least one confirmed hour in the period."},
+      {"active_volunteers",
+       "Members with the volunteer role who gave at least one confirmed hour in the period."},
       {"active_carers", "Members with the carer role who gave or received confirmed hours in the period."},
       {"respite_minutes", "Confirmed respite given in the period (carers paying volunteers)."},
-      {"pool", "The co-op pool pays for help to service users and the community. Opening and closing are its "
-               "balance before and after the period; paid out and received are its postings made in the period."},
-      {"pending_over_14_days", "Hours dated more than 14 days before the end of the period that are still neither "
-                               "confirmed nor voided."},
-      {"expenses_by_category", "Cash claims dated in the period, by category and by where they stand now: approved "
-                               "counts claims approved or paid."},
-      {"unusual", "Items for the board to look at: entries at the per-entry maximum, hours a coordinator confirmed "
-                  "for the recipient, reversals made in the period, members over a monthly expense limit."}};
+      {"pool",
+       "The co-op pool pays for help to service users and the community. Opening and closing are its "
+       "balance before and after the period; paid out and received are its postings made in the period."},
+      {"pending_over_14_days",
+       "Hours dated more than 14 days before the end of the period that are still neither "
+       "confirmed nor voided."},
+      {"expenses_by_category",
+       "Cash claims dated in the period, by category and by where they stand now: approved "
+       "counts claims approved or paid."},
+      {"unusual",
+       "Items for the board to look at: entries at the per-entry maximum, hours a coordinator confirmed "
+       "for the recipient, reversals made in the period, members over a monthly expense limit."}};
   return report;
 }
 

@@ -65,12 +65,18 @@ PublicKey Session::member_key(const std::string& alias_or_key) {
 
 std::string Session::account_name(const AccountId& account) {
   switch (account.kind) {
-    case AccountKind::pool: return account.key == node_.public_key ? "pool" : "pool-" + to_hex(account.key).substr(0, 8);
-    case AccountKind::clearing: return "clearing-" + to_hex(account.key).substr(0, 8);
-    case AccountKind::member: return name_of(account.key);
-    case AccountKind::member_payable: return name_of(account.key) + " (expenses owed)";
-    case AccountKind::coop_expenses: return "co-op expenses";
-    case AccountKind::coop_paid: return "co-op cash paid";
+    case AccountKind::pool:
+      return account.key == node_.public_key ? "pool" : "pool-" + to_hex(account.key).substr(0, 8);
+    case AccountKind::clearing:
+      return "clearing-" + to_hex(account.key).substr(0, 8);
+    case AccountKind::member:
+      return name_of(account.key);
+    case AccountKind::member_payable:
+      return name_of(account.key) + " (expenses owed)";
+    case AccountKind::coop_expenses:
+      return "co-op expenses";
+    case AccountKind::coop_paid:
+      return "co-op cash paid";
   }
   return "?";
 }
@@ -82,8 +88,12 @@ Hash32 Session::put_note(const std::string& text) {
   return digest;
 }
 
-fs::path Session::keyring_path(const PublicKey& key) const { return dir_ / "keyring" / (to_hex(key) + ".key"); }
-bool Session::in_keyring(const PublicKey& key) const { return fs::exists(keyring_path(key)); }
+fs::path Session::keyring_path(const PublicKey& key) const {
+  return dir_ / "keyring" / (to_hex(key) + ".key");
+}
+bool Session::in_keyring(const PublicKey& key) const {
+  return fs::exists(keyring_path(key));
+}
 
 SubmitResult Session::submit_signed(const Entry& entry, const SecretKey& secret) {
   SignedEntry signed_entry = sign_entry(entry, secret);
@@ -95,8 +105,9 @@ SubmitResult Session::submit_signed(const Entry& entry, const SecretKey& secret)
 
 SubmitResult Session::submit_as(const PublicKey& author, const EntryBody& body, const PublicKey& on_behalf) {
   if (!in_keyring(author))
-    fail(Code::not_permitted, name_of(author) + "'s key is not in this node's keyring; "
-                              "members with their own key sign on their phone");
+    fail(Code::not_permitted, name_of(author) +
+                                  "'s key is not in this node's keyring; "
+                                  "members with their own key sign on their phone");
   Entry entry{kEntryFormatVersion, author, on_behalf, clock_.now_ms(), random_u64(), body};
   return submit_signed(entry, read_secret_key(keyring_path(author)));
 }

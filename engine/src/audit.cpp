@@ -23,7 +23,8 @@ struct Replay {
   std::string apply(const VerifiedRecord& r) {
     std::string seen;
     if (view.get(Column::entries, key_of(r.entry.id), &seen).ok())
-      return "record " + std::to_string(r.seq) + " repeats the entry of record " + std::to_string(read_be64(seen));
+      return "record " + std::to_string(r.seq) + " repeats the entry of record " +
+             std::to_string(read_be64(seen));
     Status applied = apply_entry(view, r.entry, {node_key, r.seq, r.record.received_ms, currency});
     if (!applied.ok())
       return "record " + std::to_string(r.seq) + " (" + kind_name(r.entry.entry.kind()) +
@@ -31,8 +32,10 @@ struct Replay {
     for (const auto& [node, hash] : r.completed) {
       std::string stored;
       ++report.tree_nodes;
-      if (derived_failure.empty() && (!store.get(Column::tree, tree_key(node), &stored).ok() || stored != key_of(hash)))
-        derived_failure = "the stored Merkle tree does not match the records from record " + std::to_string(r.seq);
+      if (derived_failure.empty() &&
+          (!store.get(Column::tree, tree_key(node), &stored).ok() || stored != key_of(hash)))
+        derived_failure =
+            "the stored Merkle tree does not match the records from record " + std::to_string(r.seq);
     }
     if (r.seq % 1024 == 0) return flush();
     return {};
@@ -52,13 +55,17 @@ struct Replay {
     std::string where = std::string("stored ") + column_name(column);
     for (; stored->valid() || fresh->valid(); stored->next(), fresh->next()) {
       if (!derived_failure.empty()) return;
-      if (!stored->valid()) derived_failure = where + " lacks rows that the records produce";
-      else if (!fresh->valid()) derived_failure = where + " has rows that the records do not produce";
-      else if (stored->key() != fresh->key()) derived_failure = where + " rows differ from the records";
+      if (!stored->valid())
+        derived_failure = where + " lacks rows that the records produce";
+      else if (!fresh->valid())
+        derived_failure = where + " has rows that the records do not produce";
+      else if (stored->key() != fresh->key())
+        derived_failure = where + " rows differ from the records";
       else if (stored->value() != fresh->value())
         derived_failure = column == Column::balances
                               ? "the stored balance of account " +
-                                    to_hex(reinterpret_cast<const std::uint8_t*>(stored->key().data()), stored->key().size()) +
+                                    to_hex(reinterpret_cast<const std::uint8_t*>(stored->key().data()),
+                                           stored->key().size()) +
                                     " differs from the balance the records produce"
                               : where + " rows differ from the records";
       else {
@@ -100,8 +107,9 @@ Result<AuditReport> audit_store(const Store& store, const AuditOptions& options,
       return fail(0, "a kept tree head is not a valid head of this node's log");
 
   Replay replay(store, node_key.value(), report);
-  LogCheck log = verify_log(store, node_key.value(), options.known_heads, TipMeta::must_match,
-                            [&](const VerifiedRecord& r) { return replay.apply(r); }, progress);
+  LogCheck log = verify_log(
+      store, node_key.value(), options.known_heads, TipMeta::must_match,
+      [&](const VerifiedRecord& r) { return replay.apply(r); }, progress);
   report.records = log.records;
   report.signatures = log.signatures;
   report.hash_links = log.hash_links;
@@ -111,7 +119,8 @@ Result<AuditReport> audit_store(const Store& store, const AuditOptions& options,
   if (std::string problem = replay.flush(); !problem.empty()) return fail(0, problem);
   replay.compare_all();
   if (!replay.derived_failure.empty())
-    return fail(0, replay.derived_failure + " (the records themselves are sound: `cohours reindex` rebuilds derived state)");
+    return fail(0, replay.derived_failure +
+                       " (the records themselves are sound: `cohours reindex` rebuilds derived state)");
   report.root = log.root;
   auto digest = digest_state(*replay.scratch);
   if (!digest.ok()) return digest.status();

@@ -51,20 +51,24 @@ struct DecodeError {
 class Encoder {
  public:
   explicit Encoder(Bytes& out)
-      : sink_(out), stream_(&sink_), ar_(stream_, cereal::PortableBinaryOutputArchive::Options::LittleEndian()) {}
+      : sink_(out),
+        stream_(&sink_),
+        ar_(stream_, cereal::PortableBinaryOutputArchive::Options::LittleEndian()) {}
   static constexpr bool decoding = false;
 
   template <typename T>
-    requires std::is_integral_v<T>
+  requires std::is_integral_v<T>
   void num(T& value) { ar_(value); }
   template <typename E>
-    requires std::is_enum_v<E>
+  requires std::is_enum_v<E>
   void enumeration(E& value, std::underlying_type_t<E> /*min*/, std::underlying_type_t<E> /*max*/) {
     auto raw = static_cast<std::underlying_type_t<E>>(value);
     ar_(raw);
   }
   template <std::size_t N>
-  void fixed(FixedBytes<N>& value) { ar_(cereal::binary_data(value.data(), N)); }
+  void fixed(FixedBytes<N>& value) {
+    ar_(cereal::binary_data(value.data(), N));
+  }
   // Short strings: one length byte, then the bytes.
   void short_string(std::string& value, std::size_t max_length) {
     (void)max_length;
@@ -101,18 +105,21 @@ class Decoder {
   static constexpr bool decoding = true;
 
   template <typename T>
-    requires std::is_integral_v<T>
+  requires std::is_integral_v<T>
   void num(T& value) { ar_(value); }
   template <typename E>
-    requires std::is_enum_v<E>
+  requires std::is_enum_v<E>
   void enumeration(E& value, std::underlying_type_t<E> min, std::underlying_type_t<E> max) {
     std::underlying_type_t<E> raw{};
     ar_(raw);
-    if (raw < min || raw > max) throw DecodeError{"enumeration value " + std::to_string(raw) + " out of range"};
+    if (raw < min || raw > max)
+      throw DecodeError{"enumeration value " + std::to_string(raw) + " out of range"};
     value = static_cast<E>(raw);
   }
   template <std::size_t N>
-  void fixed(FixedBytes<N>& value) { ar_(cereal::binary_data(value.data(), N)); }
+  void fixed(FixedBytes<N>& value) {
+    ar_(cereal::binary_data(value.data(), N));
+  }
   void short_string(std::string& value, std::size_t max_length) {
     std::uint8_t length = 0;
     ar_(length);

@@ -12,7 +12,9 @@ static_assert(crypto_sign_SECRETKEYBYTES == 64);
 static_assert(crypto_sign_BYTES == 64);
 static_assert(sizeof(crypto_generichash_state) <= 384);
 
-bool crypto_init() { return sodium_init() >= 0; }
+bool crypto_init() {
+  return sodium_init() >= 0;
+}
 
 KeyPair generate_keypair() {
   KeyPair pair;
@@ -38,10 +40,8 @@ Signature sign(std::span<const std::uint8_t> message, const SecretKey& secret) {
   return sig;
 }
 
-bool verify(const Signature& signature, std::span<const std::uint8_t> message,
-            const PublicKey& key) {
-  return crypto_sign_verify_detached(signature.data(), message.data(), message.size(),
-                                     key.data()) == 0;
+bool verify(const Signature& signature, std::span<const std::uint8_t> message, const PublicKey& key) {
+  return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), key.data()) == 0;
 }
 
 Hash32 blake2b_256(std::span<const std::uint8_t> data) {
@@ -56,8 +56,8 @@ Hash32 blake2b_256(std::string_view data) {
 
 Hash32 keyed_blake2b_256(std::span<const std::uint8_t> salt, std::string_view data) {
   Hash32 out;
-  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                     data.size(), salt.data(), salt.size());
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                     salt.data(), salt.size());
   return out;
 }
 
@@ -67,7 +67,9 @@ Hash32 sha256(std::span<const std::uint8_t> data) {
   return out;
 }
 
-void random_bytes(std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+void random_bytes(std::span<std::uint8_t> out) {
+  randombytes_buf(out.data(), out.size());
+}
 
 std::uint64_t random_u64() {
   std::uint64_t value;
@@ -78,11 +80,12 @@ std::uint64_t random_u64() {
 Blake2bStream::Blake2bStream() {
   crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0, 32);
 }
-Blake2bStream::~Blake2bStream() { sodium_memzero(state_, sizeof state_); }
+Blake2bStream::~Blake2bStream() {
+  sodium_memzero(state_, sizeof state_);
+}
 
 void Blake2bStream::update(std::span<const std::uint8_t> data) {
-  crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_), data.data(),
-                            data.size());
+  crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_), data.data(), data.size());
 }
 void Blake2bStream::update(std::string_view data) {
   update(std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()));

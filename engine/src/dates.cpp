@@ -32,9 +32,8 @@ std::string format_date(std::int32_t days_since_epoch) {
 }
 
 std::int32_t days_from_ms(std::int64_t unix_ms) {
-  return static_cast<std::int32_t>(floor<days>(sys_time<milliseconds>{milliseconds{unix_ms}})
-                                       .time_since_epoch()
-                                       .count());
+  return static_cast<std::int32_t>(
+      floor<days>(sys_time<milliseconds>{milliseconds{unix_ms}}).time_since_epoch().count());
 }
 
 std::string format_time_ms(std::int64_t unix_ms) {

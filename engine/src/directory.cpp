@@ -8,8 +8,12 @@ namespace cohours {
 
 namespace {
 
-std::string alias_key(std::string_view alias) { return "alias:" + std::string(alias); }
-std::string member_key(const PublicKey& key) { return "member:" + key_of(key); }
+std::string alias_key(std::string_view alias) {
+  return "alias:" + std::string(alias);
+}
+std::string member_key(const PublicKey& key) {
+  return "member:" + key_of(key);
+}
 
 template <typename C>
 void layout(C& c, DirectoryEntry& e) {
@@ -32,7 +36,9 @@ bool valid_alias(std::string_view alias) {
 
 Status Directory::add(const DirectoryEntry& entry) {
   if (!valid_alias(entry.alias))
-    return Status(Code::malformed, "alias '" + entry.alias + "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+    return Status(Code::malformed,
+                  "alias '" + entry.alias +
+                      "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
   if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
   std::string existing;
   if (store_.get(Column::directory, alias_key(entry.alias), &existing).ok())
@@ -76,7 +82,9 @@ Status Directory::replace(const DirectoryEntry& entry) {
   auto old = find(entry.key);
   if (!old) return Status(Code::unknown_member, "no directory entry for that key");
   if (!valid_alias(entry.alias))
-    return Status(Code::malformed, "alias '" + entry.alias + "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+    return Status(Code::malformed,
+                  "alias '" + entry.alias +
+                      "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
   if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
   std::string existing;
   if (entry.alias != old->alias && store_.get(Column::directory, alias_key(entry.alias), &existing).ok())
@@ -97,9 +105,11 @@ Result<PublicKey> Directory::key_for(std::string_view alias) const {
   std::string raw;
   Status status = store_.get(Column::directory, alias_key(alias), &raw);
   if (status.code() == Code::not_found)
-    return Status(Code::unknown_member, "no member called '" + std::string(alias) + "' (see `cohours member list`)");
+    return Status(Code::unknown_member,
+                  "no member called '" + std::string(alias) + "' (see `cohours member list`)");
   if (!status.ok()) return status;
-  if (raw.size() != 32) return Status(Code::corruption, "directory row for '" + std::string(alias) + "' is malformed");
+  if (raw.size() != 32)
+    return Status(Code::corruption, "directory row for '" + std::string(alias) + "' is malformed");
   PublicKey key;
   std::copy(raw.begin(), raw.end(), key.bytes.begin());
   return key;

@@ -1,8 +1,8 @@
 // Canonical entry bytes. The layout functions below are the single source
 // of the byte order documented in docs/data-format.md.
+#include "codec.h"
 #include "cohours/crypto.h"
 #include "cohours/entry.h"
-#include "codec.h"
 
 namespace cohours {
 
@@ -41,7 +41,9 @@ void layout(C& c, HoursLog& b) {
   c.fixed(b.note_digest);
 }
 template <typename C>
-void layout(C& c, HoursConfirm& b) { c.fixed(b.target); }
+void layout(C& c, HoursConfirm& b) {
+  c.fixed(b.target);
+}
 template <typename C>
 void layout(C& c, HoursVoid& b) {
   c.fixed(b.target);
@@ -60,9 +62,13 @@ void layout(C& c, RespiteRequest& b) {
   c.fixed(b.note_digest);
 }
 template <typename C>
-void layout(C& c, RespiteOffer& b) { c.fixed(b.request); }
+void layout(C& c, RespiteOffer& b) {
+  c.fixed(b.request);
+}
 template <typename C>
-void layout(C& c, RespiteCancel& b) { c.fixed(b.request); }
+void layout(C& c, RespiteCancel& b) {
+  c.fixed(b.request);
+}
 template <typename C>
 void layout(C& c, Reversal& b) {
   c.fixed(b.target);
@@ -102,7 +108,8 @@ EntryBody body_for_kind(EntryKind kind) {
   auto index = static_cast<std::size_t>(kind) - 1;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     ((index == I ? (body = std::variant_alternative_t<I, EntryBody>{}, 0) : 0), ...);
-  }(std::make_index_sequence<std::variant_size_v<EntryBody>>{});
+  }
+  (std::make_index_sequence<std::variant_size_v<EntryBody>>{});
   return body;
 }
 
@@ -123,21 +130,33 @@ void layout(C& c, Entry& e) {
   std::visit([&](auto& body) { layout(c, body); }, e.body);
 }
 
-constexpr const char* kKindNames[] = {"",           "member.join",     "member.role",
-                                      "policy.set", "hours.log",       "hours.confirm",
-                                      "hours.void", "transfer",        "respite.request",
-                                      "respite.offer", "respite.cancel", "reversal",
-                                      "expense.claim", "expense.approve", "expense.reject",
+constexpr const char* kKindNames[] = {"",
+                                      "member.join",
+                                      "member.role",
+                                      "policy.set",
+                                      "hours.log",
+                                      "hours.confirm",
+                                      "hours.void",
+                                      "transfer",
+                                      "respite.request",
+                                      "respite.offer",
+                                      "respite.cancel",
+                                      "reversal",
+                                      "expense.claim",
+                                      "expense.approve",
+                                      "expense.reject",
                                       "expense.paid"};
 
 constexpr const char* kExpenseCategoryNames[] = {"", "travel", "childcare", "meals", "uniform", "other"};
 
-constexpr const char* kRoleNames[] = {"volunteer", "carer", "service-user", "staff",
+constexpr const char* kRoleNames[] = {"volunteer",   "carer", "service-user", "staff",
                                       "coordinator", "admin", "auditor"};
 
 }  // namespace
 
-EntryKind kind_of(const EntryBody& body) { return static_cast<EntryKind>(body.index() + 1); }
+EntryKind kind_of(const EntryBody& body) {
+  return static_cast<EntryKind>(body.index() + 1);
+}
 
 const char* kind_name(EntryKind kind) {
   auto index = static_cast<std::size_t>(kind);
@@ -204,7 +223,9 @@ Bytes encode_unsigned(const Entry& entry) {
   return out;
 }
 
-EntryId entry_id_of(std::span<const std::uint8_t> signed_bytes) { return blake2b_256(signed_bytes); }
+EntryId entry_id_of(std::span<const std::uint8_t> signed_bytes) {
+  return blake2b_256(signed_bytes);
+}
 
 SignedEntry sign_entry(const Entry& entry, const SecretKey& secret) {
   SignedEntry out;
@@ -228,14 +249,15 @@ Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes) {
     codec::Decoder decoder(signed_bytes.data(), unsigned_size);
     layout(decoder, out.entry);
     if (decoder.remaining() != 0)
-      return Status(Code::malformed, "entry has " + std::to_string(decoder.remaining()) +
-                                         " unexpected trailing bytes");
+      return Status(Code::malformed,
+                    "entry has " + std::to_string(decoder.remaining()) + " unexpected trailing bytes");
   } catch (const codec::DecodeError& e) {
     return Status(Code::malformed, "malformed entry: " + e.what);
   } catch (const std::exception& e) {
     return Status(Code::malformed, std::string("malformed entry: truncated or corrupt (") + e.what() + ")");
   }
-  if (auto* claim = std::get_if<ExpenseClaim>(&out.entry.body); claim && !Currency::parse(claim->currency.str()))
+  if (auto* claim = std::get_if<ExpenseClaim>(&out.entry.body);
+      claim && !Currency::parse(claim->currency.str()))
     return Status(Code::malformed, "malformed entry: currency is not three upper-case letters");
   if (auto* log = std::get_if<HoursLog>(&out.entry.body); log && !valid_category(log->category))
     return Status(Code::malformed, "malformed entry: category is not 1-32 of [a-z0-9-]");
@@ -257,8 +279,7 @@ Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes) {
 }
 
 bool verify_signature(const SignedEntry& entry) {
-  return verify(entry.signature,
-                std::span(entry.bytes.data(), entry.bytes.size() - Signature::size()),
+  return verify(entry.signature, std::span(entry.bytes.data(), entry.bytes.size() - Signature::size()),
                 entry.entry.author);
 }
 

@@ -8,7 +8,9 @@ namespace cohours {
 
 namespace {
 
-std::string as_string(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
+std::string as_string(const Bytes& bytes) {
+  return std::string(bytes.begin(), bytes.end());
+}
 
 // reindex words its refusal for an operator with a backup; an auditor of an
 // export only needs what was wrong.
@@ -40,7 +42,8 @@ Status import_log(Store& store, const PublicKey& node_key, const Currency& curre
   batch.put(Column::meta, meta_key::node_name, "");  // names are not in the log
   batch.put(Column::meta, meta_key::format, "1");
   batch.put(Column::meta, meta_key::currency, currency.str());
-  for (std::size_t i = 0; i < records.size(); ++i) batch.put(Column::records, be64(i + 1), as_string(records[i]));
+  for (std::size_t i = 0; i < records.size(); ++i)
+    batch.put(Column::records, be64(i + 1), as_string(records[i]));
   if (!records.empty()) {
     const std::string head_bytes = as_string(encode_signed_tree_head(head));
     batch.put(Column::heads, be64(head.head.size), head_bytes);
@@ -54,8 +57,9 @@ Status import_log(Store& store, const PublicKey& node_key, const Currency& curre
   FakeClock clock(0);
   auto rebuilt = reindex(store, clock);
   if (!rebuilt.ok())
-    return Status(rebuilt.code(), rebuilt.code() == Code::corruption ? reindex_failure(rebuilt.status().message())
-                                                                     : rebuilt.status().message());
+    return Status(rebuilt.code(), rebuilt.code() == Code::corruption
+                                      ? reindex_failure(rebuilt.status().message())
+                                      : rebuilt.status().message());
   return Status();
 }
 

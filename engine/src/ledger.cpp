@@ -5,8 +5,8 @@
 #include <mutex>
 
 #include "cohours/crypto.h"
-#include "parallel_verify.h"
 #include "log_verifier.h"
+#include "parallel_verify.h"
 #include "rules.h"
 #include "state.h"
 #include "tree_store.h"
@@ -15,30 +15,42 @@ namespace cohours {
 
 const char* movement_status_name(MovementStatus status) {
   switch (status) {
-    case MovementStatus::pending: return "pending";
-    case MovementStatus::posted: return "confirmed";
-    case MovementStatus::voided: return "voided";
-    case MovementStatus::reversed: return "reversed";
+    case MovementStatus::pending:
+      return "pending";
+    case MovementStatus::posted:
+      return "confirmed";
+    case MovementStatus::voided:
+      return "voided";
+    case MovementStatus::reversed:
+      return "reversed";
   }
   return "unknown";
 }
 
 const char* expense_status_name(ExpenseStatus status) {
   switch (status) {
-    case ExpenseStatus::claimed: return "claimed";
-    case ExpenseStatus::approved: return "approved";
-    case ExpenseStatus::rejected: return "rejected";
-    case ExpenseStatus::paid: return "paid";
+    case ExpenseStatus::claimed:
+      return "claimed";
+    case ExpenseStatus::approved:
+      return "approved";
+    case ExpenseStatus::rejected:
+      return "rejected";
+    case ExpenseStatus::paid:
+      return "paid";
   }
   return "unknown";
 }
 
 const char* request_status_name(RequestStatus status) {
   switch (status) {
-    case RequestStatus::open: return "open";
-    case RequestStatus::offered: return "offered";
-    case RequestStatus::done: return "done";
-    case RequestStatus::cancelled: return "cancelled";
+    case RequestStatus::open:
+      return "open";
+    case RequestStatus::offered:
+      return "offered";
+    case RequestStatus::done:
+      return "done";
+    case RequestStatus::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -59,7 +71,9 @@ merkle::NodeReader tree_reader(const Store& store) {
   };
 }
 
-static std::string bytes_string(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
+static std::string bytes_string(const Bytes& bytes) {
+  return std::string(bytes.begin(), bytes.end());
+}
 static std::span<const std::uint8_t> as_span(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
@@ -72,8 +86,7 @@ struct LogTip {
 };
 
 // Appends one accepted entry as the next record, into the view.
-static void append_record(StateView& view, LogTip& tip, const Bytes& entry_bytes,
-                          std::int64_t received_ms) {
+static void append_record(StateView& view, LogTip& tip, const Bytes& entry_bytes, std::int64_t received_ms) {
   Record record{tip.size + 1, tip.last_hash, received_ms, entry_bytes};
   Bytes bytes = encode_record(record);
   view.put(Column::records, be64(record.seq), bytes_string(bytes));
@@ -104,8 +117,8 @@ static Result<LogTip> load_tip(const Store& store) {
   }
   auto frontier = merkle::Frontier::load(merkle::blake2b_hasher(), tree_reader(store), tip.size);
   if (!frontier.ok())
-    return Status(Code::corruption, "Merkle tree is incomplete (" + frontier.status().message() +
-                                        "); run `cohours reindex`");
+    return Status(Code::corruption,
+                  "Merkle tree is incomplete (" + frontier.status().message() + "); run `cohours reindex`");
   tip.frontier = frontier.value();
   return tip;
 }
@@ -199,7 +212,8 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   }
   if (fatal.ok() && next.size != tip.size) {
     put_tip(view, next);
-    SignedTreeHead head = sign_tree_head({node.public_key, next.size, next.frontier.root(), now_ms}, node.secret_key);
+    SignedTreeHead head =
+        sign_tree_head({node.public_key, next.size, next.frontier.root(), now_ms}, node.secret_key);
     std::string head_bytes = bytes_string(encode_signed_tree_head(head));
     view.put(Column::heads, be64(next.size), head_bytes);
     view.put(Column::meta, meta_key::latest_head, head_bytes);
@@ -231,8 +245,8 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::~Ledger() = default;
 
-Status Ledger::initialise(Store& store, const NodeIdentity& node, const std::string& name,
-                          const Clock& clock, const Currency& currency) {
+Status Ledger::initialise(Store& store, const NodeIdentity& node, const std::string& name, const Clock& clock,
+                          const Currency& currency) {
   std::string existing;
   Status status = store.get(Column::meta, meta_key::node_key, &existing);
   if (status.ok()) return Status(Code::already_exists, "this store already holds a node");
@@ -249,7 +263,8 @@ Status Ledger::initialise(Store& store, const NodeIdentity& node, const std::str
 Result<std::unique_ptr<Ledger>> Ledger::open(Store& store, const NodeIdentity& node, const Clock& clock) {
   std::string raw;
   Status status = store.get(Column::meta, meta_key::node_key, &raw);
-  if (status.code() == Code::not_found) return Status(Code::not_found, "the store holds no node; run `cohours init` first");
+  if (status.code() == Code::not_found)
+    return Status(Code::not_found, "the store holds no node; run `cohours init` first");
   if (!status.ok()) return status;
   if (raw != key_of(node.public_key))
     return Status(Code::not_permitted, "the node key does not match this store's node");
@@ -348,9 +363,15 @@ SubmitResult Ledger::submit_one(const Bytes& signed_entry) {
   return submit(std::span<const Bytes>(&signed_entry, 1)).front();
 }
 
-PublicKey Ledger::node_key() const { return impl_->node.public_key; }
-std::string Ledger::node_name() const { return impl_->name; }
-std::uint64_t Ledger::log_size() const { return impl_->committed_size; }
+PublicKey Ledger::node_key() const {
+  return impl_->node.public_key;
+}
+std::string Ledger::node_name() const {
+  return impl_->name;
+}
+std::uint64_t Ledger::log_size() const {
+  return impl_->committed_size;
+}
 
 Result<Balance> Ledger::balance(const AccountId& account) const {
   auto row = load_row<Balance>(impl_->store, Column::balances, account.to_key());
@@ -359,7 +380,8 @@ Result<Balance> Ledger::balance(const AccountId& account) const {
 }
 
 template <typename Row, typename F>
-static Status scan_rows(const Store& store, Column column, std::string_view from, std::string_view to, F&& each) {
+static Status scan_rows(const Store& store, Column column, std::string_view from, std::string_view to,
+                        F&& each) {
   auto cursor = store.scan(column, from, to);
   for (; cursor->valid(); cursor->next()) {
     Row row;
@@ -371,9 +393,10 @@ static Status scan_rows(const Store& store, Column column, std::string_view from
 
 Result<std::vector<std::pair<AccountId, Balance>>> Ledger::balances() const {
   std::vector<std::pair<AccountId, Balance>> out;
-  Status status = scan_rows<Balance>(impl_->store, Column::balances, "", "", [&](std::string_view key, Balance row) {
-    if (auto id = AccountId::from_key(key)) out.emplace_back(*id, row);
-  });
+  Status status =
+      scan_rows<Balance>(impl_->store, Column::balances, "", "", [&](std::string_view key, Balance row) {
+        if (auto id = AccountId::from_key(key)) out.emplace_back(*id, row);
+      });
   if (!status.ok()) return status;
   return out;
 }
@@ -427,7 +450,9 @@ Result<RespiteRequestState> Ledger::respite_request(const EntryId& id) const {
   return **row;
 }
 
-Currency Ledger::currency() const { return impl_->currency; }
+Currency Ledger::currency() const {
+  return impl_->currency;
+}
 
 Result<ExpenseState> Ledger::expense(const EntryId& id) const {
   auto row = load_row<ExpenseState>(impl_->store, Column::expenses, key_of(id));
@@ -446,8 +471,9 @@ Result<std::vector<ExpenseState>> Ledger::expenses() const {
 
 Result<std::vector<RespiteRequestState>> Ledger::respite_requests() const {
   std::vector<RespiteRequestState> out;
-  Status status = scan_rows<RespiteRequestState>(impl_->store, Column::requests, "", "",
-                                                 [&](std::string_view, RespiteRequestState row) { out.push_back(row); });
+  Status status =
+      scan_rows<RespiteRequestState>(impl_->store, Column::requests, "", "",
+                                     [&](std::string_view, RespiteRequestState row) { out.push_back(row); });
   if (!status.ok()) return status;
   return out;
 }
@@ -461,7 +487,8 @@ Result<Policy> Ledger::policy() const {
 Result<std::uint64_t> Ledger::seq_of(const EntryId& id) const {
   std::string raw;
   Status status = impl_->store.get(Column::entries, key_of(id), &raw);
-  if (status.code() == Code::not_found) return Status(Code::unknown_entry, "no entry " + to_hex(id) + " in the log");
+  if (status.code() == Code::not_found)
+    return Status(Code::unknown_entry, "no entry " + to_hex(id) + " in the log");
   if (!status.ok()) return status;
   if (raw.size() != 8) return Status(Code::corruption, "entry index row is malformed");
   return read_be64(raw);
@@ -482,7 +509,9 @@ Result<EntryId> Ledger::resolve_id(std::string_view hex) const {
   std::optional<EntryId> found;
   for (; cursor->valid(); cursor->next()) {
     if (cursor->key().size() != 32) continue;
-    if (found) return Status(Code::malformed, "entry id prefix '" + std::string(hex) + "' is ambiguous; give more digits");
+    if (found)
+      return Status(Code::malformed,
+                    "entry id prefix '" + std::string(hex) + "' is ambiguous; give more digits");
     EntryId id;
     std::copy(cursor->key().begin(), cursor->key().end(), id.bytes.begin());
     found = id;
@@ -498,7 +527,8 @@ Result<Record> Ledger::record(std::uint64_t seq) const {
   if (status.code() == Code::not_found) return Status(Code::not_found, "no record " + std::to_string(seq));
   if (!status.ok()) return status;
   auto record = decode_record(as_span(raw));
-  if (!record.ok()) return Status(Code::corruption, "record " + std::to_string(seq) + ": " + record.status().message());
+  if (!record.ok())
+    return Status(Code::corruption, "record " + std::to_string(seq) + ": " + record.status().message());
   return record;
 }
 
@@ -513,7 +543,8 @@ Result<SignedTreeHead> Ledger::latest_head() const {
 Result<SignedTreeHead> Ledger::head_at(std::uint64_t size) const {
   std::string raw;
   Status status = impl_->store.get(Column::heads, be64(size), &raw);
-  if (status.code() == Code::not_found) return Status(Code::not_found, "no signed head at size " + std::to_string(size));
+  if (status.code() == Code::not_found)
+    return Status(Code::not_found, "no signed head at size " + std::to_string(size));
   if (!status.ok()) return status;
   return decode_signed_tree_head(as_span(raw));
 }
@@ -530,8 +561,12 @@ Result<std::vector<Hash32>> Ledger::consistency_proof(std::uint64_t old_size, st
   return merkle::consistency_proof(merkle::blake2b_hasher(), tree_reader(impl_->store), old_size, new_size);
 }
 
-Result<Hash32> Ledger::state_digest() const { return digest_state(impl_->store); }
-Result<Hash32> state_digest(const Store& store) { return digest_state(store); }
+Result<Hash32> Ledger::state_digest() const {
+  return digest_state(impl_->store);
+}
+Result<Hash32> state_digest(const Store& store) {
+  return digest_state(store);
+}
 
 Result<ReindexReport> reindex(Store& store, const Clock& clock,
                               const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
@@ -563,8 +598,10 @@ Result<ReindexReport> reindex(Store& store, const Clock& clock,
         std::string seen;
         if (view.get(Column::entries, key_of(r.entry.id), &seen).ok())
           return "record " + std::to_string(r.seq) + " repeats an earlier entry";
-        Status applied = apply_entry(view, r.entry, {node_key.value(), r.seq, r.record.received_ms, currency});
-        if (!applied.ok()) return "record " + std::to_string(r.seq) + " breaks a ledger rule: " + applied.message();
+        Status applied =
+            apply_entry(view, r.entry, {node_key.value(), r.seq, r.record.received_ms, currency});
+        if (!applied.ok())
+          return "record " + std::to_string(r.seq) + " breaks a ledger rule: " + applied.message();
         for (const auto& [node, hash] : r.completed) view.put(Column::tree, tree_key(node), key_of(hash));
         if (r.seq % 2048 == 0) flush();
         return scratch_failure;

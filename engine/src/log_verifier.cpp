@@ -39,10 +39,12 @@ struct Walker {
       std::string where = "signed tree head at size " + std::to_string(at);
       auto head = decode_signed_tree_head(as_span(heads->value()));
       if (!head.ok()) return fail(at, where + " does not decode");
-      if (head->head.size != at || head->head.log != node_key) return fail(at, where + " is filed under the wrong size or log");
+      if (head->head.size != at || head->head.log != node_key)
+        return fail(at, where + " is filed under the wrong size or log");
       if (!verify_tree_head(head.value())) return fail(at, where + " has a bad node signature");
       if (at != size) return fail(at, where + " has no record");
-      if (head->head.root != frontier.root()) return fail(at, where + " signs a root that the records do not produce");
+      if (head->head.root != frontier.root())
+        return fail(at, where + " signs a root that the records do not produce");
       ++check.heads;
       heads->next();
     }
@@ -93,7 +95,8 @@ struct Walker {
       check.records = expected;
       if (!check_heads()) return false;
       if (each) {
-        std::string problem = each({expected, item.bytes, item.record.value(), item.entry.value(), completed});
+        std::string problem =
+            each({expected, item.bytes, item.record.value(), item.entry.value(), completed});
         if (!problem.empty()) return fail(expected, problem);
       }
     }
@@ -119,9 +122,12 @@ struct Walker {
     if (Status s = records->status(); !s.ok()) return fail(0, s.message());
     if (!batch.empty() && !walk_batch(batch)) return false;
     if (progress) progress(check.records, total);
-    if (heads->valid()) return fail(check.records + 1, "a signed tree head covers records that do not exist (records were removed)");
+    if (heads->valid())
+      return fail(check.records + 1,
+                  "a signed tree head covers records that do not exist (records were removed)");
     if (next_known < known.size())
-      return fail(check.records, "an auditor kept a head at size " + std::to_string(known[next_known].head.size) +
+      return fail(check.records, "an auditor kept a head at size " +
+                                     std::to_string(known[next_known].head.size) +
                                      " but the log holds only " + std::to_string(check.records) +
                                      " records: history was removed");
     if (tip_meta == TipMeta::must_match && total != check.records)
@@ -162,8 +168,9 @@ Result<PublicKey> stored_node_key(const Store& store) {
   return key;
 }
 
-LogCheck verify_log(const Store& store, const PublicKey& node_key, std::span<const SignedTreeHead> known_heads,
-                    TipMeta tip_meta, const std::function<std::string(const VerifiedRecord&)>& each,
+LogCheck verify_log(const Store& store, const PublicKey& node_key,
+                    std::span<const SignedTreeHead> known_heads, TipMeta tip_meta,
+                    const std::function<std::string(const VerifiedRecord&)>& each,
                     const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   Walker walker{store, node_key, {known_heads.begin(), known_heads.end()}, 0, tip_meta, each, {}};
   std::sort(walker.known.begin(), walker.known.end(),

@@ -46,8 +46,9 @@ enum class TipMeta { must_match, rebuilt };
 
 // `each` is called for every record that passed its own checks, in order;
 // returning a non-empty string stops the walk with that failure at that record.
-LogCheck verify_log(const Store& store, const PublicKey& node_key, std::span<const SignedTreeHead> known_heads,
-                    TipMeta tip_meta, const std::function<std::string(const VerifiedRecord&)>& each,
+LogCheck verify_log(const Store& store, const PublicKey& node_key,
+                    std::span<const SignedTreeHead> known_heads, TipMeta tip_meta,
+                    const std::function<std::string(const VerifiedRecord&)>& each,
                     const std::function<void(std::uint64_t, std::uint64_t)>& progress);
 
 // The node key recorded in a store, or not_found.

@@ -11,9 +11,13 @@
 namespace cohours {
 namespace {
 
-bool known(Column column) { return static_cast<std::size_t>(column) < kColumnCount; }
+bool known(Column column) {
+  return static_cast<std::size_t>(column) < kColumnCount;
+}
 
-Status no_such_column() { return Status(Code::malformed, "no such store column"); }
+Status no_such_column() {
+  return Status(Code::malformed, "no such store column");
+}
 
 // Walks a private copy of the range: the copy is the snapshot, so later
 // writes cannot show up and the cursor needs no lock.
@@ -88,6 +92,8 @@ class MemStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> make_memory_store() { return std::make_unique<MemStore>(); }
+std::unique_ptr<Store> make_memory_store() {
+  return std::make_unique<MemStore>();
+}
 
 }  // namespace cohours

@@ -53,7 +53,9 @@ class Sha256Hasher final : public Hasher {
 };
 
 // RFC 6962's split point k: the largest power of two strictly below n (n >= 2).
-std::uint64_t split_point(std::uint64_t n) { return std::bit_floor(n - 1); }
+std::uint64_t split_point(std::uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 // The perfect subtrees that make up leaves [begin, begin + count), largest
 // first (the binary decomposition of count). They are aligned, hence stored,
@@ -77,8 +79,8 @@ Result<std::vector<Hash32>> read_nodes(const NodeReader& reader, const std::vect
   for (NodeId id : ids) {
     std::optional<Hash32> hash = reader(id);
     if (!hash)
-      return Status(Code::corruption, "missing Merkle node (level " + std::to_string(id.level) +
-                                          ", index " + std::to_string(id.index) + ")");
+      return Status(Code::corruption, "missing Merkle node (level " + std::to_string(id.level) + ", index " +
+                                          std::to_string(id.index) + ")");
     hashes.push_back(*hash);
   }
   return hashes;
@@ -122,8 +124,7 @@ Result<Frontier> Frontier::load(const Hasher& hasher, const NodeReader& reader, 
   return frontier;
 }
 
-void Frontier::append(const Hash32& leaf_hash,
-                      const std::function<void(NodeId, const Hash32&)>& completed) {
+void Frontier::append(const Hash32& leaf_hash, const std::function<void(NodeId, const Hash32&)>& completed) {
   const std::uint64_t new_size = size_ + 1;
   if (completed) completed({0, size_}, leaf_hash);
   subtrees_.push_back(leaf_hash);
@@ -154,14 +155,15 @@ Result<Hash32> root_of(const Hasher& hasher, const NodeReader& reader, std::uint
 Result<std::vector<Hash32>> inclusion_proof(const Hasher& hasher, const NodeReader& reader,
                                             std::uint64_t index, std::uint64_t size) {
   if (index >= size)
-    return Status(Code::malformed, "leaf index " + std::to_string(index) + " is not below tree size " +
-                                       std::to_string(size));
+    return Status(Code::malformed,
+                  "leaf index " + std::to_string(index) + " is not below tree size " + std::to_string(size));
   std::vector<Hash32> path;
   std::uint64_t begin = 0, count = size, m = index;
   while (count > 1) {
     const std::uint64_t k = split_point(count);
     const bool left = m < k;
-    auto sibling = left ? range_hash(hasher, reader, begin + k, count - k) : range_hash(hasher, reader, begin, k);
+    auto sibling =
+        left ? range_hash(hasher, reader, begin + k, count - k) : range_hash(hasher, reader, begin, k);
     if (!sibling.ok()) return sibling.status();
     path.push_back(sibling.value());
     if (left) {
@@ -191,7 +193,8 @@ Result<std::vector<Hash32>> consistency_proof(const Hasher& hasher, const NodeRe
   while (m != count) {
     const std::uint64_t k = split_point(count);
     const bool left = m <= k;
-    auto sibling = left ? range_hash(hasher, reader, begin + k, count - k) : range_hash(hasher, reader, begin, k);
+    auto sibling =
+        left ? range_hash(hasher, reader, begin + k, count - k) : range_hash(hasher, reader, begin, k);
     if (!sibling.ok()) return sibling.status();
     siblings.push_back(sibling.value());
     if (left) {
@@ -215,8 +218,8 @@ Result<std::vector<Hash32>> consistency_proof(const Hasher& hasher, const NodeRe
 }
 
 // RFC 9162 2.1.3.2, step by step.
-bool verify_inclusion(const Hasher& hasher, std::uint64_t index, std::uint64_t size,
-                      const Hash32& leaf_hash, std::span<const Hash32> proof, const Hash32& root) {
+bool verify_inclusion(const Hasher& hasher, std::uint64_t index, std::uint64_t size, const Hash32& leaf_hash,
+                      std::span<const Hash32> proof, const Hash32& root) {
   if (index >= size) return false;
   std::uint64_t fn = index, sn = size - 1;
   Hash32 r = leaf_hash;

@@ -2,8 +2,8 @@
 // away, so it runs before any lock is taken.
 #pragma once
 
-#include <functional>
 #include <cstddef>
+#include <functional>
 
 namespace cohours {
 

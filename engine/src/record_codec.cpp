@@ -1,7 +1,7 @@
+#include "codec.h"
 #include "cohours/crypto.h"
 #include "cohours/entry.h"
 #include "cohours/record.h"
-#include "codec.h"
 
 namespace cohours {
 
@@ -56,7 +56,9 @@ Result<T> decode(std::span<const std::uint8_t> bytes, std::size_t* consumed, con
 
 }  // namespace
 
-Bytes encode_record(const Record& record) { return encode(record); }
+Bytes encode_record(const Record& record) {
+  return encode(record);
+}
 
 Result<Record> decode_record(std::span<const std::uint8_t> bytes) {
   std::size_t consumed = 0;
@@ -66,9 +68,13 @@ Result<Record> decode_record(std::span<const std::uint8_t> bytes) {
   return record;
 }
 
-Hash32 record_hash(std::span<const std::uint8_t> record_bytes) { return blake2b_256(record_bytes); }
+Hash32 record_hash(std::span<const std::uint8_t> record_bytes) {
+  return blake2b_256(record_bytes);
+}
 
-Bytes encode_tree_head(const TreeHead& head) { return encode(head); }
+Bytes encode_tree_head(const TreeHead& head) {
+  return encode(head);
+}
 
 static Bytes head_message(const TreeHead& head) {
   Bytes message(kHeadDomain.begin(), kHeadDomain.end());

@@ -4,21 +4,36 @@ namespace cohours {
 
 const char* code_name(Code code) {
   switch (code) {
-    case Code::ok: return "ok";
-    case Code::malformed: return "malformed";
-    case Code::bad_signature: return "bad_signature";
-    case Code::unknown_member: return "unknown_member";
-    case Code::unknown_entry: return "unknown_entry";
-    case Code::not_permitted: return "not_permitted";
-    case Code::bad_amount: return "bad_amount";
-    case Code::unknown_category: return "unknown_category";
-    case Code::bad_date: return "bad_date";
-    case Code::floor_breached: return "floor_breached";
-    case Code::wrong_state: return "wrong_state";
-    case Code::already_exists: return "already_exists";
-    case Code::not_found: return "not_found";
-    case Code::io_error: return "io_error";
-    case Code::corruption: return "corruption";
+    case Code::ok:
+      return "ok";
+    case Code::malformed:
+      return "malformed";
+    case Code::bad_signature:
+      return "bad_signature";
+    case Code::unknown_member:
+      return "unknown_member";
+    case Code::unknown_entry:
+      return "unknown_entry";
+    case Code::not_permitted:
+      return "not_permitted";
+    case Code::bad_amount:
+      return "bad_amount";
+    case Code::unknown_category:
+      return "unknown_category";
+    case Code::bad_date:
+      return "bad_date";
+    case Code::floor_breached:
+      return "floor_breached";
+    case Code::wrong_state:
+      return "wrong_state";
+    case Code::already_exists:
+      return "already_exists";
+    case Code::not_found:
+      return "not_found";
+    case Code::io_error:
+      return "io_error";
+    case Code::corruption:
+      return "corruption";
   }
   return "unknown";
 }

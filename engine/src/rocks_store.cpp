@@ -16,21 +16,36 @@ namespace cohours {
 
 const char* column_name(Column column) {
   switch (column) {
-    case Column::meta: return "meta";
-    case Column::records: return "records";
-    case Column::heads: return "heads";
-    case Column::entries: return "entries";
-    case Column::postings: return "postings";
-    case Column::balances: return "balances";
-    case Column::movements: return "movements";
-    case Column::requests: return "requests";
-    case Column::members: return "members";
-    case Column::tree: return "tree";
-    case Column::directory: return "directory";
-    case Column::notes: return "notes";
-    case Column::peers: return "peers";
-    case Column::expenses: return "expenses";
-    case Column::count_: break;
+    case Column::meta:
+      return "meta";
+    case Column::records:
+      return "records";
+    case Column::heads:
+      return "heads";
+    case Column::entries:
+      return "entries";
+    case Column::postings:
+      return "postings";
+    case Column::balances:
+      return "balances";
+    case Column::movements:
+      return "movements";
+    case Column::requests:
+      return "requests";
+    case Column::members:
+      return "members";
+    case Column::tree:
+      return "tree";
+    case Column::directory:
+      return "directory";
+    case Column::notes:
+      return "notes";
+    case Column::peers:
+      return "peers";
+    case Column::expenses:
+      return "expenses";
+    case Column::count_:
+      break;
   }
   return "unknown";
 }
@@ -52,7 +67,9 @@ std::uint64_t read_be64(std::string_view bytes) {
 
 namespace {
 
-rocksdb::Slice slice(std::string_view bytes) { return {bytes.data(), bytes.size()}; }
+rocksdb::Slice slice(std::string_view bytes) {
+  return {bytes.data(), bytes.size()};
+}
 
 // Every RocksDB status goes through here: corruption stays corruption, any
 // other failure is an io_error carrying RocksDB's own description.
@@ -62,16 +79,21 @@ Status convert(const rocksdb::Status& status, const char* what) {
   return Status(code, std::string(what) + ": " + status.ToString());
 }
 
-bool known(Column column) { return static_cast<std::size_t>(column) < kColumnCount; }
+bool known(Column column) {
+  return static_cast<std::size_t>(column) < kColumnCount;
+}
 
-Status no_such_column() { return Status(Code::malformed, "no such store column"); }
+Status no_such_column() {
+  return Status(Code::malformed, "no such store column");
+}
 
 // Reads through its own snapshot; the snapshot is released, and the bound's
 // bytes freed, only after the iterator that uses them is gone. Must not
 // outlive the store.
 class RocksCursor final : public Cursor {
  public:
-  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string_view from, std::string_view to)
+  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string_view from,
+              std::string_view to)
       : db_(db), snapshot_(db->GetSnapshot()), upper_(to), upper_slice_(upper_) {
     rocksdb::ReadOptions options;
     options.snapshot = snapshot_;
@@ -196,7 +218,9 @@ class RocksStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
-bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -232,7 +256,8 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
     if (status.IsIOError() && contains(text, "/LOCK"))
       return Status(Code::io_error, "store " + path + " is in use by another process (is cohoursd running?)");
     // An existing directory that holds no database.
-    if (status.IsInvalidArgument() && contains(text, "does not exist")) return Status(Code::not_found, init_hint);
+    if (status.IsInvalidArgument() && contains(text, "does not exist"))
+      return Status(Code::not_found, init_hint);
     return convert(status, ("cannot open store " + path).c_str());
   }
   return std::unique_ptr<Store>(std::make_unique<RocksStore>(db, std::move(handles)));

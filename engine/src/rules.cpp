@@ -10,9 +10,13 @@ constexpr std::int64_t kMaxPolicyMinutes = 1'000'000 * 60;  // a sanity bound on
 constexpr std::int64_t kMaxEntryCeiling = 24 * 60;          // no single entry over a day
 constexpr std::int64_t kMaxPolicyPence = 100'000'000;       // a sanity bound on expense limits
 
-Status reject(Code code, std::string message) { return Status(code, std::move(message)); }
+Status reject(Code code, std::string message) {
+  return Status(code, std::move(message));
+}
 
-std::string short_id(const FixedBytes<32>& value) { return to_hex(value).substr(0, 12); }
+std::string short_id(const FixedBytes<32>& value) {
+  return to_hex(value).substr(0, 12);
+}
 
 // Everything one handler needs, with the lookups it shares.
 struct Apply {
@@ -41,7 +45,9 @@ struct Apply {
     }
     auto acting = member(entry.actor());
     if (!acting.ok()) return acting.status();
-    if (!*acting) return reject(Code::unknown_member, "signer " + short_id(entry.actor()) + " is not a member of this co-op");
+    if (!*acting)
+      return reject(Code::unknown_member,
+                    "signer " + short_id(entry.actor()) + " is not a member of this co-op");
     return **acting;
   }
 
@@ -75,7 +81,8 @@ struct Apply {
 
   Status check_minutes(std::int64_t minutes, const Policy& policy) {
     if (minutes <= 0)
-      return reject(Code::bad_amount, "minutes must be a positive whole number, got " + std::to_string(minutes));
+      return reject(Code::bad_amount,
+                    "minutes must be a positive whole number, got " + std::to_string(minutes));
     if (minutes > policy.max_entry_minutes)
       return reject(Code::bad_amount, std::to_string(minutes) + " minutes is over the co-op's maximum of " +
                                           std::to_string(policy.max_entry_minutes) + " per entry");
@@ -100,10 +107,10 @@ struct Apply {
     if (!floor.ok()) return floor.status();
     if (*floor && current->balance_minutes - minutes < **floor) {
       std::string whom = payer.kind == AccountKind::pool ? "the co-op pool" : who;
-      return reject(Code::floor_breached,
-                    whom + " has " + std::to_string(current->balance_minutes) + " minutes; paying " +
-                        std::to_string(minutes) + " would go under the floor of " +
-                        std::to_string(**floor) + " minutes");
+      return reject(Code::floor_breached, whom + " has " + std::to_string(current->balance_minutes) +
+                                              " minutes; paying " + std::to_string(minutes) +
+                                              " would go under the floor of " + std::to_string(**floor) +
+                                              " minutes");
     }
     return Status();
   }
@@ -135,8 +142,8 @@ struct Apply {
     std::uint8_t leg = 0;
     for (auto [account, other, delta] : {std::tuple{from, to, -minutes}, std::tuple{to, from, minutes}}) {
       auto after = balance(account);
-      Posting posting{account,   context.seq,       delta, after.ok() ? after->balance_minutes : 0,
-                      other,     signed_entry.id,   movement_id};
+      Posting posting{account, context.seq,     delta,      after.ok() ? after->balance_minutes : 0,
+                      other,   signed_entry.id, movement_id};
       view.put(Column::postings, posting_key(account, context.seq, leg++), encode_row(posting));
     }
   }
@@ -174,7 +181,8 @@ struct Apply {
     auto existing = member(b.member);
     if (!existing.ok()) return existing.status();
     if (*existing) return reject(Code::already_exists, "that key is already a member");
-    view.put(Column::members, key_of(b.member), encode_row(MemberInfo{b.member, b.roles, b.home_node, context.seq}));
+    view.put(Column::members, key_of(b.member),
+             encode_row(MemberInfo{b.member, b.roles, b.home_node, context.seq}));
     return Status();
   }
 
@@ -193,9 +201,11 @@ struct Apply {
 
   // Applies one setting to `policy`; refuses bad values.
   static Status apply_setting(const PolicySetting& b, Policy& policy) {
-    const bool has_subject = b.target == PolicyTarget::role_floor || b.target == PolicyTarget::expense_claim_limit ||
+    const bool has_subject = b.target == PolicyTarget::role_floor ||
+                             b.target == PolicyTarget::expense_claim_limit ||
                              b.target == PolicyTarget::expense_month_limit;
-    if (!has_subject && b.subject != 0) return reject(Code::malformed, "this policy setting names no role or category");
+    if (!has_subject && b.subject != 0)
+      return reject(Code::malformed, "this policy setting names no role or category");
     if (b.target != PolicyTarget::categories && !b.categories.empty())
       return reject(Code::malformed, "only a categories policy lists categories");
     switch (b.target) {
@@ -231,7 +241,8 @@ struct Apply {
         return Status();
       }
       case PolicyTarget::mileage_rate:
-        if (b.amount < 1 || b.amount > 1000) return reject(Code::bad_amount, "a mileage rate is 1 to 1000 pence per mile");
+        if (b.amount < 1 || b.amount > 1000)
+          return reject(Code::bad_amount, "a mileage rate is 1 to 1000 pence per mile");
         policy.mileage_rate_pence = b.amount;
         return Status();
       case PolicyTarget::categories:
@@ -262,37 +273,51 @@ struct Apply {
     auto provider = actor(true);
     if (!provider.ok()) return provider.status();
     if (!(provider->roles & (role_volunteer | role_carer)))
-      return reject(Code::not_permitted, "only volunteers and carers bank hours (a coordinator entering a "
-                                         "volunteer's timesheet signs on their behalf)");
+      return reject(Code::not_permitted,
+                    "only volunteers and carers bank hours (a coordinator entering a "
+                    "volunteer's timesheet signs on their behalf)");
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
     if (Status s = check_minutes(b.minutes, *policy); !s.ok()) return s;
     if (!policy->category_allowed(b.category))
-      return reject(Code::unknown_category, "category '" + b.category + "' is not allowed by the co-op's policy");
+      return reject(Code::unknown_category,
+                    "category '" + b.category + "' is not allowed by the co-op's policy");
     if (b.date_days > days_from_ms(context.received_ms) + 1)
       return reject(Code::bad_date, "hours are logged for help already given: " + format_date(b.date_days) +
-                                          " is more than a day ahead");
+                                        " is more than a day ahead");
     if (b.date_days < 0) return reject(Code::bad_date, "dates start at 1970-01-01");
     AccountId payer;
     if (b.recipient.is_zero()) {
       if (b.payer != Payer::pool) return reject(Code::malformed, "community hours are paid by the pool");
       payer = AccountId::pool(context.node_key);
     } else {
-      if (b.recipient == provider->key) return reject(Code::not_permitted, "you cannot log hours given to yourself");
+      if (b.recipient == provider->key)
+        return reject(Code::not_permitted, "you cannot log hours given to yourself");
       auto recipient = member(b.recipient);
       if (!recipient.ok()) return recipient.status();
       if (!*recipient) return reject(Code::unknown_member, "the recipient is not a member of this co-op");
       if (b.payer == Payer::pool) {
         if (!((*recipient)->roles & role_service_user))
-          return reject(Code::not_permitted, "the pool pays only for help to service users and the community");
+          return reject(Code::not_permitted,
+                        "the pool pays only for help to service users and the community");
         payer = AccountId::pool(context.node_key);
       } else {
         payer = AccountId::member(b.recipient);
       }
     }
-    Movement movement{signed_entry.id, MovementKind::hours, MovementStatus::pending, payer,
-                      AccountId::member(provider->key), b.minutes, provider->key, b.recipient,
-                      b.category, b.date_days, context.seq, {}, {}};
+    Movement movement{signed_entry.id,
+                      MovementKind::hours,
+                      MovementStatus::pending,
+                      payer,
+                      AccountId::member(provider->key),
+                      b.minutes,
+                      provider->key,
+                      b.recipient,
+                      b.category,
+                      b.date_days,
+                      context.seq,
+                      {},
+                      {}};
     put_movement(movement);
     adjust(payer, {0, 0, b.minutes});
     adjust(movement.payee, {0, b.minutes, 0});
@@ -304,7 +329,8 @@ struct Apply {
   Status may_confirm(const Movement& movement) {
     // Nobody confirms help they gave themselves, not even a coordinator.
     if (entry.author == movement.provider)
-      return reject(Code::not_permitted, "you cannot confirm hours you gave; the recipient or another coordinator confirms them");
+      return reject(Code::not_permitted,
+                    "you cannot confirm hours you gave; the recipient or another coordinator confirms them");
     if (movement.recipient.is_zero()) {
       auto author = member(entry.author);
       if (!author.ok()) return author.status();
@@ -314,8 +340,9 @@ struct Apply {
     auto acting = actor(true);
     if (!acting.ok()) return acting.status();
     if (acting->key != movement.recipient)
-      return reject(Code::not_permitted, "only the member who received the help (or a coordinator on "
-                                         "their behalf) may confirm these hours");
+      return reject(Code::not_permitted,
+                    "only the member who received the help (or a coordinator on "
+                    "their behalf) may confirm these hours");
     return Status();
   }
 
@@ -348,10 +375,13 @@ struct Apply {
   Status may_void(const Movement& movement) {
     auto author = member(entry.author);
     if (!author.ok()) return author.status();
-    if (!entry.on_behalf.is_zero() && entry.on_behalf != movement.provider && entry.on_behalf != movement.recipient)
-      return reject(Code::not_permitted, "a void on behalf of someone must be for the provider or the recipient");
+    if (!entry.on_behalf.is_zero() && entry.on_behalf != movement.provider &&
+        entry.on_behalf != movement.recipient)
+      return reject(Code::not_permitted,
+                    "a void on behalf of someone must be for the provider or the recipient");
     if (*author && ((*author)->roles & role_coordinator)) return Status();
-    if (!entry.on_behalf.is_zero()) return reject(Code::not_permitted, "only a coordinator signs on behalf of someone");
+    if (!entry.on_behalf.is_zero())
+      return reject(Code::not_permitted, "only a coordinator signs on behalf of someone");
     if (entry.author == movement.provider || entry.author == movement.recipient) return Status();
     return reject(Code::not_permitted, "only the provider, the recipient or a coordinator may void hours");
   }
@@ -394,9 +424,19 @@ struct Apply {
     if (!*to) return reject(Code::unknown_member, "the receiver is not a member of this co-op");
     AccountId from = AccountId::member(sender->key), dest = AccountId::member(b.to);
     if (Status s = check_floor(from, b.minutes, *policy); !s.ok()) return s;
-    Movement movement{signed_entry.id, MovementKind::transfer, MovementStatus::posted, from, dest,
-                      b.minutes, sender->key, b.to, "", days_from_ms(context.received_ms),
-                      context.seq, {}, signed_entry.id};
+    Movement movement{signed_entry.id,
+                      MovementKind::transfer,
+                      MovementStatus::posted,
+                      from,
+                      dest,
+                      b.minutes,
+                      sender->key,
+                      b.to,
+                      "",
+                      days_from_ms(context.received_ms),
+                      context.seq,
+                      {},
+                      signed_entry.id};
     post(movement.id, from, dest, b.minutes);
     put_movement(movement);
     return Status();
@@ -414,7 +454,8 @@ struct Apply {
     // run next year.
     const std::int32_t today = days_from_ms(context.received_ms);
     if (b.date_days < 0 || b.date_days > today + 366)
-      return reject(Code::bad_date, "respite can be requested up to a year ahead, not for " + format_date(b.date_days));
+      return reject(Code::bad_date,
+                    "respite can be requested up to a year ahead, not for " + format_date(b.date_days));
     RespiteRequestState state{signed_entry.id, carer->key, b.minutes, b.date_days, RequestStatus::open, {}};
     view.put(Column::requests, key_of(state.id), encode_row(state));
     return Status();
@@ -430,17 +471,28 @@ struct Apply {
   Status handle(const RespiteOffer& b) {
     auto volunteer = actor(true);
     if (!volunteer.ok()) return volunteer.status();
-    if (!(volunteer->roles & role_volunteer)) return reject(Code::not_permitted, "only volunteers offer respite");
+    if (!(volunteer->roles & role_volunteer))
+      return reject(Code::not_permitted, "only volunteers offer respite");
     auto state = request(b.request);
     if (!state.ok()) return state.status();
     if (state->status != RequestStatus::open)
-      return reject(Code::wrong_state, std::string("that request is ") + request_status_name(state->status) +
-                                           ", not open");
-    if (state->carer == volunteer->key) return reject(Code::not_permitted, "you cannot offer respite to yourself");
-    Movement movement{signed_entry.id, MovementKind::respite, MovementStatus::pending,
-                      AccountId::member(state->carer), AccountId::member(volunteer->key),
-                      state->minutes, volunteer->key, state->carer, "respite", state->date_days,
-                      context.seq, state->id, {}};
+      return reject(Code::wrong_state,
+                    std::string("that request is ") + request_status_name(state->status) + ", not open");
+    if (state->carer == volunteer->key)
+      return reject(Code::not_permitted, "you cannot offer respite to yourself");
+    Movement movement{signed_entry.id,
+                      MovementKind::respite,
+                      MovementStatus::pending,
+                      AccountId::member(state->carer),
+                      AccountId::member(volunteer->key),
+                      state->minutes,
+                      volunteer->key,
+                      state->carer,
+                      "respite",
+                      state->date_days,
+                      context.seq,
+                      state->id,
+                      {}};
     put_movement(movement);
     adjust(movement.payer, {0, 0, movement.minutes});
     adjust(movement.payee, {0, movement.minutes, 0});
@@ -460,10 +512,12 @@ struct Apply {
       auto author = member(entry.author);
       if (!author.ok()) return author.status();
       if (!(*author && ((*author)->roles & role_coordinator)))
-        return reject(Code::not_permitted, "only the carer who asked (or a coordinator) may cancel a request");
+        return reject(Code::not_permitted,
+                      "only the carer who asked (or a coordinator) may cancel a request");
     }
     if (state->status != RequestStatus::open && state->status != RequestStatus::offered)
-      return reject(Code::wrong_state, std::string("that request is already ") + request_status_name(state->status));
+      return reject(Code::wrong_state,
+                    std::string("that request is already ") + request_status_name(state->status));
     if (state->status == RequestStatus::offered) {
       auto offer = load_row<Movement>(view, Column::movements, key_of(state->offer));
       if (!offer.ok()) return offer.status();
@@ -483,17 +537,23 @@ struct Apply {
     if (!claimant.ok()) return claimant.status();
     if (!(claimant->roles & (role_volunteer | role_carer)))
       return reject(Code::not_permitted, "only volunteers and carers claim expenses");
-    if (b.pence <= 0) return reject(Code::bad_amount, "an expense is a positive number of pence, got " + std::to_string(b.pence));
-    if (b.pence > kMaxPolicyPence) return reject(Code::bad_amount, "an expense claim is limited to 1,000,000.00");
+    if (b.pence <= 0)
+      return reject(Code::bad_amount,
+                    "an expense is a positive number of pence, got " + std::to_string(b.pence));
+    if (b.pence > kMaxPolicyPence)
+      return reject(Code::bad_amount, "an expense claim is limited to 1,000,000.00");
     if (b.currency != context.currency)
-      return reject(Code::malformed, "this co-op pays expenses in " + context.currency.str() + ", not " + b.currency.str());
+      return reject(Code::malformed,
+                    "this co-op pays expenses in " + context.currency.str() + ", not " + b.currency.str());
     const std::int32_t today = days_from_ms(context.received_ms);
     if (b.date_days < 0 || b.date_days > today + 1)
-      return reject(Code::bad_date, "expenses are claimed for costs already paid, not for " + format_date(b.date_days));
+      return reject(Code::bad_date,
+                    "expenses are claimed for costs already paid, not for " + format_date(b.date_days));
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
     if (b.miles > 0) {
-      if (b.category != ExpenseCategory::travel) return reject(Code::malformed, "only travel is claimed in miles");
+      if (b.category != ExpenseCategory::travel)
+        return reject(Code::malformed, "only travel is claimed in miles");
       if (b.pence != static_cast<std::int64_t>(b.miles) * policy->mileage_rate_pence)
         return reject(Code::bad_amount, std::to_string(b.miles) + " miles at the co-op's rate of " +
                                             std::to_string(policy->mileage_rate_pence) + "p a mile is " +
@@ -501,19 +561,34 @@ struct Apply {
     }
     const std::int64_t limit = policy->expense_claim_limit_pence[static_cast<std::size_t>(b.category) - 1];
     if (limit > 0 && b.pence > limit)
-      return reject(Code::bad_amount, std::string(expense_category_name(b.category)) + " claims are limited to " +
-                                          std::to_string(limit) + " pence each");
+      return reject(Code::bad_amount, std::string(expense_category_name(b.category)) +
+                                          " claims are limited to " + std::to_string(limit) + " pence each");
     if (!b.hours.is_zero()) {
       auto hours = load_row<Movement>(view, Column::movements, key_of(b.hours));
       if (!hours.ok()) return hours.status();
       if (!*hours || (*hours)->kind == MovementKind::transfer)
-        return reject(Code::unknown_entry, "the claim names hours " + short_id(b.hours) + " that are not in the log");
+        return reject(Code::unknown_entry,
+                      "the claim names hours " + short_id(b.hours) + " that are not in the log");
       if ((*hours)->provider != claimant->key)
         return reject(Code::not_permitted, "a claim can name only hours the claimant gave");
     }
-    ExpenseState state{signed_entry.id, claimant->key, b.pence, b.currency, b.category, b.date_days, b.miles,
-                       b.hours, b.receipt_digest, b.note_digest, ExpenseStatus::claimed, context.seq,
-                       {}, {}, {}, {}, {}};
+    ExpenseState state{signed_entry.id,
+                       claimant->key,
+                       b.pence,
+                       b.currency,
+                       b.category,
+                       b.date_days,
+                       b.miles,
+                       b.hours,
+                       b.receipt_digest,
+                       b.note_digest,
+                       ExpenseStatus::claimed,
+                       context.seq,
+                       {},
+                       {},
+                       {},
+                       {},
+                       {}};
     view.put(Column::expenses, key_of(state.id), encode_row(state));
     return Status();
   }
@@ -525,7 +600,8 @@ struct Apply {
     if (!row.ok()) return row.status();
     if (!*row) return reject(Code::unknown_entry, "no expense claim " + short_id(id));
     if ((*row)->claimant == entry.author)
-      return reject(Code::not_permitted, "nobody approves, rejects or pays their own claim; ask another admin");
+      return reject(Code::not_permitted,
+                    "nobody approves, rejects or pays their own claim; ask another admin");
     return **row;
   }
 
@@ -533,7 +609,8 @@ struct Apply {
     auto claim = decidable_claim(b.claim, "approve expenses");
     if (!claim.ok()) return claim.status();
     if (claim->status != ExpenseStatus::claimed)
-      return reject(Code::wrong_state, std::string("that claim is already ") + expense_status_name(claim->status));
+      return reject(Code::wrong_state,
+                    std::string("that claim is already ") + expense_status_name(claim->status));
     ExpenseState row = *claim;
     row.status = ExpenseStatus::approved;
     row.decided_by = signed_entry.id;
@@ -549,7 +626,8 @@ struct Apply {
     auto claim = decidable_claim(b.claim, "reject expenses");
     if (!claim.ok()) return claim.status();
     if (claim->status != ExpenseStatus::claimed)
-      return reject(Code::wrong_state, std::string("that claim is already ") + expense_status_name(claim->status));
+      return reject(Code::wrong_state,
+                    std::string("that claim is already ") + expense_status_name(claim->status));
     ExpenseState row = *claim;
     row.status = ExpenseStatus::rejected;
     row.decided_by = signed_entry.id;
@@ -580,13 +658,15 @@ struct Apply {
     auto row = load_row<Movement>(view, Column::movements, key_of(b.target));
     if (!row.ok()) return row.status();
     if (!*row)
-      return reject(Code::unknown_entry, "no movement " + short_id(b.target) +
-                                             " to reverse (cite the hours.log, respite.offer or transfer entry)");
+      return reject(Code::unknown_entry,
+                    "no movement " + short_id(b.target) +
+                        " to reverse (cite the hours.log, respite.offer or transfer entry)");
     Movement movement = **row;
     if (movement.status != MovementStatus::posted)
-      return reject(Code::wrong_state, std::string("only posted movements can be reversed; this one is ") +
-                                           movement_status_name(movement.status) +
-                                           (movement.status == MovementStatus::pending ? " (void it instead)" : ""));
+      return reject(Code::wrong_state,
+                    std::string("only posted movements can be reversed; this one is ") +
+                        movement_status_name(movement.status) +
+                        (movement.status == MovementStatus::pending ? " (void it instead)" : ""));
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
     if (Status s = check_floor(movement.payee, movement.minutes, *policy, "the member paying back"); !s.ok())

@@ -10,8 +10,8 @@ namespace cohours {
 
 struct ApplyContext {
   PublicKey node_key;
-  std::uint64_t seq = 0;          // the record's sequence number
-  std::int64_t received_ms = 0;   // the record's receive time
+  std::uint64_t seq = 0;                        // the record's sequence number
+  std::int64_t received_ms = 0;                 // the record's receive time
   Currency currency = *Currency::parse("GBP");  // the node's cash currency
 };
 

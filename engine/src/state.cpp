@@ -178,20 +178,48 @@ Status decode_any(std::string_view bytes, Row* row) {
 
 }  // namespace
 
-std::string encode_row(const MemberInfo& row) { return encode_any(row); }
-std::string encode_row(const Balance& row) { return encode_any(row); }
-std::string encode_row(const Movement& row) { return encode_any(row); }
-std::string encode_row(const RespiteRequestState& row) { return encode_any(row); }
-std::string encode_row(const Posting& row) { return encode_any(row); }
-std::string encode_row(const Policy& row) { return encode_any(row); }
-Status decode_row(std::string_view b, MemberInfo* r) { return decode_any(b, r); }
-Status decode_row(std::string_view b, Balance* r) { return decode_any(b, r); }
-Status decode_row(std::string_view b, Movement* r) { return decode_any(b, r); }
-Status decode_row(std::string_view b, RespiteRequestState* r) { return decode_any(b, r); }
-Status decode_row(std::string_view b, Posting* r) { return decode_any(b, r); }
-Status decode_row(std::string_view b, Policy* r) { return decode_any(b, r); }
-std::string encode_row(const ExpenseState& row) { return encode_any(row); }
-Status decode_row(std::string_view b, ExpenseState* r) { return decode_any(b, r); }
+std::string encode_row(const MemberInfo& row) {
+  return encode_any(row);
+}
+std::string encode_row(const Balance& row) {
+  return encode_any(row);
+}
+std::string encode_row(const Movement& row) {
+  return encode_any(row);
+}
+std::string encode_row(const RespiteRequestState& row) {
+  return encode_any(row);
+}
+std::string encode_row(const Posting& row) {
+  return encode_any(row);
+}
+std::string encode_row(const Policy& row) {
+  return encode_any(row);
+}
+Status decode_row(std::string_view b, MemberInfo* r) {
+  return decode_any(b, r);
+}
+Status decode_row(std::string_view b, Balance* r) {
+  return decode_any(b, r);
+}
+Status decode_row(std::string_view b, Movement* r) {
+  return decode_any(b, r);
+}
+Status decode_row(std::string_view b, RespiteRequestState* r) {
+  return decode_any(b, r);
+}
+Status decode_row(std::string_view b, Posting* r) {
+  return decode_any(b, r);
+}
+Status decode_row(std::string_view b, Policy* r) {
+  return decode_any(b, r);
+}
+std::string encode_row(const ExpenseState& row) {
+  return encode_any(row);
+}
+Status decode_row(std::string_view b, ExpenseState* r) {
+  return decode_any(b, r);
+}
 
 Currency stored_currency(const Store& store) {
   std::string raw;
@@ -219,8 +247,8 @@ bool Policy::category_allowed(std::string_view category) const {
 
 Result<Hash32> digest_state(const Store& store) {
   Blake2bStream digest;
-  const Column columns[] = {Column::balances, Column::members, Column::movements,
-                            Column::requests, Column::expenses};
+  const Column columns[] = {Column::balances, Column::members, Column::movements, Column::requests,
+                            Column::expenses};
   auto feed = [&](std::string_view bytes) {
     std::string length = be64(bytes.size());
     digest.update(length);

@@ -76,9 +76,9 @@ inline constexpr std::string_view currency = "currency";        // the node's ca
 }  // namespace meta_key
 
 // Columns rebuilt by reindex.
-inline constexpr Column kDerivedColumns[] = {Column::entries, Column::postings, Column::balances,
+inline constexpr Column kDerivedColumns[] = {Column::entries,   Column::postings, Column::balances,
                                              Column::movements, Column::requests, Column::members,
-                                             Column::expenses, Column::tree};
+                                             Column::expenses,  Column::tree};
 
 // The node's currency as stored at initialise (GBP for stores made before
 // it was recorded).

@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   auto store = open_rocks_store((dir / "store").string(), OpenMode::create_if_missing);
   if (!store.ok()) return 1;
   SystemClock clock;
-  if (fresh && !Ledger::initialise(*store.value(), {node.public_key, node.secret_key}, "Crash Co-op", clock).ok())
+  if (fresh &&
+      !Ledger::initialise(*store.value(), {node.public_key, node.secret_key}, "Crash Co-op", clock).ok())
     return 1;
   auto ledger = Ledger::open(*store.value(), {node.public_key, node.secret_key}, clock);
   if (!ledger.ok()) {
@@ -41,8 +42,8 @@ int main(int argc, char** argv) {
   if (fresh) {
     for (auto [key, roles] : {std::pair{alice.public_key, std::uint32_t{role_volunteer}},
                               std::pair{bob.public_key, std::uint32_t{role_service_user}}}) {
-      Entry join{kEntryFormatVersion, node.public_key, {}, clock.now_ms(), random_u64(),
-                 MemberJoin{key, roles, node.public_key}};
+      Entry join{kEntryFormatVersion, node.public_key, {},
+                 clock.now_ms(),      random_u64(),    MemberJoin{key, roles, node.public_key}};
       if (!ledger.value()->submit_one(sign_entry(join, node.secret_key).bytes).ok()) return 1;
     }
     std::ofstream(dir / "node.key") << to_hex(node.secret_key) << "\n";

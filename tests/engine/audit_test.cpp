@@ -52,8 +52,12 @@ struct Audited : test::TestLedger {
   }
 };
 
-Bytes to_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
-std::string to_string(const Bytes& b) { return std::string(b.begin(), b.end()); }
+Bytes to_bytes(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
+std::string to_string(const Bytes& b) {
+  return std::string(b.begin(), b.end());
+}
 
 }  // namespace
 
@@ -65,7 +69,7 @@ TEST_CASE("audit passes on an untouched store and counts what it checked") {
   CHECK(report.records == 33);
   CHECK(report.signatures == 33);
   CHECK(report.hash_links == 33);
-  CHECK(report.heads == 33);  // one submission per group here
+  CHECK(report.heads == 33);    // one submission per group here
   CHECK(report.accounts == 2);  // alice and the pool (bob pays nothing)
   CHECK(report.tree_nodes >= 33);
 }
@@ -163,7 +167,8 @@ TEST_CASE("audit catches altered derived state and forged heads") {
     CHECK_FALSE(node.audit().passed);
   }
   SUBCASE("an extra member row") {
-    std::string row = node.get(Column::members, std::string(reinterpret_cast<const char*>(node.key("alice").data()), 32));
+    std::string row =
+        node.get(Column::members, std::string(reinterpret_cast<const char*>(node.key("alice").data()), 32));
     std::string fake_key(32, 'x');
     node.put(Column::members, fake_key, row);
     CHECK_FALSE(node.audit().passed);

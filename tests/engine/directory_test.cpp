@@ -8,7 +8,8 @@
 using namespace cohours;
 
 TEST_CASE("aliases are short, lower-case and start with a letter or digit") {
-  for (const char* good : {"alice", "bob2", "mary-jane", "o.brien", "a", "x_1"}) CHECK_MESSAGE(valid_alias(good), good);
+  for (const char* good : {"alice", "bob2", "mary-jane", "o.brien", "a", "x_1"})
+    CHECK_MESSAGE(valid_alias(good), good);
   for (const char* bad : {"", "Alice", "-bob", ".x", "has space", "tab\t", "new\nline", "ünï",
                           "a23456789012345678901234567890123"})
     CHECK_MESSAGE(!valid_alias(bad), bad);

@@ -40,7 +40,7 @@ TEST_CASE("a claim moves claimed -> approved -> paid, each step once") {
   CHECK(office.ledger->expense(claim.id).value().status == ExpenseStatus::claimed);
   CHECK(office.cash(AccountId::payable(office.key("alice"))).balance_minutes == 0);  // nothing owed yet
 
-  CHECK(office.submit("erin", ExpensePaid{claim.id, {}}).code == Code::wrong_state);  // unapproved
+  CHECK(office.submit("erin", ExpensePaid{claim.id, {}}).code == Code::wrong_state);        // unapproved
   CHECK(office.submit("alice", ExpenseApprove{claim.id, {}}).code == Code::not_permitted);  // not an admin
   REQUIRE(office.submit("erin", ExpenseApprove{claim.id, {}}).ok());
   CHECK(office.cash(AccountId::payable(office.key("alice"))).balance_minutes == 1240);
@@ -96,14 +96,17 @@ TEST_CASE("bad claims are refused") {
     CHECK(office.submit("alice", lunch).code == Code::malformed);
   }
   SUBCASE("the per-claim limit refuses; the monthly limit does not") {
-    REQUIRE(office.submit("erin", PolicySet{{PolicySetting{PolicyTarget::expense_claim_limit, 3, 1500, {}},
-                                             PolicySetting{PolicyTarget::expense_month_limit, 3, 2000, {}}}})
+    REQUIRE(office
+                .submit("erin", PolicySet{{PolicySetting{PolicyTarget::expense_claim_limit, 3, 1500, {}},
+                                           PolicySetting{PolicyTarget::expense_month_limit, 3, 2000, {}}}})
                 .ok());
     CHECK(office.submit("alice", office.claim(1501, ExpenseCategory::meals)).code == Code::bad_amount);
     CHECK(office.submit("alice", office.claim(1500, ExpenseCategory::meals)).ok());
     CHECK(office.submit("alice", office.claim(1500, ExpenseCategory::meals)).ok());  // flagged in reports
-    CHECK(office.submit("erin", policy_of({PolicyTarget::expense_claim_limit, 9, 100, {}})).code == Code::malformed);
-    CHECK(office.submit("erin", policy_of({PolicyTarget::expense_claim_limit, 1, -5, {}})).code == Code::bad_amount);
+    CHECK(office.submit("erin", policy_of({PolicyTarget::expense_claim_limit, 9, 100, {}})).code ==
+          Code::malformed);
+    CHECK(office.submit("erin", policy_of({PolicyTarget::expense_claim_limit, 1, -5, {}})).code ==
+          Code::bad_amount);
   }
   SUBCASE("a claim may name only hours the claimant gave") {
     HoursLog log;
@@ -157,6 +160,5 @@ TEST_CASE("cash and credits never convert into each other") {
   office.ledger.reset();
   auto report = audit_store(*office.store);
   CHECK(report.value().passed);
-  CHECK(reindex(*office.store, office.clock).value().digest_before ==
-        state_digest(*office.store).value());
+  CHECK(reindex(*office.store, office.clock).value().digest_before == state_digest(*office.store).value());
 }

@@ -21,10 +21,13 @@ struct Exported : TestLedger {
     auto logged = submit("alice", log);
     REQUIRE(submit("bob", HoursConfirm{logged.id}).ok());
     REQUIRE(submit("alice", Transfer{key("bob"), 30, {}}).ok());
-    for (std::uint64_t seq = 1; seq <= ledger->log_size(); ++seq) records.push_back(encode_record(ledger->record(seq).value()));
+    for (std::uint64_t seq = 1; seq <= ledger->log_size(); ++seq)
+      records.push_back(encode_record(ledger->record(seq).value()));
     head = ledger->latest_head().value();
   }
-  Status import_into(Store& target) { return import_log(target, node.public_key, ledger->currency(), records, head); }
+  Status import_into(Store& target) {
+    return import_log(target, node.public_key, ledger->currency(), records, head);
+  }
 };
 
 }  // namespace
@@ -61,7 +64,7 @@ TEST_CASE("an import refuses a log that its signed head does not vouch for") {
     CHECK(status.message().find("signature") != std::string::npos);
   }
   SUBCASE("a head of another node") {
-    CHECK(import_log(*copy, test::seeded_key(77).public_key, node.ledger->currency(), node.records, node.head).code() ==
-          Code::corruption);
+    CHECK(import_log(*copy, test::seeded_key(77).public_key, node.ledger->currency(), node.records, node.head)
+              .code() == Code::corruption);
   }
 }

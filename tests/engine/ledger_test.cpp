@@ -9,8 +9,8 @@
 #include "test_support.h"
 
 using namespace cohours;
-using cohours::test::TestLedger;
 using cohours::test::policy_of;
+using cohours::test::TestLedger;
 
 namespace {
 
@@ -54,8 +54,10 @@ TEST_CASE("members join through the node key or an admin, once") {
     CHECK(r.code == Code::already_exists);
   }
   SUBCASE("no roles, unknown roles, another home node") {
-    CHECK(coop.submit("node", MemberJoin{stranger.public_key, 0, coop.node.public_key}).code == Code::malformed);
-    CHECK(coop.submit("node", MemberJoin{stranger.public_key, 1u << 20, coop.node.public_key}).code == Code::malformed);
+    CHECK(coop.submit("node", MemberJoin{stranger.public_key, 0, coop.node.public_key}).code ==
+          Code::malformed);
+    CHECK(coop.submit("node", MemberJoin{stranger.public_key, 1u << 20, coop.node.public_key}).code ==
+          Code::malformed);
     CHECK(coop.submit("node", MemberJoin{stranger.public_key, role_carer, stranger.public_key}).code ==
           Code::not_permitted);
   }
@@ -124,7 +126,8 @@ TEST_CASE("who pays: the pool only for service users and the community") {
   CHECK(coop.submit("dave", HoursConfirm{community.id}).ok());
   CHECK(coop.balance("pool").balance_minutes == -60);
   CHECK(coop.submit("alice", coop.hours("alice", 60)).code == Code::not_permitted);
-  CHECK(coop.submit("bob", coop.hours("alice", 60)).code == Code::not_permitted);  // service users do not bank hours
+  CHECK(coop.submit("bob", coop.hours("alice", 60)).code ==
+        Code::not_permitted);  // service users do not bank hours
 }
 
 TEST_CASE("amounts, categories and dates are checked against policy") {
@@ -139,20 +142,25 @@ TEST_CASE("amounts, categories and dates are checked against policy") {
   CHECK(coop.submit("alice", future).code == Code::bad_date);
 
   SUBCASE("admins change the limits; others may not") {
-    CHECK(coop.submit("alice", policy_of({PolicyTarget::max_entry_minutes, 0, 240, {}})).code == Code::not_permitted);
+    CHECK(coop.submit("alice", policy_of({PolicyTarget::max_entry_minutes, 0, 240, {}})).code ==
+          Code::not_permitted);
     CHECK(coop.submit("dave", policy_of({PolicyTarget::max_entry_minutes, 0, 240, {}})).ok());
     CHECK(coop.submit("alice", coop.hours("bob", 241, Payer::pool)).code == Code::bad_amount);
     CHECK(coop.submit("dave", policy_of({PolicyTarget::categories, 0, 0, {"knitting", "respite"}})).ok());
     CHECK(coop.submit("alice", coop.hours("bob", 60, Payer::pool, "knitting")).ok());
-    CHECK(coop.submit("alice", coop.hours("bob", 60, Payer::pool, "befriending")).code == Code::unknown_category);
+    CHECK(coop.submit("alice", coop.hours("bob", 60, Payer::pool, "befriending")).code ==
+          Code::unknown_category);
   }
   SUBCASE("bad policy values are refused") {
-    CHECK(coop.submit("dave", policy_of({PolicyTarget::role_floor, role_carer, 60, {}})).code == Code::bad_amount);
-    CHECK(coop.submit("dave", policy_of({PolicyTarget::role_floor, role_carer | role_volunteer, -60, {}})).code ==
-          Code::malformed);
-    CHECK(coop.submit("dave", policy_of({PolicyTarget::max_entry_minutes, 0, 0, {}})).code == Code::bad_amount);
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::role_floor, role_carer, 60, {}})).code ==
+          Code::bad_amount);
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::role_floor, role_carer | role_volunteer, -60, {}}))
+              .code == Code::malformed);
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::max_entry_minutes, 0, 0, {}})).code ==
+          Code::bad_amount);
     CHECK(coop.submit("dave", policy_of({PolicyTarget::categories, 0, 0, {}})).code == Code::malformed);
-    CHECK(coop.submit("dave", policy_of({PolicyTarget::categories, 0, 0, {"a", "a"}})).code == Code::malformed);
+    CHECK(coop.submit("dave", policy_of({PolicyTarget::categories, 0, 0, {"a", "a"}})).code ==
+          Code::malformed);
     CHECK(coop.submit("dave", PolicySet{}).code == Code::malformed);
   }
   SUBCASE("settings in one entry apply together or not at all") {
@@ -232,7 +240,8 @@ TEST_CASE("transfers and reversals") {
   REQUIRE(coop.submit("bob", HoursConfirm{log.id}).ok());
   CHECK(coop.submit("alice", Transfer{coop.key("alice"), 10, {}}).code == Code::not_permitted);
   CHECK(coop.submit("alice", Transfer{test::seeded_key(77).public_key, 10, {}}).code == Code::unknown_member);
-  CHECK(coop.submit("dave", Transfer{coop.key("erin"), 10, {}}, coop.key("alice")).code == Code::not_permitted);
+  CHECK(coop.submit("dave", Transfer{coop.key("erin"), 10, {}}, coop.key("alice")).code ==
+        Code::not_permitted);
   auto gift = coop.submit("alice", Transfer{coop.key("erin"), 30, {}});
   REQUIRE(gift.ok());
   CHECK(coop.balance("erin").balance_minutes == 30);
@@ -311,7 +320,8 @@ TEST_CASE("a group of entries shares one synced write and one signed tree head")
   Coop coop;
   std::uint64_t size = coop.ledger->log_size();
   std::vector<Bytes> batch;
-  for (int i = 0; i < 100; ++i) batch.push_back(coop.make("alice", coop.hours("bob", 1 + i, Payer::pool)).bytes);
+  for (int i = 0; i < 100; ++i)
+    batch.push_back(coop.make("alice", coop.hours("bob", 1 + i, Payer::pool)).bytes);
   auto results = coop.ledger->submit(batch);
   for (std::size_t i = 0; i < results.size(); ++i) CHECK(results[i].seq == size + 1 + i);
   CHECK(coop.ledger->log_size() == size + 100);
@@ -326,15 +336,15 @@ TEST_CASE("a group of entries shares one synced write and one signed tree head")
     auto proof = coop.ledger->inclusion_proof(seq, head->head.size);
     REQUIRE(proof.ok());
     CHECK(merkle::verify_inclusion(merkle::blake2b_hasher(), seq - 1, head->head.size,
-                                   merkle::blake2b_hasher().leaf(encode_record(record.value())), proof.value(),
-                                   head->head.root));
+                                   merkle::blake2b_hasher().leaf(encode_record(record.value())),
+                                   proof.value(), head->head.root));
   }
   auto old_head = coop.ledger->head_at(size);
   REQUIRE(old_head.ok());
   auto consistency = coop.ledger->consistency_proof(size, size + 100);
   REQUIRE(consistency.ok());
-  CHECK(merkle::verify_consistency(merkle::blake2b_hasher(), size, size + 100, old_head->head.root, head->head.root,
-                                   consistency.value()));
+  CHECK(merkle::verify_consistency(merkle::blake2b_hasher(), size, size + 100, old_head->head.root,
+                                   head->head.root, consistency.value()));
 }
 
 TEST_CASE("concurrent submitters are grouped and all acknowledged") {
@@ -385,8 +395,9 @@ TEST_CASE("state survives reopening, and reindex rebuilds it bit for bit") {
   // Appending after a reindex continues the same tree.
   CHECK(coop.submit("alice", Transfer{coop.key("erin"), 15, {}}).ok());
   auto proof = coop.ledger->consistency_proof(head.head.size, coop.ledger->log_size());
-  CHECK(merkle::verify_consistency(merkle::blake2b_hasher(), head.head.size, coop.ledger->log_size(), head.head.root,
-                                   coop.ledger->latest_head().value().head.root, proof.value()));
+  CHECK(merkle::verify_consistency(merkle::blake2b_hasher(), head.head.size, coop.ledger->log_size(),
+                                   head.head.root, coop.ledger->latest_head().value().head.root,
+                                   proof.value()));
 }
 
 TEST_CASE("a damaged balance row is put right by reindex") {
@@ -460,7 +471,8 @@ TEST_CASE("when the store write fails nothing is acknowledged, not even a repeat
 
 TEST_CASE("nobody confirms hours they gave, and on-behalf voids name a party") {
   Coop coop;
-  REQUIRE(coop.submit("node", MemberRole{coop.key("dave"), role_coordinator | role_admin | role_volunteer}).ok());
+  REQUIRE(
+      coop.submit("node", MemberRole{coop.key("dave"), role_coordinator | role_admin | role_volunteer}).ok());
   auto own = coop.submit("dave", coop.hours("community", 720, Payer::pool, "gardening"));
   REQUIRE(own.ok());
   CHECK(coop.submit("dave", HoursConfirm{own.id}).code == Code::not_permitted);

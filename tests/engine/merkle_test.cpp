@@ -169,17 +169,16 @@ void check_consistency_tampering(const Hasher& h, std::uint64_t old_size, std::u
 // (kInputs, kSHA256Roots, kSHA256Paths, kSHA256Proofs; commit 0e901cac).
 // Their leaf numbers are 1-based; ours are 0-based indexes.
 TEST_CASE("SHA-256 tree matches the RFC 6962 reference vectors") {
-  const char* inputs[8] = {"",         "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                           "606162636465666768696a6b6c6d6e6f"};
-  const char* roots[8] = {
-      "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-      "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-      "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-      "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-      "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-      "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-      "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-      "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+  const char* inputs[8] = {
+      "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
+  const char* roots[8] = {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                          "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+                          "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+                          "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                          "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+                          "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+                          "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+                          "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
   const Hasher& h = sha256_hasher();
   CHECK(to_hex(h.empty_root()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 
@@ -267,7 +266,8 @@ TEST_CASE("SHA-256 tree matches the RFC 6962 reference vectors") {
     Hash32 old_root = hash_from_hex(roots[v.old_size - 1]);
     Hash32 new_root = hash_from_hex(roots[v.new_size - 1]);
     CHECK(verify_consistency(h, v.old_size, v.new_size, old_root, new_root, published));
-    if (v.old_size < v.new_size) check_consistency_tampering(h, v.old_size, v.new_size, old_root, new_root, published);
+    if (v.old_size < v.new_size)
+      check_consistency_tampering(h, v.old_size, v.new_size, old_root, new_root, published);
   }
 }
 

@@ -143,13 +143,14 @@ TEST_CASE_TEMPLATE("store: a batch applies in order and all at once", F, MemoryF
   CHECK(scans > 0);
 }
 
-TEST_CASE_TEMPLATE("store: scans run in big-endian key order over [from, to)", F, MemoryFixture, RocksFixture) {
+TEST_CASE_TEMPLATE("store: scans run in big-endian key order over [from, to)", F, MemoryFixture,
+                   RocksFixture) {
   F f;
   Store& store = *f.store;
   const std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
   WriteBatch batch;
-  for (std::uint64_t n : {max, std::uint64_t{256}, std::uint64_t{0}, std::uint64_t{1} << 40, std::uint64_t{255},
-                          std::uint64_t{65536}, std::uint64_t{1}})
+  for (std::uint64_t n : {max, std::uint64_t{256}, std::uint64_t{0}, std::uint64_t{1} << 40,
+                          std::uint64_t{255}, std::uint64_t{65536}, std::uint64_t{1}})
     batch.put(Column::records, be64(n), std::to_string(n));
   batch.put(Column::heads, be64(2), "other column");
   REQUIRE(store.write(batch, Durability::synced).ok());
@@ -164,13 +165,13 @@ TEST_CASE_TEMPLATE("store: scans run in big-endian key order over [from, to)", F
   };
   using V = std::vector<std::uint64_t>;
   CHECK(numbers({}, {}) == V{0, 1, 255, 256, 65536, std::uint64_t{1} << 40, max});
-  CHECK(numbers(be64(255), be64(65536)) == V{255, 256});       // from included, to excluded
-  CHECK(numbers(be64(2), be64(256)) == V{255});                // bounds need not be keys
+  CHECK(numbers(be64(255), be64(65536)) == V{255, 256});  // from included, to excluded
+  CHECK(numbers(be64(2), be64(256)) == V{255});           // bounds need not be keys
   CHECK(numbers(be64(65536), {}) == V{65536, std::uint64_t{1} << 40, max});
   CHECK(numbers({}, be64(1)) == V{0});
   CHECK(numbers(be64(300), be64(300)).empty());
-  CHECK(numbers(be64(300), be64(2)).empty());                  // from after to
-  CHECK(numbers(be64(max) + '\0', {}).empty());                // past the last key
+  CHECK(numbers(be64(300), be64(2)).empty());    // from after to
+  CHECK(numbers(be64(max) + '\0', {}).empty());  // past the last key
 }
 
 TEST_CASE_TEMPLATE("store: a cursor sees the snapshot taken when it was created", F, MemoryFixture,
@@ -314,8 +315,19 @@ TEST_CASE("be64 round trips and sorts numerically") {
   CHECK(be64(0) == std::string(8, '\0'));
   CHECK(be64(0x0102030405060708) == "\x01\x02\x03\x04\x05\x06\x07\x08");
   CHECK(be64(max) == std::string(8, '\xff'));
-  std::vector<std::uint64_t> values{0, 1, 255, 256, 65535, 65536, 1u << 31, std::uint64_t{1} << 32,
-                                    0x00ff00ff00ff00ff, 0x7fffffffffffffff, 0x8000000000000000, max - 1, max};
+  std::vector<std::uint64_t> values{0,
+                                    1,
+                                    255,
+                                    256,
+                                    65535,
+                                    65536,
+                                    1u << 31,
+                                    std::uint64_t{1} << 32,
+                                    0x00ff00ff00ff00ff,
+                                    0x7fffffffffffffff,
+                                    0x8000000000000000,
+                                    max - 1,
+                                    max};
   for (std::size_t i = 0; i < values.size(); ++i) {
     CHECK(be64(values[i]).size() == 8);
     CHECK(read_be64(be64(values[i])) == values[i]);

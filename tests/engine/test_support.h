@@ -20,7 +20,9 @@ inline KeyPair seeded_key(std::uint8_t n) {
   return keypair_from_seed(seed);
 }
 
-inline PolicySet policy_of(PolicySetting setting) { return PolicySet{{std::move(setting)}}; }
+inline PolicySet policy_of(PolicySetting setting) {
+  return PolicySet{{std::move(setting)}};
+}
 
 struct TestLedger {
   std::unique_ptr<Store> store = make_memory_store();
@@ -86,7 +88,8 @@ struct TestLedger {
   std::int64_t cash_in_accounts() {
     std::int64_t moved = 0;
     for (const auto& [account, b] : ledger->balances().value())
-      if (account.unit() == Unit::pence) moved += b.balance_minutes < 0 ? -b.balance_minutes : b.balance_minutes;
+      if (account.unit() == Unit::pence)
+        moved += b.balance_minutes < 0 ? -b.balance_minutes : b.balance_minutes;
     return moved;
   }
   std::int32_t today() { return days_from_ms(clock.now_ms()); }

@@ -24,8 +24,9 @@ enum class AccountKind : std::uint8_t {
 
 enum class Unit : std::uint8_t { minutes = 1, pence = 2 };
 constexpr Unit unit_of(AccountKind kind) {
-  return kind == AccountKind::member || kind == AccountKind::pool || kind == AccountKind::clearing ? Unit::minutes
-                                                                                                   : Unit::pence;
+  return kind == AccountKind::member || kind == AccountKind::pool || kind == AccountKind::clearing
+             ? Unit::minutes
+             : Unit::pence;
 }
 
 struct AccountId {

@@ -17,19 +17,19 @@ namespace cohours {
 
 struct AuditReport {
   std::uint64_t records = 0;
-  std::uint64_t signatures = 0;      // entry signatures verified
-  std::uint64_t hash_links = 0;      // prev-hash links checked
-  std::uint64_t tree_nodes = 0;      // stored Merkle nodes compared with recomputed
-  std::uint64_t heads = 0;           // signed tree heads verified
-  std::uint64_t known_heads = 0;     // heads kept by the auditor, matched
-  std::uint64_t accounts = 0;        // balances compared with the replay
-  std::uint64_t derived_rows = 0;    // all derived rows compared
-  Hash32 root;                       // Merkle root at the log's size
-  Hash32 state_digest;               // digest of the recomputed state
+  std::uint64_t signatures = 0;    // entry signatures verified
+  std::uint64_t hash_links = 0;    // prev-hash links checked
+  std::uint64_t tree_nodes = 0;    // stored Merkle nodes compared with recomputed
+  std::uint64_t heads = 0;         // signed tree heads verified
+  std::uint64_t known_heads = 0;   // heads kept by the auditor, matched
+  std::uint64_t accounts = 0;      // balances compared with the replay
+  std::uint64_t derived_rows = 0;  // all derived rows compared
+  Hash32 root;                     // Merkle root at the log's size
+  Hash32 state_digest;             // digest of the recomputed state
 
   bool passed = false;
-  std::uint64_t first_bad_seq = 0;   // 0 if the failure is not tied to a record
-  std::string failure;               // what was wrong, empty if passed
+  std::uint64_t first_bad_seq = 0;  // 0 if the failure is not tied to a record
+  std::string failure;              // what was wrong, empty if passed
 };
 
 struct AuditOptions {

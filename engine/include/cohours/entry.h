@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -57,7 +57,7 @@ enum Role : std::uint32_t {
   role_auditor = 1u << 6,
 };
 constexpr std::uint32_t kAllRoles = (1u << 7) - 1;
-const char* role_name(Role role);             // "service-user"
+const char* role_name(Role role);  // "service-user"
 std::optional<Role> parse_role(std::string_view name);
 std::string roles_to_string(std::uint32_t roles);  // "carer,volunteer"
 
@@ -76,19 +76,19 @@ struct MemberRole {
 };
 
 enum class PolicyTarget : std::uint8_t {
-  role_floor = 1,            // subject: one role bit; amount: minutes (<= 0)
-  pool_floor = 2,            // amount: minutes (<= 0)
-  max_entry_minutes = 3,     // amount: minutes
-  categories = 4,            // categories
-  pool_floor_none = 5,       // removes the pool's floor
-  expense_claim_limit = 6,   // subject: ExpenseCategory; amount: pence per claim (0: no limit)
-  expense_month_limit = 7,   // subject: ExpenseCategory; amount: pence per member per month (0: no limit)
-  mileage_rate = 8,          // amount: pence per mile
+  role_floor = 1,           // subject: one role bit; amount: minutes (<= 0)
+  pool_floor = 2,           // amount: minutes (<= 0)
+  max_entry_minutes = 3,    // amount: minutes
+  categories = 4,           // categories
+  pool_floor_none = 5,      // removes the pool's floor
+  expense_claim_limit = 6,  // subject: ExpenseCategory; amount: pence per claim (0: no limit)
+  expense_month_limit = 7,  // subject: ExpenseCategory; amount: pence per member per month (0: no limit)
+  mileage_rate = 8,         // amount: pence per mile
 };
 struct PolicySetting {
   PolicyTarget target = PolicyTarget::role_floor;
-  std::uint32_t subject = 0;  // a Role bit or an ExpenseCategory, per target; else 0
-  std::int64_t amount = 0;    // minutes or pence, per target
+  std::uint32_t subject = 0;            // a Role bit or an ExpenseCategory, per target; else 0
+  std::int64_t amount = 0;              // minutes or pence, per target
   std::vector<std::string> categories;  // for `categories`, else empty
 };
 constexpr std::size_t kMaxPolicySettings = 16;
@@ -199,16 +199,16 @@ struct ExpensePaid {
   Hash32 reference_digest;
 };
 
-using EntryBody = std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid,
-                               Transfer, RespiteRequest, RespiteOffer, RespiteCancel, Reversal,
-                               ExpenseClaim, ExpenseApprove, ExpenseReject, ExpensePaid>;
+using EntryBody = std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
+                               RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim,
+                               ExpenseApprove, ExpenseReject, ExpensePaid>;
 
 EntryKind kind_of(const EntryBody& body);
 
 struct Entry {
   std::uint16_t version = kEntryFormatVersion;
-  PublicKey author;       // the signer
-  PublicKey on_behalf;    // the member the author acts for, or zero
+  PublicKey author;             // the signer
+  PublicKey on_behalf;          // the member the author acts for, or zero
   std::int64_t created_ms = 0;  // author's clock
   std::uint64_t nonce = 0;      // makes two otherwise equal entries distinct
   EntryBody body;

@@ -27,9 +27,9 @@ namespace cohours {
 
 struct SubmitResult {
   Code code = Code::ok;
-  std::string message;  // why it was rejected; empty when accepted
-  EntryId id;           // zero when the bytes did not decode
-  std::uint64_t seq = 0;  // position in the log when accepted
+  std::string message;     // why it was rejected; empty when accepted
+  EntryId id;              // zero when the bytes did not decode
+  std::uint64_t seq = 0;   // position in the log when accepted
   bool duplicate = false;  // accepted earlier: this answer repeats the first
   bool ok() const { return code == Code::ok; }
 };
@@ -122,8 +122,7 @@ class Ledger {
                            const Clock& clock, const Currency& currency = *Currency::parse("GBP"));
   // Opens the ledger of an initialised store. The node key must match the
   // store's (not_permitted otherwise). The store and clock must outlive it.
-  static Result<std::unique_ptr<Ledger>> open(Store& store, const NodeIdentity& node,
-                                              const Clock& clock);
+  static Result<std::unique_ptr<Ledger>> open(Store& store, const NodeIdentity& node, const Clock& clock);
   // Opens the ledger of an initialised store without the node's secret key,
   // for auditors: every read works, submit() refuses every entry with
   // not_permitted and never writes.

@@ -49,8 +49,7 @@ class Frontier {
 
   // Appends one leaf (already leaf-hashed). Calls `completed` for every
   // perfect subtree the append completes, the leaf itself first.
-  void append(const Hash32& leaf_hash,
-              const std::function<void(NodeId, const Hash32&)>& completed = {});
+  void append(const Hash32& leaf_hash, const std::function<void(NodeId, const Hash32&)>& completed = {});
   std::uint64_t size() const { return size_; }
   Hash32 root() const;
 
@@ -72,10 +71,9 @@ Result<std::vector<Hash32>> consistency_proof(const Hasher& hasher, const NodeRe
                                               std::uint64_t old_size, std::uint64_t new_size);
 
 // RFC 9162 2.1.3.2 and 2.1.4.2 verification; pure functions.
-bool verify_inclusion(const Hasher& hasher, std::uint64_t index, std::uint64_t size,
-                      const Hash32& leaf_hash, std::span<const Hash32> proof, const Hash32& root);
+bool verify_inclusion(const Hasher& hasher, std::uint64_t index, std::uint64_t size, const Hash32& leaf_hash,
+                      std::span<const Hash32> proof, const Hash32& root);
 bool verify_consistency(const Hasher& hasher, std::uint64_t old_size, std::uint64_t new_size,
-                        const Hash32& old_root, const Hash32& new_root,
-                        std::span<const Hash32> proof);
+                        const Hash32& old_root, const Hash32& new_root, std::span<const Hash32> proof);
 
 }  // namespace cohours::merkle

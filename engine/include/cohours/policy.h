@@ -20,8 +20,8 @@ struct Policy {
   // unless an admin sets one.
   std::optional<std::int64_t> pool_floor_minutes;
   std::int64_t max_entry_minutes = 12 * 60;
-  std::vector<std::string> categories = {"respite", "befriending", "transport", "shopping",
-                                         "gardening", "admin", "training", "other"};
+  std::vector<std::string> categories = {"respite",   "befriending", "transport", "shopping",
+                                         "gardening", "admin",       "training",  "other"};
 
   // Expense limits in pence per ExpenseCategory (index category - 1); 0
   // means no limit. A claim over the per-claim limit is refused; a member

@@ -13,10 +13,10 @@ namespace cohours {
 
 // One accepted entry in a node's log. Record bytes are also the Merkle leaf.
 struct Record {
-  std::uint64_t seq = 0;      // 1-based position in the log
-  Hash32 prev_hash;           // record_hash of seq-1, zero for seq 1
+  std::uint64_t seq = 0;         // 1-based position in the log
+  Hash32 prev_hash;              // record_hash of seq-1, zero for seq 1
   std::int64_t received_ms = 0;  // node's clock when accepted
-  Bytes entry;                // the signed entry bytes, verbatim
+  Bytes entry;                   // the signed entry bytes, verbatim
 };
 
 Bytes encode_record(const Record& record);

@@ -24,9 +24,9 @@ enum class Code {
   wrong_state,       // already confirmed / voided / cancelled / reversed
   already_exists,    // e.g. member key joined twice, node initialised twice
   // Operational errors.
-  not_found,         // a store key or record that is absent
-  io_error,          // the store or a file failed
-  corruption,        // stored data fails its own checks
+  not_found,   // a store key or record that is absent
+  io_error,    // the store or a file failed
+  corruption,  // stored data fails its own checks
 };
 
 // Stable lower-case name of a code, used in --json output and docs.

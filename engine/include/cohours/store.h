@@ -17,21 +17,21 @@ namespace cohours {
 // each column's key and value layout. The numeric values are the on-disk
 // column family order and never change.
 enum class Column : std::uint8_t {
-  meta = 0,       // node identity, format version, counters
-  records,        // log records by sequence number            (source of truth)
-  heads,          // signed tree heads by tree size             (source of truth)
-  entries,        // entry id -> sequence number                (derived)
-  postings,       // account || sequence -> posting             (derived)
-  balances,       // account -> balance and pending             (derived)
-  movements,      // movement entry id -> movement state        (derived)
-  requests,       // respite request id -> request state        (derived)
-  members,        // member key -> roles                        (derived)
-  tree,           // Merkle perfect-subtree hashes               (derived)
-  directory,      // member key / alias -> personal data        (erasable)
-  notes,          // note digest -> salt and text               (erasable)
-  peers,          // peer sync state                            (net, later)
-  expenses,       // expense claim id -> claim state             (derived)
-  count_          // number of columns; not a column
+  meta = 0,   // node identity, format version, counters
+  records,    // log records by sequence number            (source of truth)
+  heads,      // signed tree heads by tree size             (source of truth)
+  entries,    // entry id -> sequence number                (derived)
+  postings,   // account || sequence -> posting             (derived)
+  balances,   // account -> balance and pending             (derived)
+  movements,  // movement entry id -> movement state        (derived)
+  requests,   // respite request id -> request state        (derived)
+  members,    // member key -> roles                        (derived)
+  tree,       // Merkle perfect-subtree hashes               (derived)
+  directory,  // member key / alias -> personal data        (erasable)
+  notes,      // note digest -> salt and text               (erasable)
+  peers,      // peer sync state                            (net, later)
+  expenses,   // expense claim id -> claim state             (derived)
+  count_      // number of columns; not a column
 };
 constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count_);
 const char* column_name(Column column);
@@ -48,9 +48,7 @@ class WriteBatch {
   void put(Column column, std::string_view key, std::string_view value) {
     ops_.push_back({column, false, std::string(key), std::string(value)});
   }
-  void erase(Column column, std::string_view key) {
-    ops_.push_back({column, true, std::string(key), {}});
-  }
+  void erase(Column column, std::string_view key) { ops_.push_back({column, true, std::string(key), {}}); }
   const std::vector<Op>& ops() const { return ops_; }
   bool empty() const { return ops_.empty(); }
   void clear() { ops_.clear(); }
@@ -84,8 +82,7 @@ class Store {
   // Sets *value. Code::not_found if absent, io_error / corruption on failure.
   virtual Status get(Column column, std::string_view key, std::string* value) const = 0;
   virtual Status write(const WriteBatch& batch, Durability durability) = 0;
-  virtual std::unique_ptr<Cursor> scan(Column column, std::string_view from,
-                                       std::string_view to) const = 0;
+  virtual std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const = 0;
   // Removes every key of the column (used by reindex on derived columns).
   virtual Status clear(Column column) = 0;
 };

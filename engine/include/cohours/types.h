@@ -42,7 +42,9 @@ template <std::size_t N>
 std::string to_hex(const FixedBytes<N>& value) {
   return to_hex(value.data(), N);
 }
-inline std::string to_hex(const Bytes& value) { return to_hex(value.data(), value.size()); }
+inline std::string to_hex(const Bytes& value) {
+  return to_hex(value.data(), value.size());
+}
 
 // Parses exactly 2*N hex digits (either case). Returns nullopt on any other input.
 std::optional<Bytes> from_hex(std::string_view hex);
