@@ -25,6 +25,8 @@ void run_verify_export(const GlobalOptions& options, const std::string& dir, con
 // Strict parsing of user-typed values; failures are CliErrors with the
 // matching code (bad_amount, bad_date).
 std::int64_t parse_minutes_arg(const std::string& text, const char* option);
+// A whole number of `unit` (e.g. "pence (1240 for 12.40)"), or bad_amount.
+std::int64_t parse_whole_arg(const std::string& text, const char* option, const char* unit);
 std::int32_t parse_date_arg(const std::string& text, const char* option);
 
 // A subcommand that accepts the global options after its own (fallthrough).

@@ -14,14 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::int64_t parse_whole(const std::string& text, const char* option, const char* unit) {
-  std::size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
-  bool digits = i < text.size() && text.size() - i <= 12;
-  for (std::size_t j = i; j < text.size() && digits; ++j) digits = text[j] >= '0' && text[j] <= '9';
-  if (!digits)
-    fail(Code::bad_amount, std::string(option) + " takes a whole number of " + unit + ", got '" + text + "'");
-  return std::stoll(text);
-}
 
 // Keeps a copy of the receipt in the node's erasable receipts store, named
 // by its BLAKE2b digest (the entry carries only the digest).
@@ -71,12 +63,12 @@ void run_claim(const GlobalOptions& options, const ClaimArgs& args) {
   body.category = *category;
   if (args.pence.empty() == args.miles.empty()) usage_error("give either --pence or --miles");
   if (!args.miles.empty()) {
-    std::int64_t miles = parse_whole(args.miles, "--miles", "miles");
+    std::int64_t miles = parse_whole_arg(args.miles, "--miles", "miles");
     if (miles <= 0 || miles > 10000) fail(Code::bad_amount, "--miles takes 1 to 10000 miles");
     body.miles = static_cast<std::uint32_t>(miles);
     body.pence = miles * check(session.ledger().policy()).mileage_rate_pence;
   } else {
-    body.pence = parse_whole(args.pence, "--pence", "pence (1240 for 12.40)");
+    body.pence = parse_whole_arg(args.pence, "--pence", "pence (1240 for 12.40)");
   }
   body.currency = session.ledger().currency();
   if (!args.currency.empty()) {

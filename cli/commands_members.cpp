@@ -174,36 +174,72 @@ void run_edit(const GlobalOptions& options, const EditArgs& args) {
   }
   if (!args.contact.empty() || args.clear_contact) entry->contact = args.contact;
   check(session.directory().replace(*entry));
+  check(session.store().compact(Column::directory));  // the old details must not linger on disk
   if (options.json)
     return print_json({{"alias", entry->alias}, {"contact", entry->contact}, {"key", to_hex(key)}});
   std::cout << "Updated " << entry->alias << "\n";
 }
 
-// Digests of the private notes attached to entries this member made or
-// that concern their claims.
+// Private-note digests an entry carries (notes, memos, reasons, references).
+std::vector<Hash32> note_digests(const EntryBody& body) {
+  return std::visit(
+      [](const auto& b) -> std::vector<Hash32> {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, HoursLog> || std::is_same_v<T, RespiteRequest> || std::is_same_v<T, ExpenseClaim>)
+          return {b.note_digest};
+        else if constexpr (std::is_same_v<T, Transfer>) return {b.memo_digest};
+        else if constexpr (std::is_same_v<T, HoursVoid> || std::is_same_v<T, Reversal> ||
+                           std::is_same_v<T, ExpenseApprove> || std::is_same_v<T, ExpenseReject>)
+          return {b.reason_digest};
+        else if constexpr (std::is_same_v<T, ExpensePaid>) return {b.reference_digest};
+        else return {};
+      },
+      body);
+}
+
+// Whether an entry concerns the member: signed by or for them, naming them,
+// or acting on their hours, request or claim.
+bool concerns(Session& session, const Entry& entry, const PublicKey& member) {
+  if (entry.author == member || entry.on_behalf == member) return true;
+  auto movement_concerns = [&](const EntryId& id) {
+    auto m = session.ledger().movement(id);
+    return m.ok() && (m->provider == member || m->recipient == member ||
+                      (m->payer.kind == AccountKind::member && m->payer.key == member));
+  };
+  auto request_concerns = [&](const EntryId& id) {
+    auto r = session.ledger().respite_request(id);
+    return r.ok() && r->carer == member;
+  };
+  auto claim_concerns = [&](const EntryId& id) {
+    auto c = session.ledger().expense(id);
+    return c.ok() && c->claimant == member;
+  };
+  return std::visit(
+      [&](const auto& b) -> bool {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, MemberJoin> || std::is_same_v<T, MemberRole>) return b.member == member;
+        else if constexpr (std::is_same_v<T, HoursLog>) return b.recipient == member;
+        else if constexpr (std::is_same_v<T, Transfer>) return b.to == member;
+        else if constexpr (std::is_same_v<T, HoursConfirm> || std::is_same_v<T, HoursVoid> || std::is_same_v<T, Reversal>)
+          return movement_concerns(b.target);
+        else if constexpr (std::is_same_v<T, RespiteOffer> || std::is_same_v<T, RespiteCancel>)
+          return request_concerns(b.request);
+        else if constexpr (std::is_same_v<T, ExpenseApprove> || std::is_same_v<T, ExpenseReject> ||
+                           std::is_same_v<T, ExpensePaid>)
+          return claim_concerns(b.claim);
+        else return false;
+      },
+      entry.body);
+}
+
+// Digests of every private note on an entry that concerns the member.
 std::vector<Hash32> notes_of(Session& session, const PublicKey& member) {
   std::vector<Hash32> digests;
   for (std::uint64_t seq = 1; seq <= session.ledger().log_size(); ++seq) {
     auto entry = decode_entry(check(session.ledger().record(seq)).entry);
-    if (!entry.ok() || entry->entry.actor() != member) continue;
-    std::visit(
-        [&](const auto& b) {
-          using T = std::decay_t<decltype(b)>;
-          if constexpr (std::is_same_v<T, HoursLog> || std::is_same_v<T, RespiteRequest> ||
-                        std::is_same_v<T, ExpenseClaim>)
-            digests.push_back(b.note_digest);
-          else if constexpr (std::is_same_v<T, Transfer>)
-            digests.push_back(b.memo_digest);
-          else if constexpr (std::is_same_v<T, HoursVoid>)
-            digests.push_back(b.reason_digest);
-        },
-        entry->entry.body);
+    if (!entry.ok() || !concerns(session, entry->entry, member)) continue;
+    for (const Hash32& digest : note_digests(entry->entry.body)) digests.push_back(digest);
   }
-  for (const auto& claim : check(session.ledger().expenses()))
-    if (claim.claimant == member) {
-      digests.push_back(claim.reason_digest);
-      digests.push_back(claim.reference_digest);
-    }
   return digests;
 }
 
@@ -218,12 +254,21 @@ void run_forget(const GlobalOptions& options, const std::string& alias, const st
       check(session.directory().erase_note(digest));
       ++notes;
     }
-  for (const auto& claim : check(session.ledger().expenses())) {
+  // A receipt file is named by its content: keep it while another member's
+  // claim still cites the same file.
+  auto claims = check(session.ledger().expenses());
+  for (const auto& claim : claims) {
     if (claim.claimant != key || claim.receipt_digest.is_zero()) continue;
-    if (std::filesystem::remove(session.dir() / "receipts" / to_hex(claim.receipt_digest))) ++receipts;
+    bool shared = std::any_of(claims.begin(), claims.end(), [&](const ExpenseState& other) {
+      return other.claimant != key && other.receipt_digest == claim.receipt_digest;
+    });
+    if (!shared && std::filesystem::remove(session.dir() / "receipts" / to_hex(claim.receipt_digest))) ++receipts;
   }
   bool had_key = std::filesystem::remove(session.keyring_path(key));
   if (session.directory().find(key)) check(session.directory().remove(key));
+  // Deleted rows linger in the database files until rewritten.
+  check(session.store().compact(Column::directory));
+  check(session.store().compact(Column::notes));
   std::string pseudonym = session.name_of(key);
   if (options.json)
     return print_json({{"pseudonym", pseudonym},

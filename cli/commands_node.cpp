@@ -16,14 +16,16 @@ CLI::App* add_command(CLI::App& parent, const std::string& name, const std::stri
   return command;
 }
 
-std::int64_t parse_minutes_arg(const std::string& text, const char* option) {
+std::int64_t parse_whole_arg(const std::string& text, const char* option, const char* unit) {
   std::size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
   bool digits = i < text.size() && text.size() - i <= 12;
   for (std::size_t j = i; j < text.size() && digits; ++j) digits = text[j] >= '0' && text[j] <= '9';
-  if (!digits)
-    fail(Code::bad_amount,
-         std::string(option) + " takes a whole number of minutes (e.g. 90 for 1h 30m), got '" + text + "'");
+  if (!digits) fail(Code::bad_amount, std::string(option) + " takes a whole number of " + unit + ", got '" + text + "'");
   return std::stoll(text);
+}
+
+std::int64_t parse_minutes_arg(const std::string& text, const char* option) {
+  return parse_whole_arg(text, option, "minutes (e.g. 90 for 1h 30m)");
 }
 
 std::int32_t parse_date_arg(const std::string& text, const char* option) {
@@ -72,9 +74,11 @@ static PolicySetting expense_limit(PolicyTarget target, const std::string& text,
   auto equals = text.find('=');
   auto category = parse_expense_category(text.substr(0, equals));
   if (equals == std::string::npos || !category)
-    usage_error(std::string(option) + " takes CATEGORY=PENCE, e.g. travel=2000 (0 removes the limit)");
+    fail(Code::unknown_category,
+         std::string(option) + " takes CATEGORY=PENCE with a category of travel, childcare, meals, uniform or "
+                               "other, e.g. travel=2000 (0 removes the limit)");
   return {
-      target, static_cast<std::uint32_t>(*category), parse_minutes_arg(text.substr(equals + 1), option), {}};
+      target, static_cast<std::uint32_t>(*category), parse_whole_arg(text.substr(equals + 1), option, "pence"), {}};
 }
 
 static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args) {
@@ -101,7 +105,7 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
     changes.push_back(expense_limit(PolicyTarget::expense_month_limit, limit, "--expense-month-limit"));
   if (!args.mileage_rate.empty())
     changes.push_back(
-        {PolicyTarget::mileage_rate, 0, parse_minutes_arg(args.mileage_rate, "--mileage-rate-pence"), {}});
+        {PolicyTarget::mileage_rate, 0, parse_whole_arg(args.mileage_rate, "--mileage-rate-pence", "pence"), {}});
   if (!args.categories.empty()) {
     PolicySetting set{PolicyTarget::categories, 0, 0, {}};
     std::stringstream list(args.categories);

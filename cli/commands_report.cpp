@@ -22,12 +22,10 @@ std::string csv_field(const nlohmann::json& value) {
   return quoted + "\"";
 }
 
-// An array of flat objects as CSV (RFC 4180), columns in key order.
-void write_csv(const fs::path& path, const nlohmann::json& rows) {
+// An array of flat objects as CSV (RFC 4180) with the given columns, so an
+// empty section still has its header row.
+void write_csv(const fs::path& path, const nlohmann::json& rows, const std::vector<std::string>& columns) {
   std::ofstream out(path);
-  if (rows.empty()) return;
-  std::vector<std::string> columns;
-  for (auto& [key, value] : rows.front().items()) columns.push_back(key);
   for (std::size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i];
   out << "\r\n";
   for (const auto& row : rows) {
@@ -52,15 +50,19 @@ void write_csv_dir(const fs::path& dir, const nlohmann::json& report) {
     summary.push_back({{"figure", "pool_" + key}, {"value", value}});
   for (auto& [key, value] : report["expenses_totals"].items())
     summary.push_back({{"figure", "expenses_" + key}, {"value", value}});
-  write_csv(dir / "summary.csv", summary);
-  for (const char* section :
-       {"hours_by_month", "hours_by_category", "pending_over_14_days", "expenses_by_category", "unusual"})
-    write_csv(dir / (std::string(section) + ".csv"), report[section]);
-  write_csv(dir / "hours_per_person.csv", report["people"]["hours_per_person"]);
+  write_csv(dir / "summary.csv", summary, {"figure", "value"});
+  write_csv(dir / "hours_by_month.csv", report["hours_by_month"], {"month", "minutes"});
+  write_csv(dir / "hours_by_category.csv", report["hours_by_category"], {"category", "minutes"});
+  write_csv(dir / "pending_over_14_days.csv", report["pending_over_14_days"],
+            {"date", "provider", "recipient", "minutes", "age_days", "id"});
+  write_csv(dir / "expenses_by_category.csv", report["expenses_by_category"],
+            {"category", "count", "claimed_pence", "approved_pence", "rejected_pence", "paid_pence"});
+  write_csv(dir / "unusual.csv", report["unusual"], {"kind", "description", "id"});
+  write_csv(dir / "hours_per_person.csv", report["people"]["hours_per_person"], {"member", "minutes"});
   nlohmann::json definitions = nlohmann::json::array();
   for (auto& [key, value] : report["definitions"].items())
     definitions.push_back({{"figure", key}, {"definition", value}});
-  write_csv(dir / "definitions.csv", definitions);
+  write_csv(dir / "definitions.csv", definitions, {"figure", "definition"});
 }
 
 void print_tables(const nlohmann::json& r) {

@@ -138,8 +138,11 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
   if (benefits && account.kind != AccountKind::member) usage_error("--benefits is for a member's statement");
   std::int32_t from = from_text.empty() ? INT32_MIN : parse_date_arg(from_text, "--from");
   std::int32_t to = to_text.empty() ? INT32_MAX : parse_date_arg(to_text, "--to");
+  if (from > to) fail(Code::bad_date, "--from is after --to");
   auto postings = check(session.ledger().postings(account));
   Balance balance = check(session.ledger().balance(account));
+  // With --to, the balance shown is the one at the end of that day.
+  std::int64_t balance_at_end = 0;
   nlohmann::json lines = nlohmann::json::array();
   Table table({"SEQ", "POSTED", "WHAT", "CHANGE", "BALANCE"}, {true, false, false, true, true});
   for (const auto& posting : postings) {
@@ -149,6 +152,7 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
     // the day the help was given is in the description.
     Record record = check(session.ledger().record(posting.seq));
     std::int32_t day = days_from_ms(record.received_ms);
+    if (day <= to) balance_at_end = posting.balance_after_minutes;
     if (day < from || day > to) continue;
     std::string text = posting_text(session, account, posting, m);
     lines.push_back({{"seq", posting.seq},
@@ -178,6 +182,7 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
                        {"description", text},
                        {"minutes", incoming ? m.minutes : -m.minutes}});
   }
+  if (!to_text.empty()) balance.balance_minutes = balance_at_end;
   MemberCash cash;
   if (account.kind == AccountKind::member) cash = member_cash(session, account.key, from, to);
   const std::string currency = session.ledger().currency().str();

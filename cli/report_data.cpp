@@ -61,12 +61,12 @@ nlohmann::json build_period_report(Session& session, std::int32_t from, std::int
     if (roles[m.provider] & role_carer) carers.insert(m.provider);
     if (!m.recipient.is_zero() && (roles[m.recipient] & role_carer)) carers.insert(m.recipient);
     if (m.kind == MovementKind::respite) respite += m.minutes;
-    if (m.minutes >= policy.max_entry_minutes)
+    if (m.max_entry_minutes_then > 0 && m.minutes >= m.max_entry_minutes_then)
       unusual.push_back(
           {{"kind", "entry_at_maximum"},
            {"id", to_hex(m.id)},
            {"description", session.name_of(m.provider) + " logged " + describe_minutes(m.minutes) + " of " +
-                               m.category + " on " + format_date(m.date_days) + ", the per-entry maximum"}});
+                               m.category + " on " + format_date(m.date_days) + ", the per-entry maximum then in force"}});
     if (auto confirm = closing_entry(session, m.closed_by); confirm && !confirm->on_behalf.is_zero())
       unusual.push_back(
           {{"kind", "confirmed_by_coordinator"},
@@ -107,32 +107,50 @@ nlohmann::json build_period_report(Session& session, std::int32_t from, std::int
   };
   std::map<int, Sums> expenses;
   Sums total;
+  // Monthly limits apply to whole calendar months: every month the period
+  // touches is summed in full, so a report on part of a month still flags.
+  const std::string first_month = month_of(from), last_month = month_of(to);
   std::map<std::tuple<PublicKey, std::string, int>, std::int64_t> monthly;
-  for (const auto& claim : check(ledger.expenses())) {
+  std::map<Hash32, std::vector<const ExpenseState*>> by_receipt;
+  auto claims = check(ledger.expenses());
+  for (const auto& claim : claims) {
     if (claim.date_days < from || claim.date_days > to) continue;
     for (Sums* sums : {&expenses[static_cast<int>(claim.category)], &total}) {
       sums->count += 1;
       sums->claimed += claim.pence;
-      if (claim.status == ExpenseStatus::approved || claim.status == ExpenseStatus::paid)
-        sums->approved += claim.pence;
+      if (claim.status == ExpenseStatus::approved || claim.status == ExpenseStatus::paid) sums->approved += claim.pence;
       if (claim.status == ExpenseStatus::rejected) sums->rejected += claim.pence;
       if (claim.status == ExpenseStatus::paid) sums->paid += claim.pence;
     }
-    if (claim.status != ExpenseStatus::rejected)
-      monthly[{claim.claimant, month_of(claim.date_days), static_cast<int>(claim.category)}] += claim.pence;
+  }
+  for (const auto& claim : claims) {
+    const std::string month = month_of(claim.date_days);
+    if (claim.status == ExpenseStatus::rejected || month < first_month || month > last_month) continue;
+    monthly[{claim.claimant, month, static_cast<int>(claim.category)}] += claim.pence;
+    if (!claim.receipt_digest.is_zero()) by_receipt[claim.receipt_digest].push_back(&claim);
   }
   const std::string currency = ledger.currency().str();
   for (const auto& [key, pence] : monthly) {
     const auto& [member, month, category] = key;
     std::int64_t limit = policy.expense_month_limit_pence[static_cast<std::size_t>(category) - 1];
     if (limit > 0 && pence > limit)
-      unusual.push_back(
-          {{"kind", "over_monthly_expense_limit"},
-           {"id", ""},
-           {"description", session.name_of(member) + " claimed " + format_pence(pence) + " " + currency +
-                               " of " + expense_category_name(static_cast<ExpenseCategory>(category)) +
-                               " in " + month + ", over the monthly limit of " + format_pence(limit) + " " +
-                               currency}});
+      unusual.push_back({{"kind", "over_monthly_expense_limit"},
+                         {"id", ""},
+                         {"description", session.name_of(member) + " claimed " + format_pence(pence) + " " +
+                                             currency + " of " +
+                                             expense_category_name(static_cast<ExpenseCategory>(category)) +
+                                             " in " + month + ", over the monthly limit of " + format_pence(limit) +
+                                             " " + currency}});
+  }
+  // One receipt behind two claims may be the same cost paid twice.
+  for (const auto& [digest, same] : by_receipt) {
+    if (same.size() < 2) continue;
+    std::string who;
+    for (const ExpenseState* claim : same)
+      who += (who.empty() ? "" : ", ") + session.name_of(claim->claimant) + " " + format_pence(claim->pence);
+    unusual.push_back({{"kind", "receipt_used_twice"},
+                       {"id", to_hex(same.front()->id)},
+                       {"description", "one receipt is cited by " + std::to_string(same.size()) + " claims (" + who + ")"}});
   }
 
   nlohmann::json report;

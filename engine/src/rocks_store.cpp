@@ -209,6 +209,18 @@ class RocksStore final : public Store {
     return convert(db_->DeleteRange(options, family(column), rocksdb::Slice(), end), "store clear");
   }
 
+  Status compact(Column column) override {
+    if (!known(column)) return no_such_column();
+    // Flush every family first: the write-ahead log holding the erased
+    // values is dropped only once no memtable needs it.
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    if (auto status = db_->Flush(flush, handles_); !status.ok()) return convert(status, "store flush");
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    return convert(db_->CompactRange(options, family(column), nullptr, nullptr), "store compact");
+  }
+
  private:
   rocksdb::ColumnFamilyHandle* family(Column column) const {
     return handles_[static_cast<std::size_t>(column) + 1];

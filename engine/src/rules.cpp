@@ -318,6 +318,7 @@ struct Apply {
                       context.seq,
                       {},
                       {}};
+    movement.max_entry_minutes_then = policy->max_entry_minutes;
     put_movement(movement);
     adjust(payer, {0, 0, b.minutes});
     adjust(movement.payee, {0, b.minutes, 0});
@@ -493,6 +494,9 @@ struct Apply {
                       context.seq,
                       state->id,
                       {}};
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    movement.max_entry_minutes_then = policy->max_entry_minutes;
     put_movement(movement);
     adjust(movement.payer, {0, 0, movement.minutes});
     adjust(movement.payee, {0, movement.minutes, 0});
@@ -571,6 +575,9 @@ struct Apply {
                       "the claim names hours " + short_id(b.hours) + " that are not in the log");
       if ((*hours)->provider != claimant->key)
         return reject(Code::not_permitted, "a claim can name only hours the claimant gave");
+      if ((*hours)->status == MovementStatus::voided || (*hours)->status == MovementStatus::reversed)
+        return reject(Code::wrong_state, "the hours this claim names were " +
+                                             std::string(movement_status_name((*hours)->status)));
     }
     ExpenseState state{signed_entry.id,
                        claimant->key,
@@ -588,7 +595,8 @@ struct Apply {
                        {},
                        {},
                        {},
-                       {}};
+                       {},
+                       entry.author};
     view.put(Column::expenses, key_of(state.id), encode_row(state));
     return Status();
   }
@@ -599,9 +607,10 @@ struct Apply {
     auto row = load_row<ExpenseState>(view, Column::expenses, key_of(id));
     if (!row.ok()) return row.status();
     if (!*row) return reject(Code::unknown_entry, "no expense claim " + short_id(id));
-    if ((*row)->claimant == entry.author)
+    // Neither the claimant nor whoever filed the claim for them decides on it.
+    if ((*row)->claimant == entry.author || (*row)->signed_by == entry.author)
       return reject(Code::not_permitted,
-                    "nobody approves, rejects or pays their own claim; ask another admin");
+                    "nobody approves, rejects or pays their own claim, or one they filed for someone; ask another admin");
     return **row;
   }
 

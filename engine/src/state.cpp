@@ -94,6 +94,7 @@ void layout(C& c, Movement& r) {
   c.num(r.seq);
   c.fixed(r.request);
   c.fixed(r.closed_by);
+  c.num(r.max_entry_minutes_then);
 }
 template <typename C>
 void layout(C& c, RespiteRequestState& r) {
@@ -152,6 +153,7 @@ void layout(C& c, ExpenseState& r) {
   c.fixed(r.reason_digest);
   c.fixed(r.paid_by);
   c.fixed(r.reference_digest);
+  c.fixed(r.signed_by);
 }
 
 template <typename Row>

@@ -63,7 +63,9 @@ run audit report --from 2026-11-01 --to 2026-11-30 --csv "$WORK/csv" --html "$WO
 for file in summary hours_by_month hours_by_category hours_per_person pending_over_14_days expenses_by_category unusual definitions; do
   [ -s "$WORK/csv/$file.csv" ] && ok || bad "no $file.csv"
 done
-head -n 1 "$WORK/csv/hours_by_month.csv" | grep -q "minutes,month" && ok || bad "hours_by_month.csv header"
+head -n 1 "$WORK/csv/hours_by_month.csv" | grep -q "month,minutes" && ok || bad "hours_by_month.csv header"
+run audit report --from 2027-01-01 --to 2027-01-31 --csv "$WORK/empty-csv"
+head -n 1 "$WORK/empty-csv/unusual.csv" | grep -q "kind,description,id" && ok || bad "an empty section's CSV has no header"
 grep -q "over the monthly limit" "$WORK/csv/unusual.csv" && ok || bad "the monthly expense limit is not flagged"
 grep -qE 'https?://' "$WORK/report.html" && bad "the report loads something from outside" || ok
 if [ -x /usr/bin/chromium ]; then
@@ -101,6 +103,15 @@ grep -q '"carol"' <<<"$out" && bad "the report still names carol" || ok
 run expense list --json
 grep -q "member-" <<<"$out" && ok || bad "a forgotten member is not shown as a pseudonym"
 expect_fail 5 "only an admin" member forget alice --as erin
+# bob's contact details and the notes about his hours (a void reason another
+# member wrote) leave the disk, not just the index.
+grep -rqa "07700 900456" "$DATA/store" && ok || bad "bob's contact should be on disk before"
+run member forget bob --as gina
+[ "$status" -eq 0 ] && ok || bad "forget bob: $err"
+grep -rqa "07700 900456" "$DATA/store" && bad "bob's contact is still in the store files" || ok
+grep -rqa "logged twice" "$DATA/store" && bad "a note about bob's hours is still in the store files" || ok
+run audit verify
+[ "$status" -eq 0 ] && ok || bad "audit after forgetting bob: $err"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

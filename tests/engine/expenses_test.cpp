@@ -71,6 +71,18 @@ TEST_CASE("nobody approves, rejects or pays their own claim") {
   CHECK(office.submit("erin", ExpensePaid{own.id, {}}).ok());
 }
 
+TEST_CASE("whoever filed a claim for someone does not decide on it either") {
+  Office office;
+  // dave coordinates and administers: he may file a paper claim for alice...
+  auto filed = office.submit("dave", office.claim(99'999), office.key("alice"));
+  REQUIRE(filed.ok());
+  CHECK(office.ledger->expense(filed.id).value().claimant == office.key("alice"));
+  // ...but another admin must approve and pay it.
+  CHECK(office.submit("dave", ExpenseApprove{filed.id, {}}).code == Code::not_permitted);
+  REQUIRE(office.submit("erin", ExpenseApprove{filed.id, {}}).ok());
+  CHECK(office.submit("dave", ExpensePaid{filed.id, {}}).code == Code::not_permitted);
+}
+
 TEST_CASE("bad claims are refused") {
   Office office;
   CHECK(office.submit("alice", office.claim(0)).code == Code::bad_amount);

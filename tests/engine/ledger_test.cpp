@@ -435,6 +435,7 @@ class FlakyStore : public Store {
     return inner->scan(c, f, t);
   }
   Status clear(Column c) override { return inner->clear(c); }
+  Status compact(Column c) override { return inner->compact(c); }
 };
 
 }  // namespace

@@ -60,6 +60,7 @@ struct Movement {
   std::uint64_t seq = 0;  // log position of the creating entry
   EntryId request;        // respite request, for respite movements
   EntryId closed_by;      // confirm / void / reversal entry, once there is one
+  std::int64_t max_entry_minutes_then = 0;  // the per-entry maximum in force when it was made
 };
 
 enum class RequestStatus : std::uint8_t { open = 1, offered = 2, done = 3, cancelled = 4 };
@@ -96,6 +97,7 @@ struct ExpenseState {
   Hash32 reason_digest;
   EntryId paid_by;  // the expense.paid entry
   Hash32 reference_digest;
+  PublicKey signed_by;  // who signed the claim (the claimant, or a coordinator for them)
 };
 
 // One leg of a movement on one account.

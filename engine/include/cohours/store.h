@@ -85,6 +85,10 @@ class Store {
   virtual std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const = 0;
   // Removes every key of the column (used by reindex on derived columns).
   virtual Status clear(Column column) = 0;
+  // Rewrites the column's files so that erased keys are gone from disk, not
+  // just marked deleted (used after a member is forgotten). Backups taken
+  // earlier still hold the old data.
+  virtual Status compact(Column column) = 0;
 };
 
 // An empty in-memory store.
