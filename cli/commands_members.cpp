@@ -165,6 +165,8 @@ void require_admin(Session& session, const std::string& as) {
 void run_edit(const GlobalOptions& options, const EditArgs& args) {
   Session session(options);
   require_admin(session, args.as);
+  if (args.new_alias.empty() && args.contact.empty() && !args.clear_contact)
+    usage_error("nothing to change: give --alias, --contact or --clear-contact");
   PublicKey key = session.member_key(args.alias);
   auto entry = session.directory().find(key);
   if (!entry) fail(Code::unknown_member, "'" + args.alias + "' has no directory entry");

@@ -119,7 +119,8 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
   if (changes.empty())
     usage_error(
         "nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
-        "--no-pool-floor, --max-entry-minutes or --categories");
+        "--no-pool-floor, --max-entry-minutes, --categories, --expense-claim-limit, "
+                "--expense-month-limit or --mileage-rate-pence");
   // One entry: all the settings given take effect together or not at all.
   auto result = session.submit_as(admin, PolicySet{changes});
   if (options.json) return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}});

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A month of a small co-op (November 2026): seven members, hours of every
 # kind, a respite exchange, a correction, six expense claims through every
-# state, then the board's report and a member asking to be forgotten.
+# state, then the board's report and the audit. (tests/cli/month_test.sh
+# goes on to forget members on the same data.)
 # docs/cli.md "A month at Hilltop" is this script's transcript.
 # Usage: demo-month.sh DATA_DIR [PATH/TO/cohours]   (DATA_DIR must not exist)
 set -euo pipefail

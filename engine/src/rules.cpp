@@ -572,7 +572,7 @@ struct Apply {
       if (!hours.ok()) return hours.status();
       if (!*hours || (*hours)->kind == MovementKind::transfer)
         return reject(Code::unknown_entry,
-                      "the claim names hours " + short_id(b.hours) + " that are not in the log");
+                      "the claim names " + short_id(b.hours) + ", which is not an hours entry");
       if ((*hours)->provider != claimant->key)
         return reject(Code::not_permitted, "a claim can name only hours the claimant gave");
       if ((*hours)->status == MovementStatus::voided || (*hours)->status == MovementStatus::reversed)
