@@ -34,25 +34,38 @@ bool valid_alias(std::string_view alias) {
   return true;
 }
 
-Status Directory::add(const DirectoryEntry& entry) {
+namespace {
+
+Status check_fields(const DirectoryEntry& entry) {
   if (!valid_alias(entry.alias))
     return Status(Code::malformed,
                   "alias '" + entry.alias +
                       "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
   if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
-  std::string existing;
-  if (store_.get(Column::directory, alias_key(entry.alias), &existing).ok())
-    return Status(Code::already_exists, "alias '" + entry.alias + "' is taken");
-  if (store_.get(Column::directory, member_key(entry.key), &existing).ok())
-    return Status(Code::already_exists, "that key already has an alias");
+  return Status();
+}
+
+std::string encode_entry(const DirectoryEntry& entry) {
   Bytes row;
   {
     codec::Encoder encoder(row);
     layout(encoder, const_cast<DirectoryEntry&>(entry));
   }
+  return std::string(row.begin(), row.end());
+}
+
+}  // namespace
+
+Status Directory::add(const DirectoryEntry& entry) {
+  if (Status s = check_fields(entry); !s.ok()) return s;
+  std::string existing;
+  if (store_.get(Column::directory, alias_key(entry.alias), &existing).ok())
+    return Status(Code::already_exists, "alias '" + entry.alias + "' is taken");
+  if (store_.get(Column::directory, member_key(entry.key), &existing).ok())
+    return Status(Code::already_exists, "that key already has an alias");
   WriteBatch batch;
   batch.put(Column::directory, alias_key(entry.alias), key_of(entry.key));
-  batch.put(Column::directory, member_key(entry.key), std::string(row.begin(), row.end()));
+  batch.put(Column::directory, member_key(entry.key), encode_entry(entry));
   return store_.write(batch, Durability::synced);
 }
 
@@ -81,23 +94,14 @@ Status Directory::remove(const PublicKey& key) {
 Status Directory::replace(const DirectoryEntry& entry) {
   auto old = find(entry.key);
   if (!old) return Status(Code::unknown_member, "no directory entry for that key");
-  if (!valid_alias(entry.alias))
-    return Status(Code::malformed,
-                  "alias '" + entry.alias +
-                      "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
-  if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
+  if (Status s = check_fields(entry); !s.ok()) return s;
   std::string existing;
   if (entry.alias != old->alias && store_.get(Column::directory, alias_key(entry.alias), &existing).ok())
     return Status(Code::already_exists, "alias '" + entry.alias + "' is taken");
-  Bytes row;
-  {
-    codec::Encoder encoder(row);
-    layout(encoder, const_cast<DirectoryEntry&>(entry));
-  }
   WriteBatch batch;
   batch.erase(Column::directory, alias_key(old->alias));
   batch.put(Column::directory, alias_key(entry.alias), key_of(entry.key));
-  batch.put(Column::directory, member_key(entry.key), std::string(row.begin(), row.end()));
+  batch.put(Column::directory, member_key(entry.key), encode_entry(entry));
   return store_.write(batch, Durability::synced);
 }
 
