@@ -150,12 +150,12 @@ std::vector<AccountId> all_accounts(const Ledger& ledger) {
   std::set<AccountId> seen{ledger.pool_account()};
   for (const auto& [account, balance] : check(ledger.balances())) seen.insert(account);
   for (const auto& member : check(ledger.members())) seen.insert(AccountId::member(member.key));
-  std::vector<AccountId> todo(seen.begin(), seen.end());
-  while (!todo.empty()) {
-    AccountId account = todo.back();
-    todo.pop_back();
+  std::vector<AccountId> unvisited(seen.begin(), seen.end());
+  while (!unvisited.empty()) {
+    AccountId account = unvisited.back();
+    unvisited.pop_back();
     for (const auto& posting : check(ledger.postings(account)))
-      if (seen.insert(posting.counterparty).second) todo.push_back(posting.counterparty);
+      if (seen.insert(posting.counterparty).second) unvisited.push_back(posting.counterparty);
   }
   return {seen.begin(), seen.end()};
 }

@@ -150,7 +150,7 @@ static bool is_operational(Code code) {
 struct Writer {
   std::vector<SignedEntry>* entries;
   std::vector<SubmitResult>* results;
-  std::vector<std::size_t> todo;  // indices still to apply
+  std::vector<std::size_t> to_apply;  // indices of entries that passed decoding and signature checks
   bool done = false;
   std::condition_variable cv;
 };
@@ -180,7 +180,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   std::vector<SubmitResult*> accepted;
   Status fatal;
   for (Writer* writer : group) {
-    for (std::size_t index : writer->todo) {
+    for (std::size_t index : writer->to_apply) {
       SignedEntry& entry = (*writer->entries)[index];
       SubmitResult& result = (*writer->results)[index];
       std::string seen;
@@ -227,7 +227,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
     // A duplicate of an entry earlier in this same group was never stored
     // either: its seq is past the durable tip.
     for (Writer* writer : group)
-      for (std::size_t index : writer->todo) {
+      for (std::size_t index : writer->to_apply) {
         SubmitResult& result = (*writer->results)[index];
         if (result.code == Code::ok && (!result.duplicate || result.seq > tip.size)) {
           result.duplicate = false;
@@ -320,8 +320,8 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
   });
   Writer writer{&entries, &results, {}, false, {}};
   for (std::size_t i = 0; i < entries.size(); ++i)
-    if (valid[i]) writer.todo.push_back(i);
-  if (writer.todo.empty()) return results;
+    if (valid[i]) writer.to_apply.push_back(i);
+  if (writer.to_apply.empty()) return results;
 
   std::unique_lock lock(impl_->queue_mu);
   impl_->queue.push_back(&writer);
@@ -332,9 +332,9 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
   std::vector<Writer*> group;
   std::size_t group_entries = 0;
   for (Writer* queued : impl_->queue) {
-    if (!group.empty() && group_entries + queued->todo.size() > kMaxGroupEntries) break;
+    if (!group.empty() && group_entries + queued->to_apply.size() > kMaxGroupEntries) break;
     group.push_back(queued);
-    group_entries += queued->todo.size();
+    group_entries += queued->to_apply.size();
   }
   lock.unlock();
   try {
@@ -342,7 +342,7 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
   } catch (const std::exception& e) {
     // Never leave the queue stuck: every writer of the group gets the error.
     for (Writer* member : group)
-      for (std::size_t index : member->todo) {
+      for (std::size_t index : member->to_apply) {
         (*member->results)[index].code = Code::io_error;
         (*member->results)[index].message = std::string("not stored: ") + e.what();
         (*member->results)[index].duplicate = false;

@@ -4,26 +4,12 @@
 # every kind of tampering with an export fails with exit 7 naming what.
 # Usage: export_test.sh PATH/TO/cohours
 set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
 COHOURS=$(realpath "${1:?usage: export_test.sh PATH/TO/cohours}")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-
-# run CMD...: runs cohours, keeps stdout in $out, stderr in $err, status in $status
-run() {
-  out=$("$COHOURS" "$@" 2>"$WORK/stderr")
-  status=$?
-  err=$(cat "$WORK/stderr")
-}
-expect_ok() {
-  run "$@"
-  if [ "$status" -eq 0 ]; then ok; else bad "expected success: cohours $* -> $status: $err"; fi
-}
+source "$HERE/testlib.sh"
 # expect_fail CODE WORDS CMD...: exit CODE and an error containing WORDS.
 expect_fail() {
   local code=$1 words=$2
@@ -176,5 +162,4 @@ rm t12/records.csv
 cp json/records.json t12/  # records as JSON, the rest as CSV: not one export
 expect_fail 7 "accounts.json" audit verify --export t12
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -5,16 +5,14 @@
 # log still verifying.
 # Usage: month_test.sh PATH/TO/cohours
 set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
 COHOURS=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 DATA=$WORK/hilltop
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-run() { out=$("$COHOURS" --data "$DATA" "$@" 2>"$WORK/stderr"); status=$?; err=$(cat "$WORK/stderr"); }
+COHOURS_ARGS=(--data "$DATA")
+source "$HERE/testlib.sh"
 fingerprint() { "$COHOURS" --data "$DATA" log show --json | grep '"log_size"'; "$COHOURS" --data "$DATA" expense list --json; }
 expect_fail() {
   local code=$1 word=$2 before after
@@ -113,5 +111,4 @@ grep -rqa "logged twice" "$DATA/store" && bad "a note about bob's hours is still
 run audit verify
 [ "$status" -eq 0 ] && ok || bad "audit after forgetting bob: $err"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,28 +4,14 @@
 # exit code and a one-line error, and change nothing.
 # Usage: scenario_test.sh PATH/TO/cohours
 set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
 COHOURS=$(realpath "${1:?usage: scenario_test.sh PATH/TO/cohours PATH/TO/store_tool}")
 TOOL=$(realpath "${2:?usage: scenario_test.sh PATH/TO/cohours PATH/TO/store_tool}")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
-passed=0
-failed=0
+source "$HERE/testlib.sh"
 
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-
-# run CMD...: runs cohours, keeps stdout in $out, stderr in $err, status in $status
-run() {
-  out=$("$COHOURS" "$@" 2>"$WORK/stderr")
-  status=$?
-  err=$(cat "$WORK/stderr")
-}
-
-expect_ok() {
-  run "$@"
-  if [ "$status" -eq 0 ]; then ok; else bad "expected success: cohours $* -> $status: $err"; fi
-}
 
 # The ledger's fingerprint: log size and every balance. Unchanged by a refusal.
 fingerprint() { "$COHOURS" log show --json 2>/dev/null | grep '"log_size"'; "$COHOURS" balance --json 2>/dev/null; }
@@ -181,5 +167,4 @@ run reindex
 [ "$status" -eq 1 ] && grep -q "nothing was changed" <<<"$err" && ok || bad "reindex over a damaged record: $status $err"
 expect_ok balance
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

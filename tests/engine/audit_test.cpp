@@ -16,13 +16,7 @@ struct Audited : test::TestLedger {
     add_member("bob", role_service_user);
     add_member("dave", role_coordinator | role_admin);
     for (int i = 0; i < 20; ++i) {
-      HoursLog log;
-      log.recipient = key("bob");
-      log.payer = Payer::pool;
-      log.minutes = 30 + i;
-      log.category = "befriending";
-      log.date_days = today();
-      auto result = submit("alice", log);
+      auto result = submit("alice", hours("bob", 30 + i, Payer::pool));
       REQUIRE(result.ok());
       if (i % 2 == 0) REQUIRE(submit("bob", HoursConfirm{result.id}).ok());
     }

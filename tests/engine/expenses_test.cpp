@@ -121,13 +121,7 @@ TEST_CASE("bad claims are refused") {
           Code::bad_amount);
   }
   SUBCASE("a claim may name only hours the claimant gave") {
-    HoursLog log;
-    log.recipient = office.key("bob");
-    log.payer = Payer::pool;
-    log.minutes = 60;
-    log.category = "transport";
-    log.date_days = office.today();
-    auto hours = office.submit("alice", log);
+    auto hours = office.submit("alice", office.hours("bob", 60, Payer::pool, "transport"));
     auto tied = office.claim(300);
     tied.hours = hours.id;
     CHECK(office.submit("dave", tied).code == Code::not_permitted);
@@ -142,13 +136,7 @@ TEST_CASE("cash and credits never convert into each other") {
   Office office;
   REQUIRE(office.submit("erin", policy_of({PolicyTarget::role_floor, role_carer, -600, {}})).ok());
   // A month of mixed activity.
-  HoursLog log;
-  log.recipient = office.key("bob");
-  log.payer = Payer::pool;
-  log.minutes = 120;
-  log.category = "transport";
-  log.date_days = office.today();
-  auto hours = office.submit("alice", log);
+  auto hours = office.submit("alice", office.hours("bob", 120, Payer::pool, "transport"));
   std::int64_t cash_before_hours = office.cash_in_accounts();
   REQUIRE(office.submit("bob", HoursConfirm{hours.id}).ok());
   REQUIRE(office.submit("carol", Transfer{office.key("alice"), 30, {}}).ok());

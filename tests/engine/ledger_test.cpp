@@ -24,16 +24,6 @@ struct Coop : TestLedger {
     add_member("dave", role_coordinator | role_admin);
     add_member("erin", role_volunteer);
   }
-  HoursLog hours(const std::string& to, std::int64_t minutes, Payer payer = Payer::recipient,
-                 std::string category = "befriending") {
-    HoursLog log;
-    log.recipient = to == "community" ? PublicKey{} : key(to);
-    log.payer = payer;
-    log.minutes = minutes;
-    log.category = std::move(category);
-    log.date_days = today();
-    return log;
-  }
 };
 
 }  // namespace
@@ -446,13 +436,7 @@ TEST_CASE("when the store write fails nothing is acknowledged, not even a repeat
   node.add_member("alice", role_volunteer);
   node.add_member("bob", role_service_user);
   std::uint64_t size = node.ledger->log_size();
-  HoursLog log;
-  log.recipient = node.key("bob");
-  log.payer = Payer::pool;
-  log.minutes = 60;
-  log.category = "befriending";
-  log.date_days = node.today();
-  SignedEntry entry = node.make("alice", log);
+  SignedEntry entry = node.make("alice", node.hours("bob", 60, Payer::pool));
   std::vector<Bytes> twice{entry.bytes, entry.bytes};
   flaky->failing = true;
   auto results = node.ledger->submit(twice);

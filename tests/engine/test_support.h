@@ -45,6 +45,18 @@ struct TestLedger {
   }
 
   const PublicKey& key(const std::string& name) { return keys.at(name).public_key; }
+
+  // Hours given today to `to` (an alias, or "community").
+  HoursLog hours(const std::string& to, std::int64_t minutes, Payer payer = Payer::recipient,
+                 std::string category = "befriending") {
+    HoursLog log;
+    log.recipient = to == "community" ? PublicKey{} : key(to);
+    log.payer = payer;
+    log.minutes = minutes;
+    log.category = std::move(category);
+    log.date_days = today();
+    return log;
+  }
   AccountId account(const std::string& name) { return AccountId::member(key(name)); }
 
   SignedEntry make(const std::string& signer, EntryBody body, const PublicKey& on_behalf = {}) {
