@@ -109,4 +109,42 @@ Result<SignedTreeHead> decode_signed_tree_head(std::span<const std::uint8_t> byt
   return out;
 }
 
+static constexpr std::string_view kWitnessDomain = "cohours-witness-v1";
+
+static Bytes witness_message(const TreeHead& head) {
+  Bytes message(kWitnessDomain.begin(), kWitnessDomain.end());
+  Bytes body = encode_tree_head(head);
+  message.insert(message.end(), body.begin(), body.end());
+  return message;
+}
+
+Cosignature cosign_tree_head(const TreeHead& head, const PublicKey& witness, const SecretKey& witness_secret) {
+  return {head, witness, sign(witness_message(head), witness_secret)};
+}
+
+bool verify_cosignature(const Cosignature& cosignature) {
+  return verify(cosignature.signature, witness_message(cosignature.head), cosignature.witness);
+}
+
+Bytes encode_cosignature(const Cosignature& cosignature) {
+  Bytes out = encode_tree_head(cosignature.head);
+  out.insert(out.end(), cosignature.witness.bytes.begin(), cosignature.witness.bytes.end());
+  out.insert(out.end(), cosignature.signature.bytes.begin(), cosignature.signature.bytes.end());
+  return out;
+}
+
+Result<Cosignature> decode_cosignature(std::span<const std::uint8_t> bytes) {
+  constexpr std::size_t kTail = PublicKey::size() + Signature::size();
+  if (bytes.size() <= kTail) return Status(Code::malformed, "cosignature too short");
+  std::size_t consumed = 0;
+  auto head = decode<TreeHead>(bytes.first(bytes.size() - kTail), &consumed, "cosigned tree head");
+  if (!head.ok()) return head.status();
+  if (consumed != bytes.size() - kTail) return Status(Code::malformed, "malformed cosignature: trailing bytes");
+  Cosignature out{head.value(), {}, {}};
+  auto tail = bytes.last(kTail);
+  std::copy(tail.begin(), tail.begin() + PublicKey::size(), out.witness.bytes.begin());
+  std::copy(tail.begin() + PublicKey::size(), tail.end(), out.signature.bytes.begin());
+  return out;
+}
+
 }  // namespace cohours

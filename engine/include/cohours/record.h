@@ -44,4 +44,20 @@ bool verify_tree_head(const SignedTreeHead& head);
 Bytes encode_signed_tree_head(const SignedTreeHead& head);
 Result<SignedTreeHead> decode_signed_tree_head(std::span<const std::uint8_t> bytes);
 
+// A witness's co-signature on another node's tree head: "I, node `witness`,
+// verified log `head.log` up to `head.size` with root `head.root`, consistent
+// with everything I saw of it before". Signed over "cohours-witness-v1"
+// followed by encode_tree_head(head), so it is never mistaken for the log
+// owner's own head signature.
+struct Cosignature {
+  TreeHead head;
+  PublicKey witness;
+  Signature signature;
+};
+Cosignature cosign_tree_head(const TreeHead& head, const PublicKey& witness, const SecretKey& witness_secret);
+bool verify_cosignature(const Cosignature& cosignature);
+// head bytes (encode_tree_head) || witness (32) || signature (64)
+Bytes encode_cosignature(const Cosignature& cosignature);
+Result<Cosignature> decode_cosignature(std::span<const std::uint8_t> bytes);
+
 }  // namespace cohours
