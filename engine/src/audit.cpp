@@ -1,5 +1,7 @@
 #include "cohours/audit.h"
 
+#include "cohours/log_space.h"
+
 #include "log_verifier.h"
 #include "rules.h"
 #include "state.h"
@@ -89,7 +91,7 @@ struct Replay {
 
 }  // namespace
 
-Result<AuditReport> audit_store(const Store& store, const AuditOptions& options,
+Result<AuditReport> audit_store(const Store& base, const AuditOptions& options,
                                 const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   AuditReport report;
   auto fail = [&](std::uint64_t seq, std::string message) {
@@ -97,6 +99,14 @@ Result<AuditReport> audit_store(const Store& store, const AuditOptions& options,
     report.failure = std::move(message);
     return report;
   };
+  PublicKey log_key = options.log;
+  if (log_key.is_zero()) {
+    auto self = self_node_key(base);
+    if (!self.ok()) return fail(0, self.status().message());
+    log_key = self.value();
+  }
+  auto space = log_space(base, log_key);
+  const Store& store = *space;
   auto node_key = stored_node_key(store);
   if (!node_key.ok()) return fail(0, node_key.status().message());
   if (!options.expected_node_key.is_zero() && options.expected_node_key != node_key.value())

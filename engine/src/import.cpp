@@ -1,5 +1,7 @@
 #include "cohours/import.h"
 
+#include "cohours/log_space.h"
+
 #include "cohours/clock.h"
 #include "cohours/ledger.h"
 #include "state.h"
@@ -28,7 +30,7 @@ std::string reindex_failure(const std::string& message) {
 Status import_log(Store& store, const PublicKey& node_key, const Currency& currency,
                   std::span<const Bytes> records, const SignedTreeHead& head) {
   std::string existing;
-  Status status = store.get(Column::meta, meta_key::node_key, &existing);
+  Status status = store.get(Column::meta, meta_key::self_node, &existing);
   if (status.ok()) return Status(Code::already_exists, "the store already holds a node");
   if (status.code() != Code::not_found) return status;
   if (head.head.log != node_key)
@@ -37,11 +39,11 @@ Status import_log(Store& store, const PublicKey& node_key, const Currency& curre
     return Status(Code::corruption, "the signed tree head covers " + std::to_string(head.head.size) +
                                         " records but " + std::to_string(records.size()) + " were given");
 
+  // Names are not in the log: the imported node has none.
+  auto space = log_space(store, node_key);
+  if (Status s = write_log_identity(*space, node_key, "", currency, 0); !s.ok()) return s;
   WriteBatch batch;
-  batch.put(Column::meta, meta_key::node_key, key_of(node_key));
-  batch.put(Column::meta, meta_key::node_name, "");  // names are not in the log
-  batch.put(Column::meta, meta_key::format, "1");
-  batch.put(Column::meta, meta_key::currency, currency.str());
+  batch.put(Column::meta, meta_key::self_node, key_of(node_key));
   for (std::size_t i = 0; i < records.size(); ++i)
     batch.put(Column::records, be64(i + 1), as_string(records[i]));
   if (!records.empty()) {
@@ -51,7 +53,13 @@ Status import_log(Store& store, const PublicKey& node_key, const Currency& curre
     batch.put(Column::meta, meta_key::last_hash, key_of(record_hash(records.back())));
   }
   batch.put(Column::meta, meta_key::log_size, be64(records.size()));
-  if (Status s = store.write(batch, Durability::buffered); !s.ok()) return s;
+  // self_node goes unprefixed; everything else is the log's.
+  WriteBatch self;
+  WriteBatch rows;
+  for (const auto& op : batch.ops())
+    (op.column == Column::meta && op.key == meta_key::self_node ? self : rows).put(op.column, op.key, op.value);
+  if (Status s = space->write(rows, Durability::buffered); !s.ok()) return s;
+  if (Status s = store.write(self, Durability::buffered); !s.ok()) return s;
 
   // reindex reads no time; the clock is only part of its signature.
   FakeClock clock(0);

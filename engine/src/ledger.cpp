@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "cohours/crypto.h"
+#include "cohours/log_space.h"
 #include "log_verifier.h"
 #include "parallel_verify.h"
 #include "rules.h"
@@ -156,7 +157,8 @@ struct Writer {
 };
 
 struct Ledger::Impl {
-  Store& store;
+  std::unique_ptr<Store> space;  // this node's log inside the node's store
+  Store& store;                  // = *space
   const Clock& clock;
   NodeIdentity node;
   bool read_only = false;  // opened without the secret key: submit refuses
@@ -168,7 +170,8 @@ struct Ledger::Impl {
   LogTip tip;  // only the current leader touches it
   std::atomic<std::uint64_t> committed_size{0};
 
-  Impl(Store& s, const Clock& c, NodeIdentity n) : store(s), clock(c), node(n) {}
+  Impl(Store& base, const Clock& c, NodeIdentity n)
+      : space(log_space(base, n.public_key)), store(*space), clock(c), node(n) {}
 
   void commit_group(const std::vector<Writer*>& group);
 };
@@ -248,29 +251,43 @@ Ledger::~Ledger() = default;
 Status Ledger::initialise(Store& store, const NodeIdentity& node, const std::string& name, const Clock& clock,
                           const Currency& currency) {
   std::string existing;
-  Status status = store.get(Column::meta, meta_key::node_key, &existing);
+  Status status = store.get(Column::meta, meta_key::self_node, &existing);
   if (status.ok()) return Status(Code::already_exists, "this store already holds a node");
   if (status.code() != Code::not_found) return status;
+  auto space = log_space(store, node.public_key);
+  if (Status s = write_log_identity(*space, node.public_key, name, currency, clock.now_ms()); !s.ok()) return s;
   WriteBatch batch;
-  batch.put(Column::meta, meta_key::node_key, key_of(node.public_key));
-  batch.put(Column::meta, meta_key::node_name, name);
-  batch.put(Column::meta, meta_key::format, "1");
-  batch.put(Column::meta, meta_key::currency, currency.str());
-  batch.put(Column::meta, meta_key::created_ms, be64(static_cast<std::uint64_t>(clock.now_ms())));
+  batch.put(Column::meta, meta_key::self_node, key_of(node.public_key));
   return store.write(batch, Durability::synced);
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::open(Store& store, const NodeIdentity& node, const Clock& clock) {
-  std::string raw;
-  Status status = store.get(Column::meta, meta_key::node_key, &raw);
-  if (status.code() == Code::not_found)
+Status write_log_identity(Store& space, const PublicKey& log, const std::string& name, const Currency& currency,
+                          std::int64_t created_ms) {
+  WriteBatch batch;
+  batch.put(Column::meta, meta_key::node_key, key_of(log));
+  batch.put(Column::meta, meta_key::node_name, name);
+  batch.put(Column::meta, meta_key::format, "2");
+  batch.put(Column::meta, meta_key::currency, currency.str());
+  batch.put(Column::meta, meta_key::created_ms, be64(static_cast<std::uint64_t>(created_ms)));
+  return space.write(batch, Durability::synced);
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::open(Store& base, const NodeIdentity& node, const Clock& clock) {
+  auto self = self_node_key(base);
+  if (self.code() == Code::not_found)
     return Status(Code::not_found, "the store holds no node; run `cohours init` first");
-  if (!status.ok()) return status;
-  if (raw != key_of(node.public_key))
+  if (!self.ok()) return self.status();
+  if (self.value() != node.public_key)
     return Status(Code::not_permitted, "the node key does not match this store's node");
+  return open_space(base, node, clock);
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::open_space(Store& base, const NodeIdentity& node, const Clock& clock) {
+  auto impl = std::make_unique<Impl>(base, clock, node);
+  Store& store = impl->store;
+  std::string raw;
   if (store.get(Column::meta, meta_key::reindexing, &raw).ok())
     return Status(Code::corruption, "a reindex was interrupted; run `cohours reindex` again");
-  auto impl = std::make_unique<Impl>(store, clock, node);
   if (Status s = store.get(Column::meta, meta_key::node_name, &impl->name); !s.ok()) return s;
   impl->currency = stored_currency(store);
   auto tip = load_tip(store);
@@ -282,11 +299,22 @@ Result<std::unique_ptr<Ledger>> Ledger::open(Store& store, const NodeIdentity& n
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::open_read_only(Store& store, const Clock& clock) {
-  auto key = stored_node_key(store);
+  auto key = self_node_key(store);
   if (!key.ok()) return key.status();
   // The same checks as open(), with the stored key and no secret: a zero
   // secret could never sign a head, and read_only keeps submit from trying.
   auto opened = open(store, NodeIdentity{key.value(), {}}, clock);
+  if (opened.ok()) opened.value()->impl_->read_only = true;
+  return opened;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::open_copy(Store& store, const PublicKey& log, const Clock& clock) {
+  std::string raw;
+  Status held = log_space(store, log)->get(Column::meta, meta_key::node_key, &raw);
+  if (held.code() == Code::not_found)
+    return Status(Code::unknown_member, "this node holds no copy of log " + to_hex(log));
+  if (!held.ok()) return held;
+  auto opened = open_space(store, NodeIdentity{log, {}}, clock);
   if (opened.ok()) opened.value()->impl_->read_only = true;
   return opened;
 }
@@ -564,16 +592,31 @@ Result<std::vector<Hash32>> Ledger::consistency_proof(std::uint64_t old_size, st
 Result<Hash32> Ledger::state_digest() const {
   return digest_state(impl_->store);
 }
+Result<Hash32> state_digest(const Store& store, const PublicKey& log) {
+  return digest_state(*log_space(store, log));
+}
 Result<Hash32> state_digest(const Store& store) {
-  return digest_state(store);
+  auto self = self_node_key(store);
+  if (!self.ok()) return self.status();
+  return digest_state(*log_space(store, self.value()));
 }
 
-Result<ReindexReport> reindex(Store& store, const Clock& clock,
+Result<ReindexReport> reindex(Store& base, const Clock& clock,
                               const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  auto self = self_node_key(base);
+  if (!self.ok()) return self.status();
+  return reindex_log(base, self.value(), clock, progress);
+}
+
+Result<ReindexReport> reindex_log(Store& base, const PublicKey& log_key, const Clock& clock,
+                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   (void)clock;
   ReindexReport report;
+  auto space = log_space(base, log_key);
+  Store& store = *space;
   auto node_key = stored_node_key(store);
   if (!node_key.ok()) return node_key.status();
+  if (node_key.value() != log_key) return Status(Code::corruption, "the log's rows name another node");
   std::string marker;
   if (!store.get(Column::meta, meta_key::reindexing, &marker).ok()) {
     auto before = digest_state(store);

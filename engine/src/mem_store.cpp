@@ -80,6 +80,14 @@ class MemStore final : public Store {
     return {};
   }
 
+  Status erase_range(Column column, std::string_view from, std::string_view to) override {
+    if (!known(column)) return no_such_column();
+    std::unique_lock lock(mutex_);
+    auto& map = columns_[index(column)];
+    map.erase(map.lower_bound(from), map.lower_bound(to));
+    return {};
+  }
+
   Status clear(Column column) override {
     if (!known(column)) return no_such_column();
     std::unique_lock lock(mutex_);

@@ -44,6 +44,12 @@ const char* column_name(Column column) {
       return "peers";
     case Column::expenses:
       return "expenses";
+    case Column::inbound:
+      return "inbound";
+    case Column::evidence:
+      return "evidence";
+    case Column::witnesses:
+      return "witnesses";
     case Column::count_:
       break;
   }
@@ -207,6 +213,16 @@ class RocksStore final : public Store {
     rocksdb::WriteOptions options;
     options.sync = true;
     return convert(db_->DeleteRange(options, family(column), rocksdb::Slice(), end), "store clear");
+  }
+
+  Status erase_range(Column column, std::string_view from, std::string_view to) override {
+    if (!known(column)) return no_such_column();
+    if (to.empty() || !(from < to)) return {};
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    return convert(db_->DeleteRange(options, family(column), rocksdb::Slice(from.data(), from.size()),
+                                    rocksdb::Slice(to.data(), to.size())),
+                   "store erase range");
   }
 
   Status compact(Column column) override {

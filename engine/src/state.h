@@ -63,6 +63,7 @@ std::string posting_key(const AccountId& account, std::uint64_t seq, std::uint8_
 
 // meta column keys
 namespace meta_key {
+inline constexpr std::string_view self_node = "self_node";  // unprefixed: whose store this is
 inline constexpr std::string_view node_key = "node_key";
 inline constexpr std::string_view node_name = "node_name";
 inline constexpr std::string_view created_ms = "created_ms";
@@ -76,9 +77,14 @@ inline constexpr std::string_view currency = "currency";        // the node's ca
 }  // namespace meta_key
 
 // Columns rebuilt by reindex.
-inline constexpr Column kDerivedColumns[] = {Column::entries,   Column::postings, Column::balances,
+inline constexpr Column kDerivedColumns[] = {Column::entries,  Column::postings, Column::balances,
                                              Column::movements, Column::requests, Column::members,
-                                             Column::expenses,  Column::tree};
+                                             Column::expenses, Column::inbound,  Column::tree};
+
+// Writes a log's identity rows (node key, name, currency, format) into its
+// space: at initialise for this node's log, when a copy of another's starts.
+Status write_log_identity(Store& space, const PublicKey& log, const std::string& name, const Currency& currency,
+                          std::int64_t created_ms);
 
 // The node's currency as stored at initialise (GBP for stores made before
 // it was recorded).

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 
+#include "cohours/log_space.h"
 #include "cohours/store.h"
 #include "cohours/types.h"
 
@@ -14,13 +15,21 @@ int main(int argc, char** argv) {
     std::cerr << "usage: store_tool STORE_DIR tamper SEQ | store_tool STORE_DIR records\n";
     return 2;
   }
-  auto store = cohours::open_rocks_store(argv[1], cohours::OpenMode::open_existing);
-  if (!store.ok()) {
-    std::cerr << store.status().message() << "\n";
+  auto base = cohours::open_rocks_store(argv[1], cohours::OpenMode::open_existing);
+  if (!base.ok()) {
+    std::cerr << base.status().message() << "\n";
     return 1;
   }
+  // The node's own log rows, keyed by (node key, seq) in the store.
+  auto self = cohours::self_node_key(*base.value());
+  if (!self.ok()) {
+    std::cerr << self.status().message() << "\n";
+    return 1;
+  }
+  auto log = cohours::log_space(*base.value(), self.value());
+
   if (command == "records") {
-    auto cursor = store.value()->scan(cohours::Column::records, "", "");
+    auto cursor = log->scan(cohours::Column::records, "", "");
     for (; cursor->valid(); cursor->next())
       std::cout << cohours::to_hex(reinterpret_cast<const std::uint8_t*>(cursor->value().data()),
                                    cursor->value().size())
@@ -29,11 +38,11 @@ int main(int argc, char** argv) {
   }
   std::string key = cohours::be64(std::stoull(argv[3]));
   std::string record;
-  if (!store.value()->get(cohours::Column::records, key, &record).ok()) return 1;
+  if (!log->get(cohours::Column::records, key, &record).ok()) return 1;
   // The entry ends the record and its last 64 bytes are the signature: flip
   // one bit in the last byte of the signed body.
   record[record.size() - 65] ^= 0x01;
   cohours::WriteBatch batch;
   batch.put(cohours::Column::records, key, record);
-  return store.value()->write(batch, cohours::Durability::synced).ok() ? 0 : 1;
+  return log->write(batch, cohours::Durability::synced).ok() ? 0 : 1;
 }

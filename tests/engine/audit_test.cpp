@@ -31,18 +31,18 @@ struct Audited : test::TestLedger {
 
   std::string get(Column column, const std::string& key) {
     std::string value;
-    REQUIRE(store->get(column, key, &value).ok());
+    REQUIRE(log_rows()->get(column, key, &value).ok());
     return value;
   }
   void put(Column column, const std::string& key, const std::string& value) {
     WriteBatch batch;
     batch.put(column, key, value);
-    REQUIRE(store->write(batch, Durability::synced).ok());
+    REQUIRE(log_rows()->write(batch, Durability::synced).ok());
   }
   void erase(Column column, const std::string& key) {
     WriteBatch batch;
     batch.erase(column, key);
-    REQUIRE(store->write(batch, Durability::synced).ok());
+    REQUIRE(log_rows()->write(batch, Durability::synced).ok());
   }
 };
 
@@ -187,7 +187,7 @@ TEST_CASE("reindex refuses a damaged log and changes nothing") {
   CHECK(report.status().message().find("nothing was changed") != std::string::npos);
   CHECK(state_digest(*node.store).value() == digest);
   std::string marker;
-  CHECK(node.store->get(Column::meta, "reindexing", &marker).code() == Code::not_found);
+  CHECK(node.log_rows()->get(Column::meta, "reindexing", &marker).code() == Code::not_found);
 }
 
 TEST_CASE("the ledger will not append on top of a tip that disagrees with the log") {

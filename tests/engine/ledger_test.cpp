@@ -401,7 +401,7 @@ TEST_CASE("a damaged balance row is put right by reindex") {
   tamper.put(Column::balances, AccountId::member(coop.key("alice")).to_key(),
              std::string("\x01", 1) + std::string(reinterpret_cast<const char*>(&fake.balance_minutes), 8) +
                  std::string(16, '\0'));
-  REQUIRE(coop.store->write(tamper, Durability::synced).ok());
+  REQUIRE(coop.log_rows()->write(tamper, Durability::synced).ok());
   auto report = reindex(*coop.store, coop.clock);
   REQUIRE(report.ok());
   CHECK(report->digest_before != digest);
@@ -425,6 +425,10 @@ class FlakyStore : public Store {
     return inner->scan(c, f, t);
   }
   Status clear(Column c) override { return inner->clear(c); }
+  Status erase_range(Column c, std::string_view f, std::string_view t) override {
+    if (failing) return Status(Code::io_error, "disk full");
+    return inner->erase_range(c, f, t);
+  }
   Status compact(Column c) override { return inner->compact(c); }
 };
 
@@ -512,7 +516,7 @@ TEST_CASE("a read-only ledger reads everything and refuses every entry without w
   CHECK(auditor.seq_of(entry.id).code() == Code::unknown_entry);
   CHECK(auditor.state_digest().value() == digest);
   std::string raw;
-  CHECK(coop.store->get(Column::records, be64(size + 1), &raw).code() == Code::not_found);
+  CHECK(coop.log_rows()->get(Column::records, be64(size + 1), &raw).code() == Code::not_found);
 
   SUBCASE("an empty store has nothing to open") {
     auto empty = make_memory_store();

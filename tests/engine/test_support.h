@@ -9,6 +9,7 @@
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
 #include "cohours/ledger.h"
+#include "cohours/log_space.h"
 
 #include <doctest/doctest.h>
 
@@ -45,6 +46,9 @@ struct TestLedger {
   }
 
   const PublicKey& key(const std::string& name) { return keys.at(name).public_key; }
+  // This node's log rows as stored (keys without the log prefix), for tests
+  // that edit the store as someone with the disk would.
+  std::unique_ptr<Store> log_rows() { return log_space(*store, node.public_key); }
 
   // Hours given today to `to` (an alias, or "community").
   HoursLog hours(const std::string& to, std::int64_t minutes, Payer payer = Payer::recipient,

@@ -41,6 +41,9 @@ struct AuditOptions {
   // The node key the auditor expects (from node.key or the consortium);
   // zero to accept the key recorded in the store.
   PublicKey expected_node_key;
+  // Which log to audit: zero for this node's own, else the node key of a
+  // log this node holds a copy of.
+  PublicKey log;
 };
 
 // Never modifies the store. Returns an operational error only if the store

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -35,6 +36,8 @@ Hash32 keyed_blake2b_256(std::span<const std::uint8_t> salt, std::string_view da
 Hash32 sha256(std::span<const std::uint8_t> data);
 void random_bytes(std::span<std::uint8_t> out);
 std::uint64_t random_u64();
+// Overwrites secrets in a way the compiler cannot optimise away.
+void secure_wipe(std::span<std::uint8_t> bytes);
 
 // Incremental BLAKE2b-256 for streaming (files, state digests).
 class Blake2bStream {
@@ -49,6 +52,76 @@ class Blake2bStream {
 
  private:
   alignas(64) unsigned char state_[384];
+};
+
+// X25519 key exchange (crypto_kx). A KxKeyPair is ephemeral: one per
+// connection, never a node's ed25519 identity.
+struct KxKeyPair {
+  FixedBytes<32> public_key;
+  FixedBytes<32> secret_key;
+};
+// One direction's key each: what this side receives with, what it sends with.
+// The client's tx equals the server's rx and vice versa.
+struct KxSessionKeys {
+  FixedBytes<32> rx;
+  FixedBytes<32> tx;
+};
+
+KxKeyPair generate_kx_keypair();
+// Session keys for the side that opened the connection. Return false (and
+// leave `keys` untouched) when the peer's public key is unusable (a
+// low-order point): the peer is broken or hostile.
+bool kx_client_session_keys(const KxKeyPair& client, const FixedBytes<32>& server_public_key, KxSessionKeys* keys);
+// The same for the side that accepted the connection.
+bool kx_server_session_keys(const KxKeyPair& server, const FixedBytes<32>& client_public_key, KxSessionKeys* keys);
+
+// crypto_secretstream_xchacha20poly1305: an ordered stream of authenticated
+// messages under one key. Each pushed message can be pulled exactly once, in
+// the order pushed; dropping, reordering, replaying or altering one makes
+// pull fail.
+inline constexpr std::size_t kSecretStreamKeyBytes = 32;
+inline constexpr std::size_t kSecretStreamHeaderBytes = 24;
+// Bytes a pushed message gains over its plaintext.
+inline constexpr std::size_t kSecretStreamOverheadBytes = 17;
+using SecretStreamHeader = FixedBytes<kSecretStreamHeaderBytes>;
+
+// The sending end. Not thread-safe; the state is wiped on destruction.
+class SecretStreamPush {
+ public:
+  // Starts a stream under `key` with a fresh random header.
+  explicit SecretStreamPush(const FixedBytes<kSecretStreamKeyBytes>& key);
+  ~SecretStreamPush();
+  SecretStreamPush(const SecretStreamPush&) = delete;
+  SecretStreamPush& operator=(const SecretStreamPush&) = delete;
+
+  // The receiver needs it (it is not secret) to start pulling.
+  const SecretStreamHeader& header() const { return header_; }
+  // The next message of the stream: plaintext.size() + kSecretStreamOverheadBytes bytes.
+  Bytes push(std::span<const std::uint8_t> plaintext);
+
+ private:
+  alignas(16) unsigned char state_[64];
+  SecretStreamHeader header_;
+};
+
+// The receiving end. Not thread-safe; the state is wiped on destruction.
+class SecretStreamPull {
+ public:
+  SecretStreamPull(const FixedBytes<kSecretStreamKeyBytes>& key, const SecretStreamHeader& header);
+  ~SecretStreamPull();
+  SecretStreamPull(const SecretStreamPull&) = delete;
+  SecretStreamPull& operator=(const SecretStreamPull&) = delete;
+
+  // The plaintext of the next message, or nullopt if it does not
+  // authenticate as the next message of this stream (the state is then
+  // unchanged), or if it carries a tag other than an ordinary message: this
+  // wrapper never pushes FINAL, REKEY or PUSH, so such a message ends the
+  // stream and every later pull fails.
+  std::optional<Bytes> pull(std::span<const std::uint8_t> ciphertext);
+
+ private:
+  alignas(16) unsigned char state_[64];
+  bool initialised_ = false;
 };
 
 }  // namespace cohours

@@ -129,6 +129,10 @@ class Ledger {
   // for auditors: every read works, submit() refuses every entry with
   // not_permitted and never writes.
   static Result<std::unique_ptr<Ledger>> open_read_only(Store& store, const Clock& clock);
+  // Opens, read-only, the copy of another node's log `log` held in this
+  // node's store (replica.h), for reads and reports. Sees the copy as it was
+  // when opened. unknown_member if the store follows no such log.
+  static Result<std::unique_ptr<Ledger>> open_copy(Store& store, const PublicKey& log, const Clock& clock);
   ~Ledger();
 
   // Verifies signatures (in parallel when there are many), applies the rules
@@ -181,6 +185,7 @@ class Ledger {
  private:
   struct Impl;
   explicit Ledger(std::unique_ptr<Impl> impl);
+  static Result<std::unique_ptr<Ledger>> open_space(Store& base, const NodeIdentity& node, const Clock& clock);
   std::unique_ptr<Impl> impl_;
 };
 
@@ -194,8 +199,13 @@ struct ReindexReport {
 };
 Result<ReindexReport> reindex(Store& store, const Clock& clock,
                               const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
+// The same for the copy of another node's log held in this store.
+Result<ReindexReport> reindex_log(Store& store, const PublicKey& log, const Clock& clock,
+                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
 // State digest of a store's derived state (same as Ledger::state_digest).
 Result<Hash32> state_digest(const Store& store);
+// State digest of one log held in the store (this node's or a copy).
+Result<Hash32> state_digest(const Store& store, const PublicKey& log);
 
 }  // namespace cohours

@@ -16,22 +16,30 @@ namespace cohours {
 // One column per kind of data (DESIGN.md "Storage"); docs/data-format.md has
 // each column's key and value layout. The numeric values are the on-disk
 // column family order and never change.
+//
+// A node holds its own log and copies of other nodes' logs. Every log's
+// rows (its records, heads, tree and the state derived from it) live in the
+// "log columns" under a 32-byte prefix, the log's node key (see
+// log_space.h); the node-level columns hold one node's own data unprefixed.
 enum class Column : std::uint8_t {
-  meta = 0,   // node identity, format version, counters
-  records,    // log records by sequence number            (source of truth)
-  heads,      // signed tree heads by tree size             (source of truth)
-  entries,    // entry id -> sequence number                (derived)
-  postings,   // account || sequence -> posting             (derived)
-  balances,   // account -> balance and pending             (derived)
-  movements,  // movement entry id -> movement state        (derived)
-  requests,   // respite request id -> request state        (derived)
-  members,    // member key -> roles                        (derived)
-  tree,       // Merkle perfect-subtree hashes               (derived)
-  directory,  // member key / alias -> personal data        (erasable)
-  notes,      // note digest -> salt and text               (erasable)
-  peers,      // peer sync state                            (net, later)
-  expenses,   // expense claim id -> claim state             (derived)
-  count_      // number of columns; not a column
+  meta = 0,    // per log: identity, tip, policy; unprefixed: "self_node"
+  records,     // log records by sequence number            (source of truth)
+  heads,       // signed tree heads by tree size             (source of truth)
+  entries,     // entry id -> sequence number                (derived)
+  postings,    // account || sequence -> posting             (derived)
+  balances,    // account -> balance and pending             (derived)
+  movements,   // movement entry id -> movement state        (derived)
+  requests,    // respite request id -> request state        (derived)
+  members,     // member key -> roles                        (derived)
+  tree,        // Merkle perfect-subtree hashes               (derived)
+  directory,   // node-level: member key / alias -> personal data (erasable)
+  notes,       // node-level: note digest -> salt and text   (erasable)
+  peers,       // node-level: consortium file, peer sync state
+  expenses,    // expense claim id -> claim state             (derived)
+  inbound,     // origin node || origin entry -> transfer.in (derived)
+  evidence,    // node-level: equivocation evidence by log
+  witnesses,   // node-level: cosignatures by log, size, witness
+  count_       // number of columns; not a column
 };
 constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count_);
 const char* column_name(Column column);
@@ -85,6 +93,8 @@ class Store {
   virtual std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const = 0;
   // Removes every key of the column (used by reindex on derived columns).
   virtual Status clear(Column column) = 0;
+  // Removes every key in [from, to) of the column; `to` must not be empty.
+  virtual Status erase_range(Column column, std::string_view from, std::string_view to) = 0;
   // Rewrites the column's files so that erased keys are gone from disk, not
   // just marked deleted (used after a member is forgotten). Backups taken
   // earlier still hold the old data.
