@@ -114,7 +114,8 @@ KxKeyPair generate_kx_keypair() {
   return pair;
 }
 
-bool kx_client_session_keys(const KxKeyPair& client, const FixedBytes<32>& server_public_key, KxSessionKeys* keys) {
+bool kx_client_session_keys(const KxKeyPair& client, const FixedBytes<32>& server_public_key,
+                            KxSessionKeys* keys) {
   KxSessionKeys out;
   if (crypto_kx_client_session_keys(out.rx.data(), out.tx.data(), client.public_key.data(),
                                     client.secret_key.data(), server_public_key.data()) != 0)
@@ -124,7 +125,8 @@ bool kx_client_session_keys(const KxKeyPair& client, const FixedBytes<32>& serve
   return true;
 }
 
-bool kx_server_session_keys(const KxKeyPair& server, const FixedBytes<32>& client_public_key, KxSessionKeys* keys) {
+bool kx_server_session_keys(const KxKeyPair& server, const FixedBytes<32>& client_public_key,
+                            KxSessionKeys* keys) {
   KxSessionKeys out;
   if (crypto_kx_server_session_keys(out.rx.data(), out.tx.data(), server.public_key.data(),
                                     server.secret_key.data(), client_public_key.data()) != 0)
@@ -155,7 +157,8 @@ Bytes SecretStreamPush::push(std::span<const std::uint8_t> plaintext) {
   return out;
 }
 
-SecretStreamPull::SecretStreamPull(const FixedBytes<kSecretStreamKeyBytes>& key, const SecretStreamHeader& header) {
+SecretStreamPull::SecretStreamPull(const FixedBytes<kSecretStreamKeyBytes>& key,
+                                   const SecretStreamHeader& header) {
   initialised_ =
       crypto_secretstream_xchacha20poly1305_init_pull(stream_state(state_), header.data(), key.data()) == 0;
 }
@@ -168,8 +171,8 @@ std::optional<Bytes> SecretStreamPull::pull(std::span<const std::uint8_t> cipher
   Bytes out(ciphertext.size() - kSecretStreamOverheadBytes);
   unsigned long long length = 0;
   unsigned char tag = 0;
-  if (crypto_secretstream_xchacha20poly1305_pull(stream_state(state_), out.data(), &length, &tag, ciphertext.data(),
-                                                 ciphertext.size(), nullptr, 0) != 0)
+  if (crypto_secretstream_xchacha20poly1305_pull(stream_state(state_), out.data(), &length, &tag,
+                                                 ciphertext.data(), ciphertext.size(), nullptr, 0) != 0)
     return std::nullopt;
   // Our pushes only ever carry TAG_MESSAGE; any other tag (already applied
   // to the state, e.g. a rekey) comes from a sender that does not follow

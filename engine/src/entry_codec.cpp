@@ -102,6 +102,21 @@ void layout(C& c, ExpensePaid& b) {
   c.fixed(b.reference_digest);
 }
 
+template <typename C>
+void layout(C& c, TransferOut& b) {
+  c.fixed(b.to);
+  c.fixed(b.to_node);
+  c.num(b.minutes);
+  c.fixed(b.memo_digest);
+}
+template <typename C>
+void layout(C& c, TransferIn& b) {
+  c.fixed(b.from_node);
+  c.fixed(b.origin);
+  c.fixed(b.to);
+  c.num(b.minutes);
+}
+
 // Variant index i holds kind i + 1: the body types are listed in kind order.
 EntryBody body_for_kind(EntryKind kind) {
   EntryBody body;
@@ -145,7 +160,9 @@ constexpr const char* kKindNames[] = {"",
                                       "expense.claim",
                                       "expense.approve",
                                       "expense.reject",
-                                      "expense.paid"};
+                                      "expense.paid",
+                                      "transfer.out",
+                                      "transfer.in"};
 
 constexpr const char* kExpenseCategoryNames[] = {"", "travel", "childcare", "meals", "uniform", "other"};
 

@@ -6,6 +6,7 @@
 
 #include "cohours/crypto.h"
 #include "cohours/log_space.h"
+#include "log_tip.h"
 #include "log_verifier.h"
 #include "parallel_verify.h"
 #include "rules.h"
@@ -54,93 +55,6 @@ const char* request_status_name(RequestStatus status) {
       return "cancelled";
   }
   return "unknown";
-}
-
-std::string tree_key(merkle::NodeId node) {
-  std::string key(1, static_cast<char>(node.level));
-  key += be64(node.index);
-  return key;
-}
-
-merkle::NodeReader tree_reader(const Store& store) {
-  return [&store](merkle::NodeId node) -> std::optional<Hash32> {
-    std::string raw;
-    if (!store.get(Column::tree, tree_key(node), &raw).ok() || raw.size() != 32) return std::nullopt;
-    Hash32 hash;
-    std::copy(raw.begin(), raw.end(), hash.bytes.begin());
-    return hash;
-  };
-}
-
-static std::string bytes_string(const Bytes& bytes) {
-  return std::string(bytes.begin(), bytes.end());
-}
-static std::span<const std::uint8_t> as_span(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
-// The log's tip: what the next append builds on.
-struct LogTip {
-  std::uint64_t size = 0;
-  Hash32 last_hash;
-  merkle::Frontier frontier{merkle::blake2b_hasher()};
-};
-
-// Appends one accepted entry as the next record, into the view.
-static void append_record(StateView& view, LogTip& tip, const Bytes& entry_bytes, std::int64_t received_ms) {
-  Record record{tip.size + 1, tip.last_hash, received_ms, entry_bytes};
-  Bytes bytes = encode_record(record);
-  view.put(Column::records, be64(record.seq), bytes_string(bytes));
-  tip.frontier.append(merkle::blake2b_hasher().leaf(bytes), [&](merkle::NodeId node, const Hash32& hash) {
-    view.put(Column::tree, tree_key(node), key_of(hash));
-  });
-  tip.last_hash = record_hash(bytes);
-  tip.size = record.seq;
-}
-
-static void put_tip(StateView& view, const LogTip& tip) {
-  view.put(Column::meta, meta_key::log_size, be64(tip.size));
-  view.put(Column::meta, meta_key::last_hash, key_of(tip.last_hash));
-}
-
-static Result<LogTip> load_tip(const Store& store) {
-  LogTip tip;
-  std::string raw;
-  Status status = store.get(Column::meta, meta_key::log_size, &raw);
-  if (status.code() == Code::not_found) return tip;
-  if (!status.ok()) return status;
-  if (raw.size() != 8) return Status(Code::corruption, "stored log size is malformed");
-  tip.size = read_be64(raw);
-  if (tip.size > 0) {
-    if (Status s = store.get(Column::meta, meta_key::last_hash, &raw); !s.ok() || raw.size() != 32)
-      return Status(Code::corruption, "stored last record hash is missing");
-    std::copy(raw.begin(), raw.end(), tip.last_hash.bytes.begin());
-  }
-  auto frontier = merkle::Frontier::load(merkle::blake2b_hasher(), tree_reader(store), tip.size);
-  if (!frontier.ok())
-    return Status(Code::corruption,
-                  "Merkle tree is incomplete (" + frontier.status().message() + "); run `cohours reindex`");
-  tip.frontier = frontier.value();
-  return tip;
-}
-
-// The tip the next append builds on must agree with the log itself: the
-// last record's hash, the latest signed head's root, nothing past the end.
-// Otherwise the node would sign over a broken chain.
-static Status check_tip(const Store& store, const LogTip& tip) {
-  const std::string hint = "; run `cohours audit verify`";
-  std::string raw;
-  if (store.get(Column::records, be64(tip.size + 1), &raw).ok())
-    return Status(Code::corruption, "the log holds records past its recorded size" + hint);
-  if (tip.size == 0) return Status();
-  if (!store.get(Column::records, be64(tip.size), &raw).ok() || record_hash(as_span(raw)) != tip.last_hash)
-    return Status(Code::corruption, "the last record does not match the stored chain tip" + hint);
-  if (!store.get(Column::meta, meta_key::latest_head, &raw).ok())
-    return Status(Code::corruption, "the latest signed tree head is missing" + hint);
-  auto head = decode_signed_tree_head(as_span(raw));
-  if (!head.ok() || head->head.size != tip.size || head->head.root != tip.frontier.root())
-    return Status(Code::corruption, "the Merkle tree does not match the latest signed tree head" + hint);
-  return Status();
 }
 
 static bool is_operational(Code code) {
@@ -255,14 +169,15 @@ Status Ledger::initialise(Store& store, const NodeIdentity& node, const std::str
   if (status.ok()) return Status(Code::already_exists, "this store already holds a node");
   if (status.code() != Code::not_found) return status;
   auto space = log_space(store, node.public_key);
-  if (Status s = write_log_identity(*space, node.public_key, name, currency, clock.now_ms()); !s.ok()) return s;
+  if (Status s = write_log_identity(*space, node.public_key, name, currency, clock.now_ms()); !s.ok())
+    return s;
   WriteBatch batch;
   batch.put(Column::meta, meta_key::self_node, key_of(node.public_key));
   return store.write(batch, Durability::synced);
 }
 
-Status write_log_identity(Store& space, const PublicKey& log, const std::string& name, const Currency& currency,
-                          std::int64_t created_ms) {
+Status write_log_identity(Store& space, const PublicKey& log, const std::string& name,
+                          const Currency& currency, std::int64_t created_ms) {
   WriteBatch batch;
   batch.put(Column::meta, meta_key::node_key, key_of(log));
   batch.put(Column::meta, meta_key::node_name, name);
@@ -282,7 +197,8 @@ Result<std::unique_ptr<Ledger>> Ledger::open(Store& base, const NodeIdentity& no
   return open_space(base, node, clock);
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::open_space(Store& base, const NodeIdentity& node, const Clock& clock) {
+Result<std::unique_ptr<Ledger>> Ledger::open_space(Store& base, const NodeIdentity& node,
+                                                   const Clock& clock) {
   auto impl = std::make_unique<Impl>(base, clock, node);
   Store& store = impl->store;
   std::string raw;

@@ -443,6 +443,77 @@ struct Apply {
     return Status();
   }
 
+  Status handle(const TransferOut& b) {
+    auto sender = actor(false);
+    if (!sender.ok()) return sender.status();
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    if (Status s = check_minutes(b.minutes, *policy); !s.ok()) return s;
+    if (b.to.is_zero() || b.to_node.is_zero())
+      return reject(Code::malformed, "a transfer to another co-op names the receiver and their node");
+    if (b.to_node == context.node_key)
+      return reject(Code::malformed, "the receiver's node is this co-op: use an ordinary transfer");
+    AccountId from = AccountId::member(sender->key), dest = AccountId::clearing(b.to_node);
+    if (Status s = check_floor(from, b.minutes, *policy); !s.ok()) return s;
+    Movement movement{signed_entry.id,
+                      MovementKind::transfer,
+                      MovementStatus::posted,
+                      from,
+                      dest,
+                      b.minutes,
+                      sender->key,
+                      b.to,
+                      "",
+                      days_from_ms(context.received_ms),
+                      context.seq,
+                      {},
+                      signed_entry.id};
+    post(movement.id, from, dest, b.minutes);
+    put_movement(movement);
+    return Status();
+  }
+
+  // The node itself records what another node's log sent it. Whether the
+  // origin entry exists is checked against that log by the node before it
+  // signs, and by `audit` wherever the origin log is held; here the rule is
+  // what this log alone can show: the author, the receiver, once per origin.
+  Status handle(const TransferIn& b) {
+    if (entry.author != context.node_key || !entry.on_behalf.is_zero())
+      return reject(Code::not_permitted, "only the receiving node itself records an incoming transfer");
+    if (b.from_node.is_zero() || b.from_node == context.node_key)
+      return reject(Code::malformed, "an incoming transfer comes from another node");
+    if (b.minutes <= 0 || b.minutes > kMaxEntryCeiling)
+      return reject(Code::bad_amount, "an incoming transfer carries 1 to " +
+                                          std::to_string(kMaxEntryCeiling) + " minutes, got " +
+                                          std::to_string(b.minutes));
+    auto to = member(b.to);
+    if (!to.ok()) return to.status();
+    if (!*to) return reject(Code::unknown_member, "the receiver is not a member of this co-op");
+    const std::string origin_key = key_of(b.from_node) + key_of(b.origin);
+    std::string seen;
+    Status found = view.get(Column::inbound, origin_key, &seen);
+    if (found.ok()) return reject(Code::already_exists, "that transfer was already received");
+    if (found.code() != Code::not_found) return found;
+    AccountId from = AccountId::clearing(b.from_node), dest = AccountId::member(b.to);
+    Movement movement{signed_entry.id,
+                      MovementKind::transfer,
+                      MovementStatus::posted,
+                      from,
+                      dest,
+                      b.minutes,
+                      b.from_node,
+                      b.to,
+                      "",
+                      days_from_ms(context.received_ms),
+                      context.seq,
+                      b.origin,
+                      signed_entry.id};
+    post(movement.id, from, dest, b.minutes);
+    put_movement(movement);
+    view.put(Column::inbound, origin_key, key_of(signed_entry.id));
+    return Status();
+  }
+
   Status handle(const RespiteRequest& b) {
     auto carer = actor(true);
     if (!carer.ok()) return carer.status();
@@ -610,7 +681,8 @@ struct Apply {
     // Neither the claimant nor whoever filed the claim for them decides on it.
     if ((*row)->claimant == entry.author || (*row)->signed_by == entry.author)
       return reject(Code::not_permitted,
-                    "nobody approves, rejects or pays their own claim, or one they filed for someone; ask another admin");
+                    "nobody approves, rejects or pays their own claim, or one they filed for someone; ask "
+                    "another admin");
     return **row;
   }
 
@@ -671,6 +743,9 @@ struct Apply {
                     "no movement " + short_id(b.target) +
                         " to reverse (cite the hours.log, respite.offer or transfer entry)");
     Movement movement = **row;
+    if (movement.payer.kind == AccountKind::clearing || movement.payee.kind == AccountKind::clearing)
+      return reject(Code::not_permitted,
+                    "a transfer between co-ops cannot be reversed by one side; the receiver transfers back");
     if (movement.status != MovementStatus::posted)
       return reject(Code::wrong_state,
                     std::string("only posted movements can be reversed; this one is ") +

@@ -60,6 +60,8 @@ inline std::vector<Entry> vector_entries() {
       entry(ExpenseApprove{vector_hash(0x88), {}}),
       entry(ExpenseReject{vector_hash(0x88), vector_hash(0x99)}),
       entry(ExpensePaid{vector_hash(0x88), vector_hash(0xbb)}),
+      entry(TransferOut{member, node, 60, vector_hash(0xcc)}),
+      entry(TransferIn{node, vector_hash(0xdd), member, 60}),
   };
 }
 

@@ -33,8 +33,13 @@ struct TestLedger {
   std::map<std::string, KeyPair> keys;
   std::uint64_t nonce = 0;
 
-  explicit TestLedger(Store* existing = nullptr) {
+  std::uint8_t member_seed_base = 0;
+
+  // `node_seed` and `member_seed_base` give several test nodes distinct keys.
+  explicit TestLedger(Store* existing = nullptr, std::uint8_t node_seed = 200, std::uint8_t member_base = 0)
+      : member_seed_base(member_base) {
     if (existing) store.reset(existing);
+    node = seeded_key(node_seed);
     (void)Ledger::initialise(*store, {node.public_key, node.secret_key}, "Test Co-op", clock);
     reopen();
   }
@@ -76,7 +81,7 @@ struct TestLedger {
     return result;
   }
   void add_member(const std::string& name, std::uint32_t roles) {
-    keys[name] = seeded_key(static_cast<std::uint8_t>(keys.size() + 1));
+    keys[name] = seeded_key(static_cast<std::uint8_t>(member_seed_base + keys.size() + 1));
     auto result = submit("node", MemberJoin{key(name), roles, node.public_key});
     REQUIRE(result.ok());
   }

@@ -15,7 +15,7 @@ enum class AccountKind : std::uint8_t {
   // Credits, in minutes.
   member = 1,    // key: the member's public key
   pool = 2,      // key: the node key of the co-op that owns the pool
-  clearing = 3,  // key: the other node's key (cross-node transfers, later)
+  clearing = 3,  // key: the other node's key (cross-node transfers)
   // Cash, in pence of the node's currency. Never mixed with credits.
   member_payable = 4,  // key: the member: approved expenses the co-op owes them
   coop_expenses = 5,   // key: the node: the co-op's approved expense costs
@@ -37,6 +37,8 @@ struct AccountId {
   static AccountId member(const PublicKey& key) { return {AccountKind::member, key}; }
   static AccountId pool(const PublicKey& node) { return {AccountKind::pool, node}; }
   static AccountId payable(const PublicKey& member) { return {AccountKind::member_payable, member}; }
+  // This node's clearing account for credits in flight to or from `other_node`.
+  static AccountId clearing(const PublicKey& other_node) { return {AccountKind::clearing, other_node}; }
   Unit unit() const { return unit_of(kind); }
 
   // 33 bytes: kind, key. Used as the store key of balances and postings.

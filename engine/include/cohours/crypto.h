@@ -71,9 +71,11 @@ KxKeyPair generate_kx_keypair();
 // Session keys for the side that opened the connection. Return false (and
 // leave `keys` untouched) when the peer's public key is unusable (a
 // low-order point): the peer is broken or hostile.
-bool kx_client_session_keys(const KxKeyPair& client, const FixedBytes<32>& server_public_key, KxSessionKeys* keys);
+bool kx_client_session_keys(const KxKeyPair& client, const FixedBytes<32>& server_public_key,
+                            KxSessionKeys* keys);
 // The same for the side that accepted the connection.
-bool kx_server_session_keys(const KxKeyPair& server, const FixedBytes<32>& client_public_key, KxSessionKeys* keys);
+bool kx_server_session_keys(const KxKeyPair& server, const FixedBytes<32>& client_public_key,
+                            KxSessionKeys* keys);
 
 // crypto_secretstream_xchacha20poly1305: an ordered stream of authenticated
 // messages under one key. Each pushed message can be pulled exactly once, in

@@ -43,6 +43,8 @@ enum class EntryKind : std::uint8_t {
   expense_approve = 13,
   expense_reject = 14,
   expense_paid = 15,
+  transfer_out = 16,
+  transfer_in = 17,
 };
 const char* kind_name(EntryKind kind);  // e.g. "hours.log"
 
@@ -199,9 +201,29 @@ struct ExpensePaid {
   Hash32 reference_digest;
 };
 
+// Credits cross co-ops through clearing accounts (DESIGN.md rule 8).
+// transfer.out: the acting member, at their home node, sends credits to
+// member `to` of node `to_node`: posts member -> clearing[to_node] here.
+struct TransferOut {
+  PublicKey to;
+  PublicKey to_node;
+  std::int64_t minutes = 0;
+  Hash32 memo_digest;
+};
+
+// transfer.in: signed by the receiving node's key once it holds the origin
+// record in its verified copy of `from_node`'s log: posts
+// clearing[from_node] -> `to`. At most one per origin entry.
+struct TransferIn {
+  PublicKey from_node;
+  EntryId origin;  // the transfer.out in from_node's log
+  PublicKey to;
+  std::int64_t minutes = 0;
+};
+
 using EntryBody = std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
                                RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim,
-                               ExpenseApprove, ExpenseReject, ExpensePaid>;
+                               ExpenseApprove, ExpenseReject, ExpensePaid, TransferOut, TransferIn>;
 
 EntryKind kind_of(const EntryBody& body);
 

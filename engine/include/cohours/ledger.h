@@ -58,7 +58,7 @@ struct Movement {
   std::string category;
   std::int32_t date_days = 0;
   std::uint64_t seq = 0;  // log position of the creating entry
-  EntryId request;        // respite request, for respite movements
+  EntryId request;        // respite request; for a transfer.in, the origin entry in the sender's log
   EntryId closed_by;      // confirm / void / reversal entry, once there is one
   std::int64_t max_entry_minutes_then = 0;  // the per-entry maximum in force when it was made
 };

@@ -1,0 +1,149 @@
+// Verified copies of other consortium nodes' logs (DESIGN.md "Network").
+//
+// A copy only ever grows by a batch that ends at a head signed by the log's
+// owner: the batch's consistency proof must show the head extends what this
+// node already holds, every record must link to the one before, every entry
+// signature must verify, the records must rebuild exactly the signed root,
+// and the log's own ledger rules must accept every entry. Only then is the
+// batch stored, in one write; otherwise nothing of it is.
+//
+// Two valid heads of one log and size with different roots are evidence
+// that the log's owner rewrote history: stored, and the log is frozen here.
+// Witnesses' cosignatures on heads are kept, the latest per witness and log.
+//
+// Thread-safe: any method from any thread. This node's own log is served
+// (read_batch, heads) but only ever appended to by its Ledger.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cohours/clock.h"
+#include "cohours/entry.h"
+#include "cohours/record.h"
+#include "cohours/result.h"
+#include "cohours/store.h"
+
+namespace cohours {
+
+// Records of one log from from_size + 1 to head.size, with the proof that
+// head extends the tree of from_size.
+struct LogBatch {
+  PublicKey log;
+  std::uint64_t from_size = 0;
+  SignedTreeHead head;
+  std::vector<Hash32> consistency_proof;
+  std::vector<Bytes> records;
+};
+
+// Two heads of the same log and size, both validly signed by the log's
+// owner, with different roots.
+struct Evidence {
+  SignedTreeHead first;
+  SignedTreeHead second;
+};
+// Whether the two heads really are evidence (checks both signatures).
+bool is_evidence(const Evidence& evidence);
+
+struct LogState {
+  PublicKey log;
+  std::string name;  // from the consortium file (this node's: its own name)
+  std::uint64_t size = 0;
+  std::optional<SignedTreeHead> head;  // the latest signed head held, if any
+  bool own = false;                    // this node's own log
+  bool frozen = false;                 // equivocation evidence is held
+};
+
+struct AppendResult {
+  enum class Outcome {
+    appended,      // stored; `size` is the copy's new size
+    nothing_new,   // the head is not ahead of the copy (no records taken)
+    stale,         // the batch starts elsewhere than the copy's size: ask again
+    unknown_log,   // this node follows no such log (or it is its own)
+    frozen,        // the log is frozen by equivocation evidence
+    forged,        // bad head or entry signature, broken link, wrong order or root
+    inconsistent,  // the head does not extend what this node holds (a fork?)
+    equivocation,  // the head conflicts with a held head of the same size
+    rule_broken,   // the log's owner accepted an entry its rules refuse
+    store_failed,  // the store failed; nothing was changed
+  };
+  Outcome outcome = Outcome::forged;
+  std::string message;
+  std::uint64_t size = 0;            // the copy's size afterwards
+  std::uint64_t appended = 0;        // records stored
+  std::optional<Evidence> evidence;  // set for `equivocation`
+  bool ok() const { return outcome == Outcome::appended || outcome == Outcome::nothing_new; }
+};
+const char* outcome_name(AppendResult::Outcome outcome);
+
+// A transfer.out (or other posting into this node's clearing account) in
+// another node's log that this node has not yet recorded as transfer.in.
+struct InboundTransfer {
+  PublicKey from_node;
+  EntryId origin;
+  PublicKey to;
+  std::int64_t minutes = 0;
+  std::uint64_t origin_seq = 0;
+};
+
+class Replicas {
+ public:
+  // `store` is the node's whole store, already initialised by Ledger.
+  static Result<std::unique_ptr<Replicas>> open(Store& store, const Clock& clock);
+
+  PublicKey self() const { return self_; }
+
+  // Starts keeping a copy of `log` (idempotent; the name is updated).
+  // The currency is the one the consortium file gives for that node.
+  Status follow(const PublicKey& log, const std::string& name, const Currency& currency);
+
+  // This node's log and every copy, in key order.
+  Result<std::vector<LogState>> logs() const;
+  Result<LogState> log_state(const PublicKey& log) const;
+  Result<std::optional<SignedTreeHead>> head_at(const PublicKey& log, std::uint64_t size) const;
+
+  // Up to about `max_records` records after `from_size`, ending at a signed
+  // head held for the log (the largest at most from_size + max_records, or
+  // else the first beyond it), with the consistency proof. not_found if
+  // there is nothing after from_size.
+  Result<LogBatch> read_batch(const PublicKey& log, std::uint64_t from_size, std::uint32_t max_records) const;
+
+  // Verifies and stores a batch (see the top of this file).
+  AppendResult append(const LogBatch& batch);
+
+  // A held head of the same log and size with another root, as evidence.
+  // The head's own signature must be checked by the caller.
+  std::optional<Evidence> conflict(const SignedTreeHead& head) const;
+  // Stores evidence after checking it, freezing the log. Returns true if it
+  // was new. malformed if it is not evidence.
+  Result<bool> add_evidence(const Evidence& evidence);
+  Result<std::vector<Evidence>> evidence() const;
+
+  // Stores a cosignature after checking it, if it is newer than the one held
+  // for that witness and log. Returns true if it was kept.
+  Result<bool> add_cosignature(const Cosignature& cosignature);
+  // Cosignatures held, for one log or (zero key) all.
+  Result<std::vector<Cosignature>> cosignatures(const PublicKey& log = {}) const;
+
+  // Postings into this node's clearing account for `from_log` in that log's
+  // copy, after `after_seq`, that this node's own log has not received yet.
+  Result<std::vector<InboundTransfer>> pending_inbound(const PublicKey& from_log,
+                                                       std::uint64_t after_seq) const;
+
+ private:
+  Replicas(Store& store, const Clock& clock, const PublicKey& self)
+      : store_(store), clock_(clock), self_(self) {}
+  bool frozen_unlocked(const PublicKey& log) const;
+  Status store_evidence(const Evidence& evidence);
+
+  Store& store_;
+  const Clock& clock_;
+  PublicKey self_;
+  mutable std::mutex append_mu_;  // one batch at a time: each builds on the tip
+};
+
+}  // namespace cohours

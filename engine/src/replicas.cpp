@@ -1,0 +1,410 @@
+#include "cohours/replicas.h"
+
+#include "cohours/log_space.h"
+#include "log_tip.h"
+#include "parallel_verify.h"
+#include "rules.h"
+#include "state.h"
+#include "tree_store.h"
+
+namespace cohours {
+
+const char* outcome_name(AppendResult::Outcome outcome) {
+  using O = AppendResult::Outcome;
+  switch (outcome) {
+    case O::appended:
+      return "appended";
+    case O::nothing_new:
+      return "nothing new";
+    case O::stale:
+      return "stale";
+    case O::unknown_log:
+      return "unknown log";
+    case O::frozen:
+      return "frozen";
+    case O::forged:
+      return "forged";
+    case O::inconsistent:
+      return "inconsistent";
+    case O::equivocation:
+      return "equivocation";
+    case O::rule_broken:
+      return "rule broken";
+    case O::store_failed:
+      return "store failed";
+  }
+  return "unknown";
+}
+
+bool is_evidence(const Evidence& e) {
+  return e.first.head.log == e.second.head.log && e.first.head.size == e.second.head.size &&
+         e.first.head.root != e.second.head.root && verify_tree_head(e.first) && verify_tree_head(e.second);
+}
+
+namespace {
+
+using Outcome = AppendResult::Outcome;
+
+AppendResult refuse(Outcome outcome, std::string message, std::uint64_t size = 0) {
+  AppendResult result;
+  result.outcome = outcome;
+  result.message = std::move(message);
+  result.size = size;
+  return result;
+}
+
+std::string head_string(const SignedTreeHead& head) {
+  return bytes_string(encode_signed_tree_head(head));
+}
+
+Result<std::optional<SignedTreeHead>> load_head(const Store& space, Column column, std::string_view key) {
+  std::string raw;
+  Status status = space.get(column, key, &raw);
+  if (status.code() == Code::not_found) return std::optional<SignedTreeHead>();
+  if (!status.ok()) return status;
+  auto head = decode_signed_tree_head(as_span(raw));
+  if (!head.ok()) return Status(Code::corruption, "a stored tree head is malformed");
+  return std::optional<SignedTreeHead>(head.value());
+}
+
+// evidence value: u32 length (big endian) || first head || second head
+std::string encode_evidence(const Evidence& e) {
+  std::string first = head_string(e.first);
+  std::string out = be64(first.size()).substr(4);
+  return out + first + head_string(e.second);
+}
+
+Result<Evidence> decode_evidence(std::string_view raw) {
+  if (raw.size() < 4) return Status(Code::corruption, "stored evidence is malformed");
+  std::uint64_t first_size = read_be64(std::string(4, '\0') + std::string(raw.substr(0, 4)));
+  if (raw.size() < 4 + first_size) return Status(Code::corruption, "stored evidence is malformed");
+  auto first = decode_signed_tree_head(as_span(raw.substr(4, first_size)));
+  auto second = decode_signed_tree_head(as_span(raw.substr(4 + first_size)));
+  if (!first.ok() || !second.ok()) return Status(Code::corruption, "stored evidence is malformed");
+  return Evidence{first.value(), second.value()};
+}
+
+// The smallest key after every key starting with `prefix` (node keys and
+// ids are never all 0xff).
+std::string prefix_end(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Replicas>> Replicas::open(Store& store, const Clock& clock) {
+  auto self = self_node_key(store);
+  if (!self.ok()) return self.status();
+  return std::unique_ptr<Replicas>(new Replicas(store, clock, self.value()));
+}
+
+Status Replicas::follow(const PublicKey& log, const std::string& name, const Currency& currency) {
+  if (log == self_ || log.is_zero()) return Status(Code::malformed, "a node does not follow its own log");
+  auto space = log_space(store_, log);
+  std::string raw;
+  Status held = space->get(Column::meta, meta_key::node_key, &raw);
+  if (held.code() == Code::not_found) return write_log_identity(*space, log, name, currency, clock_.now_ms());
+  if (!held.ok()) return held;
+  WriteBatch rename;
+  rename.put(Column::meta, meta_key::node_name, name);
+  return space->write(rename, Durability::synced);
+}
+
+Result<LogState> Replicas::log_state(const PublicKey& log) const {
+  auto space = log_space(static_cast<const Store&>(store_), log);
+  LogState state;
+  state.log = log;
+  state.own = log == self_;
+  std::string raw;
+  Status held = space->get(Column::meta, meta_key::node_key, &raw);
+  if (held.code() == Code::not_found)
+    return Status(Code::unknown_member, "this node holds no copy of log " + to_hex(log));
+  if (!held.ok()) return held;
+  (void)space->get(Column::meta, meta_key::node_name, &state.name);
+  if (space->get(Column::meta, meta_key::log_size, &raw).ok() && raw.size() == 8) state.size = read_be64(raw);
+  auto head = load_head(*space, Column::meta, meta_key::latest_head);
+  if (!head.ok()) return head.status();
+  state.head = head.value();
+  state.frozen = frozen_unlocked(log);
+  return state;
+}
+
+Result<std::vector<LogState>> Replicas::logs() const {
+  // Every log's meta holds "node_key" under its 32-byte prefix.
+  std::vector<LogState> out;
+  auto cursor = store_.scan(Column::meta, "", "");
+  for (; cursor->valid(); cursor->next()) {
+    std::string_view key = cursor->key();
+    if (key.size() != PublicKey::size() + meta_key::node_key.size() ||
+        key.substr(PublicKey::size()) != meta_key::node_key)
+      continue;
+    PublicKey log;
+    std::copy(key.begin(), key.begin() + PublicKey::size(), log.bytes.begin());
+    auto state = log_state(log);
+    if (!state.ok()) return state.status();
+    out.push_back(std::move(state).value());
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return out;
+}
+
+Result<std::optional<SignedTreeHead>> Replicas::head_at(const PublicKey& log, std::uint64_t size) const {
+  return load_head(*log_space(static_cast<const Store&>(store_), log), Column::heads, be64(size));
+}
+
+Result<LogBatch> Replicas::read_batch(const PublicKey& log, std::uint64_t from_size,
+                                      std::uint32_t max_records) const {
+  auto state = log_state(log);
+  if (!state.ok()) return state.status();
+  if (from_size >= state->size)
+    return Status(Code::not_found, "nothing after size " + std::to_string(from_size));
+  auto space = log_space(static_cast<const Store&>(store_), log);
+  // The batch must end at a signed head: the last one within reach, else
+  // the first beyond it (commit groups are bounded, so it is near).
+  const std::uint64_t reach = from_size + std::max<std::uint32_t>(max_records, 1);
+  std::string end_head;
+  {
+    auto cursor = space->scan(Column::heads, be64(from_size + 1), be64(reach + 1));
+    for (; cursor->valid(); cursor->next()) end_head = cursor->value();
+    if (Status s = cursor->status(); !s.ok()) return s;
+  }
+  if (end_head.empty()) {
+    auto cursor = space->scan(Column::heads, be64(reach + 1), "");
+    if (cursor->valid()) end_head = cursor->value();
+    if (Status s = cursor->status(); !s.ok()) return s;
+  }
+  if (end_head.empty()) return Status(Code::corruption, "no signed head covers the log's last records");
+  auto head = decode_signed_tree_head(as_span(end_head));
+  if (!head.ok()) return Status(Code::corruption, "a stored tree head is malformed");
+  LogBatch batch;
+  batch.log = log;
+  batch.from_size = from_size;
+  batch.head = head.value();
+  const std::uint64_t end = batch.head.head.size;
+  batch.records.reserve(end - from_size);
+  auto cursor = space->scan(Column::records, be64(from_size + 1), be64(end + 1));
+  for (; cursor->valid(); cursor->next())
+    batch.records.emplace_back(cursor->value().begin(), cursor->value().end());
+  if (Status s = cursor->status(); !s.ok()) return s;
+  if (batch.records.size() != end - from_size)
+    return Status(Code::corruption, "records are missing below the signed head at " + std::to_string(end));
+  if (from_size > 0) {
+    auto proof = merkle::consistency_proof(merkle::blake2b_hasher(), tree_reader(*space), from_size, end);
+    if (!proof.ok()) return proof.status();
+    batch.consistency_proof = std::move(proof).value();
+  }
+  return batch;
+}
+
+std::optional<Evidence> Replicas::conflict(const SignedTreeHead& head) const {
+  auto held = head_at(head.head.log, head.head.size);
+  if (!held.ok() || !held.value() || held.value()->head.root == head.head.root) return std::nullopt;
+  return Evidence{*held.value(), head};
+}
+
+AppendResult Replicas::append(const LogBatch& batch) {
+  std::lock_guard lock(append_mu_);
+  const PublicKey& log = batch.log;
+  if (log == self_) return refuse(Outcome::unknown_log, "a node's own log grows only by its own ledger");
+  auto space_owner = log_space(store_, log);
+  Store& space = *space_owner;
+  std::string raw;
+  if (!space.get(Column::meta, meta_key::node_key, &raw).ok())
+    return refuse(Outcome::unknown_log, "this node does not follow log " + to_hex(log));
+  auto tip_loaded = load_tip(space);
+  if (!tip_loaded.ok()) return refuse(Outcome::store_failed, tip_loaded.status().message());
+  LogTip tip = std::move(tip_loaded).value();
+  const std::uint64_t held = tip.size;
+  if (frozen_unlocked(log))
+    return refuse(Outcome::frozen, "the log is frozen by equivocation evidence", held);
+  const SignedTreeHead& head = batch.head;
+  if (head.head.log != log || !verify_tree_head(head))
+    return refuse(Outcome::forged, "the batch's tree head is not signed by the log's node", held);
+  if (auto evidence = conflict(head)) {
+    if (Status s = store_evidence(*evidence); !s.ok())
+      return refuse(Outcome::store_failed, s.message(), held);
+    AppendResult result =
+        refuse(Outcome::equivocation,
+               "two signed heads of size " + std::to_string(head.head.size) + " differ", held);
+    result.evidence = evidence;
+    return result;
+  }
+  if (head.head.size <= held) {
+    if (!batch.records.empty()) return refuse(Outcome::stale, "the copy already holds those records", held);
+    return refuse(Outcome::nothing_new, "", held);
+  }
+  if (batch.from_size != held)
+    return refuse(Outcome::stale,
+                  "the batch starts after " + std::to_string(batch.from_size) + " but the copy holds " +
+                      std::to_string(held),
+                  held);
+  if (batch.records.size() != head.head.size - held)
+    return refuse(Outcome::forged,
+                  "the batch has " + std::to_string(batch.records.size()) + " records for a head " +
+                      std::to_string(head.head.size - held) + " ahead",
+                  held);
+  if (held > 0 && !merkle::verify_consistency(merkle::blake2b_hasher(), held, head.head.size,
+                                              tip.frontier.root(), head.head.root, batch.consistency_proof))
+    return refuse(Outcome::inconsistent,
+                  "the head of size " + std::to_string(head.head.size) +
+                      " does not extend the copy held at size " + std::to_string(held),
+                  held);
+
+  // Decode and verify every entry on all cores before anything else.
+  const std::size_t count = batch.records.size();
+  std::vector<Record> records(count);
+  std::vector<SignedEntry> entries(count);
+  std::vector<std::string> problems(count);
+  parallel_for(count, [&](std::size_t i) {
+    auto record = decode_record(batch.records[i]);
+    if (!record.ok()) {
+      problems[i] = "record does not decode: " + record.status().message();
+      return;
+    }
+    auto entry = decode_entry(record->entry);
+    if (!entry.ok()) {
+      problems[i] = "entry does not decode: " + entry.status().message();
+      return;
+    }
+    if (!verify_signature(entry.value())) problems[i] = "the entry signature does not verify";
+    records[i] = std::move(record).value();
+    entries[i] = std::move(entry).value();
+  });
+  Currency currency = stored_currency(space);
+  StateView view(space);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint64_t seq = held + 1 + i;
+    const std::string where = "record " + std::to_string(seq) + " of log " + to_hex(log).substr(0, 12) + ": ";
+    if (!problems[i].empty()) return refuse(Outcome::forged, where + problems[i], held);
+    if (records[i].seq != seq) return refuse(Outcome::forged, where + "out of order", held);
+    if (records[i].prev_hash != tip.last_hash)
+      return refuse(Outcome::forged, where + "breaks the hash chain", held);
+    std::string seen;
+    if (view.get(Column::entries, key_of(entries[i].id), &seen).ok())
+      return refuse(Outcome::rule_broken, where + "repeats an earlier entry", held);
+    Status applied = apply_entry(view, entries[i], {log, seq, records[i].received_ms, currency});
+    if (!applied.ok()) {
+      if (applied.code() == Code::io_error || applied.code() == Code::corruption)
+        return refuse(Outcome::store_failed, applied.message(), held);
+      return refuse(Outcome::rule_broken, where + "breaks a ledger rule: " + applied.message(), held);
+    }
+    append_record_bytes(view, tip, batch.records[i]);
+  }
+  if (tip.frontier.root() != head.head.root)
+    return refuse(Outcome::forged, "the records do not make the signed root", held);
+  put_tip(view, tip);
+  const std::string head_bytes = head_string(head);
+  view.put(Column::heads, be64(head.head.size), head_bytes);
+  view.put(Column::meta, meta_key::latest_head, head_bytes);
+  WriteBatch write;
+  view.drain_into(write);
+  // A copy can always be fetched again, so its write need not wait for the
+  // disk; RocksDB still applies the batch whole or not at all.
+  if (Status s = space.write(write, Durability::buffered); !s.ok())
+    return refuse(Outcome::store_failed, s.message(), held);
+  AppendResult result;
+  result.outcome = Outcome::appended;
+  result.size = tip.size;
+  result.appended = count;
+  return result;
+}
+
+bool Replicas::frozen_unlocked(const PublicKey& log) const {
+  auto cursor = store_.scan(Column::evidence, key_of(log), prefix_end(key_of(log)));
+  return cursor->valid();
+}
+
+Status Replicas::store_evidence(const Evidence& evidence) {
+  WriteBatch batch;
+  batch.put(Column::evidence, key_of(evidence.first.head.log) + be64(evidence.first.head.size),
+            encode_evidence(evidence));
+  return store_.write(batch, Durability::synced);
+}
+
+Result<bool> Replicas::add_evidence(const Evidence& evidence) {
+  if (!is_evidence(evidence))
+    return Status(Code::malformed,
+                  "not evidence: two validly signed heads of one log and size with different roots");
+  std::string raw;
+  Status held =
+      store_.get(Column::evidence, key_of(evidence.first.head.log) + be64(evidence.first.head.size), &raw);
+  if (held.ok()) return false;
+  if (held.code() != Code::not_found) return held;
+  if (Status s = store_evidence(evidence); !s.ok()) return s;
+  return true;
+}
+
+Result<std::vector<Evidence>> Replicas::evidence() const {
+  std::vector<Evidence> out;
+  auto cursor = store_.scan(Column::evidence, "", "");
+  for (; cursor->valid(); cursor->next()) {
+    auto evidence = decode_evidence(cursor->value());
+    if (!evidence.ok()) return evidence.status();
+    out.push_back(evidence.value());
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return out;
+}
+
+Result<bool> Replicas::add_cosignature(const Cosignature& cosignature) {
+  if (cosignature.witness == cosignature.head.log)
+    return Status(Code::malformed, "a node does not witness its own log");
+  if (!verify_cosignature(cosignature)) return Status(Code::bad_signature, "the cosignature does not verify");
+  const std::string key = key_of(cosignature.head.log) + key_of(cosignature.witness);
+  std::string raw;
+  Status held = store_.get(Column::witnesses, key, &raw);
+  if (held.ok()) {
+    auto existing = decode_cosignature(as_span(raw));
+    if (existing.ok() && existing->head.size >= cosignature.head.size) return false;
+  } else if (held.code() != Code::not_found) {
+    return held;
+  }
+  WriteBatch batch;
+  batch.put(Column::witnesses, key, bytes_string(encode_cosignature(cosignature)));
+  if (Status s = store_.write(batch, Durability::buffered); !s.ok()) return s;
+  return true;
+}
+
+Result<std::vector<Cosignature>> Replicas::cosignatures(const PublicKey& log) const {
+  std::vector<Cosignature> out;
+  std::string from = log.is_zero() ? std::string() : key_of(log);
+  std::string to = log.is_zero() ? std::string() : prefix_end(key_of(log));
+  auto cursor = store_.scan(Column::witnesses, from, to);
+  for (; cursor->valid(); cursor->next()) {
+    auto cosignature = decode_cosignature(as_span(cursor->value()));
+    if (!cosignature.ok()) return Status(Code::corruption, "a stored cosignature is malformed");
+    out.push_back(cosignature.value());
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<InboundTransfer>> Replicas::pending_inbound(const PublicKey& from_log,
+                                                               std::uint64_t after_seq) const {
+  std::vector<InboundTransfer> out;
+  if (from_log == self_) return out;
+  auto origin = log_space(static_cast<const Store&>(store_), from_log);
+  auto own = log_space(static_cast<const Store&>(store_), self_);
+  const AccountId clearing = AccountId::clearing(self_);
+  auto cursor =
+      origin->scan(Column::postings, posting_key(clearing, after_seq + 1, 0), prefix_end(clearing.to_key()));
+  for (; cursor->valid(); cursor->next()) {
+    Posting posting;
+    if (Status s = decode_row(cursor->value(), &posting); !s.ok()) return s;
+    if (posting.delta_minutes <= 0) continue;  // only credits sent this way
+    std::string seen;
+    Status received = own->get(Column::inbound, key_of(from_log) + key_of(posting.entry), &seen);
+    if (received.ok()) continue;
+    if (received.code() != Code::not_found) return received;
+    auto movement = load_row<Movement>(*origin, Column::movements, key_of(posting.movement));
+    if (!movement.ok()) return movement.status();
+    if (!*movement) return Status(Code::corruption, "a clearing posting has no movement");
+    out.push_back({from_log, posting.entry, (*movement)->recipient, posting.delta_minutes, posting.seq});
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return out;
+}
+
+}  // namespace cohours
