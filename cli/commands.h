@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 
 #include "session.h"
@@ -18,6 +19,19 @@ void add_audit_commands(CLI::App& app, GlobalOptions& options);     // audit, re
 void add_report_command(CLI::App& audit, GlobalOptions& options);
 void add_expense_commands(CLI::App& app, GlobalOptions& options);  // expense
 void add_export_commands(CLI::App& app, GlobalOptions& options);   // export
+void add_sync_commands(CLI::App& app, GlobalOptions& options);     // consortium, sync, clearing
+// A member of another node of the consortium, written ALIAS@NODE or
+// KEY@NODE: nullopt for a plain alias or this node's own name. An unknown
+// node, or an alias the other node does not know, is a CliError; looking up
+// an alias asks the other node, so it needs the daemon running.
+struct RemoteMember {
+  PublicKey member;
+  PublicKey node;
+  std::string node_name;
+};
+std::optional<RemoteMember> resolve_remote_member(Session& session, const std::string& text);
+// `audit heads` and `audit equivocations`, registered under the audit command.
+void add_audit_sync_commands(CLI::App& audit, GlobalOptions& options);
 // `audit verify --export DIR`: checks an export without the node's store
 // (commands_export.cpp). `node_key_hex` empty: trust the key in the export.
 void run_verify_export(const GlobalOptions& options, const std::string& dir, const std::string& node_key_hex);

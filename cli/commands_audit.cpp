@@ -1,13 +1,11 @@
 // audit verify and reindex: the commands that trust nothing derived.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 
 #include "cohours/audit.h"
 #include "cohours/crypto.h"
 #include "commands.h"
+#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -16,19 +14,34 @@ namespace {
 
 // Progress on stderr for long runs, only when a person is watching.
 std::function<void(std::uint64_t, std::uint64_t)> progress_printer(const char* verb) {
-  if (!::isatty(STDERR_FILENO)) return {};
+  if (!err_is_terminal()) return {};
   return [verb](std::uint64_t done, std::uint64_t total) {
-    std::cerr << "\r" << verb << " " << done << " / " << total << " records" << (done == total ? "\n" : "")
-              << std::flush;
+    err() << "\r" << verb << " " << done << " / " << total << " records" << (done == total ? "\n" : "")
+          << std::flush;
   };
 }
 
-std::unique_ptr<Store> open_store_only(const GlobalOptions& options) {
+// The node's store without a Ledger on it, or, inside the daemon, the
+// daemon's open store (`host`, not owned: `opened` stays empty).
+struct StoreOnly {
+  std::unique_ptr<Store> opened;
+  Store* store = nullptr;
+  const HostedNode* host = nullptr;
+};
+
+StoreOnly open_store_only(const GlobalOptions& options) {
   namespace fs = std::filesystem;
-  fs::path dir = options.data_dir;
+  StoreOnly result;
+  if ((result.host = host_for(options.data_dir))) {
+    result.store = result.host->store;
+    return result;
+  }
+  fs::path dir = resolve_user_path(options.data_dir);
   if (!fs::exists(dir / "node.key"))
     fail(Code::not_found, "no cohours node in " + dir.string() + "; pass --data DIR or run `cohours init`");
-  return check(open_rocks_store((dir / "store").string(), OpenMode::open_existing));
+  result.opened = check(open_rocks_store((dir / "store").string(), OpenMode::open_existing));
+  result.store = result.opened.get();
+  return result;
 }
 
 // Reads signed tree heads kept earlier: the output of `cohours log head`,
@@ -37,7 +50,7 @@ std::unique_ptr<Store> open_store_only(const GlobalOptions& options) {
 std::vector<SignedTreeHead> read_known_heads(const std::vector<std::string>& files) {
   std::vector<SignedTreeHead> heads;
   for (const auto& file : files) {
-    std::ifstream in(file);
+    std::ifstream in(resolve_user_path(file));
     if (!in) fail(Code::not_found, "cannot read kept heads file " + file);
     std::string line;
     std::size_t before = heads.size();
@@ -61,8 +74,9 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
   audit_options.known_heads = read_known_heads(known_files);
   // The store must belong to the node whose key sits beside it.
   audit_options.expected_node_key =
-      public_key_of(read_secret_key(std::filesystem::path(options.data_dir) / "node.key"));
-  AuditReport report = check(audit_store(*store, audit_options, progress_printer("verified")));
+      store.host ? public_key_of(read_secret_key(store.host->data_dir / "node.key"))
+                 : public_key_of(read_secret_key(resolve_user_path(options.data_dir) / "node.key"));
+  AuditReport report = check(audit_store(*store.store, audit_options, progress_printer("verified")));
   nlohmann::json json = {{"passed", report.passed},
                          {"records", report.records},
                          {"signatures_verified", report.signatures},
@@ -81,18 +95,18 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
   if (options.json) {
     print_json(json);
   } else {
-    std::cout << "records read           " << report.records << "\n"
-              << "entry signatures       " << report.signatures << " verified\n"
-              << "hash links             " << report.hash_links << " checked\n"
-              << "Merkle tree nodes      " << report.tree_nodes << " recomputed and compared\n"
-              << "signed tree heads      " << report.heads << " verified\n"
-              << "kept heads             " << report.known_heads << " matched\n"
-              << "balances               " << report.accounts << " recomputed from the records and compared\n"
-              << "derived rows           " << report.derived_rows << " compared\n";
+    out() << "records read           " << report.records << "\n"
+          << "entry signatures       " << report.signatures << " verified\n"
+          << "hash links             " << report.hash_links << " checked\n"
+          << "Merkle tree nodes      " << report.tree_nodes << " recomputed and compared\n"
+          << "signed tree heads      " << report.heads << " verified\n"
+          << "kept heads             " << report.known_heads << " matched\n"
+          << "balances               " << report.accounts << " recomputed from the records and compared\n"
+          << "derived rows           " << report.derived_rows << " compared\n";
     if (report.passed)
-      std::cout << "Merkle root            " << to_hex(report.root) << "\n"
-                << "state digest           " << to_hex(report.state_digest) << "\n"
-                << "audit passed: the log is intact and the balances follow from it\n";
+      out() << "Merkle root            " << to_hex(report.root) << "\n"
+            << "state digest           " << to_hex(report.state_digest) << "\n"
+            << "audit passed: the log is intact and the balances follow from it\n";
   }
   if (!report.passed) {
     std::string where =
@@ -103,22 +117,25 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
 }
 
 void run_reindex(const GlobalOptions& options) {
+  // reindex rewrites the derived state under no Ledger: never while the
+  // daemon has the store open and its ledger in use.
+  if (host_for(options.data_dir))
+    fail(Code::wrong_state, "the daemon is running for " + options.data_dir + "; stop it first");
   auto store = open_store_only(options);
   SystemClock clock;
-  ReindexReport report = check(reindex(*store, clock, progress_printer("reindexed")));
+  ReindexReport report = check(reindex(*store.store, clock, progress_printer("reindexed")));
   bool same = report.digest_before == report.digest_after;
   if (options.json)
     return print_json({{"records", report.records},
                        {"digest_before", to_hex(report.digest_before)},
                        {"digest_after", to_hex(report.digest_after)},
                        {"identical", same}});
-  std::cout
-      << "rebuilt balances, postings, movements, members and the Merkle tree from " << report.records
-      << " records\n"
-      << "state digest before    " << to_hex(report.digest_before) << "\n"
-      << "state digest after     " << to_hex(report.digest_after) << "\n"
-      << (same ? "identical: the stored state matched the records\n"
-               : "DIFFERENT: the stored state did not match the records; it has been rebuilt from them\n");
+  out() << "rebuilt balances, postings, movements, members and the Merkle tree from " << report.records
+        << " records\n"
+        << "state digest before    " << to_hex(report.digest_before) << "\n"
+        << "state digest after     " << to_hex(report.digest_after) << "\n"
+        << (same ? "identical: the stored state matched the records\n"
+                 : "DIFFERENT: the stored state did not match the records; it has been rebuilt from them\n");
 }
 
 }  // namespace
@@ -147,6 +164,7 @@ void add_audit_commands(CLI::App& app, GlobalOptions& options) {
     run_verify_export(options, *export_dir, *node_key);
   });
   add_report_command(*audit, options);
+  add_audit_sync_commands(*audit, options);
   CLI::App* reindex_cmd = add_command(app, "reindex", "Rebuild balances and indexes from the records alone");
   reindex_cmd->callback([&options] { run_reindex(options); });
 }

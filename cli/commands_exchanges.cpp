@@ -1,5 +1,4 @@
 // Commands that move credits: hours, respite, transfers, reversals.
-#include <iostream>
 
 #include "cohours/dates.h"
 #include "commands.h"
@@ -19,7 +18,7 @@ void report(const GlobalOptions& options, const SubmitResult& result, const std:
     extra["duplicate"] = result.duplicate;
     return print_json(extra);
   }
-  std::cout << sentence << "\n" << to_hex(result.id) << "\n";
+  out() << sentence << "\n" << to_hex(result.id) << "\n";
 }
 
 Hash32 note_digest(Session& session, const std::string& text) {
@@ -168,7 +167,7 @@ void run_respite_list(const GlobalOptions& options, const std::string& status) {
                format_minutes(r.minutes), state, r.offer.is_zero() ? "" : to_hex(r.offer).substr(0, 12)});
   }
   if (options.json) return print_json({{"requests", list}});
-  std::cout << table.render();
+  out() << table.render();
 }
 
 struct TransferArgs {
@@ -178,6 +177,17 @@ struct TransferArgs {
 void run_transfer(const GlobalOptions& options, const TransferArgs& args) {
   Session session(options);
   PublicKey sender = session.member_key(args.as);
+  if (auto remote = resolve_remote_member(session, args.to)) {
+    // A member of another co-op: transfer.out here, transfer.in there.
+    TransferOut body{remote->member, remote->node, parse_minutes_arg(args.minutes, "--minutes"), {}};
+    body.memo_digest = note_digest(session, args.memo);
+    auto result = session.submit_as(sender, body);
+    report(options, result,
+           session.name_of(sender) + " sent " + args.to + " " + describe_minutes(body.minutes) +
+               " of credit. It arrives when " + remote->node_name +
+               " records it (`cohours clearing` shows transfers in flight).");
+    return;
+  }
   Transfer body{session.member_key(args.to), parse_minutes_arg(args.minutes, "--minutes"), {}};
   body.memo_digest = note_digest(session, args.memo);
   auto result = session.submit_as(sender, body);

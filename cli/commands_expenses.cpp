@@ -1,11 +1,11 @@
 // Expenses: cash paid back to members, kept apart from credits.
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
 #include "commands.h"
+#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -25,9 +25,10 @@ struct KeptReceipt {
 
 KeptReceipt keep_receipt(Session& session, const std::string& file) {
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec))
+  const fs::path path = resolve_user_path(file);  // relative to where `cohours` ran
+  if (!fs::is_regular_file(path, ec))
     fail(Code::malformed, "receipt file '" + file + "' does not exist or is not a file");
-  std::ifstream in(file, std::ios::binary);
+  std::ifstream in(path, std::ios::binary);
   if (!in) fail(Code::io_error, "cannot read receipt file '" + file + "'");
   Blake2bStream digest;
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -97,11 +98,11 @@ void run_claim(const GlobalOptions& options, const ClaimArgs& args) {
                        {"pence", body.pence},
                        {"currency", body.currency.str()},
                        {"duplicate", result.duplicate}});
-  std::cout << session.name_of(author) << " claims " << format_pence(body.pence) << " " << body.currency.str()
-            << " for " << expense_category_name(body.category)
-            << (body.miles ? " (" + std::to_string(body.miles) + " miles)" : std::string()) << " on "
-            << format_date(body.date_days) << ". An admin approves or rejects it.\n"
-            << to_hex(result.id) << "\n";
+  out() << session.name_of(author) << " claims " << format_pence(body.pence) << " " << body.currency.str()
+        << " for " << expense_category_name(body.category)
+        << (body.miles ? " (" + std::to_string(body.miles) + " miles)" : std::string()) << " on "
+        << format_date(body.date_days) << ". An admin approves or rejects it.\n"
+        << to_hex(result.id) << "\n";
 }
 
 nlohmann::json claim_json(Session& session, const ExpenseState& e) {
@@ -146,7 +147,7 @@ void run_list(const GlobalOptions& options, const std::string& status, const std
          claim.receipt_digest.is_zero() ? "-" : (json["receipt_kept"].get<bool>() ? "kept" : "erased")});
   }
   if (options.json) return print_json({{"claims", list}});
-  std::cout << table.render();
+  out() << table.render();
 }
 
 enum class Decision { approve, reject, pay };
@@ -176,9 +177,9 @@ void run_decide(const GlobalOptions& options, Decision decision, const std::stri
   }
   if (options.json)
     return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}, {"claim", to_hex(claim_id)}});
-  std::cout << verb << ": " << session.name_of(claim.claimant) << "'s claim of " << format_pence(claim.pence)
-            << " " << claim.currency.str() << " for " << expense_category_name(claim.category) << ".\n"
-            << to_hex(result.id) << "\n";
+  out() << verb << ": " << session.name_of(claim.claimant) << "'s claim of " << format_pence(claim.pence)
+        << " " << claim.currency.str() << " for " << expense_category_name(claim.category) << ".\n"
+        << to_hex(result.id) << "\n";
 }
 
 }  // namespace

@@ -1,13 +1,11 @@
 // export: the ledger as CSV or JSON tables with the signed tree head they
 // were taken under; and `audit verify --export`, which checks such an export
 // without the node's store by rebuilding the state from the exported records.
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -16,6 +14,7 @@
 #include "cohours/dates.h"
 #include "cohours/import.h"
 #include "commands.h"
+#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -370,7 +369,7 @@ std::vector<Row> collect(const std::function<void(const Emit&)>& produce) {
 
 void run_export(const GlobalOptions& options, const std::string& format, const std::string& dir_text) {
   const bool json = format == "json";
-  const fs::path dir = dir_text;
+  const fs::path dir = resolve_user_path(dir_text);  // relative to where `cohours` ran
   std::error_code error;
   // A fresh directory: an export never mixes with older files.
   if (fs::exists(dir, error) && (!fs::is_directory(dir, error) || !fs::is_empty(dir, error)))
@@ -378,7 +377,9 @@ void run_export(const GlobalOptions& options, const std::string& format, const s
   Session session(options);
   const Ledger& ledger = session.ledger();
   // The head first: everything below is read at this size (the store is
-  // held by this process, so nothing is appended meanwhile).
+  // held by this process, so nothing is appended meanwhile). Inside the
+  // daemon (host.h) peer sync or the phone API could still append while the
+  // export runs; see cli/CONTROL.md "Known limits".
   SignedTreeHead head = check(ledger.latest_head());
   Hash32 digest = check(ledger.state_digest());
   fs::create_directories(dir, error);
@@ -387,9 +388,9 @@ void run_export(const GlobalOptions& options, const std::string& format, const s
   Names names{[&](const AccountId& a) { return session.account_name(a); },
               [&](const PublicKey& k) { return session.name_of(k); }};
   std::function<void(std::uint64_t)> progress;
-  if (::isatty(STDERR_FILENO))
+  if (err_is_terminal())
     progress = [&](std::uint64_t done) {
-      std::cerr << "\rexported " << done << " / " << head.head.size << " records" << std::flush;
+      err() << "\rexported " << done << " / " << head.head.size << " records" << std::flush;
     };
 
   nlohmann::json files = nlohmann::json::array();
@@ -401,7 +402,7 @@ void run_export(const GlobalOptions& options, const std::string& format, const s
     files.push_back(file_name(spec, json));
   };
   write(kRecords, [&](const Emit& emit) { record_rows(ledger, head.head.size, emit, progress); });
-  if (progress && head.head.size >= 4096) std::cerr << "\n";
+  if (progress && head.head.size >= 4096) err() << "\n";
   std::vector<AccountId> accounts = all_accounts(ledger);
   write(kAccounts, [&](const Emit& emit) { account_rows(ledger, accounts, names, emit); });
   write(kPostings, [&](const Emit& emit) { posting_rows(ledger, accounts, names, emit); });
@@ -437,16 +438,16 @@ void run_export(const GlobalOptions& options, const std::string& format, const s
                        {"head_size", head.head.size},
                        {"root", to_hex(head.head.root)},
                        {"state_digest", to_hex(digest)}});
-  std::cout << "exported to " << dir_text << " (" << format << "): ";
-  for (std::size_t i = 0; i < files.size(); ++i) std::cout << (i ? ", " : "") << files[i].get<std::string>();
-  std::cout << "\n"
-            << "records                " << counts["records"] << "\n"
-            << "accounts               " << counts["accounts"] << "\n"
-            << "postings               " << counts["postings"] << "\n"
-            << "expense claims         " << counts["expenses"] << "\n"
-            << "signed tree head       size " << head.head.size << ", root " << to_hex(head.head.root) << "\n"
-            << "state digest           " << to_hex(digest) << "\n"
-            << "check it with `cohours audit verify --export " << dir_text << "`\n";
+  out() << "exported to " << dir_text << " (" << format << "): ";
+  for (std::size_t i = 0; i < files.size(); ++i) out() << (i ? ", " : "") << files[i].get<std::string>();
+  out() << "\n"
+        << "records                " << counts["records"] << "\n"
+        << "accounts               " << counts["accounts"] << "\n"
+        << "postings               " << counts["postings"] << "\n"
+        << "expense claims         " << counts["expenses"] << "\n"
+        << "signed tree head       size " << head.head.size << ", root " << to_hex(head.head.root) << "\n"
+        << "state digest           " << to_hex(digest) << "\n"
+        << "check it with `cohours audit verify --export " << dir_text << "`\n";
 }
 
 // --- verify -----------------------------------------------------------------
@@ -563,7 +564,8 @@ void verify_export_dir(const fs::path& dir, const std::optional<PublicKey>& node
 
 void run_verify_export(const GlobalOptions& options, const std::string& dir,
                        const std::string& node_key_hex) {
-  if (!fs::is_directory(dir) || !fs::exists(fs::path(dir) / "head.json"))
+  const fs::path path = resolve_user_path(dir);  // relative to where `cohours` ran
+  if (!fs::is_directory(path) || !fs::exists(path / "head.json"))
     fail(Code::not_found, "no export in " + dir + " (head.json is missing); make one with `cohours export`");
   // The auditor's own copy of the node key, if they have one.
   std::optional<PublicKey> node_key;
@@ -574,7 +576,7 @@ void run_verify_export(const GlobalOptions& options, const std::string& dir,
   VerifyReport report;
   std::string failure;
   try {
-    verify_export_dir(dir, node_key, report);
+    verify_export_dir(path, node_key, report);
   } catch (const ExportMismatch& e) {
     failure = e.message;
   }
@@ -592,20 +594,20 @@ void run_verify_export(const GlobalOptions& options, const std::string& dir,
   if (options.json) {
     print_json(json);
   } else {
-    std::cout << "records                " << report.records
-              << " verified (encoding, hash links, signatures, signed head)\n"
-              << "accounts               " << report.accounts << " recomputed from the records and compared\n"
-              << "postings               " << report.postings << " compared\n"
-              << "expense claims         " << report.expenses << " compared\n";
+    out() << "records                " << report.records
+          << " verified (encoding, hash links, signatures, signed head)\n"
+          << "accounts               " << report.accounts << " recomputed from the records and compared\n"
+          << "postings               " << report.postings << " compared\n"
+          << "expense claims         " << report.expenses << " compared\n";
     if (failure.empty())
-      std::cout << "Merkle root            " << report.root << "\n"
-                << "state digest           " << report.state_digest << "\n"
-                << "node key               " << report.node_key
-                << (report.node_key_given
-                        ? " (as expected)\n"
-                        : " (trusted from the export: compare it with the node's published key, "
-                          "or pass --node-key)\n")
-                << "export verified: the tables follow from the signed log\n";
+      out() << "Merkle root            " << report.root << "\n"
+            << "state digest           " << report.state_digest << "\n"
+            << "node key               " << report.node_key
+            << (report.node_key_given
+                    ? " (as expected)\n"
+                    : " (trusted from the export: compare it with the node's published key, "
+                      "or pass --node-key)\n")
+            << "export verified: the tables follow from the signed log\n";
   }
   if (!failure.empty())
     throw CliError{Code::corruption, "export verify FAILED: " + failure, exit_audit_failed, options.json};

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
 
 #include "cohours/crypto.h"
 #include "commands.h"
@@ -93,11 +92,10 @@ void run_add(const GlobalOptions& options, const AddArgs& args) {
                 {"roles", roles_to_string(roles)},
                 {"key_in_keyring", session.in_keyring(key)}});
   } else {
-    std::cout << "Added " << args.alias << " (" << roles_to_string(roles) << ")"
-              << (session.in_keyring(key) ? ", key kept in this node's keyring"
-                                          : ", signs with their own key")
-              << "\n"
-              << "key " << to_hex(key) << "\n";
+    out() << "Added " << args.alias << " (" << roles_to_string(roles) << ")"
+          << (session.in_keyring(key) ? ", key kept in this node's keyring" : ", signs with their own key")
+          << "\n"
+          << "key " << to_hex(key) << "\n";
   }
 }
 
@@ -123,7 +121,7 @@ void run_list(const GlobalOptions& options) {
                json["key_in_keyring"].get<bool>() ? "node keyring" : "own device"});
   }
   if (options.json) return print_json({{"members", list}});
-  std::cout << table.render();
+  out() << table.render();
 }
 
 void run_show(const GlobalOptions& options, const std::string& alias) {
@@ -132,7 +130,7 @@ void run_show(const GlobalOptions& options, const std::string& alias) {
   nlohmann::json json = member_json(session, member);
   if (options.json) return print_json(json);
   for (auto& [field, value] : json.items())
-    std::cout << field << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    out() << field << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
 }
 
 struct RoleArgs {
@@ -147,8 +145,8 @@ void run_role(const GlobalOptions& options, const RoleArgs& args) {
   SubmitResult result = args.as.empty() ? session.submit_as_node(change)
                                         : session.submit_as(session.member_key(args.as), change);
   if (options.json) return print_json({{"id", to_hex(result.id)}, {"roles", roles_to_string(change.roles)}});
-  std::cout << args.alias << " now has roles " << roles_to_string(change.roles) << "\n"
-            << to_hex(result.id) << "\n";
+  out() << args.alias << " now has roles " << roles_to_string(change.roles) << "\n"
+        << to_hex(result.id) << "\n";
 }
 
 struct EditArgs {
@@ -179,7 +177,7 @@ void run_edit(const GlobalOptions& options, const EditArgs& args) {
   check(session.store().compact(Column::directory));  // the old details must not linger on disk
   if (options.json)
     return print_json({{"alias", entry->alias}, {"contact", entry->contact}, {"key", to_hex(key)}});
-  std::cout << "Updated " << entry->alias << "\n";
+  out() << "Updated " << entry->alias << "\n";
 }
 
 // Private-note digests an entry carries (notes, memos, reasons, references).
@@ -277,9 +275,9 @@ void run_forget(const GlobalOptions& options, const std::string& alias, const st
                        {"notes_erased", notes},
                        {"receipts_erased", receipts},
                        {"keyring_key_erased", had_key}});
-  std::cout << "Forgot " << alias << ": directory entry, " << notes << " private notes, " << receipts
-            << " receipts" << (had_key ? " and the keyring key" : "") << " erased.\n"
-            << "The signed log is unchanged; reports now show this member as " << pseudonym << ".\n";
+  out() << "Forgot " << alias << ": directory entry, " << notes << " private notes, " << receipts
+        << " receipts" << (had_key ? " and the keyring key" : "") << " erased.\n"
+        << "The signed log is unchanged; reports now show this member as " << pseudonym << ".\n";
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include <filesystem>
-#include <iostream>
 
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
 #include "commands.h"
+#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -39,7 +39,14 @@ static void run_init(const GlobalOptions& options, const std::string& name,
                      const std::string& currency_code) {
   auto currency = Currency::parse(currency_code);
   if (!currency) fail(Code::malformed, "--currency takes a three-letter code such as GBP");
-  fs::path dir = options.data_dir;
+  fs::path dir = resolve_user_path(options.data_dir);
+  // The daemon runs commands for an initialised node only; `cohours init`
+  // runs in the cohours process itself (cli/CONTROL.md).
+  if (host_for(options.data_dir))
+    fail(Code::already_exists,
+         "the node in " + options.data_dir + " is already initialised (its daemon is running)");
+  if (current_host())
+    usage_error("`cohours init` does not run through the daemon; run it where the new node will live");
   if (name.empty() || name.size() > 200) fail(Code::malformed, "--name must be 1-200 characters");
   if (fs::exists(dir / "node.key"))
     fail(Code::already_exists, "a node already exists in " + dir.string() + "; use another --data DIR");
@@ -57,9 +64,9 @@ static void run_init(const GlobalOptions& options, const std::string& name,
   if (options.json) {
     print_json({{"name", name}, {"node_key", to_hex(node.public_key)}, {"data", dir.string()}});
   } else {
-    std::cout << "Created node \"" << name << "\" in " << dir.string() << "\n"
-              << "node key " << to_hex(node.public_key) << "\n"
-              << "Next: add members with `cohours member add ALIAS --role ROLE`.\n";
+    out() << "Created node \"" << name << "\" in " << dir.string() << "\n"
+          << "node key " << to_hex(node.public_key) << "\n"
+          << "Next: add members with `cohours member add ALIAS --role ROLE`.\n";
   }
 }
 
@@ -124,9 +131,8 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
   // One entry: all the settings given take effect together or not at all.
   auto result = session.submit_as(admin, PolicySet{changes});
   if (options.json) return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}});
-  std::cout << "Policy updated (" << changes.size() << (changes.size() == 1 ? " setting" : " settings")
-            << ").\n"
-            << to_hex(result.id) << "\n";
+  out() << "Policy updated (" << changes.size() << (changes.size() == 1 ? " setting" : " settings") << ").\n"
+        << to_hex(result.id) << "\n";
 }
 
 static void run_policy_show(const GlobalOptions& options) {
@@ -153,20 +159,19 @@ static void run_policy_show(const GlobalOptions& options) {
   if (options.json) return print_json(json);
   Table table({"ROLE", "FLOOR"}, {false, true});
   for (auto& [role, floor] : floors.items()) table.add({role, format_minutes(floor.get<std::int64_t>())});
-  std::cout << table.render() << "pool floor: "
-            << (policy.pool_floor_minutes ? format_minutes(*policy.pool_floor_minutes) : std::string("none"))
-            << "\n"
-            << "maximum per entry: " << format_minutes(policy.max_entry_minutes) << "\n"
-            << "categories: ";
-  for (std::size_t i = 0; i < policy.categories.size(); ++i)
-    std::cout << (i ? ", " : "") << policy.categories[i];
-  std::cout << "\nexpenses (" << session.ledger().currency().str() << "): mileage "
-            << format_pence(policy.mileage_rate_pence) << " a mile\n";
+  out() << table.render() << "pool floor: "
+        << (policy.pool_floor_minutes ? format_minutes(*policy.pool_floor_minutes) : std::string("none"))
+        << "\n"
+        << "maximum per entry: " << format_minutes(policy.max_entry_minutes) << "\n"
+        << "categories: ";
+  for (std::size_t i = 0; i < policy.categories.size(); ++i) out() << (i ? ", " : "") << policy.categories[i];
+  out() << "\nexpenses (" << session.ledger().currency().str() << "): mileage "
+        << format_pence(policy.mileage_rate_pence) << " a mile\n";
   for (std::size_t i = 0; i < kExpenseCategoryCount; ++i) {
     auto per_claim = policy.expense_claim_limit_pence[i], per_month = policy.expense_month_limit_pence[i];
-    std::cout << "  " << expense_category_name(static_cast<ExpenseCategory>(i + 1)) << ": per claim "
-              << (per_claim ? format_pence(per_claim) : std::string("no limit")) << ", per month "
-              << (per_month ? format_pence(per_month) : std::string("no limit")) << "\n";
+    out() << "  " << expense_category_name(static_cast<ExpenseCategory>(i + 1)) << ": per claim "
+          << (per_claim ? format_pence(per_claim) : std::string("no limit")) << ", per month "
+          << (per_month ? format_pence(per_month) : std::string("no limit")) << "\n";
   }
 }
 

@@ -1,9 +1,9 @@
 // `cohours audit report`: the board's and the council's view of a period.
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 
 #include "commands.h"
+#include "host.h"
 #include "output.h"
 #include "report_data.h"
 #include "report_html.h"
@@ -67,33 +67,33 @@ void write_csv_dir(const fs::path& dir, const nlohmann::json& report) {
 
 void print_tables(const nlohmann::json& r) {
   const std::string currency = r["expenses_totals"]["currency"];
-  std::cout << r["coop"].get<std::string>() << ": report for " << r["from"].get<std::string>() << " to "
-            << r["to"].get<std::string>() << "\n\n";
+  out() << r["coop"].get<std::string>() << ": report for " << r["from"].get<std::string>() << " to "
+        << r["to"].get<std::string>() << "\n\n";
   auto minutes = [](const nlohmann::json& v) { return format_minutes(v.get<std::int64_t>()); };
   auto pence = [](const nlohmann::json& v) { return format_pence(v.get<std::int64_t>()); };
   Table months({"MONTH", "HOURS GIVEN"}, {false, true});
   for (const auto& row : r["hours_by_month"]) months.add({row["month"], minutes(row["minutes"])});
-  std::cout << "Hours given, by month\n" << months.render() << "\n";
+  out() << "Hours given, by month\n" << months.render() << "\n";
   Table categories({"CATEGORY", "HOURS GIVEN"}, {false, true});
   for (const auto& row : r["hours_by_category"]) categories.add({row["category"], minutes(row["minutes"])});
-  std::cout << "Hours given, by category\n" << categories.render() << "\n";
+  out() << "Hours given, by category\n" << categories.render() << "\n";
   Table people({"MEMBER", "HOURS GIVEN"}, {false, true});
   for (const auto& row : r["people"]["hours_per_person"])
     people.add({row["member"], minutes(row["minutes"])});
-  std::cout << "Active volunteers: " << r["people"]["active_volunteers"]
-            << "; active carers: " << r["people"]["active_carers"]
-            << "; respite given: " << minutes(r["respite_minutes"]) << "\n"
-            << people.render() << "\n";
+  out() << "Active volunteers: " << r["people"]["active_volunteers"]
+        << "; active carers: " << r["people"]["active_carers"]
+        << "; respite given: " << minutes(r["respite_minutes"]) << "\n"
+        << people.render() << "\n";
   const auto& pool = r["pool"];
-  std::cout << "Pool: opening " << minutes(pool["opening_minutes"]) << ", paid out "
-            << minutes(pool["paid_out_minutes"]) << ", received " << minutes(pool["received_minutes"])
-            << ", closing " << minutes(pool["closing_minutes"]) << "\n\n";
+  out() << "Pool: opening " << minutes(pool["opening_minutes"]) << ", paid out "
+        << minutes(pool["paid_out_minutes"]) << ", received " << minutes(pool["received_minutes"])
+        << ", closing " << minutes(pool["closing_minutes"]) << "\n\n";
   Table pending({"LOGGED", "PROVIDER", "RECIPIENT", "HOURS", "AGE"}, {false, false, false, true, true});
   for (const auto& row : r["pending_over_14_days"])
     pending.add({row["date"], row["provider"], row["recipient"], minutes(row["minutes"]),
                  std::to_string(row["age_days"].get<int>()) + " days"});
-  std::cout << "Pending for more than 14 days\n"
-            << (r["pending_over_14_days"].empty() ? "none\n" : pending.render()) << "\n";
+  out() << "Pending for more than 14 days\n"
+        << (r["pending_over_14_days"].empty() ? "none\n" : pending.render()) << "\n";
   Table expenses({"CATEGORY", "CLAIMS", "CLAIMED", "APPROVED", "REJECTED", "PAID"},
                  {false, true, true, true, true, true});
   for (const auto& row : r["expenses_by_category"])
@@ -102,13 +102,13 @@ void print_tables(const nlohmann::json& r) {
   const auto& t = r["expenses_totals"];
   expenses.add({"total", std::to_string(t["count"].get<int>()), pence(t["claimed_pence"]),
                 pence(t["approved_pence"]), pence(t["rejected_pence"]), pence(t["paid_pence"])});
-  std::cout << "Expenses (" << currency << ")\n" << expenses.render() << "\n";
-  std::cout << "Unusual items\n";
-  if (r["unusual"].empty()) std::cout << "none\n";
-  for (const auto& row : r["unusual"]) std::cout << "- " << row["description"].get<std::string>() << "\n";
-  std::cout << "\nDefinitions\n";
+  out() << "Expenses (" << currency << ")\n" << expenses.render() << "\n";
+  out() << "Unusual items\n";
+  if (r["unusual"].empty()) out() << "none\n";
+  for (const auto& row : r["unusual"]) out() << "- " << row["description"].get<std::string>() << "\n";
+  out() << "\nDefinitions\n";
   for (auto& [key, value] : r["definitions"].items())
-    std::cout << "- " << key << ": " << value.get<std::string>() << "\n";
+    out() << "- " << key << ": " << value.get<std::string>() << "\n";
 }
 
 struct ReportArgs {
@@ -120,16 +120,16 @@ void run_report(const GlobalOptions& options, const ReportArgs& args) {
   std::int32_t from = parse_date_arg(args.from, "--from"), to = parse_date_arg(args.to, "--to");
   if (from > to) fail(Code::bad_date, "--from is after --to");
   nlohmann::json report = build_period_report(session, from, to);
-  if (!args.csv_dir.empty()) write_csv_dir(args.csv_dir, report);
+  if (!args.csv_dir.empty()) write_csv_dir(resolve_user_path(args.csv_dir), report);
   if (!args.html_file.empty()) {
-    std::ofstream out(args.html_file);
+    std::ofstream out(resolve_user_path(args.html_file));
     out << render_report_html(report);
     if (!out) fail(Code::io_error, "cannot write " + args.html_file);
   }
   if (options.json) return print_json(report);
   if (!args.csv_dir.empty() || !args.html_file.empty()) {
-    if (!args.csv_dir.empty()) std::cout << "CSV files written to " << args.csv_dir << "\n";
-    if (!args.html_file.empty()) std::cout << "HTML report written to " << args.html_file << "\n";
+    if (!args.csv_dir.empty()) out() << "CSV files written to " << args.csv_dir << "\n";
+    if (!args.html_file.empty()) out() << "HTML report written to " << args.html_file << "\n";
     return;
   }
   print_tables(report);

@@ -1,6 +1,5 @@
 // Read-only views: balances, statements, the log itself.
 #include <algorithm>
-#include <iostream>
 #include <map>
 
 #include "cohours/dates.h"
@@ -58,10 +57,10 @@ void run_balance(const GlobalOptions& options, const std::string& alias) {
     if (alias.empty()) out["sum_minutes"] = sum;
     return print_json(out);
   }
-  std::cout << table.render();
+  out() << table.render();
   if (alias.empty())
-    std::cout << "\nAll balances sum to " << format_minutes(sum)
-              << " (every credit a member holds was paid by another account or the pool).\n";
+    out() << "\nAll balances sum to " << format_minutes(sum)
+          << " (every credit a member holds was paid by another account or the pool).\n";
 }
 
 // "you gave bob 2 hours" / "bob gave you 2 hours": who gained is never
@@ -203,34 +202,33 @@ void run_statement(const GlobalOptions& options, const std::string& alias, const
     return print_json(out);
   }
   if (benefits) {
-    std::cout << "Statement of support for " << session.account_name(account) << " from "
-              << session.ledger().node_name() << (from_text.empty() ? "" : ", from " + from_text)
-              << (to_text.empty() ? "" : " to " + to_text) << "\n\n"
-              << "Cash reimbursed for expenses, by month paid (" << currency << "):\n";
-    if (cash.paid_by_month.empty()) std::cout << "  none\n";
+    out() << "Statement of support for " << session.account_name(account) << " from "
+          << session.ledger().node_name() << (from_text.empty() ? "" : ", from " + from_text)
+          << (to_text.empty() ? "" : " to " + to_text) << "\n\n"
+          << "Cash reimbursed for expenses, by month paid (" << currency << "):\n";
+    if (cash.paid_by_month.empty()) out() << "  none\n";
     for (const auto& [month, pence] : cash.paid_by_month)
-      std::cout << "  " << month << "  " << format_pence(pence) << "\n";
-    std::cout << "\nTime credits: balance " << format_minutes(balance.balance_minutes) << " ("
-              << describe_minutes(balance.balance_minutes < 0 ? -balance.balance_minutes
-                                                              : balance.balance_minutes)
-              << (balance.balance_minutes < 0 ? " owed in help" : "") << ").\n\n"
-              << kCreditsAreNotCash << "\n";
+      out() << "  " << month << "  " << format_pence(pence) << "\n";
+    out() << "\nTime credits: balance " << format_minutes(balance.balance_minutes) << " ("
+          << describe_minutes(balance.balance_minutes < 0 ? -balance.balance_minutes
+                                                          : balance.balance_minutes)
+          << (balance.balance_minutes < 0 ? " owed in help" : "") << ").\n\n"
+          << kCreditsAreNotCash << "\n";
     return;
   }
-  std::cout << "Statement for " << session.account_name(account) << "\n\n" << table.render();
-  std::cout << "\nBalance: " << format_minutes(balance.balance_minutes) << "\n";
+  out() << "Statement for " << session.account_name(account) << "\n\n" << table.render();
+  out() << "\nBalance: " << format_minutes(balance.balance_minutes) << "\n";
   if (!pending.empty()) {
-    std::cout << "\nPending (not yet in the balance):\n";
+    out() << "\nPending (not yet in the balance):\n";
     for (const auto& p : pending)
-      std::cout << "  " << p["description"].get<std::string>() << "  ["
-                << p["id"].get<std::string>().substr(0, 12) << "]\n";
+      out() << "  " << p["description"].get<std::string>() << "  ["
+            << p["id"].get<std::string>().substr(0, 12) << "]\n";
   }
   if (!cash.claims.empty()) {
-    std::cout << "\nExpenses (cash, " << currency << ", never credits):\n";
+    out() << "\nExpenses (cash, " << currency << ", never credits):\n";
     for (const auto& c : cash.claims)
-      std::cout << "  " << c["date"].get<std::string>() << "  " << c["category"].get<std::string>() << "  "
-                << format_pence(c["pence"].get<std::int64_t>()) << "  " << c["status"].get<std::string>()
-                << "\n";
+      out() << "  " << c["date"].get<std::string>() << "  " << c["category"].get<std::string>() << "  "
+            << format_pence(c["pence"].get<std::int64_t>()) << "  " << c["status"].get<std::string>() << "\n";
   }
 }
 
@@ -300,8 +298,14 @@ std::string entry_summary(Session& session, const Entry& e) {
           return "approves claim " + to_hex(b.claim).substr(0, 12);
         else if constexpr (std::is_same_v<T, ExpenseReject>)
           return "rejects claim " + to_hex(b.claim).substr(0, 12);
-        else
+        else if constexpr (std::is_same_v<T, ExpensePaid>)
           return "pays claim " + to_hex(b.claim).substr(0, 12);
+        else if constexpr (std::is_same_v<T, TransferOut>)
+          return format_minutes(b.minutes) + " to member-" + to_hex(b.to).substr(0, 8) + " at node " +
+                 to_hex(b.to_node).substr(0, 12);
+        else
+          return format_minutes(b.minutes) + " to " + session.name_of(b.to) + " from node " +
+                 to_hex(b.from_node).substr(0, 12) + " (origin " + to_hex(b.origin).substr(0, 12) + ")";
       },
       e.body);
 }
@@ -337,7 +341,7 @@ void run_log_show(const GlobalOptions& options, std::uint64_t from, std::uint64_
                to_hex(decoded->id).substr(0, 12)});
   }
   if (options.json) return print_json({{"log_size", size}, {"records", list}});
-  std::cout << table.render() << "(" << size << " records in the log)\n";
+  out() << table.render() << "(" << size << " records in the log)\n";
 }
 
 void run_log_head(const GlobalOptions& options) {
@@ -351,10 +355,10 @@ void run_log_head(const GlobalOptions& options) {
                        {"time", format_time_ms(head.head.time_ms)},
                        {"signature", to_hex(head.signature)},
                        {"signed_head", hex}});
-  std::cout << "log " << to_hex(head.head.log) << "\nsize " << head.head.size << "\nroot "
-            << to_hex(head.head.root) << "\nsigned " << format_time_ms(head.head.time_ms) << "\n"
-            << "# keep the next line; `cohours audit verify --known-head FILE` proves later logs extend it\n"
-            << hex << "\n";
+  out() << "log " << to_hex(head.head.log) << "\nsize " << head.head.size << "\nroot "
+        << to_hex(head.head.root) << "\nsigned " << format_time_ms(head.head.time_ms) << "\n"
+        << "# keep the next line; `cohours audit verify --known-head FILE` proves later logs extend it\n"
+        << hex << "\n";
 }
 
 }  // namespace

@@ -1,9 +1,40 @@
 #include "output.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 
 namespace cohours::cli {
+
+namespace {
+thread_local std::ostream* t_out = nullptr;  // null: std::cout
+thread_local std::ostream* t_err = nullptr;  // null: std::cerr
+}  // namespace
+
+std::ostream& out() {
+  return t_out ? *t_out : std::cout;
+}
+std::ostream& err() {
+  return t_err ? *t_err : std::cerr;
+}
+bool err_is_terminal() {
+  return &err() == &std::cerr && ::isatty(STDERR_FILENO);
+}
+
+OutputCapture::OutputCapture() : previous_out_(t_out), previous_err_(t_err) {
+  t_out = &out_buffer_;
+  t_err = &err_buffer_;
+}
+OutputCapture::OutputCapture(std::ostream& out, std::ostream& err)
+    : previous_out_(t_out), previous_err_(t_err) {
+  t_out = &out;
+  t_err = &err;
+}
+OutputCapture::~OutputCapture() {
+  t_out = previous_out_;
+  t_err = previous_err_;
+}
 
 int exit_code_for(Code code) {
   switch (code) {
@@ -106,7 +137,7 @@ std::string Table::render() const {
 }
 
 void print_json(const nlohmann::json& value) {
-  std::cout << value.dump(2) << "\n";
+  out() << value.dump(2) << "\n";
 }
 
 }  // namespace cohours::cli

@@ -5,12 +5,44 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cohours/result.h"
 
 namespace cohours::cli {
+
+// Where commands write: the current thread's output streams, std::cout and
+// std::cerr unless an OutputCapture on this thread redirects them. Commands
+// never name std::cout / std::cerr, so the daemon can run them for a client
+// of its control socket and send back what they printed (cli/CONTROL.md).
+std::ostream& out();
+std::ostream& err();
+// True when err() is the process's own stderr and that is a terminal: only
+// then do long commands print progress lines (with '\r').
+bool err_is_terminal();
+
+// Redirects out() and err() of the current thread for its lifetime, into
+// its own buffers or into the streams given; restores the previous streams
+// when destroyed. Nests. Other threads are not affected.
+class OutputCapture {
+ public:
+  OutputCapture();
+  OutputCapture(std::ostream& out, std::ostream& err);
+  ~OutputCapture();
+  OutputCapture(const OutputCapture&) = delete;
+  OutputCapture& operator=(const OutputCapture&) = delete;
+
+  // What was written so far (empty when streams were given).
+  std::string out_text() const { return out_buffer_.str(); }
+  std::string err_text() const { return err_buffer_.str(); }
+
+ private:
+  std::ostringstream out_buffer_, err_buffer_;
+  std::ostream* previous_out_;
+  std::ostream* previous_err_;
+};
 
 // Exit codes (docs/cli.md "Exit codes"). Stable: scripts depend on them.
 enum ExitCode : int {
@@ -66,6 +98,7 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// Pretty-printed JSON and a newline on out().
 void print_json(const nlohmann::json& value);
 
 }  // namespace cohours::cli

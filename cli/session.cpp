@@ -41,14 +41,27 @@ void write_secret_key(const fs::path& path, const SecretKey& key) {
   if (ec) fail(Code::io_error, "cannot write key file " + path.string() + ": " + ec.message());
 }
 
-Session::Session(const GlobalOptions& options) : dir_(options.data_dir) {
+Session::Session(const GlobalOptions& options) : dir_(resolve_user_path(options.data_dir)) {
+  if (const HostedNode* host = host_for(options.data_dir)) {
+    // Inside the daemon: its store and ledger, which outlive this session.
+    host_ = host;
+    dir_ = host->data_dir;
+    node_ = host->node;
+    if (host->clock) clock_ = host->clock;
+    store_ = host->store;
+    ledger_ = host->ledger;
+    directory_ = std::make_unique<Directory>(*store_);
+    return;
+  }
   if (!fs::exists(dir_ / "node.key"))
     fail(Code::not_found, "no cohours node in " + dir_.string() +
                               "; create one with `cohours init --name \"Your Co-op\"` (or pass --data DIR)");
   node_.secret_key = read_secret_key(dir_ / "node.key");
   node_.public_key = public_key_of(node_.secret_key);
-  store_ = check(open_rocks_store((dir_ / "store").string(), OpenMode::open_existing));
-  ledger_ = check(Ledger::open(*store_, node_, clock_));
+  owned_store_ = check(open_rocks_store((dir_ / "store").string(), OpenMode::open_existing));
+  store_ = owned_store_.get();
+  owned_ledger_ = check(Ledger::open(*store_, node_, *clock_));
+  ledger_ = owned_ledger_.get();
   directory_ = std::make_unique<Directory>(*store_);
 }
 
@@ -108,12 +121,12 @@ SubmitResult Session::submit_as(const PublicKey& author, const EntryBody& body, 
     fail(Code::not_permitted, name_of(author) +
                                   "'s key is not in this node's keyring; "
                                   "members with their own key sign on their phone");
-  Entry entry{kEntryFormatVersion, author, on_behalf, clock_.now_ms(), random_u64(), body};
+  Entry entry{kEntryFormatVersion, author, on_behalf, clock_->now_ms(), random_u64(), body};
   return submit_signed(entry, read_secret_key(keyring_path(author)));
 }
 
 SubmitResult Session::submit_as_node(const EntryBody& body) {
-  Entry entry{kEntryFormatVersion, node_.public_key, {}, clock_.now_ms(), random_u64(), body};
+  Entry entry{kEntryFormatVersion, node_.public_key, {}, clock_->now_ms(), random_u64(), body};
   return submit_signed(entry, node_.secret_key);
 }
 

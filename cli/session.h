@@ -14,6 +14,7 @@
 
 #include "cohours/directory.h"
 #include "cohours/ledger.h"
+#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -30,6 +31,8 @@ void write_secret_key(const std::filesystem::path& path, const SecretKey& key);
 class Session {
  public:
   // Opens an initialised node; fails with a message pointing at `cohours init`.
+  // Under a host serving options.data_dir (host.h: inside the daemon) it
+  // uses the host's open store and ledger instead, and leaves them open.
   explicit Session(const GlobalOptions& options);
   ~Session();
   Session(const Session&) = delete;
@@ -38,8 +41,11 @@ class Session {
   Ledger& ledger() { return *ledger_; }
   Directory& directory() { return *directory_; }
   Store& store() { return *store_; }
-  const Clock& clock() const { return clock_; }
+  const Clock& clock() const { return *clock_; }
+  // The data directory, resolved against the client's cwd (host.h).
   const std::filesystem::path& dir() const { return dir_; }
+  // The daemon this session runs in, or null in a plain `cohours` process.
+  const HostedNode* host() const { return host_; }
 
   // The member key for an alias (or a 64-hex key).
   PublicKey member_key(const std::string& alias_or_key);
@@ -65,10 +71,15 @@ class Session {
   SubmitResult submit_signed(const Entry& entry, const SecretKey& secret);
 
   std::filesystem::path dir_;
-  SystemClock clock_;
+  SystemClock system_clock_;
+  const Clock* clock_ = &system_clock_;
   NodeIdentity node_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Ledger> ledger_;
+  const HostedNode* host_ = nullptr;
+  // Opened by this session (no host); destroyed in reverse order.
+  std::unique_ptr<Store> owned_store_;
+  std::unique_ptr<Ledger> owned_ledger_;
+  Store* store_ = nullptr;
+  Ledger* ledger_ = nullptr;
   std::unique_ptr<Directory> directory_;
   std::vector<Hash32> unsubmitted_notes_;
 };

@@ -2,14 +2,15 @@
 # Installs the Debian 12 packages cohours builds with, if any are missing.
 # Run as root (or with sudo). Installs nothing when all are present.
 #   --test  also what the tests need: headless Chromium renders the HTML
-#           report. Only tests need it, so the demo stays small.
+#           report, jq reads the daemons' JSON in the sync tests. Only tests
+#           need them, so the demo stays small.
 set -euo pipefail
 packages=(g++ cmake make pkg-config
           librocksdb-dev libsodium-dev libcereal-dev libboost-dev
           libcli11-dev nlohmann-json3-dev doctest-dev)
 case "${1:-}" in
   "") ;;
-  --test) packages+=(chromium) ;;
+  --test) packages+=(chromium jq) ;;
   *) echo "usage: install-deps.sh [--test]" >&2; exit 2 ;;
 esac
 missing=()

@@ -383,11 +383,17 @@ Result<std::vector<Cosignature>> Replicas::cosignatures(const PublicKey& log) co
 
 Result<std::vector<InboundTransfer>> Replicas::pending_inbound(const PublicKey& from_log,
                                                                std::uint64_t after_seq) const {
+  if (from_log == self_) return std::vector<InboundTransfer>();
+  return in_flight(from_log, self_, after_seq);
+}
+
+Result<std::vector<InboundTransfer>> Replicas::in_flight(const PublicKey& from_log, const PublicKey& to_log,
+                                                         std::uint64_t after_seq) const {
   std::vector<InboundTransfer> out;
-  if (from_log == self_) return out;
+  if (from_log == to_log) return out;
   auto origin = log_space(static_cast<const Store&>(store_), from_log);
-  auto own = log_space(static_cast<const Store&>(store_), self_);
-  const AccountId clearing = AccountId::clearing(self_);
+  auto receiver = log_space(static_cast<const Store&>(store_), to_log);
+  const AccountId clearing = AccountId::clearing(to_log);
   auto cursor =
       origin->scan(Column::postings, posting_key(clearing, after_seq + 1, 0), prefix_end(clearing.to_key()));
   for (; cursor->valid(); cursor->next()) {
@@ -395,7 +401,7 @@ Result<std::vector<InboundTransfer>> Replicas::pending_inbound(const PublicKey& 
     if (Status s = decode_row(cursor->value(), &posting); !s.ok()) return s;
     if (posting.delta_minutes <= 0) continue;  // only credits sent this way
     std::string seen;
-    Status received = own->get(Column::inbound, key_of(from_log) + key_of(posting.entry), &seen);
+    Status received = receiver->get(Column::inbound, key_of(from_log) + key_of(posting.entry), &seen);
     if (received.ok()) continue;
     if (received.code() != Code::not_found) return received;
     auto movement = load_row<Movement>(*origin, Column::movements, key_of(posting.movement));

@@ -21,8 +21,10 @@ LogLevel log_level() {
 }
 
 bool parse_log_level(std::string_view text, LogLevel* level) {
-  static constexpr std::pair<std::string_view, LogLevel> kNames[] = {
-      {"debug", LogLevel::debug}, {"info", LogLevel::info}, {"warn", LogLevel::warn}, {"error", LogLevel::error}};
+  static constexpr std::pair<std::string_view, LogLevel> kNames[] = {{"debug", LogLevel::debug},
+                                                                     {"info", LogLevel::info},
+                                                                     {"warn", LogLevel::warn},
+                                                                     {"error", LogLevel::error}};
   for (const auto& [name, value] : kNames)
     if (text == name) {
       *level = value;
@@ -41,8 +43,8 @@ void log_line(LogLevel level, std::string_view message) {
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char stamp[64];
-  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   std::string line = std::string(stamp) + " " + kTags[static_cast<int>(level)] + " ";
   for (char ch : message) line += (ch == '\n' || ch == '\r') ? ' ' : ch;
   line += '\n';

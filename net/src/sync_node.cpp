@@ -50,7 +50,8 @@ void SyncNode::send_greeting(const PublicKey& peer, std::vector<Action>& out) {
   if (!cosignatures.cosignatures.empty()) out.push_back({Action::Kind::send, peer, cosignatures, {}});
   auto evidence = replicas_.evidence();
   if (evidence.ok())
-    for (const auto& e : evidence.value()) out.push_back({Action::Kind::send, peer, Evidence{e.first, e.second}, {}});
+    for (const auto& e : evidence.value())
+      out.push_back({Action::Kind::send, peer, Evidence{e.first, e.second}, {}});
 }
 
 std::vector<Action> SyncNode::on_connected(const PublicKey& peer) {
@@ -184,13 +185,15 @@ std::vector<PeerStatus> SyncNode::status() const {
 
 void SyncNode::broadcast(const Message& message, const PublicKey& except, std::vector<Action>& out) {
   for (const auto& [key, peer] : peers_)
-    if (peer.connected && key != except && !is_banned(key)) out.push_back({Action::Kind::send, key, message, {}});
+    if (peer.connected && key != except && !is_banned(key))
+      out.push_back({Action::Kind::send, key, message, {}});
 }
 
 void SyncNode::ban(const PublicKey& peer, const std::string& reason, std::vector<Action>& out) {
   auto it = peers_.find(peer);
   if (it == peers_.end()) return;
-  log_warn("banning " + it->second.info.name + " for " + std::to_string(config_.ban_ms / 1000) + " s: " + reason);
+  log_warn("banning " + it->second.info.name + " for " + std::to_string(config_.ban_ms / 1000) +
+           " s: " + reason);
   it->second.banned_until_ms = clock_.now_ms() + config_.ban_ms;
   it->second.ban_reason = reason;
   out.push_back({Action::Kind::send, peer, Goodbye{GoodbyeReason::banned, reason}, {}});
@@ -201,7 +204,8 @@ void SyncNode::ban(const PublicKey& peer, const std::string& reason, std::vector
     flight = flight->second.peer == peer ? in_flight_.erase(flight) : std::next(flight);
 }
 
-void SyncNode::keep_evidence(const cohours::Evidence& evidence, const PublicKey& except, std::vector<Action>& out) {
+void SyncNode::keep_evidence(const cohours::Evidence& evidence, const PublicKey& except,
+                             std::vector<Action>& out) {
   auto added = replicas_.add_evidence(evidence);
   if (!added.ok()) {
     log_error("cannot store equivocation evidence: " + added.status().message());
@@ -282,7 +286,8 @@ void SyncNode::handle(const PublicKey& from, const GetRecords& m, std::vector<Ac
     return;
   }
   LogBatch& b = batch.value();
-  out.push_back({Action::Kind::send, from,
+  out.push_back({Action::Kind::send,
+                 from,
                  Records{b.log, b.from_size, b.head, std::move(b.consistency_proof), std::move(b.records)},
                  {}});
 }
@@ -414,7 +419,8 @@ void SyncNode::handle(const PublicKey& from, const Goodbye& m, std::vector<Actio
 
 void SyncNode::handle(const PublicKey& from, const AliasQuery& m, std::vector<Action>& out) {
   std::optional<PublicKey> key = local_.lookup_alias ? local_.lookup_alias(m.alias) : std::nullopt;
-  out.push_back({Action::Kind::send, from, AliasAnswer{m.request_id, key.has_value(), key.value_or(PublicKey{})}, {}});
+  out.push_back(
+      {Action::Kind::send, from, AliasAnswer{m.request_id, key.has_value(), key.value_or(PublicKey{})}, {}});
 }
 
 void SyncNode::handle(const PublicKey& from, const AliasAnswer& m, std::vector<Action>&) {

@@ -261,9 +261,10 @@ void Simulation::random_entry() {
     std::size_t other = below(rng_, nodes_.size());
     if (nodes_[other].node.public_key == node.node.public_key) return;
     const KeyPair& to = nodes_[other].volunteers[below(rng_, nodes_[other].volunteers.size())];
-    entry = sign(volunteer,
-                 TransferOut{to.public_key, nodes_[other].node.public_key,
-                             15 * static_cast<std::int64_t>(1 + below(rng_, 4)), {}});
+    entry = sign(volunteer, TransferOut{to.public_key,
+                                        nodes_[other].node.public_key,
+                                        15 * static_cast<std::int64_t>(1 + below(rng_, 4)),
+                                        {}});
   }
   SubmitResult result = node.ledger->submit_one(entry);
   if (!result.ok()) {
@@ -310,8 +311,8 @@ void Simulation::step(std::int64_t ms) {
   }
   clock_.set_ms(until);
   for (auto it = reconnects_.begin(); it != reconnects_.end();) {
-    if (it->first <= clock_.now_ms() && (partition_until_ == 0 || nodes_[it->second.first].group ==
-                                                                         nodes_[it->second.second].group)) {
+    if (it->first <= clock_.now_ms() &&
+        (partition_until_ == 0 || nodes_[it->second.first].group == nodes_[it->second.second].group)) {
       auto [a, b] = it->second;
       it = reconnects_.erase(it);
       set_link(a, b, true);
@@ -352,8 +353,8 @@ std::string Simulation::converged() {
 }
 
 int Simulation::run() {
-  std::printf("sync_sim --seed %llu --nodes %d --seconds %d\n", static_cast<unsigned long long>(options_.seed),
-              options_.nodes, options_.chaos_seconds);
+  std::printf("sync_sim --seed %llu --nodes %d --seconds %d\n",
+              static_cast<unsigned long long>(options_.seed), options_.nodes, options_.chaos_seconds);
   build();
   connect_all();
   const std::int64_t chaos_end = clock_.now_ms() + options_.chaos_seconds * 1000LL;
@@ -389,7 +390,8 @@ int Simulation::run() {
     if (sum != 0 && problem.empty()) problem = node.name + "'s credits sum to " + std::to_string(sum);
   }
   if (!options_.quiet) {
-    for (const auto& [name, count] : counts_) std::printf("  %-22s %llu\n", name.c_str(), (unsigned long long)count);
+    for (const auto& [name, count] : counts_)
+      std::printf("  %-22s %llu\n", name.c_str(), (unsigned long long)count);
     std::printf("  %-22s %lld ms\n", "settled after", static_cast<long long>(clock_.now_ms() - settle_start));
     for (const auto& node : nodes_)
       std::printf("  %-8s log size %llu\n", node.name.c_str(),

@@ -133,6 +133,11 @@ class Replicas {
   // copy, after `after_seq`, that this node's own log has not received yet.
   Result<std::vector<InboundTransfer>> pending_inbound(const PublicKey& from_log,
                                                        std::uint64_t after_seq) const;
+  // The same between any two logs held here: postings into `from_log`'s
+  // clearing account for `to_log` that `to_log` has not recorded as
+  // received (as far as this node's copies show): transfers in flight.
+  Result<std::vector<InboundTransfer>> in_flight(const PublicKey& from_log, const PublicKey& to_log,
+                                                 std::uint64_t after_seq = 0) const;
 
  private:
   Replicas(Store& store, const Clock& clock, const PublicKey& self)

@@ -17,9 +17,17 @@ LogLevel log_level();
 bool parse_log_level(std::string_view text, LogLevel* level);
 void log_line(LogLevel level, std::string_view message);
 
-inline void log_debug(std::string_view message) { log_line(LogLevel::debug, message); }
-inline void log_info(std::string_view message) { log_line(LogLevel::info, message); }
-inline void log_warn(std::string_view message) { log_line(LogLevel::warn, message); }
-inline void log_error(std::string_view message) { log_line(LogLevel::error, message); }
+inline void log_debug(std::string_view message) {
+  log_line(LogLevel::debug, message);
+}
+inline void log_info(std::string_view message) {
+  log_line(LogLevel::info, message);
+}
+inline void log_warn(std::string_view message) {
+  log_line(LogLevel::warn, message);
+}
+inline void log_error(std::string_view message) {
+  log_line(LogLevel::error, message);
+}
 
 }  // namespace cohours::net

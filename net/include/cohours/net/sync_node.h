@@ -18,8 +18,8 @@
 
 #include "cohours/clock.h"
 #include "cohours/ledger.h"
-#include "cohours/replicas.h"
 #include "cohours/net/messages.h"
+#include "cohours/replicas.h"
 
 namespace cohours::net {
 
@@ -32,7 +32,7 @@ struct Action {
 };
 
 struct SyncConfig {
-  std::uint32_t batch_records = 2048;    // records asked for per GetRecords
+  std::uint32_t batch_records = 2048;  // records asked for per GetRecords
   std::int64_t request_timeout_ms = 20'000;
   std::int64_t anti_entropy_ms = 5'000;  // heads and cosignatures to every peer
   std::int64_t ban_ms = 10 * 60'000;     // how long a peer that sent forged data stays out

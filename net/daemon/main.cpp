@@ -1,0 +1,184 @@
+// cohoursd: runs one co-op's node (docs/operations.md).
+//
+//   cohoursd --data DIR [--listen HOST:PORT] [--log-level debug|info|warn|error]
+//
+// Holds the node's store open, serves `cohours` commands on DIR/control.sock
+// (the CLI never opens the store while the daemon runs), and syncs with the
+// peers of the consortium the node joined (`cohours consortium join`).
+// SIGTERM or SIGINT: stops taking commands, says goodbye to the peers, and
+// closes the store; every acknowledged entry was already synced to disk.
+#include <utility>  // before asio's awaitable headers (g++ 12)
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "cohours/crypto.h"
+#include "cohours/directory.h"
+#include "cohours/ledger.h"
+#include "cohours/net/consortium.h"
+#include "cohours/net/control_server.h"
+#include "cohours/net/logger.h"
+#include "cohours/net/peer_service.h"
+#include "cohours/replicas.h"
+#include "host.h"
+#include "run.h"
+#include "session.h"
+#include "sync_queries.h"
+
+namespace fs = std::filesystem;
+using namespace cohours;
+using namespace cohours::net;
+
+namespace {
+
+int serve(const fs::path& dir, const std::string& listen, std::int64_t ban_seconds) {
+  SystemClock clock;
+  if (!fs::exists(dir / "node.key")) {
+    log_error("no node in " + dir.string() + ": run `cohours --data " + dir.string() + " init` first");
+    return 1;
+  }
+  NodeIdentity identity;
+  identity.secret_key = cli::read_secret_key(dir / "node.key");
+  identity.public_key = public_key_of(identity.secret_key);
+  // A `cohours` command run just as the daemon starts may hold the store for
+  // a moment: wait for it (up to 10 s) rather than fail.
+  auto store = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
+  for (int tries = 0;
+       !store.ok() && store.status().message().find("in use") != std::string::npos && tries < 100; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    store = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
+  }
+  if (!store.ok()) {
+    log_error("cannot open the store: " + store.status().message());
+    return 1;
+  }
+  auto ledger = Ledger::open(*store.value(), identity, clock);
+  if (!ledger.ok()) {
+    log_error("cannot open the ledger: " + ledger.status().message());
+    return 1;
+  }
+  auto replicas = Replicas::open(*store.value(), clock);
+  if (!replicas.ok()) {
+    log_error("cannot open the log copies: " + replicas.status().message());
+    return 1;
+  }
+  auto consortium = installed_consortium(*store.value());
+  if (!consortium.ok() && consortium.code() != Code::not_found) {
+    log_error("the installed consortium file is unreadable: " + consortium.status().message());
+    return 1;
+  }
+  if (consortium.ok())
+    for (const auto& node : consortium->nodes)
+      if (node.key != identity.public_key)
+        if (Status s = replicas.value()->follow(node.key, node.name, node.currency); !s.ok()) {
+          log_error("cannot follow " + node.name + ": " + s.message());
+          return 1;
+        }
+
+  boost::asio::io_context io;
+  Directory directory(*store.value());
+  std::unique_ptr<PeerService> peers;
+  if (consortium.ok()) {
+    LocalNode local;
+    Ledger* own = ledger.value().get();
+    local.submit = [own](std::span<const Bytes> entries) { return own->submit(entries); };
+    local.lookup_alias = [&directory](const std::string& alias) -> std::optional<PublicKey> {
+      auto key = directory.key_for(alias);
+      if (!key.ok()) return std::nullopt;
+      return key.value();
+    };
+    PeerServiceOptions options;
+    options.listen_address = listen;
+    options.sync.ban_ms = ban_seconds * 1000;
+    peers = std::make_unique<PeerService>(io, *replicas.value(), *ledger.value(), identity, clock,
+                                          consortium.value(), local, options);
+  } else {
+    log_warn("this node has joined no consortium: serving its control socket only");
+  }
+
+  cli::HostedNode host;
+  host.data_dir = dir;
+  host.store = store.value().get();
+  host.ledger = ledger.value().get();
+  host.node = identity;
+  host.clock = &clock;
+  host.query =
+      make_sync_queries(peers.get(), *replicas.value(), consortium.ok() ? &consortium.value() : nullptr);
+  Ledger* own = ledger.value().get();
+  ControlServer control(io, dir / "control.sock", [&](const std::string& request) {
+    const std::uint64_t before = own->log_size();
+    std::string response = cli::run_control_request(host, request);
+    if (peers && own->log_size() != before) peers->notify_local_append();
+    return response;
+  });
+  try {
+    control.start();
+    if (peers) peers->start();
+  } catch (const std::exception& e) {
+    log_error(std::string("cannot start: ") + e.what());
+    return 1;
+  }
+  log_info("node " + ledger.value()->node_name() + " (" + to_hex(identity.public_key).substr(0, 12) +
+           ") running; log size " + std::to_string(ledger.value()->log_size()));
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log_info(std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+    control.stop();
+    if (peers)
+      peers->stop([&io] { io.stop(); });
+    else
+      io.stop();
+  });
+  io.run();
+  // The control server's destructor waits for a command still running;
+  // then the ledger and the store close in order.
+  control.stop();
+  log_info("stopped; log size " + std::to_string(ledger.value()->log_size()));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (!crypto_init()) {
+    std::cerr << "error: libsodium could not initialise\n";
+    return 1;
+  }
+  std::string data = "./cohours-data";
+  std::string listen;
+  std::string level = "info";
+  std::int64_t ban_seconds = 600;
+  CLI::App app{"cohoursd: a co-op's node: control socket for `cohours`, sync with the consortium"};
+  app.add_option("--data", data, "The node's data directory")->capture_default_str();
+  app.add_option("--listen", listen,
+                 "host:port for peers (default: this node's address in the consortium file)");
+  app.add_option("--log-level", level, "debug, info, warn or error")->capture_default_str();
+  app.add_option("--ban-seconds", ban_seconds, "How long a peer that sent forged data is kept out")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 7 * 24 * 3600));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  LogLevel parsed;
+  if (!parse_log_level(level, &parsed)) {
+    std::cerr << "error: --log-level must be debug, info, warn or error\n";
+    return 2;
+  }
+  set_log_level(parsed);
+  try {
+    return serve(fs::absolute(data), listen, ban_seconds);
+  } catch (const std::exception& e) {
+    log_error(e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,76 @@
+// The daemon's control socket (cli/CONTROL.md): a unix domain stream socket
+// in the data directory through which `cohours` hands its whole command to
+// the running daemon, which holds the store open.
+//
+// Each connection carries one request and one response, each a u32
+// big-endian length and then that many bytes of JSON. The server only
+// frames: what a request means is up to the handler, which the daemon
+// makes from the CLI's run_control_request (cli/run.h) so that net/ needs
+// neither CLI11 nor a JSON library.
+//
+// Commands run one at a time on a worker thread of the server, never on the
+// io_context's threads, which go on serving peers and other connections.
+#pragma once
+
+#include <utility>  // before the asio headers (g++ 12)
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace cohours::net {
+
+// The largest request or response, in bytes of JSON (CONTROL.md).
+inline constexpr std::size_t kControlMaxMessage = 16u * 1024 * 1024;
+
+struct ControlServerOptions {
+  std::size_t max_message_bytes = kControlMaxMessage;
+  // Time allowed to send a whole request after connecting, and to take the
+  // whole response once the command has run. Not a limit on the command.
+  std::chrono::milliseconds io_timeout{10'000};
+};
+
+class ControlServer {
+ public:
+  // Gets a request's JSON text, returns the response's JSON text. Runs on
+  // the server's worker thread, one call at a time. An exception it throws
+  // is answered with control_error_response.
+  using Handler = std::function<std::string(const std::string& request_json)>;
+
+  // Serves `socket_path` (normally DATA/control.sock) on `io` once started.
+  ControlServer(boost::asio::io_context& io, std::filesystem::path socket_path, Handler handler,
+                ControlServerOptions options = {});
+  // stop(), then waits for a command already running to finish, so that the
+  // store it uses may be closed next. Destroy it before the io_context.
+  ~ControlServer();
+  ControlServer(const ControlServer&) = delete;
+  ControlServer& operator=(const ControlServer&) = delete;
+
+  // Removes a stale socket file (one nobody answers on), binds, sets the
+  // mode to 0600, listens and starts accepting on the io_context. Throws
+  // std::system_error if it cannot, e.g. when another process answers on
+  // the socket or the path is there but not a socket.
+  void start();
+  // Stops accepting, unlinks the socket file (if it is still the one bound
+  // here) and answers requests not yet started with an error. A command
+  // already running finishes and its client gets its answer. Thread-safe;
+  // idempotent.
+  void stop();
+
+  const std::filesystem::path& socket_path() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// A response for a request that could not be run:
+// {"exit":1,"stdout":"","stderr":"error: MESSAGE\n","error":"MESSAGE"}.
+std::string control_error_response(std::string_view message);
+
+}  // namespace cohours::net

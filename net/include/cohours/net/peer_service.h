@@ -1,0 +1,77 @@
+// The daemon's peer side: listens for consortium peers, dials the peers it
+// is meant to dial (the node with the smaller key dials, so each pair has
+// one link) with reconnect and backoff, runs each link's handshake and
+// reader, and drives the SyncNode with what arrives and with a timer.
+//
+// Runs on one io_context thread: SyncNode is touched only there. The
+// methods marked thread-safe may be called from other threads (the control
+// socket's worker) and wait for the io thread to answer.
+#pragma once
+
+#include <utility>  // before asio's awaitable headers (g++ 12)
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cohours/clock.h"
+#include "cohours/ledger.h"
+#include "cohours/net/consortium.h"
+#include "cohours/net/sync_node.h"
+#include "cohours/replicas.h"
+
+namespace cohours::net {
+
+struct PeerServiceOptions {
+  std::string listen_address;                      // host:port; empty: this node's address in the consortium
+  std::chrono::milliseconds tick{500};             // SyncNode::on_tick
+  std::chrono::milliseconds idle_timeout{60'000};  // a silent link is dropped (anti-entropy talks every 5 s)
+  std::chrono::milliseconds backoff_min{500};      // first redial delay; doubles to backoff_max
+  std::chrono::milliseconds backoff_max{30'000};
+  SyncConfig sync;
+};
+
+// A snapshot for `cohours sync status`.
+struct SyncStatus {
+  std::vector<PeerStatus> peers;
+  std::vector<LogState> logs;  // what this node holds
+  std::map<PublicKey, std::string> broken_logs;
+};
+
+class PeerService {
+ public:
+  PeerService(boost::asio::io_context& io, Replicas& replicas, Ledger& ledger, NodeIdentity identity,
+              const Clock& clock, Consortium consortium, LocalNode local, PeerServiceOptions options = {});
+  ~PeerService();
+  PeerService(const PeerService&) = delete;
+  PeerService& operator=(const PeerService&) = delete;
+
+  // Binds the listener (throws std::system_error if it cannot) and starts
+  // dialling and the timer.
+  void start();
+  // Says goodbye to every peer, closes the links and the listener, and
+  // calls `done` on the io thread when the goodbyes are written (or after
+  // a second). Idempotent.
+  void stop(std::function<void()> done);
+
+  // The address the listener is bound to (useful with port 0).
+  std::string listen_address() const;
+
+  // Thread-safe: the node's own log grew.
+  void notify_local_append();
+  // Thread-safe, blocking (not from the io thread): the sync picture.
+  SyncStatus status();
+  // Thread-safe, blocking: the key of `alias` at node `node_name`, asked of
+  // that node; nullopt if it has none or cannot be asked now.
+  std::optional<PublicKey> resolve_alias(const std::string& node_name, const std::string& alias);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace cohours::net

@@ -1,0 +1,367 @@
+#include "cohours/net/control_server.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <utility>  // before the asio headers (g++ 12)
+
+#include <array>
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <system_error>
+
+#include "cohours/net/logger.h"
+
+namespace cohours::net {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using stream = asio::local::stream_protocol;
+
+namespace {
+
+std::string json_escape(std::string_view text) {
+  std::string out;
+  for (unsigned char ch : text) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch == '\n') {
+      out += "\\n";
+    } else if (ch < 0x20 || ch == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+      out += buf;
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out;
+}
+
+// A name for the socket that fits in sockaddr_un (108 bytes): the path
+// itself, or, when that is too long, the path through /proc/self/fd/N of
+// its directory, which stays open while this object lives.
+class UnixAddress {
+ public:
+  explicit UnixAddress(const fs::path& path) {
+    name_ = path.string();
+    if (name_.size() < sizeof(sockaddr_un{}.sun_path)) return;
+    fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    dir_fd_ = ::open(parent.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd_ < 0)
+      throw std::system_error(errno, std::generic_category(), "cannot open " + parent.string());
+    name_ = "/proc/self/fd/" + std::to_string(dir_fd_) + "/" + path.filename().string();
+    if (name_.size() >= sizeof(sockaddr_un{}.sun_path))
+      throw std::system_error(ENAMETOOLONG, std::generic_category(),
+                              "socket name " + path.filename().string());
+  }
+  ~UnixAddress() {
+    if (dir_fd_ >= 0) ::close(dir_fd_);
+  }
+  UnixAddress(const UnixAddress&) = delete;
+  UnixAddress& operator=(const UnixAddress&) = delete;
+  stream::endpoint endpoint() const { return stream::endpoint(name_); }
+
+ private:
+  std::string name_;
+  int dir_fd_ = -1;
+};
+
+// One client connection, with the deadline that closes it when it is slow.
+struct Connection {
+  Connection(stream::socket s, const asio::any_io_executor& executor)
+      : socket(std::move(s)), timer(executor) {}
+  stream::socket socket;
+  asio::steady_timer timer;
+  bool timed_out = false;
+};
+
+// Closes the connection if the next I/O step takes longer than `timeout`.
+// The timer runs on the connection's strand, as does its coroutine.
+void arm_deadline(const std::shared_ptr<Connection>& connection, std::chrono::milliseconds timeout) {
+  connection->timer.expires_after(timeout);
+  connection->timer.async_wait([weak = std::weak_ptr<Connection>(connection)](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: the step finished in time
+    if (auto c = weak.lock()) {
+      c->timed_out = true;
+      boost::system::error_code ignored;
+      c->socket.close(ignored);
+    }
+  });
+}
+
+// Empty if the peer runs as the daemon's own user, else why it is refused.
+// The socket's mode 0600 already keeps others out; root is not let in either.
+std::string peer_refusal(stream::socket& socket) {
+  ucred peer{};
+  socklen_t size = sizeof peer;
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0)
+    return "cannot tell which user connected to the control socket";
+  if (peer.uid != ::geteuid())
+    return "the daemon runs as user " + std::to_string(::geteuid()) + ", not as user " +
+           std::to_string(peer.uid) + "; run cohours as the daemon's user";
+  return {};
+}
+
+std::array<unsigned char, 4> length_header(std::size_t size) {
+  return {static_cast<unsigned char>(size >> 24), static_cast<unsigned char>(size >> 16),
+          static_cast<unsigned char>(size >> 8), static_cast<unsigned char>(size)};
+}
+
+}  // namespace
+
+std::string control_error_response(std::string_view message) {
+  std::string escaped = json_escape(message);
+  return "{\"exit\":1,\"stdout\":\"\",\"stderr\":\"error: " + escaped + "\\n\",\"error\":\"" + escaped +
+         "\"}";
+}
+
+struct ControlServer::Impl {
+  Impl(asio::io_context& io, fs::path path, Handler handler, ControlServerOptions options)
+      : io(io),
+        path(std::move(path)),
+        handler(std::make_shared<const Handler>(std::move(handler))),
+        options(options),
+        accept_strand(asio::make_strand(io)),
+        acceptor(accept_strand) {}
+
+  asio::io_context& io;
+  const fs::path path;
+  // Shared with the worker's tasks, which must not keep the Impl alive: its
+  // last owner could then be the worker thread, which cannot join itself.
+  const std::shared_ptr<const Handler> handler;
+  const std::shared_ptr<std::atomic<bool>> stopping = std::make_shared<std::atomic<bool>>(false);
+  const ControlServerOptions options;
+  asio::strand<asio::io_context::executor_type> accept_strand;
+  stream::acceptor acceptor;
+  // One thread: commands run one at a time, off the io_context's threads.
+  asio::thread_pool worker{1};
+  // The socket file bound by start(), so stop() unlinks only that one.
+  bool bound = false;
+  dev_t bound_dev = 0;
+  ino_t bound_ino = 0;
+
+  static asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self);
+  static asio::awaitable<void> serve(std::shared_ptr<Impl> self, stream::socket socket);
+  static asio::awaitable<std::string> run_command(std::shared_ptr<Impl> self, std::string request);
+};
+
+namespace {
+
+std::string call_handler(const ControlServer::Handler& handler, const std::atomic<bool>& stopping,
+                         const std::string& request) {
+  if (stopping.load())
+    return control_error_response("the daemon is stopping; run the command again once it has stopped");
+  try {
+    return handler(request);
+  } catch (const std::exception& e) {
+    log_error(std::string("control socket: the command failed: ") + e.what());
+    return control_error_response(std::string("the daemon could not run the command: ") + e.what());
+  } catch (...) {
+    log_error("control socket: the command failed");
+    return control_error_response("the daemon could not run the command");
+  }
+}
+
+}  // namespace
+
+// Runs the handler on the worker thread; this coroutine waits without
+// holding up its io_context thread.
+asio::awaitable<std::string> ControlServer::Impl::run_command(std::shared_ptr<Impl> self,
+                                                              std::string request) {
+  if (self->stopping->load())
+    co_return control_error_response("the daemon is stopping; run the command again once it has stopped");
+  // g++ 12 may destroy twice a temporary with a destructor in a full
+  // expression holding co_await: every such object here is a named local.
+  auto task = [handler = self->handler, stopping = self->stopping,
+               request = std::move(request)]() -> asio::awaitable<std::string> {
+    co_return call_handler(*handler, *stopping, request);
+  };
+  auto worker = self->worker.get_executor();
+  std::string response = co_await asio::co_spawn(worker, std::move(task), asio::use_awaitable);
+  co_return response;
+}
+
+asio::awaitable<void> ControlServer::Impl::serve(std::shared_ptr<Impl> self, stream::socket socket) {
+  asio::any_io_executor executor = co_await asio::this_coro::executor;
+  auto connection = std::make_shared<Connection>(std::move(socket), executor);
+  const auto timeout = self->options.io_timeout;
+  const std::size_t limit = self->options.max_message_bytes;
+  try {
+    boost::system::error_code ec;
+    std::string response;
+    std::string refusal = peer_refusal(connection->socket);
+    if (!refusal.empty()) {
+      log_warn("control socket: refused a connection: " + refusal);
+      response = control_error_response(refusal);
+    } else {
+      arm_deadline(connection, timeout);
+      std::array<unsigned char, 4> header{};
+      co_await asio::async_read(connection->socket, asio::buffer(header),
+                                asio::redirect_error(asio::use_awaitable, ec));
+      std::size_t length = (std::size_t{header[0]} << 24) | (std::size_t{header[1]} << 16) |
+                           (std::size_t{header[2]} << 8) | std::size_t{header[3]};
+      std::string request;
+      if (!ec && length > 0 && length <= limit) {
+        request.resize(length);
+        co_await asio::async_read(connection->socket, asio::buffer(request),
+                                  asio::redirect_error(asio::use_awaitable, ec));
+      }
+      connection->timer.cancel();
+      if (ec) {
+        if (connection->timed_out)
+          log_warn("control socket: no whole request within " + std::to_string(timeout.count()) +
+                   " ms; connection closed");
+        else if (ec != asio::error::eof)
+          log_warn("control socket: reading a request failed: " + ec.message());
+        co_return;  // no one to answer
+      }
+      if (length == 0) {
+        log_warn("control socket: an empty request");
+        response = control_error_response("the control request is empty");
+      } else if (length > limit) {
+        log_warn("control socket: a request of " + std::to_string(length) + " bytes, over the limit");
+        response = control_error_response("the control request is " + std::to_string(length) +
+                                          " bytes, over the limit of " + std::to_string(limit));
+      } else {
+        asio::awaitable<std::string> command = run_command(self, std::move(request));
+        response = co_await std::move(command);
+        if (response.size() > limit)
+          response =
+              control_error_response("the answer is " + std::to_string(response.size()) +
+                                     " bytes, over the control socket's limit of " + std::to_string(limit));
+      }
+    }
+    auto header = length_header(response.size());
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(header), asio::buffer(response)};
+    arm_deadline(connection, timeout);
+    co_await asio::async_write(connection->socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    connection->timer.cancel();
+    if (ec)
+      log_warn("control socket: the client did not take its answer: " +
+               (connection->timed_out ? "timed out after " + std::to_string(timeout.count()) + " ms"
+                                      : ec.message()));
+  } catch (const std::exception& e) {
+    log_error(std::string("control socket: ") + e.what());
+  }
+  boost::system::error_code ignored;
+  connection->socket.shutdown(stream::socket::shutdown_both, ignored);
+  connection->socket.close(ignored);
+}
+
+asio::awaitable<void> ControlServer::Impl::accept_loop(std::shared_ptr<Impl> self) {
+  for (;;) {
+    auto strand = asio::make_strand(self->io);
+    boost::system::error_code ec;
+    stream::socket socket =
+        co_await self->acceptor.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
+    if (self->stopping->load() || ec == asio::error::operation_aborted || !self->acceptor.is_open())
+      co_return;
+    if (ec) {
+      // E.g. out of file descriptors: pause rather than spin.
+      log_warn("control socket: cannot accept a connection: " + ec.message());
+      asio::any_io_executor executor = co_await asio::this_coro::executor;
+      asio::steady_timer pause(executor, std::chrono::milliseconds(200));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    asio::co_spawn(strand, serve(self, std::move(socket)), asio::detached);
+  }
+}
+
+ControlServer::ControlServer(asio::io_context& io, fs::path socket_path, Handler handler,
+                             ControlServerOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(socket_path), std::move(handler), options)) {}
+
+ControlServer::~ControlServer() {
+  stop();
+  // A command still running uses the daemon's store: let it finish.
+  impl_->worker.join();
+}
+
+const fs::path& ControlServer::socket_path() const {
+  return impl_->path;
+}
+
+void ControlServer::start() {
+  Impl& s = *impl_;
+  const std::string where = s.path.string();
+  UnixAddress address(s.path);
+  struct stat st {};
+  if (::lstat(s.path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode))
+      throw std::system_error(EEXIST, std::generic_category(), where + " exists and is not a socket");
+    // A socket file nobody answers on was left by a daemon that crashed.
+    stream::socket probe(s.io);
+    boost::system::error_code ec;
+    probe.connect(address.endpoint(), ec);
+    if (!ec)
+      throw std::system_error(EADDRINUSE, std::generic_category(),
+                              "another process answers on " + where + " (is cohoursd already running?)");
+    if (ec != asio::error::connection_refused)
+      throw std::system_error(ec.value(), std::generic_category(), "cannot check " + where);
+    if (::unlink(s.path.c_str()) != 0 && errno != ENOENT)
+      throw std::system_error(errno, std::generic_category(), "cannot remove the stale " + where);
+    log_info("control socket: removed a stale " + where);
+  }
+  boost::system::error_code ec;
+  s.acceptor.open(stream(), ec);
+  if (!ec) s.acceptor.bind(address.endpoint(), ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    s.acceptor.close(ignored);
+    throw std::system_error(ec.value(), std::generic_category(), "cannot bind " + where);
+  }
+  // Only the daemon's user may send commands. The data directory is 0700
+  // too, so no one else could reach the socket between bind and chmod.
+  std::error_code chmod_error;
+  fs::permissions(s.path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                  chmod_error);
+  if (!chmod_error) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (chmod_error || ec) {
+    boost::system::error_code ignored;
+    s.acceptor.close(ignored);
+    ::unlink(s.path.c_str());
+    throw std::system_error(chmod_error ? chmod_error : std::error_code(ec.value(), std::generic_category()),
+                            "cannot listen on " + where);
+  }
+  if (::lstat(s.path.c_str(), &st) == 0) {
+    s.bound = true;
+    s.bound_dev = st.st_dev;
+    s.bound_ino = st.st_ino;
+  }
+  log_info("control socket: listening on " + where);
+  asio::co_spawn(s.accept_strand, Impl::accept_loop(impl_), asio::detached);
+}
+
+void ControlServer::stop() {
+  std::shared_ptr<Impl> self = impl_;
+  if (self->stopping->exchange(true)) return;
+  asio::dispatch(self->accept_strand, [self] {
+    boost::system::error_code ignored;
+    self->acceptor.close(ignored);
+  });
+  struct stat st {};
+  if (self->bound && ::lstat(self->path.c_str(), &st) == 0 && st.st_dev == self->bound_dev &&
+      st.st_ino == self->bound_ino)
+    ::unlink(self->path.c_str());
+}
+
+}  // namespace cohours::net

@@ -1,0 +1,328 @@
+#include "cohours/net/peer_service.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <future>
+#include <map>
+
+#include "cohours/net/logger.h"
+#include "cohours/net/messages.h"
+#include "cohours/net/peer_link.h"
+
+namespace cohours::net {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Waits on a future from a non-io thread, giving up after `limit` (the io
+// thread may be shutting down and never answer).
+template <typename T>
+std::optional<T> wait_for(std::future<T>& future, std::chrono::milliseconds limit) {
+  if (future.wait_for(limit) != std::future_status::ready) return std::nullopt;
+  return future.get();
+}
+
+}  // namespace
+
+struct PeerService::Impl : std::enable_shared_from_this<Impl> {
+  asio::io_context& io;
+  Replicas& replicas;
+  Ledger& ledger;
+  NodeIdentity identity;
+  const Clock& clock;
+  Consortium consortium;
+  PeerServiceOptions options;
+  HandshakeConfig handshake;
+  SyncNode sync;
+  tcp::acceptor acceptor;
+  asio::steady_timer tick_timer;
+  std::map<PublicKey, std::shared_ptr<PeerLink>> links;
+  bool stopping = false;
+
+  Impl(asio::io_context& io_context, Replicas& r, Ledger& l, NodeIdentity id, const Clock& c, Consortium cons,
+       LocalNode local, PeerServiceOptions opts)
+      : io(io_context),
+        replicas(r),
+        ledger(l),
+        identity(id),
+        clock(c),
+        consortium(std::move(cons)),
+        options(std::move(opts)),
+        sync(r, id, c, std::move(local), peer_list(consortium, id.public_key), options.sync),
+        acceptor(io_context),
+        tick_timer(io_context) {
+    handshake.consortium_id = consortium_id(consortium);
+    handshake.node = KeyPair{identity.public_key, identity.secret_key};
+    // Only keys in the consortium file get past the handshake.
+    handshake.allowed = [this](const PublicKey& key) { return consortium.find(key) != nullptr; };
+  }
+
+  static std::vector<PeerInfo> peer_list(const Consortium& consortium, const PublicKey& self) {
+    std::vector<PeerInfo> peers;
+    for (const auto& node : consortium.nodes)
+      if (node.key != self) peers.push_back({node.key, node.name});
+    return peers;
+  }
+
+  std::string name_of(const PublicKey& key) const {
+    const ConsortiumNode* node = consortium.find(key);
+    return node ? node->name : to_hex(key).substr(0, 12);
+  }
+
+  // Carries out the sync logic's actions. Sends to one peer go out in
+  // order, and a disconnect waits for the sends before it (a goodbye).
+  void execute(std::vector<Action> actions) {
+    std::map<PublicKey, std::vector<Action>> by_peer;
+    for (auto& action : actions) by_peer[action.peer].push_back(std::move(action));
+    for (auto& [peer, list] : by_peer) {
+      auto it = links.find(peer);
+      if (it == links.end()) continue;
+      asio::co_spawn(io, run_actions(it->second, std::move(list)), asio::detached);
+    }
+  }
+
+  awaitable<void> run_actions(std::shared_ptr<PeerLink> link, std::vector<Action> list) {
+    for (auto& action : list) {
+      if (action.kind == Action::Kind::send) {
+        // Named, not a temporary inside the co_await: g++ 12 destroys such
+        // temporaries twice.
+        Bytes bytes = encode_message(action.message);
+        Status sent = co_await link->send(std::move(bytes));
+        if (!sent.ok()) co_return;
+      } else {
+        log_info("closing the link to " + name_of(link->peer()) + ": " + action.reason);
+        link->close();
+        co_return;
+      }
+    }
+  }
+
+  // A link whose handshake succeeded: registered, read until it closes.
+  awaitable<void> serve(std::shared_ptr<PeerLink> link) {
+    const PublicKey peer = link->peer();
+    if (auto old = links.find(peer); old != links.end() && old->second != link) old->second->close();
+    links[peer] = link;
+    log_info("connected to " + name_of(peer) + " (" + link->remote() + ")");
+    execute(sync.on_connected(peer));
+    while (link->is_open() && !stopping) {
+      auto bytes = co_await link->receive(options.idle_timeout);
+      if (!bytes.ok()) {
+        if (!stopping) log_info("link to " + name_of(peer) + " closed: " + bytes.status().message());
+        break;
+      }
+      auto message = decode_message(bytes.value());
+      if (!message.ok()) {
+        log_warn(name_of(peer) + " sent a malformed message (" + message.status().message() +
+                 "); dropping the link");
+        link->close();
+        break;
+      }
+      execute(sync.on_message(peer, message.value()));
+    }
+    link->close();
+    if (auto it = links.find(peer); it != links.end() && it->second == link) {
+      links.erase(it);
+      execute(sync.on_disconnected(peer));
+    }
+  }
+
+  awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    while (!stopping) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        log_warn("accepting a peer connection failed: " + ec.message());
+        continue;
+      }
+      asio::co_spawn(io, incoming(std::move(socket)), asio::detached);
+    }
+  }
+
+  awaitable<void> incoming(tcp::socket socket) {
+    auto self = shared_from_this();
+    auto link = std::make_shared<PeerLink>(std::move(socket));
+    Status status = co_await link->handshake_as_responder(handshake);
+    if (!status.ok()) {
+      log_warn("refused a connection from " + link->remote() + ": " + status.message());
+      co_return;
+    }
+    co_await serve(link);
+  }
+
+  awaitable<void> sleep(std::chrono::milliseconds delay) {
+    asio::steady_timer timer(io, delay);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+
+  // Dials one peer for as long as the service runs, backing off while it
+  // cannot be reached.
+  awaitable<void> dial_loop(ConsortiumNode peer) {
+    auto self = shared_from_this();
+    auto backoff = options.backoff_min;
+    auto address = split_address(peer.address);
+    if (!address) co_return;
+    while (!stopping) {
+      if (auto it = links.find(peer.key); it != links.end() && it->second->is_open()) {
+        co_await sleep(std::chrono::milliseconds(1'000));
+        continue;
+      }
+      boost::system::error_code ec;
+      tcp::resolver resolver(io);
+      const std::string port = std::to_string(address->second);
+      auto endpoints =
+          co_await resolver.async_resolve(address->first, port, asio::redirect_error(use_awaitable, ec));
+      tcp::socket socket(io);
+      if (!ec) {
+        // The connect gets the handshake's time limit too.
+        asio::steady_timer limit(io, kHandshakeTimeout);
+        limit.async_wait([&socket](boost::system::error_code timer_ec) {
+          if (!timer_ec) socket.close();
+        });
+        co_await asio::async_connect(socket, endpoints, asio::redirect_error(use_awaitable, ec));
+        limit.cancel();
+      }
+      if (stopping) co_return;
+      if (!ec && socket.is_open()) {
+        auto link = std::make_shared<PeerLink>(std::move(socket));
+        Status status = co_await link->handshake_as_initiator(handshake, peer.key);
+        if (status.ok()) {
+          backoff = options.backoff_min;
+          co_await serve(link);
+          continue;
+        }
+        log_warn("handshake with " + peer.name + " (" + peer.address + ") failed: " + status.message());
+      } else {
+        log_debug("cannot reach " + peer.name + " at " + peer.address + ": " +
+                  (ec ? ec.message() : std::string("timed out")));
+      }
+      co_await sleep(backoff);
+      backoff = std::min(backoff * 2, options.backoff_max);
+    }
+  }
+
+  awaitable<void> tick_loop() {
+    auto self = shared_from_this();
+    while (!stopping) {
+      tick_timer.expires_after(options.tick);
+      boost::system::error_code ec;
+      co_await tick_timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (stopping) co_return;
+      execute(sync.on_tick());
+    }
+  }
+
+  awaitable<void> say_goodbye(std::function<void()> done) {
+    auto self = shared_from_this();
+    auto open_links = links;
+    const Message goodbye = Goodbye{GoodbyeReason::shutdown, "the node is shutting down"};
+    for (auto& [peer, link] : open_links) {
+      Bytes bytes = encode_message(goodbye);  // a named local: see run_actions
+      (void)co_await link->send(std::move(bytes));
+      link->close();
+    }
+    done();
+  }
+};
+
+PeerService::PeerService(asio::io_context& io, Replicas& replicas, Ledger& ledger, NodeIdentity identity,
+                         const Clock& clock, Consortium consortium, LocalNode local,
+                         PeerServiceOptions options)
+    : impl_(std::make_shared<Impl>(io, replicas, ledger, identity, clock, std::move(consortium),
+                                   std::move(local), std::move(options))) {}
+
+PeerService::~PeerService() = default;
+
+void PeerService::start() {
+  Impl& impl = *impl_;
+  std::string listen = impl.options.listen_address;
+  if (listen.empty())
+    if (const ConsortiumNode* self = impl.consortium.find(impl.identity.public_key)) listen = self->address;
+  auto address = split_address(listen);
+  if (!address)
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument), "listen address " + listen);
+  tcp::resolver resolver(impl.io);
+  auto endpoints = resolver.resolve(address->first, std::to_string(address->second));
+  tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  impl.acceptor.open(endpoint.protocol());
+  impl.acceptor.set_option(tcp::acceptor::reuse_address(true));
+  impl.acceptor.bind(endpoint);
+  impl.acceptor.listen();
+  log_info("listening for peers on " + listen_address());
+  asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  asio::co_spawn(impl.io, impl.tick_loop(), asio::detached);
+  // The node with the smaller key dials; the other waits to be called.
+  for (const auto& node : impl.consortium.nodes)
+    if (impl.identity.public_key < node.key) asio::co_spawn(impl.io, impl.dial_loop(node), asio::detached);
+}
+
+void PeerService::stop(std::function<void()> done) {
+  auto impl = impl_;
+  asio::post(impl->io, [impl, done = std::move(done)]() mutable {
+    if (impl->stopping) return;
+    impl->stopping = true;
+    boost::system::error_code ignored;
+    impl->acceptor.close(ignored);
+    impl->tick_timer.cancel();
+    asio::co_spawn(impl->io, impl->say_goodbye(std::move(done)), asio::detached);
+  });
+}
+
+std::string PeerService::listen_address() const {
+  boost::system::error_code ec;
+  auto endpoint = impl_->acceptor.local_endpoint(ec);
+  if (ec) return "";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+void PeerService::notify_local_append() {
+  auto impl = impl_;
+  asio::post(impl->io, [impl] {
+    if (!impl->stopping) impl->execute(impl->sync.on_local_append());
+  });
+}
+
+SyncStatus PeerService::status() {
+  auto impl = impl_;
+  auto promise = std::make_shared<std::promise<SyncStatus>>();
+  auto future = promise->get_future();
+  asio::post(impl->io, [impl, promise] {
+    SyncStatus status;
+    status.peers = impl->sync.status();
+    status.broken_logs = impl->sync.broken_logs();
+    promise->set_value(std::move(status));
+  });
+  SyncStatus status = wait_for(future, std::chrono::milliseconds(5'000)).value_or(SyncStatus{});
+  auto logs = impl->replicas.logs();
+  if (logs.ok()) status.logs = std::move(logs).value();
+  return status;
+}
+
+std::optional<PublicKey> PeerService::resolve_alias(const std::string& node_name, const std::string& alias) {
+  auto impl = impl_;
+  const ConsortiumNode* node = impl->consortium.find_name(node_name);
+  if (!node) return std::nullopt;
+  const PublicKey key = node->key;
+  auto promise = std::make_shared<std::promise<std::optional<PublicKey>>>();
+  auto future = promise->get_future();
+  asio::post(impl->io, [impl, promise, key, alias] {
+    impl->execute(impl->sync.query_alias(
+        key, alias, [promise](std::optional<PublicKey> answer) { promise->set_value(answer); }));
+  });
+  return wait_for(future, std::chrono::milliseconds(15'000)).value_or(std::nullopt);
+}
+
+}  // namespace cohours::net

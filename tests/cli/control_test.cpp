@@ -1,0 +1,603 @@
+// The control socket (cli/CONTROL.md): a command sent to a running daemon's
+// ControlServer runs in the daemon against its open store and answers
+// exactly as the same command run directly; bad requests get an error and
+// the server keeps serving; paths resolve against the client's cwd.
+//
+// The daemon here is a stand-in: the store and ledger held open and a
+// ControlServer on a background io_context thread, with the handler
+// cohoursd uses (run_control_request).
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <utility>  // before the asio headers (g++ 12)
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cohours/crypto.h"
+#include "cohours/net/control_server.h"
+#include "control_client.h"
+#include "host.h"
+#include "output.h"
+#include "run.h"
+#include "session.h"
+
+namespace fs = std::filesystem;
+using namespace cohours;
+using namespace cohours::cli;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "cohours-control-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+// Polls `done` until it holds or `limit` passes.
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5000ms) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(2ms);  // the polling interval
+  }
+  return true;
+}
+
+struct Run {
+  int exit = -1;
+  std::string out, err;
+  bool operator==(const Run&) const = default;
+};
+
+doctest::String describe(const Run& run) {
+  return ("exit " + std::to_string(run.exit) + "\nstdout: " + run.out + "\nstderr: " + run.err).c_str();
+}
+
+}  // namespace
+
+namespace doctest {
+template <>
+struct StringMaker<Run> {
+  static String convert(const Run& run) { return describe(run); }
+};
+}  // namespace doctest
+
+namespace {
+
+// The command run in this process, without a daemon.
+Run direct(const std::vector<std::string>& args) {
+  OutputCapture capture;
+  int code = run_cli(args);
+  return {code, capture.out_text(), capture.err_text()};
+}
+
+// The command sent to the daemon serving `data`, as `cohours` run in `cwd`
+// sends it. Fails the test if no daemon answers.
+Run through_socket(const std::string& data, std::vector<std::string> args, const fs::path& cwd) {
+  args.insert(args.begin(), {"--data", data});
+  auto response = send_to_daemon(data, args, cwd.string());
+  REQUIRE(response.has_value());
+  return {response->exit, response->out, response->err};
+}
+
+// The built `cohours` binary (COHOURS_BIN) run in `cwd`.
+std::optional<Run> binary(const std::vector<std::string>& args, const fs::path& cwd,
+                          const fs::path& scratch) {
+  const char* bin = std::getenv("COHOURS_BIN");
+  if (!bin) return std::nullopt;
+  auto quote = [](const std::string& text) {
+    std::string out = "'";
+    for (char ch : text) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return out + "'";
+  };
+  std::string command = "cd " + quote(cwd.string()) + " && " + quote(bin);
+  for (const auto& arg : args) command += " " + quote(arg);
+  command += " >" + quote((scratch / "stdout").string()) + " 2>" + quote((scratch / "stderr").string());
+  int status = std::system(command.c_str());
+  auto slurp = [](const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  return Run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(scratch / "stdout"),
+             slurp(scratch / "stderr")};
+}
+
+// A raw connection to the socket (through its directory's /proc/self/fd
+// link when the path is too long for sockaddr_un), or -1.
+int connect_to(const fs::path& socket_path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string path = socket_path.string();
+  int dir = -1;
+  if (path.size() >= sizeof addr.sun_path) {
+    dir = ::open(socket_path.parent_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    path = "/proc/self/fd/" + std::to_string(dir) + "/" + socket_path.filename().string();
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+  if (dir >= 0) ::close(dir);
+  if (rc != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Sends raw bytes on a fresh connection and returns the decoded answer
+// (null if the server closed without one).
+nlohmann::json raw_exchange(const fs::path& socket_path, const std::string& bytes) {
+  int fd = connect_to(socket_path);
+  REQUIRE(fd >= 0);
+  (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  std::string answer;
+  bool got = read_control_message(fd, &answer);
+  ::close(fd);
+  if (!got) return nullptr;
+  return nlohmann::json::parse(answer, nullptr, false);
+}
+
+std::string framed(const std::string& body) {
+  std::uint32_t n = static_cast<std::uint32_t>(body.size());
+  std::string out = {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                     static_cast<char>(n)};
+  return out + body;
+}
+
+// A node made with `cohours init`, its path as typed relative to `parent`.
+fs::path make_node(const fs::path& parent, const std::string& name = "node") {
+  fs::path data = parent / name;
+  Run init = direct({"--data", data.string(), "init", "--name", "Hilltop Care Co-op"});
+  REQUIRE_MESSAGE(init.exit == 0, describe(init));
+  return data;
+}
+
+// cohoursd in miniature: holds the node open and serves its control socket.
+struct Daemon {
+  fs::path dir;
+  std::unique_ptr<Store> store;
+  SystemClock clock;
+  std::unique_ptr<Ledger> ledger;
+  HostedNode host;
+  boost::asio::io_context io;
+  std::unique_ptr<net::ControlServer> server;
+  std::thread thread;
+  std::atomic<int> running{0}, most_at_once{0}, served{0};
+
+  explicit Daemon(const fs::path& data, net::ControlServerOptions options = {}) : dir(data) {
+    NodeIdentity node;
+    node.secret_key = read_secret_key(dir / "node.key");
+    node.public_key = public_key_of(node.secret_key);
+    auto opened = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    auto ledger_opened = Ledger::open(*store, node, clock);
+    REQUIRE(ledger_opened.ok());
+    ledger = std::move(ledger_opened).value();
+    host.data_dir = dir;
+    host.store = store.get();
+    host.ledger = ledger.get();
+    host.node = node;
+    host.clock = &clock;
+    host.query = [](const std::string& query, const nlohmann::json&) -> std::optional<nlohmann::json> {
+      if (query == "ping") return nlohmann::json("pong");
+      return std::nullopt;
+    };
+    server = std::make_unique<net::ControlServer>(
+        io, dir / kControlSocketName,
+        [this](const std::string& request) {
+          int now = ++running;
+          for (int seen = most_at_once.load();
+               now > seen && !most_at_once.compare_exchange_weak(seen, now);) {
+          }
+          std::string response = run_control_request(host, request);
+          --running;
+          ++served;
+          return response;
+        },
+        options);
+    server->start();
+    thread = std::thread([this] { io.run(); });
+    // The socket is bound and listening once start() returns; check that
+    // it takes connections before any test relies on it.
+    REQUIRE(wait_until([&] {
+      int fd = connect_to(dir / kControlSocketName);
+      if (fd < 0) return false;
+      ::close(fd);
+      return true;
+    }));
+  }
+  ~Daemon() { stop(); }
+  void stop() {
+    if (!server) return;
+    server->stop();
+    server.reset();  // waits for a running command
+    io.stop();
+    thread.join();
+    ledger.reset();
+    store.reset();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("commands through the socket answer as a direct run does") {
+  TempDir tmp;
+  fs::path data = make_node(tmp.path);
+  const std::string d = data.string();
+  // Deterministic commands and errors, run directly first.
+  const std::vector<std::vector<std::string>> commands = {
+      {"balance"},
+      {"--json", "balance"},
+      {"balance", "nobody"},
+      {"--json", "balance", "nobody"},
+      {"member", "add", "Bad!", "--role", "volunteer"},
+      {"member", "add", "carol", "--role", "astronaut"},
+      {"hours", "log", "--as", "nobody", "--to", "bob", "--minutes", "60", "--category", "befriending",
+       "--date", "2026-01-05"},
+      {"hours", "log", "--minutes", "60"},
+      {"frobnicate"},
+      {"policy", "show"},
+      {"member", "list", "--json"},
+  };
+  std::vector<Run> expected;
+  for (const auto& command : commands) {
+    std::vector<std::string> args = {"--data", d};
+    args.insert(args.end(), command.begin(), command.end());
+    expected.push_back(direct(args));
+  }
+  CHECK(expected[2].exit == exit_unknown);
+  CHECK(expected[4].exit == exit_invalid);
+  CHECK(expected[7].exit == exit_usage);
+
+  Daemon daemon(data);
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    CAPTURE(i);
+    CHECK(through_socket(d, commands[i], tmp.path) == expected[i]);
+  }
+
+  // Commands that change the ledger, through the socket.
+  Run alice = through_socket(d, {"member", "add", "alice", "--role", "volunteer"}, tmp.path);
+  CHECK(alice.exit == 0);
+  CHECK(alice.out.rfind("Added alice (volunteer), key kept in this node's keyring\nkey ", 0) == 0);
+  CHECK(alice.err.empty());
+  Run bob = through_socket(d, {"--json", "member", "add", "bob", "--role", "carer"}, tmp.path);
+  CHECK(bob.exit == 0);
+  CHECK(nlohmann::json::parse(bob.out)["alias"] == "bob");
+  Run again = through_socket(d, {"member", "add", "bob", "--role", "carer"}, tmp.path);
+  CHECK(again.exit == exit_refused);
+  CHECK(again.err == "error: 'bob' is already a member\n");
+  Run logged = through_socket(d,
+                              {"hours", "log", "--as", "alice", "--to", "bob", "--minutes", "90",
+                               "--category", "befriending", "--date", "2026-01-05"},
+                              tmp.path);
+  CHECK_MESSAGE(logged.exit == 0, describe(logged));
+  CHECK(logged.out.find("alice gave bob 1 hour 30 minutes of befriending") != std::string::npos);
+  CHECK(daemon.ledger->log_size() >= 3);  // the daemon's own ledger took them
+
+  std::vector<std::vector<std::string>> reads = {{"balance"},
+                                                 {"--json", "balance"},
+                                                 {"statement", "bob"},
+                                                 {"member", "list"},
+                                                 {"balance", "alice", "--json"}};
+  std::vector<Run> hosted;
+  for (const auto& command : reads) hosted.push_back(through_socket(d, command, tmp.path));
+  CHECK(hosted[0].out.find("bob") != std::string::npos);
+
+  // The real `cohours`, run while the daemon holds the store, forwards.
+  if (auto run = binary({"--data", d, "balance"}, tmp.path, tmp.path)) CHECK(*run == hosted[0]);
+  if (auto run = binary({"balance", "nobody", "--data", d}, tmp.path, tmp.path)) CHECK(*run == expected[2]);
+  if (auto run = binary({"--data=" + d, "frobnicate"}, tmp.path, tmp.path)) CHECK(*run == expected[8]);
+
+  // Once the daemon is gone, the same reads run directly give the same.
+  daemon.stop();
+  CHECK_FALSE(fs::exists(data / kControlSocketName));
+  for (std::size_t i = 0; i < reads.size(); ++i) {
+    CAPTURE(i);
+    std::vector<std::string> args = {"--data", d};
+    args.insert(args.end(), reads[i].begin(), reads[i].end());
+    CHECK(direct(args) == hosted[i]);
+  }
+  if (auto run = binary({"--data", d, "balance"}, tmp.path, tmp.path)) CHECK(*run == hosted[0]);
+}
+
+TEST_CASE("bad requests get an error and the server keeps serving") {
+  TempDir tmp;
+  fs::path data = make_node(tmp.path);
+  net::ControlServerOptions options;
+  options.io_timeout = 300ms;
+  Daemon daemon(data, options);
+  const fs::path socket = data / kControlSocketName;
+  auto is_error = [](const nlohmann::json& answer, const std::string& part) {
+    return answer.is_object() && answer["exit"] == 1 && answer["stdout"] == "" &&
+           answer["error"].get<std::string>().find(part) != std::string::npos &&
+           answer["stderr"].get<std::string>().rfind("error: ", 0) == 0;
+  };
+  CHECK(is_error(raw_exchange(socket, framed("this is not JSON")), "not a JSON object"));
+  CHECK(is_error(raw_exchange(socket, framed("[1,2,3]")), "not a JSON object"));
+  CHECK(is_error(raw_exchange(socket, framed(R"({"argv":["balance"],"cwd":"/"})")), "no protocol version"));
+  CHECK(is_error(raw_exchange(socket, framed(R"({"version":2,"argv":["balance"],"cwd":"/"})")), "version 2"));
+  CHECK(is_error(raw_exchange(socket, framed(R"({"version":1,"argv":["balance",7],"cwd":"/"})")),
+                 "not a string"));
+  CHECK(is_error(raw_exchange(socket, framed(R"({"version":1,"argv":["balance"],"cwd":"relative"})")),
+                 "absolute cwd"));
+  CHECK(is_error(raw_exchange(socket, framed(std::string("\xff\xfe\x00\x01", 4))), "not a JSON object"));
+  CHECK(is_error(raw_exchange(socket, framed("")), "empty"));
+  // A length over 16 MiB is refused before anything is read.
+  std::string too_long = {'\x01', '\x00', '\x00', '\x01'};
+  CHECK(is_error(raw_exchange(socket, too_long), "over the limit"));
+  CHECK(is_error(raw_exchange(socket, "\xff\xff\xff\xff"), "over the limit"));
+  // Half a header then nothing: closed once the read timeout passes.
+  CHECK(raw_exchange(socket, std::string("\x00\x00", 2)).is_null());
+  // Silence, while another client is served meanwhile.
+  int idle = connect_to(socket);
+  REQUIRE(idle >= 0);
+  CHECK(through_socket(data.string(), {"balance"}, tmp.path).exit == 0);
+  CHECK(wait_until([&] {
+    char byte;
+    return ::recv(idle, &byte, 1, MSG_DONTWAIT) == 0;  // EOF: the server gave up on it
+  }));
+  ::close(idle);
+  // A well-formed request on a raw connection.
+  nlohmann::json answer = raw_exchange(
+      socket, framed(encode_control_request({"--data", data.string(), "balance"}, tmp.path.string())));
+  CHECK(answer["exit"] == 0);
+  CHECK(through_socket(data.string(), {"--json", "balance"}, tmp.path).exit == 0);
+}
+
+TEST_CASE("relative paths resolve against the client's working directory") {
+  TempDir tmp;
+  fs::path data = make_node(tmp.path);
+  fs::path client = tmp.path / "client";
+  fs::create_directories(client);
+  const std::string receipt = "Bus fare, 2026-01-05, 12.40\n";
+  std::ofstream(client / "receipt.txt", std::ios::binary) << receipt;
+  REQUIRE(fs::current_path() != client);
+  REQUIRE_FALSE(fs::exists("receipt.txt"));
+
+  Daemon daemon(data);
+  // --data relative to the client too: "../node" from client/.
+  const std::string d = "../node";
+  CHECK(through_socket(d, {"member", "add", "alice", "--role", "volunteer"}, client).exit == 0);
+  Run claim = through_socket(d,
+                             {"expense", "claim", "--as", "alice", "--pence", "1240", "--category", "travel",
+                              "--date", "2026-01-05", "--receipt", "receipt.txt"},
+                             client);
+  CHECK_MESSAGE(claim.exit == 0, describe(claim));
+  Blake2bStream digest;
+  digest.update(receipt);
+  CHECK(fs::exists(data / "receipts" / to_hex(digest.finish())));
+  // The same words from another directory name a file that is not there.
+  Run missing = through_socket(data.string(),
+                               {"expense", "claim", "--as", "alice", "--pence", "1240", "--category",
+                                "travel", "--date", "2026-01-05", "--receipt", "receipt.txt"},
+                               tmp.path);
+  CHECK(missing.exit == exit_invalid);
+  CHECK(missing.err == "error: receipt file 'receipt.txt' does not exist or is not a file\n");
+
+  // Files written land beside the client, not the daemon.
+  Run exported = through_socket(d, {"export", "--format", "csv", "out"}, client);
+  CHECK_MESSAGE(exported.exit == 0, describe(exported));
+  CHECK(exported.out.rfind("exported to out (csv): ", 0) == 0);
+  CHECK(fs::exists(client / "out" / "head.json"));
+  Run verified = through_socket(d, {"audit", "verify", "--export", "out"}, client);
+  CHECK_MESSAGE(verified.exit == 0, describe(verified));
+  Run report = through_socket(
+      d,
+      {"audit", "report", "--from", "2026-01-01", "--to", "2026-01-31", "--csv", "csv", "--html", "r.html"},
+      client);
+  CHECK_MESSAGE(report.exit == 0, describe(report));
+  CHECK(fs::exists(client / "csv" / "summary.csv"));
+  CHECK(fs::exists(client / "r.html"));
+  Run head = through_socket(d, {"log", "head"}, client);
+  std::ofstream(client / "heads.txt") << head.out;
+  Run audit = through_socket(d, {"audit", "verify", "--known-head", "heads.txt"}, client);
+  CHECK_MESSAGE(audit.exit == 0, describe(audit));
+  CHECK(audit.out.find("kept heads             1 matched") != std::string::npos);
+}
+
+TEST_CASE("under the daemon, init and reindex refuse and the store stays open") {
+  TempDir tmp;
+  fs::path data = make_node(tmp.path);
+  Daemon daemon(data);
+  const std::string d = data.string();
+  Run reindex = through_socket(d, {"reindex"}, tmp.path);
+  CHECK(reindex.exit == exit_refused);
+  CHECK(reindex.err == "error: the daemon is running for " + d + "; stop it first\n");
+  // `cohours init` never forwards; the daemon refuses it all the same.
+  CHECK(runs_locally({"--data", d, "init", "--name", "X"}));
+  auto init = send_to_daemon(d, {"--data", d, "init", "--name", "X"}, tmp.path.string());
+  REQUIRE(init.has_value());
+  CHECK(init->exit == exit_refused);
+  CHECK(init->err.find("already initialised") != std::string::npos);
+  Run audit = through_socket(d, {"audit", "verify"}, tmp.path);
+  CHECK_MESSAGE(audit.exit == 0, describe(audit));
+  CHECK(audit.out.find("audit passed") != std::string::npos);
+  // The host's store and ledger are still open and in use.
+  CHECK(through_socket(d, {"member", "add", "alice", "--role", "volunteer"}, tmp.path).exit == 0);
+  auto members = daemon.ledger->members();
+  REQUIRE(members.ok());
+  CHECK(members.value().size() == 1);
+  // The daemon-only hook is reachable from a hosted session.
+  REQUIRE(daemon.host.query);
+  CHECK(daemon.host.query("ping", {}) == nlohmann::json("pong"));
+  CHECK_FALSE(daemon.host.query("nothing", {}).has_value());
+}
+
+TEST_CASE("commands run one at a time") {
+  TempDir tmp;
+  fs::path data = make_node(tmp.path);
+  Daemon daemon(data);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c)
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < 3; ++i) {
+        auto response = send_to_daemon(data.string(),
+                                       {"--data", data.string(), "member", "add",
+                                        "m" + std::to_string(c * 10 + i), "--role", "volunteer"},
+                                       tmp.path.string());
+        if (!response || response->exit != 0) ++failures;
+      }
+    });
+  for (auto& client : clients) client.join();
+  CHECK(failures == 0);
+  CHECK(daemon.served == 12);
+  CHECK(daemon.most_at_once == 1);
+}
+
+TEST_CASE("no daemon, a stale socket, a daemon that does not answer") {
+  TempDir tmp;
+  fs::path data = make_node(tmp.path);
+  const std::string d = data.string();
+  const fs::path socket_path = data / kControlSocketName;
+  // No socket file: run locally.
+  CHECK_FALSE(send_to_daemon(d, {"balance"}, tmp.path.string()).has_value());
+  CHECK_FALSE(send_to_daemon((tmp.path / "absent").string(), {"balance"}, tmp.path.string()).has_value());
+
+  // A socket file nobody listens on, as a crashed daemon leaves it.
+  {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, socket_path.c_str());
+    REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+    ::close(fd);
+  }
+  REQUIRE(fs::is_socket(socket_path));
+  CHECK_FALSE(send_to_daemon(d, {"balance"}, tmp.path.string()).has_value());
+
+  // A daemon that takes the request and closes without answering.
+  {
+    int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    fs::remove(socket_path);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, socket_path.c_str());
+    REQUIRE(::bind(listener, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(listener, 4) == 0);
+    std::thread silent([listener] {
+      int fd = ::accept(listener, nullptr, nullptr);
+      std::string request;
+      (void)read_control_message(fd, &request);
+      ::close(fd);
+    });
+    auto response = send_to_daemon(d, {"--data", d, "balance"}, tmp.path.string());
+    silent.join();
+    ::close(listener);
+    REQUIRE(response.has_value());
+    CHECK(response->exit == 1);
+    CHECK(response->out.empty());
+    CHECK(response->err == "error: the daemon at " + d + " did not answer (see its log)\n");
+  }
+
+  // The daemon replaces the stale socket file left above.
+  REQUIRE(fs::is_socket(socket_path));
+  {
+    Daemon daemon(data);
+    CHECK(through_socket(d, {"balance"}, tmp.path).exit == 0);
+    // A second server on the same socket refuses to start.
+    boost::asio::io_context io;
+    net::ControlServer second(io, socket_path, [](const std::string&) { return std::string("{}"); });
+    CHECK_THROWS_AS(second.start(), std::system_error);
+    CHECK(through_socket(d, {"balance"}, tmp.path).exit == 0);
+    // Mode 0600: only the daemon's user.
+    CHECK((fs::status(socket_path).permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write));
+  }
+  CHECK_FALSE(fs::exists(socket_path));
+  // A path that is not a socket is left alone.
+  std::ofstream(socket_path) << "not a socket";
+  boost::asio::io_context io;
+  net::ControlServer server(io, socket_path, [](const std::string&) { return std::string("{}"); });
+  CHECK_THROWS_AS(server.start(), std::system_error);
+  CHECK(fs::is_regular_file(socket_path));
+}
+
+TEST_CASE("a data directory whose socket path is too long for sockaddr_un") {
+  TempDir tmp;
+  fs::path parent = tmp.path / std::string(60, 'a') / std::string(60, 'b');
+  fs::create_directories(parent);
+  fs::path data = make_node(parent);
+  REQUIRE((data / kControlSocketName).string().size() >= sizeof(sockaddr_un{}.sun_path));
+  Daemon daemon(data);
+  Run balance = through_socket(data.string(), {"balance"}, tmp.path);
+  CHECK_MESSAGE(balance.exit == 0, describe(balance));
+}
+
+TEST_CASE("helpers: which data directory, what runs locally, output capture, user paths") {
+  CHECK(data_dir_of({"balance"}) == "./cohours-data");
+  CHECK(data_dir_of({"--data", "x", "balance"}) == "x");
+  CHECK(data_dir_of({"balance", "alice", "--data", "y"}) == "y");
+  CHECK(data_dir_of({"--data=z", "balance"}) == "z");
+  CHECK(runs_locally({"init", "--name", "X"}));
+  CHECK_FALSE(runs_locally({"--data", "init", "balance"}));  // "init" is the directory here
+  CHECK(runs_locally({"balance", "--help"}));
+  CHECK(runs_locally({}));
+  CHECK_FALSE(runs_locally({"--data", "d", "balance"}));
+
+  std::ostringstream outer_out, outer_err;
+  {
+    OutputCapture outer(outer_out, outer_err);
+    out() << "a";
+    {
+      OutputCapture inner;
+      out() << "b";
+      err() << "c";
+      CHECK(inner.out_text() == "b");
+      CHECK(inner.err_text() == "c");
+    }
+    err() << "d";
+    std::thread other([] { CHECK(&out() == &std::cout); });
+    other.join();
+  }
+  CHECK(outer_out.str() == "a");
+  CHECK(outer_err.str() == "d");
+  CHECK(&out() == &std::cout);
+  CHECK(&err() == &std::cerr);
+
+  CHECK(resolve_user_path("rel/f") == fs::path("rel/f"));
+  CHECK(resolve_user_path("/abs/f") == fs::path("/abs/f"));
+  {
+    ClientCwdScope cwd("/home/someone");
+    CHECK(resolve_user_path("rel/f") == fs::path("/home/someone/rel/f"));
+    CHECK(resolve_user_path("/abs/f") == fs::path("/abs/f"));
+    CHECK(resolve_user_path("") == fs::path());
+  }
+  CHECK(resolve_user_path("rel/f") == fs::path("rel/f"));
+}
+
+int main(int argc, char** argv) {
+  if (!cohours::crypto_init()) return 1;
+  doctest::Context context(argc, argv);
+  return context.run();
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Real daemons on loopback (issue 4): three co-ops join one consortium and
+# sync; a node stopped while the others work catches up on restart; credits
+# move between co-ops; a key outside the consortium is refused; forged
+# records, broken hash links and records out of order are refused and none
+# of it is stored; a node that signs two different heads of one size is
+# caught by every honest node.
+#   daemon_test.sh COHOURS COHOURSD PEER_PROBE
+set -u
+COHOURS=$(realpath "$1")
+COHOURSD=$(realpath "$2")
+PROBE=$(realpath "$3")
+WORK=$(mktemp -d)
+source "$(dirname "$0")/../cli/testlib.sh"
+
+cleanup() {
+  for pidfile in "$WORK"/*.pid; do
+    [ -f "$pidfile" ] && kill -9 "$(cat "$pidfile")" 2>/dev/null
+  done
+  if [ "$failed" -ne 0 ]; then
+    for log in "$WORK"/*.log; do
+      echo "---- $log (last 30 lines)"
+      tail -30 "$log"
+    done
+  fi
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $WORK" || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# A port nobody listens on (connecting is refused).
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+node() {  # node NAME ARGS...: cohours on that node's data directory
+  local name=$1
+  shift
+  "$COHOURS" --data "$WORK/$name" "$@"
+}
+
+# wait_for DESCRIPTION SECONDS COMMAND...: polls the condition until it holds.
+wait_for() {
+  local what=$1 limit=$2
+  shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      bad "timed out after ${limit}s waiting for: $what"
+      return 1
+    fi
+    sleep 0.2
+  done
+  ok
+}
+
+start() {
+  local name=$1
+  "$COHOURSD" --data "$WORK/$name" --log-level debug --ban-seconds 2 2>>"$WORK/$name.log" &
+  echo $! >"$WORK/$name.pid"
+  wait_for "the daemon of $name to listen" 20 test -S "$WORK/$name/control.sock"
+  wait_for "the daemon of $name to answer" 20 node "$name" consortium show
+}
+
+stop() {
+  local name=$1 pid
+  pid=$(cat "$WORK/$name.pid")
+  kill -TERM "$pid"
+  wait "$pid"
+  local code=$?
+  rm -f "$WORK/$name.pid"
+  if [ "$code" -eq 0 ]; then ok; else bad "cohoursd $name exited $code on SIGTERM"; fi
+  if [ -S "$WORK/$name/control.sock" ]; then bad "$name left its control socket behind"; else ok; fi
+}
+
+# size_of NODE LOG_NODE: the size of LOG_NODE's log as held by NODE.
+size_of() {
+  node "$1" --json sync status | jq -r --arg key "$(cat "$WORK/$2.key")" '.logs[] | select(.log == $key) | .size'
+}
+
+# converged: every node holds every log at its owner's size.
+converged() {
+  local owner holder want have
+  for owner in a b c; do
+    want=$(size_of "$owner" "$owner")
+    for holder in a b c; do
+      have=$(size_of "$holder" "$owner")
+      [ "$have" = "$want" ] || return 1
+    done
+  done
+}
+
+balance_of() {  # balance_of NODE ALIAS -> minutes
+  node "$1" --json balance "$2" | jq -r '.accounts[0].balance_minutes'
+}
+
+# ---- three nodes, one consortium ------------------------------------------
+for name in a b c; do
+  expect_ok --data "$WORK/$name" init --name "Co-op $name"
+  node "$name" consortium key >"$WORK/$name.key"
+done
+PA=$(free_port)
+PB=$(free_port)
+PC=$(free_port)
+FILE="$WORK/valley.json"
+expect_ok --data "$WORK/a" consortium new "$FILE" --name valley --node-name a --address "127.0.0.1:$PA"
+expect_ok consortium add "$FILE" --node-name b --key "$(cat "$WORK/b.key")" --address "127.0.0.1:$PB"
+expect_ok consortium add "$FILE" --node-name c --key "$(cat "$WORK/c.key")" --address "127.0.0.1:$PC"
+# Joining before everyone signed is refused.
+run --data "$WORK/a" consortium join "$FILE"
+if [ "$status" -eq 5 ] && [[ "$err" == *"has not signed"* ]]; then ok; else bad "unsigned join: $status $err"; fi
+for name in a b c; do expect_ok --data "$WORK/$name" consortium sign "$FILE"; done
+for name in a b c; do expect_ok --data "$WORK/$name" consortium join "$FILE"; done
+# A file changed after signing is refused.
+sed 's/"address": "127.0.0.1:'"$PC"'"/"address": "127.0.0.1:1"/' "$FILE" >"$WORK/tampered.json"
+run --data "$WORK/a" consortium join "$WORK/tampered.json"
+if [ "$status" -ne 0 ] && [[ "$err" == *"does not match the file"* ]]; then ok; else bad "tampered join: $status $err"; fi
+
+expect_ok --data "$WORK/a" member add dan --role volunteer
+expect_ok --data "$WORK/a" member add sue --role service-user
+expect_ok --data "$WORK/b" member add alice --role volunteer
+expect_ok --data "$WORK/c" member add bob --role volunteer
+expect_ok --data "$WORK/c" member add tom --role service-user
+
+for name in a b c; do start "$name"; done
+
+# ---- entries on each node converge everywhere ------------------------------
+TODAY=$(date -u +%F)
+for i in 1 2 3; do
+  expect_ok --data "$WORK/a" --json hours log --as dan --to sue --minutes 60 --category befriending --date "$TODAY"
+  logged=$(echo "$out" | jq -r .id)
+  expect_ok --data "$WORK/c" hours log --as bob --to tom --minutes 30 --category shopping --date "$TODAY"
+done
+expect_ok --data "$WORK/b" member add eve --role carer
+wait_for "three nodes to converge" 30 converged
+
+# ---- a cross-co-op transfer -------------------------------------------------
+expect_ok --data "$WORK/a" hours confirm "$logged" --as sue
+expect_ok --data "$WORK/a" transfer --as dan --to alice@b --minutes 45
+if [[ "$out" == *"alice@b"* ]]; then ok; else bad "transfer output: $out"; fi
+wait_for "alice at b to receive 45 minutes" 30 test "$(balance_of b alice)" = 45
+wait_for "the transfer.in to reach every node" 30 converged
+run --data "$WORK/c" --json clearing
+if [ "$(echo "$out" | jq '[.pairs[] | .net_minutes] | add')" = "0" ] &&
+  [ "$(echo "$out" | jq '[.pairs[] | .in_flight] | add')" = "0" ]; then ok; else bad "clearing: $out"; fi
+# An alias nobody has at the other node is a clear error; so is an unknown node.
+run --data "$WORK/a" transfer --as dan --to nobody@b --minutes 5
+if [ "$status" -eq 3 ]; then ok; else bad "unknown remote alias: $status $err"; fi
+run --data "$WORK/a" transfer --as dan --to alice@nowhere --minutes 5
+if [ "$status" -eq 3 ]; then ok; else bad "unknown node: $status $err"; fi
+
+# ---- witnesses ---------------------------------------------------------------
+wait_for "b's head to be witnessed by a and c" 30 bash -c \
+  "'$COHOURS' --data '$WORK/a' --json audit heads | jq -e '.logs[] | select(.name == \"b\") | .witnessed[] | select(.witnesses | length == 2)'"
+
+# ---- a node stopped, work elsewhere, restart, catch-up ----------------------
+stop c
+for i in 1 2 3 4; do
+  expect_ok --data "$WORK/a" hours log --as dan --to sue --minutes 15 --category befriending --date "$TODAY"
+done
+expect_ok --data "$WORK/b" member add fay --role volunteer
+expect_ok --data "$WORK/c" hours log --as bob --to tom --minutes 20 --category shopping --date "$TODAY"  # offline
+start c
+wait_for "c to catch up after its restart" 30 converged
+
+# ---- a peer outside the consortium is refused --------------------------------
+expect_ok --data "$WORK/x" init --name "Stranger"
+"$PROBE" unknown-key --consortium "$FILE" --connect "127.0.0.1:$PA" --key "$WORK/x/node.key" >"$WORK/probe.out" 2>&1
+if grep -q "handshake refused" "$WORK/probe.out"; then ok; else bad "unknown key: $(cat "$WORK/probe.out")"; fi
+wait_for "a to log the refusal" 10 grep -q "refused a connection.*not in" "$WORK/a.log"
+
+# ---- forged, broken, out-of-order records are refused, nothing stored -------
+stop b
+for i in 1 2 3; do expect_ok --data "$WORK/b" member add "new$i" --role volunteer; done  # b ahead, offline
+held=$(size_of a b)
+ban_lifted() {  # the sender's ban (--ban-seconds 2) ran out
+  node a --json sync status | jq -e '.peers[] | select(.name == "b") | .banned_until_ms == 0'
+}
+for mode in forged broken-link out-of-order; do
+  bans=$(grep -c "banning b" "$WORK/a.log")
+  "$PROBE" "$mode" --consortium "$FILE" --connect "127.0.0.1:$PA" --key "$WORK/b/node.key" \
+    --store "$WORK/b/store" --log "$(cat "$WORK/b.key")" --from "$held" >"$WORK/probe.out" 2>&1
+  if grep -q "sent records" "$WORK/probe.out"; then ok; else bad "$mode probe: $(cat "$WORK/probe.out")"; fi
+  wait_for "a to ban the sender of $mode records" 10 test "$(grep -c "banning b" "$WORK/a.log")" -gt "$bans"
+  if [ "$(size_of a b)" = "$held" ]; then ok; else bad "$mode records were stored"; fi
+  wait_for "the ban on b to run out" 10 ban_lifted
+done
+run --data "$WORK/a" audit verify
+if [ "$status" -eq 0 ]; then ok; else bad "a's audit after the probes: $err"; fi
+start b
+wait_for "the honest b to be synced again" 30 converged
+
+# ---- equivocation -----------------------------------------------------------
+stop b
+"$PROBE" equivocate --consortium "$FILE" --connect "127.0.0.1:$PA" --key "$WORK/b/node.key" \
+  --store "$WORK/b/store" --log "$(cat "$WORK/b.key")" >"$WORK/probe.out" 2>&1
+if grep -q "sent heads" "$WORK/probe.out"; then ok; else bad "equivocate probe: $(cat "$WORK/probe.out")"; fi
+for name in a c; do
+  wait_for "$name to hold the evidence" 15 bash -c "! '$COHOURS' --data '$WORK/$name' audit equivocations"
+  run --data "$WORK/$name" audit equivocations
+  if [ "$status" -eq 7 ] && [[ "$out" == *"EQUIVOCATION: node b"* ]]; then ok; else bad "$name evidence: $status $out"; fi
+  run --data "$WORK/$name" --json sync status
+  if [ "$(echo "$out" | jq -r '.logs[] | select(.name == "b") | .frozen')" = "true" ]; then ok; else bad "$name did not freeze b"; fi
+done
+
+# ---- clean shutdown ----------------------------------------------------------
+stop a
+stop c
+run --data "$WORK/a" audit verify  # the store is free again once the daemon is gone
+if [ "$status" -eq 7 ] || [ "$status" -eq 0 ]; then ok; else bad "audit after stop: $status $err"; fi
+finish

@@ -1,0 +1,295 @@
+#include "cohours/net/handshake.h"
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+#include "cohours/net/channel.h"
+
+using namespace cohours;
+using namespace cohours::net;
+
+namespace {
+
+constexpr std::size_t kMsg1Bytes = 110;
+constexpr std::size_t kVersionOffset = 12;
+constexpr std::size_t kConsortiumOffset = 14;
+constexpr std::size_t kEphemeralOffset = 14 + 32 + 32;
+
+struct Consortium {
+  Hash32 id;
+  KeyPair a = generate_keypair();
+  KeyPair b = generate_keypair();
+  KeyPair outsider = generate_keypair();
+
+  Consortium() { random_bytes(id.bytes); }
+
+  // Members are a and b; `extra` lets a test widen the set.
+  HandshakeConfig config(const KeyPair& node, std::set<PublicKey> extra = {}) const {
+    std::set<PublicKey> allowed = {a.public_key, b.public_key};
+    allowed.insert(extra.begin(), extra.end());
+    return {id, node, [allowed](const PublicKey& key) { return allowed.count(key) > 0; }};
+  }
+};
+
+bool contains(const Status& status, std::string_view text) {
+  return status.message().find(text) != std::string::npos;
+}
+
+// One full exchange; REQUIREs every step to succeed.
+struct Session {
+  Bytes msg1, msg2, msg3;
+  HandshakeOutcome initiator, responder;
+};
+
+Session complete(const HandshakeConfig& initiator_config, const PublicKey& expected,
+                 const HandshakeConfig& responder_config) {
+  InitiatorHandshake initiator(initiator_config, expected);
+  ResponderHandshake responder(responder_config);
+  Session s;
+  s.msg1 = initiator.start();
+  auto msg2 = responder.on_msg1(s.msg1);
+  REQUIRE(msg2.ok());
+  s.msg2 = msg2.value();
+  auto msg3 = initiator.on_msg2(s.msg2);
+  REQUIRE(msg3.ok());
+  s.msg3 = msg3.value();
+  REQUIRE(responder.on_msg3(s.msg3).ok());
+  s.initiator = initiator.outcome().value();
+  s.responder = responder.outcome().value();
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("handshake: both sides authenticate each other and share session keys") {
+  Consortium c;
+  Session s = complete(c.config(c.a), c.b.public_key, c.config(c.b));
+  CHECK(s.msg1.size() == 110);
+  CHECK(s.msg2.size() == 174);
+  CHECK(s.msg3.size() == 64);
+  CHECK(Bytes(s.msg1.begin(), s.msg1.begin() + 12) ==
+        Bytes{'c', 'o', 'h', 'o', 'u', 'r', 's', '-', 's', 'y', 'n', 'c'});
+  CHECK(s.initiator.peer == c.b.public_key);
+  CHECK(s.responder.peer == c.a.public_key);
+  CHECK(s.initiator.keys.tx == s.responder.keys.rx);
+  CHECK(s.initiator.keys.rx == s.responder.keys.tx);
+
+  // The keys carry messages both ways.
+  SecureChannel initiator(s.initiator.keys), responder(s.responder.keys);
+  REQUIRE(initiator.receive_header(responder.header()).ok());
+  REQUIRE(responder.receive_header(initiator.header()).ok());
+  Bytes hello = {1, 2, 3};
+  auto opened = responder.open(initiator.seal(hello));
+  REQUIRE(opened.ok());
+  CHECK(opened.value() == hello);
+  Bytes reply = {4, 5};
+  auto answered = initiator.open(responder.seal(reply));
+  REQUIRE(answered.ok());
+  CHECK(answered.value() == reply);
+
+  // Fresh ephemeral keys: the next session between the same nodes differs.
+  Session again = complete(c.config(c.a), c.b.public_key, c.config(c.b));
+  CHECK(again.initiator.keys.tx != s.initiator.keys.tx);
+}
+
+TEST_CASE("handshake: the other direction works the same") {
+  Consortium c;
+  Session s = complete(c.config(c.b), c.a.public_key, c.config(c.a));
+  CHECK(s.initiator.peer == c.a.public_key);
+  CHECK(s.responder.peer == c.b.public_key);
+  CHECK(s.initiator.keys.tx == s.responder.keys.rx);
+}
+
+TEST_CASE("handshake: a node of another consortium is refused") {
+  Consortium c;
+  HandshakeConfig stranger = c.config(c.a);
+  random_bytes(stranger.consortium_id.bytes);
+  InitiatorHandshake initiator(stranger, c.b.public_key);
+  ResponderHandshake responder(c.config(c.b));
+  Status refused = responder.on_msg1(initiator.start()).status();
+  CHECK(refused.code() == Code::not_permitted);
+  CHECK(contains(refused, "consortium files differ"));
+
+  // The initiator checks msg2's consortium id as well.
+  InitiatorHandshake a(c.config(c.a), c.b.public_key);
+  ResponderHandshake b(c.config(c.b));
+  Bytes msg2 = b.on_msg1(a.start()).value();
+  msg2[kConsortiumOffset] ^= 1;
+  Status checked = a.on_msg2(msg2).status();
+  CHECK(checked.code() == Code::not_permitted);
+  CHECK(contains(checked, "consortium files differ"));
+}
+
+TEST_CASE("handshake: a key not in the consortium file is refused by either side") {
+  Consortium c;
+  // The outsider knows the consortium id and lets everyone in; b does not.
+  InitiatorHandshake outsider(c.config(c.outsider, {c.outsider.public_key}), c.b.public_key);
+  ResponderHandshake b(c.config(c.b));
+  Status refused = b.on_msg1(outsider.start()).status();
+  CHECK(refused.code() == Code::not_permitted);
+  CHECK(contains(refused, "not in the consortium file"));
+  CHECK(contains(refused, to_hex(c.outsider.public_key)));
+
+  // a dials the outsider on purpose, but the outsider is not in a's file.
+  InitiatorHandshake a(c.config(c.a), c.outsider.public_key);
+  ResponderHandshake responder(c.config(c.outsider, {c.outsider.public_key}));
+  auto msg2 = responder.on_msg1(a.start());
+  REQUIRE(msg2.ok());
+  Status checked = a.on_msg2(msg2.value()).status();
+  CHECK(checked.code() == Code::not_permitted);
+  CHECK(contains(checked, "not in the consortium file"));
+
+  // A node configured without a filter lets nobody in.
+  HandshakeConfig unset = c.config(c.b);
+  unset.allowed = nullptr;
+  InitiatorHandshake a2(c.config(c.a), c.b.public_key);
+  ResponderHandshake closed(unset);
+  CHECK(closed.on_msg1(a2.start()).code() == Code::not_permitted);
+}
+
+TEST_CASE("handshake: the initiator refuses a responder it did not dial") {
+  Consortium c;
+  KeyPair third = generate_keypair();
+  // third is a member too, but a meant to reach b.
+  InitiatorHandshake a(c.config(c.a, {third.public_key}), c.b.public_key);
+  ResponderHandshake impostor(c.config(third, {third.public_key}));
+  auto msg2 = impostor.on_msg1(a.start());
+  REQUIRE(msg2.ok());
+  Status checked = a.on_msg2(msg2.value()).status();
+  CHECK(checked.code() == Code::not_permitted);
+  CHECK(contains(checked, "dialled node " + to_hex(c.b.public_key)));
+}
+
+TEST_CASE("handshake: a node meeting its own key refuses") {
+  Consortium c;
+  InitiatorHandshake a(c.config(c.a), c.a.public_key);
+  ResponderHandshake self(c.config(c.a));
+  Status refused = self.on_msg1(a.start()).status();
+  CHECK(refused.code() == Code::not_permitted);
+  CHECK(contains(refused, "own key"));
+}
+
+TEST_CASE("handshake: a flipped byte in msg2's key exchange or signature breaks the signature") {
+  Consortium c;
+  for (std::size_t i = kEphemeralOffset; i < 174; ++i) {
+    CAPTURE(i);
+    InitiatorHandshake a(c.config(c.a), c.b.public_key);
+    ResponderHandshake b(c.config(c.b));
+    Bytes msg2 = b.on_msg1(a.start()).value();
+    msg2[i] ^= 0x04;
+    CHECK(a.on_msg2(msg2).code() == Code::bad_signature);
+  }
+  // Every other byte is refused too, by an earlier check.
+  for (std::size_t i = 0; i < kEphemeralOffset; ++i) {
+    CAPTURE(i);
+    InitiatorHandshake a(c.config(c.a), c.b.public_key);
+    ResponderHandshake b(c.config(c.b));
+    Bytes msg2 = b.on_msg1(a.start()).value();
+    msg2[i] ^= 0x04;
+    CHECK_FALSE(a.on_msg2(msg2).ok());
+  }
+}
+
+TEST_CASE("handshake: a tampered msg1 or msg3 fails at the responder") {
+  Consortium c;
+  SUBCASE("msg3") {
+    for (std::size_t i = 0; i < 64; ++i) {
+      CAPTURE(i);
+      InitiatorHandshake a(c.config(c.a), c.b.public_key);
+      ResponderHandshake b(c.config(c.b));
+      Bytes msg1 = a.start();
+      Bytes msg3 = a.on_msg2(b.on_msg1(msg1).value()).value();
+      msg3[i] ^= 0x10;
+      CHECK(b.on_msg3(msg3).code() == Code::bad_signature);
+      CHECK_FALSE(b.outcome().ok());
+    }
+  }
+  SUBCASE("msg1's ephemeral key, swapped by a man in the middle") {
+    InitiatorHandshake a(c.config(c.a), c.b.public_key);
+    ResponderHandshake b(c.config(c.b));
+    Bytes msg1 = a.start();
+    msg1[kEphemeralOffset + 5] ^= 0x01;
+    auto msg2 = b.on_msg1(msg1);  // b cannot tell yet...
+    REQUIRE(msg2.ok());
+    // ...but a sees that b signed a different msg1.
+    CHECK(a.on_msg2(msg2.value()).code() == Code::bad_signature);
+  }
+}
+
+TEST_CASE("handshake: msg3 from another session is refused") {
+  Consortium c;
+  Session earlier = complete(c.config(c.a), c.b.public_key, c.config(c.b));
+  // An attacker replays a's first msg1 and then its msg3 to b.
+  ResponderHandshake b(c.config(c.b));
+  REQUIRE(b.on_msg1(earlier.msg1).ok());
+  Status replayed = b.on_msg3(earlier.msg3);
+  CHECK(replayed.code() == Code::bad_signature);
+  CHECK_FALSE(b.outcome().ok());
+}
+
+TEST_CASE("handshake: another protocol version is named in the error") {
+  Consortium c;
+  InitiatorHandshake a(c.config(c.a), c.b.public_key);
+  Bytes msg1 = a.start();
+  msg1[kVersionOffset] = 2;  // little-endian u16
+  ResponderHandshake b(c.config(c.b));
+  Status refused = b.on_msg1(msg1).status();
+  CHECK(refused.code() == Code::malformed);
+  CHECK(contains(refused, "protocol version 2, this node speaks 1"));
+
+  // A future version's hello may be longer: the version is still reported.
+  Bytes longer = msg1;
+  longer.resize(300, 0);
+  ResponderHandshake b2(c.config(c.b));
+  CHECK(contains(b2.on_msg1(longer).status(), "protocol version 2"));
+
+  // And the initiator reports a responder's version the same way.
+  InitiatorHandshake a3(c.config(c.a), c.b.public_key);
+  ResponderHandshake b3(c.config(c.b));
+  Bytes msg2 = b3.on_msg1(a3.start()).value();
+  msg2[kVersionOffset + 1] = 1;  // version 257
+  CHECK(contains(a3.on_msg2(msg2).status(), "protocol version 257, this node speaks 1"));
+}
+
+TEST_CASE("handshake: other protocols and wrong lengths are malformed") {
+  Consortium c;
+  ResponderHandshake http(c.config(c.b));
+  std::string get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  Status refused = http.on_msg1(Bytes(get.begin(), get.end())).status();
+  CHECK(refused.code() == Code::malformed);
+  CHECK(contains(refused, "does not speak the cohours sync protocol"));
+
+  InitiatorHandshake a(c.config(c.a), c.b.public_key);
+  Bytes msg1 = a.start();
+  for (std::size_t size : {std::size_t{0}, std::size_t{5}, std::size_t{13}, kMsg1Bytes - 1}) {
+    CAPTURE(size);
+    ResponderHandshake b(c.config(c.b));
+    CHECK(b.on_msg1(std::span(msg1).first(size)).code() == Code::malformed);
+  }
+  Bytes extra = msg1;
+  extra.push_back(0);
+  ResponderHandshake b(c.config(c.b));
+  CHECK(b.on_msg1(extra).code() == Code::malformed);
+
+  ResponderHandshake b2(c.config(c.b));
+  REQUIRE(b2.on_msg1(msg1).ok());
+  CHECK(b2.on_msg3(Bytes(63, 0)).code() == Code::malformed);
+}
+
+TEST_CASE("handshake: steps out of order, or after a failure, are refused") {
+  Consortium c;
+  ResponderHandshake b(c.config(c.b));
+  CHECK(b.on_msg3(Bytes(64, 0)).code() == Code::wrong_state);
+  CHECK(b.outcome().code() == Code::wrong_state);
+
+  InitiatorHandshake a(c.config(c.a), c.b.public_key);
+  CHECK(a.on_msg2(Bytes(174, 0)).code() == Code::wrong_state);
+  Bytes msg1 = a.start();
+  CHECK(a.outcome().code() == Code::wrong_state);
+
+  ResponderHandshake failed(c.config(c.b));
+  CHECK_FALSE(failed.on_msg1(Bytes(3, 0)).ok());
+  CHECK(failed.on_msg1(msg1).code() == Code::wrong_state);
+}

@@ -1,0 +1,258 @@
+#include "cohours/net/messages.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <string>
+
+#include "cohours/crypto.h"
+
+using namespace cohours;
+using namespace cohours::net;
+
+// The largest single allocation while tracking is on: proves that a forged
+// count is refused before anything is reserved for it.
+namespace {
+std::atomic<bool> g_tracking{false};
+std::atomic<std::size_t> g_largest_allocation{0};
+}  // namespace
+
+// These replace the global pair, so malloc and free do match; g++ cannot see
+// that once it inlines them.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(std::size_t size) {
+  if (g_tracking.load(std::memory_order_relaxed) &&
+      size > g_largest_allocation.load(std::memory_order_relaxed))
+    g_largest_allocation.store(size, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+#pragma GCC diagnostic pop
+
+namespace {
+
+const KeyPair& node() {
+  static const KeyPair pair = generate_keypair();
+  return pair;
+}
+
+PublicKey key(std::uint8_t fill) {
+  PublicKey out;
+  out.bytes.fill(fill);
+  return out;
+}
+
+SignedTreeHead head(std::uint64_t size, std::uint8_t root_fill) {
+  TreeHead h;
+  h.log = node().public_key;
+  h.size = size;
+  h.root.bytes.fill(root_fill);
+  h.time_ms = 1'700'000'000'000 + static_cast<std::int64_t>(size);
+  return sign_tree_head(h, node().secret_key);
+}
+
+std::vector<Message> samples() {
+  KeyPair witness = generate_keypair();
+  Hash32 proof_a, proof_b;
+  proof_a.bytes.fill(0x11);
+  proof_b.bytes.fill(0x22);
+  return {
+      Heads{{head(3, 1), head(9, 2)}},
+      Heads{},
+      GetRecords{node().public_key, 0, std::nullopt, 500},
+      GetRecords{node().public_key, 3, head(3, 1), 1000},
+      Records{node().public_key, 3, head(5, 4), {proof_a, proof_b}, {Bytes{1, 2, 3}, Bytes(300, 7)}},
+      Records{node().public_key, 0, head(0, 0), {}, {}},
+      Evidence{head(4, 1), head(4, 2)},
+      Cosignatures{{cosign_tree_head(head(6, 3).head, witness.public_key, witness.secret_key)}},
+      Goodbye{GoodbyeReason::banned, "forged record 17 from you"},
+      Goodbye{GoodbyeReason::shutdown, ""},
+      AliasQuery{42, "ana.b"},
+      AliasAnswer{42, true, key(9)},
+      AliasAnswer{43, false, PublicKey{}},
+      GetHead{key(5), 77},
+  };
+}
+
+Bytes with_byte(Bytes bytes, std::size_t index, std::uint8_t value) {
+  bytes[index] = value;
+  return bytes;
+}
+
+bool contains(const Status& status, std::string_view text) {
+  return status.message().find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("messages: every sample round-trips to the same bytes and type") {
+  for (const Message& message : samples()) {
+    Bytes encoded = encode_message(message);
+    CAPTURE(message_type_name(message_type(message)));
+    CHECK(encoded[0] == static_cast<std::uint8_t>(message.index() + 1));
+    auto decoded = decode_message(encoded);
+    REQUIRE(decoded.ok());
+    CHECK(decoded->index() == message.index());
+    CHECK(encode_message(decoded.value()) == encoded);
+  }
+}
+
+TEST_CASE("messages: decoded fields are the encoded ones") {
+  auto records = decode_message(encode_message(samples()[4]));
+  REQUIRE(records.ok());
+  const auto& r = std::get<Records>(records.value());
+  CHECK(r.log == node().public_key);
+  CHECK(r.from_size == 3);
+  CHECK(r.head.head.size == 5);
+  CHECK(verify_tree_head(r.head));
+  CHECK(r.consistency_proof.size() == 2);
+  CHECK(r.records == std::vector<Bytes>{Bytes{1, 2, 3}, Bytes(300, 7)});
+
+  auto get = decode_message(encode_message(samples()[3]));
+  REQUIRE(get.ok());
+  const auto& g = std::get<GetRecords>(get.value());
+  REQUIRE(g.have);
+  CHECK(g.have->head.size == 3);
+  CHECK(g.max_records == 1000);
+
+  auto cosignatures = decode_message(encode_message(samples()[7]));
+  REQUIRE(cosignatures.ok());
+  CHECK(verify_cosignature(std::get<Cosignatures>(cosignatures.value()).cosignatures.at(0)));
+
+  auto answer = decode_message(encode_message(AliasAnswer{7, true, key(3)}));
+  REQUIRE(answer.ok());
+  CHECK(std::get<AliasAnswer>(answer.value()).key == key(3));
+}
+
+TEST_CASE("messages: fixed layouts are little-endian") {
+  Bytes get_head = encode_message(GetHead{key(0xab), 0x0102030405060708});
+  REQUIRE(get_head.size() == 1 + 32 + 8);
+  CHECK(get_head[0] == 9);
+  CHECK(Bytes(get_head.end() - 8, get_head.end()) == Bytes{8, 7, 6, 5, 4, 3, 2, 1});
+
+  Bytes query = encode_message(AliasQuery{1, "ab"});
+  CHECK(query == Bytes{7, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 'a', 'b'});
+}
+
+TEST_CASE("messages: every truncation fails cleanly") {
+  for (const Message& message : samples()) {
+    Bytes encoded = encode_message(message);
+    CAPTURE(message_type_name(message_type(message)));
+    for (std::size_t size = 0; size < encoded.size(); ++size) {
+      CAPTURE(size);
+      auto decoded = decode_message(std::span(encoded).first(size));
+      CHECK(decoded.code() == Code::malformed);
+    }
+  }
+}
+
+TEST_CASE("messages: a trailing byte fails") {
+  for (const Message& message : samples()) {
+    Bytes encoded = encode_message(message);
+    encoded.push_back(0);
+    auto decoded = decode_message(encoded);
+    CHECK(decoded.code() == Code::malformed);
+    CHECK(contains(decoded.status(), "after the end"));
+  }
+}
+
+TEST_CASE("messages: unknown types fail") {
+  for (std::uint8_t type : {0, 10, 200, 255}) {
+    auto decoded = decode_message(Bytes{type, 0, 0, 0, 0});
+    CHECK(decoded.code() == Code::malformed);
+    CHECK(contains(decoded.status(), "unknown message type " + std::to_string(type)));
+  }
+}
+
+TEST_CASE("messages: a forged huge count fails without allocating for it") {
+  auto check_forged = [](Bytes forged) {
+    g_largest_allocation = 0;
+    g_tracking = true;
+    auto decoded = decode_message(forged);
+    g_tracking = false;
+    CHECK(decoded.code() == Code::malformed);
+    CHECK(contains(decoded.status(), "count"));
+    CHECK(g_largest_allocation.load() < 4096);
+  };
+  // Heads: count 0xffffffff, then one head's worth of bytes.
+  Bytes heads = encode_message(Heads{{head(1, 1)}});
+  heads[1] = heads[2] = heads[3] = heads[4] = 0xff;
+  check_forged(heads);
+  // Cosignatures: count 100000 with none following.
+  check_forged(Bytes{5, 0xa0, 0x86, 0x01, 0x00});
+  // Records: forge the proof count, then the record count.
+  Records sample{node().public_key, 0, head(1, 1), {}, {Bytes{1}}};
+  Bytes records = encode_message(sample);
+  std::size_t proof_count_at = 1 + 32 + 8 + 4 + encode_signed_tree_head(sample.head).size();
+  Bytes proof = records;
+  proof[proof_count_at + 3] = 0x7f;
+  check_forged(proof);
+  Bytes count = records;
+  count[proof_count_at + 4 + 3] = 0x10;
+  check_forged(count);
+}
+
+TEST_CASE("messages: out-of-range values fail") {
+  SUBCASE("a bool that is neither 0 nor 1") {
+    Bytes answer = encode_message(AliasAnswer{1, true, key(1)});
+    CHECK(decode_message(with_byte(answer, 9, 2)).code() == Code::malformed);
+  }
+  SUBCASE("a key in a not-found answer") {
+    Bytes answer = encode_message(AliasAnswer{1, true, key(1)});
+    auto decoded = decode_message(with_byte(answer, 9, 0));
+    CHECK(decoded.code() == Code::malformed);
+  }
+  SUBCASE("an unknown goodbye reason") {
+    Bytes goodbye = encode_message(Goodbye{GoodbyeReason::refused, "full"});
+    CHECK(decode_message(with_byte(goodbye, 1, 0)).code() == Code::malformed);
+    CHECK(decode_message(with_byte(goodbye, 1, 5)).code() == Code::malformed);
+    CHECK(decode_message(with_byte(goodbye, 1, 4)).ok());
+  }
+  SUBCASE("a head present or missing against from_size") {
+    Bytes without = encode_message(GetRecords{node().public_key, 0, std::nullopt, 5});
+    std::size_t from_size_at = 1 + 32;
+    auto missing = decode_message(with_byte(without, from_size_at, 1));
+    CHECK(missing.code() == Code::malformed);
+    CHECK(contains(missing.status(), "no signed head"));
+    Bytes with = encode_message(GetRecords{node().public_key, 1, head(1, 1), 5});
+    CHECK(decode_message(with_byte(with, from_size_at, 0)).code() == Code::malformed);
+  }
+  SUBCASE("an empty record") {
+    Bytes records = encode_message(Records{node().public_key, 0, head(1, 1), {}, {Bytes{}}});
+    CHECK(decode_message(records).code() == Code::malformed);
+  }
+  SUBCASE("a head the engine cannot decode") {
+    Bytes evidence = encode_message(Evidence{head(1, 1), head(1, 2)});
+    Bytes shortened = evidence;
+    shortened[1] -= 1;  // first head's length one short: its last byte becomes the next length's
+    CHECK(decode_message(shortened).code() == Code::malformed);
+  }
+}
+
+TEST_CASE("messages: string limits") {
+  std::string long_text(1500, 'x');
+  Bytes goodbye = encode_message(Goodbye{GoodbyeReason::protocol_error, long_text});
+  auto decoded = decode_message(goodbye);
+  REQUIRE(decoded.ok());
+  CHECK(std::get<Goodbye>(decoded.value()).message == std::string(1000, 'x'));
+
+  // A forged length over the limit is refused even when the bytes are there.
+  Bytes forged = {6, 1, 0xe9, 0x03};  // length 1001
+  forged.resize(forged.size() + 1001, 'y');
+  CHECK(decode_message(forged).code() == Code::malformed);
+
+  Bytes alias = encode_message(AliasQuery{1, std::string(200, 'a')});
+  CHECK(decode_message(alias).ok());
+  Bytes too_long = {7, 1, 0, 0, 0, 0, 0, 0, 0, 201, 0};
+  too_long.resize(too_long.size() + 201, 'a');
+  CHECK(decode_message(too_long).code() == Code::malformed);
+}
