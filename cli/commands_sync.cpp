@@ -1,14 +1,18 @@
 // The consortium and sync commands (docs/cli.md "Consortium and sync"):
 // consortium new|add|sign|join|show|key, sync status, clearing,
 // audit heads, audit equivocations.
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "cohours/crypto.h"
 #include "cohours/net/consortium.h"
 #include "cohours/replicas.h"
 #include "commands.h"
+#include "control_client.h"
 #include "host.h"
 #include "output.h"
 
@@ -237,6 +241,60 @@ void run_sync_status(const GlobalOptions& options) {
   out() << logs.render();
 }
 
+// Synced, as far as this node can tell: every peer connected, and every
+// peer announcing every log at the size held here, nothing held anywhere
+// further ahead. Returns what is still missing, or "" when synced.
+std::string unsynced(const nlohmann::json& status) {
+  if (!status.value("running", false)) return "the daemon is not running";
+  for (const auto& peer : status["peers"])
+    if (!peer["connected"].get<bool>()) return peer["name"].get<std::string>() + " is not connected";
+  for (const auto& log : status["logs"]) {
+    if (log["frozen"].get<bool>()) continue;
+    const std::string key = log["log"].get<std::string>();
+    const std::uint64_t here = log["size"].get<std::uint64_t>();
+    for (const auto& peer : status["peers"]) {
+      const auto& sizes = peer["sizes"];
+      if (log["own"].get<bool>() && here == 0) continue;
+      std::uint64_t there = sizes.contains(key) ? sizes[key].get<std::uint64_t>() : 0;
+      if (there != here)
+        return peer["name"].get<std::string>() + " holds " + std::to_string(there) + " records of " +
+               log["name"].get<std::string>() + ", this node " + std::to_string(here);
+    }
+  }
+  return "";
+}
+
+void run_sync_wait(const GlobalOptions& options, int timeout_seconds) {
+  if (current_host()) usage_error("`cohours sync wait` runs in the client, not inside the daemon");
+  std::error_code ec;
+  const std::string cwd = std::filesystem::current_path(ec).string();
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::seconds(timeout_seconds);
+  std::string missing;
+  for (;;) {
+    auto response =
+        send_to_daemon(options.data_dir, {"--data", options.data_dir, "--json", "sync", "status"}, cwd);
+    // A daemon started a moment ago may not listen yet: give it 10 s.
+    if (!response && std::chrono::steady_clock::now() - start > std::chrono::seconds(10))
+      fail(Code::io_error, "no daemon is running for " + options.data_dir + " (start cohoursd --data " +
+                               options.data_dir + ")");
+    nlohmann::json status =
+        response ? nlohmann::json::parse(response->out, nullptr, false) : nlohmann::json();
+    missing = !response               ? "waiting for the daemon to answer"
+              : status.is_discarded() ? "the daemon's answer was not JSON"
+                                      : unsynced(status);
+    if (missing.empty()) break;
+    if (std::chrono::steady_clock::now() >= deadline)
+      fail(Code::io_error, "not synced after " + std::to_string(timeout_seconds) + " s: " + missing);
+    // Asking again after a short pause: the condition is the peers' state.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (options.json)
+    print_json({{"synced", true}});
+  else
+    out() << "In sync: every peer is connected and holds every log at the size held here.\n";
+}
+
 void run_clearing(const GlobalOptions& options) {
   Session session(options);
   auto installed = net::installed_consortium(session.store());
@@ -448,6 +506,13 @@ void add_sync_commands(CLI::App& app, GlobalOptions& options) {
   sync->require_subcommand(1);
   add_command(*sync, "status", "Peers, last contact, each log's size here and there, lag")
       ->callback([&options] { run_sync_status(options); });
+
+  auto timeout = std::make_shared<int>(60);
+  CLI::App* wait = add_command(*sync, "wait", "Wait until every peer is connected and every log is in step");
+  wait->add_option("--timeout", *timeout, "Give up after this many seconds (exit 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 3600));
+  wait->callback([&options, timeout] { run_sync_wait(options, *timeout); });
 
   add_command(app, "clearing", "Credits between co-ops: clearing positions and transfers in flight")
       ->callback([&options] { run_clearing(options); });

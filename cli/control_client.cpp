@@ -92,7 +92,21 @@ bool runs_locally(const std::vector<std::string>& args) {
   for (const auto& word : args)
     if (word == "-h" || word == "--help" || word == "--help-all") return true;
   auto command = command_word(args);
-  return !command || *command == "init";
+  if (!command || *command == "init") return true;
+  // `sync wait` asks the daemon again and again from the client, so the
+  // daemon's one command thread is never held up waiting.
+  bool after_sync = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--data" || args[i] == "--timeout") {
+      ++i;
+      continue;
+    }
+    if (args[i].rfind("-", 0) == 0) continue;
+    if (after_sync) return args[i] == "wait";
+    if (args[i] != "sync") return false;
+    after_sync = true;
+  }
+  return false;
 }
 
 std::string encode_control_request(const std::vector<std::string>& args, const std::string& cwd) {

@@ -229,7 +229,7 @@ bool SyncNode::note_head(const PublicKey& from, const SignedTreeHead& head, std:
     keep_evidence(*evidence, {}, out);
     return false;
   }
-  if (head.head.log == identity_.public_key) return true;  // a peer's view of our own log
+  // Also for this node's own log: how far the peer has copied it.
   auto& size = peers_[from].sizes[head.head.log];
   size = std::max(size, head.head.size);
   return true;
@@ -340,9 +340,10 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
 
 void SyncNode::after_append(const PublicKey& log, const SignedTreeHead& head, const PublicKey& from,
                             std::vector<Action>& out) {
-  // Push: peers that lag fetch from us. Witness: we verified this head as
-  // extending what we held.
-  broadcast(Heads{{head}}, from, out);
+  // Push: peers that lag fetch from us, and the sender learns we caught
+  // up. Witness: we verified this head as extending what we held.
+  (void)from;
+  broadcast(Heads{{head}}, {}, out);
   Cosignature mine = cosign_tree_head(head.head, identity_.public_key, identity_.secret_key);
   if (auto kept = replicas_.add_cosignature(mine); kept.ok() && kept.value())
     broadcast(Cosignatures{{mine}}, {}, out);
