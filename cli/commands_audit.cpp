@@ -4,6 +4,8 @@
 
 #include "cohours/audit.h"
 #include "cohours/crypto.h"
+#include "cohours/net/consortium.h"
+#include "cohours/replicas.h"
 #include "commands.h"
 #include "host.h"
 #include "output.h"
@@ -68,7 +70,8 @@ std::vector<SignedTreeHead> read_known_heads(const std::vector<std::string>& fil
   return heads;
 }
 
-void run_verify(const GlobalOptions& options, const std::vector<std::string>& known_files) {
+void run_verify(const GlobalOptions& options, const std::vector<std::string>& known_files,
+                const std::string& node_name) {
   auto store = open_store_only(options);
   AuditOptions audit_options;
   audit_options.known_heads = read_known_heads(known_files);
@@ -76,7 +79,30 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
   audit_options.expected_node_key =
       store.host ? public_key_of(read_secret_key(store.host->data_dir / "node.key"))
                  : public_key_of(read_secret_key(resolve_user_path(options.data_dir) / "node.key"));
+  if (!node_name.empty()) {
+    // Another co-op's log, from the verified copy held here: the key is the
+    // one the consortium file gives for that node.
+    auto consortium = check(net::installed_consortium(*store.store));
+    const net::ConsortiumNode* node = consortium.find_name(node_name);
+    if (!node) fail(Code::unknown_member, "no node named '" + node_name + "' in consortium '" + consortium.name + "'");
+    if (node->key != audit_options.expected_node_key) {
+      audit_options.log = node->key;
+      audit_options.expected_node_key = node->key;
+    }
+  }
   AuditReport report = check(audit_store(*store.store, audit_options, progress_printer("verified")));
+  // Evidence that the audited log's node signed two different heads.
+  const PublicKey audited = audit_options.log.is_zero() ? audit_options.expected_node_key : audit_options.log;
+  if (report.passed) {
+    SystemClock clock;
+    auto replicas = check(Replicas::open(*store.store, clock));
+    for (const auto& evidence : check(replicas->evidence()))
+      if (evidence.first.head.log == audited) {
+        report.passed = false;
+        report.failure = "equivocation: the node signed two different heads of size " +
+                         std::to_string(evidence.first.head.size) + " (see `cohours audit equivocations`)";
+      }
+  }
   nlohmann::json json = {{"passed", report.passed},
                          {"records", report.records},
                          {"signatures_verified", report.signatures},
@@ -154,12 +180,16 @@ void add_audit_commands(CLI::App& app, GlobalOptions& options) {
                      "Verify a `cohours export` directory instead, without the node's store");
   verify->add_option("--node-key", *node_key,
                      "With --export: the node key the auditor expects (64 hex digits)");
-  verify->callback([&options, known, export_dir, node_key] {
+  auto node_name = std::make_shared<std::string>();
+  verify->add_option("--node", *node_name,
+                     "Audit the copy held here of another co-op's log (its name in the consortium)");
+  verify->callback([&options, known, export_dir, node_key, node_name] {
     if (export_dir->empty()) {
       if (!node_key->empty())
         usage_error("--node-key is used with --export (a store is checked against its node.key)");
-      return run_verify(options, *known);
+      return run_verify(options, *known, *node_name);
     }
+    if (!node_name->empty()) usage_error("--node cannot be combined with --export");
     if (!known->empty()) usage_error("--known-head cannot be combined with --export");
     run_verify_export(options, *export_dir, *node_key);
   });

@@ -149,6 +149,11 @@ wait_for "the transfer.in to reach every node" 30 converged
 run --data "$WORK/c" --json clearing
 if [ "$(echo "$out" | jq '[.pairs[] | .net_minutes] | add')" = "0" ] &&
   [ "$(echo "$out" | jq '[.pairs[] | .in_flight] | add')" = "0" ]; then ok; else bad "clearing: $out"; fi
+# Any co-op audits another from the copy it holds.
+expect_ok --data "$WORK/c" audit verify --node a
+if [[ "$out" == *"audit passed"* ]]; then ok; else bad "audit of a's copy at c: $out"; fi
+run --data "$WORK/c" audit verify --node nowhere
+if [ "$status" -eq 3 ]; then ok; else bad "audit of an unknown node: $status $err"; fi
 # An alias nobody has at the other node is a clear error; so is an unknown node.
 run --data "$WORK/a" transfer --as dan --to nobody@b --minutes 5
 if [ "$status" -eq 3 ]; then ok; else bad "unknown remote alias: $status $err"; fi
@@ -207,6 +212,8 @@ for name in a c; do
   if [ "$status" -eq 7 ] && [[ "$out" == *"EQUIVOCATION: node b"* ]]; then ok; else bad "$name evidence: $status $out"; fi
   run --data "$WORK/$name" --json sync status
   if [ "$(echo "$out" | jq -r '.logs[] | select(.name == "b") | .frozen')" = "true" ]; then ok; else bad "$name did not freeze b"; fi
+  run --data "$WORK/$name" audit verify --node b
+  if [ "$status" -eq 7 ] && [[ "$err" == *equivocation* ]]; then ok; else bad "$name audit of b: $status $err"; fi
 done
 
 # ---- clean shutdown ----------------------------------------------------------
