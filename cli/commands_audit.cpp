@@ -84,7 +84,8 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
     // one the consortium file gives for that node.
     auto consortium = check(net::installed_consortium(*store.store));
     const net::ConsortiumNode* node = consortium.find_name(node_name);
-    if (!node) fail(Code::unknown_member, "no node named '" + node_name + "' in consortium '" + consortium.name + "'");
+    if (!node)
+      fail(Code::unknown_member, "no node named '" + node_name + "' in consortium '" + consortium.name + "'");
     if (node->key != audit_options.expected_node_key) {
       audit_options.log = node->key;
       audit_options.expected_node_key = node->key;

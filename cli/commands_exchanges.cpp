@@ -32,7 +32,13 @@ struct LogArgs {
 void run_hours_log(const GlobalOptions& options, const LogArgs& args) {
   Session session(options);
   PublicKey author = session.member_key(args.as);
-  PublicKey provider = args.on_behalf_of.empty() ? author : session.member_key(args.on_behalf_of);
+  // A volunteer of another co-op (ALIAS@NODE): the hours are logged here,
+  // where they are paid, and reach the volunteer through clearing.
+  std::optional<RemoteMember> visitor =
+      args.on_behalf_of.empty() ? std::nullopt : resolve_remote_member(session, args.on_behalf_of);
+  PublicKey provider = args.on_behalf_of.empty() ? author
+                       : visitor                 ? visitor->member
+                                                 : session.member_key(args.on_behalf_of);
   HoursLog body;
   body.minutes = parse_minutes_arg(args.minutes, "--minutes");
   body.category = args.category;
@@ -51,13 +57,14 @@ void run_hours_log(const GlobalOptions& options, const LogArgs& args) {
     fail(Code::unknown_category,
          "category '" + body.category + "' is not allowed (see `cohours policy show`)");
   body.note_digest = note_digest(session, args.note);
-  auto result = session.submit_as(author, body, args.on_behalf_of.empty() ? PublicKey{} : provider);
+  auto result = visitor ? session.submit_as(author, RemoteHoursLog{visitor->member, visitor->node, body})
+                        : session.submit_as(author, body, args.on_behalf_of.empty() ? PublicKey{} : provider);
   std::string confirmer = body.recipient.is_zero() ? "a coordinator" : recipient_name;
   report(options, result,
-         session.name_of(provider) + " gave " + recipient_name + " " + describe_minutes(body.minutes) +
-             " of " + body.category + " on " + format_date(body.date_days) + " (paid by " +
-             (body.payer == Payer::pool ? "the co-op pool" : recipient_name) + "). Pending until " +
-             confirmer + " confirms it.");
+         (visitor ? args.on_behalf_of : session.name_of(provider)) + " gave " + recipient_name + " " +
+             describe_minutes(body.minutes) + " of " + body.category + " on " + format_date(body.date_days) +
+             " (paid by " + (body.payer == Payer::pool ? "the co-op pool" : recipient_name) +
+             "). Pending until " + confirmer + " confirms it.");
 }
 
 // Who signs for whom: the recipient confirms their own hours; a coordinator
@@ -218,8 +225,9 @@ void add_exchange_commands(CLI::App& app, GlobalOptions& options) {
   CLI::App* log_cmd = add_command(*hours, "log", "Log hours you gave (pending until the recipient confirms)");
   log_cmd->add_option("--as", log->as, "Who gave the help (or the coordinator entering a timesheet)")
       ->required();
-  log_cmd->add_option("--on-behalf-of", log->on_behalf_of,
-                      "The volunteer, when a coordinator enters their timesheet");
+  log_cmd->add_option(
+      "--on-behalf-of", log->on_behalf_of,
+      "The volunteer, when a coordinator enters their timesheet (ALIAS@NODE: a volunteer of another co-op)");
   log_cmd->add_option("--to", log->to, "Who received the help, or 'community'")->required();
   log_cmd->add_option("--minutes", log->minutes, "Whole minutes (120 = 2 hours)")->required();
   log_cmd->add_option("--category", log->category, "e.g. befriending, transport (see `policy show`)")

@@ -187,7 +187,8 @@ std::vector<Hash32> note_digests(const EntryBody& body) {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, HoursLog> || std::is_same_v<T, RespiteRequest> || std::is_same_v<T, ExpenseClaim>)
           return {b.note_digest};
-        else if constexpr (std::is_same_v<T, Transfer>) return {b.memo_digest};
+        else if constexpr (std::is_same_v<T, Transfer> || std::is_same_v<T, TransferOut>) return {b.memo_digest};
+        else if constexpr (std::is_same_v<T, RemoteHoursLog>) return {b.hours.note_digest};
         else if constexpr (std::is_same_v<T, HoursVoid> || std::is_same_v<T, Reversal> ||
                            std::is_same_v<T, ExpenseApprove> || std::is_same_v<T, ExpenseReject>)
           return {b.reason_digest};
@@ -219,7 +220,8 @@ bool concerns(Session& session, const Entry& entry, const PublicKey& member) {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, MemberJoin> || std::is_same_v<T, MemberRole>) return b.member == member;
         else if constexpr (std::is_same_v<T, HoursLog>) return b.recipient == member;
-        else if constexpr (std::is_same_v<T, Transfer>) return b.to == member;
+        else if constexpr (std::is_same_v<T, Transfer> || std::is_same_v<T, TransferIn>) return b.to == member;
+        else if constexpr (std::is_same_v<T, RemoteHoursLog>) return b.hours.recipient == member;
         else if constexpr (std::is_same_v<T, HoursConfirm> || std::is_same_v<T, HoursVoid> || std::is_same_v<T, Reversal>)
           return movement_concerns(b.target);
         else if constexpr (std::is_same_v<T, RespiteOffer> || std::is_same_v<T, RespiteCancel>)

@@ -303,6 +303,10 @@ std::string entry_summary(Session& session, const Entry& e) {
         else if constexpr (std::is_same_v<T, TransferOut>)
           return format_minutes(b.minutes) + " to member-" + to_hex(b.to).substr(0, 8) + " at node " +
                  to_hex(b.to_node).substr(0, 12);
+        else if constexpr (std::is_same_v<T, RemoteHoursLog>)
+          return format_minutes(b.hours.minutes) + " " + b.hours.category + " from member-" +
+                 to_hex(b.provider).substr(0, 8) + " of node " + to_hex(b.provider_node).substr(0, 12) + " to " +
+                 (b.hours.recipient.is_zero() ? std::string("the community") : session.name_of(b.hours.recipient));
         else
           return format_minutes(b.minutes) + " to " + session.name_of(b.to) + " from node " +
                  to_hex(b.from_node).substr(0, 12) + " (origin " + to_hex(b.origin).substr(0, 12) + ")";

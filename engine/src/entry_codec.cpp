@@ -117,6 +117,13 @@ void layout(C& c, TransferIn& b) {
   c.num(b.minutes);
 }
 
+template <typename C>
+void layout(C& c, RemoteHoursLog& b) {
+  c.fixed(b.provider);
+  c.fixed(b.provider_node);
+  layout(c, b.hours);
+}
+
 // Variant index i holds kind i + 1: the body types are listed in kind order.
 EntryBody body_for_kind(EntryKind kind) {
   EntryBody body;
@@ -162,7 +169,8 @@ constexpr const char* kKindNames[] = {"",
                                       "expense.reject",
                                       "expense.paid",
                                       "transfer.out",
-                                      "transfer.in"};
+                                      "transfer.in",
+                                      "hours.log.remote"};
 
 constexpr const char* kExpenseCategoryNames[] = {"", "travel", "childcare", "meals", "uniform", "other"};
 

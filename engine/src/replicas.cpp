@@ -407,7 +407,10 @@ Result<std::vector<InboundTransfer>> Replicas::in_flight(const PublicKey& from_l
     auto movement = load_row<Movement>(*origin, Column::movements, key_of(posting.movement));
     if (!movement.ok()) return movement.status();
     if (!*movement) return Status(Code::corruption, "a clearing posting has no movement");
-    out.push_back({from_log, posting.entry, (*movement)->recipient, posting.delta_minutes, posting.seq});
+    // Who the credit is for: the receiver of a transfer, the provider of hours.
+    const Movement& m = **movement;
+    const PublicKey& beneficiary = m.kind == MovementKind::hours ? m.provider : m.recipient;
+    out.push_back({from_log, posting.entry, beneficiary, posting.delta_minutes, posting.seq});
   }
   if (Status s = cursor->status(); !s.ok()) return s;
   return out;

@@ -276,6 +276,34 @@ struct Apply {
       return reject(Code::not_permitted,
                     "only volunteers and carers bank hours (a coordinator entering a "
                     "volunteer's timesheet signs on their behalf)");
+    return log_hours(provider->key, AccountId::member(provider->key), b);
+  }
+
+  // Help from a volunteer of another co-op: the credit goes to that co-op's
+  // clearing account here, and on to the provider there.
+  Status handle(const RemoteHoursLog& b) {
+    if (!entry.on_behalf.is_zero())
+      return reject(Code::malformed, "hours.log.remote names its provider in the entry, not on behalf");
+    if (b.provider.is_zero() || b.provider_node.is_zero())
+      return reject(Code::malformed, "hours from another co-op name the provider and their node");
+    if (b.provider_node == context.node_key)
+      return reject(Code::malformed, "the provider's node is this co-op: log ordinary hours");
+    auto local = member(b.provider);
+    if (!local.ok()) return local.status();
+    if (*local) return reject(Code::malformed, "the provider is a member of this co-op: log ordinary hours");
+    if (entry.author != b.provider) {
+      auto author = member(entry.author);
+      if (!author.ok()) return author.status();
+      if (!*author || !((*author)->roles & role_coordinator))
+        return reject(Code::not_permitted,
+                      "hours from another co-op are signed by the provider or entered by a coordinator here");
+    }
+    return log_hours(b.provider, AccountId::clearing(b.provider_node), b.hours);
+  }
+
+  // A pending hours movement from `payer` (the recipient or the pool) to
+  // `payee` (the provider here, or the clearing account of their node).
+  Status log_hours(const PublicKey& provider, const AccountId& payee, const HoursLog& b) {
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
     if (Status s = check_minutes(b.minutes, *policy); !s.ok()) return s;
@@ -291,7 +319,7 @@ struct Apply {
       if (b.payer != Payer::pool) return reject(Code::malformed, "community hours are paid by the pool");
       payer = AccountId::pool(context.node_key);
     } else {
-      if (b.recipient == provider->key)
+      if (b.recipient == provider)
         return reject(Code::not_permitted, "you cannot log hours given to yourself");
       auto recipient = member(b.recipient);
       if (!recipient.ok()) return recipient.status();
@@ -309,9 +337,9 @@ struct Apply {
                       MovementKind::hours,
                       MovementStatus::pending,
                       payer,
-                      AccountId::member(provider->key),
+                      payee,
                       b.minutes,
-                      provider->key,
+                      provider,
                       b.recipient,
                       b.category,
                       b.date_days,

@@ -176,10 +176,11 @@ bool SyncNode::is_banned(const PublicKey& peer) const {
 
 std::vector<PeerStatus> SyncNode::status() const {
   std::vector<PeerStatus> out;
-  for (const auto& [key, peer] : peers_)
+  for (const auto& [key, peer] : peers_) {
+    const bool banned = peer.banned_until_ms > clock_.now_ms();
     out.push_back({key, peer.info.name, peer.connected, peer.last_contact_ms,
-                   peer.banned_until_ms > clock_.now_ms() ? peer.banned_until_ms : 0, peer.ban_reason,
-                   peer.sizes});
+                   banned ? peer.banned_until_ms : 0, banned ? peer.ban_reason : std::string(), peer.sizes});
+  }
   return out;
 }
 
@@ -200,8 +201,17 @@ void SyncNode::ban(const PublicKey& peer, const std::string& reason, std::vector
   out.push_back({Action::Kind::disconnect, peer, {}, "banned: " + reason});
   it->second.connected = false;
   it->second.sizes.clear();
-  for (auto flight = in_flight_.begin(); flight != in_flight_.end();)
-    flight = flight->second.peer == peer ? in_flight_.erase(flight) : std::next(flight);
+  // What was asked of the banned peer is asked of another at once.
+  std::vector<PublicKey> retry;
+  for (auto flight = in_flight_.begin(); flight != in_flight_.end();) {
+    if (flight->second.peer == peer) {
+      retry.push_back(flight->first);
+      flight = in_flight_.erase(flight);
+    } else {
+      ++flight;
+    }
+  }
+  for (const auto& log : retry) maybe_request(log, out);
 }
 
 void SyncNode::keep_evidence(const cohours::Evidence& evidence, const PublicKey& except,

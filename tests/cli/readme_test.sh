@@ -7,7 +7,7 @@ BIN_DIR=$(dirname "$(realpath "$1")")
 README=$(realpath "$2")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-awk '/^## Quick start/{q=1} /^## Documentation/{q=0} q && /^```sh/{b=1; next} q && /^```/{b=0} q && b' "$README" >"$WORK/quick.sh"
+awk '/^## Quick start/{q=1; next} /^## /{q=0} q && /^```sh/{b=1; next} q && /^```/{b=0} q && b' "$README" >"$WORK/quick.sh"
 lines=$(grep -c '^cohours\|=\$(cohours' "$WORK/quick.sh")
 cd "$WORK"
 if PATH="$BIN_DIR:$PATH" bash -e "$WORK/quick.sh" >"$WORK/out" 2>&1 && [ "$lines" -ge 20 ]; then

@@ -62,6 +62,7 @@ inline std::vector<Entry> vector_entries() {
       entry(ExpensePaid{vector_hash(0x88), vector_hash(0xbb)}),
       entry(TransferOut{member, node, 60, vector_hash(0xcc)}),
       entry(TransferIn{node, vector_hash(0xdd), member, 60}),
+      entry(RemoteHoursLog{member, node, log}),
   };
 }
 

@@ -41,6 +41,15 @@ struct Pair {
     }
   }
   std::uint64_t b_copy_size() { return rb->log_state(a.node.public_key).value().size; }
+  // Copies everything of B's log to A.
+  void sync_b_to_a() {
+    for (;;) {
+      std::uint64_t held = ra->log_state(b.node.public_key).value().size;
+      auto batch = rb->read_batch(b.node.public_key, held, 1000);
+      if (!batch.ok()) return;
+      REQUIRE(ra->append(batch.value()).outcome == Outcome::appended);
+    }
+  }
 };
 
 }  // namespace
@@ -223,6 +232,53 @@ TEST_CASE("credits cross co-ops: transfer.out, then transfer.in once the origin 
         0);
   // An incoming transfer for someone who is not a member here is refused.
   CHECK(p.b.submit("node", TransferIn{a_node, Hash32{}, p.a.key("dan"), 10}).code == Code::unknown_member);
+}
+
+TEST_CASE("hours across co-ops: logged and confirmed where they are paid, credited at the provider's home") {
+  Pair p;
+  const PublicKey a_node = p.a.node.public_key, b_node = p.b.node.public_key;
+  p.b.add_member("tom", role_service_user);
+  p.b.add_member("cora", role_coordinator);
+  const HoursLog hours = p.b.hours("tom", 90, Payer::pool);
+  // Dan (of A) helped Tom (of B); B's coordinator enters the timesheet.
+  auto logged = p.b.submit("cora", RemoteHoursLog{p.a.key("dan"), a_node, hours});
+  REQUIRE_MESSAGE(logged.ok(), logged.message);
+  CHECK(p.b.ledger->balance(AccountId::clearing(a_node)).value().pending_in_minutes == 90);
+  // Dan may also sign it himself, at B.
+  Entry own{kEntryFormatVersion,
+            p.a.key("dan"),
+            {},
+            p.b.clock.now_ms(),
+            999,
+            RemoteHoursLog{p.a.key("dan"), a_node, p.b.hours("tom", 30, Payer::pool)}};
+  CHECK(p.b.ledger->submit_one(sign_entry(own, p.a.keys.at("dan").secret_key).bytes).ok());
+  // Refused: a member of B as provider, B as the provider's node, a signer
+  // who is neither the provider nor a coordinator, on-behalf signing.
+  CHECK(p.b.submit("cora", RemoteHoursLog{p.b.key("alice"), a_node, hours}).code == Code::malformed);
+  CHECK(p.b.submit("cora", RemoteHoursLog{p.a.key("dan"), b_node, hours}).code == Code::malformed);
+  CHECK(p.b.submit("alice", RemoteHoursLog{p.a.key("dan"), a_node, hours}).code == Code::not_permitted);
+  CHECK(p.b.submit("cora", RemoteHoursLog{p.a.key("dan"), a_node, hours}, p.b.key("alice")).code ==
+        Code::malformed);
+  // Nothing crosses until Tom confirms.
+  p.sync_b_to_a();
+  CHECK(p.ra->pending_inbound(b_node, 0).value().empty());
+  CHECK(p.b.submit("tom", HoursConfirm{logged.id}).ok());
+  CHECK(p.b.ledger->balance(AccountId::pool(b_node)).value().balance_minutes == -90);
+  CHECK(p.b.ledger->balance(AccountId::clearing(a_node)).value().balance_minutes == 90);
+  p.sync_b_to_a();
+  auto inbound = p.ra->pending_inbound(b_node, 0).value();
+  REQUIRE(inbound.size() == 1);
+  CHECK(inbound[0].to == p.a.key("dan"));
+  CHECK(inbound[0].minutes == 90);
+  CHECK(inbound[0].origin != logged.id);  // the origin is the confirming entry
+  REQUIRE(p.a.submit("node", TransferIn{b_node, inbound[0].origin, p.a.key("dan"), 90}).ok());
+  CHECK(p.a.balance("dan").balance_minutes == 90);
+  CHECK(p.a.ledger->balance(AccountId::clearing(b_node)).value().balance_minutes +
+            p.b.ledger->balance(AccountId::clearing(a_node)).value().balance_minutes ==
+        0);
+  // A cross-co-op movement is not reversed by one side.
+  p.b.add_member("ada", role_admin);
+  CHECK(p.b.submit("ada", Reversal{logged.id, {}}).code == Code::not_permitted);
 }
 
 TEST_CASE("cosignatures: checked, newest per witness kept") {

@@ -149,6 +149,18 @@ wait_for "the transfer.in to reach every node" 30 converged
 run --data "$WORK/c" --json clearing
 if [ "$(echo "$out" | jq '[.pairs[] | .net_minutes] | add')" = "0" ] &&
   [ "$(echo "$out" | jq '[.pairs[] | .in_flight] | add')" = "0" ]; then ok; else bad "clearing: $out"; fi
+# ---- hours given across co-ops ------------------------------------------------
+# Dan (of a) helps Tom (of c); c's coordinator enters the timesheet, Tom
+# confirms, c pays a's clearing account and a credits Dan.
+expect_ok --data "$WORK/c" member add cora --role coordinator
+before=$(balance_of a dan)
+expect_ok --data "$WORK/c" --json hours log --as cora --on-behalf-of dan@a --to tom --minutes 30 --category shopping --date "$TODAY"
+remote=$(echo "$out" | jq -r .id)
+run --data "$WORK/c" hours log --as cora --on-behalf-of nobody@a --to tom --minutes 30 --category shopping --date "$TODAY"
+if [ "$status" -eq 3 ]; then ok; else bad "unknown visiting volunteer: $status $err"; fi
+expect_ok --data "$WORK/c" hours confirm "$remote" --as tom
+wait_for "dan at a to be credited for his help at c" 30 test "$(balance_of a dan)" = "$((before + 30))"
+
 # Any co-op audits another from the copy it holds.
 expect_ok --data "$WORK/c" audit verify --node a
 if [[ "$out" == *"audit passed"* ]]; then ok; else bad "audit of a's copy at c: $out"; fi

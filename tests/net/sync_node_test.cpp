@@ -285,8 +285,7 @@ TEST_CASE("sync: on_connected greets a consortium peer with heads, cosignatures 
     CHECK(actions[0].peer == a.pk());
     auto heads = sent<Heads>(actions, a.pk());
     REQUIRE(heads.size() == 1);
-    CHECK(over_wire(heads[0]).index() == 0);
-    CHECK(heads[0].heads.empty());
+    CHECK(std::get<Heads>(over_wire(heads[0])).heads.empty());
   }
 
   SUBCASE("heads, then cosignatures and evidence when held") {
@@ -323,9 +322,9 @@ TEST_CASE("sync: on_connected greets a consortium peer with heads, cosignatures 
     CHECK(cosignatures[0].cosignatures[0].witness == c.pk());
     CHECK(verify_cosignature(std::get<Cosignatures>(over_wire(cosignatures[0])).cosignatures[0]));
 
-    auto held = sent<Evidence>(actions, b.pk());
+    auto held = sent<net::Evidence>(actions, b.pk());
     REQUIRE(held.size() == 1);
-    auto decoded = std::get<Evidence>(over_wire(held[0]));
+    auto decoded = std::get<net::Evidence>(over_wire(held[0]));
     CHECK(is_evidence({decoded.first, decoded.second}));
     CHECK(decoded.first.head.log == c.pk());
 
@@ -385,6 +384,9 @@ TEST_CASE("sync: catch-up from nothing in small batches, then a push of one more
   CHECK(net.delivered<GetRecords>(0, 1).empty());
   for (const auto& peer : b.sync->status())
     if (peer.key == a.pk()) CHECK(peer.sizes.at(a.pk()) == 50);
+  // A heard at once that B holds all of its log.
+  for (const auto& peer : a.sync->status())
+    if (peer.key == b.pk()) CHECK(peer.sizes.at(a.pk()) == 50);
 
   // Push: one more entry at A reaches B by Heads -> GetRecords -> Records.
   net.fill(0, 51);
@@ -490,11 +492,9 @@ TEST_CASE("sync: one request in flight per log, asked again after the timeout") 
   CHECK_FALSE(s.after_a[0].second.have);
   CHECK(s.after_c.empty());
   // Hearing the heads again changes nothing while the request is out.
-  CHECK(s.deliver(s.c, {{Action::Kind::send,
-                         s.b.pk(),
-                         Heads{{s.c.replicas->log_state(s.a.pk()).value().head.value()}},
-                         {}}})
-            .empty());
+  const Heads announced{{s.c.replicas->log_state(s.a.pk()).value().head.value()}};
+  CHECK(requests_for(s.b.sync->on_message(s.c.pk(), over_wire(announced)), s.a.pk()).empty());
+  CHECK(requests_for(s.b.sync->on_message(s.a.pk(), over_wire(announced)), s.a.pk()).empty());
 
   s.net.clock.advance_ms(s.net.config.request_timeout_ms - 1);
   CHECK(requests_for(s.b.sync->on_tick(), s.a.pk()).empty());
@@ -603,6 +603,36 @@ TEST_CASE("sync: forged records get the sender banned for ban_ms, and nothing is
   CHECK(b.copy_size(a) == 8);
 }
 
+TEST_CASE("sync: after banning a forger, the log still comes from an honest peer") {
+  TwoSources s;
+  REQUIRE(s.after_a.size() == 1);
+  REQUIRE(s.after_a[0].first == s.a.pk());
+  auto answer = sent<Records>(s.a.sync->on_message(s.b.pk(), over_wire(s.after_a[0].second)), s.b.pk());
+  REQUIRE(answer.size() == 1);
+  Records forged = answer[0];
+  forged.records[0][forged.records[0].size() - 70] ^= 1;
+  auto banned = s.b.sync->on_message(s.a.pk(), over_wire(forged));
+  check_ban(banned, s.a.pk());
+  CHECK(s.b.copy_size(s.a) == 0);
+  // The transport reports the link closed; C's next announcement gets the
+  // log asked of C (at the latest in C's next anti-entropy round).
+  (void)s.b.sync->on_disconnected(s.a.pk());
+  s.net.clock.advance_ms(s.net.config.anti_entropy_ms);
+  std::vector<Action> round;
+  for (const auto& action : s.c.sync->on_tick())
+    if (action.peer == s.b.pk()) round.push_back(action);
+  auto asks = s.deliver(s.c, round);
+  REQUIRE(asks.size() == 1);
+  CHECK(asks[0].first == s.c.pk());
+  for (int batches = 0; !asks.empty(); ++batches) {
+    REQUIRE(batches < 10);
+    REQUIRE(asks.size() == 1);
+    asks = s.deliver(s.c, s.c.sync->on_message(s.b.pk(), over_wire(asks[0].second)));
+  }
+  CHECK(s.b.copy_size(s.a) == 20);
+  CHECK(state_digest(*s.b.store, s.a.pk()).value() == s.a.ledger->state_digest().value());
+}
+
 TEST_CASE("sync: a head with a bad signature gets the sender banned") {
   Consortium net(3);
   Node &a = net[0], &b = net[1], &c = net[2];
@@ -653,7 +683,7 @@ TEST_CASE("sync: equivocation in Heads is kept as evidence, freezes the log and 
   REQUIRE(held.size() == 1);
   CHECK(is_evidence(held[0]));
   CHECK(b.replicas->log_state(a.pk()).value().frozen);
-  auto to_c = sent<Evidence>(actions, c.pk());
+  auto to_c = sent<net::Evidence>(actions, c.pk());
   REQUIRE(to_c.size() == 1);
   std::set<Hash32> roots{to_c[0].first.head.root, to_c[0].second.head.root};
   CHECK(roots == std::set<Hash32>{honest.head.root, forked.head.root});
@@ -663,10 +693,10 @@ TEST_CASE("sync: equivocation in Heads is kept as evidence, freezes the log and 
   auto at_c = c.sync->on_message(b.pk(), over_wire(to_c[0]));
   CHECK(c.replicas->evidence().value().size() == 1);
   CHECK(c.replicas->log_state(a.pk()).value().frozen);
-  CHECK(sent<Evidence>(at_c, b.pk()).empty());
+  CHECK(sent<net::Evidence>(at_c, b.pk()).empty());
   CHECK_FALSE(c.sync->is_banned(b.pk()));
   // Hearing it again is not news.
-  CHECK(sent<Evidence>(c.sync->on_message(b.pk(), over_wire(to_c[0]))).empty());
+  CHECK(sent<net::Evidence>(c.sync->on_message(b.pk(), over_wire(to_c[0]))).empty());
 
   // A frozen log is no longer fetched, though A goes on announcing it.
   net.fill(0, 8);
@@ -676,7 +706,7 @@ TEST_CASE("sync: equivocation in Heads is kept as evidence, freezes the log and 
   CHECK(b.copy_size(a) == 6);
 
   // Evidence that is not evidence gets its sender banned.
-  auto fake = c.sync->on_message(b.pk(), over_wire(Evidence{honest, honest}));
+  auto fake = c.sync->on_message(b.pk(), over_wire(net::Evidence{honest, honest}));
   check_ban(fake, b.pk());
   CHECK(c.sync->is_banned(b.pk()));
   CHECK(c.replicas->evidence().value().size() == 1);
@@ -709,9 +739,13 @@ TEST_CASE("sync: a node that appends a peer's records cosigns the head and the o
     CHECK(mine.head.root == answer[0].head.head.root);
     CHECK(verify_cosignature(mine));
   }
-  // And pushes the head on to C, but not back to A.
-  CHECK(sent<Heads>(actions, c.pk()).size() == 1);
-  CHECK(sent<Heads>(actions, a.pk()).empty());
+  // And announces the head to both: C may fetch it, A learns B caught up.
+  for (const Node* peer : {&a, &c}) {
+    auto heads = sent<Heads>(actions, peer->pk());
+    REQUIRE(heads.size() == 1);
+    REQUIRE(heads[0].heads.size() == 1);
+    CHECK(heads[0].heads[0].head.size == 4);
+  }
   CHECK(b.replicas->cosignatures(a.pk()).value().size() == 1);
 
   auto at_a = a.sync->on_message(b.pk(), over_wire(sent<Cosignatures>(actions, a.pk()).at(0)));

@@ -3,7 +3,8 @@
 // store, its own ledger, replicas and SyncNode, over a simulated network
 // that drops, delays, duplicates and reorders messages and partitions the
 // nodes, on a simulated clock. Members log hours, confirm them, transfer
-// credits inside their co-op and to members of other co-ops.
+// credits inside their co-op and to members of other co-ops, and help
+// members of other co-ops (hours paid across through clearing).
 //
 // After the chaos the network heals and the run must converge: every node
 // holds the same signed head and the same derived state for every log, the
@@ -257,6 +258,17 @@ void Simulation::random_entry() {
     const KeyPair& to = node.volunteers[below(rng_, node.volunteers.size())];
     if (to.public_key == volunteer.public_key) return;
     entry = sign(volunteer, Transfer{to.public_key, 15, {}});
+  } else if (choice < 9) {  // a volunteer of another co-op helps one of ours, signing here
+    std::size_t other = below(rng_, nodes_.size());
+    if (nodes_[other].node.public_key == node.node.public_key) return;
+    const KeyPair& visitor = nodes_[other].volunteers[below(rng_, nodes_[other].volunteers.size())];
+    HoursLog log;
+    log.recipient = node.service_users[below(rng_, node.service_users.size())].public_key;
+    log.payer = Payer::pool;
+    log.minutes = 15 * static_cast<std::int64_t>(1 + below(rng_, 8));
+    log.category = "befriending";
+    log.date_days = static_cast<std::int32_t>(clock_.now_ms() / 86'400'000);
+    entry = sign(visitor, RemoteHoursLog{visitor.public_key, nodes_[other].node.public_key, log});
   } else {  // a transfer to a member of another co-op
     std::size_t other = below(rng_, nodes_.size());
     if (nodes_[other].node.public_key == node.node.public_key) return;
@@ -273,7 +285,9 @@ void Simulation::random_entry() {
   }
   ++counts_["entries"];
   auto decoded = decode_entry(entry);
-  if (decoded->entry.kind() == EntryKind::hours_log) node.pending.push_back(result.id);
+  if (decoded->entry.kind() == EntryKind::hours_log || decoded->entry.kind() == EntryKind::hours_log_remote)
+    node.pending.push_back(result.id);
+  if (decoded->entry.kind() == EntryKind::hours_log_remote) ++counts_["cross-node hours"];
   if (decoded->entry.kind() == EntryKind::transfer_out) ++counts_["cross-node transfers"];
   apply(static_cast<int>(&node - nodes_.data()), node.sync->on_local_append());
 }

@@ -45,6 +45,7 @@ enum class EntryKind : std::uint8_t {
   expense_paid = 15,
   transfer_out = 16,
   transfer_in = 17,
+  hours_log_remote = 18,
 };
 const char* kind_name(EntryKind kind);  // e.g. "hours.log"
 
@@ -221,9 +222,22 @@ struct TransferIn {
   std::int64_t minutes = 0;
 };
 
+// hours.log.remote: help given by a volunteer of another co-op to a member
+// of this one (or its community), logged here, at the node that pays.
+// Signed by the provider, or by a coordinator of this co-op entering their
+// timesheet. Pending like hours.log; once confirmed, the payer pays
+// clearing[provider_node] and that node records a transfer.in to the
+// provider (DESIGN.md rule 8).
+struct RemoteHoursLog {
+  PublicKey provider;
+  PublicKey provider_node;
+  HoursLog hours;
+};
+
 using EntryBody = std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
                                RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim,
-                               ExpenseApprove, ExpenseReject, ExpensePaid, TransferOut, TransferIn>;
+                               ExpenseApprove, ExpenseReject, ExpensePaid, TransferOut, TransferIn,
+                               RemoteHoursLog>;
 
 EntryKind kind_of(const EntryBody& body);
 
