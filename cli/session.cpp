@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "cohours/crypto.h"
+#include "cohours/net/consortium.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -73,10 +74,26 @@ Session::~Session() {
 PublicKey Session::member_key(const std::string& alias_or_key) {
   if (alias_or_key.size() == 64)
     if (auto key = fixed_from_hex<PublicKey>(alias_or_key)) return *key;
+  // ALIAS@NODE naming this very node is the plain alias.
+  if (auto at = alias_or_key.rfind('@'); at != std::string::npos) {
+    auto consortium = net::installed_consortium(*store_);
+    const net::ConsortiumNode* self = consortium.ok() ? consortium->find(ledger_->node_key()) : nullptr;
+    if (self && alias_or_key.substr(at + 1) == self->name) return member_key(alias_or_key.substr(0, at));
+  }
   return check(directory_->key_for(alias_or_key));
 }
 
 std::string Session::account_name(const AccountId& account) {
+  // Another co-op's clearing account is named after that co-op.
+  if (account.kind == AccountKind::clearing) {
+    auto consortium = net::installed_consortium(*store_);
+    if (consortium.ok())
+      if (const net::ConsortiumNode* node = consortium->find(account.key)) return "clearing-" + node->name;
+  }
+  return account_name_plain(account);
+}
+
+std::string Session::account_name_plain(const AccountId& account) {
   switch (account.kind) {
     case AccountKind::pool:
       return account.key == node_.public_key ? "pool" : "pool-" + to_hex(account.key).substr(0, 8);

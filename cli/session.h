@@ -69,6 +69,7 @@ class Session {
 
  private:
   SubmitResult submit_signed(const Entry& entry, const SecretKey& secret);
+  std::string account_name_plain(const AccountId& account);
 
   std::filesystem::path dir_;
   SystemClock system_clock_;

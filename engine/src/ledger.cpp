@@ -95,6 +95,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   LogTip next = tip;
   const std::int64_t now_ms = clock.now_ms();
   std::vector<SubmitResult*> accepted;
+  std::size_t since_head_records = 0, since_head_bytes = 0;
   Status fatal;
   for (Writer* writer : group) {
     for (std::size_t index : writer->to_apply) {
@@ -124,6 +125,18 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
       append_record(view, next, entry.bytes, now_ms);
       result.seq = next.size;
       accepted.push_back(&result);
+      // Signed heads are never far apart, however large the group: peers
+      // fetch a log in batches that end at a head, and a batch must fit in
+      // one message (kMaxRecordsBetweenHeads, kMaxBytesBetweenHeads).
+      since_head_records += 1;
+      since_head_bytes += entry.bytes.size();
+      if (since_head_records >= kMaxRecordsBetweenHeads || since_head_bytes >= kMaxBytesBetweenHeads) {
+        SignedTreeHead head =
+            sign_tree_head({node.public_key, next.size, next.frontier.root(), now_ms}, node.secret_key);
+        view.put(Column::heads, be64(next.size), bytes_string(encode_signed_tree_head(head)));
+        since_head_records = 0;
+        since_head_bytes = 0;
+      }
     }
     if (!fatal.ok()) break;
   }

@@ -107,8 +107,10 @@ Status Replicas::follow(const PublicKey& log, const std::string& name, const Cur
   Status held = space->get(Column::meta, meta_key::node_key, &raw);
   if (held.code() == Code::not_found) return write_log_identity(*space, log, name, currency, clock_.now_ms());
   if (!held.ok()) return held;
+  // A corrected consortium file corrects the name and currency too.
   WriteBatch rename;
   rename.put(Column::meta, meta_key::node_name, name);
+  rename.put(Column::meta, meta_key::currency, currency.str());
   return space->write(rename, Durability::synced);
 }
 
@@ -155,41 +157,49 @@ Result<std::optional<SignedTreeHead>> Replicas::head_at(const PublicKey& log, st
 }
 
 Result<LogBatch> Replicas::read_batch(const PublicKey& log, std::uint64_t from_size,
-                                      std::uint32_t max_records) const {
+                                      std::uint32_t max_records, std::size_t max_bytes) const {
   auto state = log_state(log);
   if (!state.ok()) return state.status();
   if (from_size >= state->size)
     return Status(Code::not_found, "nothing after size " + std::to_string(from_size));
   auto space = log_space(static_cast<const Store&>(store_), log);
-  // The batch must end at a signed head: the last one within reach, else
-  // the first beyond it (commit groups are bounded, so it is near).
+  // The batch ends at a signed head: the last one within both budgets, or
+  // else the first one (heads are never far apart: kMaxBytesBetweenHeads).
   const std::uint64_t reach = from_size + std::max<std::uint32_t>(max_records, 1);
-  std::string end_head;
-  {
-    auto cursor = space->scan(Column::heads, be64(from_size + 1), be64(reach + 1));
-    for (; cursor->valid(); cursor->next()) end_head = cursor->value();
-    if (Status s = cursor->status(); !s.ok()) return s;
-  }
-  if (end_head.empty()) {
-    auto cursor = space->scan(Column::heads, be64(reach + 1), "");
-    if (cursor->valid()) end_head = cursor->value();
-    if (Status s = cursor->status(); !s.ok()) return s;
-  }
-  if (end_head.empty()) return Status(Code::corruption, "no signed head covers the log's last records");
-  auto head = decode_signed_tree_head(as_span(end_head));
-  if (!head.ok()) return Status(Code::corruption, "a stored tree head is malformed");
   LogBatch batch;
   batch.log = log;
   batch.from_size = from_size;
-  batch.head = head.value();
+  std::size_t bytes = 0, end_count = 0;
+  bool have_end = false;
+  auto heads = space->scan(Column::heads, be64(from_size + 1), "");
+  auto records = space->scan(Column::records, be64(from_size + 1), "");
+  for (; heads->valid(); heads->next()) {
+    const std::uint64_t size = read_be64(heads->key());
+    // Read the records up to this head.
+    std::vector<Bytes> more;
+    std::size_t more_bytes = 0;
+    while (from_size + batch.records.size() + more.size() < size && records->valid()) {
+      more.emplace_back(records->value().begin(), records->value().end());
+      more_bytes += more.back().size();
+      records->next();
+    }
+    if (from_size + batch.records.size() + more.size() != size)
+      return Status(Code::corruption, "records are missing below the signed head at " + std::to_string(size));
+    if (have_end && (size > reach || bytes + more_bytes > max_bytes)) break;
+    for (auto& record : more) batch.records.push_back(std::move(record));
+    bytes += more_bytes;
+    auto head = decode_signed_tree_head(as_span(heads->value()));
+    if (!head.ok()) return Status(Code::corruption, "a stored tree head is malformed");
+    batch.head = head.value();
+    end_count = batch.records.size();
+    have_end = true;
+    if (size >= reach || bytes >= max_bytes) break;
+  }
+  if (Status s = heads->status(); !s.ok()) return s;
+  if (Status s = records->status(); !s.ok()) return s;
+  if (!have_end) return Status(Code::corruption, "no signed head covers the log's last records");
+  batch.records.resize(end_count);
   const std::uint64_t end = batch.head.head.size;
-  batch.records.reserve(end - from_size);
-  auto cursor = space->scan(Column::records, be64(from_size + 1), be64(end + 1));
-  for (; cursor->valid(); cursor->next())
-    batch.records.emplace_back(cursor->value().begin(), cursor->value().end());
-  if (Status s = cursor->status(); !s.ok()) return s;
-  if (batch.records.size() != end - from_size)
-    return Status(Code::corruption, "records are missing below the signed head at " + std::to_string(end));
   if (from_size > 0) {
     auto proof = merkle::consistency_proof(merkle::blake2b_hasher(), tree_reader(*space), from_size, end);
     if (!proof.ok()) return proof.status();

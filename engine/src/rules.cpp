@@ -503,8 +503,9 @@ struct Apply {
 
   // The node itself records what another node's log sent it. Whether the
   // origin entry exists is checked against that log by the node before it
-  // signs, and by `audit` wherever the origin log is held; here the rule is
-  // what this log alone can show: the author, the receiver, once per origin.
+  // signs (`cohours clearing` shows anything unmatched as in flight); here
+  // the rule is what this log alone can show: the author, the receiver,
+  // once per origin.
   Status handle(const TransferIn& b) {
     if (entry.author != context.node_key || !entry.on_behalf.is_zero())
       return reject(Code::not_permitted, "only the receiving node itself records an incoming transfer");

@@ -17,8 +17,12 @@ nlohmann::json status_json(PeerService* peers, Replicas& replicas, const Consort
   }
   out["logs"] = nlohmann::json::array();
   for (const auto& log : status.logs) {
+    // Every log by its name in the consortium file, this node's own too.
+    std::string name = log.name;
+    if (consortium)
+      if (const ConsortiumNode* node = consortium->find(log.log)) name = node->name;
     nlohmann::json row{{"log", to_hex(log.log)},
-                       {"name", log.name},
+                       {"name", name},
                        {"own", log.own},
                        {"size", log.size},
                        {"frozen", log.frozen}};

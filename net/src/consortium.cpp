@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cohours/log_space.h"
+
 #include <algorithm>
 #include <set>
 
@@ -64,7 +66,20 @@ std::optional<std::pair<std::string, std::uint16_t>> split_address(const std::st
   return std::make_pair(host, static_cast<std::uint16_t>(port));
 }
 
+static Result<Consortium> parse_checked(const std::string& json_text);
+
 Result<Consortium> parse_consortium(const std::string& json_text) {
+  // A field of the wrong JSON type makes nlohmann throw: that is a
+  // malformed file like any other.
+  try {
+    return parse_checked(json_text);
+  } catch (const nlohmann::json::exception& e) {
+    return Status(Code::malformed,
+                  std::string("consortium file: a field has the wrong type (") + e.what() + ")");
+  }
+}
+
+static Result<Consortium> parse_checked(const std::string& json_text) {
   auto bad = [](const std::string& why) { return Status(Code::malformed, "consortium file: " + why); };
   nlohmann::json doc = nlohmann::json::parse(json_text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return bad("not a JSON object");
@@ -208,6 +223,14 @@ Status install_consortium(Store& store, const Consortium& consortium, const Publ
     return installed.status();
   }
   if (Status s = check_consortium(consortium, self, installed_version); !s.ok()) return s;
+  // The file must give this node's own currency: peers replay its expense
+  // claims with the currency listed here.
+  std::string own_currency;
+  if (log_space(static_cast<const Store&>(store), self)->get(Column::meta, "currency", &own_currency).ok() &&
+      own_currency != consortium.find(self)->currency.str())
+    return Status(Code::malformed, "the file lists this node's currency as " +
+                                       consortium.find(self)->currency.str() + " but it keeps its cash in " +
+                                       own_currency + " (fix the file: `consortium add --currency`)");
   WriteBatch batch;
   batch.put(Column::peers, "consortium", consortium_json(consortium));
   return store.write(batch, Durability::synced);

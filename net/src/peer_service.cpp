@@ -200,8 +200,14 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
         auto link = std::make_shared<PeerLink>(std::move(socket));
         Status status = co_await link->handshake_as_initiator(handshake, peer.key);
         if (status.ok()) {
-          backoff = options.backoff_min;
+          // A link that ends at once (the peer refuses or bans this node)
+          // must not be redialled at once: that would be a storm.
+          const auto started = std::chrono::steady_clock::now();
           co_await serve(link);
+          if (std::chrono::steady_clock::now() - started > std::chrono::seconds(10))
+            backoff = options.backoff_min;
+          co_await sleep(backoff);
+          backoff = std::min(backoff * 2, options.backoff_max);
           continue;
         }
         log_warn("handshake with " + peer.name + " (" + peer.address + ") failed: " + status.message());

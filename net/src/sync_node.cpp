@@ -215,13 +215,15 @@ void SyncNode::ban(const PublicKey& peer, const std::string& reason, std::vector
 }
 
 void SyncNode::keep_evidence(const cohours::Evidence& evidence, const PublicKey& except,
-                             std::vector<Action>& out) {
-  auto added = replicas_.add_evidence(evidence);
-  if (!added.ok()) {
-    log_error("cannot store equivocation evidence: " + added.status().message());
-    return;
+                             std::vector<Action>& out, bool stored_already) {
+  if (!stored_already) {
+    auto added = replicas_.add_evidence(evidence);
+    if (!added.ok()) {
+      log_error("cannot store equivocation evidence: " + added.status().message());
+      return;
+    }
+    if (!added.value()) return;
   }
-  if (!added.value()) return;
   const PublicKey& log = evidence.first.head.log;
   log_error("EQUIVOCATION: node " + short_key(log) + " signed two different heads of size " +
             std::to_string(evidence.first.head.size) + "; its log is frozen here and the evidence passed on");
@@ -335,7 +337,8 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
       out.push_back({Action::Kind::send, from, GetHead{m.log, result.size}, {}});
       return;
     case O::equivocation:
-      if (result.evidence) keep_evidence(*result.evidence, {}, out);
+      // Replicas::append stored it already: announce it here.
+      if (result.evidence) keep_evidence(*result.evidence, {}, out, true);
       return;
     case O::rule_broken:
       log_error("log " + short_key(m.log) + " breaks the ledger rules; no longer fetched: " + result.message);
@@ -373,8 +376,8 @@ void SyncNode::receive_transfers(const PublicKey& log, std::vector<Action>& out)
     Entry entry;
     entry.author = identity_.public_key;
     entry.created_ms = clock_.now_ms();
-    // The same origin always gives the same nonce: a repeat after a crash
-    // is refused by the ledger as already received.
+    // A repeat after a crash is refused by the ledger (one transfer.in per
+    // origin entry); the nonce derived from the origin only keeps it tidy.
     entry.nonce = 0;
     for (int i = 0; i < 8; ++i) entry.nonce = (entry.nonce << 8) | t.origin.bytes[i];
     entry.body = TransferIn{t.from_node, t.origin, t.to, t.minutes};

@@ -281,6 +281,26 @@ TEST_CASE("hours across co-ops: logged and confirmed where they are paid, credit
   CHECK(p.b.submit("ada", Reversal{logged.id, {}}).code == Code::not_permitted);
 }
 
+TEST_CASE("a large commit group still has signed heads close together, so every batch fits a message") {
+  Pair p;
+  p.sync_a_to_b();
+  const std::uint64_t before = p.a.ledger->log_size();
+  std::vector<Bytes> many;
+  for (int i = 0; i < 5000; ++i) many.push_back(p.a.make("dan", p.a.hours("carol", 15, Payer::pool)).bytes);
+  for (const auto& result : p.a.ledger->submit(many)) REQUIRE(result.ok());
+  const PublicKey log = p.a.node.public_key;
+  CHECK(p.ra->head_at(log, before + kMaxRecordsBetweenHeads).value().has_value());
+  auto whole = p.ra->read_batch(log, before, 100'000);
+  REQUIRE(whole.ok());
+  CHECK(whole->head.head.size == before + 5000);
+  // A byte budget smaller than one stretch still gives that one stretch.
+  auto small = p.ra->read_batch(log, before, 100'000, 1000);
+  REQUIRE(small.ok());
+  CHECK(small->head.head.size == before + kMaxRecordsBetweenHeads);
+  CHECK(p.rb->append(small.value()).outcome == Outcome::appended);
+  CHECK(p.sync_a_to_b() == 5000 - kMaxRecordsBetweenHeads);
+}
+
 TEST_CASE("cosignatures: checked, newest per witness kept") {
   Pair p;
   p.sync_a_to_b();

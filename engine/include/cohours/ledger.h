@@ -25,6 +25,12 @@
 
 namespace cohours {
 
+// The most records, and bytes of entries, between two signed heads of a log
+// (a commit group larger than that signs heads inside it too). Peers fetch
+// logs in batches that end at signed heads, so this bounds a batch.
+constexpr std::size_t kMaxRecordsBetweenHeads = 4096;
+constexpr std::size_t kMaxBytesBetweenHeads = 2 * 1024 * 1024;
+
 struct SubmitResult {
   Code code = Code::ok;
   std::string message;     // why it was rejected; empty when accepted
@@ -185,7 +191,8 @@ class Ledger {
  private:
   struct Impl;
   explicit Ledger(std::unique_ptr<Impl> impl);
-  static Result<std::unique_ptr<Ledger>> open_space(Store& base, const NodeIdentity& node, const Clock& clock);
+  static Result<std::unique_ptr<Ledger>> open_space(Store& base, const NodeIdentity& node,
+                                                    const Clock& clock);
   std::unique_ptr<Impl> impl_;
 };
 

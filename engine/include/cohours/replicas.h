@@ -24,11 +24,17 @@
 
 #include "cohours/clock.h"
 #include "cohours/entry.h"
+#include "cohours/ledger.h"
 #include "cohours/record.h"
 #include "cohours/result.h"
 #include "cohours/store.h"
 
 namespace cohours {
+
+// What a batch of records may weigh: well inside one 8 MiB peer message,
+// and at least one stretch between two heads (kMaxBytesBetweenHeads, plus
+// the record framing) always fits.
+constexpr std::size_t kMaxBatchBytes = 6 * 1024 * 1024;
 
 // Records of one log from from_size + 1 to head.size, with the proof that
 // head extends the tree of from_size.
@@ -110,7 +116,8 @@ class Replicas {
   // head held for the log (the largest at most from_size + max_records, or
   // else the first beyond it), with the consistency proof. not_found if
   // there is nothing after from_size.
-  Result<LogBatch> read_batch(const PublicKey& log, std::uint64_t from_size, std::uint32_t max_records) const;
+  Result<LogBatch> read_batch(const PublicKey& log, std::uint64_t from_size, std::uint32_t max_records,
+                              std::size_t max_bytes = kMaxBatchBytes) const;
 
   // Verifies and stores a batch (see the top of this file).
   AppendResult append(const LogBatch& batch);

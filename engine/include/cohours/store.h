@@ -38,7 +38,7 @@ enum class Column : std::uint8_t {
   expenses,    // expense claim id -> claim state             (derived)
   inbound,     // origin node || origin entry -> transfer.in (derived)
   evidence,    // node-level: equivocation evidence by log
-  witnesses,   // node-level: cosignatures by log, size, witness
+  witnesses,   // node-level: the newest cosignature by log, witness
   count_       // number of columns; not a column
 };
 constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count_);

@@ -51,8 +51,9 @@ struct Consortium {
 Result<Consortium> parse_consortium(const std::string& json_text);
 std::string consortium_json(const Consortium& consortium);
 
-// "cohours-consortium-v1" || name || version || each node (sorted by key):
-// key, name, address, currency; strings as u32 LE length + bytes.
+// "cohours-consortium-v1" || name || version (u64 LE) || node count (u64 LE)
+// || each node (sorted by key): key, name, address, currency; strings as
+// u32 LE length + bytes.
 Bytes consortium_signed_bytes(const Consortium& consortium);
 Hash32 consortium_id(const Consortium& consortium);
 

@@ -118,7 +118,9 @@ class SyncNode {
   // A head heard from `from`: checks it, notes the peer's size, keeps evidence.
   bool note_head(const PublicKey& from, const SignedTreeHead& head, std::vector<Action>& out);
   void maybe_request(const PublicKey& log, std::vector<Action>& out);
-  void keep_evidence(const cohours::Evidence& evidence, const PublicKey& except, std::vector<Action>& out);
+  // Stores (unless `stored_already`), logs and passes on new evidence.
+  void keep_evidence(const cohours::Evidence& evidence, const PublicKey& except, std::vector<Action>& out,
+                     bool stored_already = false);
   void ban(const PublicKey& peer, const std::string& reason, std::vector<Action>& out);
   void broadcast(const Message& message, const PublicKey& except, std::vector<Action>& out);
   void send_greeting(const PublicKey& peer, std::vector<Action>& out);
