@@ -76,19 +76,7 @@ std::vector<Action> SyncNode::on_disconnected(const PublicKey& peer) {
   std::vector<Action> out;
   auto it = peers_.find(peer);
   if (it == peers_.end()) return out;
-  it->second.connected = false;
-  it->second.sizes.clear();
-  // Whatever was asked of this peer is asked of another.
-  std::vector<PublicKey> retry;
-  for (auto flight = in_flight_.begin(); flight != in_flight_.end();) {
-    if (flight->second.peer == peer) {
-      retry.push_back(flight->first);
-      flight = in_flight_.erase(flight);
-    } else {
-      ++flight;
-    }
-  }
-  for (const auto& log : retry) maybe_request(log, out);
+  drop_peer(peer, out);
   for (auto wait = alias_waits_.begin(); wait != alias_waits_.end();) {
     if (wait->second.peer == peer) {
       auto done = std::move(wait->second.done);
@@ -199,9 +187,14 @@ void SyncNode::ban(const PublicKey& peer, const std::string& reason, std::vector
   it->second.ban_reason = reason;
   out.push_back({Action::Kind::send, peer, Goodbye{GoodbyeReason::banned, reason}, {}});
   out.push_back({Action::Kind::disconnect, peer, {}, "banned: " + reason});
-  it->second.connected = false;
-  it->second.sizes.clear();
-  // What was asked of the banned peer is asked of another at once.
+  drop_peer(peer, out);
+}
+
+void SyncNode::drop_peer(const PublicKey& peer, std::vector<Action>& out) {
+  Peer& gone = peers_[peer];
+  gone.connected = false;
+  gone.sizes.clear();
+  // Whatever was asked of this peer is asked of another at once.
   std::vector<PublicKey> retry;
   for (auto flight = in_flight_.begin(); flight != in_flight_.end();) {
     if (flight->second.peer == peer) {

@@ -122,6 +122,8 @@ class SyncNode {
   void keep_evidence(const cohours::Evidence& evidence, const PublicKey& except, std::vector<Action>& out,
                      bool stored_already = false);
   void ban(const PublicKey& peer, const std::string& reason, std::vector<Action>& out);
+  // Marks the peer gone and asks another peer for what was asked of it.
+  void drop_peer(const PublicKey& peer, std::vector<Action>& out);
   void broadcast(const Message& message, const PublicKey& except, std::vector<Action>& out);
   void send_greeting(const PublicKey& peer, std::vector<Action>& out);
   void after_append(const PublicKey& log, const SignedTreeHead& head, const PublicKey& from,
