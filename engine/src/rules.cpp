@@ -441,6 +441,27 @@ struct Apply {
     return Status();
   }
 
+  // A transfer posts at once: one movement, both postings. `request` holds
+  // the origin entry of an incoming transfer (zero otherwise).
+  void post_transfer(const AccountId& from, const AccountId& dest, std::int64_t minutes,
+                     const PublicKey& sender, const PublicKey& receiver, const EntryId& request) {
+    Movement movement{signed_entry.id,
+                      MovementKind::transfer,
+                      MovementStatus::posted,
+                      from,
+                      dest,
+                      minutes,
+                      sender,
+                      receiver,
+                      "",
+                      days_from_ms(context.received_ms),
+                      context.seq,
+                      request,
+                      signed_entry.id};
+    post(movement.id, from, dest, minutes);
+    put_movement(movement);
+  }
+
   Status handle(const Transfer& b) {
     auto sender = actor(false);
     if (!sender.ok()) return sender.status();
@@ -453,21 +474,7 @@ struct Apply {
     if (!*to) return reject(Code::unknown_member, "the receiver is not a member of this co-op");
     AccountId from = AccountId::member(sender->key), dest = AccountId::member(b.to);
     if (Status s = check_floor(from, b.minutes, *policy); !s.ok()) return s;
-    Movement movement{signed_entry.id,
-                      MovementKind::transfer,
-                      MovementStatus::posted,
-                      from,
-                      dest,
-                      b.minutes,
-                      sender->key,
-                      b.to,
-                      "",
-                      days_from_ms(context.received_ms),
-                      context.seq,
-                      {},
-                      signed_entry.id};
-    post(movement.id, from, dest, b.minutes);
-    put_movement(movement);
+    post_transfer(from, dest, b.minutes, sender->key, b.to, {});
     return Status();
   }
 
@@ -483,21 +490,7 @@ struct Apply {
       return reject(Code::malformed, "the receiver's node is this co-op: use an ordinary transfer");
     AccountId from = AccountId::member(sender->key), dest = AccountId::clearing(b.to_node);
     if (Status s = check_floor(from, b.minutes, *policy); !s.ok()) return s;
-    Movement movement{signed_entry.id,
-                      MovementKind::transfer,
-                      MovementStatus::posted,
-                      from,
-                      dest,
-                      b.minutes,
-                      sender->key,
-                      b.to,
-                      "",
-                      days_from_ms(context.received_ms),
-                      context.seq,
-                      {},
-                      signed_entry.id};
-    post(movement.id, from, dest, b.minutes);
-    put_movement(movement);
+    post_transfer(from, dest, b.minutes, sender->key, b.to, {});
     return Status();
   }
 
@@ -524,21 +517,7 @@ struct Apply {
     if (found.ok()) return reject(Code::already_exists, "that transfer was already received");
     if (found.code() != Code::not_found) return found;
     AccountId from = AccountId::clearing(b.from_node), dest = AccountId::member(b.to);
-    Movement movement{signed_entry.id,
-                      MovementKind::transfer,
-                      MovementStatus::posted,
-                      from,
-                      dest,
-                      b.minutes,
-                      b.from_node,
-                      b.to,
-                      "",
-                      days_from_ms(context.received_ms),
-                      context.seq,
-                      b.origin,
-                      signed_entry.id};
-    post(movement.id, from, dest, b.minutes);
-    put_movement(movement);
+    post_transfer(from, dest, b.minutes, b.from_node, b.to, b.origin);
     view.put(Column::inbound, origin_key, key_of(signed_entry.id));
     return Status();
   }
