@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cohours/app/clock_source.h"
 #include "cohours/audit.h"
 #include "cohours/crypto.h"
 #include "cohours/net/consortium.h"
@@ -95,7 +96,7 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
   // Evidence that the audited log's node signed two different heads.
   const PublicKey audited = audit_options.log.is_zero() ? audit_options.expected_node_key : audit_options.log;
   if (report.passed) {
-    SystemClock clock;
+    const Clock& clock = *check(app::process_clock());
     auto replicas = check(Replicas::open(*store.store, clock));
     for (const auto& evidence : check(replicas->evidence()))
       if (evidence.first.head.log == audited) {
@@ -149,7 +150,7 @@ void run_reindex(const GlobalOptions& options) {
   if (host_for(options.data_dir))
     fail(Code::wrong_state, "the daemon is running for " + options.data_dir + "; stop it first");
   auto store = open_store_only(options);
-  SystemClock clock;
+  const Clock& clock = *check(app::process_clock());
   ReindexReport report = check(reindex(*store.store, clock, progress_printer("reindexed")));
   bool same = report.digest_before == report.digest_after;
   if (options.json)

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "cohours/app/clock_source.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
 #include "cohours/import.h"
@@ -528,7 +529,7 @@ void verify_export_dir(const fs::path& dir, const std::optional<PublicKey>& node
     mismatch(records_file + ": the log does not verify: " + s.message());
   }
   bytes = {};
-  SystemClock clock;
+  const Clock& clock = *check(app::process_clock());
   auto ledger = check(Ledger::open_read_only(*store, clock));
   report.records = records.size();
 

@@ -1,5 +1,6 @@
 #include <filesystem>
 
+#include "cohours/app/clock_source.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
 #include "commands.h"
@@ -20,7 +21,8 @@ std::int64_t parse_whole_arg(const std::string& text, const char* option, const 
   std::size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
   bool digits = i < text.size() && text.size() - i <= 12;
   for (std::size_t j = i; j < text.size() && digits; ++j) digits = text[j] >= '0' && text[j] <= '9';
-  if (!digits) fail(Code::bad_amount, std::string(option) + " takes a whole number of " + unit + ", got '" + text + "'");
+  if (!digits)
+    fail(Code::bad_amount, std::string(option) + " takes a whole number of " + unit + ", got '" + text + "'");
   return std::stoll(text);
 }
 
@@ -57,7 +59,7 @@ static void run_init(const GlobalOptions& options, const std::string& name,
   fs::permissions(dir / "keyring", fs::perms::owner_all, fs::perm_options::replace, ec);
   KeyPair node = generate_keypair();
   auto store = check(open_rocks_store((dir / "store").string(), OpenMode::create_if_missing));
-  SystemClock clock;
+  const Clock& clock = *check(app::process_clock());
   check(Ledger::initialise(*store, {node.public_key, node.secret_key}, name, clock, *currency));
   // The key file is written last: its presence marks a complete node.
   write_secret_key(dir / "node.key", node.secret_key);
@@ -82,10 +84,13 @@ static PolicySetting expense_limit(PolicyTarget target, const std::string& text,
   auto category = parse_expense_category(text.substr(0, equals));
   if (equals == std::string::npos || !category)
     fail(Code::unknown_category,
-         std::string(option) + " takes CATEGORY=PENCE with a category of travel, childcare, meals, uniform or "
-                               "other, e.g. travel=2000 (0 removes the limit)");
-  return {
-      target, static_cast<std::uint32_t>(*category), parse_whole_arg(text.substr(equals + 1), option, "pence"), {}};
+         std::string(option) +
+             " takes CATEGORY=PENCE with a category of travel, childcare, meals, uniform or "
+             "other, e.g. travel=2000 (0 removes the limit)");
+  return {target,
+          static_cast<std::uint32_t>(*category),
+          parse_whole_arg(text.substr(equals + 1), option, "pence"),
+          {}};
 }
 
 static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args) {
@@ -111,8 +116,10 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
   for (const auto& limit : args.month_limits)
     changes.push_back(expense_limit(PolicyTarget::expense_month_limit, limit, "--expense-month-limit"));
   if (!args.mileage_rate.empty())
-    changes.push_back(
-        {PolicyTarget::mileage_rate, 0, parse_whole_arg(args.mileage_rate, "--mileage-rate-pence", "pence"), {}});
+    changes.push_back({PolicyTarget::mileage_rate,
+                       0,
+                       parse_whole_arg(args.mileage_rate, "--mileage-rate-pence", "pence"),
+                       {}});
   if (!args.categories.empty()) {
     PolicySetting set{PolicyTarget::categories, 0, 0, {}};
     std::stringstream list(args.categories);
@@ -127,7 +134,7 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
     usage_error(
         "nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
         "--no-pool-floor, --max-entry-minutes, --categories, --expense-claim-limit, "
-                "--expense-month-limit or --mileage-rate-pence");
+        "--expense-month-limit or --mileage-rate-pence");
   // One entry: all the settings given take effect together or not at all.
   auto result = session.submit_as(admin, PolicySet{changes});
   if (options.json) return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}});

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "cohours/app/clock_source.h"
 #include "cohours/crypto.h"
 #include "cohours/net/consortium.h"
 #include "output.h"
@@ -42,7 +43,8 @@ void write_secret_key(const fs::path& path, const SecretKey& key) {
   if (ec) fail(Code::io_error, "cannot write key file " + path.string() + ": " + ec.message());
 }
 
-Session::Session(const GlobalOptions& options) : dir_(resolve_user_path(options.data_dir)) {
+Session::Session(const GlobalOptions& options)
+    : dir_(resolve_user_path(options.data_dir)), clock_(check(app::process_clock())) {
   if (const HostedNode* host = host_for(options.data_dir)) {
     // Inside the daemon: its store and ledger, which outlive this session.
     host_ = host;

@@ -72,8 +72,7 @@ class Session {
   std::string account_name_plain(const AccountId& account);
 
   std::filesystem::path dir_;
-  SystemClock system_clock_;
-  const Clock* clock_ = &system_clock_;
+  const Clock* clock_ = nullptr;
   NodeIdentity node_;
   const HostedNode* host_ = nullptr;
   // Opened by this session (no host); destroyed in reverse order.

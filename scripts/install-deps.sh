@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages cohours builds with, if any are missing.
 # Run as root (or with sudo). Installs nothing when all are present.
 #   --test  also what the tests need: headless Chromium renders the HTML
-#           report, jq reads the daemons' JSON in the sync tests. Only tests
+#           report, jq reads the daemons' JSON in the sync tests, faketime runs
+#           the suite at another date (.ci/run). Only tests
 #           need them, so the demo stays small.
 set -euo pipefail
 packages=(g++ cmake make pkg-config
@@ -10,7 +11,7 @@ packages=(g++ cmake make pkg-config
           libcli11-dev nlohmann-json3-dev doctest-dev)
 case "${1:-}" in
   "") ;;
-  --test) packages+=(chromium jq) ;;
+  --test) packages+=(chromium jq faketime) ;;
   *) echo "usage: install-deps.sh [--test]" >&2; exit 2 ;;
 esac
 missing=()

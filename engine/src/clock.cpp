@@ -9,4 +9,8 @@ std::int64_t SystemClock::now_ms() const {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+std::int64_t OffsetClock::now_ms() const {
+  return SystemClock().now_ms() + offset_ms_;
+}
+
 }  // namespace cohours

@@ -49,4 +49,20 @@ std::string format_time_ms(std::int64_t unix_ms) {
   return buf;
 }
 
+std::optional<std::int64_t> parse_time_ms(std::string_view text) {
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+    return std::nullopt;
+  auto day = parse_date(text.substr(0, 10));
+  if (!day) return std::nullopt;
+  int fields[3] = {0, 0, 0};
+  for (std::size_t f = 0; f < 3; ++f) {
+    for (std::size_t i = 11 + 3 * f; i < 13 + 3 * f; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      fields[f] = fields[f] * 10 + (text[i] - '0');
+    }
+  }
+  if (fields[0] > 23 || fields[1] > 59 || fields[2] > 59) return std::nullopt;
+  return (static_cast<std::int64_t>(*day) * 86400 + fields[0] * 3600 + fields[1] * 60 + fields[2]) * 1000;
+}
+
 }  // namespace cohours

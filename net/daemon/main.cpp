@@ -18,6 +18,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cohours/app/clock_source.h"
 #include "cohours/crypto.h"
 #include "cohours/directory.h"
 #include "cohours/ledger.h"
@@ -38,7 +39,12 @@ using namespace cohours::net;
 namespace {
 
 int serve(const fs::path& dir, const std::string& listen, std::int64_t ban_seconds) {
-  SystemClock clock;
+  auto chosen_clock = app::process_clock();
+  if (!chosen_clock.ok()) {
+    log_error(chosen_clock.status().message());
+    return 1;
+  }
+  const Clock& clock = *chosen_clock.value();
   if (!fs::exists(dir / "node.key")) {
     log_error("no node in " + dir.string() + ": run `cohours --data " + dir.string() + " init` first");
     return 1;

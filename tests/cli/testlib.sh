@@ -4,6 +4,9 @@
 # COHOURS_ARGS, if set, is put before every command (e.g. --data DIR).
 passed=0
 failed=0
+# Commands see this instant, not the wall clock (app/clock_source.h); CTest
+# sets the same for every test, so fixed dates in the scripts stay valid.
+export COHOURS_NOW=${COHOURS_NOW:-2026-11-30T12:00:00Z}
 COHOURS_ARGS=("${COHOURS_ARGS[@]}")
 
 ok() { passed=$((passed + 1)); }

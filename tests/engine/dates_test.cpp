@@ -20,3 +20,12 @@ TEST_CASE("times format as UTC") {
   CHECK(days_from_ms(1'795'000'000'123) == 20'775);
   CHECK(days_from_ms(-1) == -1);
 }
+
+TEST_CASE("times parse back strictly") {
+  CHECK(parse_time_ms("1970-01-01T00:00:00Z") == 0);
+  CHECK(parse_time_ms("2026-11-18T11:06:40Z") == 1'795'000'000'000);
+  CHECK(format_time_ms(*parse_time_ms("2027-03-01T23:59:30Z")) == "2027-03-01T23:59:30Z");
+  for (const char* bad : {"2026-11-18 11:06:40Z", "2026-11-18T11:06:40", "2026-11-18T24:00:00Z",
+                          "2026-11-18T11:60:00Z", "2026-02-30T11:06:40Z", "2026-11-18T1x:06:40Z", ""})
+    CHECK_MESSAGE(!parse_time_ms(bad).has_value(), bad);
+}

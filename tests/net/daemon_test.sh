@@ -10,6 +10,10 @@ set -u
 COHOURS=$(realpath "$1")
 COHOURSD=$(realpath "$2")
 PROBE=$(realpath "$3")
+# The day the daemons and commands see (CTest sets COHOURS_NOW): hours are
+# dated by it, never by the wall clock.
+export COHOURS_NOW=${COHOURS_NOW:-2026-11-30T12:00:00Z}
+TODAY=${COHOURS_NOW%%T*}
 WORK=$(mktemp -d)
 source "$(dirname "$0")/../cli/testlib.sh"
 
@@ -131,7 +135,6 @@ expect_ok --data "$WORK/c" member add tom --role service-user
 for name in a b c; do start "$name"; done
 
 # ---- entries on each node converge everywhere ------------------------------
-TODAY=$(date -u +%F)
 for i in 1 2 3; do
   expect_ok --data "$WORK/a" --json hours log --as dan --to sue --minutes 60 --category befriending --date "$TODAY"
   logged=$(echo "$out" | jq -r .id)

@@ -19,6 +19,18 @@ class SystemClock final : public Clock {
   std::int64_t now_ms() const override;
 };
 
+// The system clock moved by a fixed offset: time passes at the normal rate
+// but reads `offset_ms` later (earlier if negative). Lets a test or a
+// rehearsal run a whole process at a chosen date (app/clock_source.h).
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(std::int64_t offset_ms) : offset_ms_(offset_ms) {}
+  std::int64_t now_ms() const override;
+
+ private:
+  std::int64_t offset_ms_;
+};
+
 // A clock that moves only when told to. Thread-safe.
 class FakeClock final : public Clock {
  public:

@@ -14,5 +14,7 @@ std::string format_date(std::int32_t days);
 std::int32_t days_from_ms(std::int64_t unix_ms);
 // ISO 8601 UTC timestamp to the second, e.g. 2026-11-23T08:30:00Z.
 std::string format_time_ms(std::int64_t unix_ms);
+// Parses that form back (YYYY-MM-DDTHH:MM:SSZ, UTC, a real date and time).
+std::optional<std::int64_t> parse_time_ms(std::string_view text);
 
 }  // namespace cohours
