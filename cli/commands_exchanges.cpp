@@ -1,6 +1,7 @@
 // Commands that move credits: hours, respite, transfers, reversals.
 
 #include "cohours/dates.h"
+#include "client.h"
 #include "commands.h"
 #include "output.h"
 
@@ -10,19 +11,24 @@ namespace {
 
 // Prints the outcome: a sentence for people, then the id alone on its own
 // line (scripts take the last line), or JSON with "id".
-void report(const GlobalOptions& options, const SubmitResult& result, const std::string& sentence,
+void report(const GlobalOptions& options, const app::Accepted& entry, const std::string& sentence,
             nlohmann::json extra = nlohmann::json::object()) {
   if (options.json) {
-    extra["id"] = to_hex(result.id);
-    extra["seq"] = result.seq;
-    extra["duplicate"] = result.duplicate;
+    extra["id"] = to_hex(entry.id);
+    extra["seq"] = entry.seq;
+    extra["duplicate"] = entry.duplicate;
     return print_json(extra);
   }
-  out() << sentence << "\n" << to_hex(result.id) << "\n";
+  out() << sentence << "\n" << to_hex(entry.id) << "\n";
 }
 
-Hash32 note_digest(Session& session, const std::string& text) {
-  return session.put_note(text);
+std::string recipient_of(const app::MovementView& m) {
+  return m.recipient.empty() ? "the community" : m.recipient;
+}
+
+std::string describe_movement(const app::MovementView& m) {
+  return m.provider + " gave " + recipient_of(m) + " " + describe_minutes(m.minutes) +
+         (m.category.empty() ? "" : " of " + m.category) + " on " + format_date(m.date_days);
 }
 
 struct LogArgs {
@@ -30,86 +36,37 @@ struct LogArgs {
 };
 
 void run_hours_log(const GlobalOptions& options, const LogArgs& args) {
-  Session session(options);
-  PublicKey author = session.member_key(args.as);
-  // A volunteer of another co-op (ALIAS@NODE): the hours are logged here,
-  // where they are paid, and reach the volunteer through clearing.
-  std::optional<RemoteMember> visitor =
-      args.on_behalf_of.empty() ? std::nullopt : resolve_remote_member(session, args.on_behalf_of);
-  PublicKey provider = args.on_behalf_of.empty() ? author
-                       : visitor                 ? visitor->member
-                                                 : session.member_key(args.on_behalf_of);
-  HoursLog body;
-  body.minutes = parse_minutes_arg(args.minutes, "--minutes");
-  body.category = args.category;
-  body.date_days = parse_date_arg(args.date, "--date");
-  std::string recipient_name = "the community";
-  if (args.to == "community") {
-    body.payer = Payer::pool;
-  } else {
-    body.recipient = session.member_key(args.to);
-    MemberInfo recipient = check(session.ledger().member(body.recipient));
-    // Service users do not pay: their help comes out of the co-op pool.
-    body.payer = (recipient.roles & role_service_user) ? Payer::pool : Payer::recipient;
-    recipient_name = session.name_of(body.recipient);
-  }
-  if (!valid_category(body.category))
-    fail(Code::unknown_category,
-         "category '" + body.category + "' is not allowed (see `cohours policy show`)");
-  body.note_digest = note_digest(session, args.note);
-  auto result = visitor ? session.submit_as(author, RemoteHoursLog{visitor->member, visitor->node, body})
-                        : session.submit_as(author, body, args.on_behalf_of.empty() ? PublicKey{} : provider);
-  std::string confirmer = body.recipient.is_zero() ? "a coordinator" : recipient_name;
-  report(options, result,
-         (visitor ? args.on_behalf_of : session.name_of(provider)) + " gave " + recipient_name + " " +
-             describe_minutes(body.minutes) + " of " + body.category + " on " + format_date(body.date_days) +
-             " (paid by " + (body.payer == Payer::pool ? "the co-op pool" : recipient_name) +
+  app::LogHours request{args.as,
+                        args.on_behalf_of,
+                        args.to,
+                        parse_minutes_arg(args.minutes, "--minutes"),
+                        args.category,
+                        parse_date_arg(args.date, "--date"),
+                        args.note};
+  Client client(options);
+  app::HoursLogged logged = client.call(request);
+  const app::MovementView& m = logged.movement;
+  std::string confirmer = m.recipient.empty() ? "a coordinator" : m.recipient;
+  report(options, logged.entry,
+         logged.provider + " gave " + recipient_of(m) + " " + describe_minutes(m.minutes) + " of " + m.category +
+             " on " + format_date(m.date_days) + " (paid by " + (m.pool_pays ? "the co-op pool" : m.recipient) +
              "). Pending until " + confirmer + " confirms it.");
 }
 
-// Who signs for whom: the recipient confirms their own hours; a coordinator
-// confirming for a member signs on their behalf.
-PublicKey on_behalf_for(Session& session, const PublicKey& signer, const Movement& movement) {
-  if (signer == movement.recipient || movement.recipient.is_zero()) return {};
-  MemberInfo member = check(session.ledger().member(signer));
-  if (member.roles & role_coordinator) return movement.recipient;
-  return {};
+void run_hours_confirm(const GlobalOptions& options, const std::string& id, const std::string& as) {
+  Client client(options);
+  app::HoursClosed closed = client.call(app::ConfirmHours{id, as});
+  const app::MovementView& m = closed.movement;
+  report(options, closed.entry,
+         "Confirmed: " + describe_movement(m) + ". " + m.payee + " receives " + describe_minutes(m.minutes) +
+             " from " + m.payer + ".");
 }
 
-std::string describe_movement(Session& session, const Movement& m) {
-  std::string to = m.recipient.is_zero() ? "the community" : session.name_of(m.recipient);
-  return session.name_of(m.provider) + " gave " + to + " " + describe_minutes(m.minutes) +
-         (m.category.empty() ? "" : " of " + m.category) + " on " + format_date(m.date_days);
-}
-
-void run_hours_confirm(const GlobalOptions& options, const std::string& id_text, const std::string& as) {
-  Session session(options);
-  PublicKey signer = session.member_key(as);
-  EntryId target = session.resolve_id(id_text);
-  auto found = session.ledger().movement(target);
-  if (!found.ok() || found->kind == MovementKind::transfer)
-    fail(Code::unknown_entry,
-         "entry " + id_text +
-             " is not an hours entry (give the id printed by `hours log` or `respite offer`)");
-  Movement movement = found.value();
-  auto result = session.submit_as(signer, HoursConfirm{target}, on_behalf_for(session, signer, movement));
-  report(options, result,
-         "Confirmed: " + describe_movement(session, movement) + ". " + session.account_name(movement.payee) +
-             " receives " + describe_minutes(movement.minutes) + " from " +
-             session.account_name(movement.payer) + ".");
-}
-
-void run_hours_void(const GlobalOptions& options, const std::string& id_text, const std::string& as,
+void run_hours_void(const GlobalOptions& options, const std::string& id, const std::string& as,
                     const std::string& reason) {
-  Session session(options);
-  PublicKey signer = session.member_key(as);
-  EntryId target = session.resolve_id(id_text);
-  auto found = session.ledger().movement(target);
-  if (!found.ok() || found->kind == MovementKind::transfer)
-    fail(Code::unknown_entry, "entry " + id_text + " is not an hours entry");
-  // A coordinator voids in their own name: the rules allow it without acting for anyone.
-  auto result = session.submit_as(signer, HoursVoid{target, note_digest(session, reason)});
-  report(options, result, "Voided: " + describe_movement(session, found.value()) + ". No credits moved.");
+  Client client(options);
+  app::HoursClosed closed = client.call(app::VoidHours{id, as, reason});
+  report(options, closed.entry, "Voided: " + describe_movement(closed.movement) + ". No credits moved.");
 }
 
 struct RequestArgs {
@@ -117,63 +74,54 @@ struct RequestArgs {
 };
 
 void run_respite_request(const GlobalOptions& options, const RequestArgs& args) {
-  Session session(options);
-  PublicKey carer = session.member_key(args.as);
-  RespiteRequest body{parse_minutes_arg(args.minutes, "--minutes"), parse_date_arg(args.date, "--date"), {}};
-  body.note_digest = note_digest(session, args.note);
-  auto result = session.submit_as(carer, body);
-  report(options, result,
-         session.name_of(carer) + " asks for " + describe_minutes(body.minutes) + " of respite on " +
-             format_date(body.date_days) +
+  app::RequestRespite request{args.as, parse_minutes_arg(args.minutes, "--minutes"),
+                              parse_date_arg(args.date, "--date"), args.note};
+  Client client(options);
+  app::RespiteDone done = client.call(request);
+  report(options, done.entry,
+         done.request.carer + " asks for " + describe_minutes(done.request.minutes) + " of respite on " +
+             format_date(done.request.date_days) +
              ". A volunteer takes it with `cohours respite offer ID --as VOLUNTEER`.");
 }
 
-void run_respite_offer(const GlobalOptions& options, const std::string& id_text, const std::string& as) {
-  Session session(options);
-  PublicKey volunteer = session.member_key(as);
-  EntryId request_id = session.resolve_id(id_text);
-  RespiteRequestState request = check(session.ledger().respite_request(request_id));
-  auto result = session.submit_as(volunteer, RespiteOffer{request_id});
-  std::string carer = session.name_of(request.carer);
-  report(options, result,
-         session.name_of(volunteer) + " will give " + carer + " " + describe_minutes(request.minutes) +
-             " of respite on " + format_date(request.date_days) + ", paid by " + carer + ". Afterwards " +
+void run_respite_offer(const GlobalOptions& options, const std::string& id, const std::string& as) {
+  Client client(options);
+  app::RespiteDone done = client.call(app::OfferRespite{id, as});
+  const std::string& carer = done.request.carer;
+  report(options, done.entry,
+         done.volunteer + " will give " + carer + " " + describe_minutes(done.request.minutes) +
+             " of respite on " + format_date(done.request.date_days) + ", paid by " + carer + ". Afterwards " +
              carer + " confirms it with `cohours hours confirm ID --as " + carer + "`.");
 }
 
-void run_respite_cancel(const GlobalOptions& options, const std::string& id_text, const std::string& as) {
-  Session session(options);
-  PublicKey signer = session.member_key(as);
-  EntryId request_id = session.resolve_id(id_text);
-  RespiteRequestState request = check(session.ledger().respite_request(request_id));
-  PublicKey behalf;
-  if (signer != request.carer) {
-    MemberInfo member = check(session.ledger().member(signer));
-    if (member.roles & role_coordinator) behalf = request.carer;
-  }
-  auto result = session.submit_as(signer, RespiteCancel{request_id}, behalf);
-  std::string offer = request.status == RequestStatus::offered ? " The pending offer on it was voided." : "";
-  report(options, result, "Cancelled the respite request of " + session.name_of(request.carer) + "." + offer);
+void run_respite_cancel(const GlobalOptions& options, const std::string& id, const std::string& as) {
+  Client client(options);
+  app::RespiteDone done = client.call(app::CancelRespite{id, as});
+  std::string offer =
+      done.request.status == RequestStatus::offered ? " The pending offer on it was voided." : "";
+  report(options, done.entry, "Cancelled the respite request of " + done.request.carer + "." + offer);
 }
 
 void run_respite_list(const GlobalOptions& options, const std::string& status) {
-  Session session(options);
-  auto requests = check(session.ledger().respite_requests());
-  nlohmann::json list = nlohmann::json::array();
+  app::ListRespite request;
+  for (auto s : {RequestStatus::open, RequestStatus::offered, RequestStatus::done, RequestStatus::cancelled})
+    if (status == request_status_name(s)) request.status = s;
+  Client client(options);
+  app::RespiteList list = client.call(request);
+  nlohmann::json rows = nlohmann::json::array();
   Table table({"REQUEST", "CARER", "DATE", "TIME", "STATUS", "OFFER"}, {false, false, false, true});
-  for (const auto& r : requests) {
+  for (const auto& r : list.requests) {
     std::string state = request_status_name(r.status);
-    if (!status.empty() && status != state) continue;
-    list.push_back({{"id", to_hex(r.id)},
-                    {"carer", session.name_of(r.carer)},
+    rows.push_back({{"id", to_hex(r.id)},
+                    {"carer", r.carer},
                     {"date", format_date(r.date_days)},
                     {"minutes", r.minutes},
                     {"status", state},
                     {"offer", r.offer.is_zero() ? "" : to_hex(r.offer)}});
-    table.add({to_hex(r.id).substr(0, 12), session.name_of(r.carer), format_date(r.date_days),
-               format_minutes(r.minutes), state, r.offer.is_zero() ? "" : to_hex(r.offer).substr(0, 12)});
+    table.add({to_hex(r.id).substr(0, 12), r.carer, format_date(r.date_days), format_minutes(r.minutes), state,
+               r.offer.is_zero() ? "" : to_hex(r.offer).substr(0, 12)});
   }
-  if (options.json) return print_json({{"requests", list}});
+  if (options.json) return print_json({{"requests", rows}});
   out() << table.render();
 }
 
@@ -182,38 +130,25 @@ struct TransferArgs {
 };
 
 void run_transfer(const GlobalOptions& options, const TransferArgs& args) {
-  Session session(options);
-  PublicKey sender = session.member_key(args.as);
-  if (auto remote = resolve_remote_member(session, args.to)) {
-    // A member of another co-op: transfer.out here, transfer.in there.
-    TransferOut body{remote->member, remote->node, parse_minutes_arg(args.minutes, "--minutes"), {}};
-    body.memo_digest = note_digest(session, args.memo);
-    auto result = session.submit_as(sender, body);
-    report(options, result,
-           session.name_of(sender) + " sent " + args.to + " " + describe_minutes(body.minutes) +
-               " of credit. It arrives when " + remote->node_name +
-               " records it (`cohours clearing` shows transfers in flight).");
-    return;
-  }
-  Transfer body{session.member_key(args.to), parse_minutes_arg(args.minutes, "--minutes"), {}};
-  body.memo_digest = note_digest(session, args.memo);
-  auto result = session.submit_as(sender, body);
-  report(options, result,
-         session.name_of(sender) + " gave " + session.name_of(body.to) + " " +
-             describe_minutes(body.minutes) + " of credit.");
+  app::SendCredits request{args.as, args.to, parse_minutes_arg(args.minutes, "--minutes"), args.memo};
+  Client client(options);
+  app::CreditsSent sent = client.call(request);
+  if (!sent.other_node.empty())
+    return report(options, sent.entry,
+                  sent.sender + " sent " + sent.recipient + " " + describe_minutes(request.minutes) +
+                      " of credit. It arrives when " + sent.other_node +
+                      " records it (`cohours clearing` shows transfers in flight).");
+  report(options, sent.entry,
+         sent.sender + " gave " + sent.recipient + " " + describe_minutes(request.minutes) + " of credit.");
 }
 
-void run_reverse(const GlobalOptions& options, const std::string& id_text, const std::string& as,
+void run_reverse(const GlobalOptions& options, const std::string& id, const std::string& as,
                  const std::string& reason) {
-  Session session(options);
-  PublicKey admin = session.member_key(as);
-  EntryId target = session.resolve_id(id_text);
-  // The engine says what may be reversed; the movement is read afterwards.
-  auto result = session.submit_as(admin, Reversal{target, note_digest(session, reason)});
-  Movement movement = check(session.ledger().movement(target));
-  report(options, result,
-         "Reversed: " + session.account_name(movement.payee) + " returns " +
-             describe_minutes(movement.minutes) + " to " + session.account_name(movement.payer) + ".");
+  Client client(options);
+  app::Reversed reversed = client.call(app::Reverse{id, as, reason});
+  const app::MovementView& m = reversed.movement;
+  report(options, reversed.entry,
+         "Reversed: " + m.payee + " returns " + describe_minutes(m.minutes) + " to " + m.payer + ".");
 }
 
 }  // namespace

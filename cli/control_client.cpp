@@ -93,6 +93,10 @@ bool runs_locally(const std::vector<std::string>& args) {
     if (word == "-h" || word == "--help" || word == "--help-all") return true;
   auto command = command_word(args);
   if (!command || *command == "init") return true;
+  // Commands built on app/ run here and send each use case to the daemon
+  // as a typed call themselves (cli/client.h).
+  for (const char* typed : {"hours", "respite", "transfer", "reverse"})
+    if (*command == typed) return true;
   // `sync wait` asks the daemon again and again from the client, so the
   // daemon's one command thread is never held up waiting.
   bool after_sync = false;

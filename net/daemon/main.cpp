@@ -19,6 +19,8 @@
 #include <thread>
 
 #include "cohours/app/clock_source.h"
+#include "cohours/app/node.h"
+#include "cohours/control/server.h"
 #include "cohours/crypto.h"
 #include "cohours/directory.h"
 #include "cohours/ledger.h"
@@ -37,6 +39,24 @@ using namespace cohours;
 using namespace cohours::net;
 
 namespace {
+
+// The daemon's peers as the use cases see them (app::PeerView).
+class DaemonPeers final : public app::PeerView {
+ public:
+  explicit DaemonPeers(PeerService* peers) : peers_(peers) {}
+  std::optional<PublicKey> resolve_alias(const std::string& node_name, const std::string& alias) override {
+    if (!peers_) return std::nullopt;
+    return peers_->resolve_alias(node_name, alias);
+  }
+
+ private:
+  PeerService* peers_;
+};
+
+bool is_typed_call(const std::string& request) {
+  nlohmann::json parsed = nlohmann::json::parse(request, nullptr, false);
+  return parsed.is_object() && parsed.contains("call");
+}
 
 int serve(const fs::path& dir, const std::string& listen, std::int64_t ban_seconds) {
   auto chosen_clock = app::process_clock();
@@ -116,10 +136,16 @@ int serve(const fs::path& dir, const std::string& listen, std::int64_t ban_secon
   host.clock = &clock;
   host.query =
       make_sync_queries(peers.get(), *replicas.value(), consortium.ok() ? &consortium.value() : nullptr);
+  app::Node node(dir, identity, *store.value(), *ledger.value(), *replicas.value(), clock);
+  DaemonPeers peer_view(peers.get());
+  if (peers) node.set_peers(&peer_view);
   Ledger* own = ledger.value().get();
   ControlServer control(io, dir / "control.sock", [&](const std::string& request) {
     const std::uint64_t before = own->log_size();
-    std::string response = cli::run_control_request(host, request);
+    // Typed calls (protocol 2) run an app use case; a command line
+    // (protocol 1) runs a command not yet built on app/.
+    std::string response = is_typed_call(request) ? control::serve_call(node, request)
+                                                  : cli::run_control_request(host, request);
     if (peers && own->log_size() != before) peers->notify_local_append();
     return response;
   });

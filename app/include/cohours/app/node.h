@@ -1,0 +1,90 @@
+// One node as the use cases see it: its store, ledger, copies of other
+// nodes' logs, member directory, keyring, clock and data directory. Whoever
+// runs the use cases holds it open: a `cohours` process when no daemon runs,
+// or cohoursd for its control socket and its HTTP API.
+//
+// Data directory layout (docs/operations.md):
+//   node.key          the node's ed25519 secret key, hex, mode 0600
+//   keyring/KEY.key   secret keys of members who have no phone, mode 0600
+//   store/            the RocksDB database
+//
+// Thread safety: the parts are thread-safe (Store, Ledger, Replicas,
+// Directory); a Node may serve several use cases at once.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cohours/app/keyring.h"
+#include "cohours/clock.h"
+#include "cohours/directory.h"
+#include "cohours/ledger.h"
+#include "cohours/replicas.h"
+#include "cohours/result.h"
+#include "cohours/store.h"
+
+namespace cohours::app {
+
+// What only a running daemon can answer, about its peers. A Node opened by
+// a plain `cohours` process has none.
+class PeerView {
+ public:
+  virtual ~PeerView() = default;
+  // The key of member `alias` at the consortium node called `node_name`,
+  // asked of that node over the peer link; nullopt if it does not know the
+  // alias or cannot be asked now.
+  virtual std::optional<PublicKey> resolve_alias(const std::string& node_name, const std::string& alias) = 0;
+};
+
+class Node {
+ public:
+  // Opens the node kept in `data_dir`. not_found, with a sentence pointing
+  // at `cohours init`, if there is none; the store's own errors otherwise.
+  // `clock` must outlive the node.
+  static Result<std::unique_ptr<Node>> open(const std::filesystem::path& data_dir, const Clock& clock);
+  // A node whose parts the caller holds open (the daemon); they must
+  // outlive it.
+  Node(std::filesystem::path data_dir, NodeIdentity identity, Store& store, Ledger& ledger,
+       Replicas& replicas, const Clock& clock);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  const NodeIdentity& identity() const { return identity_; }
+  Store& store() { return *store_; }
+  Ledger& ledger() { return *ledger_; }
+  Replicas& replicas() { return *replicas_; }
+  Directory& directory() { return directory_; }
+  const Directory& directory() const { return directory_; }
+  const Keyring& keyring() const { return keyring_; }
+  Keyring& keyring() { return keyring_; }
+  const Clock& clock() const { return clock_; }
+  // The daemon's peers, or null.
+  PeerView* peers() const { return peers_; }
+  void set_peers(PeerView* peers) { peers_ = peers; }
+  // True inside the daemon (the node is held by a long-running process).
+  bool hosted() const { return owned_ledger_ == nullptr; }
+
+ private:
+  Node(std::filesystem::path data_dir, NodeIdentity identity, std::unique_ptr<Store> store,
+       std::unique_ptr<Ledger> ledger, std::unique_ptr<Replicas> replicas, const Clock& clock);
+
+  std::filesystem::path data_dir_;
+  NodeIdentity identity_;
+  // Opened by open(); destroyed in reverse order. Null when hosted.
+  std::unique_ptr<Store> owned_store_;
+  std::unique_ptr<Ledger> owned_ledger_;
+  std::unique_ptr<Replicas> owned_replicas_;
+  Store* store_;
+  Ledger* ledger_;
+  Replicas* replicas_;
+  Directory directory_;
+  Keyring keyring_;
+  const Clock& clock_;
+  PeerView* peers_ = nullptr;
+};
+
+}  // namespace cohours::app

@@ -1,0 +1,49 @@
+// Entries a use case makes and signs for a member whose key the node holds
+// (or with the node key), and the private notes that go with them.
+//
+// A note's text is kept in the erasable directory and only its keyed digest
+// goes into the entry. If the entry is then refused, or the use case fails
+// before submitting, the notes it kept are erased again: no personal data
+// outlives a failed request.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "cohours/app/node.h"
+#include "cohours/entry.h"
+#include "cohours/result.h"
+
+namespace cohours::app {
+
+// What an accepted entry became.
+struct Accepted {
+  EntryId id;
+  std::uint64_t seq = 0;
+  bool duplicate = false;  // the same bytes were accepted before
+};
+
+class Submission {
+ public:
+  explicit Submission(Node& node) : node_(node) {}
+  ~Submission();
+  Submission(const Submission&) = delete;
+  Submission& operator=(const Submission&) = delete;
+
+  // Keeps `text` as a private note; its digest (zero for empty text).
+  Result<Hash32> note(std::string_view text);
+  // Signs `body` as `author` with their keyring key (acting for `on_behalf`
+  // if not zero), for this node, and submits it. not_permitted if the key
+  // is not in the keyring; the ledger's refusal otherwise.
+  Result<Accepted> as_member(const PublicKey& author, const EntryBody& body, const PublicKey& on_behalf = {});
+  // Signs with the node key (membership entries by the operator).
+  Result<Accepted> as_node(const EntryBody& body);
+
+ private:
+  Result<Accepted> submit(const Entry& entry, const SecretKey& secret);
+
+  Node& node_;
+  std::vector<Hash32> unsubmitted_notes_;
+};
+
+}  // namespace cohours::app

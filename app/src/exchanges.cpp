@@ -1,0 +1,160 @@
+#include "cohours/app/exchanges.h"
+
+#include "cohours/app/names.h"
+#include "try.h"
+
+namespace cohours::app {
+
+namespace {
+
+// An hours movement (not a transfer) named by its id as typed.
+Result<Movement> hours_movement(Node& node, const std::string& id_text, const char* hint) {
+  TRY_ASSIGN(EntryId id, node.ledger().resolve_id(id_text));
+  auto found = node.ledger().movement(id);
+  if (!found.ok() || found->kind == MovementKind::transfer)
+    return Result<Movement>(Code::unknown_entry, "entry " + id_text + " is not an hours entry" + hint);
+  return found.value();
+}
+
+RespiteView view_of_request(Node& node, const RespiteRequestState& r) {
+  return {r.id, member_name(node, r.carer), r.minutes, r.date_days, r.status, r.offer};
+}
+
+// Who signs for whom: a member acts in their own name; a coordinator acting
+// for `member` signs on their behalf. Zero when no on-behalf is needed.
+Result<PublicKey> on_behalf_for(Node& node, const PublicKey& signer, const PublicKey& member) {
+  if (signer == member || member.is_zero()) return PublicKey{};
+  TRY_ASSIGN(MemberInfo info, node.ledger().member(signer));
+  if (info.roles & role_coordinator) return member;
+  return PublicKey{};
+}
+
+}  // namespace
+
+Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
+  TRY_ASSIGN(PublicKey author, member_key(node, r.as));
+  // A volunteer of another co-op (ALIAS@NODE): the hours are logged here,
+  // where they are paid, and reach the volunteer through clearing.
+  std::optional<RemoteMember> visitor;
+  if (!r.on_behalf_of.empty()) {
+    TRY_ASSIGN(visitor, remote_member(node, r.on_behalf_of));
+  }
+  PublicKey provider = author;
+  if (visitor) {
+    provider = visitor->member;
+  } else if (!r.on_behalf_of.empty()) {
+    TRY_ASSIGN(provider, member_key(node, r.on_behalf_of));
+  }
+  HoursLog body;
+  body.minutes = r.minutes;
+  body.category = r.category;
+  body.date_days = r.date_days;
+  if (r.to == "community") {
+    body.payer = Payer::pool;
+  } else {
+    TRY_ASSIGN(body.recipient, member_key(node, r.to));
+    TRY_ASSIGN(MemberInfo recipient, node.ledger().member(body.recipient));
+    // Service users do not pay: their help comes out of the co-op pool (the
+    // rules refuse anything else).
+    body.payer = (recipient.roles & role_service_user) ? Payer::pool : Payer::recipient;
+  }
+  if (!valid_category(body.category))
+    return Result<HoursLogged>(Code::unknown_category,
+                               "category '" + body.category + "' is not allowed (see `cohours policy show`)");
+  Submission submission(node);
+  TRY_ASSIGN(body.note_digest, submission.note(r.note));
+  Result<Accepted> accepted =
+      visitor ? submission.as_member(author, RemoteHoursLog{visitor->member, visitor->node, body})
+              : submission.as_member(author, body, r.on_behalf_of.empty() ? PublicKey{} : provider);
+  if (!accepted.ok()) return accepted.status();
+  TRY_ASSIGN(Movement movement, node.ledger().movement(accepted->id));
+  HoursLogged out{accepted.value(), view_of(node, movement), visitor.has_value(),
+                  visitor ? r.on_behalf_of : member_name(node, provider)};
+  return out;
+}
+
+Result<HoursClosed> confirm_hours(Node& node, const ConfirmHours& r) {
+  TRY_ASSIGN(PublicKey signer, member_key(node, r.as));
+  TRY_ASSIGN(Movement movement,
+             hours_movement(node, r.id, " (give the id printed by `hours log` or `respite offer`)"));
+  TRY_ASSIGN(PublicKey behalf, on_behalf_for(node, signer, movement.recipient));
+  Submission submission(node);
+  TRY_ASSIGN(Accepted accepted, submission.as_member(signer, HoursConfirm{movement.id}, behalf));
+  return HoursClosed{accepted, view_of(node, movement)};
+}
+
+Result<HoursClosed> void_hours(Node& node, const VoidHours& r) {
+  TRY_ASSIGN(PublicKey signer, member_key(node, r.as));
+  TRY_ASSIGN(Movement movement, hours_movement(node, r.id, ""));
+  Submission submission(node);
+  TRY_ASSIGN(Hash32 reason, submission.note(r.reason));
+  // A coordinator voids in their own name: the rules allow it without acting for anyone.
+  TRY_ASSIGN(Accepted accepted, submission.as_member(signer, HoursVoid{movement.id, reason}));
+  return HoursClosed{accepted, view_of(node, movement)};
+}
+
+Result<RespiteDone> request_respite(Node& node, const RequestRespite& r) {
+  TRY_ASSIGN(PublicKey carer, member_key(node, r.as));
+  Submission submission(node);
+  RespiteRequest body{r.minutes, r.date_days, {}};
+  TRY_ASSIGN(body.note_digest, submission.note(r.note));
+  TRY_ASSIGN(Accepted accepted, submission.as_member(carer, body));
+  TRY_ASSIGN(RespiteRequestState state, node.ledger().respite_request(accepted.id));
+  return RespiteDone{accepted, view_of_request(node, state), ""};
+}
+
+Result<RespiteDone> offer_respite(Node& node, const OfferRespite& r) {
+  TRY_ASSIGN(PublicKey volunteer, member_key(node, r.as));
+  TRY_ASSIGN(EntryId id, node.ledger().resolve_id(r.id));
+  TRY_ASSIGN(RespiteRequestState state, node.ledger().respite_request(id));
+  Submission submission(node);
+  TRY_ASSIGN(Accepted accepted, submission.as_member(volunteer, RespiteOffer{id}));
+  return RespiteDone{accepted, view_of_request(node, state), member_name(node, volunteer)};
+}
+
+Result<RespiteDone> cancel_respite(Node& node, const CancelRespite& r) {
+  TRY_ASSIGN(PublicKey signer, member_key(node, r.as));
+  TRY_ASSIGN(EntryId id, node.ledger().resolve_id(r.id));
+  TRY_ASSIGN(RespiteRequestState state, node.ledger().respite_request(id));
+  TRY_ASSIGN(PublicKey behalf, on_behalf_for(node, signer, state.carer));
+  Submission submission(node);
+  TRY_ASSIGN(Accepted accepted, submission.as_member(signer, RespiteCancel{id}, behalf));
+  return RespiteDone{accepted, view_of_request(node, state), ""};
+}
+
+Result<RespiteList> list_respite(Node& node, const ListRespite& r) {
+  TRY_ASSIGN(auto requests, node.ledger().respite_requests());
+  RespiteList out;
+  for (const auto& request : requests)
+    if (!r.status || request.status == *r.status) out.requests.push_back(view_of_request(node, request));
+  return out;
+}
+
+Result<CreditsSent> send_credits(Node& node, const SendCredits& r) {
+  TRY_ASSIGN(PublicKey sender, member_key(node, r.as));
+  TRY_ASSIGN(std::optional<RemoteMember> remote, remote_member(node, r.to));
+  Submission submission(node);
+  TRY_ASSIGN(Hash32 memo, submission.note(r.memo));
+  if (remote) {
+    // A member of another co-op: transfer.out here, transfer.in there.
+    TRY_ASSIGN(Accepted accepted,
+               submission.as_member(sender, TransferOut{remote->member, remote->node, r.minutes, memo}));
+    return CreditsSent{accepted, member_name(node, sender), r.to, remote->node_name};
+  }
+  TRY_ASSIGN(PublicKey to, member_key(node, r.to));
+  TRY_ASSIGN(Accepted accepted, submission.as_member(sender, Transfer{to, r.minutes, memo}));
+  return CreditsSent{accepted, member_name(node, sender), member_name(node, to), ""};
+}
+
+Result<Reversed> reverse(Node& node, const Reverse& r) {
+  TRY_ASSIGN(PublicKey admin, member_key(node, r.as));
+  TRY_ASSIGN(EntryId target, node.ledger().resolve_id(r.id));
+  Submission submission(node);
+  TRY_ASSIGN(Hash32 reason, submission.note(r.reason));
+  // The engine says what may be reversed; the movement is read afterwards.
+  TRY_ASSIGN(Accepted accepted, submission.as_member(admin, Reversal{target, reason}));
+  TRY_ASSIGN(Movement movement, node.ledger().movement(target));
+  return Reversed{accepted, view_of(node, movement)};
+}
+
+}  // namespace cohours::app

@@ -1,0 +1,85 @@
+#include "cohours/app/names.h"
+
+#include "cohours/net/consortium.h"
+
+namespace cohours::app {
+
+Result<PublicKey> member_key(Node& node, std::string_view text) {
+  if (text.size() == 64)
+    if (auto key = fixed_from_hex<PublicKey>(text)) return *key;
+  // ALIAS@NODE naming this very node is the plain alias.
+  if (auto at = text.rfind('@'); at != std::string_view::npos) {
+    auto consortium = net::installed_consortium(node.store());
+    const net::ConsortiumNode* self =
+        consortium.ok() ? consortium->find(node.identity().public_key) : nullptr;
+    if (self && text.substr(at + 1) == self->name) return member_key(node, text.substr(0, at));
+  }
+  return node.directory().key_for(text);
+}
+
+Result<MemberInfo> member_named(Node& node, std::string_view text) {
+  auto key = member_key(node, text);
+  if (!key.ok()) return key.status();
+  return node.ledger().member(key.value());
+}
+
+std::string member_name(const Node& node, const PublicKey& key) {
+  return display_name(node.directory(), key);
+}
+
+std::string account_name(Node& node, const AccountId& account) {
+  const PublicKey& self = node.identity().public_key;
+  switch (account.kind) {
+    case AccountKind::pool:
+      return account.key == self ? "pool" : "pool-" + to_hex(account.key).substr(0, 8);
+    case AccountKind::clearing: {
+      // Another co-op's clearing account is named after that co-op.
+      auto consortium = net::installed_consortium(node.store());
+      if (consortium.ok())
+        if (const net::ConsortiumNode* other = consortium->find(account.key))
+          return "clearing-" + other->name;
+      return "clearing-" + to_hex(account.key).substr(0, 8);
+    }
+    case AccountKind::member:
+      return member_name(node, account.key);
+    case AccountKind::member_payable:
+      return member_name(node, account.key) + " (expenses owed)";
+    case AccountKind::coop_expenses:
+      return "co-op expenses";
+    case AccountKind::coop_paid:
+      return "co-op cash paid";
+  }
+  return "?";
+}
+
+Result<std::optional<RemoteMember>> remote_member(Node& node, const std::string& text) {
+  using Answer = Result<std::optional<RemoteMember>>;
+  auto at = text.rfind('@');
+  if (at == std::string::npos) return std::optional<RemoteMember>();
+  const std::string alias = text.substr(0, at), node_name = text.substr(at + 1);
+  auto consortium = net::installed_consortium(node.store());
+  if (!consortium.ok())
+    return Answer(Code::unknown_member,
+                  "'" + text + "' names a member of another node, but this node has joined no consortium");
+  const net::ConsortiumNode* other = consortium->find_name(node_name);
+  if (!other)
+    return Answer(Code::unknown_member, "no node named '" + node_name + "' in consortium '" +
+                                            consortium->name + "' (see `cohours consortium show`)");
+  if (other->key == node.identity().public_key) return std::optional<RemoteMember>();
+  if (alias.size() == 64)
+    if (auto key = fixed_from_hex<PublicKey>(alias))
+      return std::optional<RemoteMember>(RemoteMember{*key, other->key, other->name});
+  if (!node.peers())
+    return Answer(Code::unknown_member,
+                  "looking up '" + text + "' asks node " + node_name +
+                      ", which needs this node's daemon running; or give the member's key "
+                      "as KEY@" +
+                      node_name);
+  auto key = node.peers()->resolve_alias(node_name, alias);
+  if (!key)
+    return Answer(Code::unknown_member, "node " + node_name + " has no member '" + alias +
+                                            "', or could not be asked (see `cohours sync status`)");
+  return std::optional<RemoteMember>(RemoteMember{*key, other->key, other->name});
+}
+
+}  // namespace cohours::app

@@ -1,0 +1,34 @@
+// How a command runs its use cases: in the daemon that serves the data
+// directory (over the control socket), or, when none runs, on the store
+// this process opens itself. Either way the same app/ code runs.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "cohours/app/node.h"
+#include "cohours/control/client.h"
+#include "output.h"
+#include "session.h"
+
+namespace cohours::cli {
+
+class Client {
+ public:
+  // Finds the daemon or opens the node; failures are CliErrors.
+  explicit Client(const GlobalOptions& options);
+
+  // Runs one use case; a refusal becomes a CliError with its code.
+  template <typename Request>
+  typename control::Call<Request>::ReplyType call(const Request& request) {
+    if (remote_) return check(remote_->call(request));
+    return check(control::Call<Request>::run(*node_, request));
+  }
+
+ private:
+  std::optional<control::RemoteNode> remote_;
+  std::unique_ptr<Replicas> hosted_replicas_;
+  std::unique_ptr<app::Node> node_;
+};
+
+}  // namespace cohours::cli

@@ -1,0 +1,88 @@
+// JSON for the values every call carries: keys and hashes as lower-case
+// hex, std::optional as the value or null, results as {"ok", "reply"} or
+// {"ok": false, "code", "message"}. Enums travel as their fixed integer
+// values (nlohmann's default). Used by both ends of the control socket.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+#include "cohours/result.h"
+#include "cohours/types.h"
+
+namespace nlohmann {
+template <typename T>
+struct adl_serializer<std::optional<T>> {
+  static void to_json(json& j, const std::optional<T>& value) {
+    if (value)
+      j = *value;
+    else
+      j = nullptr;
+  }
+  static void from_json(const json& j, std::optional<T>& value) {
+    if (j.is_null())
+      value.reset();
+    else
+      value = j.get<T>();
+  }
+};
+}  // namespace nlohmann
+
+namespace cohours {
+
+// Thrown while decoding a value that is not what the call expects; the
+// server answers it as a malformed request.
+struct BadValue : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <std::size_t N>
+void fixed_to_json(nlohmann::json& j, const FixedBytes<N>& value) {
+  j = to_hex(value);
+}
+template <typename T>
+void fixed_from_json(const nlohmann::json& j, T& value) {
+  auto parsed = j.is_string() ? fixed_from_hex<T>(j.get<std::string>()) : std::nullopt;
+  if (!parsed) throw BadValue("expected " + std::to_string(2 * T::size()) + " hex digits");
+  value = *parsed;
+}
+inline void to_json(nlohmann::json& j, const PublicKey& v) {
+  fixed_to_json(j, v);
+}
+inline void from_json(const nlohmann::json& j, PublicKey& v) {
+  fixed_from_json(j, v);
+}
+inline void to_json(nlohmann::json& j, const Hash32& v) {
+  fixed_to_json(j, v);
+}
+inline void from_json(const nlohmann::json& j, Hash32& v) {
+  fixed_from_json(j, v);
+}
+
+// The code of a stable name (code_name); nullopt for an unknown one.
+std::optional<Code> code_from_name(const std::string& name);
+
+namespace control {
+
+template <typename Reply>
+nlohmann::json result_to_json(const Result<Reply>& result) {
+  if (!result.ok())
+    return {{"ok", false}, {"code", code_name(result.code())}, {"message", result.status().message()}};
+  return {{"ok", true}, {"reply", result.value()}};
+}
+
+template <typename Reply>
+Result<Reply> result_from_json(const nlohmann::json& j) {
+  try {
+    if (j.at("ok").get<bool>()) return j.at("reply").get<Reply>();
+    auto code = code_from_name(j.at("code").get<std::string>());
+    return Result<Reply>(code ? *code : Code::io_error, j.at("message").get<std::string>());
+  } catch (const std::exception& e) {
+    return Result<Reply>(Code::io_error, std::string("the daemon's answer does not decode: ") + e.what());
+  }
+}
+
+}  // namespace control
+}  // namespace cohours
