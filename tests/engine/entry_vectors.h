@@ -27,7 +27,7 @@ inline std::vector<Entry> vector_entries() {
   const PublicKey member = vector_key(2).public_key, node = vector_key(3).public_key;
   const PublicKey author = vector_key(1).public_key;
   auto entry = [&](EntryBody body, PublicKey on_behalf = {}) {
-    return Entry{kEntryFormatVersion, author, on_behalf, 1'795'000'000'000, 7, std::move(body)};
+    return Entry{kEntryFormatVersion, node, author, on_behalf, 1'795'000'000'000, 7, std::move(body)};
   };
   HoursLog log;
   log.recipient = member;
@@ -59,7 +59,7 @@ inline std::vector<Entry> vector_entries() {
                          {}}),
       entry(ExpenseApprove{vector_hash(0x88), {}}),
       entry(ExpenseReject{vector_hash(0x88), vector_hash(0x99)}),
-      entry(ExpensePaid{vector_hash(0x88), vector_hash(0xbb)}),
+      entry(ExpensePaid{vector_hash(0x88), 20'779, vector_hash(0xbb)}),
       entry(TransferOut{member, node, 60, vector_hash(0xcc)}),
       entry(TransferIn{node, vector_hash(0xdd), member, 60}),
       entry(RemoteHoursLog{member, node, log}),
