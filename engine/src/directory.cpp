@@ -36,11 +36,20 @@ bool valid_alias(std::string_view alias) {
 
 namespace {
 
+// Words that front ends read as accounts or signers, never as a member:
+// `balance pool`, `--to community`, the node's own key. Checked here so no
+// front end can bind them (once only the CLI did).
+bool reserved_alias(std::string_view alias) {
+  return alias == "pool" || alias == "community" || alias == "node";
+}
+
 Status check_fields(const DirectoryEntry& entry) {
   if (!valid_alias(entry.alias))
     return Status(Code::malformed,
                   "alias '" + entry.alias +
                       "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+  if (reserved_alias(entry.alias))
+    return Status(Code::malformed, "'" + entry.alias + "' is a reserved word; choose another alias");
   if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
   return Status();
 }

@@ -24,6 +24,13 @@ TEST_CASE("the directory binds one alias to one key and forgets both") {
   CHECK(directory.add({alice, "alice2", ""}).code() == Code::already_exists);
   CHECK(directory.add({bob, "Bob", ""}).code() == Code::malformed);
   CHECK(directory.add({bob, "bob", std::string(256, 'x')}).code() == Code::malformed);
+  // Words front ends read as accounts are never aliases, whichever front end
+  // asks (once only the CLI refused them).
+  for (const char* reserved : {"pool", "community", "node"}) {
+    CHECK(directory.add({bob, reserved, ""}).code() == Code::malformed);
+    CHECK(directory.replace({alice, reserved, ""}).code() == Code::malformed);
+  }
+  CHECK(directory.key_for("pool").code() == Code::unknown_member);
   CHECK(directory.key_for("alice").value() == alice);
   CHECK(directory.find(alice)->contact == "07700 900123");
   CHECK(display_name(directory, alice) == "alice");

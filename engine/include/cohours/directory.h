@@ -27,7 +27,9 @@ class Directory {
  public:
   explicit Directory(Store& store) : store_(store) {}
 
-  // Binds alias <-> key. already_exists if either is bound already.
+  // Binds alias <-> key. already_exists if either is bound already;
+  // malformed for a bad alias, a reserved one (pool, community, node) or
+  // contact details over 255 bytes.
   Status add(const DirectoryEntry& entry);
   Status remove(const PublicKey& key);
   // Changes alias and contact of a key that has an entry, in one write.
