@@ -139,7 +139,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
         }
         result.code = applied.code();
         result.message = applied.message();
-        auto remember = remembers_refusal(view, entry, applied.code(), node.public_key);
+        auto remember = remembers_refusal(view, entry, applied.code());
         if (!remember.ok()) {
           fatal = remember.status();
           break;

@@ -18,12 +18,11 @@ void layout(C& c, std::string& code_name_text, Bytes& message) {
 
 }  // namespace
 
-Result<bool> remembers_refusal(const StateView& view, const SignedEntry& entry, Code code,
-                               const PublicKey& log) {
+Result<bool> remembers_refusal(const StateView& view, const SignedEntry& entry, Code code) {
   if (code == Code::ok || code == Code::wrong_node || code == Code::not_found || code == Code::io_error ||
       code == Code::corruption)
     return false;
-  if (entry.entry.author == log) return true;
+  // The node key is never a member (member.join refuses it).
   auto author = load_row<MemberInfo>(view, Column::members, key_of(entry.entry.author));
   if (!author.ok()) return author.status();
   return author->has_value();

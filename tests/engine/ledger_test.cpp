@@ -225,6 +225,23 @@ TEST_CASE("a refused entry is remembered: a retry answers the first refusal, eve
   CHECK(coop.ledger->submit_one(big.bytes).refused_before);
 }
 
+TEST_CASE("refusals of entries signed by the node itself are not remembered") {
+  // The node signs afresh every time (sync retries a stuck transfer.in on
+  // every batch); keeping each refusal would only fill the disk.
+  Coop coop;
+  const PublicKey other_node = test::seeded_key(91).public_key, newcomer = test::seeded_key(92).public_key;
+  EntryId origin;
+  origin.bytes.fill(0x93);
+  SignedEntry in = coop.make("node", TransferIn{other_node, origin, newcomer, 30});
+  CHECK(coop.ledger->submit_one(in.bytes).code == Code::unknown_member);
+  auto again = coop.ledger->submit_one(in.bytes);
+  CHECK(again.code == Code::unknown_member);
+  CHECK_FALSE(again.refused_before);
+  CHECK_FALSE(coop.store->scan(Column::refusals, "", "")->valid());
+  REQUIRE(coop.submit("node", MemberJoin{newcomer, role_volunteer, coop.node.public_key}).ok());
+  CHECK(coop.ledger->submit_one(in.bytes).ok());
+}
+
 TEST_CASE("refusals of entries signed by strangers are not remembered") {
   // Anyone can make a key and sign entries: keeping their refusals would let
   // a stranger fill the disk. Such an entry is judged on every submission.

@@ -150,9 +150,9 @@ class Ledger {
   // and durably appends every accepted entry before returning. Results are
   // in input order. Submitting an entry already in the log answers with its
   // first result (duplicate = true) and changes nothing. A rejected entry
-  // changes no ledger state; when the rules refused it (and it was signed by
-  // a member or the node), the refusal is remembered durably and a retry of
-  // the same bytes answers with it (refused_before = true).
+  // changes no ledger state; when the rules refused it and it was signed by
+  // a member, the refusal is remembered durably and a retry of the same
+  // bytes answers with it (refused_before = true).
   std::vector<SubmitResult> submit(std::span<const Bytes> signed_entries);
   SubmitResult submit_one(const Bytes& signed_entry);
 
