@@ -572,6 +572,21 @@ TEST_CASE("state survives reopening, and reindex rebuilds it bit for bit") {
                                    proof.value()));
 }
 
+TEST_CASE("a store of an older format (entries without their node) is refused, not converted") {
+  Coop coop;
+  coop.ledger.reset();
+  WriteBatch old;
+  old.put(Column::meta, "format_version", "2");
+  REQUIRE(coop.log_rows()->write(old, Durability::synced).ok());
+  auto opened = Ledger::open(*coop.store, {coop.node.public_key, coop.node.secret_key}, coop.clock);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.code() == Code::corruption);
+  CHECK(opened.status().message().find("this store is of format 2") != std::string::npos);
+  CHECK(opened.status().message().find("does not convert stores") != std::string::npos);
+  CHECK(reindex(*coop.store, coop.clock).code() == Code::corruption);
+  CHECK(Ledger::open_read_only(*coop.store, coop.clock).code() == Code::corruption);
+}
+
 TEST_CASE("a damaged balance row is put right by reindex") {
   Coop coop;
   auto log = coop.submit("alice", coop.hours("bob", 90, Payer::pool));
