@@ -14,7 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // Keeps a copy of the receipt in the node's erasable receipts store, named
 // by its BLAKE2b digest (the entry carries only the digest).
 struct KeptReceipt {
@@ -122,6 +121,7 @@ nlohmann::json claim_json(Session& session, const ExpenseState& e) {
           {"receipt_kept",
            !e.receipt_digest.is_zero() && fs::exists(session.dir() / "receipts" / to_hex(e.receipt_digest))},
           {"decided_by", e.decided_by_key.is_zero() ? "" : session.name_of(e.decided_by_key)},
+          {"paid_date", e.status == ExpenseStatus::paid ? format_date(e.paid_date_days) : ""},
           {"reason", note(e.reason_digest)},
           {"payment_reference", note(e.reference_digest)}};
 }
@@ -131,7 +131,7 @@ void run_list(const GlobalOptions& options, const std::string& status, const std
   std::optional<PublicKey> only;
   if (!member.empty()) only = session.member_key(member);
   nlohmann::json list = nlohmann::json::array();
-  Table table({"CLAIM", "MEMBER", "DATE", "CATEGORY", "AMOUNT", "STATUS", "RECEIPT"},
+  Table table({"CLAIM", "MEMBER", "DATE", "CATEGORY", "AMOUNT", "STATUS", "PAID", "RECEIPT"},
               {false, false, false, false, true});
   auto claims = check(session.ledger().expenses());
   std::sort(claims.begin(), claims.end(),
@@ -144,6 +144,7 @@ void run_list(const GlobalOptions& options, const std::string& status, const std
     table.add(
         {to_hex(claim.id).substr(0, 12), json["member"], json["date"], json["category"],
          format_pence(claim.pence) + " " + claim.currency.str(), json["status"],
+         claim.status == ExpenseStatus::paid ? json["paid_date"].get<std::string>() : "-",
          claim.receipt_digest.is_zero() ? "-" : (json["receipt_kept"].get<bool>() ? "kept" : "erased")});
   }
   if (options.json) return print_json({{"claims", list}});
@@ -152,13 +153,19 @@ void run_list(const GlobalOptions& options, const std::string& status, const std
 
 enum class Decision { approve, reject, pay };
 
-void run_decide(const GlobalOptions& options, Decision decision, const std::string& id_text,
-                const std::string& as, const std::string& text) {
+struct DecideArgs {
+  std::string id, as, text, date;
+};
+
+void run_decide(const GlobalOptions& options, Decision decision, const DecideArgs& args) {
   Session session(options);
-  PublicKey admin = session.member_key(as);
-  EntryId claim_id = session.resolve_id(id_text);
+  PublicKey admin = session.member_key(args.as);
+  EntryId claim_id = session.resolve_id(args.id);
   ExpenseState claim = check(session.ledger().expense(claim_id));
-  Hash32 digest = session.put_note(text);
+  // The day the money was paid: today by the session's clock unless given.
+  const std::int32_t paid_days =
+      args.date.empty() ? days_from_ms(session.clock().now_ms()) : parse_date_arg(args.date, "--date");
+  Hash32 digest = session.put_note(args.text);
   SubmitResult result;
   std::string verb;
   switch (decision) {
@@ -171,14 +178,18 @@ void run_decide(const GlobalOptions& options, Decision decision, const std::stri
       verb = "Rejected";
       break;
     case Decision::pay:
-      result = session.submit_as(admin, ExpensePaid{claim_id, digest});
+      result = session.submit_as(admin, ExpensePaid{claim_id, paid_days, digest});
       verb = "Paid";
       break;
   }
-  if (options.json)
-    return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}, {"claim", to_hex(claim_id)}});
+  if (options.json) {
+    nlohmann::json json = {{"id", to_hex(result.id)}, {"seq", result.seq}, {"claim", to_hex(claim_id)}};
+    if (decision == Decision::pay) json["paid_date"] = format_date(paid_days);
+    return print_json(json);
+  }
   out() << verb << ": " << session.name_of(claim.claimant) << "'s claim of " << format_pence(claim.pence)
-        << " " << claim.currency.str() << " for " << expense_category_name(claim.category) << ".\n"
+        << " " << claim.currency.str() << " for " << expense_category_name(claim.category)
+        << (decision == Decision::pay ? " on " + format_date(paid_days) : std::string()) << ".\n"
         << to_hex(result.id) << "\n";
 }
 
@@ -210,20 +221,21 @@ void add_expense_commands(CLI::App& app, GlobalOptions& options) {
   list->add_option("--member", *member, "Only this member's claims");
   list->callback([&options, status, member] { run_list(options, *status, *member); });
 
-  auto id = std::make_shared<std::string>(), as = std::make_shared<std::string>(),
-       text = std::make_shared<std::string>();
+  auto decide = std::make_shared<DecideArgs>();
   for (auto [name, decision, help] :
        {std::tuple{"approve", Decision::approve, "Approve a claim (an admin, not the claimant)"},
         std::tuple{"reject", Decision::reject, "Reject a claim (an admin, not the claimant)"},
         std::tuple{"pay", Decision::pay, "Record that an approved claim was paid"}}) {
     CLI::App* command = add_command(*expense, name, help);
-    command->add_option("id", *id, "The claim id (or its first 8+ digits)")->required();
-    command->add_option("--as", *as, "The admin")->required();
-    if (decision == Decision::pay)
-      command->add_option("--ref", *text, "Payment reference, kept off the signed log");
-    else
-      command->add_option("--reason", *text, "Why, kept off the signed log");
-    command->callback([&options, decision, id, as, text] { run_decide(options, decision, *id, *as, *text); });
+    command->add_option("id", decide->id, "The claim id (or its first 8+ digits)")->required();
+    command->add_option("--as", decide->as, "The admin")->required();
+    if (decision == Decision::pay) {
+      command->add_option("--ref", decide->text, "Payment reference, kept off the signed log");
+      command->add_option("--date", decide->date, "Day the money was paid, YYYY-MM-DD (default: today)");
+    } else {
+      command->add_option("--reason", decide->text, "Why, kept off the signed log");
+    }
+    command->callback([&options, decision, decide] { run_decide(options, decision, *decide); });
   }
 }
 

@@ -50,6 +50,7 @@ int exit_code_for(Code code) {
       return exit_invalid;
     case Code::not_permitted:
     case Code::bad_signature:
+    case Code::wrong_node:
       return exit_not_permitted;
     case Code::floor_breached:
     case Code::wrong_state:

@@ -140,12 +140,15 @@ SubmitResult Session::submit_as(const PublicKey& author, const EntryBody& body, 
     fail(Code::not_permitted, name_of(author) +
                                   "'s key is not in this node's keyring; "
                                   "members with their own key sign on their phone");
-  Entry entry{kEntryFormatVersion, author, on_behalf, clock_->now_ms(), random_u64(), body};
+  // Made for this node's log: the entry cannot be replayed into another's.
+  Entry entry{kEntryFormatVersion, ledger_->node_key(), author, on_behalf,
+              clock_->now_ms(),    random_u64(),        body};
   return submit_signed(entry, read_secret_key(keyring_path(author)));
 }
 
 SubmitResult Session::submit_as_node(const EntryBody& body) {
-  Entry entry{kEntryFormatVersion, node_.public_key, {}, clock_->now_ms(), random_u64(), body};
+  Entry entry{
+      kEntryFormatVersion, ledger_->node_key(), node_.public_key, {}, clock_->now_ms(), random_u64(), body};
   return submit_signed(entry, node_.secret_key);
 }
 

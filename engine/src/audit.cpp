@@ -109,6 +109,7 @@ Result<AuditReport> audit_store(const Store& base, const AuditOptions& options,
   const Store& store = *space;
   auto node_key = stored_node_key(store);
   if (!node_key.ok()) return fail(0, node_key.status().message());
+  if (Status format = check_store_format(store); !format.ok()) return fail(0, format.message());
   if (!options.expected_node_key.is_zero() && options.expected_node_key != node_key.value())
     return fail(0, "the store belongs to node " + to_hex(node_key.value()) + ", not the expected node " +
                        to_hex(options.expected_node_key));

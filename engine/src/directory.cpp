@@ -36,11 +36,20 @@ bool valid_alias(std::string_view alias) {
 
 namespace {
 
+// Words that front ends read as accounts or signers, never as a member:
+// `balance pool`, `--to community`, the node's own key. Checked here so no
+// front end can bind them (once only the CLI did).
+bool reserved_alias(std::string_view alias) {
+  return alias == "pool" || alias == "community" || alias == "node";
+}
+
 Status check_fields(const DirectoryEntry& entry) {
   if (!valid_alias(entry.alias))
     return Status(Code::malformed,
                   "alias '" + entry.alias +
                       "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+  if (reserved_alias(entry.alias))
+    return Status(Code::malformed, "'" + entry.alias + "' is a reserved word; choose another alias");
   if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
   return Status();
 }
@@ -133,13 +142,34 @@ Result<std::vector<DirectoryEntry>> Directory::list() const {
   return out;
 }
 
+Hash32 note_digest(const Hash32& salt, std::string_view text) {
+  return keyed_blake2b_256(std::span<const std::uint8_t>(salt.data(), Hash32::size()), text);
+}
+
 Result<Hash32> Directory::put_note(std::string_view text) {
+  Hash32 salt;
+  // A zero salt is refused below; 2^-256 odds, but the loop costs nothing.
+  do random_bytes(salt.bytes);
+  while (salt.is_zero());
+  return put_note(text, salt);
+}
+
+Result<Hash32> Directory::put_note(std::string_view text, const Hash32& salt) {
   if (text.size() > 4096) return Status(Code::malformed, "a note is limited to 4096 bytes");
-  std::array<std::uint8_t, 32> salt;
-  random_bytes(salt);
-  Hash32 digest = keyed_blake2b_256(salt, text);
-  std::string row(reinterpret_cast<const char*>(salt.data()), salt.size());
+  if (salt.is_zero())
+    return Status(Code::malformed, "a note's salt must not be zero: choose 32 random bytes");
+  Hash32 digest = note_digest(salt, text);
+  std::string row = key_of(salt);
   row += text;
+  // The digest names its salt and text, so a row already there is this one
+  // (a retry), unless BLAKE2b collides; then keep the first.
+  std::string existing;
+  Status held = store_.get(Column::notes, key_of(digest), &existing);
+  if (held.ok()) {
+    if (existing != row) return Status(Code::already_exists, "another note has the same digest");
+    return digest;
+  }
+  if (held.code() != Code::not_found) return held;
   WriteBatch batch;
   batch.put(Column::notes, key_of(digest), row);
   if (Status s = store_.write(batch, Durability::synced); !s.ok()) return s;

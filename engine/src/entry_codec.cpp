@@ -99,6 +99,7 @@ void layout(C& c, ExpenseReject& b) {
 template <typename C>
 void layout(C& c, ExpensePaid& b) {
   c.fixed(b.claim);
+  c.num(b.date_days);
   c.fixed(b.reference_digest);
 }
 
@@ -142,9 +143,12 @@ void layout(C& c, Entry& e) {
   c.enumeration(kind, 1, static_cast<std::uint8_t>(std::variant_size_v<EntryBody>));
   if constexpr (C::decoding) {
     if (e.version != kEntryFormatVersion)
-      throw codec::DecodeError{"unsupported entry format version " + std::to_string(e.version)};
+      throw codec::DecodeError{"entry format version " + std::to_string(e.version) +
+                               " is not supported; this node reads version " +
+                               std::to_string(kEntryFormatVersion) + " only (sign the entry again)"};
     e.body = body_for_kind(kind);
   }
+  c.fixed(e.node);
   c.fixed(e.author);
   c.fixed(e.on_behalf);
   c.num(e.created_ms);

@@ -3,12 +3,14 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 
 #include "cohours/crypto.h"
 #include "cohours/log_space.h"
 #include "log_tip.h"
 #include "log_verifier.h"
 #include "parallel_verify.h"
+#include "refusals.h"
 #include "rules.h"
 #include "state.h"
 #include "tree_store.h"
@@ -95,6 +97,10 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   LogTip next = tip;
   const std::int64_t now_ms = clock.now_ms();
   std::vector<SubmitResult*> accepted;
+  // Refusals remembered in this group, and the answers that rest on them:
+  // they hold only once the group's write is durable.
+  std::set<std::string> refused_here;
+  std::vector<SubmitResult*> repeats_here;
   std::size_t since_head_records = 0, since_head_bytes = 0;
   Status fatal;
   for (Writer* writer : group) {
@@ -112,6 +118,19 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
         fatal = found;
         break;
       }
+      // Refused before: the same answer again, never a second judgement.
+      auto earlier = load_refusal(view, entry.id);
+      if (!earlier.ok()) {
+        fatal = earlier.status();
+        break;
+      }
+      if (*earlier) {
+        result.code = (*earlier)->code;
+        result.message = (*earlier)->message;
+        result.refused_before = true;
+        if (refused_here.count(key_of(entry.id))) repeats_here.push_back(&result);
+        continue;
+      }
       Status applied = apply_entry(view, entry, {node.public_key, next.size + 1, now_ms, currency});
       if (!applied.ok()) {
         if (is_operational(applied.code())) {
@@ -120,6 +139,16 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
         }
         result.code = applied.code();
         result.message = applied.message();
+        auto remember = remembers_refusal(view, entry, applied.code());
+        if (!remember.ok()) {
+          fatal = remember.status();
+          break;
+        }
+        if (remember.value()) {
+          put_refusal(view, entry.id, {applied.code(), applied.message()});
+          refused_here.insert(key_of(entry.id));
+          repeats_here.push_back(&result);
+        }
         continue;
       }
       append_record(view, next, entry.bytes, now_ms);
@@ -140,13 +169,16 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
     }
     if (!fatal.ok()) break;
   }
-  if (fatal.ok() && next.size != tip.size) {
-    put_tip(view, next);
-    SignedTreeHead head =
-        sign_tree_head({node.public_key, next.size, next.frontier.root(), now_ms}, node.secret_key);
-    std::string head_bytes = bytes_string(encode_signed_tree_head(head));
-    view.put(Column::heads, be64(next.size), head_bytes);
-    view.put(Column::meta, meta_key::latest_head, head_bytes);
+  // A group that only refused still writes, to remember its refusals.
+  if (fatal.ok() && !view.empty()) {
+    if (next.size != tip.size) {
+      put_tip(view, next);
+      SignedTreeHead head =
+          sign_tree_head({node.public_key, next.size, next.frontier.root(), now_ms}, node.secret_key);
+      std::string head_bytes = bytes_string(encode_signed_tree_head(head));
+      view.put(Column::heads, be64(next.size), head_bytes);
+      view.put(Column::meta, meta_key::latest_head, head_bytes);
+    }
     WriteBatch batch;
     view.drain_into(batch);
     fatal = store.write(batch, Durability::synced);
@@ -166,6 +198,13 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
           result.seq = 0;
         }
       }
+    // A refusal that was not remembered must not be reported as final:
+    // a retry would be judged again.
+    for (SubmitResult* result : repeats_here) {
+      result->refused_before = false;
+      result->code = fatal.code();
+      result->message = "not stored: " + fatal.message();
+    }
     return;
   }
   tip = std::move(next);
@@ -194,10 +233,23 @@ Status write_log_identity(Store& space, const PublicKey& log, const std::string&
   WriteBatch batch;
   batch.put(Column::meta, meta_key::node_key, key_of(log));
   batch.put(Column::meta, meta_key::node_name, name);
-  batch.put(Column::meta, meta_key::format, "2");
+  batch.put(Column::meta, meta_key::format, kStoreFormat);
   batch.put(Column::meta, meta_key::currency, currency.str());
   batch.put(Column::meta, meta_key::created_ms, be64(static_cast<std::uint64_t>(created_ms)));
   return space.write(batch, Durability::synced);
+}
+
+Status check_store_format(const Store& space) {
+  std::string format;
+  Status status = space.get(Column::meta, meta_key::format, &format);
+  if (!status.ok() && status.code() != Code::not_found) return status;
+  if (status.ok() && format == kStoreFormat) return Status();
+  return Status(Code::corruption,
+                "this store is of format " + (status.ok() ? format : std::string("unknown")) +
+                    ", written by an older cohours; this version reads store format " +
+                    std::string(kStoreFormat) + " only (entries bound to their node, entry format " +
+                    std::to_string(kEntryFormatVersion) +
+                    ") and does not convert stores: initialise a new node with `cohours init`");
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::open(Store& base, const NodeIdentity& node, const Clock& clock) {
@@ -215,6 +267,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open_space(Store& base, const NodeIdenti
   auto impl = std::make_unique<Impl>(base, clock, node);
   Store& store = impl->store;
   std::string raw;
+  if (Status s = check_store_format(store); !s.ok()) return s;
   if (store.get(Column::meta, meta_key::reindexing, &raw).ok())
     return Status(Code::corruption, "a reindex was interrupted; run `cohours reindex` again");
   if (Status s = store.get(Column::meta, meta_key::node_name, &impl->name); !s.ok()) return s;
@@ -303,6 +356,7 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
         (*member->results)[index].code = Code::io_error;
         (*member->results)[index].message = std::string("not stored: ") + e.what();
         (*member->results)[index].duplicate = false;
+        (*member->results)[index].refused_before = false;
         (*member->results)[index].seq = 0;
       }
   }
@@ -546,6 +600,7 @@ Result<ReindexReport> reindex_log(Store& base, const PublicKey& log_key, const C
   auto node_key = stored_node_key(store);
   if (!node_key.ok()) return node_key.status();
   if (node_key.value() != log_key) return Status(Code::corruption, "the log's rows name another node");
+  if (Status s = check_store_format(store); !s.ok()) return s;
   std::string marker;
   if (!store.get(Column::meta, meta_key::reindexing, &marker).ok()) {
     auto before = digest_state(store);

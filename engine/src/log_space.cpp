@@ -9,6 +9,7 @@ bool is_log_column(Column column) {
     case Column::peers:
     case Column::evidence:
     case Column::witnesses:
+    case Column::refusals:
       return false;
     default:
       return true;

@@ -28,6 +28,8 @@ const char* code_name(Code code) {
       return "wrong_state";
     case Code::already_exists:
       return "already_exists";
+    case Code::wrong_node:
+      return "wrong_node";
     case Code::not_found:
       return "not_found";
     case Code::io_error:
@@ -36,6 +38,28 @@ const char* code_name(Code code) {
       return "corruption";
   }
   return "unknown";
+}
+
+std::optional<Code> code_from_name(std::string_view name) {
+  constexpr Code kAll[] = {Code::ok,
+                           Code::malformed,
+                           Code::bad_signature,
+                           Code::unknown_member,
+                           Code::unknown_entry,
+                           Code::not_permitted,
+                           Code::bad_amount,
+                           Code::unknown_category,
+                           Code::bad_date,
+                           Code::floor_breached,
+                           Code::wrong_state,
+                           Code::already_exists,
+                           Code::wrong_node,
+                           Code::not_found,
+                           Code::io_error,
+                           Code::corruption};
+  for (Code code : kAll)
+    if (name == code_name(code)) return code;
+  return std::nullopt;
 }
 
 }  // namespace cohours

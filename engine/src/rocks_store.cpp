@@ -50,6 +50,8 @@ const char* column_name(Column column) {
       return "evidence";
     case Column::witnesses:
       return "witnesses";
+    case Column::refusals:
+      return "refusals";
     case Column::count_:
       break;
   }

@@ -9,6 +9,7 @@ namespace {
 constexpr std::int64_t kMaxPolicyMinutes = 1'000'000 * 60;  // a sanity bound on floors
 constexpr std::int64_t kMaxEntryCeiling = 24 * 60;          // no single entry over a day
 constexpr std::int64_t kMaxPolicyPence = 100'000'000;       // a sanity bound on expense limits
+constexpr std::uint32_t kMaxClaimMiles = 10'000;            // one claim's travel, a sanity bound
 
 Status reject(Code code, std::string message) {
   return Status(code, std::move(message));
@@ -324,12 +325,19 @@ struct Apply {
       auto recipient = member(b.recipient);
       if (!recipient.ok()) return recipient.status();
       if (!*recipient) return reject(Code::unknown_member, "the recipient is not a member of this co-op");
+      // DESIGN.md rule 3: services to service users are paid by the pool,
+      // and only they (and the community) are. The entry states the payer
+      // so that a later change of roles never changes who paid.
+      const bool service_user = ((*recipient)->roles & role_service_user) != 0;
       if (b.payer == Payer::pool) {
-        if (!((*recipient)->roles & role_service_user))
+        if (!service_user)
           return reject(Code::not_permitted,
                         "the pool pays only for help to service users and the community");
         payer = AccountId::pool(context.node_key);
       } else {
+        if (service_user)
+          return reject(Code::not_permitted,
+                        "help to a service user is paid by the co-op pool: log it with the pool as payer");
         payer = AccountId::member(b.recipient);
       }
     }
@@ -634,6 +642,9 @@ struct Apply {
                     "expenses are claimed for costs already paid, not for " + format_date(b.date_days));
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
+    if (b.miles > kMaxClaimMiles)
+      return reject(Code::bad_amount, "a claim is for 1 to " + std::to_string(kMaxClaimMiles) +
+                                          " miles, got " + std::to_string(b.miles));
     if (b.miles > 0) {
       if (b.category != ExpenseCategory::travel)
         return reject(Code::malformed, "only travel is claimed in miles");
@@ -674,6 +685,7 @@ struct Apply {
                        {},
                        {},
                        {},
+                       0,
                        {},
                        entry.author};
     view.put(Column::expenses, key_of(state.id), encode_row(state));
@@ -733,9 +745,19 @@ struct Apply {
     if (claim->status != ExpenseStatus::approved)
       return reject(Code::wrong_state, std::string("only approved claims are paid; this one is ") +
                                            expense_status_name(claim->status));
+    // Money already paid, as hours already given: at most a day past the
+    // node's clock (time zones), and not before the cost it pays back.
+    const std::int32_t today = days_from_ms(context.received_ms);
+    if (b.date_days > today + 1)
+      return reject(Code::bad_date, "a payment is recorded once the money is paid: " +
+                                        format_date(b.date_days) + " is more than a day ahead");
+    if (b.date_days < claim->date_days)
+      return reject(Code::bad_date, "the payment date " + format_date(b.date_days) +
+                                        " is before the claim's own date " + format_date(claim->date_days));
     ExpenseState row = *claim;
     row.status = ExpenseStatus::paid;
     row.paid_by = signed_entry.id;
+    row.paid_date_days = b.date_days;
     row.reference_digest = b.reference_digest;
     post(row.id, AccountId::payable(row.claimant), {AccountKind::coop_paid, context.node_key}, row.pence);
     view.put(Column::expenses, key_of(row.id), encode_row(row));
@@ -780,6 +802,12 @@ Result<Policy> load_policy(const StateView& view) {
 }
 
 Status apply_entry(StateView& view, const SignedEntry& entry, const ApplyContext& context) {
+  // First, before any state is read: an entry belongs to the one log it was
+  // signed for. Replicas replay a log with that log's key, so a copy of
+  // another node's log is held to the same check.
+  if (entry.entry.node != context.node_key)
+    return reject(Code::wrong_node, "this entry was signed for node " + short_id(entry.entry.node) +
+                                        " and cannot be replayed into this co-op's log");
   Apply apply{view, entry, context};
   Status status = apply.dispatch();
   if (!status.ok()) return status;

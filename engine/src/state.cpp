@@ -152,6 +152,7 @@ void layout(C& c, ExpenseState& r) {
   c.fixed(r.decided_by_key);
   c.fixed(r.reason_digest);
   c.fixed(r.paid_by);
+  c.num(r.paid_date_days);
   c.fixed(r.reference_digest);
   c.fixed(r.signed_by);
 }

@@ -77,14 +77,22 @@ inline constexpr std::string_view currency = "currency";        // the node's ca
 }  // namespace meta_key
 
 // Columns rebuilt by reindex.
-inline constexpr Column kDerivedColumns[] = {Column::entries,  Column::postings, Column::balances,
+inline constexpr Column kDerivedColumns[] = {Column::entries,   Column::postings, Column::balances,
                                              Column::movements, Column::requests, Column::members,
-                                             Column::expenses, Column::inbound,  Column::tree};
+                                             Column::expenses,  Column::inbound,  Column::tree};
+
+// The store format each log's meta `format_version` holds. 3: entries of
+// format version 2 (bound to their node) and the node-level `refusals`
+// column. Stores are not converted: an older one is refused on open.
+inline constexpr std::string_view kStoreFormat = "3";
+// ok if the log's rows are of kStoreFormat; otherwise a message that says
+// which format the store holds and that it is not converted.
+Status check_store_format(const Store& space);
 
 // Writes a log's identity rows (node key, name, currency, format) into its
 // space: at initialise for this node's log, when a copy of another's starts.
-Status write_log_identity(Store& space, const PublicKey& log, const std::string& name, const Currency& currency,
-                          std::int64_t created_ms);
+Status write_log_identity(Store& space, const PublicKey& log, const std::string& name,
+                          const Currency& currency, std::int64_t created_ms);
 
 // The node's currency as stored at initialise (GBP for stores made before
 // it was recorded).

@@ -367,6 +367,7 @@ void SyncNode::receive_transfers(const PublicKey& log, std::vector<Action>& out)
   std::vector<Bytes> entries;
   for (const auto& t : pending.value()) {
     Entry entry;
+    entry.node = identity_.public_key;  // for this node's own log
     entry.author = identity_.public_key;
     entry.created_ms = clock_.now_ms();
     // A repeat after a crash is refused by the ledger (one transfer.in per

@@ -20,8 +20,10 @@ using namespace cohours;
 
 namespace {
 
-Bytes sign(const KeyPair& author, std::uint64_t nonce, std::int64_t now_ms, EntryBody body) {
-  Entry entry{kEntryFormatVersion, author.public_key, {}, now_ms, nonce, std::move(body)};
+// An entry for the log of node `log`.
+Bytes sign(const PublicKey& log, const KeyPair& author, std::uint64_t nonce, std::int64_t now_ms,
+           EntryBody body) {
+  Entry entry{kEntryFormatVersion, log, author.public_key, {}, now_ms, nonce, std::move(body)};
   return sign_entry(entry, author.secret_key).bytes;
 }
 
@@ -64,12 +66,12 @@ int fill(const std::filesystem::path& dir, std::uint64_t count) {
   const std::int64_t now = clock.now_ms();
   for (auto& v : volunteers) {
     v = generate_keypair();
-    batch.push_back(sign({node.public_key, node.secret_key}, nonce++, now,
+    batch.push_back(sign(node.public_key, {node.public_key, node.secret_key}, nonce++, now,
                          MemberJoin{v.public_key, role_volunteer, node.public_key}));
   }
   for (auto& u : users) {
     u = generate_keypair();
-    batch.push_back(sign({node.public_key, node.secret_key}, nonce++, now,
+    batch.push_back(sign(node.public_key, {node.public_key, node.secret_key}, nonce++, now,
                          MemberJoin{u.public_key, role_service_user, node.public_key}));
   }
   std::uint64_t made = batch.size();
@@ -88,7 +90,7 @@ int fill(const std::filesystem::path& dir, std::uint64_t count) {
   while (made < count) {
     for (auto& [id, user] : to_confirm) {
       if (made >= count) break;
-      batch.push_back(sign(users[user], nonce++, now, HoursConfirm{id}));
+      batch.push_back(sign(node.public_key, users[user], nonce++, now, HoursConfirm{id}));
       ++made;
     }
     to_confirm.clear();
@@ -101,7 +103,7 @@ int fill(const std::filesystem::path& dir, std::uint64_t count) {
       log.minutes = 60;
       log.category = "befriending";
       log.date_days = static_cast<std::int32_t>(now / 86'400'000);
-      batch.push_back(sign(volunteers[nonce % volunteers.size()], nonce, now, log));
+      batch.push_back(sign(node.public_key, volunteers[nonce % volunteers.size()], nonce, now, log));
       ++nonce;
       user_of.push_back(user);
     }

@@ -42,8 +42,13 @@ int main(int argc, char** argv) {
   if (fresh) {
     for (auto [key, roles] : {std::pair{alice.public_key, std::uint32_t{role_volunteer}},
                               std::pair{bob.public_key, std::uint32_t{role_service_user}}}) {
-      Entry join{kEntryFormatVersion, node.public_key, {},
-                 clock.now_ms(),      random_u64(),    MemberJoin{key, roles, node.public_key}};
+      Entry join{kEntryFormatVersion,
+                 node.public_key,
+                 node.public_key,
+                 {},
+                 clock.now_ms(),
+                 random_u64(),
+                 MemberJoin{key, roles, node.public_key}};
       if (!ledger.value()->submit_one(sign_entry(join, node.secret_key).bytes).ok()) return 1;
     }
     std::ofstream(dir / "node.key") << to_hex(node.secret_key) << "\n";
@@ -57,7 +62,8 @@ int main(int argc, char** argv) {
       log.minutes = 30;
       log.category = "befriending";
       log.date_days = days_from_ms(clock.now_ms());
-      Entry entry{kEntryFormatVersion, alice.public_key, {}, clock.now_ms(), random_u64(), log};
+      Entry entry{
+          kEntryFormatVersion, node.public_key, alice.public_key, {}, clock.now_ms(), random_u64(), log};
       SignedEntry signed_entry = sign_entry(entry, alice.secret_key);
       SubmitResult result = ledger.value()->submit_one(signed_entry.bytes);
       if (!result.ok()) {

@@ -1,6 +1,6 @@
-// One entry of each kind with fixed keys, times and nonces: the inputs of
-// the pinned canonical-bytes vectors in entry_codec_test.cpp and
-// docs/data-format.md.
+// One entry of each kind with fixed keys, times and nonces: the inputs from
+// which make_entry_vectors.cpp wrote schemas/entry-vectors.json once (that
+// file, not this one, pins the bytes), and entries for the codec tests.
 #pragma once
 
 #include <vector>
@@ -10,10 +10,14 @@
 
 namespace cohours::test {
 
-inline KeyPair vector_key(std::uint8_t fill) {
+inline FixedBytes<32> vector_seed(std::uint8_t fill) {
   FixedBytes<32> seed;
   seed.bytes.fill(fill);
-  return keypair_from_seed(seed);
+  return seed;
+}
+
+inline KeyPair vector_key(std::uint8_t fill) {
+  return keypair_from_seed(vector_seed(fill));
 }
 
 inline Hash32 vector_hash(std::uint8_t fill) {
@@ -22,12 +26,22 @@ inline Hash32 vector_hash(std::uint8_t fill) {
   return hash;
 }
 
-// Author of every vector is vector_key(1); other keys 2 (member), 3 (node).
-inline std::vector<Entry> vector_entries() {
-  const PublicKey member = vector_key(2).public_key, node = vector_key(3).public_key;
-  const PublicKey author = vector_key(1).public_key;
+// An entry and the fill byte of its signer's seed.
+struct VectorInput {
+  Entry entry;
+  std::uint8_t signer_seed = 1;
+};
+
+// Keys from seeds: 1 the author (a member), 2 another member, 3 the node
+// every entry is for (its log), 4 another node, 5 a member of that node.
+// transfer.in is signed by the node itself, as the rules require; every
+// other entry by key 1. Created 1795000000000, nonce 7 unless said below.
+inline std::vector<VectorInput> vector_inputs() {
+  const PublicKey author = vector_key(1).public_key, member = vector_key(2).public_key;
+  const PublicKey node = vector_key(3).public_key, other_node = vector_key(4).public_key;
   auto entry = [&](EntryBody body, PublicKey on_behalf = {}) {
-    return Entry{kEntryFormatVersion, author, on_behalf, 1'795'000'000'000, 7, std::move(body)};
+    return VectorInput{
+        Entry{kEntryFormatVersion, node, author, on_behalf, 1'795'000'000'000, 7, std::move(body)}, 1};
   };
   HoursLog log;
   log.recipient = member;
@@ -36,6 +50,14 @@ inline std::vector<Entry> vector_entries() {
   log.category = "befriending";
   log.date_days = 20'777;
   log.note_digest = vector_hash(0xaa);
+  VectorInput in = entry(TransferIn{other_node, vector_hash(0xdd), member, 60});
+  in.entry.author = node;
+  in.signer_seed = 3;
+  // Nonces past what a JavaScript number holds exactly: 2^64 - 1 and 2^53 + 1.
+  VectorInput transfer = entry(Transfer{member, 30, vector_hash(0x33)});
+  transfer.entry.nonce = 18'446'744'073'709'551'615u;
+  VectorInput out = entry(TransferOut{member, other_node, 60, vector_hash(0xcc)});
+  out.entry.nonce = 9'007'199'254'740'993u;
   return {
       entry(MemberJoin{member, role_carer | role_volunteer, node}),
       entry(MemberRole{member, role_admin}),
@@ -44,7 +66,7 @@ inline std::vector<Entry> vector_entries() {
       entry(log),
       entry(HoursConfirm{vector_hash(0x11)}, member),
       entry(HoursVoid{vector_hash(0x11), vector_hash(0x22)}),
-      entry(Transfer{member, 30, vector_hash(0x33)}),
+      transfer,
       entry(RespiteRequest{180, 20'785, {}}),
       entry(RespiteOffer{vector_hash(0x44)}),
       entry(RespiteCancel{vector_hash(0x44)}),
@@ -59,11 +81,18 @@ inline std::vector<Entry> vector_entries() {
                          {}}),
       entry(ExpenseApprove{vector_hash(0x88), {}}),
       entry(ExpenseReject{vector_hash(0x88), vector_hash(0x99)}),
-      entry(ExpensePaid{vector_hash(0x88), vector_hash(0xbb)}),
-      entry(TransferOut{member, node, 60, vector_hash(0xcc)}),
-      entry(TransferIn{node, vector_hash(0xdd), member, 60}),
-      entry(RemoteHoursLog{member, node, log}),
+      entry(ExpensePaid{vector_hash(0x88), 20'779, vector_hash(0xbb)}),
+      out,
+      in,
+      entry(RemoteHoursLog{vector_key(5).public_key, other_node, log}),
   };
+}
+
+// The entries alone, in kind order.
+inline std::vector<Entry> vector_entries() {
+  std::vector<Entry> out;
+  for (auto& input : vector_inputs()) out.push_back(std::move(input.entry));
+  return out;
 }
 
 }  // namespace cohours::test

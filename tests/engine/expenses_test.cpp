@@ -27,6 +27,8 @@ struct Office : test::TestLedger {
     c.date_days = today();
     return c;
   }
+  // Paid today.
+  ExpensePaid paid(const EntryId& claim) { return ExpensePaid{claim, today(), {}}; }
   Balance cash(AccountId account) { return ledger->balance(account).value(); }
   AccountId coop(AccountKind kind) { return {kind, node.public_key}; }
 };
@@ -40,7 +42,7 @@ TEST_CASE("a claim moves claimed -> approved -> paid, each step once") {
   CHECK(office.ledger->expense(claim.id).value().status == ExpenseStatus::claimed);
   CHECK(office.cash(AccountId::payable(office.key("alice"))).balance_minutes == 0);  // nothing owed yet
 
-  CHECK(office.submit("erin", ExpensePaid{claim.id, {}}).code == Code::wrong_state);        // unapproved
+  CHECK(office.submit("erin", office.paid(claim.id)).code == Code::wrong_state);            // unapproved
   CHECK(office.submit("alice", ExpenseApprove{claim.id, {}}).code == Code::not_permitted);  // not an admin
   REQUIRE(office.submit("erin", ExpenseApprove{claim.id, {}}).ok());
   CHECK(office.cash(AccountId::payable(office.key("alice"))).balance_minutes == 1240);
@@ -48,15 +50,15 @@ TEST_CASE("a claim moves claimed -> approved -> paid, each step once") {
   CHECK(office.submit("dave", ExpenseApprove{claim.id, {}}).code == Code::wrong_state);
   CHECK(office.submit("dave", ExpenseReject{claim.id, {}}).code == Code::wrong_state);
 
-  REQUIRE(office.submit("dave", ExpensePaid{claim.id, {}}).ok());
+  REQUIRE(office.submit("dave", office.paid(claim.id)).ok());
   CHECK(office.cash(AccountId::payable(office.key("alice"))).balance_minutes == 0);
   CHECK(office.cash(office.coop(AccountKind::coop_paid)).balance_minutes == 1240);
-  CHECK(office.submit("erin", ExpensePaid{claim.id, {}}).code == Code::wrong_state);
+  CHECK(office.submit("erin", office.paid(claim.id)).code == Code::wrong_state);
   CHECK(office.ledger->expense(claim.id).value().status == ExpenseStatus::paid);
 
   auto rejected = office.submit("alice", office.claim(500, ExpenseCategory::meals));
   REQUIRE(office.submit("erin", ExpenseReject{rejected.id, {}}).ok());
-  CHECK(office.submit("erin", ExpensePaid{rejected.id, {}}).code == Code::wrong_state);
+  CHECK(office.submit("erin", office.paid(rejected.id)).code == Code::wrong_state);
   CHECK(office.submit("erin", ExpenseApprove{rejected.id, {}}).code == Code::wrong_state);
 }
 
@@ -67,8 +69,37 @@ TEST_CASE("nobody approves, rejects or pays their own claim") {
   CHECK(office.submit("dave", ExpenseApprove{own.id, {}}).code == Code::not_permitted);
   CHECK(office.submit("dave", ExpenseReject{own.id, {}}).code == Code::not_permitted);
   REQUIRE(office.submit("erin", ExpenseApprove{own.id, {}}).ok());
-  CHECK(office.submit("dave", ExpensePaid{own.id, {}}).code == Code::not_permitted);
-  CHECK(office.submit("erin", ExpensePaid{own.id, {}}).ok());
+  CHECK(office.submit("dave", office.paid(own.id)).code == Code::not_permitted);
+  CHECK(office.submit("erin", office.paid(own.id)).ok());
+}
+
+TEST_CASE("expense.paid names the day the money was paid: not ahead, not before the cost") {
+  Office office;
+  auto claim_body = office.claim(700);
+  claim_body.date_days = office.today() - 10;
+  auto claim = office.submit("alice", claim_body);
+  REQUIRE(claim.ok());
+  REQUIRE(office.submit("erin", ExpenseApprove{claim.id, {}}).ok());
+  const Hash32 digest = office.ledger->state_digest().value();
+  // More than a day past the node's clock: money not yet paid.
+  auto refused = office.submit("erin", ExpensePaid{claim.id, office.today() + 2, {}});
+  CHECK(refused.code == Code::bad_date);
+  CHECK(refused.message.find("more than a day ahead") != std::string::npos);
+  // Before the claim's own date: paid back before the cost was paid.
+  refused = office.submit("erin", ExpensePaid{claim.id, office.today() - 11, {}});
+  CHECK(refused.code == Code::bad_date);
+  CHECK(refused.message.find("before the claim's own date") != std::string::npos);
+  CHECK(office.ledger->state_digest().value() == digest);
+  CHECK(office.ledger->expense(claim.id).value().status == ExpenseStatus::approved);
+  // The claim's own day is the earliest; tomorrow (time zones) the latest.
+  REQUIRE(office.submit("erin", ExpensePaid{claim.id, office.today() - 10, {}}).ok());
+  ExpenseState paid = office.ledger->expense(claim.id).value();
+  CHECK(paid.status == ExpenseStatus::paid);
+  CHECK(paid.paid_date_days == office.today() - 10);
+  auto other = office.submit("alice", office.claim(300));
+  REQUIRE(office.submit("erin", ExpenseApprove{other.id, {}}).ok());
+  REQUIRE(office.submit("erin", ExpensePaid{other.id, office.today() + 1, {}}).ok());
+  CHECK(office.ledger->expense(other.id).value().paid_date_days == office.today() + 1);
 }
 
 TEST_CASE("whoever filed a claim for someone does not decide on it either") {
@@ -80,7 +111,7 @@ TEST_CASE("whoever filed a claim for someone does not decide on it either") {
   // ...but another admin must approve and pay it.
   CHECK(office.submit("dave", ExpenseApprove{filed.id, {}}).code == Code::not_permitted);
   REQUIRE(office.submit("erin", ExpenseApprove{filed.id, {}}).ok());
-  CHECK(office.submit("dave", ExpensePaid{filed.id, {}}).code == Code::not_permitted);
+  CHECK(office.submit("dave", office.paid(filed.id)).code == Code::not_permitted);
 }
 
 TEST_CASE("bad claims are refused") {
@@ -106,6 +137,14 @@ TEST_CASE("bad claims are refused") {
     auto lunch = office.claim(480, ExpenseCategory::meals);
     lunch.miles = 12;
     CHECK(office.submit("alice", lunch).code == Code::malformed);
+    // At most 10000 miles in one claim, whoever builds the entry (this was
+    // once checked only by the command line).
+    auto far = office.claim(10'001 * 40);
+    far.miles = 10'001;
+    CHECK(office.submit("alice", far).code == Code::bad_amount);
+    far.miles = 10'000;
+    far.pence = 10'000 * 40;
+    CHECK(office.submit("alice", far).ok());
   }
   SUBCASE("the per-claim limit refuses; the monthly limit does not") {
     REQUIRE(office
@@ -145,7 +184,7 @@ TEST_CASE("cash and credits never convert into each other") {
   const Balance alice_credits = office.balance("alice"), pool_credits = office.balance("pool");
   auto claim = office.submit("alice", office.claim(1240));
   REQUIRE(office.submit("erin", ExpenseApprove{claim.id, {}}).ok());
-  REQUIRE(office.submit("erin", ExpensePaid{claim.id, {}}).ok());
+  REQUIRE(office.submit("erin", office.paid(claim.id)).ok());
   CHECK(office.balance("alice") == alice_credits);  // cash moved no credits
   CHECK(office.balance("pool") == pool_credits);
 

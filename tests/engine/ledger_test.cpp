@@ -120,6 +120,182 @@ TEST_CASE("who pays: the pool only for service users and the community") {
         Code::not_permitted);  // service users do not bank hours
 }
 
+TEST_CASE("help to a service user is paid by the pool, whoever builds the entry") {
+  // DESIGN.md rule 3. Once only the command line chose the pool; a phone
+  // could sign payer = recipient and make a service user pay.
+  Coop coop;
+  const Hash32 digest = coop.ledger->state_digest().value();
+  auto refused = coop.submit("alice", coop.hours("bob", 60, Payer::recipient));
+  CHECK(refused.code == Code::not_permitted);
+  CHECK(refused.message == "help to a service user is paid by the co-op pool: log it with the pool as payer");
+  // A coordinator entering the timesheet for alice gets the same answer.
+  CHECK(coop.submit("dave", coop.hours("bob", 60, Payer::recipient), coop.key("alice")).code ==
+        Code::not_permitted);
+  // So does help from a volunteer of another co-op.
+  const PublicKey visitor = test::seeded_key(90).public_key, other_node = test::seeded_key(91).public_key;
+  CHECK(coop.submit("dave", RemoteHoursLog{visitor, other_node, coop.hours("bob", 60, Payer::recipient)})
+            .code == Code::not_permitted);
+  CHECK(coop.ledger->state_digest().value() == digest);
+  // A member who also has the service-user role is a service user: the pool pays.
+  REQUIRE(coop.submit("node", MemberRole{coop.key("carol"), role_carer | role_volunteer | role_service_user})
+              .ok());
+  CHECK(coop.submit("alice", coop.hours("carol", 30, Payer::recipient)).code == Code::not_permitted);
+  CHECK(coop.submit("alice", coop.hours("carol", 30, Payer::pool)).ok());
+  CHECK(coop.submit("alice", coop.hours("bob", 60, Payer::pool)).ok());
+  CHECK(coop.submit("dave", RemoteHoursLog{visitor, other_node, coop.hours("bob", 60, Payer::pool)}).ok());
+  // Between other members the recipient pays, as before.
+  CHECK(coop.submit("alice", coop.hours("erin", 60, Payer::recipient)).ok());
+}
+
+TEST_CASE("an entry signed for another node is refused with wrong_node and changes nothing") {
+  Coop a;
+  // Another co-op where alice and bob (the same keys) are members too: the
+  // replay would pass every other rule there.
+  TestLedger b(nullptr, 201, 0);
+  b.add_member("alice", role_volunteer);
+  b.add_member("bob", role_service_user);
+  REQUIRE(b.key("alice") == a.key("alice"));
+  SignedEntry for_a = a.make("alice", a.hours("bob", 60, Payer::pool));
+  REQUIRE(a.ledger->submit_one(for_a.bytes).ok());
+
+  const std::uint64_t size = b.ledger->log_size();
+  const Hash32 digest = b.ledger->state_digest().value();
+  auto replayed = b.ledger->submit_one(for_a.bytes);
+  CHECK(replayed.code == Code::wrong_node);
+  CHECK(std::string(code_name(replayed.code)) == "wrong_node");
+  CHECK(replayed.message == "this entry was signed for node " + to_hex(a.node.public_key).substr(0, 12) +
+                                " and cannot be replayed into this co-op's log");
+  CHECK(b.ledger->log_size() == size);
+  CHECK(b.ledger->state_digest().value() == digest);
+  CHECK(b.ledger->seq_of(for_a.id).code() == Code::unknown_entry);
+  CHECK(b.balance("alice").pending_in_minutes == 0);
+  // Not remembered (anyone can replay another co-op's entries, and the
+  // answer never changes): judged alike each time, nothing stored.
+  auto again = b.ledger->submit_one(for_a.bytes);
+  CHECK(again.code == Code::wrong_node);
+  CHECK_FALSE(again.refused_before);
+  CHECK_FALSE(b.store->scan(Column::refusals, "", "")->valid());
+  // The same help signed for B's log goes in there.
+  CHECK(b.submit("alice", b.hours("bob", 60, Payer::pool)).ok());
+}
+
+TEST_CASE("a refused entry is remembered: a retry answers the first refusal, even once it would pass") {
+  Coop coop;
+  const Hash32 digest_before = coop.ledger->state_digest().value();
+  SignedEntry transfer = coop.make("alice", Transfer{coop.key("erin"), 60, {}});
+  auto first = coop.ledger->submit_one(transfer.bytes);
+  REQUIRE(first.code == Code::floor_breached);  // alice has nothing yet
+  CHECK_FALSE(first.refused_before);
+  CHECK(first.id == transfer.id);
+  // Remembering is node state, not log state: the state digest is unchanged.
+  CHECK(coop.ledger->state_digest().value() == digest_before);
+
+  // alice earns the credits: the same bytes would pass now, but a refused
+  // entry is never judged again.
+  auto log = coop.submit("alice", coop.hours("bob", 90, Payer::pool));
+  REQUIRE(coop.submit("bob", HoursConfirm{log.id}).ok());
+  const std::uint64_t size = coop.ledger->log_size();
+  const Hash32 digest = coop.ledger->state_digest().value();
+  auto again = coop.ledger->submit_one(transfer.bytes);
+  CHECK(again.code == Code::floor_breached);
+  CHECK(again.message == first.message);
+  CHECK(again.refused_before);
+  CHECK_FALSE(again.duplicate);
+  CHECK(again.seq == 0);
+  CHECK(again.id == transfer.id);
+  CHECK(coop.ledger->log_size() == size);
+  CHECK(coop.ledger->state_digest().value() == digest);
+  // A new entry (a new nonce) is judged on its own.
+  CHECK(coop.submit("alice", Transfer{coop.key("erin"), 60, {}}).ok());
+
+  // Twice in one batch: the second answer repeats the first.
+  SignedEntry big = coop.make("carol", Transfer{coop.key("erin"), 600, {}});
+  std::vector<Bytes> batch{big.bytes, big.bytes};
+  auto results = coop.ledger->submit(batch);
+  CHECK(results[0].code == Code::floor_breached);
+  CHECK_FALSE(results[0].refused_before);
+  CHECK(results[1].code == Code::floor_breached);
+  CHECK(results[1].refused_before);
+
+  // Reindex rebuilds log state only; remembered refusals stay.
+  coop.ledger.reset();
+  REQUIRE(reindex(*coop.store, coop.clock).ok());
+  coop.reopen();
+  CHECK(coop.ledger->submit_one(transfer.bytes).refused_before);
+  CHECK(coop.ledger->submit_one(big.bytes).refused_before);
+}
+
+TEST_CASE("refusals of entries signed by the node itself are not remembered") {
+  // The node signs afresh every time (sync retries a stuck transfer.in on
+  // every batch); keeping each refusal would only fill the disk.
+  Coop coop;
+  const PublicKey other_node = test::seeded_key(91).public_key, newcomer = test::seeded_key(92).public_key;
+  EntryId origin;
+  origin.bytes.fill(0x93);
+  SignedEntry in = coop.make("node", TransferIn{other_node, origin, newcomer, 30});
+  CHECK(coop.ledger->submit_one(in.bytes).code == Code::unknown_member);
+  auto again = coop.ledger->submit_one(in.bytes);
+  CHECK(again.code == Code::unknown_member);
+  CHECK_FALSE(again.refused_before);
+  CHECK_FALSE(coop.store->scan(Column::refusals, "", "")->valid());
+  REQUIRE(coop.submit("node", MemberJoin{newcomer, role_volunteer, coop.node.public_key}).ok());
+  CHECK(coop.ledger->submit_one(in.bytes).ok());
+}
+
+TEST_CASE("refusals of entries signed by strangers are not remembered") {
+  // Anyone can make a key and sign entries: keeping their refusals would let
+  // a stranger fill the disk. Such an entry is judged on every submission.
+  Coop coop;
+  KeyPair stranger = test::seeded_key(66);
+  Entry entry{kEntryFormatVersion,
+              coop.node.public_key,
+              stranger.public_key,
+              {},
+              coop.clock.now_ms(),
+              1,
+              coop.hours("bob", 60, Payer::pool)};
+  SignedEntry signed_entry = sign_entry(entry, stranger.secret_key);
+  CHECK(coop.ledger->submit_one(signed_entry.bytes).code == Code::unknown_member);
+  auto again = coop.ledger->submit_one(signed_entry.bytes);
+  CHECK(again.code == Code::unknown_member);
+  CHECK_FALSE(again.refused_before);
+  CHECK_FALSE(coop.store->scan(Column::refusals, "", "")->valid());
+  // Once the key joins, the same bytes are judged again and accepted (a
+  // phone that signed before its member.join reached the node).
+  REQUIRE(coop.submit("node", MemberJoin{stranger.public_key, role_volunteer, coop.node.public_key}).ok());
+  CHECK(coop.ledger->submit_one(signed_entry.bytes).ok());
+}
+
+TEST_CASE("remembered refusals survive closing and reopening a RocksDB store") {
+  test::TempDir dir;
+  const std::string path = dir.path + "/store";
+  Bytes refused;
+  std::string message;
+  {
+    auto store = open_rocks_store(path, OpenMode::create_if_missing);
+    REQUIRE(store.ok());
+    TestLedger node(std::move(store).value().release());
+    node.add_member("alice", role_volunteer);
+    node.add_member("bob", role_service_user);
+    SignedEntry transfer = node.make("alice", Transfer{node.key("bob"), 30, {}});
+    auto first = node.ledger->submit_one(transfer.bytes);
+    REQUIRE(first.code == Code::floor_breached);
+    refused = transfer.bytes;
+    message = first.message;
+    auto log = node.submit("alice", node.hours("bob", 60, Payer::pool));
+    REQUIRE(node.submit("bob", HoursConfirm{log.id}).ok());
+  }
+  auto store = open_rocks_store(path, OpenMode::open_existing);
+  REQUIRE(store.ok());
+  TestLedger node(std::move(store).value().release());
+  const std::uint64_t size = node.ledger->log_size();
+  auto again = node.ledger->submit_one(refused);
+  CHECK(again.code == Code::floor_breached);
+  CHECK(again.message == message);
+  CHECK(again.refused_before);
+  CHECK(node.ledger->log_size() == size);
+}
+
 TEST_CASE("amounts, categories and dates are checked against policy") {
   Coop coop;
   CHECK(coop.submit("alice", coop.hours("bob", 0, Payer::pool)).code == Code::bad_amount);
@@ -300,7 +476,13 @@ TEST_CASE("forged, malformed and wrongly signed entries change nothing") {
   CHECK(coop.ledger->submit_one(Bytes(70000, 1)).code == Code::malformed);
   // A stranger's validly signed entry.
   KeyPair stranger = test::seeded_key(66);
-  Entry foreign{kEntryFormatVersion, stranger.public_key, {}, 0, 1, coop.hours("bob", 60, Payer::pool)};
+  Entry foreign{kEntryFormatVersion,
+                coop.node.public_key,
+                stranger.public_key,
+                {},
+                0,
+                1,
+                coop.hours("bob", 60, Payer::pool)};
   CHECK(coop.ledger->submit_one(sign_entry(foreign, stranger.secret_key).bytes).code == Code::unknown_member);
   CHECK(coop.ledger->log_size() == size);
   CHECK(coop.ledger->state_digest().value() == digest_before);
@@ -390,6 +572,21 @@ TEST_CASE("state survives reopening, and reindex rebuilds it bit for bit") {
                                    proof.value()));
 }
 
+TEST_CASE("a store of an older format (entries without their node) is refused, not converted") {
+  Coop coop;
+  coop.ledger.reset();
+  WriteBatch old;
+  old.put(Column::meta, "format_version", "2");
+  REQUIRE(coop.log_rows()->write(old, Durability::synced).ok());
+  auto opened = Ledger::open(*coop.store, {coop.node.public_key, coop.node.secret_key}, coop.clock);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.code() == Code::corruption);
+  CHECK(opened.status().message().find("this store is of format 2") != std::string::npos);
+  CHECK(opened.status().message().find("does not convert stores") != std::string::npos);
+  CHECK(reindex(*coop.store, coop.clock).code() == Code::corruption);
+  CHECK(Ledger::open_read_only(*coop.store, coop.clock).code() == Code::corruption);
+}
+
 TEST_CASE("a damaged balance row is put right by reindex") {
   Coop coop;
   auto log = coop.submit("alice", coop.hours("bob", 90, Payer::pool));
@@ -456,6 +653,25 @@ TEST_CASE("when the store write fails nothing is acknowledged, not even a repeat
   CHECK(retried.ok());
   CHECK_FALSE(retried.duplicate);
   CHECK(retried.seq == size + 1);
+}
+
+TEST_CASE("a refusal is final only once it is stored") {
+  auto* flaky = new FlakyStore;
+  TestLedger node(flaky);
+  node.add_member("alice", role_volunteer);
+  node.add_member("bob", role_service_user);
+  SignedEntry broke = node.make("alice", Transfer{node.key("bob"), 30, {}});
+  flaky->failing = true;
+  std::vector<Bytes> twice{broke.bytes, broke.bytes};
+  for (const auto& result : node.ledger->submit(twice)) {
+    CHECK(result.code == Code::io_error);  // not "refused": a retry would be judged again
+    CHECK_FALSE(result.refused_before);
+  }
+  flaky->failing = false;
+  auto judged = node.ledger->submit_one(broke.bytes);
+  CHECK(judged.code == Code::floor_breached);
+  CHECK_FALSE(judged.refused_before);
+  CHECK(node.ledger->submit_one(broke.bytes).refused_before);
 }
 
 TEST_CASE("nobody confirms hours they gave, and on-behalf voids name a party") {

@@ -2,6 +2,7 @@
 
 #include "cohours/audit.h"
 #include "cohours/crypto.h"
+#include "cohours/merkle.h"
 #include "test_support.h"
 
 namespace cohours {
@@ -93,7 +94,7 @@ TEST_CASE("a copy of another node's log verifies and matches its state bit for b
 TEST_CASE("forged, reordered, relinked or mis-signed batches are refused and nothing is stored") {
   Pair p;
   p.sync_a_to_b();
-  for (int i = 0; i < 4; ++i) REQUIRE(p.a.submit("dan", p.a.hours("carol", 60)).ok());
+  for (int i = 0; i < 4; ++i) REQUIRE(p.a.submit("dan", p.a.hours("carol", 60, Payer::pool)).ok());
   const std::uint64_t held = p.b_copy_size();
   const PublicKey log = p.a.node.public_key;
   const Hash32 digest = state_digest(*p.b.store, log).value();
@@ -164,6 +165,32 @@ TEST_CASE("forged, reordered, relinked or mis-signed batches are refused and not
   CHECK(state_digest(*p.b.store, log).value() == p.a.ledger->state_digest().value());
 }
 
+TEST_CASE("a copy refuses a batch whose record holds an entry signed for another node") {
+  // A's own ledger refuses an entry signed for B (wrong_node), but a
+  // dishonest A could sign a head over anything. B replays A's log with A's
+  // key, so the same check refuses the batch and stores none of it.
+  Pair p;
+  const PublicKey a_node = p.a.node.public_key, b_node = p.b.node.public_key;
+  CHECK(p.a.ledger->submit_one(p.a.make_for(b_node, "dan", p.a.hours("carol", 60, Payer::pool)).bytes).code ==
+        Code::wrong_node);
+  LogBatch batch = p.ra->read_batch(a_node, 0, 1000).value();
+  SignedEntry foreign = p.a.make_for(b_node, "dan", p.a.hours("carol", 60, Payer::pool));
+  Record last = decode_record(batch.records.back()).value();
+  batch.records.push_back(
+      encode_record({last.seq + 1, record_hash(batch.records.back()), p.a.clock.now_ms(), foreign.bytes}));
+  merkle::Frontier frontier{merkle::blake2b_hasher()};
+  for (const Bytes& record : batch.records) frontier.append(merkle::blake2b_hasher().leaf(record));
+  batch.head = sign_tree_head({a_node, batch.records.size(), frontier.root(), p.a.clock.now_ms()},
+                              p.a.node.secret_key);
+  REQUIRE(verify_tree_head(batch.head));
+  AppendResult result = p.rb->append(batch);
+  CHECK_MESSAGE(result.outcome == Outcome::rule_broken, result.message);
+  CHECK(result.message.find("cannot be replayed into this co-op's log") != std::string::npos);
+  CHECK(p.b_copy_size() == 0);
+  // The honest log (which never held that entry) copies as before.
+  CHECK(p.sync_a_to_b() == p.a.ledger->log_size());
+}
+
 TEST_CASE("two signed heads of one size are evidence: stored, the log frozen, and checkable elsewhere") {
   Pair p;
   p.sync_a_to_b();
@@ -181,7 +208,7 @@ TEST_CASE("two signed heads of one size are evidence: stored, the log frozen, an
   CHECK(p.rb->log_state(log).value().frozen);
   CHECK(p.rb->evidence().value().size() == 1);
   // Further batches of the frozen log are refused.
-  REQUIRE(p.a.submit("dan", p.a.hours("carol", 60)).ok());
+  REQUIRE(p.a.submit("dan", p.a.hours("carol", 60, Payer::pool)).ok());
   CHECK(p.rb->append(p.ra->read_batch(log, honest.head.size, 100).value()).outcome == Outcome::frozen);
   // A third node checks the evidence for itself; a fake pair is refused.
   test::TestLedger c{nullptr, 203, 50};
@@ -246,6 +273,7 @@ TEST_CASE("hours across co-ops: logged and confirmed where they are paid, credit
   CHECK(p.b.ledger->balance(AccountId::clearing(a_node)).value().pending_in_minutes == 90);
   // Dan may also sign it himself, at B.
   Entry own{kEntryFormatVersion,
+            b_node,
             p.a.key("dan"),
             {},
             p.b.clock.now_ms(),

@@ -12,7 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "test_support.h"
+
 using namespace cohours;
+using cohours::test::TempDir;
 
 namespace {
 
@@ -39,22 +42,6 @@ Status put(Store& store, Column column, std::string_view key, std::string_view v
   batch.put(column, key, value);
   return store.write(batch, Durability::synced);
 }
-
-// A fresh directory under /tmp, removed with everything in it afterwards.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern = "/tmp/cohours-store-test-XXXXXX";
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
 
 struct MemoryFixture {
   std::unique_ptr<Store> store = make_memory_store();
@@ -341,7 +328,7 @@ TEST_CASE("every column has a distinct name") {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < kColumnCount; ++i) names.emplace_back(column_name(static_cast<Column>(i)));
   CHECK(names.front() == "meta");
-  CHECK(names.back() == "witnesses");
+  CHECK(names.back() == "refusals");
   for (std::size_t i = 0; i < names.size(); ++i)
     for (std::size_t j = i + 1; j < names.size(); ++j) CHECK(names[i] != names[j]);
 }

@@ -2,6 +2,9 @@
 // whose keys the test holds.
 #pragma once
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +17,22 @@
 #include <doctest/doctest.h>
 
 namespace cohours::test {
+
+// A fresh directory under /tmp, removed with everything in it afterwards.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string pattern = "/tmp/cohours-store-test-XXXXXX";
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
 
 inline KeyPair seeded_key(std::uint8_t n) {
   FixedBytes<32> seed;
@@ -68,9 +87,16 @@ struct TestLedger {
   }
   AccountId account(const std::string& name) { return AccountId::member(key(name)); }
 
+  // An entry for this node's log.
   SignedEntry make(const std::string& signer, EntryBody body, const PublicKey& on_behalf = {}) {
+    return make_for(node.public_key, signer, std::move(body), on_behalf);
+  }
+  // An entry signed for the log of node `log` (another node's, to test replays).
+  SignedEntry make_for(const PublicKey& log, const std::string& signer, EntryBody body,
+                       const PublicKey& on_behalf = {}) {
     const KeyPair& pair = signer == "node" ? node : keys.at(signer);
-    Entry entry{kEntryFormatVersion, pair.public_key, on_behalf, clock.now_ms(), ++nonce, std::move(body)};
+    Entry entry{kEntryFormatVersion, log,     pair.public_key, on_behalf,
+                clock.now_ms(),      ++nonce, std::move(body)};
     return sign_entry(entry, pair.secret_key);
   }
   // Submits and checks the double-entry invariant after the operation.

@@ -170,7 +170,8 @@ struct Consortium {
   SubmitResult submit(int at, const std::string& signer, EntryBody body) {
     Node& node = (*this)[at];
     const KeyPair& pair = signer == "node" ? node.key : node.members.at(signer);
-    Entry entry{kEntryFormatVersion, pair.public_key, {}, clock.now_ms(), ++node.nonce, std::move(body)};
+    Entry entry{kEntryFormatVersion, node.pk(),    pair.public_key, {},
+                clock.now_ms(),      ++node.nonce, std::move(body)};
     return node.ledger->submit_one(sign_entry(entry, pair.secret_key).bytes);
   }
   void add_member(int at, const std::string& alias, std::uint32_t roles) {

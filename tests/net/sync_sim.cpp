@@ -85,7 +85,8 @@ class Simulation {
   void tick_all();
   void step(std::int64_t ms);
   std::string converged();
-  Bytes sign(const KeyPair& author, EntryBody body);
+  // An entry for the log of `node`, signed by `author`.
+  Bytes sign(const SimNode& node, const KeyPair& author, EntryBody body);
   int index_of(const PublicKey& key) const;
 
   Options options_;
@@ -111,8 +112,9 @@ std::uint64_t below(std::mt19937_64& rng, std::uint64_t n) {
   return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng);
 }
 
-Bytes Simulation::sign(const KeyPair& author, EntryBody body) {
-  Entry entry{kEntryFormatVersion, author.public_key, {}, clock_.now_ms(), rng_(), std::move(body)};
+Bytes Simulation::sign(const SimNode& node, const KeyPair& author, EntryBody body) {
+  Entry entry{kEntryFormatVersion, node.node.public_key, author.public_key, {}, clock_.now_ms(), rng_(),
+              std::move(body)};
   return sign_entry(entry, author.secret_key).bytes;
 }
 
@@ -152,9 +154,10 @@ void Simulation::build() {
     for (int m = 0; m < 2; ++m) node.service_users.push_back(generate_keypair_from(rng_));
     std::vector<Bytes> joins;
     for (const auto& v : node.volunteers)
-      joins.push_back(sign(node.node, MemberJoin{v.public_key, role_volunteer, node.node.public_key}));
+      joins.push_back(sign(node, node.node, MemberJoin{v.public_key, role_volunteer, node.node.public_key}));
     for (const auto& s : node.service_users)
-      joins.push_back(sign(node.node, MemberJoin{s.public_key, role_service_user, node.node.public_key}));
+      joins.push_back(
+          sign(node, node.node, MemberJoin{s.public_key, role_service_user, node.node.public_key}));
     for (const auto& r : node.ledger->submit(joins))
       if (!r.ok()) std::abort();
   }
@@ -244,7 +247,7 @@ void Simulation::random_entry() {
     log.minutes = 15 * static_cast<std::int64_t>(1 + below(rng_, 8));
     log.category = "befriending";
     log.date_days = static_cast<std::int32_t>(clock_.now_ms() / 86'400'000);
-    entry = sign(volunteer, log);
+    entry = sign(node, volunteer, log);
   } else if (choice < 7 && !node.pending.empty()) {  // the service user confirms
     std::size_t at = below(rng_, node.pending.size());
     EntryId target = node.pending[at];
@@ -252,12 +255,12 @@ void Simulation::random_entry() {
     auto movement = node.ledger->movement(target);
     if (!movement.ok()) return;
     for (const auto& s : node.service_users)
-      if (s.public_key == movement->recipient) entry = sign(s, HoursConfirm{target});
+      if (s.public_key == movement->recipient) entry = sign(node, s, HoursConfirm{target});
     if (entry.empty()) return;
   } else if (choice < 8) {  // a transfer inside the co-op
     const KeyPair& to = node.volunteers[below(rng_, node.volunteers.size())];
     if (to.public_key == volunteer.public_key) return;
-    entry = sign(volunteer, Transfer{to.public_key, 15, {}});
+    entry = sign(node, volunteer, Transfer{to.public_key, 15, {}});
   } else if (choice < 9) {  // a volunteer of another co-op helps one of ours, signing here
     std::size_t other = below(rng_, nodes_.size());
     if (nodes_[other].node.public_key == node.node.public_key) return;
@@ -268,15 +271,16 @@ void Simulation::random_entry() {
     log.minutes = 15 * static_cast<std::int64_t>(1 + below(rng_, 8));
     log.category = "befriending";
     log.date_days = static_cast<std::int32_t>(clock_.now_ms() / 86'400'000);
-    entry = sign(visitor, RemoteHoursLog{visitor.public_key, nodes_[other].node.public_key, log});
+    entry = sign(node, visitor, RemoteHoursLog{visitor.public_key, nodes_[other].node.public_key, log});
   } else {  // a transfer to a member of another co-op
     std::size_t other = below(rng_, nodes_.size());
     if (nodes_[other].node.public_key == node.node.public_key) return;
     const KeyPair& to = nodes_[other].volunteers[below(rng_, nodes_[other].volunteers.size())];
-    entry = sign(volunteer, TransferOut{to.public_key,
-                                        nodes_[other].node.public_key,
-                                        15 * static_cast<std::int64_t>(1 + below(rng_, 4)),
-                                        {}});
+    entry = sign(node, volunteer,
+                 TransferOut{to.public_key,
+                             nodes_[other].node.public_key,
+                             15 * static_cast<std::int64_t>(1 + below(rng_, 4)),
+                             {}});
   }
   SubmitResult result = node.ledger->submit_one(entry);
   if (!result.ok()) {

@@ -27,7 +27,9 @@ class Directory {
  public:
   explicit Directory(Store& store) : store_(store) {}
 
-  // Binds alias <-> key. already_exists if either is bound already.
+  // Binds alias <-> key. already_exists if either is bound already;
+  // malformed for a bad alias, a reserved one (pool, community, node) or
+  // contact details over 255 bytes.
   Status add(const DirectoryEntry& entry);
   Status remove(const PublicKey& key);
   // Changes alias and contact of a key that has an entry, in one write.
@@ -39,12 +41,23 @@ class Directory {
   // Stores a private note under a fresh random salt; returns the keyed
   // digest that an entry carries instead of the text.
   Result<Hash32> put_note(std::string_view text);
+  // Stores a private note under a salt the client chose: a phone signs
+  // offline, so it makes the salt and the digest (note_digest) before the
+  // node sees the text. Returns the digest. malformed for a zero salt (it
+  // would make the digest a guessable one) or a note over 4096 bytes.
+  // Storing the same salt and text again is idempotent.
+  Result<Hash32> put_note(std::string_view text, const Hash32& salt);
   std::optional<std::string> note(const Hash32& digest) const;
   Status erase_note(const Hash32& digest);
 
  private:
   Store& store_;
 };
+
+// The digest an entry carries for a private note: BLAKE2b-256 of the text,
+// keyed with the 32-byte salt (docs/data-format.md, privacy). Front ends use
+// it to check a digest a client claims for a text and salt.
+Hash32 note_digest(const Hash32& salt, std::string_view text);
 
 // Display name: the alias, or "member-" + the key's first 8 hex digits for
 // a key with no directory entry (never joined here, or forgotten).

@@ -3,7 +3,9 @@
 // Canonical bytes (docs/data-format.md): cereal portable binary, little
 // endian, fields in the fixed order below. The signature covers every byte
 // before it; an entry's id is BLAKE2b-256 of the signed bytes (entry bytes
-// followed by the 64-byte signature). Personal data never appears here:
+// followed by the 64-byte signature). Since format version 2 the signed
+// bytes name the node whose log the entry is for, so an entry signed for one
+// co-op cannot be replayed into another's log. Personal data never appears here:
 // notes and memos are carried as keyed digests, the text lives in the
 // erasable notes column.
 #pragma once
@@ -21,7 +23,9 @@
 
 namespace cohours {
 
-constexpr std::uint16_t kEntryFormatVersion = 1;
+// Version 2 added `node` (the log the entry is for) and expense.paid's
+// date. Only this version decodes; version 1 entries are refused.
+constexpr std::uint16_t kEntryFormatVersion = 2;
 constexpr std::size_t kMaxEntryBytes = 4096;
 constexpr std::size_t kMaxCategoryLength = 32;
 constexpr std::size_t kMaxCategories = 64;
@@ -195,10 +199,11 @@ struct ExpenseReject {
   Hash32 reason_digest;
 };
 
-// expense.paid: an admin records the payment; the reference text (a bank
-// reference) stays in the erasable notes.
+// expense.paid: an admin records the payment and the day the money was
+// paid; the reference text (a bank reference) stays in the erasable notes.
 struct ExpensePaid {
   EntryId claim;
+  std::int32_t date_days = 0;  // the day the money was paid
   Hash32 reference_digest;
 };
 
@@ -234,15 +239,16 @@ struct RemoteHoursLog {
   HoursLog hours;
 };
 
-using EntryBody = std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
-                               RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim,
-                               ExpenseApprove, ExpenseReject, ExpensePaid, TransferOut, TransferIn,
-                               RemoteHoursLog>;
+using EntryBody =
+    std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
+                 RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim, ExpenseApprove,
+                 ExpenseReject, ExpensePaid, TransferOut, TransferIn, RemoteHoursLog>;
 
 EntryKind kind_of(const EntryBody& body);
 
 struct Entry {
   std::uint16_t version = kEntryFormatVersion;
+  PublicKey node;               // the home node of the log the entry is for
   PublicKey author;             // the signer
   PublicKey on_behalf;          // the member the author acts for, or zero
   std::int64_t created_ms = 0;  // author's clock

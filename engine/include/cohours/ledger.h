@@ -37,6 +37,10 @@ struct SubmitResult {
   EntryId id;              // zero when the bytes did not decode
   std::uint64_t seq = 0;   // position in the log when accepted
   bool duplicate = false;  // accepted earlier: this answer repeats the first
+  // Refused earlier: this answer repeats the first refusal (code and
+  // message). A refused entry is never judged again; the member signs a new
+  // entry (a new nonce) instead.
+  bool refused_before = false;
   bool ok() const { return code == Code::ok; }
 };
 
@@ -101,7 +105,8 @@ struct ExpenseState {
   EntryId decided_by;  // the approve or reject entry
   PublicKey decided_by_key;
   Hash32 reason_digest;
-  EntryId paid_by;  // the expense.paid entry
+  EntryId paid_by;                  // the expense.paid entry
+  std::int32_t paid_date_days = 0;  // the day the money was paid (from expense.paid)
   Hash32 reference_digest;
   PublicKey signed_by;  // who signed the claim (the claimant, or a coordinator for them)
 };
@@ -145,7 +150,9 @@ class Ledger {
   // and durably appends every accepted entry before returning. Results are
   // in input order. Submitting an entry already in the log answers with its
   // first result (duplicate = true) and changes nothing. A rejected entry
-  // changes nothing.
+  // changes no ledger state; when the rules refused it and it was signed by
+  // a member, the refusal is remembered durably and a retry of the same
+  // bytes answers with it (refused_before = true).
   std::vector<SubmitResult> submit(std::span<const Bytes> signed_entries);
   SubmitResult submit_one(const Bytes& signed_entry);
 

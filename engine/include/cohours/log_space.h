@@ -13,7 +13,8 @@
 namespace cohours {
 
 // Whether a column holds per-log rows (prefixed by the log's node key) or
-// node-level rows (directory, notes, peers, evidence, witnesses: unprefixed).
+// node-level rows (directory, notes, peers, evidence, witnesses, refusals:
+// unprefixed).
 bool is_log_column(Column column);
 
 // A Store view of one log's rows: keys of log columns are prefixed with

@@ -3,7 +3,9 @@
 // penalties. Exceptions never cross the engine's API.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -23,6 +25,7 @@ enum class Code {
   floor_breached,    // the payer would go under their balance floor
   wrong_state,       // already confirmed / voided / cancelled / reversed
   already_exists,    // e.g. member key joined twice, node initialised twice
+  wrong_node,        // the entry was signed for another node's log (no replay across co-ops)
   // Operational errors.
   not_found,   // a store key or record that is absent
   io_error,    // the store or a file failed
@@ -31,6 +34,9 @@ enum class Code {
 
 // Stable lower-case name of a code, used in --json output and docs.
 const char* code_name(Code code);
+// The code with that name; nullopt for an unknown name. Stored refusals
+// keep the name, not the number, so adding a code never changes them.
+std::optional<Code> code_from_name(std::string_view name);
 
 class [[nodiscard]] Status {
  public:

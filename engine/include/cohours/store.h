@@ -22,24 +22,25 @@ namespace cohours {
 // "log columns" under a 32-byte prefix, the log's node key (see
 // log_space.h); the node-level columns hold one node's own data unprefixed.
 enum class Column : std::uint8_t {
-  meta = 0,    // per log: identity, tip, policy; unprefixed: "self_node"
-  records,     // log records by sequence number            (source of truth)
-  heads,       // signed tree heads by tree size             (source of truth)
-  entries,     // entry id -> sequence number                (derived)
-  postings,    // account || sequence -> posting             (derived)
-  balances,    // account -> balance and pending             (derived)
-  movements,   // movement entry id -> movement state        (derived)
-  requests,    // respite request id -> request state        (derived)
-  members,     // member key -> roles                        (derived)
-  tree,        // Merkle perfect-subtree hashes               (derived)
-  directory,   // node-level: member key / alias -> personal data (erasable)
-  notes,       // node-level: note digest -> salt and text   (erasable)
-  peers,       // node-level: consortium file, peer sync state
-  expenses,    // expense claim id -> claim state             (derived)
-  inbound,     // origin node || origin entry -> transfer.in (derived)
-  evidence,    // node-level: equivocation evidence by log
-  witnesses,   // node-level: the newest cosignature by log, witness
-  count_       // number of columns; not a column
+  meta = 0,   // per log: identity, tip, policy; unprefixed: "self_node"
+  records,    // log records by sequence number            (source of truth)
+  heads,      // signed tree heads by tree size             (source of truth)
+  entries,    // entry id -> sequence number                (derived)
+  postings,   // account || sequence -> posting             (derived)
+  balances,   // account -> balance and pending             (derived)
+  movements,  // movement entry id -> movement state        (derived)
+  requests,   // respite request id -> request state        (derived)
+  members,    // member key -> roles                        (derived)
+  tree,       // Merkle perfect-subtree hashes               (derived)
+  directory,  // node-level: member key / alias -> personal data (erasable)
+  notes,      // node-level: note digest -> salt and text   (erasable)
+  peers,      // node-level: consortium file, peer sync state
+  expenses,   // expense claim id -> claim state             (derived)
+  inbound,    // origin node || origin entry -> transfer.in (derived)
+  evidence,   // node-level: equivocation evidence by log
+  witnesses,  // node-level: the newest cosignature by log, witness
+  refusals,   // node-level: entry id -> the refusal first given (rule 9)
+  count_      // number of columns; not a column
 };
 constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count_);
 const char* column_name(Column column);

@@ -1,0 +1,99 @@
+// Writes schemas/entry-vectors.json: one signed entry of every kind, with
+// its fields, the signer's seed, the unsigned bytes, the signature, the
+// signed bytes and the id. Run once per entry format version; after that the
+// file is pinned: entry_vectors_test.cpp checks the engine against it and the
+// phone web app checks its JavaScript encoder against it. So this refuses to
+// overwrite an existing file unless given --overwrite (which is a change of
+// the signed format, docs/data-format.md "Test vectors").
+//
+//   cmake --build build --target make_entry_vectors
+//   build/tests/make_entry_vectors schemas/entry-vectors.json
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "entry_json.h"
+#include "entry_vectors.h"
+
+using namespace cohours;
+using cohours::test::Json;
+
+namespace {
+
+const char* const kComment[] = {
+    "Test vectors for cohours entries, format version 2 (docs/data-format.md, 'Entry' and 'Test vectors').",
+    "Written once by tests/engine/make_entry_vectors.cpp and pinned: tests/engine/entry_vectors_test.cpp and "
+    "the "
+    "phone web app check their encoders against it. Never edit it by hand.",
+    "vectors: one entry of every kind, in kind order (1 member.join .. 18 hours.log.remote).",
+    "seed: hex of the 32-byte ed25519 seed of the signer (libsodium crypto_sign_seed_keypair); ed25519 is "
+    "deterministic, so signing 'unsigned' with it gives 'signature'.",
+    "fields: what the signature covers, by the names of docs/data-format.md. version and kind (kind by name, "
+    "e.g. 'hours.log'); node, author, on_behalf: 32-byte keys as 64 lower-case hex digits (on_behalf all "
+    "zeros: "
+    "none); created_ms: milliseconds since the Unix epoch, an integer; nonce: the u64 as a decimal string "
+    "(it does "
+    "not fit a JavaScript number); body: the kind's fields in wire order.",
+    "body values: keys and hashes as 64 lower-case hex digits (all zeros: none); amounts (minutes, pence, "
+    "miles, "
+    "amount) and date_days as integers (encode i64 with BigInt); roles and subject as the u32 bit set or "
+    "number; "
+    "enums by name: payer 'recipient' (0) or 'pool' (1); expense category 'travel' (1), 'childcare' (2), "
+    "'meals' (3), 'uniform' (4), 'other' (5); policy target 'role_floor' (1), 'pool_floor' (2), "
+    "'max_entry_minutes' (3), 'categories' (4), 'pool_floor_none' (5), 'expense_claim_limit' (6), "
+    "'expense_month_limit' (7), 'mileage_rate' (8); currency as its three letters; categories as strings. "
+    "hours.log.remote nests the hours.log body under 'hours'.",
+    "unsigned: hex of the canonical bytes the signature covers; signature: hex of the 64-byte ed25519 "
+    "signature; "
+    "signed: unsigned followed by signature, the bytes a client submits; id: hex of BLAKE2b-256 of signed.",
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || argc > 3 || (argc == 3 && std::string(argv[2]) != "--overwrite")) {
+    std::fprintf(stderr, "usage: make_entry_vectors FILE [--overwrite]\n");
+    return 2;
+  }
+  const std::filesystem::path path = argv[1];
+  if (std::filesystem::exists(path) && argc != 3) {
+    std::fprintf(
+        stderr,
+        "%s exists and is pinned; rewriting it changes the signed format (pass --overwrite only with a "
+        "new entry format version)\n",
+        path.c_str());
+    return 1;
+  }
+  if (!crypto_init()) return 1;
+  Json vectors = Json::array();
+  for (const auto& input : test::vector_inputs()) {
+    const KeyPair signer = keypair_from_seed(test::vector_seed(input.signer_seed));
+    if (signer.public_key != input.entry.author) {
+      std::fprintf(stderr, "the signer's seed does not make the author key\n");
+      return 1;
+    }
+    const SignedEntry signed_entry = sign_entry(input.entry, signer.secret_key);
+    const Bytes unsigned_bytes = encode_unsigned(input.entry);
+    vectors.push_back({{"kind", kind_name(input.entry.kind())},
+                       {"seed", to_hex(test::vector_seed(input.signer_seed))},
+                       {"fields", test::entry_to_json(input.entry)},
+                       {"unsigned", to_hex(unsigned_bytes)},
+                       {"signature", to_hex(signed_entry.signature)},
+                       {"signed", to_hex(signed_entry.bytes)},
+                       {"id", to_hex(signed_entry.id)}});
+  }
+  Json file = {{"$comment", kComment},
+               {"format", "cohours-entry-vectors"},
+               {"entry_format_version", kEntryFormatVersion},
+               {"vectors", vectors}};
+  std::ofstream out(path, std::ios::trunc);
+  out << file.dump(2) << "\n";
+  out.flush();
+  if (!out) {
+    std::fprintf(stderr, "cannot write %s\n", path.c_str());
+    return 1;
+  }
+  std::printf("wrote %zu vectors to %s\n", vectors.size(), path.c_str());
+  return 0;
+}
