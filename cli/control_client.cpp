@@ -95,7 +95,7 @@ bool runs_locally(const std::vector<std::string>& args) {
   if (!command || *command == "init") return true;
   // Commands built on app/ run here and send each use case to the daemon
   // as a typed call themselves (cli/client.h).
-  for (const char* typed : {"hours", "respite", "transfer", "reverse"})
+  for (const char* typed : {"hours", "respite", "transfer", "reverse", "balance", "statement", "log"})
     if (*command == typed) return true;
   // `sync wait` asks the daemon again and again from the client, so the
   // daemon's one command thread is never held up waiting.

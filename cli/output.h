@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cohours/app/format.h"
 #include "cohours/result.h"
 
 namespace cohours::cli {
@@ -78,12 +79,10 @@ inline void check(const Status& status) {
   if (!status.ok()) fail(status);
 }
 
-// 150 -> "2h 30m", -45 -> "-45m", 0 -> "0m".
-std::string format_minutes(std::int64_t minutes);
-// 1240 -> "12.40" (integer arithmetic; no currency sign: the code says it)
-std::string format_pence(std::int64_t pence);
-// 120 -> "2 hours", 90 -> "1 hour 30 minutes"
-std::string describe_minutes(std::int64_t minutes);
+// Amounts as people read them (app/format.h).
+using app::describe_minutes;
+using app::format_minutes;
+using app::format_pence;
 
 // A plain-text table with aligned columns; numeric columns right-aligned.
 class Table {

@@ -57,10 +57,10 @@ cohours transfer --as carol --to alice --minutes 30 --memo "thank you"
 # Six expense claims, through every state.
 C1=$(cohours expense claim --as alice --pence 1240 --category travel --date 2026-11-02 --receipt "$RECEIPTS/bus-ticket.txt" | id)
 cohours expense approve "$C1" --as gina
-cohours expense pay "$C1" --as gina --ref "BACS 2026-11-20 #1"
+cohours expense pay "$C1" --as gina --ref "BACS 2026-11-20 #1" --date 2026-11-20
 C2=$(cohours expense claim --as erin --miles 12 --category travel --date 2026-11-03 | id)
 cohours expense approve "$C2" --as dave
-cohours expense pay "$C2" --as gina --ref "BACS 2026-11-20 #2"
+cohours expense pay "$C2" --as gina --ref "BACS 2026-11-20 #2" --date 2026-11-20
 C3=$(cohours expense claim --as frank --pence 4580 --category travel --date 2026-11-04 | id)
 cohours expense reject "$C3" --as dave --reason "taxi; the minibus was free"
 C4=$(cohours expense claim --as carol --pence 2500 --category childcare --date 2026-11-14 --receipt "$RECEIPTS/nursery.txt" | id)
@@ -68,7 +68,7 @@ cohours expense approve "$C4" --as gina
 cohours expense claim --as alice --pence 850 --category meals --date 2026-11-12 >/dev/null
 C6=$(cohours expense claim --as erin --pence 1999 --category uniform --date 2026-11-05 --receipt "$RECEIPTS/tabard.txt" | id)
 cohours expense approve "$C6" --as dave
-cohours expense pay "$C6" --as gina --ref "BACS 2026-11-20 #3"
+cohours expense pay "$C6" --as gina --ref "BACS 2026-11-20 #3" --date 2026-11-20
 
 # Where everyone stands, and what the board sees.
 cohours balance

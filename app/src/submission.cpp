@@ -34,13 +34,15 @@ Result<Accepted> Submission::as_member(const PublicKey& author, const EntryBody&
                                                      "'s key is not in this node's keyring; "
                                                      "members with their own key sign on their phone");
   }
-  Entry entry{kEntryFormatVersion, author, on_behalf, node_.clock().now_ms(), random_u64(), body};
+  const PublicKey& self = node_.identity().public_key;
+  Entry entry{kEntryFormatVersion, self, author, on_behalf, node_.clock().now_ms(), random_u64(), body};
   return submit(entry, secret.value());
 }
 
 Result<Accepted> Submission::as_node(const EntryBody& body) {
   const NodeIdentity& id = node_.identity();
-  Entry entry{kEntryFormatVersion, id.public_key, {}, node_.clock().now_ms(), random_u64(), body};
+  Entry entry{kEntryFormatVersion,    id.public_key, id.public_key, {},
+              node_.clock().now_ms(), random_u64(),  body};
   return submit(entry, id.secret_key);
 }
 

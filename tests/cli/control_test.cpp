@@ -30,6 +30,8 @@
 #include <thread>
 #include <vector>
 
+#include "cohours/app/node.h"
+#include "cohours/control/server.h"
 #include "cohours/crypto.h"
 #include "cohours/net/control_server.h"
 #include "control_client.h"
@@ -187,6 +189,8 @@ struct Daemon {
   std::unique_ptr<Store> store;
   SystemClock clock;
   std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<Replicas> replicas;
+  std::unique_ptr<app::Node> node;
   HostedNode host;
   boost::asio::io_context io;
   std::unique_ptr<net::ControlServer> server;
@@ -194,19 +198,23 @@ struct Daemon {
   std::atomic<int> running{0}, most_at_once{0}, served{0};
 
   explicit Daemon(const fs::path& data, net::ControlServerOptions options = {}) : dir(data) {
-    NodeIdentity node;
-    node.secret_key = read_secret_key(dir / "node.key");
-    node.public_key = public_key_of(node.secret_key);
+    NodeIdentity node_identity;
+    node_identity.secret_key = read_secret_key(dir / "node.key");
+    node_identity.public_key = public_key_of(node_identity.secret_key);
     auto opened = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
     REQUIRE(opened.ok());
     store = std::move(opened).value();
-    auto ledger_opened = Ledger::open(*store, node, clock);
+    auto ledger_opened = Ledger::open(*store, node_identity, clock);
     REQUIRE(ledger_opened.ok());
     ledger = std::move(ledger_opened).value();
+    auto replicas_opened = Replicas::open(*store, clock);
+    REQUIRE(replicas_opened.ok());
+    replicas = std::move(replicas_opened).value();
+    node = std::make_unique<app::Node>(dir, node_identity, *store, *ledger, *replicas, clock);
     host.data_dir = dir;
     host.store = store.get();
     host.ledger = ledger.get();
-    host.node = node;
+    host.node = node_identity;
     host.clock = &clock;
     host.query = [](const std::string& query, const nlohmann::json&) -> std::optional<nlohmann::json> {
       if (query == "ping") return nlohmann::json("pong");
@@ -219,7 +227,12 @@ struct Daemon {
           for (int seen = most_at_once.load();
                now > seen && !most_at_once.compare_exchange_weak(seen, now);) {
           }
-          std::string response = run_control_request(host, request);
+          // As cohoursd: typed calls (protocol 2) run an app use case, a
+          // command line (protocol 1) runs through the CLI library.
+          auto parsed = nlohmann::json::parse(request, nullptr, false);
+          std::string response = parsed.is_object() && parsed.contains("call")
+                                     ? control::serve_call(*node, request)
+                                     : run_control_request(host, request);
           --running;
           ++served;
           return response;
@@ -243,6 +256,8 @@ struct Daemon {
     server.reset();  // waits for a running command
     io.stop();
     thread.join();
+    node.reset();
+    replicas.reset();
     ledger.reset();
     store.reset();
   }
@@ -560,10 +575,10 @@ TEST_CASE("helpers: which data directory, what runs locally, output capture, use
   CHECK(data_dir_of({"balance", "alice", "--data", "y"}) == "y");
   CHECK(data_dir_of({"--data=z", "balance"}) == "z");
   CHECK(runs_locally({"init", "--name", "X"}));
-  CHECK_FALSE(runs_locally({"--data", "init", "balance"}));  // "init" is the directory here
+  CHECK_FALSE(runs_locally({"--data", "init", "expense", "list"}));  // "init" is the directory here
   CHECK(runs_locally({"balance", "--help"}));
   CHECK(runs_locally({}));
-  CHECK_FALSE(runs_locally({"--data", "d", "balance"}));
+  CHECK_FALSE(runs_locally({"--data", "d", "expense", "list"}));
 
   std::ostringstream outer_out, outer_err;
   {
