@@ -2,7 +2,10 @@
 #pragma once
 
 #include "cohours/control/calls_exchanges.h"
+#include "cohours/control/calls_members.h"
+#include "cohours/control/calls_policy.h"
+#include "cohours/control/calls_sync.h"
 
 namespace cohours::control {
-using AllCalls = JoinCalls<ExchangeCalls>::type;
+using AllCalls = JoinCalls<ExchangeCalls, MemberCalls, PolicyCalls, SyncCalls>::type;
 }  // namespace cohours::control
