@@ -13,6 +13,7 @@ Client::Client(const GlobalOptions& options) {
     hosted_replicas_ = check(Replicas::open(*host->store, clock));
     node_ = std::make_unique<app::Node>(host->data_dir, host->node, *host->store, *host->ledger,
                                         *hosted_replicas_, clock);
+    node_->set_peers(host->peers);
     return;
   }
   const std::filesystem::path dir = resolve_user_path(options.data_dir);

@@ -20,16 +20,6 @@ void add_report_command(CLI::App& audit, GlobalOptions& options);
 void add_expense_commands(CLI::App& app, GlobalOptions& options);  // expense
 void add_export_commands(CLI::App& app, GlobalOptions& options);   // export
 void add_sync_commands(CLI::App& app, GlobalOptions& options);     // consortium, sync, clearing
-// A member of another node of the consortium, written ALIAS@NODE or
-// KEY@NODE: nullopt for a plain alias or this node's own name. An unknown
-// node, or an alias the other node does not know, is a CliError; looking up
-// an alias asks the other node, so it needs the daemon running.
-struct RemoteMember {
-  PublicKey member;
-  PublicKey node;
-  std::string node_name;
-};
-std::optional<RemoteMember> resolve_remote_member(Session& session, const std::string& text);
 // `audit heads` and `audit equivocations`, registered under the audit command.
 void add_audit_sync_commands(CLI::App& audit, GlobalOptions& options);
 // `audit verify --export DIR`: checks an export without the node's store

@@ -1,7 +1,6 @@
-#include <algorithm>
-#include <filesystem>
+// Member commands: add, list, show, role, edit, forget (app/members.h).
 
-#include "cohours/crypto.h"
+#include "client.h"
 #include "commands.h"
 #include "output.h"
 
@@ -9,125 +8,52 @@ namespace cohours::cli {
 
 namespace {
 
-std::uint32_t parse_roles(const std::vector<std::string>& names) {
-  std::uint32_t roles = 0;
-  for (const auto& name : names) {
-    auto role = parse_role(name);
-    if (!role)
-      fail(Code::malformed, "unknown role '" + name +
-                                "'; roles are volunteer, carer, service-user, staff, "
-                                "coordinator, admin, auditor");
-    roles |= *role;
-  }
-  if (roles == 0) fail(Code::malformed, "give at least one --role");
-  return roles;
-}
-
 struct AddArgs {
   std::string alias, key_hex, contact, as;
   std::vector<std::string> roles;
 };
 
-// Words that commands read as accounts, not members.
-bool reserved_alias(const std::string& alias) {
-  return alias == "pool" || alias == "community" || alias == "node";
-}
-
 void run_add(const GlobalOptions& options, const AddArgs& args) {
-  Session session(options);
-  if (!valid_alias(args.alias))
-    fail(Code::malformed, "alias '" + args.alias +
-                              "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
-  if (reserved_alias(args.alias))
-    fail(Code::malformed, "'" + args.alias + "' is a reserved word; choose another alias");
-  std::uint32_t roles = parse_roles(args.roles);
-  std::optional<PublicKey> given;
-  if (!args.key_hex.empty()) {
-    given = fixed_from_hex<PublicKey>(args.key_hex);
-    if (!given) fail(Code::malformed, "--key takes the member's ed25519 public key as 64 hex digits");
-    if (given->is_zero() || *given == session.ledger().node_key())
-      fail(Code::malformed, "--key cannot be zero or the node's own key");
-    if (session.ledger().member(*given).ok()) fail(Code::already_exists, "that key is already a member");
-  }
-  PublicKey key;
-  bool resumed = false, generated = false;
-  auto existing = session.directory().key_for(args.alias);
-  if (existing.ok()) {
-    // The alias may be left from an add that stopped before its join was
-    // stored: finish that one rather than refuse, but never with another key.
-    if (session.ledger().member(existing.value()).ok())
-      fail(Code::already_exists, "'" + args.alias + "' is already a member");
-    if (given && *given != existing.value())
-      fail(Code::already_exists, "alias '" + args.alias +
-                                     "' is bound to another key by an unfinished add; "
-                                     "run it again without --key, or choose another alias");
-    key = existing.value();
-    resumed = true;
-  } else if (given) {
-    key = *given;
-  } else {
-    KeyPair pair = generate_keypair();
-    key = pair.public_key;
-    write_secret_key(session.keyring_path(key), pair.secret_key);
-    generated = true;
-  }
-  if (!resumed) check(session.directory().add({key, args.alias, args.contact}));
-  MemberJoin join{key, roles, session.ledger().node_key()};
-  SubmitResult result;
-  try {
-    result =
-        args.as.empty() ? session.submit_as_node(join) : session.submit_as(session.member_key(args.as), join);
-  } catch (const CliError&) {
-    // Refused: take back the alias, contact details and key made for it.
-    if (!resumed) {
-      (void)session.directory().remove(key);
-      if (generated) std::filesystem::remove(session.keyring_path(key));
-    }
-    throw;
-  }
-  if (options.json) {
-    print_json({{"id", to_hex(result.id)},
-                {"alias", args.alias},
-                {"key", to_hex(key)},
-                {"roles", roles_to_string(roles)},
-                {"key_in_keyring", session.in_keyring(key)}});
-  } else {
-    out() << "Added " << args.alias << " (" << roles_to_string(roles) << ")"
-          << (session.in_keyring(key) ? ", key kept in this node's keyring" : ", signs with their own key")
-          << "\n"
-          << "key " << to_hex(key) << "\n";
-  }
+  Client client(options);
+  app::MemberAdded added =
+      client.call(app::AddMember{args.alias, args.roles, args.key_hex, args.contact, args.as});
+  if (options.json)
+    return print_json({{"id", to_hex(added.entry.id)},
+                       {"alias", added.alias},
+                       {"key", to_hex(added.key)},
+                       {"roles", roles_to_string(added.roles)},
+                       {"key_in_keyring", added.key_in_keyring}});
+  out() << "Added " << added.alias << " (" << roles_to_string(added.roles) << ")"
+        << (added.key_in_keyring ? ", key kept in this node's keyring" : ", signs with their own key") << "\n"
+        << "key " << to_hex(added.key) << "\n";
 }
 
-nlohmann::json member_json(Session& session, const MemberInfo& member) {
-  auto entry = session.directory().find(member.key);
-  return {{"alias", session.name_of(member.key)},   {"key", to_hex(member.key)},
-          {"roles", roles_to_string(member.roles)}, {"contact", entry ? entry->contact : ""},
-          {"joined_seq", member.joined_seq},        {"key_in_keyring", session.in_keyring(member.key)}};
+nlohmann::json member_json(const app::MemberView& member) {
+  return {{"alias", member.alias},
+          {"key", to_hex(member.key)},
+          {"roles", roles_to_string(member.roles)},
+          {"contact", member.contact},
+          {"joined_seq", member.joined_seq},
+          {"key_in_keyring", member.key_in_keyring}};
 }
 
 void run_list(const GlobalOptions& options) {
-  Session session(options);
-  auto members = check(session.ledger().members());
-  std::sort(members.begin(), members.end(), [&](const MemberInfo& a, const MemberInfo& b) {
-    return session.name_of(a.key) < session.name_of(b.key);
-  });
+  Client client(options);
+  app::MemberList members = client.call(app::ListMembers{});
   nlohmann::json list = nlohmann::json::array();
   Table table({"ALIAS", "ROLES", "KEY", "SIGNS WITH"});
-  for (const auto& member : members) {
-    nlohmann::json json = member_json(session, member);
-    list.push_back(json);
-    table.add({json["alias"], json["roles"], to_hex(member.key).substr(0, 16),
-               json["key_in_keyring"].get<bool>() ? "node keyring" : "own device"});
+  for (const auto& member : members.members) {
+    list.push_back(member_json(member));
+    table.add({member.alias, roles_to_string(member.roles), to_hex(member.key).substr(0, 16),
+               member.key_in_keyring ? "node keyring" : "own device"});
   }
   if (options.json) return print_json({{"members", list}});
   out() << table.render();
 }
 
 void run_show(const GlobalOptions& options, const std::string& alias) {
-  Session session(options);
-  MemberInfo member = check(session.ledger().member(session.member_key(alias)));
-  nlohmann::json json = member_json(session, member);
+  Client client(options);
+  nlohmann::json json = member_json(client.call(app::ShowMember{alias}));
   if (options.json) return print_json(json);
   for (auto& [field, value] : json.items())
     out() << field << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
@@ -139,14 +65,12 @@ struct RoleArgs {
 };
 
 void run_role(const GlobalOptions& options, const RoleArgs& args) {
-  Session session(options);
-  PublicKey key = session.member_key(args.alias);
-  MemberRole change{key, parse_roles(args.roles)};
-  SubmitResult result = args.as.empty() ? session.submit_as_node(change)
-                                        : session.submit_as(session.member_key(args.as), change);
-  if (options.json) return print_json({{"id", to_hex(result.id)}, {"roles", roles_to_string(change.roles)}});
-  out() << args.alias << " now has roles " << roles_to_string(change.roles) << "\n"
-        << to_hex(result.id) << "\n";
+  Client client(options);
+  app::RolesChanged changed = client.call(app::ChangeRoles{args.alias, args.roles, args.as});
+  if (options.json)
+    return print_json({{"id", to_hex(changed.entry.id)}, {"roles", roles_to_string(changed.roles)}});
+  out() << args.alias << " now has roles " << roles_to_string(changed.roles) << "\n"
+        << to_hex(changed.entry.id) << "\n";
 }
 
 struct EditArgs {
@@ -154,132 +78,29 @@ struct EditArgs {
   bool clear_contact = false;
 };
 
-void require_admin(Session& session, const std::string& as) {
-  MemberInfo admin = check(session.ledger().member(session.member_key(as)));
-  if (!(admin.roles & role_admin))
-    fail(Code::not_permitted, "only an admin may change or erase members' details");
-}
-
 void run_edit(const GlobalOptions& options, const EditArgs& args) {
-  Session session(options);
-  require_admin(session, args.as);
   if (args.new_alias.empty() && args.contact.empty() && !args.clear_contact)
     usage_error("nothing to change: give --alias, --contact or --clear-contact");
-  PublicKey key = session.member_key(args.alias);
-  auto entry = session.directory().find(key);
-  if (!entry) fail(Code::unknown_member, "'" + args.alias + "' has no directory entry");
-  if (!args.new_alias.empty()) {
-    if (reserved_alias(args.new_alias)) fail(Code::malformed, "'" + args.new_alias + "' is a reserved word");
-    entry->alias = args.new_alias;
-  }
-  if (!args.contact.empty() || args.clear_contact) entry->contact = args.contact;
-  check(session.directory().replace(*entry));
-  check(session.store().compact(Column::directory));  // the old details must not linger on disk
+  Client client(options);
+  app::MemberEdited edited =
+      client.call(app::EditMember{args.alias, args.as, args.new_alias, args.contact, args.clear_contact});
   if (options.json)
-    return print_json({{"alias", entry->alias}, {"contact", entry->contact}, {"key", to_hex(key)}});
-  out() << "Updated " << entry->alias << "\n";
-}
-
-// Private-note digests an entry carries (notes, memos, reasons, references).
-std::vector<Hash32> note_digests(const EntryBody& body) {
-  return std::visit(
-      [](const auto& b) -> std::vector<Hash32> {
-        using T = std::decay_t<decltype(b)>;
-        if constexpr (std::is_same_v<T, HoursLog> || std::is_same_v<T, RespiteRequest> || std::is_same_v<T, ExpenseClaim>)
-          return {b.note_digest};
-        else if constexpr (std::is_same_v<T, Transfer> || std::is_same_v<T, TransferOut>) return {b.memo_digest};
-        else if constexpr (std::is_same_v<T, RemoteHoursLog>) return {b.hours.note_digest};
-        else if constexpr (std::is_same_v<T, HoursVoid> || std::is_same_v<T, Reversal> ||
-                           std::is_same_v<T, ExpenseApprove> || std::is_same_v<T, ExpenseReject>)
-          return {b.reason_digest};
-        else if constexpr (std::is_same_v<T, ExpensePaid>) return {b.reference_digest};
-        else return {};
-      },
-      body);
-}
-
-// Whether an entry concerns the member: signed by or for them, naming them,
-// or acting on their hours, request or claim.
-bool concerns(Session& session, const Entry& entry, const PublicKey& member) {
-  if (entry.author == member || entry.on_behalf == member) return true;
-  auto movement_concerns = [&](const EntryId& id) {
-    auto m = session.ledger().movement(id);
-    return m.ok() && (m->provider == member || m->recipient == member ||
-                      (m->payer.kind == AccountKind::member && m->payer.key == member));
-  };
-  auto request_concerns = [&](const EntryId& id) {
-    auto r = session.ledger().respite_request(id);
-    return r.ok() && r->carer == member;
-  };
-  auto claim_concerns = [&](const EntryId& id) {
-    auto c = session.ledger().expense(id);
-    return c.ok() && c->claimant == member;
-  };
-  return std::visit(
-      [&](const auto& b) -> bool {
-        using T = std::decay_t<decltype(b)>;
-        if constexpr (std::is_same_v<T, MemberJoin> || std::is_same_v<T, MemberRole>) return b.member == member;
-        else if constexpr (std::is_same_v<T, HoursLog>) return b.recipient == member;
-        else if constexpr (std::is_same_v<T, Transfer> || std::is_same_v<T, TransferIn>) return b.to == member;
-        else if constexpr (std::is_same_v<T, RemoteHoursLog>) return b.hours.recipient == member;
-        else if constexpr (std::is_same_v<T, HoursConfirm> || std::is_same_v<T, HoursVoid> || std::is_same_v<T, Reversal>)
-          return movement_concerns(b.target);
-        else if constexpr (std::is_same_v<T, RespiteOffer> || std::is_same_v<T, RespiteCancel>)
-          return request_concerns(b.request);
-        else if constexpr (std::is_same_v<T, ExpenseApprove> || std::is_same_v<T, ExpenseReject> ||
-                           std::is_same_v<T, ExpensePaid>)
-          return claim_concerns(b.claim);
-        else return false;
-      },
-      entry.body);
-}
-
-// Digests of every private note on an entry that concerns the member.
-std::vector<Hash32> notes_of(Session& session, const PublicKey& member) {
-  std::vector<Hash32> digests;
-  for (std::uint64_t seq = 1; seq <= session.ledger().log_size(); ++seq) {
-    auto entry = decode_entry(check(session.ledger().record(seq)).entry);
-    if (!entry.ok() || !concerns(session, entry->entry, member)) continue;
-    for (const Hash32& digest : note_digests(entry->entry.body)) digests.push_back(digest);
-  }
-  return digests;
+    return print_json({{"alias", edited.alias}, {"contact", edited.contact}, {"key", to_hex(edited.key)}});
+  out() << "Updated " << edited.alias << "\n";
 }
 
 void run_forget(const GlobalOptions& options, const std::string& alias, const std::string& as) {
-  Session session(options);
-  require_admin(session, as);
-  PublicKey key = session.member_key(alias);
-  check(session.ledger().member(key));
-  std::size_t notes = 0, receipts = 0;
-  for (const Hash32& digest : notes_of(session, key))
-    if (!digest.is_zero() && session.directory().note(digest)) {
-      check(session.directory().erase_note(digest));
-      ++notes;
-    }
-  // A receipt file is named by its content: keep it while another member's
-  // claim still cites the same file.
-  auto claims = check(session.ledger().expenses());
-  for (const auto& claim : claims) {
-    if (claim.claimant != key || claim.receipt_digest.is_zero()) continue;
-    bool shared = std::any_of(claims.begin(), claims.end(), [&](const ExpenseState& other) {
-      return other.claimant != key && other.receipt_digest == claim.receipt_digest;
-    });
-    if (!shared && std::filesystem::remove(session.dir() / "receipts" / to_hex(claim.receipt_digest))) ++receipts;
-  }
-  bool had_key = std::filesystem::remove(session.keyring_path(key));
-  if (session.directory().find(key)) check(session.directory().remove(key));
-  // Deleted rows linger in the database files until rewritten.
-  check(session.store().compact(Column::directory));
-  check(session.store().compact(Column::notes));
-  std::string pseudonym = session.name_of(key);
+  Client client(options);
+  app::MemberForgotten forgotten = client.call(app::ForgetMember{alias, as});
   if (options.json)
-    return print_json({{"pseudonym", pseudonym},
-                       {"notes_erased", notes},
-                       {"receipts_erased", receipts},
-                       {"keyring_key_erased", had_key}});
-  out() << "Forgot " << alias << ": directory entry, " << notes << " private notes, " << receipts
-        << " receipts" << (had_key ? " and the keyring key" : "") << " erased.\n"
-        << "The signed log is unchanged; reports now show this member as " << pseudonym << ".\n";
+    return print_json({{"pseudonym", forgotten.pseudonym},
+                       {"notes_erased", forgotten.notes_erased},
+                       {"receipts_erased", forgotten.receipts_erased},
+                       {"keyring_key_erased", forgotten.keyring_key_erased}});
+  out() << "Forgot " << alias << ": directory entry, " << forgotten.notes_erased << " private notes, "
+        << forgotten.receipts_erased << " receipts"
+        << (forgotten.keyring_key_erased ? " and the keyring key" : "") << " erased.\n"
+        << "The signed log is unchanged; reports now show this member as " << forgotten.pseudonym << ".\n";
 }
 
 }  // namespace

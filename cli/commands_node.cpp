@@ -1,7 +1,11 @@
+// Node commands: init (app/init.h), policy set / show (app/policy.h); and
+// the argument parsers every command shares.
 #include <filesystem>
+#include <sstream>
 
+#include "client.h"
 #include "cohours/app/clock_source.h"
-#include "cohours/crypto.h"
+#include "cohours/app/init.h"
 #include "cohours/dates.h"
 #include "commands.h"
 #include "host.h"
@@ -49,25 +53,12 @@ static void run_init(const GlobalOptions& options, const std::string& name,
          "the node in " + options.data_dir + " is already initialised (its daemon is running)");
   if (current_host())
     usage_error("`cohours init` does not run through the daemon; run it where the new node will live");
-  if (name.empty() || name.size() > 200) fail(Code::malformed, "--name must be 1-200 characters");
-  if (fs::exists(dir / "node.key"))
-    fail(Code::already_exists, "a node already exists in " + dir.string() + "; use another --data DIR");
-  std::error_code ec;
-  fs::create_directories(dir / "keyring", ec);
-  if (ec) fail(Code::io_error, "cannot create " + dir.string() + ": " + ec.message());
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  fs::permissions(dir / "keyring", fs::perms::owner_all, fs::perm_options::replace, ec);
-  KeyPair node = generate_keypair();
-  auto store = check(open_rocks_store((dir / "store").string(), OpenMode::create_if_missing));
-  const Clock& clock = *check(app::process_clock());
-  check(Ledger::initialise(*store, {node.public_key, node.secret_key}, name, clock, *currency));
-  // The key file is written last: its presence marks a complete node.
-  write_secret_key(dir / "node.key", node.secret_key);
+  app::NodeCreated created = check(app::init_node(dir, name, *currency, *check(app::process_clock())));
   if (options.json) {
-    print_json({{"name", name}, {"node_key", to_hex(node.public_key)}, {"data", dir.string()}});
+    print_json({{"name", name}, {"node_key", to_hex(created.node_key)}, {"data", dir.string()}});
   } else {
     out() << "Created node \"" << name << "\" in " << dir.string() << "\n"
-          << "node key " << to_hex(node.public_key) << "\n"
+          << "node key " << to_hex(created.node_key) << "\n"
           << "Next: add members with `cohours member add ALIAS --role ROLE`.\n";
   }
 }
@@ -78,8 +69,8 @@ struct PolicyArgs {
   bool no_pool_floor = false;
 };
 
-// "travel=2000" -> an expense limit setting.
-static PolicySetting expense_limit(PolicyTarget target, const std::string& text, const char* option) {
+// "travel=2000" -> an expense limit.
+static app::ExpenseLimit expense_limit(const std::string& text, const char* option) {
   auto equals = text.find('=');
   auto category = parse_expense_category(text.substr(0, equals));
   if (equals == std::string::npos || !category)
@@ -87,81 +78,64 @@ static PolicySetting expense_limit(PolicyTarget target, const std::string& text,
          std::string(option) +
              " takes CATEGORY=PENCE with a category of travel, childcare, meals, uniform or "
              "other, e.g. travel=2000 (0 removes the limit)");
-  return {target,
-          static_cast<std::uint32_t>(*category),
-          parse_whole_arg(text.substr(equals + 1), option, "pence"),
-          {}};
+  return {*category, parse_whole_arg(text.substr(equals + 1), option, "pence")};
 }
 
 static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args) {
-  Session session(options);
-  PublicKey admin = session.member_key(args.as);
-  std::vector<PolicySetting> changes;
+  app::SetPolicy request;
+  request.as = args.as;
   if (!args.role.empty() || !args.floor.empty()) {
     if (args.role.empty() || args.floor.empty()) usage_error("--role and --floor-minutes go together");
-    auto role = parse_role(args.role);
-    if (!role) fail(Code::malformed, "unknown role '" + args.role + "'");
-    changes.push_back(
-        {PolicyTarget::role_floor, *role, parse_minutes_arg(args.floor, "--floor-minutes"), {}});
+    request.role_floor = app::RoleFloor{args.role, parse_minutes_arg(args.floor, "--floor-minutes")};
   }
   if (!args.pool_floor.empty())
-    changes.push_back(
-        {PolicyTarget::pool_floor, 0, parse_minutes_arg(args.pool_floor, "--pool-floor-minutes"), {}});
-  if (args.no_pool_floor) changes.push_back({PolicyTarget::pool_floor_none, 0, 0, {}});
+    request.pool_floor_minutes = parse_minutes_arg(args.pool_floor, "--pool-floor-minutes");
+  request.no_pool_floor = args.no_pool_floor;
   if (!args.max_entry.empty())
-    changes.push_back(
-        {PolicyTarget::max_entry_minutes, 0, parse_minutes_arg(args.max_entry, "--max-entry-minutes"), {}});
+    request.max_entry_minutes = parse_minutes_arg(args.max_entry, "--max-entry-minutes");
   for (const auto& limit : args.claim_limits)
-    changes.push_back(expense_limit(PolicyTarget::expense_claim_limit, limit, "--expense-claim-limit"));
+    request.claim_limits.push_back(expense_limit(limit, "--expense-claim-limit"));
   for (const auto& limit : args.month_limits)
-    changes.push_back(expense_limit(PolicyTarget::expense_month_limit, limit, "--expense-month-limit"));
+    request.month_limits.push_back(expense_limit(limit, "--expense-month-limit"));
   if (!args.mileage_rate.empty())
-    changes.push_back({PolicyTarget::mileage_rate,
-                       0,
-                       parse_whole_arg(args.mileage_rate, "--mileage-rate-pence", "pence"),
-                       {}});
+    request.mileage_rate_pence = parse_whole_arg(args.mileage_rate, "--mileage-rate-pence", "pence");
   if (!args.categories.empty()) {
-    PolicySetting set{PolicyTarget::categories, 0, 0, {}};
+    request.categories.emplace();
     std::stringstream list(args.categories);
-    for (std::string item; std::getline(list, item, ',');) {
-      if (!valid_category(item))
-        fail(Code::unknown_category, "category '" + item + "' must be 1-32 of a-z, 0-9, '-'");
-      set.categories.push_back(item);
-    }
-    changes.push_back(set);
+    for (std::string item; std::getline(list, item, ',');) request.categories->push_back(item);
   }
-  if (changes.empty())
+  if (!request.role_floor && !request.pool_floor_minutes && !request.no_pool_floor &&
+      !request.max_entry_minutes && request.claim_limits.empty() && request.month_limits.empty() &&
+      !request.mileage_rate_pence && !request.categories)
     usage_error(
         "nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
         "--no-pool-floor, --max-entry-minutes, --categories, --expense-claim-limit, "
         "--expense-month-limit or --mileage-rate-pence");
-  // One entry: all the settings given take effect together or not at all.
-  auto result = session.submit_as(admin, PolicySet{changes});
-  if (options.json) return print_json({{"id", to_hex(result.id)}, {"seq", result.seq}});
-  out() << "Policy updated (" << changes.size() << (changes.size() == 1 ? " setting" : " settings") << ").\n"
-        << to_hex(result.id) << "\n";
+  Client client(options);
+  app::PolicySetDone done = client.call(request);
+  if (options.json) return print_json({{"id", to_hex(done.entry.id)}, {"seq", done.entry.seq}});
+  out() << "Policy updated (" << done.settings << (done.settings == 1 ? " setting" : " settings") << ").\n"
+        << to_hex(done.entry.id) << "\n";
 }
 
 static void run_policy_show(const GlobalOptions& options) {
-  Session session(options);
-  Policy policy = check(session.ledger().policy());
-  auto limits = [](const auto& pence) {
-    nlohmann::json out = nlohmann::json::object();
-    for (std::size_t i = 0; i < pence.size(); ++i)
-      out[expense_category_name(static_cast<ExpenseCategory>(i + 1))] = pence[i];
-    return out;
-  };
+  Client client(options);
+  app::PolicyView policy = client.call(app::ShowPolicy{});
+  nlohmann::json claim_limits = nlohmann::json::object(), month_limits = nlohmann::json::object();
+  for (const auto& limits : policy.expense_limits) {
+    claim_limits[limits.category] = limits.claim_limit_pence;
+    month_limits[limits.category] = limits.month_limit_pence;
+  }
   nlohmann::json floors = nlohmann::json::object();
-  for (std::size_t i = 0; i < policy.role_floor_minutes.size(); ++i)
-    floors[role_name(static_cast<Role>(1u << i))] = policy.role_floor_minutes[i];
+  for (const auto& floor : policy.role_floors) floors[floor.role] = floor.minutes;
   nlohmann::json json = {
       {"role_floor_minutes", floors},
       {"pool_floor_minutes",
        policy.pool_floor_minutes ? nlohmann::json(*policy.pool_floor_minutes) : nlohmann::json(nullptr)},
       {"max_entry_minutes", policy.max_entry_minutes},
       {"mileage_rate_pence", policy.mileage_rate_pence},
-      {"expense_claim_limit_pence", limits(policy.expense_claim_limit_pence)},
-      {"expense_month_limit_pence", limits(policy.expense_month_limit_pence)},
+      {"expense_claim_limit_pence", claim_limits},
+      {"expense_month_limit_pence", month_limits},
       {"categories", policy.categories}};
   if (options.json) return print_json(json);
   Table table({"ROLE", "FLOOR"}, {false, true});
@@ -172,14 +146,14 @@ static void run_policy_show(const GlobalOptions& options) {
         << "maximum per entry: " << format_minutes(policy.max_entry_minutes) << "\n"
         << "categories: ";
   for (std::size_t i = 0; i < policy.categories.size(); ++i) out() << (i ? ", " : "") << policy.categories[i];
-  out() << "\nexpenses (" << session.ledger().currency().str() << "): mileage "
-        << format_pence(policy.mileage_rate_pence) << " a mile\n";
-  for (std::size_t i = 0; i < kExpenseCategoryCount; ++i) {
-    auto per_claim = policy.expense_claim_limit_pence[i], per_month = policy.expense_month_limit_pence[i];
-    out() << "  " << expense_category_name(static_cast<ExpenseCategory>(i + 1)) << ": per claim "
-          << (per_claim ? format_pence(per_claim) : std::string("no limit")) << ", per month "
-          << (per_month ? format_pence(per_month) : std::string("no limit")) << "\n";
-  }
+  out() << "\nexpenses (" << policy.currency << "): mileage " << format_pence(policy.mileage_rate_pence)
+        << " a mile\n";
+  for (const auto& limits : policy.expense_limits)
+    out() << "  " << limits.category << ": per claim "
+          << (limits.claim_limit_pence ? format_pence(limits.claim_limit_pence) : std::string("no limit"))
+          << ", per month "
+          << (limits.month_limit_pence ? format_pence(limits.month_limit_pence) : std::string("no limit"))
+          << "\n";
 }
 
 void add_node_commands(CLI::App& app, GlobalOptions& options) {

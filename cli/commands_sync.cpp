@@ -1,18 +1,20 @@
 // The consortium and sync commands (docs/cli.md "Consortium and sync"):
-// consortium new|add|sign|join|show|key, sync status, clearing,
-// audit heads, audit equivocations.
+// consortium new|add|remove|sign|join|show|key, sync status|wait,
+// clearing, audit heads, audit equivocations. The consortium file is the
+// user's: it is read and written here, in the cohours process; what needs
+// the node (its key, its store, the daemon's peers) is a use case
+// (app/consortium.h, app/sync.h).
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <thread>
 
+#include "client.h"
+#include "cohours/app/sync.h"
 #include "cohours/crypto.h"
 #include "cohours/net/consortium.h"
-#include "cohours/replicas.h"
 #include "commands.h"
-#include "control_client.h"
 #include "host.h"
 #include "output.h"
 
@@ -23,20 +25,30 @@ namespace {
 using net::Consortium;
 using net::ConsortiumNode;
 
-Consortium read_consortium_file(const std::string& path_text) {
+// The consortium file as the user named it (relative to where they ran
+// `cohours`, cli/host.h).
+std::string read_file_text(const std::string& path_text) {
   auto path = resolve_user_path(path_text);
   std::ifstream in(path);
   if (!in) fail(Code::not_found, "cannot read " + path.string());
   std::stringstream text;
   text << in.rdbuf();
-  return check(net::parse_consortium(text.str()));
+  return text.str();
+}
+
+void write_file_text(const std::string& path_text, const std::string& text) {
+  auto path = resolve_user_path(path_text);
+  std::ofstream out_file(path, std::ios::trunc);
+  out_file << text;
+  if (!out_file) fail(Code::io_error, "cannot write " + path.string());
+}
+
+Consortium read_consortium_file(const std::string& path_text) {
+  return check(net::parse_consortium(read_file_text(path_text)));
 }
 
 void write_consortium_file(const std::string& path_text, const Consortium& consortium) {
-  auto path = resolve_user_path(path_text);
-  std::ofstream out_file(path, std::ios::trunc);
-  out_file << net::consortium_json(consortium);
-  if (!out_file) fail(Code::io_error, "cannot write " + path.string());
+  write_file_text(path_text, net::consortium_json(consortium));
 }
 
 PublicKey parse_key(const std::string& hex, const char* what) {
@@ -67,12 +79,6 @@ void changed(Consortium& consortium) {
   consortium = check(net::parse_consortium(net::consortium_json(consortium)));
 }
 
-std::string node_name_of(const Consortium* consortium, const PublicKey& key) {
-  if (consortium)
-    if (const ConsortiumNode* node = consortium->find(key)) return node->name;
-  return "node-" + to_hex(key).substr(0, 8);
-}
-
 std::string when(std::int64_t ms) {
   if (ms <= 0) return "never";
   std::int64_t seconds = ms / 1000;
@@ -86,11 +92,11 @@ std::string when(std::int64_t ms) {
 
 void run_consortium_new(const GlobalOptions& options, const std::string& file, const std::string& name,
                         const std::string& node_name, const std::string& address) {
-  Session session(options);
+  Client client(options);
+  app::NodeInfo self = client.call(app::DescribeNode{});
   Consortium consortium;
   consortium.name = name;
-  consortium.nodes.push_back(
-      make_node(node_name, session.ledger().node_key(), address, session.ledger().currency().str()));
+  consortium.nodes.push_back(make_node(node_name, self.node_key, address, self.currency));
   changed(consortium);
   write_consortium_file(file, consortium);
   out() << "Wrote " << file << ": consortium '" << name << "' with this node as '" << node_name << "' at "
@@ -124,169 +130,151 @@ void run_consortium_remove(const std::string& file, const std::string& node_name
 }
 
 void run_consortium_sign(const GlobalOptions& options, const std::string& file) {
-  Session session(options);
-  Consortium consortium = read_consortium_file(file);
-  const PublicKey self = session.ledger().node_key();
-  if (!consortium.find(self)) fail(Code::not_permitted, "this node is not listed in " + file);
-  SecretKey secret = read_secret_key(session.dir() / "node.key");
-  net::sign_consortium(consortium, self, secret);
-  write_consortium_file(file, consortium);
-  std::size_t missing = 0;
-  for (const auto& node : consortium.nodes) {
-    bool signed_by = false;
-    for (const auto& s : consortium.signatures) signed_by = signed_by || s.node == node.key;
-    if (!signed_by) ++missing;
-  }
-  out() << "Signed " << file << " as '" << consortium.find(self)->name << "'; "
-        << (missing ? std::to_string(missing) + " node(s) still to sign.\n"
-                    : "every node has signed: each can now `cohours consortium join` it.\n");
+  Client client(options);
+  app::ConsortiumSigned done = client.call(app::SignConsortium{read_file_text(file), file});
+  write_file_text(file, done.file_text);
+  out() << "Signed " << file << " as '" << done.node_name << "'; "
+        << (done.still_to_sign ? std::to_string(done.still_to_sign) + " node(s) still to sign.\n"
+                               : "every node has signed: each can now `cohours consortium join` it.\n");
 }
 
 void run_consortium_join(const GlobalOptions& options, const std::string& file) {
-  Session session(options);
-  Consortium consortium = read_consortium_file(file);
-  check(net::install_consortium(session.store(), consortium, session.ledger().node_key()));
+  Client client(options);
+  app::ConsortiumJoined joined = client.call(app::JoinConsortium{read_file_text(file)});
   if (options.json) {
-    print_json({{"consortium", consortium.name},
-                {"version", consortium.version},
-                {"id", to_hex(net::consortium_id(consortium))}});
+    print_json({{"consortium", joined.name}, {"version", joined.version}, {"id", to_hex(joined.id)}});
     return;
   }
-  out() << "Joined consortium '" << consortium.name << "' (version " << consortium.version << ", id "
-        << to_hex(net::consortium_id(consortium)).substr(0, 16) << ") with " << consortium.nodes.size()
-        << " nodes.\n"
-        << (session.host() ? "Restart the daemon (cohoursd) to connect to the peers in this file.\n"
-                           : "Start the daemon: cohoursd --data " + options.data_dir + "\n");
+  out() << "Joined consortium '" << joined.name << "' (version " << joined.version << ", id "
+        << to_hex(joined.id).substr(0, 16) << ") with " << joined.nodes << " nodes.\n"
+        << (joined.daemon_running ? "Restart the daemon (cohoursd) to connect to the peers in this file.\n"
+                                  : "Start the daemon: cohoursd --data " + options.data_dir + "\n");
 }
 
 void run_consortium_show(const GlobalOptions& options) {
-  Session session(options);
-  Consortium consortium = check(net::installed_consortium(session.store()));
+  Client client(options);
+  app::ConsortiumView consortium = client.call(app::ShowConsortium{});
   if (options.json) {
-    print_json(nlohmann::json::parse(net::consortium_json(consortium)));
+    print_json(nlohmann::json::parse(consortium.file_text));
     return;
   }
   out() << "consortium " << consortium.name << ", version " << consortium.version << ", id "
-        << to_hex(net::consortium_id(consortium)) << "\n";
+        << to_hex(consortium.id) << "\n";
   Table table({"NODE", "KEY", "ADDRESS", "CURRENCY", "THIS"});
   for (const auto& node : consortium.nodes)
-    table.add({node.name, to_hex(node.key).substr(0, 16), node.address, node.currency.str(),
-               node.key == session.ledger().node_key() ? "yes" : ""});
+    table.add({node.name, to_hex(node.key).substr(0, 16), node.address, node.currency,
+               node.this_node ? "yes" : ""});
   out() << table.render();
 }
 
+void run_consortium_key(const GlobalOptions& options) {
+  Client client(options);
+  app::NodeInfo self = client.call(app::DescribeNode{});
+  if (options.json)
+    print_json({{"node_key", to_hex(self.node_key)}, {"name", self.name}, {"currency", self.currency}});
+  else
+    out() << to_hex(self.node_key) << "\n";
+}
+
+nlohmann::json status_json(const app::SyncStatusView& status) {
+  nlohmann::json json;
+  json["running"] = status.running;
+  if (status.running) {
+    // Only a daemon knows these.
+    json["consortium"] = status.consortium ? nlohmann::json(*status.consortium) : nlohmann::json();
+    json["listen"] = status.listen;
+  }
+  json["logs"] = nlohmann::json::array();
+  for (const auto& log : status.logs) {
+    nlohmann::json row{{"log", to_hex(log.log)},
+                       {"name", log.name},
+                       {"own", log.own},
+                       {"size", log.size},
+                       {"frozen", log.frozen}};
+    if (log.broken) row["broken"] = *log.broken;
+    json["logs"].push_back(row);
+  }
+  json["peers"] = nlohmann::json::array();
+  for (const auto& peer : status.peers) {
+    nlohmann::json sizes = nlohmann::json::object();
+    for (const auto& announced : peer.sizes) sizes[to_hex(announced.log)] = announced.size;
+    json["peers"].push_back({{"name", peer.name},
+                             {"key", to_hex(peer.key)},
+                             {"connected", peer.connected},
+                             {"last_contact_ms", peer.last_contact_ms},
+                             {"banned_until_ms", peer.banned_until_ms},
+                             {"ban_reason", peer.ban_reason},
+                             {"sizes", sizes}});
+  }
+  return json;
+}
+
 void run_sync_status(const GlobalOptions& options) {
-  Session session(options);
-  auto installed = net::installed_consortium(session.store());
-  const Consortium* consortium = installed.ok() ? &installed.value() : nullptr;
-  nlohmann::json status;
-  if (session.host() && session.host()->query) {
-    auto answer = session.host()->query("sync_status", nlohmann::json::object());
-    if (answer) status = *answer;
-  }
-  if (status.is_null()) {
-    // No daemon: what this node holds, nothing about peers.
-    auto replicas = check(Replicas::open(session.store(), session.clock()));
-    status["running"] = false;
-    status["logs"] = nlohmann::json::array();
-    for (const auto& log : check(replicas->logs()))
-      status["logs"].push_back({{"log", to_hex(log.log)},
-                                {"name", log.name},
-                                {"own", log.own},
-                                {"size", log.size},
-                                {"frozen", log.frozen}});
-    status["peers"] = nlohmann::json::array();
-  }
+  Client client(options);
+  app::SyncStatusView status = client.call(app::ShowSyncStatus{});
   if (options.json) {
-    print_json(status);
+    print_json(status_json(status));
     return;
   }
-  out() << "daemon: " << (status["running"].get<bool>() ? "running" : "not running (start cohoursd)");
-  if (status.contains("listen") && !status["listen"].get<std::string>().empty())
-    out() << ", listening on " << status["listen"].get<std::string>();
+  out() << "daemon: " << (status.running ? "running" : "not running (start cohoursd)");
+  if (status.running && !status.listen.empty()) out() << ", listening on " << status.listen;
   out() << "\n";
-  if (!consortium) out() << "consortium: none joined (`cohours consortium join FILE`)\n";
+  if (!status.consortium_joined) out() << "consortium: none joined (`cohours consortium join FILE`)\n";
   Table peers({"PEER", "CONNECTED", "LAST CONTACT (UTC)", "BANNED"});
-  for (const auto& peer : status["peers"])
-    peers.add({peer["name"].get<std::string>(), peer["connected"].get<bool>() ? "yes" : "no",
-               when(peer["last_contact_ms"].get<std::int64_t>()),
-               peer["banned_until_ms"].get<std::int64_t>() ? peer["ban_reason"].get<std::string>() : ""});
-  if (!status["peers"].empty()) out() << peers.render() << "\n";
+  for (const auto& peer : status.peers)
+    peers.add({peer.name, peer.connected ? "yes" : "no", when(peer.last_contact_ms),
+               peer.banned_until_ms ? peer.ban_reason : ""});
+  if (!status.peers.empty()) out() << peers.render() << "\n";
   std::vector<std::string> headers{"LOG", "HERE"};
-  for (const auto& peer : status["peers"]) headers.push_back(peer["name"].get<std::string>());
+  for (const auto& peer : status.peers) headers.push_back(peer.name);
   headers.push_back("LAG");
   Table logs(headers, std::vector<bool>(headers.size(), true));
-  for (const auto& log : status["logs"]) {
-    std::string name = log["name"].get<std::string>();
-    if (consortium) name = node_name_of(consortium, parse_key(log["log"].get<std::string>(), "log"));
-    if (log["own"].get<bool>()) name += " (this node)";
-    if (log["frozen"].get<bool>()) name += " FROZEN";
-    const std::uint64_t here = log["size"].get<std::uint64_t>();
-    std::vector<std::string> row{name, std::to_string(here)};
-    std::uint64_t furthest = here;
-    for (const auto& peer : status["peers"]) {
-      const auto& sizes = peer["sizes"];
-      const std::string key = log["log"].get<std::string>();
-      if (sizes.contains(key)) {
-        std::uint64_t there = sizes[key].get<std::uint64_t>();
-        furthest = std::max(furthest, there);
-        row.push_back(std::to_string(there));
-      } else {
-        row.push_back("-");
-      }
+  for (const auto& log : status.logs) {
+    std::string name = log.node_name;
+    if (log.own) name += " (this node)";
+    if (log.frozen) name += " FROZEN";
+    std::vector<std::string> row{name, std::to_string(log.size)};
+    std::uint64_t furthest = log.size;
+    for (const auto& peer : status.peers) {
+      std::optional<std::uint64_t> there;
+      for (const auto& announced : peer.sizes)
+        if (announced.log == log.log) there = announced.size;
+      if (there) furthest = std::max(furthest, *there);
+      row.push_back(there ? std::to_string(*there) : "-");
     }
-    row.push_back(std::to_string(furthest - here));
+    row.push_back(std::to_string(furthest - log.size));
     logs.add(row);
   }
   out() << logs.render();
 }
 
-// Synced, as far as this node can tell: every peer connected, and every
-// peer announcing every log at the size held here, nothing held anywhere
-// further ahead. Returns what is still missing, or "" when synced.
-std::string unsynced(const nlohmann::json& status) {
-  if (!status.value("running", false)) return "the daemon is not running";
-  for (const auto& peer : status["peers"])
-    if (!peer["connected"].get<bool>()) return peer["name"].get<std::string>() + " is not connected";
-  for (const auto& log : status["logs"]) {
-    if (log["frozen"].get<bool>()) continue;
-    const std::string key = log["log"].get<std::string>();
-    const std::uint64_t here = log["size"].get<std::uint64_t>();
-    for (const auto& peer : status["peers"]) {
-      const auto& sizes = peer["sizes"];
-      if (log["own"].get<bool>() && here == 0) continue;
-      std::uint64_t there = sizes.contains(key) ? sizes[key].get<std::uint64_t>() : 0;
-      if (there != here)
-        return peer["name"].get<std::string>() + " holds " + std::to_string(there) + " records of " +
-               log["name"].get<std::string>() + ", this node " + std::to_string(here);
-    }
-  }
-  return "";
-}
-
 void run_sync_wait(const GlobalOptions& options, int timeout_seconds) {
   if (current_host()) usage_error("`cohours sync wait` runs in the client, not inside the daemon");
-  std::error_code ec;
-  const std::string cwd = std::filesystem::current_path(ec).string();
+  const std::filesystem::path dir = resolve_user_path(options.data_dir);
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + std::chrono::seconds(timeout_seconds);
   std::string missing;
   for (;;) {
-    auto response =
-        send_to_daemon(options.data_dir, {"--data", options.data_dir, "--json", "sync", "status"}, cwd);
+    // The daemon's own sync status, asked afresh each time: the condition
+    // is the peers' state, which only the daemon knows.
+    auto daemon = control::RemoteNode::connect(dir);
+    const bool answered_connect = daemon.ok() && daemon.value().has_value();
     // A daemon started a moment ago may not listen yet: give it 10 s.
-    if (!response && std::chrono::steady_clock::now() - start > std::chrono::seconds(10))
+    if (daemon.ok() && !answered_connect &&
+        std::chrono::steady_clock::now() - start > std::chrono::seconds(10))
       fail(Code::io_error, "no daemon is running for " + options.data_dir + " (start cohoursd --data " +
                                options.data_dir + ")");
-    nlohmann::json status =
-        response ? nlohmann::json::parse(response->out, nullptr, false) : nlohmann::json();
-    missing = !response               ? "waiting for the daemon to answer"
-              : status.is_discarded() ? "the daemon's answer was not JSON"
-                                      : unsynced(status);
+    if (!daemon.ok()) {
+      missing = daemon.status().message();
+    } else if (!answered_connect) {
+      missing = "waiting for the daemon to answer";
+    } else {
+      auto status = daemon.value()->call(app::ShowSyncStatus{});
+      missing = status.ok() ? app::unsynced(status.value()) : status.status().message();
+    }
     if (missing.empty()) break;
     if (std::chrono::steady_clock::now() >= deadline)
       fail(Code::io_error, "not synced after " + std::to_string(timeout_seconds) + " s: " + missing);
-    // Asking again after a short pause: the condition is the peers' state.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   if (options.json)
@@ -296,38 +284,23 @@ void run_sync_wait(const GlobalOptions& options, int timeout_seconds) {
 }
 
 void run_clearing(const GlobalOptions& options) {
-  Session session(options);
-  auto installed = net::installed_consortium(session.store());
-  const Consortium* consortium = installed.ok() ? &installed.value() : nullptr;
-  auto replicas = check(Replicas::open(session.store(), session.clock()));
-  auto logs = check(replicas->logs());
+  Client client(options);
+  app::ClearingView clearing = client.call(app::ShowClearing{});
   nlohmann::json rows = nlohmann::json::array();
   Table table({"BETWEEN", "AND", "FIRST HOLDS", "SECOND HOLDS", "NET", "IN FLIGHT", "MINUTES IN FLIGHT"},
               {false, false, true, true, true, true, true});
-  for (std::size_t i = 0; i < logs.size(); ++i)
-    for (std::size_t j = i + 1; j < logs.size(); ++j) {
-      const PublicKey a = logs[i].log, b = logs[j].log;
-      auto a_copy = check(Ledger::open_copy(session.store(), a, session.clock()));
-      auto b_copy = check(Ledger::open_copy(session.store(), b, session.clock()));
-      const std::int64_t a_holds = check(a_copy->balance(AccountId::clearing(b))).balance_minutes;
-      const std::int64_t b_holds = check(b_copy->balance(AccountId::clearing(a))).balance_minutes;
-      auto ab = check(replicas->in_flight(a, b));
-      auto ba = check(replicas->in_flight(b, a));
-      std::int64_t flight_minutes = 0;
-      for (const auto& t : ab) flight_minutes += t.minutes;
-      for (const auto& t : ba) flight_minutes -= t.minutes;
-      if (a_holds == 0 && b_holds == 0 && ab.empty() && ba.empty()) continue;
-      const std::string an = node_name_of(consortium, a), bn = node_name_of(consortium, b);
-      rows.push_back({{"first", an},
-                      {"second", bn},
-                      {"first_holds_minutes", a_holds},
-                      {"second_holds_minutes", b_holds},
-                      {"net_minutes", a_holds + b_holds},
-                      {"in_flight", ab.size() + ba.size()},
-                      {"in_flight_minutes_first_to_second", flight_minutes}});
-      table.add({an, bn, format_minutes(a_holds), format_minutes(b_holds), format_minutes(a_holds + b_holds),
-                 std::to_string(ab.size() + ba.size()), format_minutes(flight_minutes)});
-    }
+  for (const auto& pair : clearing.pairs) {
+    rows.push_back({{"first", pair.first},
+                    {"second", pair.second},
+                    {"first_holds_minutes", pair.first_holds_minutes},
+                    {"second_holds_minutes", pair.second_holds_minutes},
+                    {"net_minutes", pair.net_minutes},
+                    {"in_flight", pair.in_flight},
+                    {"in_flight_minutes_first_to_second", pair.in_flight_minutes_first_to_second}});
+    table.add({pair.first, pair.second, format_minutes(pair.first_holds_minutes),
+               format_minutes(pair.second_holds_minutes), format_minutes(pair.net_minutes),
+               std::to_string(pair.in_flight), format_minutes(pair.in_flight_minutes_first_to_second)});
+  }
   if (options.json) {
     print_json({{"pairs", rows}});
     return;
@@ -343,35 +316,30 @@ void run_clearing(const GlobalOptions& options) {
 }
 
 void run_audit_heads(const GlobalOptions& options) {
-  Session session(options);
-  auto installed = net::installed_consortium(session.store());
-  const Consortium* consortium = installed.ok() ? &installed.value() : nullptr;
-  auto replicas = check(Replicas::open(session.store(), session.clock()));
+  Client client(options);
+  app::HeadsView heads = client.call(app::ListHeads{});
   nlohmann::json rows = nlohmann::json::array();
   Table table({"LOG", "HELD", "ROOT", "WITNESSED AT", "BY"}, {false, true});
-  for (const auto& log : check(replicas->logs())) {
-    std::map<std::pair<std::uint64_t, std::string>, std::vector<std::string>> witnessed;
-    for (const auto& c : check(replicas->cosignatures(log.log)))
-      witnessed[{c.head.size, to_hex(c.head.root)}].push_back(node_name_of(consortium, c.witness));
-    std::string name =
-        node_name_of(consortium, log.log) + (log.own ? " (this node)" : "") + (log.frozen ? " FROZEN" : "");
-    std::string root = log.head ? to_hex(log.head->head.root).substr(0, 16) : "-";
+  for (const auto& log : heads.logs) {
+    std::string name = log.name + (log.own ? " (this node)" : "") + (log.frozen ? " FROZEN" : "");
+    std::string root = log.root ? to_hex(*log.root).substr(0, 16) : "-";
     nlohmann::json witnesses = nlohmann::json::array();
-    if (witnessed.empty()) table.add({name, std::to_string(log.size), root, "-", "nobody yet"});
+    if (log.witnessed.empty()) table.add({name, std::to_string(log.size), root, "-", "nobody yet"});
     bool first = true;
-    for (const auto& [head, by] : witnessed) {
+    for (const auto& head : log.witnessed) {
       std::string names;
-      for (const auto& n : by) names += (names.empty() ? "" : ", ") + n;
+      for (const auto& n : head.witnesses) names += (names.empty() ? "" : ", ") + n;
+      const std::string head_root = to_hex(head.root);
       table.add({first ? name : "", first ? std::to_string(log.size) : "", first ? root : "",
-                 std::to_string(head.first) + " " + head.second.substr(0, 16),
-                 std::to_string(by.size()) + ": " + names});
-      witnesses.push_back({{"size", head.first}, {"root", head.second}, {"witnesses", by}});
+                 std::to_string(head.size) + " " + head_root.substr(0, 16),
+                 std::to_string(head.witnesses.size()) + ": " + names});
+      witnesses.push_back({{"size", head.size}, {"root", head_root}, {"witnesses", head.witnesses}});
       first = false;
     }
     rows.push_back({{"log", to_hex(log.log)},
-                    {"name", node_name_of(consortium, log.log)},
+                    {"name", log.name},
                     {"size", log.size},
-                    {"root", log.head ? to_hex(log.head->head.root) : ""},
+                    {"root", log.root ? to_hex(*log.root) : ""},
                     {"frozen", log.frozen},
                     {"witnessed", witnesses}});
   }
@@ -385,62 +353,30 @@ void run_audit_heads(const GlobalOptions& options) {
 }
 
 void run_audit_equivocations(const GlobalOptions& options) {
-  Session session(options);
-  auto installed = net::installed_consortium(session.store());
-  const Consortium* consortium = installed.ok() ? &installed.value() : nullptr;
-  auto replicas = check(Replicas::open(session.store(), session.clock()));
-  auto evidence = check(replicas->evidence());
+  Client client(options);
+  app::EquivocationList list = client.call(app::ListEquivocations{});
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& e : evidence)
-    rows.push_back({{"log", to_hex(e.first.head.log)},
-                    {"name", node_name_of(consortium, e.first.head.log)},
-                    {"size", e.first.head.size},
-                    {"first", to_hex(encode_signed_tree_head(e.first))},
-                    {"second", to_hex(encode_signed_tree_head(e.second))}});
+  for (const auto& e : list.equivocations)
+    rows.push_back({{"log", to_hex(e.log)},
+                    {"name", e.name},
+                    {"size", e.size},
+                    {"first", e.first_head},
+                    {"second", e.second_head}});
   if (options.json) {
     print_json({{"equivocations", rows}});
-  } else if (evidence.empty()) {
+  } else if (list.equivocations.empty()) {
     out() << "No equivocation: no node was caught signing two different heads of its log.\n";
   } else {
-    for (const auto& e : evidence)
-      out() << "EQUIVOCATION: node " << node_name_of(consortium, e.first.head.log)
-            << " signed two heads of size " << e.first.head.size << " with different roots ("
-            << to_hex(e.first.head.root).substr(0, 16) << " and " << to_hex(e.second.head.root).substr(0, 16)
-            << "). Its log is frozen on this node.\n";
+    for (const auto& e : list.equivocations)
+      out() << "EQUIVOCATION: node " << e.name << " signed two heads of size " << e.size
+            << " with different roots (" << to_hex(e.first_root).substr(0, 16) << " and "
+            << to_hex(e.second_root).substr(0, 16) << "). Its log is frozen on this node.\n";
   }
-  if (!evidence.empty())
+  if (!list.equivocations.empty())
     throw CliError{Code::corruption, "equivocation evidence is held", exit_audit_failed, true};
 }
 
 }  // namespace
-
-std::optional<RemoteMember> resolve_remote_member(Session& session, const std::string& text) {
-  auto at = text.rfind('@');
-  if (at == std::string::npos) return std::nullopt;
-  const std::string alias = text.substr(0, at), node_name = text.substr(at + 1);
-  auto consortium = net::installed_consortium(session.store());
-  if (!consortium.ok())
-    fail(Code::unknown_member,
-         "'" + text + "' names a member of another node, but this node has joined no consortium");
-  const ConsortiumNode* node = consortium->find_name(node_name);
-  if (!node)
-    fail(Code::unknown_member, "no node named '" + node_name + "' in consortium '" + consortium->name +
-                                   "' (see `cohours consortium show`)");
-  if (node->key == session.ledger().node_key()) return std::nullopt;
-  if (alias.size() == 64 && from_hex(alias))
-    return RemoteMember{parse_key(alias, "the member key"), node->key, node->name};
-  const HostedNode* host = session.host();
-  if (!host || !host->query)
-    fail(Code::unknown_member,
-         "looking up '" + text + "' asks node " + node_name +
-             ", which needs this node's daemon running; or give the member's key as KEY@" + node_name);
-  auto answer = host->query("resolve_alias", {{"node", node_name}, {"alias", alias}});
-  if (!answer || !answer->contains("key") || (*answer)["key"].is_null())
-    fail(Code::unknown_member, "node " + node_name + " has no member '" + alias +
-                                   "', or could not be asked (see `cohours sync status`)");
-  return RemoteMember{parse_key((*answer)["key"].get<std::string>(), "the member key"), node->key,
-                      node->name};
-}
 
 void add_sync_commands(CLI::App& app, GlobalOptions& options) {
   CLI::App* consortium = add_command(app, "consortium", "Create, sign and join a consortium file");
@@ -492,15 +428,7 @@ void add_sync_commands(CLI::App& app, GlobalOptions& options) {
   show->callback([&options] { run_consortium_show(options); });
 
   CLI::App* key = add_command(*consortium, "key", "Print this node's key, to put in a consortium file");
-  key->callback([&options] {
-    Session session(options);
-    if (options.json)
-      print_json({{"node_key", to_hex(session.ledger().node_key())},
-                  {"name", session.ledger().node_name()},
-                  {"currency", session.ledger().currency().str()}});
-    else
-      out() << to_hex(session.ledger().node_key()) << "\n";
-  });
+  key->callback([&options] { run_consortium_key(options); });
 
   CLI::App* sync = add_command(app, "sync", "Watch the node's sync with its peers");
   sync->require_subcommand(1);

@@ -94,22 +94,12 @@ bool runs_locally(const std::vector<std::string>& args) {
   auto command = command_word(args);
   if (!command || *command == "init") return true;
   // Commands built on app/ run here and send each use case to the daemon
-  // as a typed call themselves (cli/client.h).
-  for (const char* typed : {"hours", "respite", "transfer", "reverse", "balance", "statement", "log"})
+  // as a typed call themselves (cli/client.h). `sync wait` asks the daemon
+  // again and again from the client, so the daemon's one command thread is
+  // never held up waiting.
+  for (const char* typed : {"hours", "respite", "transfer", "reverse", "balance", "statement", "log",
+                            "member", "policy", "consortium", "sync", "clearing"})
     if (*command == typed) return true;
-  // `sync wait` asks the daemon again and again from the client, so the
-  // daemon's one command thread is never held up waiting.
-  bool after_sync = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--data" || args[i] == "--timeout") {
-      ++i;
-      continue;
-    }
-    if (args[i].rfind("-", 0) == 0) continue;
-    if (after_sync) return args[i] == "wait";
-    if (args[i] != "sync") return false;
-    after_sync = true;
-  }
   return false;
 }
 

@@ -19,10 +19,10 @@ inline constexpr std::size_t kControlMaxMessage = 16u * 1024 * 1024;  // bytes o
 // name, as typed: `--data DIR` or `--data=DIR`, default ./cohours-data.
 std::string data_dir_of(const std::vector<std::string>& args);
 // True for commands that run in the cohours process even while a daemon
-// serves the data directory: `init`, `sync wait` (which asks the daemon
-// itself), commands built on app/ (which send typed calls, cli/client.h),
-// any --help, and a command line with no command word (which only prints a
-// usage error).
+// serves the data directory: `init`, commands built on app/ (which send
+// typed calls, cli/client.h; `sync wait` among them asks the daemon
+// itself), any --help, and a command line with no command word (which only
+// prints a usage error).
 bool runs_locally(const std::vector<std::string>& args);
 
 // {"version":1,"argv":args,"cwd":cwd}

@@ -14,13 +14,11 @@
 // Neither is set in a plain `cohours` process, which then behaves as before.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <string>
 
+#include "cohours/app/node.h"
 #include "cohours/clock.h"
 #include "cohours/ledger.h"
 #include "cohours/store.h"
@@ -36,10 +34,9 @@ struct HostedNode {
   Ledger* ledger = nullptr;
   NodeIdentity node;             // the node's key pair (node.key)
   const Clock* clock = nullptr;  // the daemon's clock; null: the system clock
-  // Questions only the running daemon can answer, for commands such as
-  // `sync status`: called with a query name and its parameters, returns the
-  // answer, or nullopt for a query this daemon does not know. May be empty.
-  std::function<std::optional<nlohmann::json>(const std::string& query, const nlohmann::json& params)> query;
+  // What only the running daemon knows, about its peers (`sync status`,
+  // ALIAS@NODE lookups): given to the use cases a command runs. May be null.
+  app::PeerView* peers = nullptr;
 };
 
 // The host set on this thread, or null.

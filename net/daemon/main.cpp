@@ -32,7 +32,6 @@
 #include "host.h"
 #include "run.h"
 #include "session.h"
-#include "sync_queries.h"
 
 namespace fs = std::filesystem;
 using namespace cohours;
@@ -40,17 +39,44 @@ using namespace cohours::net;
 
 namespace {
 
-// The daemon's peers as the use cases see them (app::PeerView).
+// The daemon's peers as the use cases see them (app::PeerView). Without a
+// consortium there is no PeerService: no peers, and the logs held here.
 class DaemonPeers final : public app::PeerView {
  public:
-  explicit DaemonPeers(PeerService* peers) : peers_(peers) {}
+  DaemonPeers(PeerService* peers, Replicas& replicas, std::string consortium)
+      : peers_(peers), replicas_(replicas), consortium_(std::move(consortium)) {}
   std::optional<PublicKey> resolve_alias(const std::string& node_name, const std::string& alias) override {
     if (!peers_) return std::nullopt;
     return peers_->resolve_alias(node_name, alias);
   }
+  app::SyncState sync_state() override {
+    app::SyncState state;
+    state.consortium = consortium_;
+    if (!peers_) {
+      if (auto logs = replicas_.logs(); logs.ok()) state.logs = std::move(logs).value();
+      return state;
+    }
+    state.listen = peers_->listen_address();
+    SyncStatus status = peers_->status();
+    state.logs = std::move(status.logs);
+    state.broken_logs = std::move(status.broken_logs);
+    for (auto& peer : status.peers) {
+      app::PeerState& out = state.peers.emplace_back();
+      out.name = std::move(peer.name);
+      out.key = peer.key;
+      out.connected = peer.connected;
+      out.last_contact_ms = peer.last_contact_ms;
+      out.banned_until_ms = peer.banned_until_ms;
+      out.ban_reason = std::move(peer.ban_reason);
+      for (const auto& [log, size] : peer.sizes) out.sizes.push_back({log, size});
+    }
+    return state;
+  }
 
  private:
   PeerService* peers_;
+  Replicas& replicas_;
+  std::string consortium_;
 };
 
 bool is_typed_call(const std::string& request) {
@@ -128,24 +154,23 @@ int serve(const fs::path& dir, const std::string& listen, std::int64_t ban_secon
     log_warn("this node has joined no consortium: serving its control socket only");
   }
 
+  DaemonPeers peer_view(peers.get(), *replicas.value(), consortium.ok() ? consortium->name : "");
   cli::HostedNode host;
   host.data_dir = dir;
   host.store = store.value().get();
   host.ledger = ledger.value().get();
   host.node = identity;
   host.clock = &clock;
-  host.query =
-      make_sync_queries(peers.get(), *replicas.value(), consortium.ok() ? &consortium.value() : nullptr);
+  host.peers = &peer_view;
   app::Node node(dir, identity, *store.value(), *ledger.value(), *replicas.value(), clock);
-  DaemonPeers peer_view(peers.get());
-  if (peers) node.set_peers(&peer_view);
+  node.set_peers(&peer_view);
   Ledger* own = ledger.value().get();
   ControlServer control(io, dir / "control.sock", [&](const std::string& request) {
     const std::uint64_t before = own->log_size();
     // Typed calls (protocol 2) run an app use case; a command line
     // (protocol 1) runs a command not yet built on app/.
-    std::string response = is_typed_call(request) ? control::serve_call(node, request)
-                                                  : cli::run_control_request(host, request);
+    std::string response =
+        is_typed_call(request) ? control::serve_call(node, request) : cli::run_control_request(host, request);
     if (peers && own->log_size() != before) peers->notify_local_append();
     return response;
   });

@@ -183,6 +183,19 @@ fs::path make_node(const fs::path& parent, const std::string& name = "node") {
   return data;
 }
 
+// A daemon's peers as the use cases see them: one peer, never connected.
+struct FakePeers final : app::PeerView {
+  std::optional<PublicKey> resolve_alias(const std::string&, const std::string&) override {
+    return std::nullopt;
+  }
+  app::SyncState sync_state() override {
+    app::SyncState state;
+    state.listen = "127.0.0.1:7199";
+    state.peers.push_back({"riverside", PublicKey{}, false, 0, 0, "", {}});
+    return state;
+  }
+};
+
 // cohoursd in miniature: holds the node open and serves its control socket.
 struct Daemon {
   fs::path dir;
@@ -191,6 +204,7 @@ struct Daemon {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<Replicas> replicas;
   std::unique_ptr<app::Node> node;
+  FakePeers peers;
   HostedNode host;
   boost::asio::io_context io;
   std::unique_ptr<net::ControlServer> server;
@@ -211,15 +225,13 @@ struct Daemon {
     REQUIRE(replicas_opened.ok());
     replicas = std::move(replicas_opened).value();
     node = std::make_unique<app::Node>(dir, node_identity, *store, *ledger, *replicas, clock);
+    node->set_peers(&peers);
     host.data_dir = dir;
     host.store = store.get();
     host.ledger = ledger.get();
     host.node = node_identity;
     host.clock = &clock;
-    host.query = [](const std::string& query, const nlohmann::json&) -> std::optional<nlohmann::json> {
-      if (query == "ping") return nlohmann::json("pong");
-      return std::nullopt;
-    };
+    host.peers = &peers;
     server = std::make_unique<net::ControlServer>(
         io, dir / kControlSocketName,
         [this](const std::string& request) {
@@ -462,10 +474,14 @@ TEST_CASE("under the daemon, init and reindex refuse and the store stays open") 
   auto members = daemon.ledger->members();
   REQUIRE(members.ok());
   CHECK(members.value().size() == 1);
-  // The daemon-only hook is reachable from a hosted session.
-  REQUIRE(daemon.host.query);
-  CHECK(daemon.host.query("ping", {}) == nlohmann::json("pong"));
-  CHECK_FALSE(daemon.host.query("nothing", {}).has_value());
+  // What only the daemon knows reaches the use cases a command runs.
+  Run status = through_socket(d, {"--json", "sync", "status"}, tmp.path);
+  CHECK_MESSAGE(status.exit == 0, describe(status));
+  nlohmann::json json = nlohmann::json::parse(status.out);
+  CHECK(json["running"] == true);
+  CHECK(json["listen"] == "127.0.0.1:7199");
+  CHECK(json["consortium"].is_null());
+  CHECK(json["peers"][0]["name"] == "riverside");
 }
 
 TEST_CASE("commands run one at a time") {
@@ -579,6 +595,11 @@ TEST_CASE("helpers: which data directory, what runs locally, output capture, use
   CHECK(runs_locally({"balance", "--help"}));
   CHECK(runs_locally({}));
   CHECK_FALSE(runs_locally({"--data", "d", "expense", "list"}));
+  // Commands built on app/ send typed calls from this process.
+  CHECK(runs_locally({"--data", "d", "member", "list"}));
+  CHECK(runs_locally({"--data", "d", "sync", "wait", "--timeout", "5"}));
+  CHECK(runs_locally({"--json", "clearing"}));
+  CHECK_FALSE(runs_locally({"--data", "d", "audit", "heads"}));  // audit still goes whole to the daemon
 
   std::ostringstream outer_out, outer_err;
   {

@@ -13,9 +13,11 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cohours/app/keyring.h"
 #include "cohours/clock.h"
@@ -27,8 +29,33 @@
 
 namespace cohours::app {
 
+// One peer as the daemon sees it now.
+struct PeerState {
+  std::string name;  // in the consortium file
+  PublicKey key;
+  bool connected = false;
+  std::int64_t last_contact_ms = 0;  // 0: never since the daemon started
+  std::int64_t banned_until_ms = 0;  // 0: not banned
+  std::string ban_reason;
+  struct LogSize {
+    PublicKey log;
+    std::uint64_t size = 0;
+  };
+  std::vector<LogSize> sizes;  // the size of each log the peer announced, in key order
+};
+
+// The daemon's sync: what it listens on, the logs it holds, its peers.
+struct SyncState {
+  std::string consortium;  // the consortium the daemon follows; empty: none
+  std::string listen;      // host:port of the peer listener; empty: none
+  std::vector<LogState> logs;
+  std::map<PublicKey, std::string> broken_logs;  // logs no longer fetched, and why
+  std::vector<PeerState> peers;
+};
+
 // What only a running daemon can answer, about its peers. A Node opened by
-// a plain `cohours` process has none.
+// a plain `cohours` process has none. Called from the threads that run use
+// cases; implementations synchronise with the daemon's own threads.
 class PeerView {
  public:
   virtual ~PeerView() = default;
@@ -36,6 +63,8 @@ class PeerView {
   // asked of that node over the peer link; nullopt if it does not know the
   // alias or cannot be asked now.
   virtual std::optional<PublicKey> resolve_alias(const std::string& node_name, const std::string& alias) = 0;
+  // The daemon's sync as it is now.
+  virtual SyncState sync_state() = 0;
 };
 
 class Node {

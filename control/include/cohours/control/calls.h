@@ -3,7 +3,10 @@
 
 #include "cohours/control/calls_accounts.h"
 #include "cohours/control/calls_exchanges.h"
+#include "cohours/control/calls_members.h"
+#include "cohours/control/calls_policy.h"
+#include "cohours/control/calls_sync.h"
 
 namespace cohours::control {
-using AllCalls = JoinCalls<ExchangeCalls, AccountCalls>::type;
+using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls>::type;
 }  // namespace cohours::control

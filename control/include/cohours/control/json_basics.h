@@ -61,6 +61,14 @@ inline void from_json(const nlohmann::json& j, Hash32& v) {
   fixed_from_json(j, v);
 }
 
+// JSON for a request or reply without fields: {}. Used where
+// NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE is, in the type's namespace.
+#define COHOURS_JSON_EMPTY(Type)                        \
+  inline void to_json(nlohmann::json& j, const Type&) { \
+    j = nlohmann::json::object();                       \
+  }                                                     \
+  inline void from_json(const nlohmann::json&, Type&) {}
+
 // The code of a stable name (code_name); nullopt for an unknown one.
 std::optional<Code> code_from_name(const std::string& name);
 

@@ -1,0 +1,37 @@
+#include "cohours/app/init.h"
+
+#include "cohours/app/keyring.h"
+#include "cohours/crypto.h"
+#include "cohours/ledger.h"
+#include "cohours/store.h"
+#include "try.h"
+
+namespace cohours::app {
+
+namespace fs = std::filesystem;
+
+Result<NodeCreated> init_node(const fs::path& dir, const std::string& name, const Currency& currency,
+                              const Clock& clock) {
+  using Answer = Result<NodeCreated>;
+  if (name.empty() || name.size() > 200) return Answer(Code::malformed, "--name must be 1-200 characters");
+  std::error_code ec;
+  if (fs::exists(dir / "node.key", ec))
+    return Answer(Code::already_exists,
+                  "a node already exists in " + dir.string() + "; use another --data DIR");
+  fs::create_directories(dir / "keyring", ec);
+  if (ec) return Answer(Code::io_error, "cannot create " + dir.string() + ": " + ec.message());
+  // Only the node's user may read its keys and store; best effort on
+  // filesystems without modes.
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  fs::permissions(dir / "keyring", fs::perms::owner_all, fs::perm_options::replace, ec);
+  KeyPair node = generate_keypair();
+  {
+    TRY_ASSIGN(auto store, open_rocks_store((dir / "store").string(), OpenMode::create_if_missing));
+    TRY_STATUS(Ledger::initialise(*store, {node.public_key, node.secret_key}, name, clock, currency));
+  }
+  // The key file is written last: its presence marks a complete node.
+  TRY_STATUS(write_secret_key(dir / "node.key", node.secret_key));
+  return NodeCreated{node.public_key};
+}
+
+}  // namespace cohours::app

@@ -1,0 +1,288 @@
+#include "cohours/app/members.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "cohours/app/names.h"
+#include "try.h"
+
+namespace cohours::app {
+
+namespace {
+
+// Words that commands read as accounts, not members (`--to community`).
+bool reserved_alias(const std::string& alias) {
+  return alias == "pool" || alias == "community" || alias == "node";
+}
+
+Result<std::uint32_t> parse_roles(const std::vector<std::string>& names) {
+  std::uint32_t roles = 0;
+  for (const auto& name : names) {
+    auto role = parse_role(name);
+    if (!role)
+      return Result<std::uint32_t>(Code::malformed, "unknown role '" + name +
+                                                        "'; roles are volunteer, carer, service-user, staff, "
+                                                        "coordinator, admin, auditor");
+    roles |= *role;
+  }
+  if (roles == 0) return Result<std::uint32_t>(Code::malformed, "give at least one --role");
+  return roles;
+}
+
+// Signs a membership entry as the admin `as`, or with the node key.
+Result<Accepted> submit_membership(Node& node, const std::optional<PublicKey>& admin, const EntryBody& body) {
+  Submission submission(node);
+  return admin ? submission.as_member(*admin, body) : submission.as_node(body);
+}
+
+Result<std::optional<PublicKey>> signer(Node& node, const std::string& as) {
+  if (as.empty()) return std::optional<PublicKey>();
+  TRY_ASSIGN(PublicKey key, member_key(node, as));
+  return std::optional<PublicKey>(key);
+}
+
+// The directory is not part of the log, so no ledger rule guards it: only
+// an admin may change or erase it.
+Status require_admin(Node& node, const std::string& as) {
+  auto admin = member_named(node, as);
+  if (!admin.ok()) return admin.status();
+  if (!(admin->roles & role_admin))
+    return Status(Code::not_permitted, "only an admin may change or erase members' details");
+  return Status();
+}
+
+MemberView view_of_member(Node& node, const MemberInfo& member) {
+  auto entry = node.directory().find(member.key);
+  return MemberView{member_name(node, member.key), member.key,        member.roles,
+                    entry ? entry->contact : "",   member.joined_seq, node.keyring().holds(member.key)};
+}
+
+// Private-note digests an entry carries (notes, memos, reasons, references).
+std::vector<Hash32> note_digests(const EntryBody& body) {
+  return std::visit(
+      [](const auto& b) -> std::vector<Hash32> {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, HoursLog> || std::is_same_v<T, RespiteRequest> ||
+                      std::is_same_v<T, ExpenseClaim>)
+          return {b.note_digest};
+        else if constexpr (std::is_same_v<T, Transfer> || std::is_same_v<T, TransferOut>)
+          return {b.memo_digest};
+        else if constexpr (std::is_same_v<T, RemoteHoursLog>)
+          return {b.hours.note_digest};
+        else if constexpr (std::is_same_v<T, HoursVoid> || std::is_same_v<T, Reversal> ||
+                           std::is_same_v<T, ExpenseApprove> || std::is_same_v<T, ExpenseReject>)
+          return {b.reason_digest};
+        else if constexpr (std::is_same_v<T, ExpensePaid>)
+          return {b.reference_digest};
+        else
+          return {};
+      },
+      body);
+}
+
+// Whether an entry concerns the member: signed by or for them, naming them,
+// or acting on their hours, request or claim.
+bool concerns(Node& node, const Entry& entry, const PublicKey& member) {
+  if (entry.author == member || entry.on_behalf == member) return true;
+  const Ledger& ledger = node.ledger();
+  auto movement_concerns = [&](const EntryId& id) {
+    auto m = ledger.movement(id);
+    return m.ok() && (m->provider == member || m->recipient == member ||
+                      (m->payer.kind == AccountKind::member && m->payer.key == member));
+  };
+  auto request_concerns = [&](const EntryId& id) {
+    auto r = ledger.respite_request(id);
+    return r.ok() && r->carer == member;
+  };
+  auto claim_concerns = [&](const EntryId& id) {
+    auto c = ledger.expense(id);
+    return c.ok() && c->claimant == member;
+  };
+  return std::visit(
+      [&](const auto& b) -> bool {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, MemberJoin> || std::is_same_v<T, MemberRole>)
+          return b.member == member;
+        else if constexpr (std::is_same_v<T, HoursLog>)
+          return b.recipient == member;
+        else if constexpr (std::is_same_v<T, Transfer> || std::is_same_v<T, TransferIn>)
+          return b.to == member;
+        else if constexpr (std::is_same_v<T, RemoteHoursLog>)
+          return b.hours.recipient == member;
+        else if constexpr (std::is_same_v<T, HoursConfirm> || std::is_same_v<T, HoursVoid> ||
+                           std::is_same_v<T, Reversal>)
+          return movement_concerns(b.target);
+        else if constexpr (std::is_same_v<T, RespiteOffer> || std::is_same_v<T, RespiteCancel>)
+          return request_concerns(b.request);
+        else if constexpr (std::is_same_v<T, ExpenseApprove> || std::is_same_v<T, ExpenseReject> ||
+                           std::is_same_v<T, ExpensePaid>)
+          return claim_concerns(b.claim);
+        else
+          return false;
+      },
+      entry.body);
+}
+
+// Digests of every private note on an entry that concerns the member.
+Result<std::vector<Hash32>> notes_of(Node& node, const PublicKey& member) {
+  std::vector<Hash32> digests;
+  const std::uint64_t size = node.ledger().log_size();
+  for (std::uint64_t seq = 1; seq <= size; ++seq) {
+    TRY_ASSIGN(Record record, node.ledger().record(seq));
+    auto entry = decode_entry(record.entry);
+    if (!entry.ok() || !concerns(node, entry->entry, member)) continue;
+    for (const Hash32& digest : note_digests(entry->entry.body)) digests.push_back(digest);
+  }
+  return digests;
+}
+
+// Removes the member's receipt files; returns how many. A receipt file is
+// named by its content: it stays while another member's claim cites it.
+Result<std::uint64_t> erase_receipts(Node& node, const PublicKey& member) {
+  TRY_ASSIGN(auto claims, node.ledger().expenses());
+  std::uint64_t erased = 0;
+  for (const auto& claim : claims) {
+    if (claim.claimant != member || claim.receipt_digest.is_zero()) continue;
+    bool shared = std::any_of(claims.begin(), claims.end(), [&](const ExpenseState& other) {
+      return other.claimant != member && other.receipt_digest == claim.receipt_digest;
+    });
+    if (shared) continue;
+    const std::filesystem::path file = node.data_dir() / "receipts" / to_hex(claim.receipt_digest);
+    std::error_code ec;
+    if (std::filesystem::remove(file, ec)) ++erased;
+    if (ec)
+      return Result<std::uint64_t>(Code::io_error, "cannot remove " + file.string() + ": " + ec.message());
+  }
+  return erased;
+}
+
+}  // namespace
+
+Result<MemberAdded> add_member(Node& node, const AddMember& r) {
+  using Answer = Result<MemberAdded>;
+  if (!valid_alias(r.alias))
+    return Answer(
+        Code::malformed,
+        "alias '" + r.alias + "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+  if (reserved_alias(r.alias))
+    return Answer(Code::malformed, "'" + r.alias + "' is a reserved word; choose another alias");
+  TRY_ASSIGN(std::uint32_t roles, parse_roles(r.roles));
+  const PublicKey node_key = node.identity().public_key;
+  std::optional<PublicKey> given;
+  if (!r.key.empty()) {
+    given = fixed_from_hex<PublicKey>(r.key);
+    if (!given)
+      return Answer(Code::malformed, "--key takes the member's ed25519 public key as 64 hex digits");
+    // The engine refuses these too; checked here before the directory
+    // binds the alias to the key.
+    if (given->is_zero() || *given == node_key)
+      return Answer(Code::malformed, "--key cannot be zero or the node's own key");
+    if (node.ledger().member(*given).ok())
+      return Answer(Code::already_exists, "that key is already a member");
+  }
+  PublicKey key;
+  bool resumed = false;
+  auto existing = node.directory().key_for(r.alias);
+  if (existing.ok()) {
+    // The alias may be left from an add that stopped before its join was
+    // stored: finish that one rather than refuse, but never with another key.
+    if (node.ledger().member(existing.value()).ok())
+      return Answer(Code::already_exists, "'" + r.alias + "' is already a member");
+    if (given && *given != existing.value())
+      return Answer(Code::already_exists, "alias '" + r.alias +
+                                              "' is bound to another key by an unfinished add; "
+                                              "run it again without --key, or choose another alias");
+    key = existing.value();
+    resumed = true;
+  }
+  TRY_ASSIGN(std::optional<PublicKey> admin, signer(node, r.as));
+
+  bool generated = false;
+  if (!resumed) {
+    if (given) {
+      key = *given;
+    } else {
+      TRY_ASSIGN(key, node.keyring().generate());
+      generated = true;
+    }
+    if (Status s = node.directory().add({key, r.alias, r.contact}); !s.ok()) {
+      if (generated) (void)node.keyring().remove(key);
+      return s;
+    }
+  }
+  auto accepted = submit_membership(node, admin, MemberJoin{key, roles, node_key});
+  if (!accepted.ok()) {
+    // Refused: take back the alias, contact details and key made for it.
+    if (!resumed) {
+      (void)node.directory().remove(key);
+      if (generated) (void)node.keyring().remove(key);
+    }
+    return accepted.status();
+  }
+  return MemberAdded{accepted.value(), r.alias, key, roles, node.keyring().holds(key)};
+}
+
+Result<MemberList> list_members(Node& node, const ListMembers&) {
+  TRY_ASSIGN(auto members, node.ledger().members());
+  MemberList list;
+  for (const auto& member : members) list.members.push_back(view_of_member(node, member));
+  std::sort(list.members.begin(), list.members.end(),
+            [](const MemberView& a, const MemberView& b) { return a.alias < b.alias; });
+  return list;
+}
+
+Result<MemberView> show_member(Node& node, const ShowMember& r) {
+  TRY_ASSIGN(MemberInfo member, member_named(node, r.member));
+  return view_of_member(node, member);
+}
+
+Result<RolesChanged> change_roles(Node& node, const ChangeRoles& r) {
+  TRY_ASSIGN(PublicKey key, member_key(node, r.member));
+  TRY_ASSIGN(std::uint32_t roles, parse_roles(r.roles));
+  TRY_ASSIGN(std::optional<PublicKey> admin, signer(node, r.as));
+  TRY_ASSIGN(Accepted accepted, submit_membership(node, admin, MemberRole{key, roles}));
+  return RolesChanged{accepted, roles};
+}
+
+Result<MemberEdited> edit_member(Node& node, const EditMember& r) {
+  using Answer = Result<MemberEdited>;
+  TRY_STATUS(require_admin(node, r.as));
+  if (r.alias.empty() && r.contact.empty() && !r.clear_contact)
+    return Answer(Code::malformed,
+                  "nothing to change: give a new alias or contact details, or clear the contact");
+  TRY_ASSIGN(PublicKey key, member_key(node, r.member));
+  auto entry = node.directory().find(key);
+  if (!entry) return Answer(Code::unknown_member, "'" + r.member + "' has no directory entry");
+  if (!r.alias.empty()) {
+    if (reserved_alias(r.alias)) return Answer(Code::malformed, "'" + r.alias + "' is a reserved word");
+    entry->alias = r.alias;
+  }
+  if (!r.contact.empty() || r.clear_contact) entry->contact = r.contact;
+  TRY_STATUS(node.directory().replace(*entry));
+  TRY_STATUS(node.store().compact(Column::directory));  // the old details must not linger on disk
+  return MemberEdited{key, entry->alias, entry->contact};
+}
+
+Result<MemberForgotten> forget_member(Node& node, const ForgetMember& r) {
+  TRY_STATUS(require_admin(node, r.as));
+  TRY_ASSIGN(PublicKey key, member_key(node, r.member));
+  TRY_STATUS(node.ledger().member(key).status());
+  MemberForgotten forgotten;
+  TRY_ASSIGN(std::vector<Hash32> digests, notes_of(node, key));
+  for (const Hash32& digest : digests)
+    if (!digest.is_zero() && node.directory().note(digest)) {
+      TRY_STATUS(node.directory().erase_note(digest));
+      ++forgotten.notes_erased;
+    }
+  TRY_ASSIGN(forgotten.receipts_erased, erase_receipts(node, key));
+  forgotten.keyring_key_erased = node.keyring().holds(key);
+  TRY_STATUS(node.keyring().remove(key));
+  if (node.directory().find(key)) TRY_STATUS(node.directory().remove(key));
+  // Deleted rows linger in the database files until rewritten.
+  TRY_STATUS(node.store().compact(Column::directory));
+  TRY_STATUS(node.store().compact(Column::notes));
+  forgotten.pseudonym = member_name(node, key);
+  return forgotten;
+}
+
+}  // namespace cohours::app

@@ -1,0 +1,57 @@
+#include "cohours/app/policy.h"
+
+#include "cohours/app/names.h"
+#include "try.h"
+
+namespace cohours::app {
+
+Result<PolicySetDone> set_policy(Node& node, const SetPolicy& r) {
+  using Answer = Result<PolicySetDone>;
+  TRY_ASSIGN(PublicKey admin, member_key(node, r.as));
+  std::vector<PolicySetting> changes;
+  if (r.role_floor) {
+    auto role = parse_role(r.role_floor->role);
+    if (!role) return Answer(Code::malformed, "unknown role '" + r.role_floor->role + "'");
+    changes.push_back({PolicyTarget::role_floor, *role, r.role_floor->minutes, {}});
+  }
+  if (r.pool_floor_minutes) changes.push_back({PolicyTarget::pool_floor, 0, *r.pool_floor_minutes, {}});
+  if (r.no_pool_floor) changes.push_back({PolicyTarget::pool_floor_none, 0, 0, {}});
+  if (r.max_entry_minutes) changes.push_back({PolicyTarget::max_entry_minutes, 0, *r.max_entry_minutes, {}});
+  for (const auto& limit : r.claim_limits)
+    changes.push_back(
+        {PolicyTarget::expense_claim_limit, static_cast<std::uint32_t>(limit.category), limit.pence, {}});
+  for (const auto& limit : r.month_limits)
+    changes.push_back(
+        {PolicyTarget::expense_month_limit, static_cast<std::uint32_t>(limit.category), limit.pence, {}});
+  if (r.mileage_rate_pence) changes.push_back({PolicyTarget::mileage_rate, 0, *r.mileage_rate_pence, {}});
+  if (r.categories) {
+    // The entry's decoder refuses these too, as a malformed entry; a person
+    // is told which name is wrong.
+    for (const auto& category : *r.categories)
+      if (!valid_category(category))
+        return Answer(Code::unknown_category, "category '" + category + "' must be 1-32 of a-z, 0-9, '-'");
+    changes.push_back({PolicyTarget::categories, 0, 0, *r.categories});
+  }
+  const auto count = static_cast<std::uint32_t>(changes.size());
+  Submission submission(node);
+  TRY_ASSIGN(Accepted accepted, submission.as_member(admin, PolicySet{std::move(changes)}));
+  return PolicySetDone{accepted, count};
+}
+
+Result<PolicyView> show_policy(Node& node, const ShowPolicy&) {
+  TRY_ASSIGN(Policy policy, node.ledger().policy());
+  PolicyView view;
+  for (std::size_t i = 0; i < policy.role_floor_minutes.size(); ++i)
+    view.role_floors.push_back({role_name(static_cast<Role>(1u << i)), policy.role_floor_minutes[i]});
+  view.pool_floor_minutes = policy.pool_floor_minutes;
+  view.max_entry_minutes = policy.max_entry_minutes;
+  view.categories = policy.categories;
+  view.currency = node.ledger().currency().str();
+  view.mileage_rate_pence = policy.mileage_rate_pence;
+  for (std::size_t i = 0; i < kExpenseCategoryCount; ++i)
+    view.expense_limits.push_back({expense_category_name(static_cast<ExpenseCategory>(i + 1)),
+                                   policy.expense_claim_limit_pence[i], policy.expense_month_limit_pence[i]});
+  return view;
+}
+
+}  // namespace cohours::app
