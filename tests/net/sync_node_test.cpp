@@ -34,10 +34,13 @@ KeyPair seeded_key(std::uint8_t n) {
   return keypair_from_seed(seed);
 }
 
+// The caps of the largest consortium these tests make.
+constexpr MessageLimits kTestLimits{3};
+
 // What the other side of a link reads: the message encoded, then decoded.
 Message over_wire(const Message& message) {
   const Bytes bytes = encode_message(message);
-  auto decoded = decode_message(bytes);
+  auto decoded = decode_message(bytes, kTestLimits);
   REQUIRE_MESSAGE(decoded.ok(), decoded.status().message());
   CHECK(encode_message(decoded.value()) == bytes);
   return std::move(decoded).value();
@@ -171,7 +174,11 @@ struct Consortium {
     Node& node = (*this)[at];
     const KeyPair& pair = signer == "node" ? node.key : node.members.at(signer);
     Entry entry{kEntryFormatVersion, pair.public_key, {}, clock.now_ms(), ++node.nonce, std::move(body)};
-    return node.ledger->submit_one(sign_entry(entry, pair.secret_key).bytes);
+    SubmitResult result = node.ledger->submit_one(sign_entry(entry, pair.secret_key).bytes);
+    // As the daemon does after a command: the SyncNode learns its log grew
+    // and pushes the new head to the peers linked (queued, not delivered).
+    if (result.ok()) post(at, node.sync->on_local_append());
+    return result;
   }
   void add_member(int at, const std::string& alias, std::uint32_t roles) {
     Node& node = (*this)[at];
