@@ -18,6 +18,11 @@ cohours::Evidence engine_evidence(const Evidence& m) {
   return {m.first, m.second};
 }
 
+bool same_head(const SignedTreeHead& a, const SignedTreeHead& b) {
+  return a.head.log == b.head.log && a.head.size == b.head.size && a.head.root == b.head.root &&
+         a.head.time_ms == b.head.time_ms && a.signature == b.signature;
+}
+
 }  // namespace
 
 SyncWork::SyncWork(const SyncNode* owner, WorkLane lane, const char* name, std::function<void()> engine,
@@ -201,18 +206,24 @@ std::vector<Action> SyncNode::on_local_append() {
       WorkLane::read, "read_own_head", {},
       [&replicas = replicas_, self = identity_.public_key] { return replicas.log_state(self); },
       [this](Own& own, std::vector<Action>& done) {
-        if (own.ok()) own_head(own->head, done);
+        if (!own.ok()) return;
+        note_own_head(own->head);
+        push_own_head(done);
       },
       out);
   return out;
 }
 
-void SyncNode::own_head(const std::optional<SignedTreeHead>& head, std::vector<Action>& out) {
+void SyncNode::note_own_head(const std::optional<SignedTreeHead>& head) {
   HeldLog& own = held_[identity_.public_key];
   if (head && head->head.size > own.size) {
     own.size = head->head.size;
     own.head = head;
   }
+}
+
+void SyncNode::push_own_head(std::vector<Action>& out) {
+  const HeldLog& own = held_[identity_.public_key];
   if (own.head) broadcast(Heads{{*own.head}}, {}, out);
 }
 
@@ -383,18 +394,51 @@ void SyncNode::maybe_request(const PublicKey& log, std::vector<Action>& out) {
 
 void SyncNode::handle(const PublicKey& from, const Heads& m, std::vector<Action>& out) {
   // The signatures and the held heads of the same sizes are checked by work
-  // on the read lane; what follows from them is decided here.
+  // on the read lane; what follows from them is decided here. A head that
+  // is, byte for byte, the latest one held of its log (what every peer in
+  // step sends each round) was checked when it was stored and cannot
+  // conflict with itself: it needs no work.
   struct Checked {
     std::size_t bad = SIZE_MAX;                               // the first head that does not verify
     std::vector<std::optional<cohours::Evidence>> conflicts;  // per head before it
   };
-  std::vector<bool> known;
-  for (const auto& head : m.heads) known.push_back(known_node(head.head.log));
+  std::vector<bool> known, held;
+  for (const auto& head : m.heads) {
+    known.push_back(known_node(head.head.log));
+    auto it = held_.find(head.head.log);
+    held.push_back(it != held_.end() && it->second.head && same_head(*it->second.head, head));
+  }
+  auto then = [this, from, heads = m.heads, known](Checked& checked, std::vector<Action>& done) {
+    for (std::size_t i = 0; i < heads.size(); ++i) {
+      if (i == checked.bad) {
+        ban(from, "sent a tree head with a bad signature for log " + short_key(heads[i].head.log), done);
+        return;
+      }
+      if (!known[i]) continue;  // not a log of this consortium
+      if (checked.conflicts[i]) {
+        keep_evidence(*checked.conflicts[i], from, done);
+        continue;
+      }
+      if (is_banned(from)) continue;
+      note_size(from, heads[i]);
+      maybe_request(heads[i].head.log, done);
+    }
+  };
+  if (std::all_of(held.begin(), held.end(), [](bool h) { return h; })) {
+    Checked nothing_to_check;
+    nothing_to_check.conflicts.resize(m.heads.size());
+    then(nothing_to_check, out);
+    return;
+  }
   start_work<Checked>(
       WorkLane::read, "check_heads", from,
-      [&replicas = replicas_, heads = m.heads, known] {
+      [&replicas = replicas_, heads = m.heads, known, held] {
         Checked checked;
         for (std::size_t i = 0; i < heads.size(); ++i) {
+          if (held[i]) {
+            checked.conflicts.push_back(std::nullopt);
+            continue;
+          }
           if (!verify_tree_head(heads[i])) {
             checked.bad = i;
             break;
@@ -403,23 +447,7 @@ void SyncNode::handle(const PublicKey& from, const Heads& m, std::vector<Action>
         }
         return checked;
       },
-      [this, from, heads = m.heads, known](Checked& checked, std::vector<Action>& done) {
-        for (std::size_t i = 0; i < heads.size(); ++i) {
-          if (i == checked.bad) {
-            ban(from, "sent a tree head with a bad signature for log " + short_key(heads[i].head.log), done);
-            return;
-          }
-          if (!known[i]) continue;  // not a log of this consortium
-          if (checked.conflicts[i]) {
-            keep_evidence(*checked.conflicts[i], from, done);
-            continue;
-          }
-          if (is_banned(from)) continue;
-          note_size(from, heads[i]);
-          maybe_request(heads[i].head.log, done);
-        }
-      },
-      out);
+      then, out);
 }
 
 void SyncNode::handle(const PublicKey& from, const GetRecords& m, std::vector<Action>& out) {
@@ -542,11 +570,17 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
                       peer_name + ", now " + std::to_string(result.size));
             held_[log].size = result.size;
             held_[log].head = head;
-            // Push: peers that lag fetch from us, and the sender learns we
-            // caught up.
-            broadcast(Heads{{head}}, {}, done);
+            {
+              // Push: peers that lag fetch from us, and the sender learns we
+              // caught up. Our own head, if the batch's transfers made our
+              // log grow, goes in the same message: whoever hears we caught
+              // up on the log hears of the transfer.in entries with it.
+              Heads push{{head}};
+              if (applied.transfers && transfers_recorded(log, *applied.transfers))
+                push.heads.push_back(*held_[identity_.public_key].head);
+              broadcast(push, {}, done);
+            }
             if (applied.cosignature_kept) broadcast(Cosignatures{{applied.mine}}, {}, done);
-            if (applied.transfers) transfers_recorded(log, *applied.transfers, done);
             break;
           case O::frozen:
             held_[log].frozen = true;
@@ -595,7 +629,7 @@ void SyncNode::receive_transfers(const PublicKey& log, std::vector<Action>& out)
       },
       [this, log](TransfersRecorded& recorded, std::vector<Action>& done) {
         receiving_.erase(log);
-        transfers_recorded(log, recorded, done);
+        if (transfers_recorded(log, recorded)) push_own_head(done);
       },
       out);
 }
@@ -614,12 +648,11 @@ SyncNode::TransfersRecorded SyncNode::record_transfers(Replicas& replicas, const
   return recorded;
 }
 
-void SyncNode::transfers_recorded(const PublicKey& log, const TransfersRecorded& recorded,
-                                  std::vector<Action>& out) {
+bool SyncNode::transfers_recorded(const PublicKey& log, const TransfersRecorded& recorded) {
   if (!recorded.pending.ok()) {
     log_error("cannot read transfers from log " + short_key(log) + ": " +
               recorded.pending.status().message());
-    return;
+    return false;
   }
   const auto& pending = recorded.pending.value();
   std::uint64_t done_to = inbound_[log];
@@ -635,7 +668,9 @@ void SyncNode::transfers_recorded(const PublicKey& log, const TransfersRecorded&
     done_to = std::max(done_to, pending[i].origin_seq);
   }
   inbound_[log] = done_to;
-  if (recorded.own_head) own_head(recorded.own_head, out);
+  if (!recorded.own_head) return false;
+  note_own_head(recorded.own_head);
+  return true;
 }
 
 std::vector<Bytes> SyncNode::sign_transfers_in(const std::vector<InboundTransfer>& pending) const {

@@ -824,6 +824,14 @@ TEST_CASE("sync: a transfer.out to another co-op is received there once, and cle
 
   // B recorded one transfer.in crediting alice from its clearing account for A.
   CHECK(b.ledger->log_size() == b_size_before + 1);
+  // And told A in one message that it caught up on A's log and that its own
+  // log grew by it: whoever hears the first hears the second.
+  bool together = false;
+  for (const auto& heads : net.delivered<Heads>(1, 0))
+    if (heads.heads.size() == 2 && heads.heads[0].head.log == a.pk() && heads.heads[1].head.log == b.pk() &&
+        heads.heads[1].head.size == b_size_before + 1)
+      together = true;
+  CHECK(together);
   CHECK(b.ledger->balance(AccountId::member(alice)).value().balance_minutes == 60);
   CHECK(b.ledger->balance(AccountId::clearing(a.pk())).value().balance_minutes == -60);
   auto in = decode_entry(b.ledger->record(b.ledger->log_size()).value().entry);
@@ -1044,6 +1052,11 @@ TEST_CASE("sync: engine work is handed out; a log is not asked for while its bat
   net.tick(net.config.request_timeout_ms);
   net.settle();
   net.check_copy(1, 0);
+  // A head held already, as every round repeats it, costs no work.
+  const Heads again{{a.ledger->latest_head().value()}};
+  auto repeated = b.sync->on_message(c.pk(), over_wire(again));
+  for (const auto& action : repeated) CHECK(action.kind != Action::Kind::work);
+  CHECK(requests_for(repeated, a.pk()).empty());
 }
 
 TEST_CASE("sync: the outcome of work for a peer banned meanwhile sends that peer nothing") {

@@ -4,10 +4,10 @@
 // that drops, delays, duplicates and reorders messages and partitions the
 // nodes, on a simulated clock. As in the daemon, each SyncNode hands its
 // engine work out (EngineWork::as_actions); a simulated worker runs each
-// lane's work in order, each piece after a seeded while, so outcomes arrive
-// late and interleaved with messages. Members log hours, confirm them, transfer
-// credits inside their co-op and to members of other co-ops, and help
-// members of other co-ops (hours paid across through clearing).
+// lane's work in order, each piece taking a seeded while (now and then a
+// slow commit), so outcomes arrive late and interleaved with messages. Members log hours, confirm them,
+// transfer credits inside their co-op and to members of other co-ops, and help members of other co-ops (hours
+// paid across through clearing).
 //
 // After the chaos the network heals and the run must converge: every node
 // holds the same signed head and the same derived state for every log, the
@@ -247,11 +247,21 @@ void Simulation::send(int from, int to, const Message& message) {
   network_.push(std::move(packet));
 }
 
-// Each lane of a node's worker does one piece at a time, in the order given;
-// a write (storing a batch, a synced commit) takes longer than a read.
+// Each lane of a node's worker does one piece at a time, in the order given.
+// Storing a batch or recording transfers (a commit) takes a few ms, and one
+// in a hundred hits a slow disk for 100-300 ms; reads, checks and small
+// writes take under 2 ms.
 void Simulation::schedule(int node, std::shared_ptr<SyncWork> work) {
   const int lane = work->lane() == WorkLane::write ? 1 : 0;
-  const std::int64_t takes = static_cast<std::int64_t>(lane == 1 ? 1 + below(rng_, 60) : below(rng_, 20));
+  const std::string name = work->name();
+  std::int64_t takes = static_cast<std::int64_t>(below(rng_, 2));
+  if (name == "append" || name == "receive_transfers") {
+    takes = 1 + static_cast<std::int64_t>(below(rng_, 10));
+    if (below(rng_, 100) == 0) {
+      takes += 100 + static_cast<std::int64_t>(below(rng_, 200));
+      ++counts_["slow commits"];
+    }
+  }
   std::int64_t& free_ms = nodes_[node].lane_free_ms[lane];
   free_ms = std::max(free_ms, clock_.now_ms()) + takes;
   jobs_.push({free_ms, order_++, node, std::move(work)});

@@ -250,10 +250,13 @@ class SyncNode {
   // Run in SyncWork: they read only identity_, clock_ and local_, which never change.
   TransfersRecorded record_transfers(Replicas& replicas, const PublicKey& log, std::uint64_t after_seq) const;
   std::vector<Bytes> sign_transfers_in(const std::vector<InboundTransfer>& pending) const;
-  // Back on this thread: logs what was refused, moves the scan on, pushes the own head.
-  void transfers_recorded(const PublicKey& log, const TransfersRecorded& recorded, std::vector<Action>& out);
-  // The own log's head, if newer than the one held: noted and pushed to every peer.
-  void own_head(const std::optional<SignedTreeHead>& head, std::vector<Action>& out);
+  // Back on this thread: logs what was refused, moves the scan on, notes
+  // the own head. Whether the own log grew.
+  bool transfers_recorded(const PublicKey& log, const TransfersRecorded& recorded);
+  // The own log's head, noted if newer than the one held.
+  void note_own_head(const std::optional<SignedTreeHead>& head);
+  // Heads with the latest own head held, to every peer.
+  void push_own_head(std::vector<Action>& out);
   Heads all_heads() const;
   // Cosignatures as messages, one per log: within the cap of one per witness.
   std::vector<Cosignatures> cosignature_messages(std::vector<Cosignature> all) const;
