@@ -63,8 +63,8 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
   // (docs/decisions.md "Engine work off the io thread"): one strand per
   // WorkLane on two threads, so a write that waits on the disk holds up
   // only the writes queued behind it, and reads, proofs and signature
-  // checks go on beside it. Declared after `sync`, whose work captures it:
-  // the pool is joined (by ~PeerService) before the SyncNode goes.
+  // checks go on beside it. Declared after `sync`: the work it runs refers
+  // to the SyncNode, so the pool (joined by ~PeerService) goes first.
   asio::thread_pool worker{2};
   asio::strand<asio::thread_pool::executor_type> read_lane = asio::make_strand(worker);
   asio::strand<asio::thread_pool::executor_type> write_lane = asio::make_strand(worker);
@@ -138,6 +138,8 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
     };
     auto job = [work, stopping = worker_stopping, io_executor = io.get_executor(), report] {
       if (stopping->load()) return;  // dropped: it did nothing, and peers ask again after a restart
+      // The engine returns errors as values; what could still throw here
+      // (out of memory) ends the process, and systemd starts it again.
       work->run();
       asio::post(io_executor, report);
     };
