@@ -1,5 +1,6 @@
 #include "cohours/net/messages.h"
 
+#include <algorithm>
 #include <cassert>
 #include <string>
 #include <type_traits>
@@ -105,13 +106,22 @@ bool read_bool(wire::Reader& r, std::string_view field) {
   return value == 1;
 }
 
-void read_body(wire::Reader& r, Heads& m) {
-  std::uint32_t count = r.count(kMinHeadWire, "heads");
+// One head per log: a second one of the same log is no news and only costs
+// the receiver a signature check (one message with 55,000 copies of one
+// head once cost 12 s of CPU).
+void read_body(wire::Reader& r, Heads& m, const MessageLimits& limits) {
+  std::uint32_t count = r.count(kMinHeadWire, limits.consortium_nodes, "heads");
   m.heads.reserve(count);
   for (std::uint32_t i = 0; i < count && r.ok(); ++i) m.heads.push_back(read_head(r, "head"));
+  if (!r.ok()) return;
+  std::vector<PublicKey> logs;
+  logs.reserve(m.heads.size());
+  for (const auto& head : m.heads) logs.push_back(head.head.log);
+  std::sort(logs.begin(), logs.end());
+  if (std::adjacent_find(logs.begin(), logs.end()) != logs.end()) r.fail("two heads of one log");
 }
 
-void read_body(wire::Reader& r, GetRecords& m) {
+void read_body(wire::Reader& r, GetRecords& m, const MessageLimits&) {
   m.log = r.fixed<PublicKey>("log");
   m.from_size = r.u64("from_size");
   bool has_head = read_bool(r, "have flag");
@@ -122,15 +132,15 @@ void read_body(wire::Reader& r, GetRecords& m) {
   m.max_records = r.u32("max_records");
 }
 
-void read_body(wire::Reader& r, Records& m) {
+void read_body(wire::Reader& r, Records& m, const MessageLimits&) {
   m.log = r.fixed<PublicKey>("log");
   m.from_size = r.u64("from_size");
   m.head = read_head(r, "head");
-  std::uint32_t proof = r.count(Hash32::size(), "consistency proof");
+  std::uint32_t proof = r.count(Hash32::size(), kMaxProofHashes, "consistency proof");
   m.consistency_proof.reserve(proof);
   for (std::uint32_t i = 0; i < proof && r.ok(); ++i)
     m.consistency_proof.push_back(r.fixed<Hash32>("proof hash"));
-  std::uint32_t count = r.count(kMinRecordWire, "records");
+  std::uint32_t count = r.count(kMinRecordWire, kMaxBatchRecords, "records");
   m.records.reserve(count);
   for (std::uint32_t i = 0; i < count && r.ok(); ++i) {
     auto record = r.blob32("record");
@@ -139,13 +149,15 @@ void read_body(wire::Reader& r, Records& m) {
   }
 }
 
-void read_body(wire::Reader& r, Evidence& m) {
+void read_body(wire::Reader& r, Evidence& m, const MessageLimits&) {
   m.first = read_head(r, "first head");
   m.second = read_head(r, "second head");
 }
 
-void read_body(wire::Reader& r, Cosignatures& m) {
-  std::uint32_t count = r.count(kMinCosignatureWire, "cosignatures");
+// Only the newest cosignature of a witness for a log is kept, so a message
+// needs at most one per (log, witness); senders send one message per log.
+void read_body(wire::Reader& r, Cosignatures& m, const MessageLimits& limits) {
+  std::uint32_t count = r.count(kMinCosignatureWire, limits.consortium_nodes, "cosignatures");
   m.cosignatures.reserve(count);
   for (std::uint32_t i = 0; i < count && r.ok(); ++i) {
     auto bytes = r.blob32("cosignature");
@@ -157,36 +169,43 @@ void read_body(wire::Reader& r, Cosignatures& m) {
     }
     m.cosignatures.push_back(std::move(cosignature).value());
   }
+  if (!r.ok()) return;
+  std::vector<std::pair<PublicKey, PublicKey>> pairs;
+  pairs.reserve(m.cosignatures.size());
+  for (const auto& cosignature : m.cosignatures) pairs.push_back({cosignature.head.log, cosignature.witness});
+  std::sort(pairs.begin(), pairs.end());
+  if (std::adjacent_find(pairs.begin(), pairs.end()) != pairs.end())
+    r.fail("two cosignatures of one witness for one log");
 }
 
-void read_body(wire::Reader& r, Goodbye& m) {
+void read_body(wire::Reader& r, Goodbye& m, const MessageLimits&) {
   std::uint8_t reason = r.u8("reason");
   if (r.ok() && (reason < 1 || reason > 4)) r.fail("unknown goodbye reason " + std::to_string(reason));
   m.reason = static_cast<GoodbyeReason>(reason);
   m.message = r.string16(kMaxGoodbyeMessageBytes, "goodbye message");
 }
 
-void read_body(wire::Reader& r, AliasQuery& m) {
+void read_body(wire::Reader& r, AliasQuery& m, const MessageLimits&) {
   m.request_id = r.u64("request_id");
   m.alias = r.string16(kMaxAliasBytes, "alias");
 }
 
-void read_body(wire::Reader& r, AliasAnswer& m) {
+void read_body(wire::Reader& r, AliasAnswer& m, const MessageLimits&) {
   m.request_id = r.u64("request_id");
   m.found = read_bool(r, "found");
   m.key = r.fixed<PublicKey>("key");
   if (r.ok() && !m.found && !m.key.is_zero()) r.fail("a key in a \"not found\" answer");
 }
 
-void read_body(wire::Reader& r, GetHead& m) {
+void read_body(wire::Reader& r, GetHead& m, const MessageLimits&) {
   m.log = r.fixed<PublicKey>("log");
   m.size = r.u64("size");
 }
 
 template <typename T>
-Result<Message> decode_as(wire::Reader& r, MessageType type) {
+Result<Message> decode_as(wire::Reader& r, MessageType type, const MessageLimits& limits) {
   T message;
-  read_body(r, message);
+  read_body(r, message, limits);
   if (r.ok() && r.remaining() > 0)
     r.fail(std::to_string(r.remaining()) + " bytes after the end of the message");
   if (!r.ok())
@@ -232,29 +251,29 @@ Bytes encode_message(const Message& message) {
   return out;
 }
 
-Result<Message> decode_message(std::span<const std::uint8_t> bytes) {
+Result<Message> decode_message(std::span<const std::uint8_t> bytes, const MessageLimits& limits) {
   wire::Reader r(bytes);
   std::uint8_t type = r.u8("type");
   if (!r.ok()) return Status(Code::malformed, "empty message");
   switch (static_cast<MessageType>(type)) {
     case MessageType::heads:
-      return decode_as<Heads>(r, MessageType::heads);
+      return decode_as<Heads>(r, MessageType::heads, limits);
     case MessageType::get_records:
-      return decode_as<GetRecords>(r, MessageType::get_records);
+      return decode_as<GetRecords>(r, MessageType::get_records, limits);
     case MessageType::records:
-      return decode_as<Records>(r, MessageType::records);
+      return decode_as<Records>(r, MessageType::records, limits);
     case MessageType::evidence:
-      return decode_as<Evidence>(r, MessageType::evidence);
+      return decode_as<Evidence>(r, MessageType::evidence, limits);
     case MessageType::cosignatures:
-      return decode_as<Cosignatures>(r, MessageType::cosignatures);
+      return decode_as<Cosignatures>(r, MessageType::cosignatures, limits);
     case MessageType::goodbye:
-      return decode_as<Goodbye>(r, MessageType::goodbye);
+      return decode_as<Goodbye>(r, MessageType::goodbye, limits);
     case MessageType::alias_query:
-      return decode_as<AliasQuery>(r, MessageType::alias_query);
+      return decode_as<AliasQuery>(r, MessageType::alias_query, limits);
     case MessageType::alias_answer:
-      return decode_as<AliasAnswer>(r, MessageType::alias_answer);
+      return decode_as<AliasAnswer>(r, MessageType::alias_answer, limits);
     case MessageType::get_head:
-      return decode_as<GetHead>(r, MessageType::get_head);
+      return decode_as<GetHead>(r, MessageType::get_head, limits);
   }
   return Status(Code::malformed, "unknown message type " + std::to_string(type) +
                                      "; the peer may run a newer version of cohours");

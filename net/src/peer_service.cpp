@@ -7,8 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
 #include <future>
 #include <map>
 
@@ -33,6 +36,12 @@ std::optional<T> wait_for(std::future<T>& future, std::chrono::milliseconds limi
   return future.get();
 }
 
+// The io thread only ever hands engine work out.
+PeerServiceOptions with_work_as_actions(PeerServiceOptions options) {
+  options.sync.engine_work = EngineWork::as_actions;
+  return options;
+}
+
 }  // namespace
 
 struct PeerService::Impl : std::enable_shared_from_this<Impl> {
@@ -50,6 +59,24 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
   std::map<PublicKey, std::shared_ptr<PeerLink>> links;
   bool stopping = false;
 
+  // The engine work SyncNode hands out runs here, never on the io thread
+  // (docs/decisions.md "Engine work off the io thread"): one strand per
+  // WorkLane on two threads, so a write that waits on the disk holds up
+  // only the writes queued behind it, and reads, proofs and signature
+  // checks go on beside it. Declared after `sync`: the work it runs refers
+  // to the SyncNode, so the pool (joined by ~PeerService) goes first.
+  asio::thread_pool worker{2};
+  asio::strand<asio::thread_pool::executor_type> read_lane = asio::make_strand(worker);
+  asio::strand<asio::thread_pool::executor_type> write_lane = asio::make_strand(worker);
+  // Set by stop(): work not yet started is dropped; what runs finishes.
+  std::shared_ptr<std::atomic<bool>> worker_stopping = std::make_shared<std::atomic<bool>>(false);
+  // Work handed out and not yet reported done, by the peer whose message
+  // it serves (zero key: the node's own timers and appends).
+  std::map<PublicKey, std::size_t> pending_work;
+  // Cancelled whenever work is done, to wake links waiting for their
+  // peer's work to drain; it never expires by itself.
+  asio::steady_timer work_done_signal;
+
   Impl(asio::io_context& io_context, Replicas& r, Ledger& l, NodeIdentity id, const Clock& c, Consortium cons,
        LocalNode local, PeerServiceOptions opts)
       : io(io_context),
@@ -58,10 +85,11 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
         identity(id),
         clock(c),
         consortium(std::move(cons)),
-        options(std::move(opts)),
+        options(with_work_as_actions(std::move(opts))),
         sync(r, id, c, std::move(local), peer_list(consortium, id.public_key), options.sync),
         acceptor(io_context),
-        tick_timer(io_context) {
+        tick_timer(io_context),
+        work_done_signal(io_context, asio::steady_timer::time_point::max()) {
     handshake.consortium_id = consortium_id(consortium);
     handshake.node = KeyPair{identity.public_key, identity.secret_key};
     // Only keys in the consortium file get past the handshake.
@@ -80,16 +108,58 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
     return node ? node->name : to_hex(key).substr(0, 12);
   }
 
-  // Carries out the sync logic's actions. Sends to one peer go out in
-  // order, and a disconnect waits for the sends before it (a goodbye).
+  // Carries out the sync logic's actions. Work goes to the worker. Sends
+  // to one peer go out in order, and a disconnect waits for the sends
+  // before it (a goodbye).
   void execute(std::vector<Action> actions) {
     std::map<PublicKey, std::vector<Action>> by_peer;
-    for (auto& action : actions) by_peer[action.peer].push_back(std::move(action));
+    for (auto& action : actions) {
+      if (action.kind == Action::Kind::work)
+        hand_out(std::move(action.work), action.peer);
+      else
+        by_peer[action.peer].push_back(std::move(action));
+    }
     for (auto& [peer, list] : by_peer) {
       auto it = links.find(peer);
       if (it == links.end()) continue;
       asio::co_spawn(io, run_actions(it->second, std::move(list)), asio::detached);
     }
+  }
+
+  // Runs `work` on its lane of the worker, then reports it to the SyncNode
+  // on the io thread. The worker's handlers hold no reference to the Impl:
+  // the last one must never be dropped on a worker thread, which would
+  // then have to join itself.
+  void hand_out(std::shared_ptr<SyncWork> work, const PublicKey& peer) {
+    ++pending_work[peer];
+    std::weak_ptr<Impl> weak = shared_from_this();
+    auto report = [weak, work, peer] {
+      if (auto impl = weak.lock()) impl->work_done(*work, peer);
+    };
+    auto job = [work, stopping = worker_stopping, io_executor = io.get_executor(), report] {
+      if (stopping->load()) return;  // dropped: it did nothing, and peers ask again after a restart
+      // The engine returns errors as values; what could still throw here
+      // (out of memory) ends the process, and systemd starts it again.
+      work->run();
+      asio::post(io_executor, report);
+    };
+    if (work->lane() == WorkLane::write)
+      asio::post(write_lane, std::move(job));
+    else
+      asio::post(read_lane, std::move(job));
+  }
+
+  void work_done(SyncWork& work, const PublicKey& peer) {
+    if (auto it = pending_work.find(peer); it != pending_work.end() && --it->second == 0)
+      pending_work.erase(it);
+    work_done_signal.cancel();
+    if (stopping) return;
+    execute(sync.on_work_done(work));
+  }
+
+  std::size_t work_pending_for(const PublicKey& peer) const {
+    auto it = pending_work.find(peer);
+    return it == pending_work.end() ? 0 : it->second;
   }
 
   awaitable<void> run_actions(std::shared_ptr<PeerLink> link, std::vector<Action> list) {
@@ -115,16 +185,26 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
     links[peer] = link;
     log_info("connected to " + name_of(peer) + " (" + link->remote() + ")");
     execute(sync.on_connected(peer));
+    const MessageLimits limits = sync.message_limits();
     while (link->is_open() && !stopping) {
+      // Backpressure: while enough of this peer's earlier messages still
+      // wait for the worker, read no more from it. TCP holds the rest, as it
+      // did when the io thread did the work itself, so the worker's queue
+      // stays bounded and other peers are read meanwhile.
+      while (work_pending_for(peer) >= options.max_work_per_peer && link->is_open() && !stopping) {
+        boost::system::error_code ec;
+        co_await work_done_signal.async_wait(asio::redirect_error(use_awaitable, ec));
+      }
+      if (!link->is_open() || stopping) break;
       auto bytes = co_await link->receive(options.idle_timeout);
       if (!bytes.ok()) {
         if (!stopping) log_info("link to " + name_of(peer) + " closed: " + bytes.status().message());
         break;
       }
-      auto message = decode_message(bytes.value());
+      // The codec refuses a list over its cap before decoding its items.
+      auto message = decode_message(bytes.value(), limits);
       if (!message.ok()) {
-        log_warn(name_of(peer) + " sent a malformed message (" + message.status().message() +
-                 "); dropping the link");
+        execute(sync.on_malformed(peer, message.status().message()));
         link->close();
         break;
       }
@@ -234,12 +314,20 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
   awaitable<void> say_goodbye(std::function<void()> done) {
     auto self = shared_from_this();
     auto open_links = links;
+    // A peer that reads nothing (its socket buffer full) must not hold the
+    // stop up: after a second every link is closed, which ends its send.
+    auto deadline = std::make_shared<asio::steady_timer>(io, std::chrono::seconds(1));
+    deadline->async_wait([open_links](boost::system::error_code ec) {
+      if (!ec)
+        for (auto& [peer, link] : open_links) link->close();
+    });
     const Message goodbye = Goodbye{GoodbyeReason::shutdown, "the node is shutting down"};
     for (auto& [peer, link] : open_links) {
       Bytes bytes = encode_message(goodbye);  // a named local: see run_actions
       (void)co_await link->send(std::move(bytes));
       link->close();
     }
+    deadline->cancel();
     done();
   }
 };
@@ -250,7 +338,13 @@ PeerService::PeerService(asio::io_context& io, Replicas& replicas, Ledger& ledge
     : impl_(std::make_shared<Impl>(io, replicas, ledger, identity, clock, std::move(consortium),
                                    std::move(local), std::move(options))) {}
 
-PeerService::~PeerService() = default;
+PeerService::~PeerService() {
+  // Work not yet started is dropped; work running (a batch being stored,
+  // one WriteBatch) finishes before the store may close.
+  impl_->worker_stopping->store(true);
+  impl_->worker.stop();
+  impl_->worker.join();
+}
 
 void PeerService::start() {
   Impl& impl = *impl_;
@@ -280,6 +374,14 @@ void PeerService::stop(std::function<void()> done) {
   asio::post(impl->io, [impl, done = std::move(done)]() mutable {
     if (impl->stopping) return;
     impl->stopping = true;
+    std::size_t pending = 0;
+    for (const auto& [peer, count] : impl->pending_work) pending += count;
+    if (pending > 0)
+      log_info("stopping: engine work that has started finishes; the rest (up to " + std::to_string(pending) +
+               " jobs) is dropped");
+    impl->worker_stopping->store(true);
+    impl->worker.stop();
+    impl->work_done_signal.cancel();
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
     impl->tick_timer.cancel();

@@ -1,5 +1,8 @@
 #include "cohours/net/sync_node.h"
 
+#include <algorithm>
+#include <cassert>
+
 #include "cohours/crypto.h"
 #include "cohours/net/logger.h"
 
@@ -15,7 +18,22 @@ cohours::Evidence engine_evidence(const Evidence& m) {
   return {m.first, m.second};
 }
 
+bool same_head(const SignedTreeHead& a, const SignedTreeHead& b) {
+  return a.head.log == b.head.log && a.head.size == b.head.size && a.head.root == b.head.root &&
+         a.head.time_ms == b.head.time_ms && a.signature == b.signature;
+}
+
 }  // namespace
+
+SyncWork::SyncWork(const SyncNode* owner, WorkLane lane, const char* name, std::function<void()> engine,
+                   std::function<void(std::vector<Action>&)> then)
+    : owner_(owner), lane_(lane), name_(name), engine_(std::move(engine)), then_(std::move(then)) {}
+
+void SyncWork::run() {
+  if (ran_) return;
+  engine_();
+  ran_ = true;
+}
 
 SyncNode::SyncNode(Replicas& replicas, NodeIdentity identity, const Clock& clock, LocalNode local,
                    std::vector<PeerInfo> peers, SyncConfig config)
@@ -23,47 +41,121 @@ SyncNode::SyncNode(Replicas& replicas, NodeIdentity identity, const Clock& clock
   for (auto& info : peers)
     if (info.key != identity_.public_key) peers_[info.key].info = std::move(info);
   last_round_ms_ = clock_.now_ms();
+  // Read once: from here on every change to a copy is this node's own work,
+  // whose outcome updates held_, and the own log's growth is reported by
+  // on_local_append. Deciding what to ask for never waits on the store.
+  auto logs = replicas_.logs();
+  if (!logs.ok()) {
+    log_error("cannot read the logs held: " + logs.status().message());
+    return;
+  }
+  for (const auto& state : logs.value()) held_[state.log] = {state.size, state.head, state.frozen};
+}
+
+template <class Outcome>
+void SyncNode::start_work(WorkLane lane, const char* name, const PublicKey& peer,
+                          std::function<Outcome()> engine,
+                          std::function<void(Outcome&, std::vector<Action>&)> then,
+                          std::vector<Action>& out) {
+  auto outcome = std::make_shared<std::optional<Outcome>>();
+  auto work = std::shared_ptr<SyncWork>(new SyncWork(
+      this, lane, name, [outcome, engine = std::move(engine)] { outcome->emplace(engine()); },
+      [outcome, then = std::move(then)](std::vector<Action>& done) { then(**outcome, done); }));
+  if (config_.engine_work == EngineWork::in_call) {
+    work->run();
+    finish(*work, out);
+    return;
+  }
+  out.push_back({Action::Kind::work, peer, {}, {}, std::move(work)});
+}
+
+void SyncNode::finish(SyncWork& work, std::vector<Action>& out) {
+  work.finished_ = true;
+  work.then_(out);
+}
+
+std::vector<Action> SyncNode::on_work_done(SyncWork& work) {
+  std::vector<Action> out;
+  // Work from another SyncNode, not run yet, or reported twice is the
+  // driver's bug, never a peer's doing.
+  assert(work.owner_ == this && work.ran_ && !work.finished_);
+  if (work.owner_ != this || !work.ran_ || work.finished_) return out;
+  finish(work, out);
+  return out;
+}
+
+bool SyncNode::connected(const PublicKey& peer) const {
+  auto it = peers_.find(peer);
+  return it != peers_.end() && it->second.connected && !is_banned(peer);
 }
 
 Heads SyncNode::all_heads() const {
   Heads heads;
-  auto logs = replicas_.logs();
-  if (!logs.ok()) {
-    log_error("cannot read the logs held: " + logs.status().message());
-    return heads;
-  }
-  for (const auto& state : logs.value())
-    if (state.head && (state.own || known_node(state.log))) heads.heads.push_back(*state.head);
+  for (const auto& [log, held] : held_)
+    if (held.head && known_node(log)) heads.heads.push_back(*held.head);
   return heads;
 }
 
-Cosignatures SyncNode::all_cosignatures() const {
-  Cosignatures out;
-  auto held = replicas_.cosignatures();
-  if (held.ok()) out.cosignatures = std::move(held).value();
+std::vector<Cosignatures> SyncNode::cosignature_messages(std::vector<Cosignature> all) const {
+  // Cosignatures of nodes that left the consortium may still be held; they
+  // are not this consortium's business and would not fit the cap.
+  std::map<PublicKey, Cosignatures> by_log;
+  for (auto& cosignature : all)
+    if (known_node(cosignature.head.log) && known_node(cosignature.witness))
+      by_log[cosignature.head.log].cosignatures.push_back(std::move(cosignature));
+  std::vector<Cosignatures> out;
+  for (auto& [log, message] : by_log) out.push_back(std::move(message));
   return out;
 }
 
+void SyncNode::send_cosignatures(const PublicKey& peer, std::vector<Action>& out) {
+  using Held = Result<std::vector<Cosignature>>;
+  start_work<Held>(
+      WorkLane::read, "read_cosignatures", peer, [&replicas = replicas_] { return replicas.cosignatures(); },
+      [this, peer](Held& held, std::vector<Action>& done) {
+        if (peer.is_zero()) cosignature_round_ = false;
+        if (!held.ok()) {
+          log_error("cannot read the cosignatures held: " + held.status().message());
+          return;
+        }
+        for (const auto& message : cosignature_messages(std::move(held).value())) {
+          if (!peer.is_zero()) {
+            if (connected(peer)) done.push_back(Action::send(peer, message));
+            continue;
+          }
+          for (const auto& [key, p] : peers_)
+            if (connected(key)) done.push_back(Action::send(key, message));
+        }
+      },
+      out);
+}
+
 void SyncNode::send_greeting(const PublicKey& peer, std::vector<Action>& out) {
-  out.push_back({Action::Kind::send, peer, all_heads(), {}});
-  Cosignatures cosignatures = all_cosignatures();
-  if (!cosignatures.cosignatures.empty()) out.push_back({Action::Kind::send, peer, cosignatures, {}});
-  auto evidence = replicas_.evidence();
-  if (evidence.ok())
-    for (const auto& e : evidence.value())
-      out.push_back({Action::Kind::send, peer, Evidence{e.first, e.second}, {}});
+  // Heads from memory at once, so a greeting never waits on the store;
+  // cosignatures and evidence are read by work on the read lane.
+  out.push_back(Action::send(peer, all_heads()));
+  send_cosignatures(peer, out);
+  using Held = Result<std::vector<cohours::Evidence>>;
+  start_work<Held>(
+      WorkLane::read, "read_evidence", peer, [&replicas = replicas_] { return replicas.evidence(); },
+      [this, peer](Held& evidence, std::vector<Action>& done) {
+        if (!evidence.ok() || !connected(peer)) return;
+        for (const auto& e : evidence.value())
+          done.push_back(Action::send(peer, Evidence{e.first, e.second}));
+      },
+      out);
 }
 
 std::vector<Action> SyncNode::on_connected(const PublicKey& peer) {
   std::vector<Action> out;
   auto it = peers_.find(peer);
   if (it == peers_.end()) {
-    out.push_back({Action::Kind::disconnect, peer, {}, "not a node of this consortium"});
+    out.push_back(Action::disconnect(peer, "not a node of this consortium"));
     return out;
   }
   if (is_banned(peer)) {
-    out.push_back({Action::Kind::send, peer, Goodbye{GoodbyeReason::banned, it->second.ban_reason}, {}});
-    out.push_back({Action::Kind::disconnect, peer, {}, "banned: " + it->second.ban_reason});
+    out.push_back(Action::send(peer, Goodbye{GoodbyeReason::banned, it->second.ban_reason}));
+    out.push_back(Action::disconnect(peer, "banned: " + it->second.ban_reason));
     return out;
   }
   it->second.connected = true;
@@ -98,12 +190,41 @@ std::vector<Action> SyncNode::on_message(const PublicKey& peer, const Message& m
   return out;
 }
 
+std::vector<Action> SyncNode::on_malformed(const PublicKey& peer, const std::string& why) {
+  std::vector<Action> out;
+  auto it = peers_.find(peer);
+  const std::string name = it != peers_.end() ? it->second.info.name : short_key(peer);
+  log_warn(name + " sent a malformed message (" + why + "); dropping the link");
+  out.push_back(Action::disconnect(peer, "it sent a malformed message"));
+  return out;
+}
+
 std::vector<Action> SyncNode::on_local_append() {
   std::vector<Action> out;
-  auto own = replicas_.log_state(identity_.public_key);
-  if (!own.ok() || !own->head) return out;
-  broadcast(Heads{{*own->head}}, {}, out);
+  using Own = Result<LogState>;
+  start_work<Own>(
+      WorkLane::read, "read_own_head", {},
+      [&replicas = replicas_, self = identity_.public_key] { return replicas.log_state(self); },
+      [this](Own& own, std::vector<Action>& done) {
+        if (!own.ok()) return;
+        note_own_head(own->head);
+        push_own_head(done);
+      },
+      out);
   return out;
+}
+
+void SyncNode::note_own_head(const std::optional<SignedTreeHead>& head) {
+  HeldLog& own = held_[identity_.public_key];
+  if (head && head->head.size > own.size) {
+    own.size = head->head.size;
+    own.head = head;
+  }
+}
+
+void SyncNode::push_own_head(std::vector<Action>& out) {
+  const HeldLog& own = held_[identity_.public_key];
+  if (own.head) broadcast(Heads{{*own.head}}, {}, out);
 }
 
 std::vector<Action> SyncNode::on_tick() {
@@ -131,13 +252,15 @@ std::vector<Action> SyncNode::on_tick() {
     last_round_ms_ = now;
     // Anti-entropy: everyone hears every head and cosignature again, so a
     // lost push or answer costs one round, not a stuck log. Transfers that
-    // could not be recorded earlier are tried again.
+    // could not be recorded earlier are tried again. Work still waiting from
+    // the last round is not asked for twice.
+    const Heads heads = all_heads();
     for (const auto& [key, peer] : peers_)
-      if (peer.connected && !is_banned(key)) {
-        out.push_back({Action::Kind::send, key, all_heads(), {}});
-        Cosignatures cosignatures = all_cosignatures();
-        if (!cosignatures.cosignatures.empty()) out.push_back({Action::Kind::send, key, cosignatures, {}});
-      }
+      if (connected(key)) out.push_back(Action::send(key, heads));
+    if (!cosignature_round_) {
+      cosignature_round_ = true;
+      send_cosignatures({}, out);
+    }
     for (const auto& [key, peer] : peers_) receive_transfers(key, out);
   }
   return out;
@@ -153,7 +276,7 @@ std::vector<Action> SyncNode::query_alias(const PublicKey& peer, const std::stri
   }
   const std::uint64_t id = next_request_id_++;
   alias_waits_[id] = {peer, clock_.now_ms(), std::move(done)};
-  out.push_back({Action::Kind::send, peer, AliasQuery{id, alias}, {}});
+  out.push_back(Action::send(peer, AliasQuery{id, alias}));
   return out;
 }
 
@@ -174,19 +297,19 @@ std::vector<PeerStatus> SyncNode::status() const {
 
 void SyncNode::broadcast(const Message& message, const PublicKey& except, std::vector<Action>& out) {
   for (const auto& [key, peer] : peers_)
-    if (peer.connected && key != except && !is_banned(key))
-      out.push_back({Action::Kind::send, key, message, {}});
+    if (peer.connected && key != except && !is_banned(key)) out.push_back(Action::send(key, message));
 }
 
 void SyncNode::ban(const PublicKey& peer, const std::string& reason, std::vector<Action>& out) {
   auto it = peers_.find(peer);
-  if (it == peers_.end()) return;
+  // Work of several of its messages may each find it out: the first ban stands.
+  if (it == peers_.end() || is_banned(peer)) return;
   log_warn("banning " + it->second.info.name + " for " + std::to_string(config_.ban_ms / 1000) +
            " s: " + reason);
   it->second.banned_until_ms = clock_.now_ms() + config_.ban_ms;
   it->second.ban_reason = reason;
-  out.push_back({Action::Kind::send, peer, Goodbye{GoodbyeReason::banned, reason}, {}});
-  out.push_back({Action::Kind::disconnect, peer, {}, "banned: " + reason});
+  out.push_back(Action::send(peer, Goodbye{GoodbyeReason::banned, reason}));
+  out.push_back(Action::disconnect(peer, "banned: " + reason));
   drop_peer(peer, out);
 }
 
@@ -207,70 +330,124 @@ void SyncNode::drop_peer(const PublicKey& peer, std::vector<Action>& out) {
   for (const auto& log : retry) maybe_request(log, out);
 }
 
-void SyncNode::keep_evidence(const cohours::Evidence& evidence, const PublicKey& except,
-                             std::vector<Action>& out, bool stored_already) {
-  if (!stored_already) {
-    auto added = replicas_.add_evidence(evidence);
-    if (!added.ok()) {
-      log_error("cannot store equivocation evidence: " + added.status().message());
-      return;
-    }
-    if (!added.value()) return;
-  }
+void SyncNode::keep_evidence(const cohours::Evidence& evidence, const PublicKey& from,
+                             std::vector<Action>& out) {
+  using Added = Result<bool>;
+  start_work<Added>(
+      WorkLane::write, "store_evidence", from,
+      [&replicas = replicas_, evidence] { return replicas.add_evidence(evidence); },
+      [this, evidence](Added& added, std::vector<Action>& done) {
+        if (!added.ok()) {
+          log_error("cannot store equivocation evidence: " + added.status().message());
+          return;
+        }
+        if (added.value()) announce_evidence(evidence, {}, done);
+      },
+      out);
+}
+
+void SyncNode::announce_evidence(const cohours::Evidence& evidence, const PublicKey& except,
+                                 std::vector<Action>& out) {
   const PublicKey& log = evidence.first.head.log;
   log_error("EQUIVOCATION: node " + short_key(log) + " signed two different heads of size " +
             std::to_string(evidence.first.head.size) + "; its log is frozen here and the evidence passed on");
   in_flight_.erase(log);
+  if (auto held = held_.find(log); held != held_.end()) held->second.frozen = true;
   broadcast(Evidence{evidence.first, evidence.second}, except, out);
 }
 
-bool SyncNode::note_head(const PublicKey& from, const SignedTreeHead& head, std::vector<Action>& out) {
-  if (!verify_tree_head(head)) {
-    ban(from, "sent a tree head with a bad signature for log " + short_key(head.head.log), out);
-    return false;
-  }
-  if (!known_node(head.head.log)) return false;  // not a log of this consortium
-  if (auto evidence = replicas_.conflict(head)) {
-    keep_evidence(*evidence, {}, out);
-    return false;
-  }
+void SyncNode::note_size(const PublicKey& from, const SignedTreeHead& head) {
+  // Only while the link that said it is up: sizes are what a peer announced
+  // since its link came up (drop_peer forgets them).
+  auto peer = peers_.find(from);
+  if (peer == peers_.end() || !peer->second.connected) return;
   // Also for this node's own log: how far the peer has copied it.
-  auto& size = peers_[from].sizes[head.head.log];
+  auto& size = peer->second.sizes[head.head.log];
   size = std::max(size, head.head.size);
-  return true;
 }
 
 void SyncNode::maybe_request(const PublicKey& log, std::vector<Action>& out) {
-  if (log == identity_.public_key || in_flight_.count(log) || broken_.count(log)) return;
-  auto state = replicas_.log_state(log);
-  if (!state.ok() || state->frozen) return;
+  if (log == identity_.public_key || in_flight_.count(log) || applying_.count(log) || broken_.count(log))
+    return;
+  auto held = held_.find(log);
+  if (held == held_.end() || held->second.frozen) return;
+  const HeldLog& state = held->second;
   // Ask the connected peer that is furthest ahead.
   const Peer* best = nullptr;
   PublicKey best_key;
   for (const auto& [key, peer] : peers_) {
     if (!peer.connected || is_banned(key)) continue;
     auto size = peer.sizes.find(log);
-    if (size == peer.sizes.end() || size->second <= state->size) continue;
+    if (size == peer.sizes.end() || size->second <= state.size) continue;
     if (!best || size->second > best->sizes.at(log)) {
       best = &peer;
       best_key = key;
     }
   }
   if (!best) return;
-  GetRecords request{log, state->size, std::nullopt, config_.batch_records};
-  if (state->size > 0) request.have = state->head;
+  GetRecords request{log, state.size, std::nullopt,
+                     std::min<std::uint32_t>(config_.batch_records, kMaxBatchRecords)};
+  if (state.size > 0) request.have = state.head;
   in_flight_[log] = {best_key, clock_.now_ms()};
-  out.push_back({Action::Kind::send, best_key, request, {}});
+  out.push_back(Action::send(best_key, request));
 }
 
 void SyncNode::handle(const PublicKey& from, const Heads& m, std::vector<Action>& out) {
+  // The signatures and the held heads of the same sizes are checked by work
+  // on the read lane; what follows from them is decided here. A head that
+  // is, byte for byte, the latest one held of its log (what every peer in
+  // step sends each round) was checked when it was stored and cannot
+  // conflict with itself: it needs no work.
+  struct Checked {
+    std::size_t bad = SIZE_MAX;                               // the first head that does not verify
+    std::vector<std::optional<cohours::Evidence>> conflicts;  // per head before it
+  };
+  std::vector<bool> known, held;
   for (const auto& head : m.heads) {
-    if (!note_head(from, head, out)) {
-      if (is_banned(from)) return;
-      continue;
-    }
-    maybe_request(head.head.log, out);
+    known.push_back(known_node(head.head.log));
+    auto it = held_.find(head.head.log);
+    held.push_back(it != held_.end() && it->second.head && same_head(*it->second.head, head));
   }
+  auto then = [this, from, heads = m.heads, known](Checked& checked, std::vector<Action>& done) {
+    for (std::size_t i = 0; i < heads.size(); ++i) {
+      if (i == checked.bad) {
+        ban(from, "sent a tree head with a bad signature for log " + short_key(heads[i].head.log), done);
+        return;
+      }
+      if (!known[i]) continue;  // not a log of this consortium
+      if (checked.conflicts[i]) {
+        keep_evidence(*checked.conflicts[i], from, done);
+        continue;
+      }
+      if (is_banned(from)) continue;
+      note_size(from, heads[i]);
+      maybe_request(heads[i].head.log, done);
+    }
+  };
+  if (std::all_of(held.begin(), held.end(), [](bool h) { return h; })) {
+    Checked nothing_to_check;
+    nothing_to_check.conflicts.resize(m.heads.size());
+    then(nothing_to_check, out);
+    return;
+  }
+  start_work<Checked>(
+      WorkLane::read, "check_heads", from,
+      [&replicas = replicas_, heads = m.heads, known, held] {
+        Checked checked;
+        for (std::size_t i = 0; i < heads.size(); ++i) {
+          if (held[i]) {
+            checked.conflicts.push_back(std::nullopt);
+            continue;
+          }
+          if (!verify_tree_head(heads[i])) {
+            checked.bad = i;
+            break;
+          }
+          checked.conflicts.push_back(known[i] ? replicas.conflict(heads[i]) : std::nullopt);
+        }
+        return checked;
+      },
+      then, out);
 }
 
 void SyncNode::handle(const PublicKey& from, const GetRecords& m, std::vector<Action>& out) {
@@ -279,93 +456,226 @@ void SyncNode::handle(const PublicKey& from, const GetRecords& m, std::vector<Ac
     ban(from, "asked for records with a head that does not match the request", out);
     return;
   }
-  if (m.have && !note_head(from, *m.have, out)) return;
-  auto batch = replicas_.read_batch(m.log, m.from_size, std::min(m.max_records, config_.batch_records));
-  if (!batch.ok()) {
-    // Nothing newer here (or not held): say what we have, so the peer
-    // stops asking us.
-    auto state = replicas_.log_state(m.log);
-    Heads heads;
-    if (state.ok() && state->head) heads.heads.push_back(*state->head);
-    out.push_back({Action::Kind::send, from, heads, {}});
-    return;
-  }
-  LogBatch& b = batch.value();
-  out.push_back({Action::Kind::send,
-                 from,
-                 Records{b.log, b.from_size, b.head, std::move(b.consistency_proof), std::move(b.records)},
-                 {}});
+  // The `have` head is checked like a heard one, then the batch is read and
+  // its proof computed, all on the read lane.
+  struct Served {
+    bool bad_have = false;
+    std::optional<cohours::Evidence> conflict;
+    Result<LogBatch> batch = Status(Code::not_found, "not read");
+    std::optional<SignedTreeHead> held;  // when there is no batch: the head held, if any
+  };
+  const bool known = known_node(m.log);
+  const std::uint32_t max_records =
+      std::min({m.max_records, config_.batch_records, static_cast<std::uint32_t>(kMaxBatchRecords)});
+  start_work<Served>(
+      WorkLane::read, "serve", from,
+      [&replicas = replicas_, m, known, max_records] {
+        Served served;
+        if (m.have) {
+          if (!verify_tree_head(*m.have)) {
+            served.bad_have = true;
+            return served;
+          }
+          if (!known) return served;
+          if ((served.conflict = replicas.conflict(*m.have))) return served;
+        }
+        served.batch = replicas.read_batch(m.log, m.from_size, max_records);
+        if (!served.batch.ok())
+          if (auto state = replicas.log_state(m.log); state.ok()) served.held = state->head;
+        return served;
+      },
+      [this, from, m, known](Served& served, std::vector<Action>& done) {
+        if (served.bad_have) {
+          ban(from, "sent a tree head with a bad signature for log " + short_key(m.log), done);
+          return;
+        }
+        if (m.have && !known) return;  // not a log of this consortium
+        if (served.conflict) {
+          keep_evidence(*served.conflict, from, done);
+          return;
+        }
+        if (is_banned(from)) return;
+        if (m.have) note_size(from, *m.have);
+        if (!served.batch.ok()) {
+          // Nothing newer here (or not held): say what we have, so the peer
+          // stops asking us.
+          Heads heads;
+          if (served.held) heads.heads.push_back(*served.held);
+          done.push_back(Action::send(from, heads));
+          return;
+        }
+        LogBatch& b = served.batch.value();
+        done.push_back(Action::send(
+            from, Records{b.log, b.from_size, b.head, std::move(b.consistency_proof), std::move(b.records)}));
+      },
+      out);
 }
 
 void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Action>& out) {
   auto flight = in_flight_.find(m.log);
   if (flight != in_flight_.end() && flight->second.peer == from) in_flight_.erase(flight);
-  if (!verify_tree_head(m.head)) {
-    ban(from, "sent records under a tree head with a bad signature", out);
+  // One batch of a log at a time: a second one now would be stale when its
+  // turn came (or, if it goes on from the first, is asked for again after it).
+  if (applying_.count(m.log)) {
+    log_debug("log " + short_key(m.log) + ": a batch from " + peers_[from].info.name +
+              " ignored while another is being stored");
     return;
   }
-  AppendResult result = replicas_.append({m.log, m.from_size, m.head, m.consistency_proof, m.records});
-  using O = AppendResult::Outcome;
-  const std::string peer_name = peers_[from].info.name;
-  switch (result.outcome) {
-    case O::appended:
-      log_debug("log " + short_key(m.log) + ": " + std::to_string(result.appended) + " records from " +
-                peer_name + ", now " + std::to_string(result.size));
-      after_append(m.log, m.head, from, out);
-      break;
-    case O::nothing_new:
-    case O::stale:
-    case O::unknown_log:
-    case O::frozen:
-      break;
-    case O::forged:
-      ban(from, "sent records that do not verify: " + result.message, out);
-      return;
-    case O::inconsistent:
-      // The peer's copy forks from ours: ask for its head at our size, which
-      // is evidence if it differs from ours. Do not ask this peer again
-      // for this log until it announces anew.
-      log_warn("log " + short_key(m.log) + " from " + peer_name + ": " + result.message);
-      peers_[from].sizes.erase(m.log);
-      out.push_back({Action::Kind::send, from, GetHead{m.log, result.size}, {}});
-      return;
-    case O::equivocation:
-      // Replicas::append stored it already: announce it here.
-      if (result.evidence) keep_evidence(*result.evidence, {}, out, true);
-      return;
-    case O::rule_broken:
-      log_error("log " + short_key(m.log) + " breaks the ledger rules; no longer fetched: " + result.message);
-      broken_[m.log] = result.message;
-      return;
-    case O::store_failed:
-      log_error("storing records of log " + short_key(m.log) + " failed: " + result.message);
-      return;
-  }
-  maybe_request(m.log, out);
-}
-
-void SyncNode::after_append(const PublicKey& log, const SignedTreeHead& head, const PublicKey& from,
-                            std::vector<Action>& out) {
-  // Push: peers that lag fetch from us, and the sender learns we caught
-  // up. Witness: we verified this head as extending what we held.
-  (void)from;
-  broadcast(Heads{{head}}, {}, out);
-  Cosignature mine = cosign_tree_head(head.head, identity_.public_key, identity_.secret_key);
-  if (auto kept = replicas_.add_cosignature(mine); kept.ok() && kept.value())
-    broadcast(Cosignatures{{mine}}, {}, out);
-  receive_transfers(log, out);
+  applying_.insert(m.log);
+  // Storing the batch, cosigning its head and recording the transfers it
+  // holds are one piece of work, and its outcome is announced only once all
+  // of it is done: a peer that hears this node caught up on a log knows the
+  // transfers in it are recorded here (`cohours sync wait` relies on that).
+  struct Applied {
+    bool bad_head = false;
+    AppendResult result;
+    Cosignature mine;
+    bool cosignature_kept = false;
+    std::optional<TransfersRecorded> transfers;
+  };
+  const bool receives = local_.submit && m.log != identity_.public_key;
+  start_work<Applied>(
+      WorkLane::write, "append", from,
+      [this, &replicas = replicas_,
+       batch = LogBatch{m.log, m.from_size, m.head, m.consistency_proof, m.records}, identity = identity_,
+       receives, after = inbound_[m.log]] {
+        Applied applied;
+        // Checked first and apart from Replicas::append, which refuses it
+        // too: the ban names what was wrong.
+        if (!verify_tree_head(batch.head)) {
+          applied.bad_head = true;
+          return applied;
+        }
+        applied.result = replicas.append(batch);
+        if (applied.result.outcome != AppendResult::Outcome::appended) return applied;
+        // Witness: this node verified the head as extending what it held.
+        applied.mine = cosign_tree_head(batch.head.head, identity.public_key, identity.secret_key);
+        auto kept = replicas.add_cosignature(applied.mine);
+        applied.cosignature_kept = kept.ok() && kept.value();
+        if (receives) applied.transfers = record_transfers(replicas, batch.log, after);
+        return applied;
+      },
+      [this, from, log = m.log, head = m.head](Applied& applied, std::vector<Action>& done) {
+        applying_.erase(log);
+        if (applied.bad_head) {
+          ban(from, "sent records under a tree head with a bad signature", done);
+          return;
+        }
+        const AppendResult& result = applied.result;
+        using O = AppendResult::Outcome;
+        const std::string peer_name = peers_[from].info.name;
+        switch (result.outcome) {
+          case O::appended:
+            log_debug("log " + short_key(log) + ": " + std::to_string(result.appended) + " records from " +
+                      peer_name + ", now " + std::to_string(result.size));
+            held_[log].size = result.size;
+            held_[log].head = head;
+            {
+              // Push: peers that lag fetch from us, and the sender learns we
+              // caught up. Our own head, if the batch's transfers made our
+              // log grow, goes in the same message: whoever hears we caught
+              // up on the log hears of the transfer.in entries with it.
+              Heads push{{head}};
+              if (applied.transfers && transfers_recorded(log, *applied.transfers))
+                push.heads.push_back(*held_[identity_.public_key].head);
+              broadcast(push, {}, done);
+            }
+            if (applied.cosignature_kept) broadcast(Cosignatures{{applied.mine}}, {}, done);
+            break;
+          case O::frozen:
+            held_[log].frozen = true;
+            break;
+          case O::nothing_new:
+          case O::stale:
+          case O::unknown_log:
+            break;
+          case O::forged:
+            ban(from, "sent records that do not verify: " + result.message, done);
+            return;
+          case O::inconsistent:
+            // The peer's copy forks from ours: ask for its head at our size, which
+            // is evidence if it differs from ours. Do not ask this peer again
+            // for this log until it announces anew.
+            log_warn("log " + short_key(log) + " from " + peer_name + ": " + result.message);
+            peers_[from].sizes.erase(log);
+            if (connected(from)) done.push_back(Action::send(from, GetHead{log, result.size}));
+            return;
+          case O::equivocation:
+            // Replicas::append stored it already: announce it here.
+            if (result.evidence) announce_evidence(*result.evidence, {}, done);
+            return;
+          case O::rule_broken:
+            log_error("log " + short_key(log) +
+                      " breaks the ledger rules; no longer fetched: " + result.message);
+            broken_[log] = result.message;
+            return;
+          case O::store_failed:
+            log_error("storing records of log " + short_key(log) + " failed: " + result.message);
+            return;
+        }
+        maybe_request(log, done);
+      },
+      out);
 }
 
 void SyncNode::receive_transfers(const PublicKey& log, std::vector<Action>& out) {
-  if (!local_.submit || log == identity_.public_key) return;
-  auto pending = replicas_.pending_inbound(log, inbound_[log]);
-  if (!pending.ok()) {
-    log_error("cannot read transfers from log " + short_key(log) + ": " + pending.status().message());
-    return;
+  // One scan of a log at a time: a round that finds one still running adds nothing.
+  if (!local_.submit || log == identity_.public_key || receiving_.count(log)) return;
+  receiving_.insert(log);
+  start_work<TransfersRecorded>(
+      WorkLane::write, "receive_transfers", {},
+      [this, &replicas = replicas_, log, after = inbound_[log]] {
+        return record_transfers(replicas, log, after);
+      },
+      [this, log](TransfersRecorded& recorded, std::vector<Action>& done) {
+        receiving_.erase(log);
+        if (transfers_recorded(log, recorded)) push_own_head(done);
+      },
+      out);
+}
+
+SyncNode::TransfersRecorded SyncNode::record_transfers(Replicas& replicas, const PublicKey& log,
+                                                       std::uint64_t after_seq) const {
+  TransfersRecorded recorded;
+  recorded.pending = replicas.pending_inbound(log, after_seq);
+  if (!recorded.pending.ok() || recorded.pending->empty()) return recorded;
+  recorded.results = local_.submit(sign_transfers_in(recorded.pending.value()));
+  for (const auto& r : recorded.results)
+    if (r.ok() && !r.duplicate) {
+      if (auto own = replicas.log_state(identity_.public_key); own.ok()) recorded.own_head = own->head;
+      break;
+    }
+  return recorded;
+}
+
+bool SyncNode::transfers_recorded(const PublicKey& log, const TransfersRecorded& recorded) {
+  if (!recorded.pending.ok()) {
+    log_error("cannot read transfers from log " + short_key(log) + ": " +
+              recorded.pending.status().message());
+    return false;
   }
-  if (pending->empty()) return;
+  const auto& pending = recorded.pending.value();
+  std::uint64_t done_to = inbound_[log];
+  for (std::size_t i = 0; i < recorded.results.size(); ++i) {
+    const auto& r = recorded.results[i];
+    if (!r.ok() && r.code != Code::already_exists) {
+      // Left for the next round; an unknown receiver stays in flight and
+      // shows in `cohours clearing`.
+      log_warn("transfer " + short_key(pending[i].origin) + " from " + short_key(log) +
+               " not recorded: " + r.message);
+      break;
+    }
+    done_to = std::max(done_to, pending[i].origin_seq);
+  }
+  inbound_[log] = done_to;
+  if (!recorded.own_head) return false;
+  note_own_head(recorded.own_head);
+  return true;
+}
+
+std::vector<Bytes> SyncNode::sign_transfers_in(const std::vector<InboundTransfer>& pending) const {
   std::vector<Bytes> entries;
-  for (const auto& t : pending.value()) {
+  for (const auto& t : pending) {
     Entry entry;
     entry.node = identity_.public_key;  // for this node's own log
     entry.author = identity_.public_key;
@@ -377,58 +687,74 @@ void SyncNode::receive_transfers(const PublicKey& log, std::vector<Action>& out)
     entry.body = TransferIn{t.from_node, t.origin, t.to, t.minutes};
     entries.push_back(sign_entry(entry, identity_.secret_key).bytes);
   }
-  auto results = local_.submit(entries);
-  bool appended = false;
-  std::uint64_t done_to = inbound_[log];
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    if (!r.ok() && r.code != Code::already_exists) {
-      // Left for the next round; an unknown receiver stays in flight and
-      // shows in `cohours clearing`.
-      log_warn("transfer " + short_key((*pending)[i].origin) + " from " + short_key(log) +
-               " not recorded: " + r.message);
-      break;
-    }
-    appended = appended || (r.ok() && !r.duplicate);
-    done_to = (*pending)[i].origin_seq;
-  }
-  inbound_[log] = done_to;
-  if (appended) {
-    auto more = on_local_append();
-    out.insert(out.end(), more.begin(), more.end());
-  }
+  return entries;
 }
 
 void SyncNode::handle(const PublicKey& from, const Evidence& m, std::vector<Action>& out) {
-  cohours::Evidence evidence = engine_evidence(m);
-  if (!is_evidence(evidence)) {
-    ban(from, "sent equivocation evidence that is not evidence", out);
-    return;
-  }
-  if (!known_node(evidence.first.head.log)) return;
-  keep_evidence(evidence, from, out);
+  struct Checked {
+    bool evidence = false;
+    Result<bool> added = false;  // new evidence stored
+  };
+  const cohours::Evidence evidence = engine_evidence(m);
+  const bool known = known_node(evidence.first.head.log);
+  start_work<Checked>(
+      WorkLane::write, "store_evidence", from,
+      [&replicas = replicas_, evidence, known] {
+        Checked checked;
+        checked.evidence = is_evidence(evidence);
+        if (checked.evidence && known) checked.added = replicas.add_evidence(evidence);
+        return checked;
+      },
+      [this, from, evidence, known](Checked& checked, std::vector<Action>& done) {
+        if (!checked.evidence) {
+          ban(from, "sent equivocation evidence that is not evidence", done);
+          return;
+        }
+        if (!known) return;
+        if (!checked.added.ok()) {
+          log_error("cannot store equivocation evidence: " + checked.added.status().message());
+          return;
+        }
+        if (checked.added.value()) announce_evidence(evidence, from, done);
+      },
+      out);
 }
 
 void SyncNode::handle(const PublicKey& from, const Cosignatures& m, std::vector<Action>& out) {
-  for (const auto& cosignature : m.cosignatures) {
-    if (!known_node(cosignature.witness) || !known_node(cosignature.head.log)) continue;
-    auto kept = replicas_.add_cosignature(cosignature);
-    if (kept.code() == Code::bad_signature) {
-      ban(from, "sent a cosignature that does not verify", out);
-      return;
-    }
-  }
+  std::vector<Cosignature> ours;
+  for (const auto& cosignature : m.cosignatures)
+    if (known_node(cosignature.witness) && known_node(cosignature.head.log)) ours.push_back(cosignature);
+  if (ours.empty()) return;
+  start_work<bool>(
+      WorkLane::write, "store_cosignatures", from,
+      [&replicas = replicas_, ours] {
+        for (const auto& cosignature : ours)
+          if (replicas.add_cosignature(cosignature).code() == Code::bad_signature) return false;
+        return true;
+      },
+      [this, from](bool& verified, std::vector<Action>& done) {
+        if (!verified) ban(from, "sent a cosignature that does not verify", done);
+      },
+      out);
 }
 
 void SyncNode::handle(const PublicKey& from, const Goodbye& m, std::vector<Action>& out) {
   log_info(peers_[from].info.name + " said goodbye: " + m.message);
-  out.push_back({Action::Kind::disconnect, from, {}, "the peer said goodbye"});
+  out.push_back(Action::disconnect(from, "the peer said goodbye"));
 }
 
 void SyncNode::handle(const PublicKey& from, const AliasQuery& m, std::vector<Action>& out) {
-  std::optional<PublicKey> key = local_.lookup_alias ? local_.lookup_alias(m.alias) : std::nullopt;
-  out.push_back(
-      {Action::Kind::send, from, AliasAnswer{m.request_id, key.has_value(), key.value_or(PublicKey{})}, {}});
+  using Found = std::optional<PublicKey>;
+  start_work<Found>(
+      WorkLane::read, "lookup_alias", from,
+      [lookup = local_.lookup_alias, alias = m.alias]() -> Found {
+        return lookup ? lookup(alias) : std::nullopt;
+      },
+      [this, from, id = m.request_id](Found& key, std::vector<Action>& done) {
+        if (connected(from))
+          done.push_back(Action::send(from, AliasAnswer{id, key.has_value(), key.value_or(PublicKey{})}));
+      },
+      out);
 }
 
 void SyncNode::handle(const PublicKey& from, const AliasAnswer& m, std::vector<Action>&) {
@@ -440,8 +766,15 @@ void SyncNode::handle(const PublicKey& from, const AliasAnswer& m, std::vector<A
 }
 
 void SyncNode::handle(const PublicKey& from, const GetHead& m, std::vector<Action>& out) {
-  auto head = replicas_.head_at(m.log, m.size);
-  if (head.ok() && head.value()) out.push_back({Action::Kind::send, from, Heads{{*head.value()}}, {}});
+  using Held = Result<std::optional<SignedTreeHead>>;
+  start_work<Held>(
+      WorkLane::read, "read_head", from,
+      [&replicas = replicas_, log = m.log, size = m.size] { return replicas.head_at(log, size); },
+      [this, from](Held& head, std::vector<Action>& done) {
+        if (head.ok() && head.value() && connected(from))
+          done.push_back(Action::send(from, Heads{{*head.value()}}));
+      },
+      out);
 }
 
 }  // namespace cohours::net

@@ -88,11 +88,17 @@ class Reader {
     auto bytes = raw(size, field);
     return std::string(bytes.begin(), bytes.end());
   }
-  // A u32 element count, refused when `count` elements of at least
-  // `min_element_bytes` each cannot fit in what is left: a forged count then
-  // fails here instead of reserving memory for elements that are not there.
-  std::uint32_t count(std::size_t min_element_bytes, std::string_view field) {
+  // A u32 element count, refused when it is over `max_count` or when that
+  // many elements of at least `min_element_bytes` each cannot fit in what is
+  // left: a forged count then fails here, before any element is decoded or
+  // memory is reserved for elements that are not there.
+  std::uint32_t count(std::size_t min_element_bytes, std::size_t max_count, std::string_view field) {
     std::uint32_t n = u32(field);
+    if (ok() && n > max_count) {
+      fail(std::string(field) + " count " + std::to_string(n) + " is over the cap of " +
+           std::to_string(max_count));
+      return 0;
+    }
     if (n > remaining() / min_element_bytes) {
       fail(std::string(field) + " count " + std::to_string(n) + " exceeds what the remaining " +
            std::to_string(remaining()) + " bytes can hold");

@@ -3,8 +3,9 @@
 # sync; a node stopped while the others work catches up on restart; credits
 # move between co-ops; a key outside the consortium is refused; forged
 # records, broken hash links and records out of order are refused and none
-# of it is stored; a node that signs two different heads of one size is
-# caught by every honest node.
+# of it is stored; a flood of one head is refused at once as malformed; a
+# node that signs two different heads of one size is caught by every honest
+# node.
 #   daemon_test.sh COHOURS COHOURSD PEER_PROBE
 set -u
 COHOURS=$(realpath "$1")
@@ -103,6 +104,14 @@ converged() {
 balance_of() {  # balance_of NODE ALIAS -> minutes
   node "$1" --json balance "$2" | jq -r '.accounts[0].balance_minutes'
 }
+# Conditions for wait_for, evaluated anew at every poll (a "$(...)" in
+# wait_for's arguments would be evaluated once, before the first).
+balance_is() {  # balance_is NODE ALIAS MINUTES
+  [ "$(balance_of "$1" "$2")" = "$3" ]
+}
+logged_more() {  # logged_more FILE PATTERN COUNT: more than COUNT lines match
+  [ "$(grep -c "$2" "$1")" -gt "$3" ]
+}
 
 # ---- three nodes, one consortium ------------------------------------------
 for name in a b c; do
@@ -147,7 +156,7 @@ wait_for "three nodes to converge" 30 converged
 expect_ok --data "$WORK/a" hours confirm "$logged" --as sue
 expect_ok --data "$WORK/a" transfer --as dan --to alice@b --minutes 45
 if [[ "$out" == *"alice@b"* ]]; then ok; else bad "transfer output: $out"; fi
-wait_for "alice at b to receive 45 minutes" 30 test "$(balance_of b alice)" = 45
+wait_for "alice at b to receive 45 minutes" 30 balance_is b alice 45
 wait_for "the transfer.in to reach every node" 30 converged
 run --data "$WORK/c" --json clearing
 if [ "$(echo "$out" | jq '[.pairs[] | .net_minutes] | add')" = "0" ] &&
@@ -162,7 +171,7 @@ remote=$(echo "$out" | jq -r .id)
 run --data "$WORK/c" hours log --as cora --on-behalf-of nobody@a --to tom --minutes 30 --category shopping --date "$TODAY"
 if [ "$status" -eq 3 ]; then ok; else bad "unknown visiting volunteer: $status $err"; fi
 expect_ok --data "$WORK/c" hours confirm "$remote" --as tom
-wait_for "dan at a to be credited for his help at c" 30 test "$(balance_of a dan)" = "$((before + 30))"
+wait_for "dan at a to be credited for his help at c" 30 balance_is a dan "$((before + 30))"
 
 # Any co-op audits another from the copy it holds.
 expect_ok --data "$WORK/c" audit verify --node a
@@ -207,10 +216,22 @@ for mode in forged broken-link out-of-order; do
   "$PROBE" "$mode" --consortium "$FILE" --connect "127.0.0.1:$PA" --key "$WORK/b/node.key" \
     --store "$WORK/b/store" --log "$(cat "$WORK/b.key")" --from "$held" >"$WORK/probe.out" 2>&1
   if grep -q "sent records" "$WORK/probe.out"; then ok; else bad "$mode probe: $(cat "$WORK/probe.out")"; fi
-  wait_for "a to ban the sender of $mode records" 10 test "$(grep -c "banning b" "$WORK/a.log")" -gt "$bans"
+  wait_for "a to ban the sender of $mode records" 10 logged_more "$WORK/a.log" "banning b" "$bans"
   if [ "$(size_of a b)" = "$held" ]; then ok; else bad "$mode records were stored"; fi
   wait_for "the ban on b to run out" 10 ban_lifted
 done
+# One Heads message with 55,000 copies of one head (once 12 s of signature
+# checks) is refused as malformed when its count is read: the link is
+# dropped at once, and the sender is not banned for it.
+"$PROBE" flood --consortium "$FILE" --connect "127.0.0.1:$PA" --key "$WORK/b/node.key" \
+  --store "$WORK/b/store" --log "$(cat "$WORK/b.key")" >"$WORK/probe.out" 2>&1
+if grep -q "sent heads" "$WORK/probe.out" && grep -q "link closed after .*the peer closed the connection" "$WORK/probe.out"; then
+  ok
+else
+  bad "flood probe: $(cat "$WORK/probe.out")"
+fi
+wait_for "a to refuse the flood as malformed" 10 grep -q "b sent a malformed message (.*heads count 55000 is over the cap of 3" "$WORK/a.log"
+if [ "$(node a --json sync status | jq -r '.peers[] | select(.name == "b") | .banned_until_ms')" = 0 ]; then ok; else bad "b was banned for the flood"; fi
 run --data "$WORK/a" audit verify
 if [ "$status" -eq 0 ]; then ok; else bad "a's audit after the probes: $err"; fi
 start b

@@ -13,6 +13,8 @@
 //   out-of-order  the same records with two of them swapped
 //   equivocate    sign a second head for --log at the size of its latest
 //                 head with another root (KEYFILE must be that log's node key)
+//   flood         one Heads message holding 55,000 copies of --log's latest
+//                 head (about 8 MiB): must be refused as malformed at once
 // Prints what happened; exits 0 if the probe ran (the test checks the
 // daemon's reaction), 1 if it could not.
 #include <utility>  // before asio's awaitable headers (g++ 12)
@@ -27,6 +29,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -86,6 +89,12 @@ std::vector<Message> build(const Args& args, const SecretKey& secret) {
     out.push_back(Heads{{sign_tree_head(other, secret)}});
     return out;
   }
+  if (args.mode == "flood") {
+    auto state = replicas.value()->log_state(log);
+    if (!state.ok() || !state->head) throw std::runtime_error("the store holds no head of that log");
+    out.push_back(Heads{std::vector<SignedTreeHead>(55'000, *state->head)});
+    return out;
+  }
   auto batch = replicas.value()->read_batch(log, args.from, 1000);
   if (!batch.ok())
     throw std::runtime_error("no records after " + std::to_string(args.from) + ": " +
@@ -111,7 +120,7 @@ std::vector<Message> build(const Args& args, const SecretKey& secret) {
 }
 
 asio::awaitable<void> probe(asio::io_context& io, Args args, HandshakeConfig config, PublicKey expected,
-                            std::vector<Message> messages, int* result) {
+                            MessageLimits limits, std::vector<Message> messages, int* result) {
   auto address = split_address(args.connect);
   asio::ip::tcp::resolver resolver(io);
   const std::string port = std::to_string(address->second);
@@ -133,13 +142,17 @@ asio::awaitable<void> probe(asio::io_context& io, Args args, HandshakeConfig con
     std::printf("sent %s\n", message_type_name(message_type(message)));
   }
   // Read until the daemon drops the link (or a few seconds pass).
+  const auto sent_at = std::chrono::steady_clock::now();
   for (;;) {
     auto reply = co_await link.receive(std::chrono::milliseconds(3'000));
     if (!reply.ok()) {
-      std::printf("link closed: %s\n", reply.status().message().c_str());
+      const auto waited =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent_at);
+      std::printf("link closed after %lld ms: %s\n", static_cast<long long>(waited.count()),
+                  reply.status().message().c_str());
       break;
     }
-    auto decoded = decode_message(reply.value());
+    auto decoded = decode_message(reply.value(), limits);
     if (decoded.ok() && std::holds_alternative<Goodbye>(decoded.value()))
       std::printf("goodbye: %s\n", std::get<Goodbye>(decoded.value()).message.c_str());
   }
@@ -191,7 +204,8 @@ int main(int argc, char** argv) {
     std::vector<Message> messages = build(args, secret);
     asio::io_context io;
     int result = 1;
-    asio::co_spawn(io, probe(io, args, config, expected, std::move(messages), &result),
+    const MessageLimits limits{consortium->nodes.size()};
+    asio::co_spawn(io, probe(io, args, config, expected, limits, std::move(messages), &result),
                    [](std::exception_ptr e) {
                      if (e) std::rethrow_exception(e);
                    });

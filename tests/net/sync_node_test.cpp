@@ -34,10 +34,13 @@ KeyPair seeded_key(std::uint8_t n) {
   return keypair_from_seed(seed);
 }
 
+// The caps of the largest consortium these tests make.
+constexpr MessageLimits kTestLimits{3};
+
 // What the other side of a link reads: the message encoded, then decoded.
 Message over_wire(const Message& message) {
   const Bytes bytes = encode_message(message);
-  auto decoded = decode_message(bytes);
+  auto decoded = decode_message(bytes, kTestLimits);
   REQUIRE_MESSAGE(decoded.ok(), decoded.status().message());
   CHECK(encode_message(decoded.value()) == bytes);
   return std::move(decoded).value();
@@ -132,6 +135,8 @@ struct Consortium {
   std::set<std::pair<int, int>> links;
   std::deque<Sent> queue;   // sent, not yet delivered
   std::vector<Sent> trace;  // delivered, in order
+  // Engine work handed out (EngineWork::as_actions), by node, not yet run.
+  std::deque<std::pair<int, std::shared_ptr<SyncWork>>> work;
 
   explicit Consortium(int count, SyncConfig sync_config = small_config()) : config(sync_config) {
     for (int i = 0; i < count; ++i) {
@@ -170,9 +175,12 @@ struct Consortium {
   SubmitResult submit(int at, const std::string& signer, EntryBody body) {
     Node& node = (*this)[at];
     const KeyPair& pair = signer == "node" ? node.key : node.members.at(signer);
-    Entry entry{kEntryFormatVersion, node.pk(),    pair.public_key, {},
-                clock.now_ms(),      ++node.nonce, std::move(body)};
-    return node.ledger->submit_one(sign_entry(entry, pair.secret_key).bytes);
+    Entry entry{kEntryFormatVersion, node.pk(), pair.public_key, {}, clock.now_ms(), ++node.nonce, std::move(body)};
+    SubmitResult result = node.ledger->submit_one(sign_entry(entry, pair.secret_key).bytes);
+    // As the daemon does after a command: the SyncNode learns its log grew
+    // and pushes the new head to the peers linked (queued, not delivered).
+    if (result.ok()) post(at, node.sync->on_local_append());
+    return result;
   }
   void add_member(int at, const std::string& alias, std::uint32_t roles) {
     Node& node = (*this)[at];
@@ -221,6 +229,10 @@ struct Consortium {
   // Queues what node `from` asked for; a disconnect closes the link.
   void post(int from, const std::vector<Action>& actions) {
     for (const auto& action : actions) {
+      if (action.kind == Action::Kind::work) {
+        work.push_back({from, action.work});
+        continue;
+      }
       const int to = index_of(action.peer);
       REQUIRE(to >= 0);
       if (action.kind == Action::Kind::send) {
@@ -230,8 +242,16 @@ struct Consortium {
       }
     }
   }
-  // Delivers the oldest queued message; false when none is left.
+  // Runs the oldest piece of work, or else delivers the oldest queued
+  // message; false when neither is left.
   bool step() {
+    if (!work.empty()) {
+      auto [at, next] = work.front();
+      work.pop_front();
+      next->run();
+      post(at, (*this)[at].sync->on_work_done(*next));
+      return true;
+    }
     if (queue.empty()) return false;
     Sent next = std::move(queue.front());
     queue.pop_front();
@@ -242,6 +262,16 @@ struct Consortium {
   }
   void settle() {
     for (int delivered = 0; step(); ++delivered) REQUIRE(delivered < 10'000);
+  }
+  // Runs the work handed out so far (and what follows from it), delivering nothing.
+  void run_all_work() {
+    for (int done = 0; !work.empty(); ++done) {
+      REQUIRE(done < 10'000);
+      auto [at, next] = work.front();
+      work.pop_front();
+      next->run();
+      post(at, (*this)[at].sync->on_work_done(*next));
+    }
   }
   // Moves time on and lets every node tick.
   void tick(std::int64_t ms) {
@@ -794,6 +824,14 @@ TEST_CASE("sync: a transfer.out to another co-op is received there once, and cle
 
   // B recorded one transfer.in crediting alice from its clearing account for A.
   CHECK(b.ledger->log_size() == b_size_before + 1);
+  // And told A in one message that it caught up on A's log and that its own
+  // log grew by it: whoever hears the first hears the second.
+  bool together = false;
+  for (const auto& heads : net.delivered<Heads>(1, 0))
+    if (heads.heads.size() == 2 && heads.heads[0].head.log == a.pk() && heads.heads[1].head.log == b.pk() &&
+        heads.heads[1].head.size == b_size_before + 1)
+      together = true;
+  CHECK(together);
   CHECK(b.ledger->balance(AccountId::member(alice)).value().balance_minutes == 60);
   CHECK(b.ledger->balance(AccountId::clearing(a.pk())).value().balance_minutes == -60);
   auto in = decode_entry(b.ledger->record(b.ledger->log_size()).value().entry);
@@ -916,4 +954,149 @@ TEST_CASE("sync: alias queries answer with the peer's key, or nullopt") {
     CHECK(b.sync->query_alias(c.pk(), std::string(kMaxAliasBytes + 1, 'x'), done).empty());
     CHECK(calls == 2);
   }
+}
+
+namespace {
+
+// The only action is one piece of work on `lane`; runs it and reports it.
+std::vector<Action> run_only_work(SyncNode& node, const std::vector<Action>& actions, WorkLane lane) {
+  REQUIRE(actions.size() == 1);
+  REQUIRE(actions[0].kind == Action::Kind::work);
+  REQUIRE(actions[0].work);
+  CHECK(actions[0].work->lane() == lane);
+  CHECK_FALSE(actions[0].work->has_run());
+  actions[0].work->run();
+  return node.on_work_done(*actions[0].work);
+}
+
+SyncConfig handing_out_work() {
+  SyncConfig config = small_config();
+  config.engine_work = EngineWork::as_actions;
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("sync: engine work is handed out; a log is not asked for while its batch is stored") {
+  Consortium net(3, handing_out_work());
+  Node &a = net[0], &b = net[1], &c = net[2];
+  net.fill(0, 20);
+  net.link(0, 2);
+  net.settle();  // runs the work too
+  REQUIRE(c.copy_size(a) == 20);
+
+  // B meets A and C. The greeting's heads come from memory at once; what
+  // must be read from the store is work.
+  auto greeting = a.sync->on_connected(b.pk());
+  auto heads = sent<Heads>(greeting, b.pk());
+  REQUIRE(heads.size() == 1);
+  REQUIRE(heads[0].heads.size() == 1);
+  CHECK(heads[0].heads[0].head.size == 20);
+  (void)b.sync->on_connected(a.pk());
+  (void)b.sync->on_connected(c.pk());
+
+  // Heads: their signatures are checked by work on the read lane; the
+  // request follows from its outcome.
+  auto checked = b.sync->on_message(a.pk(), over_wire(heads[0]));
+  REQUIRE(checked.size() == 1);
+  CHECK(checked[0].peer == a.pk());
+  auto asks = requests_for(run_only_work(*b.sync, checked, WorkLane::read), a.pk());
+  REQUIRE(asks.size() == 1);
+  CHECK(asks[0].second.from_size == 0);
+
+  // A serves the batch from work on the read lane.
+  auto served = sent<Records>(
+      run_only_work(*a.sync, a.sync->on_message(b.pk(), over_wire(asks[0].second)), WorkLane::read), b.pk());
+  REQUIRE(served.size() == 1);
+  REQUIRE(served[0].records.size() == 8);
+
+  // B hands the batch to the write lane; nothing is stored yet.
+  auto storing = b.sync->on_message(a.pk(), over_wire(served[0]));
+  REQUIRE(storing.size() == 1);
+  REQUIRE(storing[0].kind == Action::Kind::work);
+  CHECK(storing[0].work->lane() == WorkLane::write);
+  CHECK(std::string(storing[0].work->name()) == "append");
+  CHECK(b.sync->applying(a.pk()));
+  CHECK(b.copy_size(a) == 0);
+
+  // Meanwhile C announces A's log: checked, but not asked for twice.
+  const Heads from_c{{c.replicas->log_state(a.pk()).value().head.value()}};
+  CHECK(requests_for(run_only_work(*b.sync, b.sync->on_message(c.pk(), over_wire(from_c)), WorkLane::read),
+                     a.pk())
+            .empty());
+  // The same batch again is ignored: no second piece of work for it.
+  CHECK(b.sync->on_message(a.pk(), over_wire(served[0])).empty());
+  // And the request's timeout asks nobody while the batch is being stored.
+  net.clock.advance_ms(net.config.request_timeout_ms);
+  CHECK(requests_for(b.sync->on_tick(), a.pk()).empty());
+
+  // Stored: the outcome announces the head and asks for the next batch, once.
+  storing[0].work->run();
+  CHECK(b.copy_size(a) == 8);
+  auto stored = b.sync->on_work_done(*storing[0].work);
+  CHECK_FALSE(b.sync->applying(a.pk()));
+  auto next = requests_for(stored, a.pk());
+  REQUIRE(next.size() == 1);
+  CHECK(next[0].second.from_size == 8);
+  for (const Node* peer : {&a, &c}) {
+    auto pushed = sent<Heads>(stored, peer->pk());
+    REQUIRE(pushed.size() == 1);
+    CHECK(pushed[0].heads.at(0).head.size == 8);
+    CHECK(sent<Cosignatures>(stored, peer->pk()).size() == 1);
+  }
+
+  // The rest comes the same way, one batch at a time, in order, once the
+  // request above (never delivered here) has timed out.
+  net.link(0, 1);
+  net.link(1, 2);
+  net.tick(net.config.request_timeout_ms);
+  net.settle();
+  net.check_copy(1, 0);
+  // A head held already, as every round repeats it, costs no work.
+  const Heads again{{a.ledger->latest_head().value()}};
+  auto repeated = b.sync->on_message(c.pk(), over_wire(again));
+  for (const auto& action : repeated) CHECK(action.kind != Action::Kind::work);
+  CHECK(requests_for(repeated, a.pk()).empty());
+}
+
+TEST_CASE("sync: the outcome of work for a peer banned meanwhile sends that peer nothing") {
+  Consortium net(2, handing_out_work());
+  Node &a = net[0], &b = net[1];
+  net.add_member(0, "dan", role_volunteer);
+  net.run_all_work();
+  (void)a.sync->on_connected(b.pk());
+  (void)b.sync->on_connected(a.pk());
+  // B asks A for an alias and for a head; before the answers are read, B
+  // sends a forged cosignature, whose check bans B.
+  auto alias = a.sync->on_message(b.pk(), over_wire(AliasQuery{5, "dan"}));
+  const SignedTreeHead head = a.ledger->latest_head().value();
+  Cosignature forged = cosign_tree_head(head.head, b.pk(), b.key.secret_key);
+  forged.head.size += 1;
+  auto cosignatures = a.sync->on_message(b.pk(), over_wire(Cosignatures{{forged}}));
+  auto banned = run_only_work(*a.sync, cosignatures, WorkLane::write);
+  check_ban(banned, b.pk());
+  REQUIRE(alias.size() == 1);
+  CHECK(run_only_work(*a.sync, alias, WorkLane::read).empty());
+  // What B says now is ignored, before any work.
+  CHECK(a.sync->on_message(b.pk(), over_wire(GetHead{a.pk(), 1})).empty());
+}
+
+TEST_CASE("sync: a malformed message drops the link, and the peer is not banned for it") {
+  Consortium net(3);
+  Node &a = net[0], &b = net[1], &c = net[2];
+  net.fill(2, 3);
+  (void)a.sync->on_connected(b.pk());
+  // One Heads message with 55,000 copies of one head, as a flooding peer
+  // sends it: refused by the codec at its count, so no signature is checked.
+  const Bytes flood =
+      encode_message(Heads{std::vector<SignedTreeHead>(55'000, c.ledger->latest_head().value())});
+  auto decoded = decode_message(flood, a.sync->message_limits());
+  REQUIRE(decoded.code() == Code::malformed);
+  CHECK(decoded.status().message().find("over the cap of 3") != std::string::npos);
+  auto actions = a.sync->on_malformed(b.pk(), decoded.status().message());
+  REQUIRE(actions.size() == 1);
+  CHECK(actions[0].kind == Action::Kind::disconnect);
+  CHECK(actions[0].peer == b.pk());
+  CHECK_FALSE(a.sync->is_banned(b.pk()));
+  CHECK(a.sync->message_limits().consortium_nodes == 3);
 }

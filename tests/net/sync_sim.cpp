@@ -2,9 +2,12 @@
 // tigerbeetle's VOPR): several nodes in one process, each with an in-memory
 // store, its own ledger, replicas and SyncNode, over a simulated network
 // that drops, delays, duplicates and reorders messages and partitions the
-// nodes, on a simulated clock. Members log hours, confirm them, transfer
-// credits inside their co-op and to members of other co-ops, and help
-// members of other co-ops (hours paid across through clearing).
+// nodes, on a simulated clock. As in the daemon, each SyncNode hands its
+// engine work out (EngineWork::as_actions); a simulated worker runs each
+// lane's work in order, each piece taking a seeded while (now and then a
+// slow commit), so outcomes arrive late and interleaved with messages. Members log hours, confirm them,
+// transfer credits inside their co-op and to members of other co-ops, and help members of other co-ops (hours
+// paid across through clearing).
 //
 // After the chaos the network heals and the run must converge: every node
 // holds the same signed head and the same derived state for every log, the
@@ -12,7 +15,9 @@
 // receive, and no honest node banned another.
 //
 //   sync_sim [--seed N] [--nodes N] [--seconds N] [--quiet]
-// Every run prints its seed; the same seed replays the same run.
+// Every run prints its seed; the same seed replays the same run, which the
+// trace digest printed at the end (of every delivery and every piece of
+// work, in order) shows.
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -51,8 +56,9 @@ struct SimNode {
   std::unique_ptr<SyncNode> sync;
   std::vector<KeyPair> volunteers;
   std::vector<KeyPair> service_users;
-  std::vector<EntryId> pending;  // hours logged, not yet confirmed
-  int group = 0;                 // partition group
+  std::vector<EntryId> pending;           // hours logged, not yet confirmed
+  int group = 0;                          // partition group
+  std::int64_t lane_free_ms[2] = {0, 0};  // when each WorkLane of its worker is next free
 };
 
 struct Packet {
@@ -62,6 +68,17 @@ struct Packet {
   Bytes bytes;
   bool operator>(const Packet& other) const {
     return deliver_ms != other.deliver_ms ? deliver_ms > other.deliver_ms : order > other.order;
+  }
+};
+
+// A node's engine work, done at done_ms.
+struct Job {
+  std::int64_t done_ms;
+  std::uint64_t order;  // shares the packets' counter: ties between the two are deterministic too
+  int node;
+  std::shared_ptr<SyncWork> work;
+  bool operator>(const Job& other) const {
+    return done_ms != other.done_ms ? done_ms > other.done_ms : order > other.order;
   }
 };
 
@@ -77,6 +94,8 @@ class Simulation {
   void apply(int from, std::vector<Action> actions);
   void send(int from, int to, const Message& message);
   void deliver(const Packet& packet);
+  void schedule(int node, std::shared_ptr<SyncWork> work);
+  void complete(const Job& job);
   void random_entry();
   void maybe_partition();
   void heal();
@@ -94,7 +113,9 @@ class Simulation {
   FakeClock clock_{1'795'000'000'000};
   std::vector<SimNode> nodes_;
   std::priority_queue<Packet, std::vector<Packet>, std::greater<>> network_;
+  std::priority_queue<Job, std::vector<Job>, std::greater<>> jobs_;
   std::uint64_t order_ = 0;
+  Blake2bStream trace_;
   std::set<std::pair<int, int>> down_;
   std::int64_t partition_until_ = 0;
   bool chaos_ = true;
@@ -142,14 +163,6 @@ void Simulation::build() {
       if (peer.key != node.node.public_key &&
           !node.replicas->follow(peer.key, peer.name, *Currency::parse("GBP")).ok())
         std::abort();
-    LocalNode local;
-    Ledger* ledger = node.ledger.get();
-    local.submit = [ledger](std::span<const Bytes> entries) { return ledger->submit(entries); };
-    SyncConfig config;
-    config.batch_records = 64;  // small batches: many rounds, many chances to go wrong
-    config.request_timeout_ms = 2'000;
-    config.anti_entropy_ms = 1'000;
-    node.sync = std::make_unique<SyncNode>(*node.replicas, identity, clock_, local, consortium, config);
     for (int m = 0; m < 3; ++m) node.volunteers.push_back(generate_keypair_from(rng_));
     for (int m = 0; m < 2; ++m) node.service_users.push_back(generate_keypair_from(rng_));
     std::vector<Bytes> joins;
@@ -160,6 +173,16 @@ void Simulation::build() {
           sign(node, node.node, MemberJoin{s.public_key, role_service_user, node.node.public_key}));
     for (const auto& r : node.ledger->submit(joins))
       if (!r.ok()) std::abort();
+    // Made after the joins: a SyncNode reads the logs it holds when made.
+    LocalNode local;
+    Ledger* ledger = node.ledger.get();
+    local.submit = [ledger](std::span<const Bytes> entries) { return ledger->submit(entries); };
+    SyncConfig config;
+    config.batch_records = 64;  // small batches: many rounds, many chances to go wrong
+    config.request_timeout_ms = 2'000;
+    config.anti_entropy_ms = 1'000;
+    config.engine_work = EngineWork::as_actions;
+    node.sync = std::make_unique<SyncNode>(*node.replicas, identity, clock_, local, consortium, config);
   }
 }
 
@@ -186,6 +209,10 @@ void Simulation::connect_all() {
 
 void Simulation::apply(int from, std::vector<Action> actions) {
   for (auto& action : actions) {
+    if (action.kind == Action::Kind::work) {
+      schedule(from, std::move(action.work));
+      continue;
+    }
     int to = index_of(action.peer);
     if (to < 0) std::abort();
     if (action.kind == Action::Kind::send) {
@@ -223,10 +250,43 @@ void Simulation::send(int from, int to, const Message& message) {
   network_.push(std::move(packet));
 }
 
+// Each lane of a node's worker does one piece at a time, in the order given.
+// Storing a batch or recording transfers (a commit) takes a few ms, and one
+// in a hundred hits a slow disk for 100-300 ms; reads, checks and small
+// writes take under 2 ms.
+void Simulation::schedule(int node, std::shared_ptr<SyncWork> work) {
+  const int lane = work->lane() == WorkLane::write ? 1 : 0;
+  const std::string name = work->name();
+  std::int64_t takes = static_cast<std::int64_t>(below(rng_, 2));
+  if (name == "append" || name == "receive_transfers") {
+    takes = 1 + static_cast<std::int64_t>(below(rng_, 10));
+    if (below(rng_, 100) == 0) {
+      takes += 100 + static_cast<std::int64_t>(below(rng_, 200));
+      ++counts_["slow commits"];
+    }
+  }
+  std::int64_t& free_ms = nodes_[node].lane_free_ms[lane];
+  free_ms = std::max(free_ms, clock_.now_ms()) + takes;
+  jobs_.push({free_ms, order_++, node, std::move(work)});
+  ++counts_["engine work"];
+}
+
+void Simulation::complete(const Job& job) {
+  const std::string what =
+      std::to_string(job.done_ms) + " " + std::to_string(job.node) + " " + job.work->name();
+  trace_.update(what);
+  job.work->run();
+  apply(job.node, nodes_[job.node].sync->on_work_done(*job.work));
+}
+
 void Simulation::deliver(const Packet& packet) {
   // A link that went down in the meantime loses what was on it.
   if (!link_up(packet.from, packet.to)) return;
-  auto message = decode_message(packet.bytes);
+  const std::string what =
+      std::to_string(packet.deliver_ms) + " " + std::to_string(packet.from) + ">" + std::to_string(packet.to);
+  trace_.update(what);
+  trace_.update(packet.bytes);
+  auto message = decode_message(packet.bytes, nodes_[packet.to].sync->message_limits());
   if (!message.ok()) {
     std::fprintf(stderr, "a message did not decode: %s\n", message.status().message().c_str());
     std::abort();
@@ -321,7 +381,20 @@ void Simulation::tick_all() {
 
 void Simulation::step(std::int64_t ms) {
   const std::int64_t until = clock_.now_ms() + ms;
-  while (!network_.empty() && network_.top().deliver_ms <= until) {
+  for (;;) {
+    const bool packet_due = !network_.empty() && network_.top().deliver_ms <= until;
+    const bool job_due = !jobs_.empty() && jobs_.top().done_ms <= until;
+    if (!packet_due && !job_due) break;
+    const bool job_first =
+        job_due && (!packet_due || std::make_pair(jobs_.top().done_ms, jobs_.top().order) <
+                                       std::make_pair(network_.top().deliver_ms, network_.top().order));
+    if (job_first) {
+      Job job = jobs_.top();
+      jobs_.pop();
+      if (job.done_ms > clock_.now_ms()) clock_.set_ms(job.done_ms);
+      complete(job);
+      continue;
+    }
     Packet packet = network_.top();
     network_.pop();
     if (packet.deliver_ms > clock_.now_ms()) clock_.set_ms(packet.deliver_ms);
@@ -415,6 +488,8 @@ int Simulation::run() {
       std::printf("  %-8s log size %llu\n", node.name.c_str(),
                   static_cast<unsigned long long>(node.ledger->log_size()));
   }
+  const Hash32 trace = trace_.finish();
+  std::printf("  trace digest %s\n", to_hex(trace.data(), trace.size()).c_str());
   if (!problem.empty()) {
     std::printf("FAILED (seed %llu): %s\n", static_cast<unsigned long long>(options_.seed), problem.c_str());
     return 1;

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "cohours/ledger.h"
 #include "cohours/record.h"
 #include "cohours/result.h"
 #include "cohours/types.h"
@@ -107,14 +108,38 @@ MessageType message_type(const Message& message);
 // Stable lower-case name for logs, e.g. "get_records".
 const char* message_type_name(MessageType type);
 
-// The plaintext of one frame. Oversized content is the caller's bug, except
-// a Goodbye message, which is cut. A Records message holds at most what fits
-// in kMaxMessageBytes (frame.h); the caller sizes batches.
+// Caps on the lists in a message (net/MESSAGES.md "Caps"). A list over its
+// cap is refused when its count is read, before any of its items is
+// decoded, so a flood costs the receiver nothing per item.
+//
+// A consistency proof between two trees of at most 2^64 - 1 leaves has at
+// most ceil(log2(new size)) + 1 = 65 hashes (e.g. from size 2^63 - 1 to
+// 2^63 + 1).
+inline constexpr std::size_t kMaxProofHashes = 65;
+// A batch ends at a signed head and two heads are never more than
+// kMaxRecordsBetweenHeads apart (ledger.h), so no batch an honest node
+// serves is longer (SyncNode asks for at most this many).
+inline constexpr std::size_t kMaxBatchRecords = kMaxRecordsBetweenHeads;
+
+// What the caps of per-log lists depend on: the consortium of the link.
+struct MessageLimits {
+  // Nodes in the consortium file, this node included. Heads holds at most
+  // one head per log and Cosignatures at most one cosignature per witness
+  // of a log, so neither needs more items than there are nodes.
+  std::size_t consortium_nodes = 0;
+};
+
+// The plaintext of one frame. Oversized content and lists over their caps
+// are the caller's bug, except a Goodbye message, which is cut. A Records
+// message holds at most what fits in kMaxMessageBytes (frame.h); the caller
+// sizes batches.
 Bytes encode_message(const Message& message);
 // malformed on: empty input, an unknown type, truncation, a count or length
-// larger than the input can hold, a bool or enum out of range, a string over
-// its limit, a tree head or cosignature the engine cannot decode, an
-// inconsistent optional, or bytes after the message.
-Result<Message> decode_message(std::span<const std::uint8_t> bytes);
+// larger than the input can hold, a list over its cap in `limits`, two heads
+// of one log in Heads or two cosignatures of one witness and log in
+// Cosignatures, a bool or enum out of range, a string over its limit, a
+// tree head or cosignature the engine cannot decode, an inconsistent
+// optional, or bytes after the message.
+Result<Message> decode_message(std::span<const std::uint8_t> bytes, const MessageLimits& limits);
 
 }  // namespace cohours::net

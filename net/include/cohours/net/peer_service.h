@@ -3,9 +3,13 @@
 // one link) with reconnect and backoff, runs each link's handshake and
 // reader, and drives the SyncNode with what arrives and with a timer.
 //
-// Runs on one io_context thread: SyncNode is touched only there. The
-// methods marked thread-safe may be called from other threads (the control
-// socket's worker) and wait for the io thread to answer.
+// Runs on one io_context thread: SyncNode is touched only there. The engine
+// work SyncNode hands out (verifying and storing batches, serving them,
+// checking heads, recording incoming transfers) runs on the service's own
+// worker threads, one strand per WorkLane, and its outcome comes back to the
+// io thread; so a slow commit never stalls the links. The methods marked
+// thread-safe may be called from other threads (the control socket's
+// worker) and wait for the io thread to answer.
 #pragma once
 
 #include <utility>  // before asio's awaitable headers (g++ 12)
@@ -32,7 +36,10 @@ struct PeerServiceOptions {
   std::chrono::milliseconds idle_timeout{60'000};  // a silent link is dropped (anti-entropy talks every 5 s)
   std::chrono::milliseconds backoff_min{500};      // first redial delay; doubles to backoff_max
   std::chrono::milliseconds backoff_max{30'000};
-  SyncConfig sync;
+  // Messages of one peer whose work may wait for the worker before the
+  // service stops reading from that peer (each may hold an 8 MiB batch).
+  std::size_t max_work_per_peer = 4;
+  SyncConfig sync;  // engine_work is always EngineWork::as_actions here
 };
 
 // A snapshot for `cohours sync status`.
@@ -44,8 +51,14 @@ struct SyncStatus {
 
 class PeerService {
  public:
+  // Everything passed by reference, and what `local` refers to, must
+  // outlive the PeerService: its worker uses them until the destructor.
   PeerService(boost::asio::io_context& io, Replicas& replicas, Ledger& ledger, NodeIdentity identity,
               const Clock& clock, Consortium consortium, LocalNode local, PeerServiceOptions options = {});
+  // Drops engine work not yet started and waits for the work running (a
+  // batch being stored is one WriteBatch: the store is never left half
+  // written), so the store may be closed next. Call after `io` has
+  // stopped running.
   ~PeerService();
   PeerService(const PeerService&) = delete;
   PeerService& operator=(const PeerService&) = delete;
@@ -53,9 +66,10 @@ class PeerService {
   // Binds the listener (throws std::system_error if it cannot) and starts
   // dialling and the timer.
   void start();
-  // Says goodbye to every peer, closes the links and the listener, and
-  // calls `done` on the io thread when the goodbyes are written (or after
-  // a second). Idempotent.
+  // Says goodbye to every peer, closes the links and the listener, tells
+  // the worker to drop the engine work not yet started, and calls `done` on
+  // the io thread when the goodbyes are written (or after a second).
+  // Idempotent.
   void stop(std::function<void()> done);
 
   // The address the listener is bound to (useful with port 0).
