@@ -8,7 +8,7 @@
 set -euo pipefail
 packages=(g++ cmake make pkg-config
           librocksdb-dev libsodium-dev libcereal-dev libboost-dev
-          libcli11-dev nlohmann-json3-dev doctest-dev)
+          libcli11-dev nlohmann-json3-dev doctest-dev libqrencode-dev)
 case "${1:-}" in
   "") ;;
   --test) packages+=(chromium jq faketime) ;;
