@@ -238,16 +238,9 @@ struct ClientApi::Impl {
     if (p == "/v1/respite/open") return answer(app::respite_board(node, self), respite_json);
     if (p == "/v1/me/expenses") return answer(app::claims_of(node, self), claims_json);
     if (p == "/v1/members") return answer(app::show_coop(node, {}), coop_json);
-    // The co-op's views, for the roles that keep it.
-    auto member = app::member_for_key(node, me);
-    if (!member.ok()) return refusal(member.status());
-    const std::uint32_t roles = member->roles;
-    if (p == "/v1/coop/balances") {
-      if (!(roles & (role_coordinator | role_admin | role_auditor)))
-        return ClientApi::error(403, "forbidden",
-                                "the co-op's balances are for coordinators, admins and auditors");
-      return answer(app::balances(node, {}), balances_json);
-    }
+    // The co-op's views: app says who may see them.
+    if (p == "/v1/coop/balances") return answer(app::coop_balances(node, self), balances_json);
+    if (p == "/v1/coop/pending") return answer(app::coop_pending(node, self), pending_json);
     if (statement_path(p)) {
       // app::statement says who may see whose statement.
       const std::string alias = p.substr(12, p.size() - 12 - 10);
@@ -266,7 +259,7 @@ struct ClientApi::Impl {
   static bool known(const std::string& p) {
     static const char* const paths[] = {"/v1/entries",    "/v1/me",           "/v1/me/statement",
                                         "/v1/me/pending", "/v1/respite/open", "/v1/me/expenses",
-                                        "/v1/members",    "/v1/coop/balances"};
+                                        "/v1/members",    "/v1/coop/balances", "/v1/coop/pending"};
     for (const char* path : paths)
       if (p == path) return true;
     return statement_path(p);

@@ -157,6 +157,25 @@ Result<ClaimList> claims_of(Node& node, const ShowSelf& r) {
   return out;
 }
 
+Result<Balances> coop_balances(Node& node, const ShowSelf& r) {
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  if (!(member.roles & (role_coordinator | role_admin | role_auditor)))
+    return Result<Balances>(Code::not_permitted, "the co-op's balances are for coordinators, admins and auditors");
+  return balances(node, {});
+}
+
+Result<PendingFor> coop_pending(Node& node, const ShowSelf& r) {
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  if (!(member.roles & role_coordinator))
+    return Result<PendingFor>(Code::not_permitted, "every pending entry is for coordinators");
+  TRY_ASSIGN(auto movements, node.ledger().movements());
+  PendingFor out;
+  for (const auto& m : movements)
+    if (m.status == MovementStatus::pending)
+      out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero() && m.recipient != member.key});
+  return out;
+}
+
 Result<CoopView> show_coop(Node& node, const ShowCoop&) {
   TRY_ASSIGN(auto members, node.ledger().members());
   TRY_ASSIGN(Policy policy, node.ledger().policy());

@@ -305,9 +305,15 @@ TEST_CASE("a member's views, and someone else's data is forbidden") {
   // Someone else's statement, or the co-op's balances: not for a volunteer.
   f.expect_error(f.call("GET", "/v1/members/fern/statement", "", &erin), 403, "forbidden");
   f.expect_error(f.call("GET", "/v1/coop/balances", "", &erin), 403, "forbidden");
+  f.expect_error(f.call("GET", "/v1/coop/pending", "", &erin), 403, "forbidden");
+  // A coordinator's phone gets the co-op's views.
+  Phone gwen = f.enrol("gwen", {"coordinator"});
+  json balances = f.ok(f.call("GET", "/v1/coop/balances", "", &gwen), "balances");
+  CHECK(balances["sum_minutes"] == 0);
+  f.ok(f.call("GET", "/v1/coop/pending", "", &gwen), "pending");
 
   json members = f.ok(f.call("GET", "/v1/members", "", &erin), "members");
-  CHECK(members["members"].size() == 6);
+  CHECK(members["members"].size() == 7);
   CHECK(members.dump().find("07700") == std::string::npos);  // no contact details
   f.ok(f.call("GET", "/v1/respite/open", "", &fern), "respite-open");
   f.ok(f.call("GET", "/v1/me/expenses", "", &erin), "expenses");

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cohours/app/accounts.h"
 #include "cohours/app/exchanges.h"
 #include "cohours/app/node.h"
 
@@ -105,6 +106,12 @@ struct ClaimList {
   std::vector<ClaimView> claims;
 };
 Result<ClaimList> claims_of(Node& node, const ShowSelf& request);
+
+// The co-op's views for the roles that keep it: every balance
+// (coordinators, admins, auditors), every pending hours entry
+// (coordinators). not_permitted for anyone else.
+Result<Balances> coop_balances(Node& node, const ShowSelf& request);
+Result<PendingFor> coop_pending(Node& node, const ShowSelf& request);
 
 // Whom a member can name in an entry, and the co-op's choices for one:
 // aliases, keys and roles only, never contact details.
