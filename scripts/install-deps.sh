@@ -3,7 +3,8 @@
 # Run as root (or with sudo). Installs nothing when all are present.
 #   --test  also what the tests need: headless Chromium renders the HTML
 #           report, jq reads the daemons' JSON in the sync tests, faketime runs
-#           the suite at another date (.ci/run). Only tests
+#           the suite at another date (.ci/run), nginx-light, curl and
+#           openssl run the documented TLS proxy in front of the API. Only tests
 #           need them, so the demo stays small.
 set -euo pipefail
 packages=(g++ cmake make pkg-config
@@ -11,7 +12,7 @@ packages=(g++ cmake make pkg-config
           libcli11-dev nlohmann-json3-dev doctest-dev libqrencode-dev)
 case "${1:-}" in
   "") ;;
-  --test) packages+=(chromium jq faketime) ;;
+  --test) packages+=(chromium jq faketime nginx-light curl openssl) ;;
   *) echo "usage: install-deps.sh [--test]" >&2; exit 2 ;;
 esac
 missing=()

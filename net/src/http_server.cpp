@@ -89,6 +89,20 @@ HttpResponse static_file(const std::filesystem::path& root, const std::string& t
   return out;
 }
 
+// The client's address: a reverse proxy on this machine (docs/operations.md
+// "Phones") says whom it forwards for in X-Forwarded-For, and its last
+// entry is the one the proxy itself added. From anyone else the header is
+// ignored, since a client could write anything in it.
+std::string client_address(const std::string& peer, const std::string& forwarded_for) {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(peer, ec);
+  if (ec || !address.is_loopback() || forwarded_for.empty()) return peer;
+  std::string last = forwarded_for.substr(forwarded_for.rfind(',') + 1);
+  last.erase(0, last.find_first_not_of(' '));
+  last.erase(last.find_last_not_of(' ') + 1);
+  return last.empty() ? peer : last;
+}
+
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
@@ -200,6 +214,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
           request.headers.emplace_back(std::move(name), std::string(field.value()));
         }
         request.content_type = request.header("content-type");
+        request.peer = client_address(peer, request.header("x-forwarded-for"));
         request.body = std::move(parser.get().body());
         const bool keep_alive = header.keep_alive();
         const unsigned version = header.version();
