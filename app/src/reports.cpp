@@ -35,7 +35,8 @@ std::optional<Entry> closing_entry(Node& node, const EntryId& id) {
 const std::vector<FigureDefinition>& definitions() {
   static const std::vector<FigureDefinition> all = {
       {"active_carers",
-       "Members with the carer role who gave or received confirmed hours given on a day in the period."},
+       "Members with the carer role who gave or received confirmed hours on a day in the period (the day "
+       "the help was given)."},
       {"active_volunteers",
        "Members with the volunteer role who gave at least one confirmed hour on a day in the period (the "
        "day the help was given)."},
@@ -46,9 +47,9 @@ const std::vector<FigureDefinition>& definitions() {
        "pay --date`), whatever the claim's date and whenever the payment was recorded."},
       {"hours_by_category", "The same confirmed hours, by category."},
       {"hours_by_month",
-       "Confirmed hours, by the month the help was given, for help given on a day in the period (the day "
-       "given with the hours, whenever they were logged or confirmed). Pending, voided and reversed hours "
-       "are not counted; hours paid by the pool are; transfers of credit are not hours of help and are not "
+       "Confirmed hours of help given on a day in the period, by the month given: the day given with the "
+       "hours counts, whenever they were logged or confirmed. Pending, voided and reversed hours are not "
+       "counted; hours paid by the pool are; transfers of credit are not hours of help and are not "
        "counted."},
       {"hours_per_person", "The same confirmed hours, by the member who gave them."},
       {"payments",
