@@ -34,7 +34,8 @@ std::string named(const std::string& name) {
 // into place: a receipt is personal data from the first byte, and a reader
 // (or a crash) never sees half of one.
 Status write_private_file(const fs::path& path, const Bytes& bytes) {
-  const std::string tmp = path.string() + ".tmp-" + std::to_string(::getpid());
+  // A name of its own: two use cases may keep the same bytes at once.
+  const std::string tmp = path.string() + ".tmp-" + std::to_string(random_u64());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status(Code::io_error, "cannot store a receipt in " + tmp + ": " + std::strerror(errno));
   std::size_t done = 0;
