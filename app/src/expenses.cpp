@@ -1,6 +1,7 @@
 #include "cohours/app/expenses.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "cohours/app/names.h"
 #include "cohours/app/receipts.h"
@@ -115,8 +116,11 @@ Result<ExpenseClaimed> claim_expense(Node& node, const ClaimExpense& r) {
     return Answer(Code::malformed, "give either --pence or --miles");
   if (r.miles) {
     // The amount is the miles at the rate in force now; the rules check it
-    // against the rate when the node accepts the entry.
-    if (*r.miles < 1 || *r.miles > kMaxClaimMiles)
+    // against the rate when the node accepts the entry, and the bound on
+    // miles. Zero or fewer would read as a claim in pence, and more than
+    // the entry's field holds cannot be signed: refused here with the
+    // rules' words.
+    if (*r.miles < 1 || *r.miles > std::numeric_limits<std::uint32_t>::max())
       return Answer(Code::bad_amount, "a claim is for 1 to " + std::to_string(kMaxClaimMiles) +
                                           " miles, got " + std::to_string(*r.miles));
     TRY_ASSIGN(Policy policy, node.ledger().policy());

@@ -45,7 +45,8 @@ struct ExpenseView {
 //
 // unknown_member for `as`; unknown_category for a category that is not
 // travel, childcare, meals, uniform or other; malformed for both or neither
-// of pence and miles, or a currency that is not a three-letter code; the
+// of pence and miles, or a currency that is not a three-letter code;
+// bad_amount for fewer than 1 mile (more than 10000 is the ledger's); the
 // receipt's refusal (receipts.h); unknown_entry / malformed for `hours`;
 // the ledger's refusal of the entry (not_permitted, bad_amount, bad_date,
 // malformed for another currency, ...).
