@@ -18,7 +18,17 @@ Client::Client(const GlobalOptions& options) {
   }
   const std::filesystem::path dir = resolve_user_path(options.data_dir);
   remote_ = check(control::RemoteNode::connect(dir));
-  if (!remote_) node_ = check(app::Node::open(dir, *check(app::process_clock())));
+  if (remote_) return;
+  node_ = check(app::Node::open(dir, *check(app::process_clock())));
+  node_->set_progress(terminal_progress());
+}
+
+app::Progress terminal_progress() {
+  if (!err_is_terminal()) return {};
+  return [](const char* verb, std::uint64_t done, std::uint64_t total) {
+    err() << "\r" << verb << " " << done << " / " << total << " records" << (done == total ? "\n" : "")
+          << std::flush;
+  };
 }
 
 }  // namespace cohours::cli

@@ -13,9 +13,14 @@
 
 namespace cohours::cli {
 
+// Progress lines ("verified 4096 / 10000 records") on stderr when it is a
+// terminal, for use cases run in this process; empty otherwise.
+app::Progress terminal_progress();
+
 class Client {
  public:
-  // Finds the daemon or opens the node; failures are CliErrors.
+  // Finds the daemon or opens the node; failures are CliErrors. A node
+  // opened here reports progress on a terminal (terminal_progress).
   explicit Client(const GlobalOptions& options);
 
   // Runs one use case; a refusal becomes a CliError with its code.

@@ -93,12 +93,14 @@ bool runs_locally(const std::vector<std::string>& args) {
     if (word == "-h" || word == "--help" || word == "--help-all") return true;
   auto command = command_word(args);
   if (!command || *command == "init") return true;
-  // Commands built on app/ run here and send each use case to the daemon
-  // as a typed call themselves (cli/client.h). `sync wait` asks the daemon
-  // again and again from the client, so the daemon's one command thread is
-  // never held up waiting.
-  for (const char* typed : {"hours", "respite", "transfer", "reverse", "balance", "statement", "log",
-                            "member", "policy", "consortium", "sync", "clearing"})
+  // Every command is built on app/: it runs here and sends each use case to
+  // the daemon as a typed call itself (cli/client.h). `sync wait` asks the
+  // daemon again and again from the client, so the daemon's one command
+  // thread is never held up waiting; `reindex` refuses while a daemon runs
+  // and `audit verify --export` needs no node.
+  for (const char* typed :
+       {"hours", "respite", "transfer", "reverse", "balance", "statement", "log", "member", "policy",
+        "consortium", "sync", "clearing", "expense", "audit", "reindex", "export"})
     if (*command == typed) return true;
   return false;
 }

@@ -22,7 +22,9 @@ std::string data_dir_of(const std::vector<std::string>& args);
 // serves the data directory: `init`, commands built on app/ (which send
 // typed calls, cli/client.h; `sync wait` among them asks the daemon
 // itself), any --help, and a command line with no command word (which only
-// prints a usage error).
+// prints a usage error). Every command is built on app/ now, so `cohours`
+// forwards nothing (main.cpp): this and the protocol-1 client below are
+// kept only for the control tests, until protocol 1 is removed.
 bool runs_locally(const std::vector<std::string>& args);
 
 // {"version":1,"argv":args,"cwd":cwd}

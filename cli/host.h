@@ -1,10 +1,10 @@
-// Running CLI commands inside the daemon (cli/CONTROL.md).
+// Running CLI commands inside the daemon (cli/CONTROL.md, protocol 1).
 //
-// While `cohoursd` runs it holds the node's store open, so `cohours` sends
-// its command over the control socket and the daemon runs the same command
-// code in-process. Two thread-local settings make that work without
+// `cohours` no longer sends command lines (every command sends typed calls
+// itself, client.h), but the daemon still runs one it is sent, until
+// protocol 1 is removed. Two thread-local settings make that work without
 // threading anything through the commands:
-//   - the current host: the daemon's open store and ledger. A Session for the
+//   - the current host: the daemon's open store and ledger. A Client for the
 //     host's data directory uses them instead of opening the store, and never
 //     closes them;
 //   - the client's working directory: relative paths the user typed (--data,

@@ -210,6 +210,7 @@ struct Daemon {
   std::unique_ptr<net::ControlServer> server;
   std::thread thread;
   std::atomic<int> running{0}, most_at_once{0}, served{0};
+  std::atomic<int> command_lines{0};  // protocol 1 requests served
 
   explicit Daemon(const fs::path& data, net::ControlServerOptions options = {}) : dir(data) {
     NodeIdentity node_identity;
@@ -242,9 +243,10 @@ struct Daemon {
           // As cohoursd: typed calls (protocol 2) run an app use case, a
           // command line (protocol 1) runs through the CLI library.
           auto parsed = nlohmann::json::parse(request, nullptr, false);
-          std::string response = parsed.is_object() && parsed.contains("call")
-                                     ? control::serve_call(*node, request)
-                                     : run_control_request(host, request);
+          const bool typed = parsed.is_object() && parsed.contains("call");
+          if (!typed) ++command_lines;
+          std::string response =
+              typed ? control::serve_call(*node, request) : run_control_request(host, request);
           --running;
           ++served;
           return response;
@@ -452,6 +454,68 @@ TEST_CASE("relative paths resolve against the client's working directory") {
   CHECK(audit.out.find("kept heads             1 matched") != std::string::npos);
 }
 
+TEST_CASE("the real cohours sends typed calls for every command: files stay with the caller") {
+  if (!std::getenv("COHOURS_BIN")) return;  // run by ctest, which names the binary
+  TempDir tmp;
+  fs::path data = make_node(tmp.path);
+  fs::path client = tmp.path / "client";
+  fs::create_directories(client);
+  const std::string receipt("\x89PNG\r\n\x1a\n\x00\xff receipt", 19);  // bytes, not text
+  std::ofstream(client / "ticket.png", std::ios::binary) << receipt;
+  Daemon daemon(data);
+  const std::string d = "../node";  // relative to the client's directory
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--data", d});
+    auto result = binary(args, client, tmp.path);
+    REQUIRE(result.has_value());
+    return *result;
+  };
+  CHECK(run({"member", "add", "alice", "--role", "volunteer"}).exit == 0);
+  CHECK(run({"member", "add", "dave", "--role", "admin"}).exit == 0);
+  Run claim = run({"expense", "claim", "--as", "alice", "--pence", "1240", "--category", "travel", "--date",
+                   "2026-01-05", "--receipt", "ticket.png"});
+  REQUIRE_MESSAGE(claim.exit == 0, describe(claim));
+  Blake2bStream digest;
+  digest.update(receipt);
+  const fs::path kept = data / "receipts" / to_hex(digest.finish());
+  CHECK(fs::exists(kept));
+  std::ifstream in(kept, std::ios::binary);
+  CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == receipt);
+  const std::string id = claim.out.substr(claim.out.rfind('\n', claim.out.size() - 2) + 1, 64);
+  CHECK(run({"expense", "approve", id, "--as", "dave"}).exit == 0);
+  Run paid = run({"expense", "pay", id, "--as", "dave", "--date", "2026-01-06"});
+  CHECK(paid.out.rfind("Paid: alice's claim of 12.40 GBP for travel on 2026-01-06.\n", 0) == 0);
+  Run list = run({"expense", "list"});
+  CHECK(list.out.find("2026-01-06  kept") != std::string::npos);
+  // A missing receipt is the caller's file that is not there.
+  Run missing = run({"expense", "claim", "--as", "alice", "--pence", "100", "--category", "travel", "--date",
+                     "2026-01-05", "--receipt", "nothere.png"});
+  CHECK(missing.exit == exit_invalid);
+  CHECK(missing.err == "error: receipt file 'nothere.png' does not exist or is not a file\n");
+
+  Run exported = run({"export", "--format", "json", "out"});
+  CHECK_MESSAGE(exported.exit == 0, describe(exported));
+  CHECK(fs::exists(client / "out" / "records.json"));
+  Run verified = run({"audit", "verify", "--export", "out"});
+  CHECK_MESSAGE(verified.exit == 0, describe(verified));
+  Run report = run(
+      {"audit", "report", "--from", "2026-01-01", "--to", "2026-01-31", "--csv", "csv", "--html", "r.html"});
+  CHECK_MESSAGE(report.exit == 0, describe(report));
+  CHECK(fs::exists(client / "csv" / "payments.csv"));
+  CHECK(fs::exists(client / "r.html"));
+  Run audit = run({"audit", "verify"});
+  CHECK_MESSAGE(audit.exit == 0, describe(audit));
+  CHECK(audit.out.find("audit passed") != std::string::npos);
+  Run reindex = run({"reindex"});
+  CHECK(reindex.exit == exit_refused);
+  CHECK(reindex.err == "error: the daemon is running for ../node; stop it first\n");
+  Run unknown = run({"frobnicate"});
+  CHECK(unknown.exit == exit_usage);
+  // Everything went as typed calls; no command line was sent.
+  CHECK(daemon.command_lines == 0);
+  CHECK(daemon.served > 10);
+}
+
 TEST_CASE("under the daemon, init and reindex refuse and the store stays open") {
   TempDir tmp;
   fs::path data = make_node(tmp.path);
@@ -591,15 +655,18 @@ TEST_CASE("helpers: which data directory, what runs locally, output capture, use
   CHECK(data_dir_of({"balance", "alice", "--data", "y"}) == "y");
   CHECK(data_dir_of({"--data=z", "balance"}) == "z");
   CHECK(runs_locally({"init", "--name", "X"}));
-  CHECK_FALSE(runs_locally({"--data", "init", "expense", "list"}));  // "init" is the directory here
+  CHECK_FALSE(runs_locally({"--data", "init", "frobnicate"}));  // "init" is the directory here
   CHECK(runs_locally({"balance", "--help"}));
   CHECK(runs_locally({}));
-  CHECK_FALSE(runs_locally({"--data", "d", "expense", "list"}));
-  // Commands built on app/ send typed calls from this process.
+  // Every command is built on app/ and sends typed calls from this process.
+  CHECK(runs_locally({"--data", "d", "expense", "list"}));
   CHECK(runs_locally({"--data", "d", "member", "list"}));
   CHECK(runs_locally({"--data", "d", "sync", "wait", "--timeout", "5"}));
   CHECK(runs_locally({"--json", "clearing"}));
-  CHECK_FALSE(runs_locally({"--data", "d", "audit", "heads"}));  // audit still goes whole to the daemon
+  CHECK(runs_locally({"--data", "d", "audit", "heads"}));
+  CHECK(runs_locally({"--data", "d", "audit", "verify", "--export", "x"}));
+  CHECK(runs_locally({"--data", "d", "reindex"}));
+  CHECK(runs_locally({"--data", "d", "export", "--format", "csv", "x"}));
 
   std::ostringstream outer_out, outer_err;
   {
