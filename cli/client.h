@@ -32,7 +32,6 @@ class Client {
 
  private:
   std::optional<control::RemoteNode> remote_;
-  std::unique_ptr<Replicas> hosted_replicas_;
   std::unique_ptr<app::Node> node_;
 };
 

@@ -7,7 +7,6 @@
 #include "cohours/app/audit.h"
 #include "cohours/app/clock_source.h"
 #include "commands.h"
-#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -21,7 +20,7 @@ namespace fs = std::filesystem;
 std::vector<app::KeptHeadsFile> read_kept_heads(const std::vector<std::string>& files) {
   std::vector<app::KeptHeadsFile> kept;
   for (const auto& file : files) {
-    std::ifstream in(resolve_user_path(file), std::ios::binary);
+    std::ifstream in(std::filesystem::path(file), std::ios::binary);
     if (!in) fail(Code::not_found, "cannot read kept heads file " + file);
     std::ostringstream text;
     text << in.rdbuf();
@@ -76,10 +75,9 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
 
 void run_reindex(const GlobalOptions& options) {
   // reindex rewrites the derived state under no ledger: never while a
-  // daemon has the store open and its ledger in use. (Inside the daemon
-  // itself, for a command line sent in protocol 1, the host is set.)
-  const fs::path dir = resolve_user_path(options.data_dir);
-  if (host_for(options.data_dir) || check(control::RemoteNode::connect(dir)))
+  // daemon has the store open and its ledger in use.
+  const fs::path dir = std::filesystem::path(options.data_dir);
+  if (check(control::RemoteNode::connect(dir)))
     fail(Code::wrong_state, "the daemon is running for " + options.data_dir + "; stop it first");
   app::Reindexed report = check(app::reindex_node(dir, *check(app::process_clock()), terminal_progress()));
   if (options.json)

@@ -7,7 +7,6 @@
 #include "cohours/app/receipts.h"
 #include "cohours/dates.h"
 #include "commands.h"
-#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -21,7 +20,7 @@ namespace fs = std::filesystem;
 // is enough for the use case to refuse it; a bigger file is not read whole.
 Bytes read_receipt_file(const std::string& file) {
   std::error_code ec;
-  const fs::path path = resolve_user_path(file);  // relative to where `cohours` ran
+  const fs::path path = std::filesystem::path(file);  // relative to where `cohours` ran
   if (!fs::is_regular_file(path, ec))
     fail(Code::malformed, "receipt file '" + file + "' does not exist or is not a file");
   std::ifstream in(path, std::ios::binary);

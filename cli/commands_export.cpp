@@ -13,7 +13,6 @@
 #include "cohours/app/export.h"
 #include "cohours/dates.h"
 #include "commands.h"
-#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -213,7 +212,7 @@ app::ExportHeadFields head_fields(const nlohmann::json& head) {
 
 void run_export(const GlobalOptions& options, const std::string& format, const std::string& dir_text) {
   const bool json = format == "json";
-  const fs::path dir = resolve_user_path(dir_text);  // relative to where `cohours` ran
+  const fs::path dir = std::filesystem::path(dir_text);  // relative to where `cohours` ran
   std::error_code error;
   // A fresh directory: an export never mixes with older files.
   if (fs::exists(dir, error) && (!fs::is_directory(dir, error) || !fs::is_empty(dir, error)))
@@ -337,7 +336,7 @@ app::ExportVerification verify_dir(const fs::path& dir, const std::optional<Publ
 
 void run_verify_export(const GlobalOptions& options, const std::string& dir,
                        const std::string& node_key_hex) {
-  const fs::path path = resolve_user_path(dir);  // relative to where `cohours` ran
+  const fs::path path = std::filesystem::path(dir);  // relative to where `cohours` ran
   if (!fs::is_directory(path) || !fs::exists(path / "head.json"))
     fail(Code::not_found, "no export in " + dir + " (head.json is missing); make one with `cohours export`");
   // The auditor's own copy of the node key, if they have one.

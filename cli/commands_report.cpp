@@ -5,7 +5,6 @@
 #include "client.h"
 #include "cohours/app/reports.h"
 #include "commands.h"
-#include "host.h"
 #include "output.h"
 #include "report_html.h"
 #include "report_json.h"
@@ -137,9 +136,9 @@ void run_report(const GlobalOptions& options, const ReportArgs& args) {
   Client client(options);
   const app::PeriodReport data = client.call(request);
   const nlohmann::json report = report_json(data);
-  if (!args.csv_dir.empty()) write_csv_dir(resolve_user_path(args.csv_dir), report);
+  if (!args.csv_dir.empty()) write_csv_dir(std::filesystem::path(args.csv_dir), report);
   if (!args.html_file.empty()) {
-    std::ofstream out(resolve_user_path(args.html_file));
+    std::ofstream out(std::filesystem::path(args.html_file));
     out << render_report_html(data);
     if (!out) fail(Code::io_error, "cannot write " + args.html_file);
   }

@@ -7,7 +7,6 @@
 #include <string>
 
 #include "cohours/types.h"
-#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {

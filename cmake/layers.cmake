@@ -1,28 +1,28 @@
 # The arrows of docs/architecture.md, checked when the build is configured:
-# a target that links (directly or through another) what its layer must not
-# use stops the configuration with the reason. tests/layers_test.sh checks
+# a target that links what its layer must not use, or gets it passed on by
+# a library it links, stops the configuration with the reason. tests/layers_test.sh checks
 # the #include lines, which header-only libraries would otherwise get past.
 
-# Every target `target` links, directly or through the targets it links.
+# Every target whose headers `target` can see: those it links, and what
+# they pass on to it (their public links). A library's private links
+# ($<LINK_ONLY:...>: the consortium file's JSON, the engine's RocksDB) are
+# hidden from it and do not count.
 function(cohours_linked_targets target out)
+  get_target_property(queue ${target} LINK_LIBRARIES)
   set(seen "")
-  set(queue ${target})
   while(queue)
     list(POP_FRONT queue current)
-    if(NOT TARGET ${current} OR current IN_LIST seen)
+    if(NOT current OR current MATCHES "-NOTFOUND$" OR current MATCHES "^\\$<LINK_ONLY:" OR current IN_LIST seen)
       continue()
     endif()
     list(APPEND seen ${current})
-    get_target_property(direct ${current} LINK_LIBRARIES)
-    get_target_property(interface ${current} INTERFACE_LINK_LIBRARIES)
-    foreach(lib IN LISTS direct interface)
-      if(lib AND NOT lib MATCHES "-NOTFOUND$")
-        string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" lib "${lib}")
-        list(APPEND queue ${lib})
+    if(TARGET ${current})
+      get_target_property(passed ${current} INTERFACE_LINK_LIBRARIES)
+      if(passed)
+        list(APPEND queue ${passed})
       endif()
-    endforeach()
+    endif()
   endwhile()
-  list(REMOVE_ITEM seen ${target})
   set(${out} ${seen} PARENT_SCOPE)
 endfunction()
 
