@@ -136,14 +136,23 @@ SubmitResult Session::submit_signed(const Entry& entry, const SecretKey& secret)
 }
 
 SubmitResult Session::submit_as(const PublicKey& author, const EntryBody& body, const PublicKey& on_behalf) {
-  if (!in_keyring(author))
+  // After a rekey another key signs for the member (app/rekey.h).
+  PublicKey signer = author;
+  if (auto current = ledger_->current_key(author); current.ok()) {
+    if (current->is_zero())
+      fail(Code::not_permitted, name_of(author) +
+                                    "'s key was retired and no new one is enrolled yet (member rekey); a "
+                                    "coordinator signs on their behalf");
+    signer = current.value();
+  }
+  if (!in_keyring(signer))
     fail(Code::not_permitted, name_of(author) +
                                   "'s key is not in this node's keyring; "
                                   "members with their own key sign on their phone");
   // Made for this node's log: the entry cannot be replayed into another's.
-  Entry entry{kEntryFormatVersion, ledger_->node_key(), author, on_behalf,
+  Entry entry{kEntryFormatVersion, ledger_->node_key(), signer, on_behalf,
               clock_->now_ms(),    random_u64(),        body};
-  return submit_signed(entry, read_secret_key(keyring_path(author)));
+  return submit_signed(entry, read_secret_key(keyring_path(signer)));
 }
 
 SubmitResult Session::submit_as_node(const EntryBody& body) {

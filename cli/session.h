@@ -60,8 +60,9 @@ class Session {
 
   std::filesystem::path keyring_path(const PublicKey& key) const;
   bool in_keyring(const PublicKey& key) const;
-  // Signs `body` as the member `alias` with their keyring key (on behalf of
-  // `on_behalf` if not zero), submits it, and returns the accepted result.
+  // Signs `body` as the member `author` (an identity) with the keyring key
+  // that signs for them now (a newer one after a rekey), on behalf of
+  // `on_behalf` if not zero, submits it, and returns the accepted result.
   // Rejections become CliErrors.
   SubmitResult submit_as(const PublicKey& author, const EntryBody& body, const PublicKey& on_behalf = {});
   // Signs with the node key (membership entries by the operator).
