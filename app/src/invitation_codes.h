@@ -2,6 +2,7 @@
 // directory only as their digest, so reading the store gives no code away.
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "cohours/types.h"
@@ -13,5 +14,9 @@ namespace cohours::app {
 std::string new_invitation_code();
 // The digest a code is kept under, of its normalised form.
 Hash32 invitation_code_digest(const std::string& normalised);
+
+// Held while a code is checked and spent (enrolment) or codes are withdrawn
+// and made (member rekey), so a code is never used while it is withdrawn.
+std::mutex& invitation_mutex();
 
 }  // namespace cohours::app

@@ -34,6 +34,12 @@ std::string new_invitation_code() {
   return code;
 }
 
+std::mutex& invitation_mutex() {
+  // One enrolment at a time: a code is checked and spent as one step.
+  static std::mutex mutex;
+  return mutex;
+}
+
 Hash32 invitation_code_digest(const std::string& normalised) {
   return blake2b_256("cohours-invitation-v1\n" + normalised);
 }
@@ -60,9 +66,6 @@ std::vector<std::string> role_names(std::uint32_t roles) {
     if (roles & bit) out.push_back(role_name(static_cast<Role>(bit)));
   return out;
 }
-
-// One enrolment at a time: a code is checked and spent as one step.
-std::mutex enrol_mutex;
 
 }  // namespace
 
@@ -115,7 +118,7 @@ Result<Enrolled> enrol(Node& node, const Enrol& r) {
   if (!key || key->is_zero() || *key == node.identity().public_key)
     return Result<Enrolled>(Code::malformed,
                             "public_key must be the phone's ed25519 public key, 64 hex digits");
-  std::lock_guard<std::mutex> lock(enrol_mutex);
+  std::lock_guard<std::mutex> lock(invitation_mutex());
   auto invitation = node.directory().invitation(invitation_code_digest(code));
   if (invitation.code() == Code::not_found) return bad_code();
   if (!invitation.ok()) return invitation.status();

@@ -51,6 +51,7 @@ Result<MemberRekeyed> rekey_member(Node& node, const RekeyMember& r) {
     if (given->is_zero() || *given == node.identity().public_key)
       return Answer(Code::malformed, "--key cannot be zero or the node's own key");
   }
+  std::lock_guard<std::mutex> lock(invitation_mutex());
   TRY_ASSIGN(PublicKey current, node.ledger().current_key(member.key));
   const bool held = !current.is_zero() && node.keyring().holds(current);
 
