@@ -34,7 +34,8 @@ nlohmann::json member_json(const app::MemberView& member) {
           {"roles", roles_to_string(member.roles)},
           {"contact", member.contact},
           {"joined_seq", member.joined_seq},
-          {"key_in_keyring", member.key_in_keyring}};
+          {"key_in_keyring", member.key_in_keyring},
+          {"signing_key", member.signing_key.is_zero() ? std::string() : to_hex(member.signing_key)}};
 }
 
 void run_list(const GlobalOptions& options) {
@@ -45,7 +46,10 @@ void run_list(const GlobalOptions& options) {
   for (const auto& member : members.members) {
     list.push_back(member_json(member));
     table.add({member.alias, roles_to_string(member.roles), to_hex(member.key).substr(0, 16),
-               member.key_in_keyring ? "node keyring" : "own device"});
+               member.key_in_keyring              ? "node keyring"
+               : member.signing_key.is_zero()     ? "none: new phone to enrol"
+               : member.signing_key != member.key ? "own device (new key)"
+                                                  : "own device"});
   }
   if (options.json) return print_json({{"members", list}});
   out() << table.render();

@@ -30,7 +30,7 @@ Authenticator::Outcome Authenticator::authenticate(const ApiRequest& r,
     return {Verdict::stale, {}};
   if (!verify_request(*key, *signature, r.method, r.target, *time, r.body))
     return {Verdict::bad_signature, {}};
-  if (!is_member(*key)) return {Verdict::not_a_member, {}};
+  if (!is_member(*key)) return {Verdict::not_a_member, *key};
   std::lock_guard<std::mutex> lock(mutex_);
   forget_expired(now_ms);
   if (!take(per_key_, to_hex(*key), options_.requests_per_minute)) return {Verdict::rate_limited, {}};

@@ -24,7 +24,7 @@ class Authenticator {
   enum class Verdict { ok, no_signature, stale, bad_signature, replayed, not_a_member, rate_limited };
   struct Outcome {
     Verdict verdict = Verdict::no_signature;
-    PublicKey key;  // when ok
+    PublicKey key;  // when ok, and for not_a_member (the signature verified: the asker holds it)
   };
   // Who signed the request, checked in this order: headers present and well
   // formed, time inside the window, signature verifies, the key is a member

@@ -214,10 +214,21 @@ struct ClientApi::Impl {
         return ClientApi::error(401, "unauthorised", "the request's signature does not verify");
       case Authenticator::Verdict::replayed:
         return ClientApi::error(401, "unauthorised", "this request was already used; sign a new one");
-      case Authenticator::Verdict::not_a_member:
-        return ClientApi::error(401, "unauthorised", "this key is not a member of this co-op");
+      case Authenticator::Verdict::not_a_member: {
+        // The signature verified, so whoever asks holds the key: a retired
+        // one (member rekey) is told when it was replaced.
+        auto why = app::member_for_key(node, outcome.key);
+        return ClientApi::error(401, "unauthorised",
+                                why.code() == Code::not_permitted ? why.status().message()
+                                                                  : "this key is not a member of this co-op");
+      }
     }
+    // The key asking, and the member it signs for: their identity, which
+    // differs from the key once a rekey gave them a new phone.
     const PublicKey& me = outcome.key;
+    auto member = app::member_for_key(node, me);
+    if (!member.ok()) return refusal(member.status());
+    const PublicKey& identity = member->key;
     const app::ShowSelf self{me};
     auto answer = [](const auto& result, auto render) {
       if (!result.ok()) return refusal(result.status());
@@ -233,7 +244,7 @@ struct ClientApi::Impl {
     if (!t.query.empty() && p != "/v1/me/statement" && !statement_path(p))
       return ClientApi::error(400, "bad_request", "this request takes no query", "query");
     if (p == "/v1/me") return answer(app::show_self(node, self), self_json);
-    if (p == "/v1/me/statement") return statement(t, to_hex(me), me);
+    if (p == "/v1/me/statement") return statement(t, to_hex(identity), identity);
     if (p == "/v1/me/pending") return answer(app::pending_for(node, self), pending_json);
     if (p == "/v1/respite/open") return answer(app::respite_board(node, self), respite_json);
     if (p == "/v1/me/expenses") return answer(app::claims_of(node, self), claims_json);
@@ -246,7 +257,7 @@ struct ClientApi::Impl {
       const std::string alias = p.substr(12, p.size() - 12 - 10);
       auto key = app::member_key(node, alias);
       if (!key.ok()) return refusal(key.status());
-      return statement(t, to_hex(key.value()), me);
+      return statement(t, to_hex(key.value()), identity);
     }
     return ClientApi::error(404, "not_found", "no such path: " + p);
   }

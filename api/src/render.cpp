@@ -49,6 +49,7 @@ json roles_json(std::uint32_t roles) {
 json self_json(const app::SelfView& s) {
   return {{"alias", s.alias},
           {"key", to_hex(s.key)},
+          {"member_key", to_hex(s.member_key)},
           {"roles", roles_json(s.roles)},
           {"node", s.node_name},
           {"node_key", to_hex(s.node_key)},
@@ -60,8 +61,13 @@ json self_json(const app::SelfView& s) {
 }
 
 json enrolled_json(const app::Enrolled& e, const app::SelfView& s) {
-  return {{"alias", e.alias},    {"key", to_hex(e.key)},           {"roles", roles_json(e.roles)},
-          {"node", s.node_name}, {"node_key", to_hex(s.node_key)}, {"currency", s.currency}};
+  return {{"alias", e.alias},
+          {"key", to_hex(e.key)},
+          {"member_key", to_hex(e.member)},
+          {"roles", roles_json(e.roles)},
+          {"node", s.node_name},
+          {"node_key", to_hex(s.node_key)},
+          {"currency", s.currency}};
 }
 
 json outcomes_json(const app::SubmitOutcomes& outcomes) {

@@ -212,9 +212,15 @@ std::string entry_summary(Node& node, const Entry& e) {
                  to_hex(b.provider).substr(0, 8) + " of node " + to_hex(b.provider_node).substr(0, 12) +
                  " to " +
                  (b.hours.recipient.is_zero() ? std::string("the community") : name(b.hours.recipient));
-        else
+        else if constexpr (std::is_same_v<T, MemberRekey>)
+          return b.new_key.is_zero() ? name(b.member) + "'s key is retired; a new one waits to enrol"
+                                     : name(b.member) + " now signs with key " +
+                                           to_hex(b.new_key).substr(0, 12) + " (the previous key is retired)";
+        else if constexpr (std::is_same_v<T, TransferIn>)
           return format_minutes(b.minutes) + " to " + name(b.to) + " from node " +
                  to_hex(b.from_node).substr(0, 12) + " (origin " + to_hex(b.origin).substr(0, 12) + ")";
+        else
+          static_assert(sizeof(T) == 0, "every kind has a summary");
       },
       e.body);
 }
@@ -233,6 +239,9 @@ Result<LogRecords> log_records(Node& node, const ShowLog& r) {
                                                       " holds a malformed entry; run `cohours audit verify`");
     const Entry& e = decoded->entry;
     std::string signer = e.author == ledger.node_key() ? "node" : member_name(node, e.author);
+    // A key that signs for a member since a rekey: the member, and which key.
+    if (auto key = ledger.signing_key(e.author); key.ok() && key->member != e.author)
+      signer = member_name(node, key->member) + " (key " + to_hex(e.author).substr(0, 8) + ")";
     if (!e.on_behalf.is_zero()) signer += " for " + member_name(node, e.on_behalf);
     out.records.push_back({seq, decoded->id, e.kind(), e.author, e.on_behalf, signer, e.created_ms,
                            record.received_ms, entry_summary(node, e), record.prev_hash});

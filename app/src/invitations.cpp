@@ -5,6 +5,7 @@
 #include "cohours/app/members.h"
 #include "cohours/app/names.h"
 #include "cohours/crypto.h"
+#include "invitation_codes.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -17,7 +18,9 @@ namespace {
 constexpr std::string_view kAlphabet = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
 constexpr std::size_t kCodeLetters = 12;
 
-std::string new_code() {
+}  // namespace
+
+std::string new_invitation_code() {
   std::string code;
   while (code.size() < kCodeLetters + 2) {
     std::uint8_t byte[1];
@@ -31,9 +34,17 @@ std::string new_code() {
   return code;
 }
 
-Hash32 code_digest(const std::string& normalised) {
+std::mutex& invitation_mutex() {
+  // One enrolment at a time: a code is checked and spent as one step.
+  static std::mutex mutex;
+  return mutex;
+}
+
+Hash32 invitation_code_digest(const std::string& normalised) {
   return blake2b_256("cohours-invitation-v1\n" + normalised);
 }
+
+namespace {
 
 Result<std::uint32_t> parse_roles(const std::vector<std::string>& names) {
   std::uint32_t roles = 0;
@@ -55,9 +66,6 @@ std::vector<std::string> role_names(std::uint32_t roles) {
     if (roles & bit) out.push_back(role_name(static_cast<Role>(bit)));
   return out;
 }
-
-// One enrolment at a time: a code is checked and spent as one step.
-std::mutex enrol_mutex;
 
 }  // namespace
 
@@ -92,9 +100,9 @@ Result<Invited> invite_member(Node& node, const InviteMember& r) {
   for (const auto& invitation : pending)
     if (invitation.alias == r.alias && invitation.expires_ms > now_ms)
       return Result<Invited>(Code::already_exists, "'" + r.alias + "' is already invited");
-  Invited out{new_code(), r.alias, roles, now_ms + r.hours * 3600 * 1000};
+  Invited out{new_invitation_code(), r.alias, roles, now_ms + r.hours * 3600 * 1000};
   TRY_STATUS(node.directory().put_invitation(
-      {code_digest(normalise_code(out.code)), r.alias, roles, inviter.key, out.expires_ms}));
+      {invitation_code_digest(normalise_code(out.code)), r.alias, roles, inviter.key, out.expires_ms, {}}));
   return out;
 }
 
@@ -110,24 +118,36 @@ Result<Enrolled> enrol(Node& node, const Enrol& r) {
   if (!key || key->is_zero() || *key == node.identity().public_key)
     return Result<Enrolled>(Code::malformed,
                             "public_key must be the phone's ed25519 public key, 64 hex digits");
-  std::lock_guard<std::mutex> lock(enrol_mutex);
-  auto invitation = node.directory().invitation(code_digest(code));
+  std::lock_guard<std::mutex> lock(invitation_mutex());
+  auto invitation = node.directory().invitation(invitation_code_digest(code));
   if (invitation.code() == Code::not_found) return bad_code();
   if (!invitation.ok()) return invitation.status();
   if (invitation->expires_ms <= node.clock().now_ms()) return bad_code();
   if (node.ledger().member(*key).ok())
     return Result<Enrolled>(Code::already_exists, "that key is already a member");
+  if (!invitation->member.is_zero()) {
+    // A member's new phone (member rekey): the key signs for them from now
+    // on. Signed by the node key, as a new member's join is; the ledger
+    // refuses a key that was ever used.
+    Submission submission(node);
+    TRY_ASSIGN(Accepted accepted, submission.as_node(MemberRekey{invitation->member, *key}));
+    TRY_STATUS(node.directory().remove_invitation(invitation->code_digest));
+    TRY_ASSIGN(MemberInfo member, node.ledger().member(invitation->member));
+    return Enrolled{accepted, member_name(node, member.key), *key, member.roles, member.key};
+  }
   TRY_ASSIGN(MemberAdded added, add_member(node, AddMember{invitation->alias, role_names(invitation->roles),
                                                            to_hex(*key), "", ""}));
   TRY_STATUS(node.directory().remove_invitation(invitation->code_digest));
-  return Enrolled{added.entry, added.alias, added.key, added.roles};
+  return Enrolled{added.entry, added.alias, added.key, added.roles, added.key};
 }
 
 Result<InvitationList> list_invitations(Node& node, const ListInvitations&) {
   TRY_ASSIGN(auto pending, node.directory().invitations());
   InvitationList out;
   for (const auto& i : pending)
-    out.invitations.push_back({i.alias, i.roles, member_name(node, i.inviter), i.expires_ms});
+    out.invitations.push_back(
+        {i.alias, i.roles, i.inviter == node.identity().public_key ? "node" : member_name(node, i.inviter),
+         i.expires_ms, i.member});
   return out;
 }
 

@@ -54,8 +54,14 @@ Status require_admin(Node& node, const std::string& as) {
 
 MemberView view_of_member(Node& node, const MemberInfo& member) {
   auto entry = node.directory().find(member.key);
-  return MemberView{member_name(node, member.key), member.key,        member.roles,
-                    entry ? entry->contact : "",   member.joined_seq, node.keyring().holds(member.key)};
+  auto current = node.ledger().current_key(member.key);
+  return MemberView{member_name(node, member.key),
+                    member.key,
+                    member.roles,
+                    entry ? entry->contact : "",
+                    member.joined_seq,
+                    node_signs_for(node, member.key),
+                    current.ok() ? current.value() : PublicKey{}};
 }
 
 // Whether an entry concerns the member: signed by or for them, naming them,
@@ -63,6 +69,8 @@ MemberView view_of_member(Node& node, const MemberInfo& member) {
 bool concerns(Node& node, const Entry& entry, const PublicKey& member) {
   if (entry.author == member || entry.on_behalf == member) return true;
   const Ledger& ledger = node.ledger();
+  // Signed with a key that signs for them since a rekey.
+  if (auto signer = ledger.signing_key(entry.author); signer.ok() && signer->member == member) return true;
   auto movement_concerns = [&](const EntryId& id) {
     auto m = ledger.movement(id);
     return m.ok() && (m->provider == member || m->recipient == member ||
@@ -79,7 +87,8 @@ bool concerns(Node& node, const Entry& entry, const PublicKey& member) {
   return std::visit(
       [&](const auto& b) -> bool {
         using T = std::decay_t<decltype(b)>;
-        if constexpr (std::is_same_v<T, MemberJoin> || std::is_same_v<T, MemberRole>)
+        if constexpr (std::is_same_v<T, MemberJoin> || std::is_same_v<T, MemberRole> ||
+                      std::is_same_v<T, MemberRekey>)
           return b.member == member;
         else if constexpr (std::is_same_v<T, HoursLog>)
           return b.recipient == member;
@@ -250,8 +259,16 @@ Result<MemberForgotten> forget_member(Node& node, const ForgetMember& r) {
       ++forgotten.notes_erased;
     }
   TRY_ASSIGN(forgotten.receipts_erased, erase_receipts(node, key));
-  forgotten.keyring_key_erased = node.keyring().holds(key);
+  // The key the node signs with for them may be a newer one than the key
+  // they joined with (member rekey); a code for their new phone goes too.
+  TRY_ASSIGN(PublicKey current, node.ledger().current_key(key));
+  forgotten.keyring_key_erased =
+      node.keyring().holds(key) || (!current.is_zero() && node.keyring().holds(current));
   TRY_STATUS(node.keyring().remove(key));
+  if (!current.is_zero()) TRY_STATUS(node.keyring().remove(current));
+  TRY_ASSIGN(auto invitations, node.directory().invitations());
+  for (const auto& invitation : invitations)
+    if (invitation.member == key) TRY_STATUS(node.directory().remove_invitation(invitation.code_digest));
   if (node.directory().find(key)) TRY_STATUS(node.directory().remove(key));
   // Deleted rows linger in the database files until rewritten.
   TRY_STATUS(node.store().compact(Column::directory));

@@ -20,7 +20,13 @@ Result<PublicKey> member_key(Node& node, std::string_view text) {
 Result<MemberInfo> member_named(Node& node, std::string_view text) {
   auto key = member_key(node, text);
   if (!key.ok()) return key.status();
-  return node.ledger().member(key.value());
+  auto member = node.ledger().member(key.value());
+  if (member.code() != Code::unknown_member) return member;
+  // The key a member signs with since a rekey names them too; a retired
+  // one names nobody.
+  auto signer = node.ledger().signing_key(key.value());
+  if (!signer.ok() || signer->status != KeyStatus::current) return member;
+  return node.ledger().member(signer->member);
 }
 
 std::string member_name(const Node& node, const PublicKey& key) {

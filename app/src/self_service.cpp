@@ -4,15 +4,25 @@
 #include <set>
 
 #include "cohours/app/names.h"
+#include "cohours/app/submission.h"
+#include "cohours/dates.h"
 #include "entry_notes.h"
 #include "try.h"
 
 namespace cohours::app {
 
 Result<MemberInfo> member_for_key(Node& node, const PublicKey& key) {
-  auto member = node.ledger().member(key);
+  auto signer = node.ledger().signing_key(key);
+  if (!signer.ok()) return signer.status();
+  // The ledger refuses what it signs from the moment of the rekey; so does
+  // every front end.
+  if (signer->status == KeyStatus::retired)
+    return Result<MemberInfo>(Code::not_permitted, "this key was replaced on " +
+                                                       format_date(days_from_ms(signer->retired_ms)) +
+                                                       ": sign with the member's new key");
+  auto member = node.ledger().member(signer->member);
   if (!member.ok()) return member.status();
-  if (!node.directory().find(key))
+  if (!node.directory().find(member->key))
     return Result<MemberInfo>(Code::unknown_member, "this key's member has been forgotten by the co-op");
   return member.value();
 }
@@ -21,7 +31,7 @@ Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& r) {
   if (r.entries.size() > kMaxEntriesPerSubmission)
     return Result<SubmitOutcomes>(
         Code::malformed, "at most " + std::to_string(kMaxEntriesPerSubmission) + " entries in one request");
-  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  TRY_STATUS(member_for_key(node, r.member).status());
   SubmitOutcomes out;
   out.results.resize(r.entries.size());
   std::vector<Bytes> to_submit;
@@ -37,7 +47,7 @@ Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& r) {
       result.message = decoded.status().message();
       continue;
     }
-    if (decoded->entry.author != member.key) {
+    if (decoded->entry.author != r.member) {
       result.code = Code::not_permitted;
       result.message = "an entry sent from a phone is signed by that phone's member";
       continue;
@@ -99,7 +109,7 @@ Result<PendingFor> pending_for(Node& node, const ShowSelf& r) {
     }
     if (m.recipient == member.key) {
       out.to_confirm.push_back({view_of(node, m), false});
-    } else if (coordinator && (m.recipient.is_zero() || node.keyring().holds(m.recipient))) {
+    } else if (coordinator && (m.recipient.is_zero() || node_signs_for(node, m.recipient))) {
       // Community hours, and members who have no phone: a coordinator
       // confirms for them.
       out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero()});
@@ -114,6 +124,7 @@ Result<SelfView> show_self(Node& node, const ShowSelf& r) {
   TRY_ASSIGN(PendingFor pending, pending_for(node, r));
   Ledger& ledger = node.ledger();
   return SelfView{member_name(node, member.key),
+                  r.member,
                   member.key,
                   member.roles,
                   ledger.node_name(),

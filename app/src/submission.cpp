@@ -5,6 +5,11 @@
 
 namespace cohours::app {
 
+bool node_signs_for(Node& node, const PublicKey& member) {
+  auto current = node.ledger().current_key(member);
+  return current.ok() && !current->is_zero() && node.keyring().holds(current.value());
+}
+
 Submission::~Submission() {
   for (const Hash32& digest : unsubmitted_notes_) (void)node_.directory().erase_note(digest);
 }
@@ -27,7 +32,17 @@ Result<Accepted> Submission::submit(const Entry& entry, const SecretKey& secret)
 
 Result<Accepted> Submission::as_member(const PublicKey& author, const EntryBody& body,
                                        const PublicKey& on_behalf) {
-  auto secret = node_.keyring().secret(author);
+  // After a rekey another key signs for the member; a key that is no
+  // member's identity signs as itself (and the ledger judges it).
+  PublicKey signer = author;
+  if (auto current = node_.ledger().current_key(author); current.ok()) {
+    if (current->is_zero())
+      return Result<Accepted>(Code::not_permitted, member_name(node_, author) +
+                                                       "'s key was retired and no new one is enrolled yet "
+                                                       "(member rekey); a coordinator signs on their behalf");
+    signer = current.value();
+  }
+  auto secret = node_.keyring().secret(signer);
   if (!secret.ok()) {
     if (secret.code() != Code::not_permitted) return secret.status();
     return Result<Accepted>(Code::not_permitted, member_name(node_, author) +
@@ -35,7 +50,7 @@ Result<Accepted> Submission::as_member(const PublicKey& author, const EntryBody&
                                                      "members with their own key sign on their phone");
   }
   const PublicKey& self = node_.identity().public_key;
-  Entry entry{kEntryFormatVersion, self, author, on_behalf, node_.clock().now_ms(), random_u64(), body};
+  Entry entry{kEntryFormatVersion, self, signer, on_behalf, node_.clock().now_ms(), random_u64(), body};
   return submit(entry, secret.value());
 }
 

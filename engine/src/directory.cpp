@@ -26,6 +26,11 @@ void invitation_layout(C& c, Invitation& i) {
   c.num(i.roles);
   c.fixed(i.inviter);
   c.num(i.expires_ms);
+  // Rows written before `member` existed end here, and name no member.
+  if constexpr (C::decoding) {
+    if (c.remaining() == 0) return;
+  }
+  c.fixed(i.member);
 }
 
 template <typename C>

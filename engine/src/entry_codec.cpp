@@ -125,6 +125,12 @@ void layout(C& c, RemoteHoursLog& b) {
   layout(c, b.hours);
 }
 
+template <typename C>
+void layout(C& c, MemberRekey& b) {
+  c.fixed(b.member);
+  c.fixed(b.new_key);
+}
+
 // Variant index i holds kind i + 1: the body types are listed in kind order.
 EntryBody body_for_kind(EntryKind kind) {
   EntryBody body;
@@ -174,7 +180,8 @@ constexpr const char* kKindNames[] = {"",
                                       "expense.paid",
                                       "transfer.out",
                                       "transfer.in",
-                                      "hours.log.remote"};
+                                      "hours.log.remote",
+                                      "member.rekey"};
 
 constexpr const char* kExpenseCategoryNames[] = {"", "travel", "childcare", "meals", "uniform", "other"};
 

@@ -443,6 +443,18 @@ Result<std::vector<MemberInfo>> Ledger::members() const {
   return out;
 }
 
+Result<SigningKey> Ledger::signing_key(const PublicKey& key) const {
+  auto row = find_signer(impl_->store, key);
+  if (!row.ok()) return row.status();
+  if (!*row) return Status(Code::unknown_member, "no member signs with key " + to_hex(key));
+  return **row;
+}
+
+Result<PublicKey> Ledger::current_key(const PublicKey& member) const {
+  if (Status s = this->member(member).status(); !s.ok()) return s;
+  return current_signer(impl_->store, member);
+}
+
 Result<Movement> Ledger::movement(const EntryId& id) const {
   auto row = load_row<Movement>(impl_->store, Column::movements, key_of(id));
   if (!row.ok()) return row.status();

@@ -22,10 +22,12 @@ Result<bool> remembers_refusal(const StateView& view, const SignedEntry& entry, 
   if (code == Code::ok || code == Code::wrong_node || code == Code::not_found || code == Code::io_error ||
       code == Code::corruption)
     return false;
-  // The node key is never a member (member.join refuses it).
-  auto author = load_row<MemberInfo>(view, Column::members, key_of(entry.entry.author));
-  if (!author.ok()) return author.status();
-  return author->has_value();
+  // The node key is never a member (member.join refuses it). A retired key
+  // is refused for ever whatever it signs, so remembering its entries would
+  // only let whoever found a lost phone fill the disk.
+  auto signer = find_signer(view, entry.entry.author);
+  if (!signer.ok()) return signer.status();
+  return signer->has_value() && (*signer)->status == KeyStatus::current;
 }
 
 void put_refusal(StateView& view, const EntryId& id, const Refusal& refusal) {

@@ -52,6 +52,8 @@ const char* column_name(Column column) {
       return "witnesses";
     case Column::refusals:
       return "refusals";
+    case Column::signers:
+      return "signers";
     case Column::count_:
       break;
   }

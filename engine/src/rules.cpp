@@ -24,8 +24,15 @@ struct Apply {
   const SignedEntry& signed_entry;
   const ApplyContext& context;
   const Entry& entry = signed_entry.entry;
+  // The member the author key signs for (their identity), resolved through
+  // the signers column before any rule runs; the key itself for the node
+  // key and strangers. Every rule compares this, never entry.author.
+  PublicKey author{};
   // A failed store read inside a void helper; reported after dispatch.
   Status fault{};
+
+  // The member whose act this is: on_behalf if set, else the author.
+  const PublicKey& actor_key() const { return entry.on_behalf.is_zero() ? author : entry.on_behalf; }
 
   Result<std::optional<MemberInfo>> member(const PublicKey& key) {
     return load_row<MemberInfo>(view, Column::members, key_of(key));
@@ -38,16 +45,16 @@ struct Apply {
       if (!on_behalf_allowed)
         return reject(Code::not_permitted,
                       std::string(kind_name(entry.kind())) + " cannot be signed on behalf of another member");
-      auto author = member(entry.author);
-      if (!author.ok()) return author.status();
-      if (!*author || !((*author)->roles & role_coordinator))
+      auto signer = member(author);
+      if (!signer.ok()) return signer.status();
+      if (!*signer || !((*signer)->roles & role_coordinator))
         return reject(Code::not_permitted, "only a coordinator may sign on behalf of another member");
     }
-    auto acting = member(entry.actor());
+    auto acting = member(actor_key());
     if (!acting.ok()) return acting.status();
     if (!*acting)
       return reject(Code::unknown_member,
-                    "signer " + short_id(entry.actor()) + " is not a member of this co-op");
+                    "signer " + short_id(actor_key()) + " is not a member of this co-op");
     return **acting;
   }
 
@@ -55,20 +62,20 @@ struct Apply {
   Status require_operator_or_admin() {
     if (!entry.on_behalf.is_zero())
       return reject(Code::not_permitted, "membership entries cannot be signed on behalf of someone");
-    if (entry.author == context.node_key) return Status();
-    auto author = member(entry.author);
-    if (!author.ok()) return author.status();
-    if (*author && ((*author)->roles & role_admin)) return Status();
+    if (author == context.node_key) return Status();
+    auto signer = member(author);
+    if (!signer.ok()) return signer.status();
+    if (*signer && ((*signer)->roles & role_admin)) return Status();
     return reject(Code::not_permitted, "only an admin or the node operator may change membership");
   }
 
   Status require_admin_author(const char* what) {
     if (!entry.on_behalf.is_zero())
       return reject(Code::not_permitted, std::string(what) + " cannot be signed on behalf of someone");
-    auto author = member(entry.author);
-    if (!author.ok()) return author.status();
-    if (!*author) return reject(Code::unknown_member, "signer is not a member of this co-op");
-    if (!((*author)->roles & role_admin))
+    auto signer = member(author);
+    if (!signer.ok()) return signer.status();
+    if (!*signer) return reject(Code::unknown_member, "signer is not a member of this co-op");
+    if (!((*signer)->roles & role_admin))
       return reject(Code::not_permitted, std::string("only an admin may ") + what);
     return Status();
   }
@@ -178,9 +185,13 @@ struct Apply {
     if (b.member.is_zero()) return reject(Code::malformed, "member key is zero");
     if (b.home_node != context.node_key)
       return reject(Code::not_permitted, "members join at their home node; this entry names another node");
-    auto existing = member(b.member);
+    auto existing = find_signer(view, b.member);
     if (!existing.ok()) return existing.status();
-    if (*existing) return reject(Code::already_exists, "that key is already a member");
+    if (*existing)
+      return reject(Code::already_exists, (*existing)->member == b.member
+                                              ? "that key is already a member"
+                                              : "that key signs, or signed, for a member; a key is never "
+                                                "used twice");
     view.put(Column::members, key_of(b.member),
              encode_row(MemberInfo{b.member, b.roles, b.home_node, context.seq}));
     return Status();
@@ -196,6 +207,54 @@ struct Apply {
     MemberInfo row = **existing;
     row.roles = b.roles;
     view.put(Column::members, key_of(b.member), encode_row(row));
+    return Status();
+  }
+
+  // A new key signs for the member from now on; the key that signed until
+  // now is retired for good. The member's identity (accounts, movements,
+  // claims) does not change, so nothing moves.
+  Status handle(const MemberRekey& b) {
+    if (Status s = require_operator_or_admin(); !s.ok()) return s;
+    auto existing = member(b.member);
+    if (!existing.ok()) return existing.status();
+    if (!*existing) return reject(Code::unknown_member, "no member " + short_id(b.member));
+    auto current = current_signer(view, b.member);
+    if (!current.ok()) return current.status();
+    if (b.new_key.is_zero()) {
+      if (current->is_zero())
+        return reject(Code::wrong_state, "member " + short_id(b.member) +
+                                             " has no key to retire: they already wait for a new one");
+    } else {
+      if (b.new_key == context.node_key)
+        return reject(Code::malformed, "the node key cannot sign for a member");
+      // Never a key used before: not an identity, not a key that signs or
+      // signed for anyone. A retired key must stay refused for good.
+      auto used = find_signer(view, b.new_key);
+      if (!used.ok()) return used.status();
+      if (*used)
+        return reject(Code::already_exists,
+                      "that key signs, or signed, for a member; a key is never used twice");
+    }
+    if (!current->is_zero()) {
+      auto row = find_signer(view, *current);
+      if (!row.ok()) return row.status();
+      if (!*row || (*row)->member != b.member || (*row)->status != KeyStatus::current)
+        return Status(Code::corruption, "the signers column disagrees with member " + short_id(b.member));
+      SigningKey retired = **row;
+      retired.status = KeyStatus::retired;
+      retired.retired_seq = context.seq;
+      retired.retired_ms = context.received_ms;
+      retired.replaced_by = b.new_key;
+      view.put(Column::signers, signer_row_key(retired.key), encode_row(retired));
+    }
+    if (!b.new_key.is_zero()) {
+      SigningKey fresh;
+      fresh.key = b.new_key;
+      fresh.member = b.member;
+      fresh.since_seq = context.seq;
+      view.put(Column::signers, signer_row_key(fresh.key), encode_row(fresh));
+    }
+    view.put(Column::signers, current_key_row_key(b.member), key_of(b.new_key));
     return Status();
   }
 
@@ -288,13 +347,13 @@ struct Apply {
       return reject(Code::malformed, "hours from another co-op name the provider and their node");
     if (b.provider_node == context.node_key)
       return reject(Code::malformed, "the provider's node is this co-op: log ordinary hours");
-    auto local = member(b.provider);
+    auto local = find_signer(view, b.provider);
     if (!local.ok()) return local.status();
     if (*local) return reject(Code::malformed, "the provider is a member of this co-op: log ordinary hours");
-    if (entry.author != b.provider) {
-      auto author = member(entry.author);
-      if (!author.ok()) return author.status();
-      if (!*author || !((*author)->roles & role_coordinator))
+    if (author != b.provider) {
+      auto signer = member(author);
+      if (!signer.ok()) return signer.status();
+      if (!*signer || !((*signer)->roles & role_coordinator))
         return reject(Code::not_permitted,
                       "hours from another co-op are signed by the provider or entered by a coordinator here");
     }
@@ -364,13 +423,13 @@ struct Apply {
   // confirms community hours.
   Status may_confirm(const Movement& movement) {
     // Nobody confirms help they gave themselves, not even a coordinator.
-    if (entry.author == movement.provider)
+    if (author == movement.provider)
       return reject(Code::not_permitted,
                     "you cannot confirm hours you gave; the recipient or another coordinator confirms them");
     if (movement.recipient.is_zero()) {
-      auto author = member(entry.author);
-      if (!author.ok()) return author.status();
-      if (*author && ((*author)->roles & role_coordinator) && entry.on_behalf.is_zero()) return Status();
+      auto signer = member(author);
+      if (!signer.ok()) return signer.status();
+      if (*signer && ((*signer)->roles & role_coordinator) && entry.on_behalf.is_zero()) return Status();
       return reject(Code::not_permitted, "community hours are confirmed by a coordinator");
     }
     auto acting = actor(true);
@@ -409,16 +468,16 @@ struct Apply {
   }
 
   Status may_void(const Movement& movement) {
-    auto author = member(entry.author);
-    if (!author.ok()) return author.status();
+    auto signer = member(author);
+    if (!signer.ok()) return signer.status();
     if (!entry.on_behalf.is_zero() && entry.on_behalf != movement.provider &&
         entry.on_behalf != movement.recipient)
       return reject(Code::not_permitted,
                     "a void on behalf of someone must be for the provider or the recipient");
-    if (*author && ((*author)->roles & role_coordinator)) return Status();
+    if (*signer && ((*signer)->roles & role_coordinator)) return Status();
     if (!entry.on_behalf.is_zero())
       return reject(Code::not_permitted, "only a coordinator signs on behalf of someone");
-    if (entry.author == movement.provider || entry.author == movement.recipient) return Status();
+    if (author == movement.provider || author == movement.recipient) return Status();
     return reject(Code::not_permitted, "only the provider, the recipient or a coordinator may void hours");
   }
 
@@ -507,7 +566,7 @@ struct Apply {
   // the rule is what this log alone can show: the author, the receiver,
   // once per origin.
   Status handle(const TransferIn& b) {
-    if (entry.author != context.node_key || !entry.on_behalf.is_zero())
+    if (author != context.node_key || !entry.on_behalf.is_zero())
       return reject(Code::not_permitted, "only the receiving node itself records an incoming transfer");
     if (b.from_node.is_zero() || b.from_node == context.node_key)
       return reject(Code::malformed, "an incoming transfer comes from another node");
@@ -599,9 +658,9 @@ struct Apply {
     auto acting = actor(true);
     if (!acting.ok()) return acting.status();
     if (acting->key != state->carer) {
-      auto author = member(entry.author);
-      if (!author.ok()) return author.status();
-      if (!(*author && ((*author)->roles & role_coordinator)))
+      auto signer = member(author);
+      if (!signer.ok()) return signer.status();
+      if (!(*signer && ((*signer)->roles & role_coordinator)))
         return reject(Code::not_permitted,
                       "only the carer who asked (or a coordinator) may cancel a request");
     }
@@ -686,7 +745,7 @@ struct Apply {
                        {},
                        0,
                        {},
-                       entry.author};
+                       author};
     view.put(Column::expenses, key_of(state.id), encode_row(state));
     return Status();
   }
@@ -698,7 +757,7 @@ struct Apply {
     if (!row.ok()) return row.status();
     if (!*row) return reject(Code::unknown_entry, "no expense claim " + short_id(id));
     // Neither the claimant nor whoever filed the claim for them decides on it.
-    if ((*row)->claimant == entry.author || (*row)->signed_by == entry.author)
+    if ((*row)->claimant == author || (*row)->signed_by == author)
       return reject(Code::not_permitted,
                     "nobody approves, rejects or pays their own claim, or one they filed for someone; ask "
                     "another admin");
@@ -714,7 +773,7 @@ struct Apply {
     ExpenseState row = *claim;
     row.status = ExpenseStatus::approved;
     row.decided_by = signed_entry.id;
-    row.decided_by_key = entry.author;
+    row.decided_by_key = author;
     row.reason_digest = b.reason_digest;
     // The co-op now owes the member: cost on its books, debt to the member.
     post(row.id, {AccountKind::coop_expenses, context.node_key}, AccountId::payable(row.claimant), row.pence);
@@ -731,7 +790,7 @@ struct Apply {
     ExpenseState row = *claim;
     row.status = ExpenseStatus::rejected;
     row.decided_by = signed_entry.id;
-    row.decided_by_key = entry.author;
+    row.decided_by_key = author;
     row.reason_digest = b.reason_digest;
     view.put(Column::expenses, key_of(row.id), encode_row(row));
     return Status();
@@ -807,7 +866,16 @@ Status apply_entry(StateView& view, const SignedEntry& entry, const ApplyContext
   if (entry.entry.node != context.node_key)
     return reject(Code::wrong_node, "this entry was signed for node " + short_id(entry.entry.node) +
                                         " and cannot be replayed into this co-op's log");
+  // Then who signed: a key retired by a rekey signs nothing any more, and a
+  // key a rekey named acts as the member's identity in every rule.
+  auto signer = find_signer(view, entry.entry.author);
+  if (!signer.ok()) return signer.status();
+  if (*signer && (*signer)->status == KeyStatus::retired)
+    return reject(Code::not_permitted, "this key was replaced on " +
+                                           format_date(days_from_ms((*signer)->retired_ms)) +
+                                           ": sign with the member's new key");
   Apply apply{view, entry, context};
+  apply.author = *signer ? (*signer)->member : entry.entry.author;
   Status status = apply.dispatch();
   if (!status.ok()) return status;
   if (!apply.fault.ok()) return apply.fault;

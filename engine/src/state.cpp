@@ -157,6 +157,17 @@ void layout(C& c, ExpenseState& r) {
   c.fixed(r.signed_by);
 }
 
+template <typename C>
+void layout(C& c, SigningKey& r) {
+  c.fixed(r.key);
+  c.fixed(r.member);
+  c.enumeration(r.status, 1, 2);
+  c.num(r.since_seq);
+  c.num(r.retired_seq);
+  c.num(r.retired_ms);
+  c.fixed(r.replaced_by);
+}
+
 template <typename Row>
 std::string encode_any(const Row& row) {
   Bytes out;
@@ -223,6 +234,19 @@ std::string encode_row(const ExpenseState& row) {
 Status decode_row(std::string_view b, ExpenseState* r) {
   return decode_any(b, r);
 }
+std::string encode_row(const SigningKey& row) {
+  return encode_any(row);
+}
+Status decode_row(std::string_view b, SigningKey* r) {
+  return decode_any(b, r);
+}
+
+std::string signer_row_key(const PublicKey& key) {
+  return std::string(1, '\x01') + key_of(key);
+}
+std::string current_key_row_key(const PublicKey& member) {
+  return std::string(1, '\x02') + key_of(member);
+}
 
 Currency stored_currency(const Store& store) {
   std::string raw;
@@ -257,14 +281,25 @@ Result<Hash32> digest_state(const Store& store) {
     digest.update(length);
     digest.update(bytes);
   };
-  for (Column column : columns) {
+  auto feed_column = [&](Column column) -> Status {
     feed(column_name(column));
     auto cursor = store.scan(column, "", "");
     for (; cursor->valid(); cursor->next()) {
       feed(cursor->key());
       feed(cursor->value());
     }
-    if (Status status = cursor->status(); !status.ok()) return status;
+    return cursor->status();
+  };
+  for (Column column : columns)
+    if (Status status = feed_column(column); !status.ok()) return status;
+  // Signing keys only once a rekey made any: a log without rekeys keeps the
+  // digest it had before the column existed, so nodes of either version
+  // agree on it. The length-prefixed column name keeps the two inputs apart.
+  {
+    auto any = store.scan(Column::signers, "", "");
+    if (Status status = any->status(); !status.ok()) return status;
+    if (any->valid())
+      if (Status status = feed_column(Column::signers); !status.ok()) return status;
   }
   std::string policy;
   Status status = store.get(Column::meta, meta_key::policy, &policy);

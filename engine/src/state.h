@@ -37,6 +37,7 @@ std::string encode_row(const RespiteRequestState& row);
 std::string encode_row(const Posting& row);
 std::string encode_row(const Policy& row);
 std::string encode_row(const ExpenseState& row);
+std::string encode_row(const SigningKey& row);
 Status decode_row(std::string_view bytes, MemberInfo* row);
 Status decode_row(std::string_view bytes, Balance* row);
 Status decode_row(std::string_view bytes, Movement* row);
@@ -44,6 +45,7 @@ Status decode_row(std::string_view bytes, RespiteRequestState* row);
 Status decode_row(std::string_view bytes, Posting* row);
 Status decode_row(std::string_view bytes, Policy* row);
 Status decode_row(std::string_view bytes, ExpenseState* row);
+Status decode_row(std::string_view bytes, SigningKey* row);
 
 // Loads a row: nullopt if absent; corruption if it does not decode.
 template <typename Row, typename Source>
@@ -61,6 +63,43 @@ std::string key_of(const FixedBytes<32>& value);
 // postings key: account (33 bytes) || seq (8, big endian) || leg (1)
 std::string posting_key(const AccountId& account, std::uint64_t seq, std::uint8_t leg);
 
+// signers column keys (docs/data-format.md): the row of a key a rekey
+// touched, 0x01 || key -> SigningKey; and a rekeyed member's current key,
+// 0x02 || identity -> the key (32 bytes, zero while they wait for one).
+std::string signer_row_key(const PublicKey& key);
+std::string current_key_row_key(const PublicKey& member);
+
+// Whom `key` signs for: its signers row if a rekey named or retired it;
+// else, if it is a member's identity, the key itself, current since the
+// join; else nullopt (the node key, strangers).
+template <typename Source>
+Result<std::optional<SigningKey>> find_signer(const Source& source, const PublicKey& key) {
+  auto row = load_row<SigningKey>(source, Column::signers, signer_row_key(key));
+  if (!row.ok() || *row) return row;
+  auto member = load_row<MemberInfo>(source, Column::members, key_of(key));
+  if (!member.ok()) return member.status();
+  if (!*member) return std::optional<SigningKey>();
+  SigningKey self;
+  self.key = key;
+  self.member = key;
+  self.since_seq = (*member)->joined_seq;
+  return std::optional<SigningKey>(self);
+}
+
+// The key that signs for a member (an identity) now: the identity until
+// the first rekey; zero while the member waits for a new key.
+template <typename Source>
+Result<PublicKey> current_signer(const Source& source, const PublicKey& member) {
+  std::string raw;
+  Status status = source.get(Column::signers, current_key_row_key(member), &raw);
+  if (status.code() == Code::not_found) return member;
+  if (!status.ok()) return status;
+  if (raw.size() != 32) return Status(Code::corruption, "a member's current key row is malformed");
+  PublicKey key;
+  std::copy(raw.begin(), raw.end(), key.bytes.begin());
+  return key;
+}
+
 // meta column keys
 namespace meta_key {
 inline constexpr std::string_view self_node = "self_node";  // unprefixed: whose store this is
@@ -77,9 +116,9 @@ inline constexpr std::string_view currency = "currency";        // the node's ca
 }  // namespace meta_key
 
 // Columns rebuilt by reindex.
-inline constexpr Column kDerivedColumns[] = {Column::entries,   Column::postings, Column::balances,
-                                             Column::movements, Column::requests, Column::members,
-                                             Column::expenses,  Column::inbound,  Column::tree};
+inline constexpr Column kDerivedColumns[] = {
+    Column::entries, Column::postings, Column::balances, Column::movements, Column::requests,
+    Column::members, Column::expenses, Column::inbound,  Column::signers,   Column::tree};
 
 // The store format each log's meta `format_version` holds. 3: entries of
 // format version 2 (bound to their node) and the node-level `refusals`
@@ -98,7 +137,8 @@ Status write_log_identity(Store& space, const PublicKey& log, const std::string&
 // it was recorded).
 Currency stored_currency(const Store& store);
 
-// Digest over balances, members, movements, requests and the policy.
+// Digest over balances, members, movements, requests, expenses, signing
+// keys (when a rekey made any) and the policy.
 Result<Hash32> digest_state(const Store& store);
 
 }  // namespace cohours

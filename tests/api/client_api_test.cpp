@@ -9,6 +9,7 @@
 #include "cohours/app/exchanges.h"
 #include "cohours/app/invitations.h"
 #include "cohours/app/policy.h"
+#include "cohours/app/rekey.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
 
@@ -198,6 +199,78 @@ TEST_CASE("signed requests: anything but a fresh signature by a member is refuse
   // A forgotten member's key is let in no more.
   REQUIRE(app::forget_member(*f.t, {"erin", "dave"}).ok());
   f.expect_error(f.call("GET", "/v1/me", "", &erin), 401, "unauthorised");
+}
+
+TEST_CASE("a lost phone: after member rekey its key gets 401, and the new phone enrols as the same member") {
+  Fixture f;
+  Phone lost = f.enrol("erin", {"volunteer"});
+  const PublicKey erin = f.t.key("erin");
+  json given = f.ok(
+      f.call("POST", "/v1/entries", json{{"entries", {f.sign(lost, f.hours_for("bob", 90))}}}.dump(), &lost),
+      "entries-response");
+  REQUIRE(app::confirm_hours(*f.t, {given["results"][0]["id"].get<std::string>(), "bob"}).ok());
+  auto waiting =
+      app::log_hours(*f.t, {"alice", "", "erin", 30, "befriending", days_from_ms(f.t.clock.now_ms()), ""});
+  REQUIRE(waiting.ok());
+  json before = f.ok(f.call("GET", "/v1/me", "", &lost), "me");
+  CHECK(before["key"] == to_hex(lost.key.public_key));
+  CHECK(before["member_key"] == to_hex(erin));
+  CHECK(before["balance_minutes"] == 90);
+  CHECK(before["to_confirm"] == 1);
+
+  auto rekeyed = app::rekey_member(*f.t, {"erin", "dave", "", 72});
+  REQUIRE(rekeyed.ok());
+  // From this moment the lost phone is let in nowhere, and is told why.
+  auto refused = f.call("GET", "/v1/me", "", &lost);
+  f.expect_error(refused, 401, "unauthorised");
+  CHECK(json::parse(refused.body)["message"] ==
+        "this key was replaced on 2026-11-18: sign with the member's new key");
+  f.expect_error(f.call("GET", "/v1/me/pending", "", &lost), 401, "unauthorised");
+  f.expect_error(f.call("GET", "/v1/me/statement", "", &lost), 401, "unauthorised");
+  const std::uint64_t size = f.t.node->ledger().log_size();
+  f.expect_error(
+      f.call("POST", "/v1/entries", json{{"entries", {f.sign(lost, f.hours_for("bob", 30))}}}.dump(), &lost),
+      401, "unauthorised");
+  CHECK(f.t.node->ledger().log_size() == size);
+
+  // The new phone enrols with the code exactly as a new member's would.
+  Phone phone;
+  json enrolled =
+      f.ok(f.call("POST", "/v1/enrol",
+                  json{{"code", rekeyed->code}, {"public_key", to_hex(phone.key.public_key)}}.dump()),
+           "enrol-response");
+  CHECK(enrolled["alias"] == "erin");
+  CHECK(enrolled["key"] == to_hex(phone.key.public_key));
+  CHECK(enrolled["member_key"] == to_hex(erin));
+  CHECK(enrolled["roles"] == json::array({"volunteer"}));
+  json after = f.ok(f.call("GET", "/v1/me", "", &phone), "me");
+  CHECK(after["key"] == to_hex(phone.key.public_key));
+  CHECK(after["member_key"] == to_hex(erin));
+  for (const char* field :
+       {"alias", "roles", "balance_minutes", "pending_in_minutes", "pending_out_minutes", "to_confirm"})
+    CHECK(after[field] == before[field]);
+  json statement = f.ok(f.call("GET", "/v1/me/statement", "", &phone), "statement");
+  REQUIRE(statement["lines"].size() == 1);
+  CHECK(statement["lines"][0]["direction"] == "gave");
+  CHECK(statement["closing_minutes"] == 90);
+  // It confirms the hours that waited for her, and signs as her.
+  json confirmed =
+      f.ok(f.call("POST", "/v1/entries",
+                  json{{"entries", {f.sign(phone, HoursConfirm{waiting->entry.id})}}}.dump(), &phone),
+           "entries-response");
+  CHECK_MESSAGE(confirmed["results"][0]["status"] == "stored", confirmed.dump());
+  CHECK(f.ok(f.call("GET", "/v1/me", "", &phone), "me")["balance_minutes"] == 60);
+  // An entry signed by the old key, sent by the new phone, is not hers.
+  json old_entry = f.ok(
+      f.call("POST", "/v1/entries", json{{"entries", {f.sign(lost, f.hours_for("bob", 15))}}}.dump(), &phone),
+      "entries-response");
+  CHECK(old_entry["results"][0]["status"] == "refused");
+  // The co-op still knows her by the key she joined with.
+  json members = f.ok(f.call("GET", "/v1/members", "", &phone), "members");
+  bool listed = false;
+  for (const auto& m : members["members"]) listed |= m["alias"] == "erin" && m["key"] == to_hex(erin);
+  CHECK(listed);
+  f.expect_error(f.call("GET", "/v1/me", "", &lost), 401, "unauthorised");
 }
 
 TEST_CASE("entries from a phone: stored, duplicate, refused, and every refusal remembered") {

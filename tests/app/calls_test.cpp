@@ -67,6 +67,22 @@ TEST_CASE("members: member.add and member.list through serve_call") {
   CHECK(list["reply"]["members"][0]["alias"] == "alice");
 }
 
+TEST_CASE("members: member.rekey through serve_call") {
+  TestNode t;
+  json rekeyed = serve(*t, "member.rekey", {{"member", "alice"}, {"as", "dave"}, {"key", ""}, {"hours", 72}});
+  REQUIRE(rekeyed["ok"] == true);
+  auto reply = control::result_from_json<app::MemberRekeyed>(rekeyed);
+  REQUIRE(reply.ok());
+  CHECK(reply->how == app::NewKey::keyring);  // alice's key was in the keyring
+  CHECK(reply->retired_key == t.key("alice"));
+  CHECK(t.node->keyring().holds(reply->new_key));
+  json shown = serve(*t, "member.show", {{"member", "alice"}});
+  CHECK(shown["reply"]["signing_key"] == to_hex(reply->new_key));
+  json refused = serve(*t, "member.rekey", {{"member", "dave"}, {"as", "alice"}, {"key", ""}, {"hours", 72}});
+  CHECK(refused["ok"] == false);
+  CHECK(refused["code"] == "not_permitted");
+}
+
 TEST_CASE("policy: policy.show and a refused policy.set through serve_call") {
   TestNode t;
   json shown = serve(*t, "policy.show", json::object());

@@ -145,6 +145,36 @@ expect_fail 2 "nothing to set" policy set --as dave
 expect_ok hours confirm "${PENDING:0:10}" --as bob
 expect_fail 6 "already confirmed" hours confirm "$PENDING" --as bob
 
+# --- a lost phone: member rekey retires the key at once, the member stays ---
+FRANK_KEY=d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a
+expect_fail 5 "only coordinators and admins" member rekey frank --as alice
+expect_fail 3 "no member called" member rekey zoe --as dave
+expect_fail 4 "64 hex digits" member rekey frank --as dave --key 12ab
+expect_fail 6 "never used twice" member rekey frank --as dave --key "$ALICE_KEY"
+expect_ok member rekey frank --as dave --json
+grep -q '"how": "enrolment"' <<<"$out" && grep -q "\"retired_key\": \"$FRANK_KEY\"" <<<"$out" &&
+  grep -Eq '"code": "[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}"' <<<"$out" && ok || bad "member rekey frank: $out"
+expect_ok member list
+grep -q "^frank .*none: new phone to enrol" <<<"$out" && ok || bad "member list after a rekey: $out"
+expect_ok member invitations
+grep -q "^frank .*new key" <<<"$out" && ok || bad "member invitations after a rekey: $out"
+# A key that is given signs from now on; the retired one can never return.
+NEW_FRANK=8a875fff1eb38451577acd5afee405456568dd7c89e090863a0557bc7af49f17
+expect_ok member rekey frank --as dave --key $NEW_FRANK
+expect_fail 6 "never used twice" member rekey frank --as dave --key $FRANK_KEY
+expect_ok member show frank --json
+grep -q "\"signing_key\": \"$NEW_FRANK\"" <<<"$out" && grep -q "\"key\": \"$FRANK_KEY\"" <<<"$out" && ok ||
+  bad "member show after a rekey: $out"
+# A member without a phone: a new keyring key, and --as signs with it.
+expect_ok member rekey eve --json
+grep -q '"how": "keyring"' <<<"$out" && ok || bad "member rekey eve: $out"
+expect_ok transfer --as alice --to eve --minutes 5
+expect_ok transfer --as eve --to alice --minutes 5
+expect_ok expense claim --as eve --pence 250 --category meals --date 2026-11-20  # signed in the CLI's own session
+expect_ok log show --json
+grep -q '"kind": "member.rekey"' <<<"$out" && ok || bad "log show lacks member.rekey"
+expect_ok audit verify
+
 # --- a kept tree head: later audits prove the log still extends it ---
 expect_ok log head
 printf '%s\n' "$out" > "$WORK/kept-head.txt"

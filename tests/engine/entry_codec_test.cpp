@@ -81,6 +81,8 @@ TEST_CASE("decoding is strict") {
     CHECK(decode(b) == Code::malformed);
     b[3] = 200;
     CHECK(decode(b) == Code::malformed);
+    b[3] = 20;  // one past member.rekey, the last kind
+    CHECK(decode(b) == Code::malformed);
   }
   SUBCASE("bad category and out-of-range enum") {
     Entry entry = test::vector_entries()[3];

@@ -232,6 +232,14 @@ inline void read(const Json& j, RemoteHoursLog& b) {
   read(j.at("hours"), b.hours);
 }
 
+inline Json body(const MemberRekey& b) {
+  return {{"member", to_hex(b.member)}, {"new_key", to_hex(b.new_key)}};
+}
+inline void read(const Json& j, MemberRekey& b) {
+  b.member = fixed<PublicKey>(j.at("member"), "member");
+  b.new_key = fixed<PublicKey>(j.at("new_key"), "new_key");
+}
+
 // The body variant for a kind name ("hours.log"): index i is kind i + 1.
 inline EntryBody empty_body(const std::string& kind) {
   for (std::size_t k = 1; k <= std::variant_size_v<EntryBody>; ++k)

@@ -33,7 +33,8 @@ struct VectorInput {
 };
 
 // Keys from seeds: 1 the author (a member), 2 another member, 3 the node
-// every entry is for (its log), 4 another node, 5 a member of that node.
+// every entry is for (its log), 4 another node, 5 a member of that node,
+// 6 the new key member.rekey gives member 2.
 // transfer.in is signed by the node itself, as the rules require; every
 // other entry by key 1. Created 1795000000000, nonce 7 unless said below.
 inline std::vector<VectorInput> vector_inputs() {
@@ -85,6 +86,8 @@ inline std::vector<VectorInput> vector_inputs() {
       out,
       in,
       entry(RemoteHoursLog{vector_key(5).public_key, other_node, log}),
+      // Appended after the 18 first pinned (make_entry_vectors --append).
+      entry(MemberRekey{member, vector_key(6).public_key}),
   };
 }
 

@@ -6,8 +6,13 @@
 // overwrite an existing file unless given --overwrite (which is a change of
 // the signed format, docs/data-format.md "Test vectors").
 //
+// A new kind of the same format version is added with --append: the file's
+// vectors must be exactly the ones this tool makes for their kinds (else it
+// refuses and writes nothing: their bytes are pinned), and the vectors of
+// the kinds after them are added at the end.
+//
 //   cmake --build build --target make_entry_vectors
-//   build/tests/make_entry_vectors schemas/entry-vectors.json
+//   build/tests/make_entry_vectors schemas/entry-vectors.json [--append]
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -26,7 +31,9 @@ const char* const kComment[] = {
     "Written once by tests/engine/make_entry_vectors.cpp and pinned: tests/engine/entry_vectors_test.cpp and "
     "the "
     "phone web app check their encoders against it. Never edit it by hand.",
-    "vectors: one entry of every kind, in kind order (1 member.join .. 18 hours.log.remote).",
+    "vectors: one entry of every kind, in kind order (1 member.join .. 19 member.rekey); kinds after the "
+    "first "
+    "18 were appended later without changing the vectors before them.",
     "seed: hex of the 32-byte ed25519 seed of the signer (libsodium crypto_sign_seed_keypair); ed25519 is "
     "deterministic, so signing 'unsigned' with it gives 'signature'.",
     "fields: what the signature covers, by the names of docs/data-format.md. version and kind (kind by name, "
@@ -43,7 +50,8 @@ const char* const kComment[] = {
     "'meals' (3), 'uniform' (4), 'other' (5); policy target 'role_floor' (1), 'pool_floor' (2), "
     "'max_entry_minutes' (3), 'categories' (4), 'pool_floor_none' (5), 'expense_claim_limit' (6), "
     "'expense_month_limit' (7), 'mileage_rate' (8); currency as its three letters; categories as strings. "
-    "hours.log.remote nests the hours.log body under 'hours'.",
+    "hours.log.remote nests the hours.log body under 'hours'. member.rekey's new_key is the key from seed "
+    "06.",
     "unsigned: hex of the canonical bytes the signature covers; signature: hex of the 64-byte ed25519 "
     "signature; "
     "signed: unsigned followed by signature, the bytes a client submits; id: hex of BLAKE2b-256 of signed.",
@@ -52,20 +60,33 @@ const char* const kComment[] = {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3 || (argc == 3 && std::string(argv[2]) != "--overwrite")) {
-    std::fprintf(stderr, "usage: make_entry_vectors FILE [--overwrite]\n");
+  const std::string mode = argc == 3 ? argv[2] : "";
+  if (argc < 2 || argc > 3 || (argc == 3 && mode != "--overwrite" && mode != "--append")) {
+    std::fprintf(stderr, "usage: make_entry_vectors FILE [--overwrite | --append]\n");
     return 2;
   }
   const std::filesystem::path path = argv[1];
-  if (std::filesystem::exists(path) && argc != 3) {
+  if (std::filesystem::exists(path) && mode.empty()) {
     std::fprintf(
         stderr,
-        "%s exists and is pinned; rewriting it changes the signed format (pass --overwrite only with a "
-        "new entry format version)\n",
+        "%s exists and is pinned; rewriting it changes the signed format (pass --append to add the vectors "
+        "of new kinds, --overwrite only with a new entry format version)\n",
         path.c_str());
     return 1;
   }
   if (!crypto_init()) return 1;
+  Json pinned = Json::array();
+  if (mode == "--append") {
+    std::ifstream in(path);
+    Json file = in.is_open() ? Json::parse(in, nullptr, false) : Json(Json::value_t::discarded);
+    if (file.is_discarded() || !file.contains("vectors") ||
+        file.value("entry_format_version", 0) != kEntryFormatVersion) {
+      std::fprintf(stderr, "%s is not an entry vectors file of format version %d\n", path.c_str(),
+                   kEntryFormatVersion);
+      return 1;
+    }
+    pinned = file.at("vectors");
+  }
   Json vectors = Json::array();
   for (const auto& input : test::vector_inputs()) {
     const KeyPair signer = keypair_from_seed(test::vector_seed(input.signer_seed));
@@ -83,6 +104,23 @@ int main(int argc, char** argv) {
                        {"signed", to_hex(signed_entry.bytes)},
                        {"id", to_hex(signed_entry.id)}});
   }
+  // Appending: what is pinned must be what this tool makes, byte for byte.
+  if (pinned.size() > vectors.size()) {
+    std::fprintf(stderr, "%s holds more vectors than there are kinds\n", path.c_str());
+    return 1;
+  }
+  for (std::size_t i = 0; i < pinned.size(); ++i)
+    if (pinned[i] != vectors[i]) {
+      std::fprintf(stderr,
+                   "vector %zu (%s) differs from the pinned one: the encoding of a pinned kind changed; "
+                   "nothing written\n",
+                   i + 1, vectors[i].at("kind").get<std::string>().c_str());
+      return 1;
+    }
+  if (mode == "--append" && pinned.size() == vectors.size()) {
+    std::printf("%s already holds every kind; nothing to append\n", path.c_str());
+    return 0;
+  }
   Json file = {{"$comment", kComment},
                {"format", "cohours-entry-vectors"},
                {"entry_format_version", kEntryFormatVersion},
@@ -94,6 +132,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot write %s\n", path.c_str());
     return 1;
   }
-  std::printf("wrote %zu vectors to %s\n", vectors.size(), path.c_str());
+  std::printf("wrote %zu vectors to %s (%zu kept as pinned)\n", vectors.size(), path.c_str(), pinned.size());
   return 0;
 }

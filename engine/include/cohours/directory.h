@@ -25,13 +25,16 @@ struct DirectoryEntry {
 // An invitation to join from a phone: a coordinator gave a one-time code
 // to a person; whoever enrols with it before it expires joins with this
 // alias and these roles. Only the code's digest is kept, so reading the
-// store does not give away a code that can still be used.
+// store does not give away a code that can still be used. An invitation
+// for a member who lost their phone (`member rekey`) names that member:
+// the key enrolled with it becomes their new key instead of a new member's.
 struct Invitation {
   Hash32 code_digest;  // BLAKE2b-256 of the code as typed (normalised)
   std::string alias;
   std::uint32_t roles = 0;
   PublicKey inviter;  // the coordinator or admin who invited
   std::int64_t expires_ms = 0;
+  PublicKey member;  // zero: a new member joins; else the member (identity) whose new phone enrols
 };
 
 // Thread-safe as the Store is. Writes are synced.

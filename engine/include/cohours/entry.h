@@ -50,6 +50,7 @@ enum class EntryKind : std::uint8_t {
   transfer_out = 16,
   transfer_in = 17,
   hours_log_remote = 18,
+  member_rekey = 19,
 };
 const char* kind_name(EntryKind kind);  // e.g. "hours.log"
 
@@ -242,10 +243,21 @@ struct RemoteHoursLog {
   HoursLog hours;
 };
 
+// member.rekey: a new key signs for `member` from now on, and the key that
+// signed for them until now is retired for good (a lost phone). `member` is
+// the key the member joined with, which stays their identity: accounts,
+// movements, requests and claims stay keyed by it. `new_key` zero retires
+// the current key with none in its place yet (the member enrols a new phone
+// later, with another member.rekey). Signed by the node key or an admin.
+struct MemberRekey {
+  PublicKey member;
+  PublicKey new_key;
+};
+
 using EntryBody =
     std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
                  RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim, ExpenseApprove,
-                 ExpenseReject, ExpensePaid, TransferOut, TransferIn, RemoteHoursLog>;
+                 ExpenseReject, ExpensePaid, TransferOut, TransferIn, RemoteHoursLog, MemberRekey>;
 
 EntryKind kind_of(const EntryBody& body);
 

@@ -51,6 +51,22 @@ struct MemberInfo {
   std::uint64_t joined_seq = 0;
 };
 
+// Keys that sign for a member. A member is known by the key they joined
+// with, their identity: their accounts, movements, requests and claims are
+// keyed by it for ever. The key that signs for them is that identity until
+// a member.rekey names a new one and retires the old one for good (a lost
+// phone); a retired key never signs again, and no key is used twice.
+enum class KeyStatus : std::uint8_t { current = 1, retired = 2 };
+struct SigningKey {
+  PublicKey key;
+  PublicKey member;  // the identity of the member it signs for
+  KeyStatus status = KeyStatus::current;
+  std::uint64_t since_seq = 0;    // the member.join or member.rekey from which it signs
+  std::uint64_t retired_seq = 0;  // the member.rekey that retired it; 0 while current
+  std::int64_t retired_ms = 0;    // that record's receive time; 0 while current
+  PublicKey replaced_by;          // the key that rekey named; zero while current or if it named none
+};
+
 enum class MovementKind : std::uint8_t { hours = 1, respite = 2, transfer = 3 };
 enum class MovementStatus : std::uint8_t { pending = 1, posted = 2, voided = 3, reversed = 4 };
 const char* movement_status_name(MovementStatus status);
@@ -168,8 +184,21 @@ class Ledger {
   Result<std::vector<Posting>> postings(const AccountId& account, std::uint64_t from_seq = 0,
                                         std::uint64_t to_seq = UINT64_MAX,
                                         std::size_t max_count = SIZE_MAX) const;
+  // The member `key` names: their identity (the key they joined with) only;
+  // unknown_member otherwise. A key that signs for a member after a rekey
+  // is not a member: see signing_key.
   Result<MemberInfo> member(const PublicKey& key) const;
+  // Every member, by identity.
   Result<std::vector<MemberInfo>> members() const;
+  // Whom `key` signs for, and whether it still may: a member's identity
+  // (current until the member's first rekey), or a key a member.rekey
+  // named. unknown_member for any other key (the node key included).
+  Result<SigningKey> signing_key(const PublicKey& key) const;
+  // The key that signs for `member` (an identity) now: the identity itself
+  // until a rekey, then the newest key a rekey named; zero while the member
+  // waits for a new key (a rekey that named none). unknown_member if
+  // `member` is not a member's identity.
+  Result<PublicKey> current_key(const PublicKey& member) const;
   Result<Movement> movement(const EntryId& id) const;
   Result<std::vector<Movement>> movements() const;
   Result<RespiteRequestState> respite_request(const EntryId& id) const;
@@ -194,7 +223,8 @@ class Ledger {
   Result<std::vector<Hash32>> consistency_proof(std::uint64_t old_size, std::uint64_t new_size) const;
 
   // BLAKE2b-256 over the derived state (balances, members, movements,
-  // requests, policy) in key order: equal digests mean equal state.
+  // requests, expenses, signing keys, policy) in key order: equal digests
+  // mean equal state (docs/data-format.md).
   Result<Hash32> state_digest() const;
 
  private:

@@ -40,6 +40,7 @@ enum class Column : std::uint8_t {
   evidence,   // node-level: equivocation evidence by log
   witnesses,  // node-level: the newest cosignature by log, witness
   refusals,   // node-level: entry id -> the refusal first given (rule 9)
+  signers,    // signing key -> the member it signs for; member -> current key (derived)
   count_      // number of columns; not a column
 };
 constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count_);

@@ -43,8 +43,10 @@ Result<Invited> invite_member(Node& node, const InviteMember& request);
 // Enrolment from the phone. not_permitted ("bad_code") for a code that is
 // unknown, used or expired (not told apart, so codes cannot be probed);
 // malformed for a key that is not 64 hex digits, zero or the node's;
-// already_exists if the key is a member. The code is spent once the member
-// has joined.
+// already_exists if the key is a member, or (for a new key, rekey.h) was
+// ever used to sign for one. The code is spent once the member has joined,
+// or, with a code from `member rekey`, once the key signs for the member
+// (a member.rekey signed by the node key).
 struct Enrol {
   std::string code;
   std::string public_key;  // 64 hex digits
@@ -52,8 +54,9 @@ struct Enrol {
 struct Enrolled {
   Accepted entry;
   std::string alias;
-  PublicKey key;
+  PublicKey key;  // the phone's key
   std::uint32_t roles = 0;
+  PublicKey member;  // the member's identity: `key` for a new member, the key they joined with after a rekey
 };
 Result<Enrolled> enrol(Node& node, const Enrol& request);
 
@@ -62,8 +65,9 @@ struct ListInvitations {};
 struct InvitationView {
   std::string alias;
   std::uint32_t roles = 0;
-  std::string inviter;
+  std::string inviter;  // "node" when the operator asked (member rekey without --as)
   std::int64_t expires_ms = 0;
+  PublicKey member;  // zero: a new member; else the member whose new phone enrols (rekey.h)
 };
 struct InvitationList {
   std::vector<InvitationView> invitations;

@@ -48,12 +48,13 @@ Result<MemberAdded> add_member(Node& node, const AddMember& request);
 
 // A member as people read them.
 struct MemberView {
-  std::string alias;  // names.h member_name: the alias, or member-XXXXXXXX once forgotten
-  PublicKey key;
+  std::string alias;        // names.h member_name: the alias, or member-XXXXXXXX once forgotten
+  PublicKey key;            // the key they joined with: their identity, for ever
   std::uint32_t roles = 0;  // Role bits
   std::string contact;      // empty if none or forgotten
   std::uint64_t joined_seq = 0;
-  bool key_in_keyring = false;
+  bool key_in_keyring = false;  // the node holds the key that signs for them
+  PublicKey signing_key;        // the key that signs for them now: `key` until a rekey; zero while they wait
 };
 
 // member list: every member, sorted by alias (display name).
@@ -104,7 +105,8 @@ Result<MemberEdited> edit_member(Node& node, const EditMember& request);
 // member forget: erases what the node keeps about a member outside the
 // log: the directory entry, private notes on every entry that concerns
 // them, their receipt files (unless another member's claim cites the same
-// file) and their keyring key; then compacts the erased rows away. The log
+// file), their keyring key (the newer one too after a rekey) and any
+// unused code for their new phone; then compacts the erased rows away. The log
 // is untouched. not_permitted unless `as` is an admin; unknown_member if
 // `member` is not a member. Reads the whole log once.
 struct ForgetMember {

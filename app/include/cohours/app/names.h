@@ -16,7 +16,9 @@ namespace cohours::app {
 // digits. unknown_member with "no member called ..." otherwise. Does not
 // check that the key is a member (a forgotten alias is gone; a key may be).
 Result<PublicKey> member_key(Node& node, std::string_view alias_or_key);
-// member_key, and the key must be a member here: unknown_member otherwise.
+// member_key, and the key must be a member here (their identity, or the key
+// that signs for them since a rekey): unknown_member otherwise. Always
+// answers with the member's identity.
 Result<MemberInfo> member_named(Node& node, std::string_view alias_or_key);
 
 // The alias, or "member-" and the key's first 8 hex digits.

@@ -15,9 +15,12 @@
 
 namespace cohours::app {
 
-// The member a key belongs to: a member here whose details the co-op holds.
-// unknown_member for a key that never joined, or whose member was forgotten
-// (`member forget`): such keys are not let in.
+// The member a key signs for (rekey.h): the member's identity or the key
+// that signs for them since a rekey, of a member here whose details the
+// co-op holds. Answers with the member (their identity). unknown_member for
+// a key that never joined or signed for anyone, or whose member was
+// forgotten (`member forget`); not_permitted for a key a rekey retired.
+// Such keys are not let in.
 Result<MemberInfo> member_for_key(Node& node, const PublicKey& key);
 
 // Entries signed on the member's phone, as their signed bytes, with the
@@ -32,7 +35,7 @@ struct NoteText {
   std::string text;
 };
 struct SubmitSigned {
-  PublicKey member;  // the authenticated member: every entry's author
+  PublicKey member;  // the authenticated key (the phone's): every entry's author
   std::vector<Bytes> entries;
   std::vector<NoteText> notes;
 };
@@ -51,11 +54,12 @@ Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& request);
 
 // The member's own page: who they are, where they stand.
 struct ShowSelf {
-  PublicKey member;
+  PublicKey member;  // the authenticated key: the member's identity or the key that signs for them
 };
 struct SelfView {
   std::string alias;
-  PublicKey key;
+  PublicKey key;         // the key asking (the phone's)
+  PublicKey member_key;  // the member's identity: `key`, or the key they joined with after a rekey
   std::uint32_t roles = 0;
   std::string node_name;
   PublicKey node_key;

@@ -16,6 +16,11 @@
 
 namespace cohours::app {
 
+// Whether the node signs for `member` (an identity): the key that signs for
+// them now (after a rekey, not the identity) is in its keyring. False for
+// a member who waits for a new key, and for a key that is no member's.
+bool node_signs_for(Node& node, const PublicKey& member);
+
 // What an accepted entry became.
 struct Accepted {
   EntryId id;
@@ -32,9 +37,11 @@ class Submission {
 
   // Keeps `text` as a private note; its digest (zero for empty text).
   Result<Hash32> note(std::string_view text);
-  // Signs `body` as `author` with their keyring key (acting for `on_behalf`
-  // if not zero), for this node, and submits it. not_permitted if the key
-  // is not in the keyring; the ledger's refusal otherwise.
+  // Signs `body` as the member `author` (an identity) with the keyring key
+  // that signs for them now (a new one after a rekey), acting for
+  // `on_behalf` if not zero, for this node, and submits it. not_permitted
+  // if that key is not in the keyring or the member waits for a new key;
+  // the ledger's refusal otherwise.
   Result<Accepted> as_member(const PublicKey& author, const EntryBody& body, const PublicKey& on_behalf = {});
   // Signs with the node key (membership entries by the operator).
   Result<Accepted> as_node(const EntryBody& body);

@@ -9,7 +9,8 @@
 namespace cohours::app {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AddMember, alias, roles, key, contact, as)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberAdded, entry, alias, key, roles, key_in_keyring)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberView, alias, key, roles, contact, joined_seq, key_in_keyring)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberView, alias, key, roles, contact, joined_seq, key_in_keyring,
+                                   signing_key)
 COHOURS_JSON_EMPTY(ListMembers)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberList, members)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ShowMember, member)
