@@ -64,7 +64,7 @@ export class Api {
     try {
       response = await this.fetch(this.base + path, { method, headers, body: payload, cache: 'no-store' });
     } catch {
-      throw new TransportError('No connection to the co-op right now.');
+      throw new TransportError('No connection to the co-op right now.', { offline: true });
     }
     const clockMoved = this.learnClock(response);
     let json = null;

@@ -33,10 +33,11 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
   'September', 'October', 'November', 'December'];
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-// 'Friday 20 November 2026', or 'Today' / 'Yesterday' relative to `today`.
+// 'Friday 20 November 2026', or 'Today' / 'Yesterday' / 'Tomorrow' relative to `today`.
 export function spokenDate(iso, today) {
   if (today && iso === today) return 'Today';
   if (today && iso === addDaysIso(today, -1)) return 'Yesterday';
+  if (today && iso === addDaysIso(today, 1)) return 'Tomorrow';
   const d = new Date(daysFromIso(iso) * MS_PER_DAY);
   return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }

@@ -32,9 +32,11 @@ export function backoffMs(failures, random = Math.random) {
 
 // A failure worth retrying (no signal, node busy) as opposed to an answer.
 export class TransportError extends Error {
-  constructor(message, { retryAfterMs } = {}) {
+  // offline: no connection at all (as opposed to a busy or failing node)
+  constructor(message, { retryAfterMs, offline = false } = {}) {
     super(message);
     this.retryAfterMs = retryAfterMs;
+    this.offline = offline;
   }
 }
 
@@ -55,6 +57,7 @@ export class Outbox {
     this.failures = 0;
     this.nextAttemptAt = 0;
     this.lastProblem = '';
+    this.lastOffline = false;
     this.running = null;
   }
 
@@ -104,12 +107,14 @@ export class Outbox {
       this.failures = 0;
       this.nextAttemptAt = 0;
       this.lastProblem = '';
+      this.lastOffline = false;
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
       this.failures += 1;
       const wait = Math.max(e.retryAfterMs ?? 0, backoffMs(this.failures, this.random));
       this.nextAttemptAt = this.now() + wait;
       this.lastProblem = e.message;
+      this.lastOffline = e.offline;
       report.problem = e.message;
     }
     report.waiting = (await this.waiting()).length;

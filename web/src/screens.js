@@ -9,6 +9,13 @@ import { daysFromIso, localIso, addDaysIso } from './dates.js';
 import { duration, balanceWords, categoryName, money, parsePence, movementSentence, dateWords, requestStatusWords, expenseStatusWords } from './words.js';
 import { makeBackup, openBackup, passphraseProblem, BackupError } from './backup.js';
 
+// Where sending stands, for people: no signal, the co-op not answering, or trying.
+function sendingWords(s) {
+  if (!s.online || s.noConnection) return 'It will go by itself when your phone has signal.';
+  if (s.problem) return `${s.problem} It will try again by itself.`;
+  return 'Sending now…';
+}
+
 const has = (role) => state.identity?.roles?.includes(role);
 const today = () => localIso(new Date(api.nowMs()));
 
@@ -158,8 +165,8 @@ export function Home() {
       </section>
       ${(waiting > 0 || refused > 0) && html`
         <section class="card notice" aria-labelledby="outbox-h">
-          <h2 id="outbox-h">${waiting > 0 ? html`<span aria-hidden="true">⏳ </span>${waiting === 1 ? '1 thing' : `${waiting} things`} waiting to send` : html`<span aria-hidden="true">✗ </span>Not accepted`}</h2>
-          ${waiting > 0 && html`<p>${s.online ? 'Trying to send now.' : 'It will go by itself when your phone has signal.'}</p>`}
+          <h2 id="outbox-h">${waiting > 0 ? html`<span aria-hidden="true">◔ </span>${waiting === 1 ? '1 thing' : `${waiting} things`} waiting to send` : html`<span aria-hidden="true">✗ </span>Not accepted`}</h2>
+          ${waiting > 0 && html`<p>${sendingWords(s)}</p>`}
           <a class="button secondary" href="#/sending">See what is waiting</a>
         </section>`}
       <nav aria-label="What would you like to do?" class="tasks">
@@ -275,7 +282,7 @@ export function Done({ id }) {
     <${Screen} title=${item.state === 'refused' ? 'Not accepted' : item.state === 'sent' ? 'Sent' : 'Saved on this phone'}>
       <p class="big-text">${item.summary}</p>
       <div aria-live="polite"><${ItemState} item=${item} /></div>
-      ${item.state === WAITING && html`<p>${s.online ? 'Sending now…' : 'No signal right now. It is safe on this phone and will send by itself when you have signal.'}</p>`}
+      ${item.state === WAITING && html`<p>It is safe on this phone. ${sendingWords(s)}</p>`}
       ${item.state === 'sent' && after && html`<p>${after}</p>`}
       ${item.state === 'refused' && html`<p>Nothing was changed. If you think this is wrong, talk to your coordinator.</p>`}
       <a class="button primary" href="#/">Back to home</a>
@@ -294,8 +301,7 @@ export function Sending() {
   return html`
     <${Screen} title="Sending">
       ${waiting > 0 ? html`
-        <p>${s.online ? 'This phone is trying to send these now.' : 'Your phone has no signal. These are safe on this phone and will send by themselves.'}</p>
-        ${s.problem && html`<p class="note">Last try: ${s.problem}</p>`}
+        <p>These are safe on this phone. ${sendingWords(s)}</p>
         <button class="primary" type="button" onClick=${() => { outbox.nextAttemptAt = 0; sendSoon(); }}>Try again now</button>`
       : html`<p>Everything has been sent.</p>`}
       <ul class="list">

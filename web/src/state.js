@@ -19,8 +19,10 @@ export const state = {
   identity: null,   // { seed, public_key, alias, roles, node, node_key, currency }
   cache: {},        // name -> { data, at }
   items: [],        // outbox items, oldest first
-  online: typeof navigator === 'undefined' ? true : navigator.onLine,
+  // Read each time: a page may start before the browser says it is offline.
+  get online() { return typeof navigator === 'undefined' ? true : navigator.onLine; },
   problem: '',      // why the last send did not go through
+  noConnection: false, // ... because there was no connection at all
   nextAttemptAt: 0,
   announcement: '', // for the live region
 };
@@ -49,6 +51,7 @@ async function refreshItems() {
     }
   }
   state.problem = outbox.lastProblem;
+  state.noConnection = outbox.lastOffline;
   state.nextAttemptAt = outbox.nextAttemptAt;
   changed();
 }
@@ -188,8 +191,8 @@ export async function sendSoon() {
 }
 
 export function startSender() {
-  window.addEventListener('online', () => { state.online = true; changed(); outbox.nextAttemptAt = 0; sendSoon(); });
-  window.addEventListener('offline', () => { state.online = false; changed(); });
+  window.addEventListener('online', () => { changed(); outbox.nextAttemptAt = 0; sendSoon(); });
+  window.addEventListener('offline', () => { changed(); });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') sendSoon(); });
   sendSoon();
 }

@@ -37,7 +37,7 @@ export function ItemState({ item }) {
   if (item.state === REFUSED) {
     return html`<p class="state state-refused"><span aria-hidden="true">✗ </span>Not accepted: ${refusalWords(item.error, item.message)}</p>`;
   }
-  return html`<p class="state state-waiting"><span aria-hidden="true">⏳ </span>Waiting to send</p>`;
+  return html`<p class="state state-waiting"><span aria-hidden="true">◔ </span>Waiting to send</p>`;
 }
 
 export function Choice({ legend, name, options, value, onChange, hint }) {
