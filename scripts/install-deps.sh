@@ -2,9 +2,10 @@
 # Installs the Debian 12 packages cohours builds with, if any are missing.
 # Run as root (or with sudo). Installs nothing when all are present.
 #   --test  also what the tests need: headless Chromium renders the HTML
-#           report, jq reads the daemons' JSON in the sync tests, faketime runs
-#           the suite at another date (.ci/run). Only tests
-#           need them, so the demo stays small.
+#           report and runs the phone web app's screens, jq reads the
+#           daemons' JSON in the sync tests, faketime runs the suite at
+#           another date (.ci/run). Only tests need them, so the demo stays
+#           small.
 set -euo pipefail
 packages=(g++ cmake make pkg-config
           librocksdb-dev libsodium-dev libcereal-dev libboost-dev
@@ -14,6 +15,9 @@ case "${1:-}" in
   --test) packages+=(chromium jq faketime) ;;
   *) echo "usage: install-deps.sh [--test]" >&2; exit 2 ;;
 esac
+# The phone web app is built with Node.js and npm (web/, docs/phone.md):
+# Debian's, unless a node is already on the PATH.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,7 +1,8 @@
 // The client API (docs/api.md) from the phone: same origin as the app, JSON,
 // every request but health and enrol signed with the member's key.
 
-import { signRequest } from './request.js';
+import { signRequest, bodyBytes } from './request.js';
+import { blake2b256, toHex } from './codec.js';
 import { TransportError } from './outbox.js';
 
 // An answer from the node that is not a success: status, the stable `error`
@@ -25,6 +26,22 @@ export class Api {
     // the Date header of its answers: a phone whose clock is minutes off
     // would otherwise have every signed request refused (±120 s window).
     this.skewSeconds = 0;
+    // ed25519 signatures are deterministic: the same request signed in the
+    // same second is the same signature, which the node refuses as a replay
+    // (docs/api.md). So each (method, path, body) gets a later second than
+    // the last time it was signed, and identical reads in flight are shared.
+    this.lastSigned = new Map();
+    this.inFlight = new Map();
+  }
+
+  // The time to sign a request with: now, or one second after the last
+  // signing of the very same request.
+  signingTime(key) {
+    const last = this.lastSigned.get(key);
+    const time = last !== undefined && last >= this.now() ? last + 1 : this.now();
+    this.lastSigned.set(key, time);
+    if (this.lastSigned.size > 200) this.lastSigned.delete(this.lastSigned.keys().next().value);
+    return time;
   }
 
   now() {
@@ -48,7 +65,16 @@ export class Api {
     return changed;
   }
 
-  async request(method, path, { body, contentType = 'application/json', signed = true, retried = false } = {}) {
+  request(method, path, options = {}) {
+    if (method !== 'GET') return this.send(method, path, options);
+    const key = `${method} ${path}`;
+    if (!this.inFlight.has(key)) {
+      this.inFlight.set(key, this.send(method, path, options).finally(() => this.inFlight.delete(key)));
+    }
+    return this.inFlight.get(key);
+  }
+
+  async send(method, path, { body, contentType = 'application/json', signed = true, retried = false } = {}) {
     const headers = {};
     let payload;
     if (body !== undefined) {
@@ -58,7 +84,8 @@ export class Api {
     if (signed) {
       const seed = this.seed();
       if (!seed) throw new ApiError(401, { error: 'unauthorised', message: 'This phone has not joined a co-op yet.' });
-      Object.assign(headers, signRequest(seed, method, path, this.now(), payload ?? ''));
+      const sameRequest = `${method} ${path} ${toHex(blake2b256(bodyBytes(payload)))}`;
+      Object.assign(headers, signRequest(seed, method, path, this.signingTime(sameRequest), payload ?? ''));
     }
     let response;
     try {
@@ -71,7 +98,7 @@ export class Api {
     try { json = await response.json(); } catch { json = null; }
     if (response.ok) return json;
     if (response.status === 401 && signed && clockMoved && !retried) {
-      return this.request(method, path, { body, contentType, signed, retried: true });
+      return this.send(method, path, { body, contentType, signed, retried: true });
     }
     if ([429, 500, 502, 503, 504].includes(response.status)) {
       const after = Number(response.headers.get('retry-after'));

@@ -522,9 +522,9 @@ export function History() {
         ${statement.data && lines.length === 0 && html`<p>Nothing yet.</p>`}
         <ul class="list">
           ${lines.map((l) => html`<li>
-            <p>${movementSentence(l)}</p>
-            <p>${dateWords(l.date, today())}. <span class="label">${l.change_minutes >= 0 ? 'Your hours went up by ' : 'Your hours went down by '}</span>${duration(l.change_minutes)}.</p>
-            <p class="small">Then: ${balanceWords(l.balance_after_minutes)}</p>
+            <p class="big-text">${movementSentence(l)}</p>
+            <p>${dateWords(l.date, today())}. ${l.change_minutes >= 0 ? 'Your hours went up by ' : 'Your hours went down by '}${duration(l.change_minutes)}.</p>
+            <p class="small">Your hours after this: ${balanceWords(l.balance_after_minutes)}</p>
           </li>`)}
         </ul>
       </section>
@@ -567,8 +567,9 @@ export function Expense() {
       <form onSubmit=${submit} novalidate>
         <${Choice} legend="What was it for?" name="expense-category" value=${category} onChange=${setCategory}
           options=${EXPENSE_CATEGORIES.map((c) => ({ value: c, label: categoryName(c) }))} />
-        <label class="field" for="amount">How much did you pay? (${currency === 'GBP' ? 'in pounds' : currency})</label>
-        <input id="amount" inputmode="decimal" autocomplete="off" placeholder="12.40" value=${amount}
+        <label class="field" for="amount">How much did you pay?</label>
+        <p class="hint" id="amount-hint">${currency === 'GBP' ? 'In pounds and pence, like 12.40' : `In ${currency}, like 12.40`}</p>
+        <input id="amount" inputmode="decimal" autocomplete="off" aria-describedby="amount-hint" value=${amount}
                onInput=${(e) => setAmount(e.target.value)} />
         <${DateChoice} legend="When did you pay?" name="expense-day" value=${day} onChange=${setDay} />
         <label class="field" for="photo">Photo of the receipt</label>

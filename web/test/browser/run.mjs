@@ -21,7 +21,7 @@
 // C++ build); `real` starts cohoursd with its HTTP API on 127.0.0.1 at a free
 // port, in a fresh data directory (backend-real.mjs).
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeFakeNode } from './fake-node.mjs';
@@ -33,6 +33,12 @@ const dist = resolve(opt('--dist', join(here, '../../dist')));
 const out = resolve(opt('--out', join(here, '../../test-output')));
 const backendName = opt('--backend', 'fake');
 const chromiumPath = opt('--chromium', process.env.CHROMIUM ?? '/usr/bin/chromium');
+
+if (!existsSync(chromiumPath)) {
+  console.log(`FAIL ${chromiumPath} is missing: run scripts/install-deps.sh --test (Debian's chromium)`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 const screensDir = join(out, 'screens');
 const largeDir = join(out, 'screens-200');
@@ -129,7 +135,17 @@ async function screen(p, name) {
       check(`${name}: at 200% text size and ${width}px, nothing wider than the screen (body ${layout.body}px)`,
         layout.body >= 36 && layout.scroll <= layout.width && layout.wide.length === 0,
         `scrollWidth ${layout.scroll} > ${layout.width}: ${layout.wide.slice(0, 3).join('; ')}`);
-      if (width === 390) await page.screenshot({ path: join(largeDir, file), fullPage: true });
+      if (width === 390) {
+        // A full-page screenshot changes the viewport, which resets the
+        // emulated font sizes: make the viewport as tall as the page, set
+        // the sizes again, and photograph the viewport.
+        const height = await page.evaluate(() => document.scrollingElement.scrollHeight);
+        await page.setViewportSize({ width, height });
+        await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+        await page.screenshot({ path: join(largeDir, file) });
+        await page.setViewportSize({ width, height: 844 });
+        await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+      }
     }
   } finally {
     await cdp.send('Page.setFontSizes', { fontSizes: { standard: 16, fixed: 13 } });
