@@ -60,6 +60,8 @@ export async function loadState() {
   const identity = await get('identity', kv);
   if (identity) setIdentity(identity, false);
   state.cache = (await get('cache', kv)) ?? {};
+  // What the node took (or refused) a month ago is in the statement now.
+  await outbox.prune(30 * 86400000);
   await refreshItems();
   changed();
 }

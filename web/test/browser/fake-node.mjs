@@ -8,7 +8,8 @@
 // the browser test against the real cohoursd is tests/web/browser_test.sh.
 //
 //   node fake-node.mjs --dist DIR [--port N]
-//   (prints "listening on http://127.0.0.1:PORT" and "code CODE" lines)
+//   (prints "listening on http://127.0.0.1:PORT" and a joining link for
+//   each of erin, carol and bob)
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -313,6 +314,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const url = await node.listen(port);
   console.log(`listening on ${url}`);
   for (const [a, roles] of [['erin', ['volunteer']], ['carol', ['carer', 'volunteer']], ['bob', ['service-user']]]) {
-    console.log(`code ${a} ${node.invite(a, roles)} -> ${url}/#enrol=`);
+    console.log(`${a} (${roles.join(', ')}): ${url}/#enrol=${node.invite(a, roles)}`);
   }
 }
