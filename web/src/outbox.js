@@ -19,6 +19,7 @@ export const SENT = 'sent';
 export const REFUSED = 'refused';
 
 const BATCH = 100; // docs/api.md: at most 100 entries per request
+const BATCH_BYTES = 48 * 1024; // and 64 KiB of JSON: notes can be long
 const MIN_DELAY_MS = 2000;
 const MAX_DELAY_MS = 5 * 60 * 1000;
 
@@ -101,9 +102,7 @@ export class Outbox {
     const report = { sent: 0, refused: 0, waiting: 0, problem: '' };
     const pending = await this.waiting();
     try {
-      for (let at = 0; at < pending.length; at += BATCH) {
-        await this.sendBatch(pending.slice(at, at + BATCH), report);
-      }
+      for (const batch of batches(pending)) await this.sendBatch(batch, report);
       this.failures = 0;
       this.nextAttemptAt = 0;
       this.lastProblem = '';
@@ -134,6 +133,9 @@ export class Outbox {
       });
     } catch (e) {
       if (e instanceof TransportError) throw e;
+      // Not the entries' fault (a signature refused while the phone's clock
+      // was wrong, say): keep them and try again later.
+      if (e.status !== 400 && e.status !== 413) throw new TransportError(e.message || 'The co-op did not take the request.');
       // The node will never take this request as it is. Alone, the item is
       // what is wrong with it; in a batch, find which by sending one by one.
       if (batch.length > 1) {
@@ -188,6 +190,25 @@ export class Outbox {
       if (item.state !== WAITING && (item.sent_ms ?? item.queued_ms) < cutoff) await this.storage.remove(item.id);
     }
   }
+}
+
+// Oldest first, at most BATCH entries and about BATCH_BYTES of JSON each.
+function batches(items) {
+  const out = [];
+  let current = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = item.hex.length + 4 + JSON.stringify(item.notes ?? []).length;
+    if (current.length && (current.length === BATCH || bytes + size > BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
 }
 
 // A Map-backed storage for tests and for browsers without IndexedDB.

@@ -176,3 +176,25 @@ test('settled items older than a week are pruned, waiting ones never', async () 
   await outbox.prune(7 * 86400000);
   assert.deepEqual((await outbox.items()).map((i) => i.id), ['id-new']);
 });
+
+test('long notes make smaller requests (64 KiB of JSON at most)', async () => {
+  const { node, outbox, tick } = setup();
+  const note = [{ salt: '01'.repeat(32), text: 'x'.repeat(4000) }];
+  for (let i = 0; i < 30; i++) { await outbox.add(item('n' + String(i).padStart(2, '0'), { notes: note })); tick(1); }
+  const sizes = [];
+  const post = node.postEntries;
+  node.postEntries = async (body) => { sizes.push(JSON.stringify(body).length); return post(body); };
+  const report = await outbox.flush();
+  assert.equal(report.sent, 30);
+  assert.ok(sizes.length > 1 && sizes.every((n) => n < 64 * 1024), sizes.join(', '));
+});
+
+test('a request refused as unauthorised keeps its entries waiting', async () => {
+  const { node, outbox } = setup();
+  node.postEntries = async () => { throw Object.assign(new Error('the time is more than 120 seconds from the node\'s clock'), { status: 401, error: 'unauthorised' }); };
+  await outbox.add(item('u1'));
+  await outbox.add(item('u2'));
+  const report = await outbox.flush();
+  assert.deepEqual([report.refused, report.waiting], [0, 2]);
+  assert.match(report.problem, /120 seconds/);
+});
