@@ -8,7 +8,10 @@ const CACHE = 'cohours-shell-' + VERSION;
 const SHELL = __SHELL_FILES__;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  // Past the browser's HTTP cache: the node lets it keep app.js for an hour,
+  // and a new shell must not be filled with the old script.
+  const fresh = SHELL.map((path) => new Request(path, { cache: 'reload' }));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(fresh)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
