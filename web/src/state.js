@@ -76,6 +76,12 @@ function setIdentity(identity, save = true) {
 export async function remember(name, data) {
   state.cache = { ...state.cache, [name]: { data, at: Date.now() } };
   await set('cache', state.cache, kv);
+  // Roles (and so the buttons shown) follow what the node says now.
+  const id = state.identity;
+  if (name === 'me' && id && data?.key === id.public_key &&
+      (JSON.stringify(data.roles) !== JSON.stringify(id.roles) || data.alias !== id.alias)) {
+    await setIdentity({ ...id, roles: data.roles ?? id.roles, alias: data.alias ?? id.alias });
+  }
   changed();
 }
 
