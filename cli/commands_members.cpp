@@ -151,6 +151,8 @@ void add_member_commands(CLI::App& app, GlobalOptions& options) {
   forget->add_option("alias", *alias)->required();
   forget->add_option("--as", *forget_as, "The admin")->required();
   forget->callback([&options, alias, forget_as] { run_forget(options, *alias, *forget_as); });
+
+  add_invitation_commands(*member, options);
 }
 
 }  // namespace cohours::cli

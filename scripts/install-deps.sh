@@ -4,15 +4,16 @@
 #   --test  also what the tests need: headless Chromium renders the HTML
 #           report and runs the phone web app's screens, jq reads the
 #           daemons' JSON in the sync tests, faketime runs the suite at
-#           another date (.ci/run). Only tests need them, so the demo stays
-#           small.
+#           another date (.ci/run), nginx-light, curl and openssl run the
+#           documented TLS proxy in front of the API. Only tests need them,
+#           so the demo stays small.
 set -euo pipefail
 packages=(g++ cmake make pkg-config
           librocksdb-dev libsodium-dev libcereal-dev libboost-dev
-          libcli11-dev nlohmann-json3-dev doctest-dev)
+          libcli11-dev nlohmann-json3-dev doctest-dev libqrencode-dev)
 case "${1:-}" in
   "") ;;
-  --test) packages+=(chromium jq faketime) ;;
+  --test) packages+=(chromium jq faketime nginx-light curl openssl) ;;
   *) echo "usage: install-deps.sh [--test]" >&2; exit 2 ;;
 esac
 # The phone web app is built with Node.js and npm (web/, docs/phone.md):

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "cohours/app/names.h"
+#include "entry_notes.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -55,29 +56,6 @@ MemberView view_of_member(Node& node, const MemberInfo& member) {
   auto entry = node.directory().find(member.key);
   return MemberView{member_name(node, member.key), member.key,        member.roles,
                     entry ? entry->contact : "",   member.joined_seq, node.keyring().holds(member.key)};
-}
-
-// Private-note digests an entry carries (notes, memos, reasons, references).
-std::vector<Hash32> note_digests(const EntryBody& body) {
-  return std::visit(
-      [](const auto& b) -> std::vector<Hash32> {
-        using T = std::decay_t<decltype(b)>;
-        if constexpr (std::is_same_v<T, HoursLog> || std::is_same_v<T, RespiteRequest> ||
-                      std::is_same_v<T, ExpenseClaim>)
-          return {b.note_digest};
-        else if constexpr (std::is_same_v<T, Transfer> || std::is_same_v<T, TransferOut>)
-          return {b.memo_digest};
-        else if constexpr (std::is_same_v<T, RemoteHoursLog>)
-          return {b.hours.note_digest};
-        else if constexpr (std::is_same_v<T, HoursVoid> || std::is_same_v<T, Reversal> ||
-                           std::is_same_v<T, ExpenseApprove> || std::is_same_v<T, ExpenseReject>)
-          return {b.reason_digest};
-        else if constexpr (std::is_same_v<T, ExpensePaid>)
-          return {b.reference_digest};
-        else
-          return {};
-      },
-      body);
 }
 
 // Whether an entry concerns the member: signed by or for them, naming them,

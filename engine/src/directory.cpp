@@ -15,6 +15,19 @@ std::string member_key(const PublicKey& key) {
   return "member:" + key_of(key);
 }
 
+std::string invitation_key(const Hash32& code_digest) {
+  return "invite:" + key_of(code_digest);
+}
+
+template <typename C>
+void invitation_layout(C& c, Invitation& i) {
+  c.fixed(i.code_digest);
+  c.short_string(i.alias, 32);
+  c.num(i.roles);
+  c.fixed(i.inviter);
+  c.num(i.expires_ms);
+}
+
 template <typename C>
 void layout(C& c, DirectoryEntry& e) {
   c.fixed(e.key);
@@ -186,6 +199,58 @@ Status Directory::erase_note(const Hash32& digest) {
   WriteBatch batch;
   batch.erase(Column::notes, key_of(digest));
   return store_.write(batch, Durability::synced);
+}
+
+Status Directory::put_invitation(const Invitation& invitation) {
+  if (!valid_alias(invitation.alias) || reserved_alias(invitation.alias))
+    return Status(Code::malformed, "alias '" + invitation.alias + "' cannot be used");
+  std::string existing;
+  if (store_.get(Column::directory, invitation_key(invitation.code_digest), &existing).ok())
+    return Status(Code::already_exists, "an invitation with that code exists");
+  Bytes row;
+  {
+    codec::Encoder encoder(row);
+    invitation_layout(encoder, const_cast<Invitation&>(invitation));
+  }
+  WriteBatch batch;
+  batch.put(Column::directory, invitation_key(invitation.code_digest), std::string(row.begin(), row.end()));
+  return store_.write(batch, Durability::synced);
+}
+
+Result<Invitation> Directory::invitation(const Hash32& code_digest) const {
+  std::string raw;
+  Status status = store_.get(Column::directory, invitation_key(code_digest), &raw);
+  if (!status.ok()) return status;
+  Invitation invitation;
+  try {
+    codec::Decoder decoder(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
+    invitation_layout(decoder, invitation);
+  } catch (...) {
+    return Status(Code::corruption, "an invitation row is malformed");
+  }
+  return invitation;
+}
+
+Status Directory::remove_invitation(const Hash32& code_digest) {
+  WriteBatch batch;
+  batch.erase(Column::directory, invitation_key(code_digest));
+  return store_.write(batch, Durability::synced);
+}
+
+Result<std::vector<Invitation>> Directory::invitations() const {
+  std::vector<Invitation> out;
+  auto cursor = store_.scan(Column::directory, "invite:", "invite;");
+  for (; cursor->valid(); cursor->next()) {
+    auto key = cursor->key().substr(7);
+    if (key.size() != 32) continue;
+    Hash32 digest;
+    std::copy(key.begin(), key.end(), digest.bytes.begin());
+    auto invitation = this->invitation(digest);
+    if (!invitation.ok()) return invitation.status();
+    out.push_back(invitation.value());
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return out;
 }
 
 std::string display_name(const Directory& directory, const PublicKey& key) {

@@ -18,6 +18,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cohours/api/client_api.h"
 #include "cohours/app/clock_source.h"
 #include "cohours/app/node.h"
 #include "cohours/control/server.h"
@@ -26,6 +27,7 @@
 #include "cohours/ledger.h"
 #include "cohours/net/consortium.h"
 #include "cohours/net/control_server.h"
+#include "cohours/net/http_server.h"
 #include "cohours/net/logger.h"
 #include "cohours/net/peer_service.h"
 #include "cohours/replicas.h"
@@ -79,12 +81,38 @@ class DaemonPeers final : public app::PeerView {
   std::string consortium_;
 };
 
+api::ApiRequest to_api(const HttpRequest& r) {
+  return {r.method,
+          r.target,
+          r.content_type,
+          r.header("x-cohours-key"),
+          r.header("x-cohours-time"),
+          r.header("x-cohours-signature"),
+          r.body,
+          r.peer};
+}
+
+HttpResponse to_http(api::ApiResponse r) {
+  return {r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
+}
+
 bool is_typed_call(const std::string& request) {
   nlohmann::json parsed = nlohmann::json::parse(request, nullptr, false);
   return parsed.is_object() && parsed.contains("call");
 }
 
-int serve(const fs::path& dir, const std::string& listen, std::int64_t ban_seconds) {
+struct DaemonOptions {
+  std::string listen;  // peers
+  std::int64_t ban_seconds = 600;
+  HttpServerOptions http;  // listen empty: no HTTP
+  api::ApiOptions api;
+};
+
+int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
+  const std::string& listen = daemon_options.listen;
+  const std::int64_t ban_seconds = daemon_options.ban_seconds;
+  const HttpServerOptions& http_options = daemon_options.http;
+  const api::ApiOptions& api_options = daemon_options.api;
   auto chosen_clock = app::process_clock();
   if (!chosen_clock.ok()) {
     log_error(chosen_clock.status().message());
@@ -174,9 +202,30 @@ int serve(const fs::path& dir, const std::string& listen, std::int64_t ban_secon
     if (peers && own->log_size() != before) peers->notify_local_append();
     return response;
   });
+  // The client API for phones, and the web app's files, when asked for.
+  std::unique_ptr<api::ClientApi> client_api;
+  std::unique_ptr<HttpServer> http;
+  if (!http_options.listen.empty()) {
+    client_api = std::make_unique<api::ClientApi>(node, api_options);
+    http = std::make_unique<HttpServer>(
+        io,
+        [&](const HttpRequest& request) {
+          const std::uint64_t before = own->log_size();
+          HttpResponse response = to_http(client_api->handle(to_api(request)));
+          if (peers && own->log_size() != before) peers->notify_local_append();
+          return response;
+        },
+        &api::ClientApi::body_limit, http_options);
+  }
   try {
     control.start();
     if (peers) peers->start();
+    if (http) {
+      http->start();
+      log_info("http: serving the client API" +
+               std::string(http_options.web_root.empty() ? "" : " and the web app") + " on " +
+               http->local_address());
+    }
   } catch (const std::exception& e) {
     log_error(std::string("cannot start: ") + e.what());
     return 1;
@@ -189,6 +238,7 @@ int serve(const fs::path& dir, const std::string& listen, std::int64_t ban_secon
     if (ec) return;
     log_info(std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
     control.stop();
+    if (http) http->stop();
     if (peers)
       peers->stop([&io] { io.stop(); });
     else
@@ -210,15 +260,24 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string data = "./cohours-data";
-  std::string listen;
   std::string level = "info";
-  std::int64_t ban_seconds = 600;
+  DaemonOptions options;
+  options.http.listen.clear();
+  std::string web = COHOURS_DEFAULT_WEB_DIR;
   CLI::App app{"cohoursd: a co-op's node: control socket for `cohours`, sync with the consortium"};
   app.add_option("--data", data, "The node's data directory")->capture_default_str();
-  app.add_option("--listen", listen,
+  app.add_option("--listen", options.listen,
                  "host:port for peers (default: this node's address in the consortium file)");
+  app.add_option("--http", options.http.listen,
+                 "host:port for the client API and the phone web app, e.g. 127.0.0.1:8080 (loopback: put a "
+                 "TLS proxy in front, docs/operations.md)");
+  app.add_option("--web", web, "The phone web app's files (the build's web/dist)")->capture_default_str();
+  app.add_option("--http-requests-per-minute", options.api.requests_per_minute,
+                 "Client API requests allowed per member key per minute")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
   app.add_option("--log-level", level, "debug, info, warn or error")->capture_default_str();
-  app.add_option("--ban-seconds", ban_seconds, "How long a peer that sent forged data is kept out")
+  app.add_option("--ban-seconds", options.ban_seconds, "How long a peer that sent forged data is kept out")
       ->capture_default_str()
       ->check(CLI::Range(1, 7 * 24 * 3600));
   try {
@@ -233,7 +292,9 @@ int main(int argc, char** argv) {
   }
   set_log_level(parsed);
   try {
-    return serve(fs::absolute(data), listen, ban_seconds);
+    std::error_code ec;
+    if (!web.empty() && fs::is_directory(web, ec)) options.http.web_root = fs::absolute(web);
+    return serve(fs::absolute(data), options);
   } catch (const std::exception& e) {
     log_error(e.what());
     return 1;

@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (std::filesystem::exists(argv[1]) && argc != 3) {
-    std::fprintf(stderr, "%s exists: it is pinned (pass --overwrite to change the request format)\n", argv[1]);
+    std::fprintf(stderr, "%s exists: it is pinned (pass --overwrite to change the request format)\n",
+                 argv[1]);
     return 1;
   }
   if (!crypto_init()) return 1;

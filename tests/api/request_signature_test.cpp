@@ -35,6 +35,7 @@ TEST_CASE("request signatures match the pinned vectors") {
     CHECK_FALSE(api::verify_request(pair.public_key, *signature, method, path + "x", time, body));
     CHECK_FALSE(api::verify_request(pair.public_key, *signature, method, path, time + 1, body));
     CHECK_FALSE(api::verify_request(pair.public_key, *signature, method, path, time, body + " "));
-    CHECK_FALSE(api::verify_request(pair.public_key, *signature, method == "GET" ? "POST" : "GET", path, time, body));
+    CHECK_FALSE(
+        api::verify_request(pair.public_key, *signature, method == "GET" ? "POST" : "GET", path, time, body));
   }
 }

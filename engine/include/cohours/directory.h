@@ -22,6 +22,18 @@ struct DirectoryEntry {
   std::string contact;  // free text, e.g. a phone number; may be empty
 };
 
+// An invitation to join from a phone: a coordinator gave a one-time code
+// to a person; whoever enrols with it before it expires joins with this
+// alias and these roles. Only the code's digest is kept, so reading the
+// store does not give away a code that can still be used.
+struct Invitation {
+  Hash32 code_digest;  // BLAKE2b-256 of the code as typed (normalised)
+  std::string alias;
+  std::uint32_t roles = 0;
+  PublicKey inviter;  // the coordinator or admin who invited
+  std::int64_t expires_ms = 0;
+};
+
 // Thread-safe as the Store is. Writes are synced.
 class Directory {
  public:
@@ -49,6 +61,13 @@ class Directory {
   Result<Hash32> put_note(std::string_view text, const Hash32& salt);
   std::optional<std::string> note(const Hash32& digest) const;
   Status erase_note(const Hash32& digest);
+
+  // Invitations, by the digest of their code. put: already_exists if that
+  // digest is held; malformed for a bad alias. take: not_found if absent.
+  Status put_invitation(const Invitation& invitation);
+  Result<Invitation> invitation(const Hash32& code_digest) const;
+  Status remove_invitation(const Hash32& code_digest);
+  Result<std::vector<Invitation>> invitations() const;
 
  private:
   Store& store_;

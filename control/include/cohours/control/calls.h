@@ -3,10 +3,12 @@
 
 #include "cohours/control/calls_accounts.h"
 #include "cohours/control/calls_exchanges.h"
+#include "cohours/control/calls_invitations.h"
 #include "cohours/control/calls_members.h"
 #include "cohours/control/calls_policy.h"
 #include "cohours/control/calls_sync.h"
 
 namespace cohours::control {
-using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls>::type;
+using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls,
+                           InvitationCalls>::type;
 }  // namespace cohours::control

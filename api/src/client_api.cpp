@@ -1,0 +1,316 @@
+#include "cohours/api/client_api.h"
+
+#include <map>
+#include <mutex>
+#include <variant>
+
+#include "authenticator.h"
+#include "cohours/api/json_schema.h"
+#include "cohours/app/accounts.h"
+#include "cohours/app/invitations.h"
+#include "cohours/app/names.h"
+#include "cohours/app/self_service.h"
+#include "cohours/dates.h"
+#include "render.h"
+
+namespace cohours::api {
+
+extern const std::pair<std::string_view, std::string_view> kEmbeddedSchemas[];
+extern const std::size_t kEmbeddedSchemaCount;
+
+namespace {
+
+using json = nlohmann::json;
+
+ApiResponse json_response(int status, const json& body) {
+  ApiResponse out;
+  out.status = status;
+  // Text from the store is bytes; anything that is not UTF-8 is replaced.
+  out.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return out;
+}
+
+// An app refusal as an HTTP answer.
+ApiResponse refusal(const Status& status) {
+  switch (status.code()) {
+    case Code::malformed:
+    case Code::bad_amount:
+    case Code::bad_date:
+    case Code::unknown_category:
+      return ClientApi::error(400, "bad_request", status.message());
+    case Code::not_permitted:
+      return ClientApi::error(403, "forbidden", status.message());
+    case Code::unknown_member:
+    case Code::unknown_entry:
+    case Code::not_found:
+      return ClientApi::error(404, "not_found", status.message());
+    case Code::already_exists:
+      return ClientApi::error(409, "already_exists", status.message());
+    case Code::io_error:
+    case Code::corruption:
+      return ClientApi::error(500, "internal", status.message());
+    default:
+      return ClientApi::error(409, code_name(status.code()), status.message());
+  }
+}
+
+struct Target {
+  std::string path;
+  std::map<std::string, std::string> query;
+  bool ok = true;
+};
+
+// Splits the path from its query; parameters are plain (the API's values
+// need no percent-encoding), a repeated or empty name makes it malformed.
+Target split_target(const std::string& target) {
+  Target out;
+  auto mark = target.find('?');
+  out.path = target.substr(0, mark);
+  if (mark == std::string::npos) return out;
+  std::string rest = target.substr(mark + 1);
+  std::size_t start = 0;
+  while (start <= rest.size()) {
+    std::size_t end = rest.find('&', start);
+    if (end == std::string::npos) end = rest.size();
+    std::string part = rest.substr(start, end - start);
+    auto eq = part.find('=');
+    if (eq == 0 || eq == std::string::npos ||
+        !out.query.emplace(part.substr(0, eq), part.substr(eq + 1)).second) {
+      out.ok = false;
+      return out;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct ClientApi::Impl {
+  app::Node& node;
+  Authenticator auth;
+  std::map<std::string, Schema, std::less<>> schemas;
+
+  Impl(app::Node& n, const ApiOptions& options) : node(n), auth(n.clock(), options) {
+    for (std::size_t i = 0; i < kEmbeddedSchemaCount; ++i) {
+      auto parsed = Schema::parse(json::parse(kEmbeddedSchemas[i].second));
+      // The schemas are the repository's own, checked by the tests: a bad
+      // one is a build mistake, not a run-time condition.
+      if (parsed.ok()) schemas.emplace(std::string(kEmbeddedSchemas[i].first), parsed.value());
+    }
+  }
+
+  // The body as JSON matching schema `name`, or the 400 to answer.
+  std::variant<json, ApiResponse> body_of(const ApiRequest& r, const char* name) {
+    json body = json::parse(r.body, nullptr, false);
+    if (body.is_discarded()) return ClientApi::error(400, "bad_request", "the body is not JSON");
+    auto schema = schemas.find(name);
+    if (schema == schemas.end()) return ClientApi::error(500, "internal", std::string("no schema ") + name);
+    if (auto problem = schema->second.validate(body))
+      return ClientApi::error(
+          400, "bad_request",
+          (problem->field.empty() ? "the body" : problem->field) + ": " + problem->message, problem->field);
+    return body;
+  }
+
+  ApiResponse health() {
+    Ledger& ledger = node.ledger();
+    return json_response(200, {{"status", "ok"},
+                               {"node", ledger.node_name()},
+                               {"node_key", to_hex(ledger.node_key())},
+                               {"currency", ledger.currency().str()},
+                               {"entry_format_version", kEntryFormatVersion}});
+  }
+
+  ApiResponse enrol(const ApiRequest& r) {
+    if (!auth.allow_enrolment(r.peer))
+      return with_retry(
+          ClientApi::error(429, "rate_limited", "too many enrolments from this address; wait a minute"));
+    auto body = body_of(r, "enrol-request");
+    if (auto* answer = std::get_if<ApiResponse>(&body)) return *answer;
+    const json& b = std::get<json>(body);
+    auto enrolled = app::enrol(node, {b["code"].get<std::string>(), b["public_key"].get<std::string>()});
+    if (!enrolled.ok()) {
+      if (enrolled.code() == Code::not_permitted)
+        return ClientApi::error(403, "bad_code", enrolled.status().message());
+      return refusal(enrolled.status());
+    }
+    auto self = app::show_self(node, {enrolled->key});
+    if (!self.ok()) return refusal(self.status());
+    return json_response(200, enrolled_json(enrolled.value(), self.value()));
+  }
+
+  ApiResponse entries(const ApiRequest& r, const PublicKey& member) {
+    auto body = body_of(r, "entries-request");
+    if (auto* answer = std::get_if<ApiResponse>(&body)) return *answer;
+    const json& b = std::get<json>(body);
+    app::SubmitSigned request;
+    request.member = member;
+    for (std::size_t i = 0; i < b["entries"].size(); ++i) {
+      auto bytes = from_hex(b["entries"][i].get<std::string>());
+      if (!bytes)
+        return ClientApi::error(400, "bad_request",
+                                "entries/" + std::to_string(i) + ": not whole bytes of hex",
+                                "entries/" + std::to_string(i));
+      request.entries.push_back(std::move(*bytes));
+    }
+    if (b.contains("notes"))
+      for (const auto& note : b["notes"])
+        request.notes.push_back({*fixed_from_hex<Hash32>(note["salt"].get<std::string>()), note["text"]});
+    auto outcomes = app::submit_signed(node, request);
+    if (!outcomes.ok()) return refusal(outcomes.status());
+    return json_response(200, outcomes_json(outcomes.value()));
+  }
+
+  ApiResponse statement(const Target& t, const std::string& account, const PublicKey& viewer) {
+    app::ShowStatement request{account, INT32_MIN, INT32_MAX, to_hex(viewer)};
+    for (const auto& [name, value] : t.query) {
+      auto day = parse_date(value);
+      if ((name != "from" && name != "to") || !day)
+        return ClientApi::error(400, "bad_request", "the statement takes from=YYYY-MM-DD and to=YYYY-MM-DD",
+                                name);
+      (name == "from" ? request.from_days : request.to_days) = *day;
+    }
+    auto statement = app::statement(node, request);
+    if (!statement.ok()) return refusal(statement.status());
+    auto alias = node.directory().find(fixed_from_hex<PublicKey>(account).value_or(PublicKey{}));
+    return json_response(200, statement_json(statement.value(), alias ? alias->alias : account));
+  }
+
+  ApiResponse route(const ApiRequest& r) {
+    Target t = split_target(r.target);
+    if (!t.ok) return ClientApi::error(400, "bad_request", "the query is malformed", "query");
+    const std::string& p = t.path;
+    // Open to anyone.
+    if (p == "/v1/health") return r.method == "GET" ? health() : not_allowed();
+    if (p.rfind("/v1/schema/", 0) == 0) {
+      if (r.method != "GET") return not_allowed();
+      auto text = schema_text(p.substr(11));
+      if (!text) return ClientApi::error(404, "not_found", "no schema " + p.substr(11));
+      ApiResponse out;
+      out.content_type = "application/schema+json";
+      out.body = std::string(*text);
+      return out;
+    }
+    if (p == "/v1/enrol") return r.method == "POST" ? enrol(r) : not_allowed();
+    if (!known(p)) return ClientApi::error(404, "not_found", "no such path: " + p);
+
+    // Signed by a member from here on.
+    auto outcome =
+        auth.authenticate(r, [this](const PublicKey& key) { return app::member_for_key(node, key).ok(); });
+    switch (outcome.verdict) {
+      case Authenticator::Verdict::ok:
+        break;
+      case Authenticator::Verdict::rate_limited:
+        return with_retry(ClientApi::error(429, "rate_limited", "too many requests; wait a minute"));
+      case Authenticator::Verdict::no_signature:
+        return ClientApi::error(401, "unauthorised",
+                                "sign the request: X-Cohours-Key, X-Cohours-Time and X-Cohours-Signature");
+      case Authenticator::Verdict::stale:
+        return ClientApi::error(401, "unauthorised",
+                                "the request's time is more than 2 minutes from the node's clock; check the "
+                                "phone's date and time");
+      case Authenticator::Verdict::bad_signature:
+        return ClientApi::error(401, "unauthorised", "the request's signature does not verify");
+      case Authenticator::Verdict::replayed:
+        return ClientApi::error(401, "unauthorised", "this request was already used; sign a new one");
+      case Authenticator::Verdict::not_a_member:
+        return ClientApi::error(401, "unauthorised", "this key is not a member of this co-op");
+    }
+    const PublicKey& me = outcome.key;
+    const app::ShowSelf self{me};
+    auto answer = [](const auto& result, auto render) {
+      if (!result.ok()) return refusal(result.status());
+      return json_response(200, render(result.value()));
+    };
+    const bool get = r.method == "GET";
+    if (p == "/v1/entries") return r.method == "POST" ? entries(r, me) : not_allowed();
+    if (!get) return not_allowed();
+    // `nonce` may ride on any request, only to make its signature unique (two
+    // equal requests in one second would otherwise sign the same and the
+    // second be refused as a replay).
+    t.query.erase("nonce");
+    if (!t.query.empty() && p != "/v1/me/statement" && !statement_path(p))
+      return ClientApi::error(400, "bad_request", "this request takes no query", "query");
+    if (p == "/v1/me") return answer(app::show_self(node, self), self_json);
+    if (p == "/v1/me/statement") return statement(t, to_hex(me), me);
+    if (p == "/v1/me/pending") return answer(app::pending_for(node, self), pending_json);
+    if (p == "/v1/respite/open") return answer(app::respite_board(node, self), respite_json);
+    if (p == "/v1/me/expenses") return answer(app::claims_of(node, self), claims_json);
+    if (p == "/v1/members") return answer(app::show_coop(node, {}), coop_json);
+    // The co-op's views: app says who may see them.
+    if (p == "/v1/coop/balances") return answer(app::coop_balances(node, self), balances_json);
+    if (p == "/v1/coop/pending") return answer(app::coop_pending(node, self), pending_json);
+    if (statement_path(p)) {
+      // app::statement says who may see whose statement.
+      const std::string alias = p.substr(12, p.size() - 12 - 10);
+      auto key = app::member_key(node, alias);
+      if (!key.ok()) return refusal(key.status());
+      return statement(t, to_hex(key.value()), me);
+    }
+    return ClientApi::error(404, "not_found", "no such path: " + p);
+  }
+
+  static bool statement_path(const std::string& p) {
+    // /v1/members/ALIAS/statement
+    return p.rfind("/v1/members/", 0) == 0 && p.size() > 22 &&
+           p.compare(p.size() - 10, 10, "/statement") == 0;
+  }
+  static bool known(const std::string& p) {
+    static const char* const paths[] = {"/v1/entries",    "/v1/me",           "/v1/me/statement",
+                                        "/v1/me/pending", "/v1/respite/open", "/v1/me/expenses",
+                                        "/v1/members",    "/v1/coop/balances", "/v1/coop/pending"};
+    for (const char* path : paths)
+      if (p == path) return true;
+    return statement_path(p);
+  }
+  static ApiResponse not_allowed() {
+    return ClientApi::error(405, "method_not_allowed", "this path does not take that method");
+  }
+  static ApiResponse with_retry(ApiResponse response) {
+    response.headers.emplace_back("Retry-After", "60");
+    return response;
+  }
+};
+
+ClientApi::ClientApi(app::Node& node, ApiOptions options) : impl_(std::make_unique<Impl>(node, options)) {}
+ClientApi::~ClientApi() = default;
+
+ApiResponse ClientApi::handle(const ApiRequest& request) {
+  try {
+    if (request.body.size() > body_limit(request.method, request.target))
+      return error(413, "too_large", "the body is over this request's limit");
+    return impl_->route(request);
+  } catch (const std::exception& e) {
+    return error(500, "internal", std::string("the request failed: ") + e.what());
+  }
+}
+
+std::size_t ClientApi::body_limit(std::string_view method, std::string_view target) {
+  if (method == "GET") return 0;
+  std::string_view path = target.substr(0, target.find('?'));
+  if (path == "/v1/entries") return kMaxEntriesBody;
+  if (path == "/v1/receipts") return kMaxReceiptBody;
+  return kMaxJsonBody;
+}
+
+ApiResponse ClientApi::error(int status, std::string_view code, std::string_view message,
+                             std::string_view field) {
+  json body = {{"error", code}, {"message", message}};
+  if (!field.empty()) body["field"] = field;
+  return json_response(status, body);
+}
+
+std::optional<std::string_view> schema_text(std::string_view name) {
+  for (std::size_t i = 0; i < kEmbeddedSchemaCount; ++i)
+    if (kEmbeddedSchemas[i].first == name) return kEmbeddedSchemas[i].second;
+  return std::nullopt;
+}
+
+std::vector<std::string> schema_names() {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < kEmbeddedSchemaCount; ++i) out.emplace_back(kEmbeddedSchemas[i].first);
+  return out;
+}
+
+}  // namespace cohours::api

@@ -1,0 +1,193 @@
+#include "cohours/app/self_service.h"
+
+#include <algorithm>
+#include <set>
+
+#include "cohours/app/names.h"
+#include "entry_notes.h"
+#include "try.h"
+
+namespace cohours::app {
+
+Result<MemberInfo> member_for_key(Node& node, const PublicKey& key) {
+  auto member = node.ledger().member(key);
+  if (!member.ok()) return member.status();
+  if (!node.directory().find(key))
+    return Result<MemberInfo>(Code::unknown_member, "this key's member has been forgotten by the co-op");
+  return member.value();
+}
+
+Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& r) {
+  if (r.entries.size() > kMaxEntriesPerSubmission)
+    return Result<SubmitOutcomes>(
+        Code::malformed, "at most " + std::to_string(kMaxEntriesPerSubmission) + " entries in one request");
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  SubmitOutcomes out;
+  out.results.resize(r.entries.size());
+  std::vector<Bytes> to_submit;
+  std::vector<std::size_t> submitted_index;
+  std::vector<std::vector<Hash32>> digests_of(r.entries.size());
+  std::set<Hash32> carried;
+  for (std::size_t i = 0; i < r.entries.size(); ++i) {
+    EntryOutcome& result = out.results[i];
+    result.id = entry_id_of(r.entries[i]);
+    auto decoded = decode_entry(r.entries[i]);
+    if (!decoded.ok()) {
+      result.code = decoded.code();
+      result.message = decoded.status().message();
+      continue;
+    }
+    if (decoded->entry.author != member.key) {
+      result.code = Code::not_permitted;
+      result.message = "an entry sent from a phone is signed by that phone's member";
+      continue;
+    }
+    for (const Hash32& digest : note_digests(decoded->entry.body))
+      if (!digest.is_zero()) {
+        digests_of[i].push_back(digest);
+        carried.insert(digest);
+      }
+    to_submit.push_back(r.entries[i]);
+    submitted_index.push_back(i);
+  }
+  // Notes first, so an accepted entry always finds its text; a note no entry
+  // carries is refused before anything is kept.
+  std::vector<Hash32> kept;
+  for (const auto& note : r.notes) {
+    if (!carried.count(note_digest(note.salt, note.text)))
+      return Result<SubmitOutcomes>(Code::malformed,
+                                    "a note's digest is not carried by any entry sent with it");
+  }
+  for (const auto& note : r.notes) {
+    auto digest = node.directory().put_note(note.text, note.salt);
+    if (!digest.ok()) {
+      for (const Hash32& k : kept) (void)node.directory().erase_note(k);
+      return digest.status();
+    }
+    kept.push_back(digest.value());
+  }
+  std::vector<SubmitResult> results = node.ledger().submit(to_submit);
+  std::set<Hash32> accepted_digests;
+  for (std::size_t j = 0; j < results.size(); ++j) {
+    const SubmitResult& s = results[j];
+    EntryOutcome& result = out.results[submitted_index[j]];
+    if (s.ok()) {
+      result.outcome = s.duplicate ? Outcome::duplicate : Outcome::stored;
+      result.seq = s.seq;
+      for (const Hash32& digest : digests_of[submitted_index[j]]) accepted_digests.insert(digest);
+    } else {
+      result.code = s.code;
+      result.message = s.message;
+    }
+  }
+  // Notes of refused entries are not kept.
+  for (const Hash32& digest : kept)
+    if (!accepted_digests.count(digest)) (void)node.directory().erase_note(digest);
+  return out;
+}
+
+Result<PendingFor> pending_for(Node& node, const ShowSelf& r) {
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  const bool coordinator = member.roles & role_coordinator;
+  TRY_ASSIGN(auto movements, node.ledger().movements());
+  PendingFor out;
+  for (const auto& m : movements) {
+    if (m.status != MovementStatus::pending) continue;
+    if (m.provider == member.key) {
+      out.waiting.push_back({view_of(node, m), false});
+      continue;
+    }
+    if (m.recipient == member.key) {
+      out.to_confirm.push_back({view_of(node, m), false});
+    } else if (coordinator && (m.recipient.is_zero() || node.keyring().holds(m.recipient))) {
+      // Community hours, and members who have no phone: a coordinator
+      // confirms for them.
+      out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero()});
+    }
+  }
+  return out;
+}
+
+Result<SelfView> show_self(Node& node, const ShowSelf& r) {
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  TRY_ASSIGN(Balance balance, node.ledger().balance(AccountId::member(member.key)));
+  TRY_ASSIGN(PendingFor pending, pending_for(node, r));
+  Ledger& ledger = node.ledger();
+  return SelfView{member_name(node, member.key),
+                  member.key,
+                  member.roles,
+                  ledger.node_name(),
+                  ledger.node_key(),
+                  ledger.currency().str(),
+                  balance,
+                  pending.to_confirm.size()};
+}
+
+Result<RespiteBoard> respite_board(Node& node, const ShowSelf& r) {
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  TRY_ASSIGN(auto requests, node.ledger().respite_requests());
+  RespiteBoard out;
+  for (const auto& request : requests) {
+    RespiteView view{request.id,      member_name(node, request.carer),
+                     request.minutes, request.date_days,
+                     request.status,  request.offer};
+    if (request.carer != member.key) {
+      if (request.status == RequestStatus::open) out.open.push_back(view);
+      continue;
+    }
+    std::string volunteer;
+    if (!request.offer.is_zero())
+      if (auto offer = node.ledger().movement(request.offer); offer.ok())
+        volunteer = member_name(node, offer->provider);
+    out.mine.push_back({view, volunteer});
+  }
+  return out;
+}
+
+Result<ClaimList> claims_of(Node& node, const ShowSelf& r) {
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  TRY_ASSIGN(auto claims, node.ledger().expenses());
+  ClaimList out{node.ledger().currency().str(), {}};
+  for (const auto& c : claims)
+    if (c.claimant == member.key)
+      out.claims.push_back(
+          {c.id, c.date_days, c.category, c.pence, c.miles, c.status, c.paid_date_days, c.receipt_digest});
+  std::stable_sort(out.claims.begin(), out.claims.end(),
+                   [](const ClaimView& a, const ClaimView& b) { return a.date_days > b.date_days; });
+  return out;
+}
+
+Result<Balances> coop_balances(Node& node, const ShowSelf& r) {
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  if (!(member.roles & (role_coordinator | role_admin | role_auditor)))
+    return Result<Balances>(Code::not_permitted, "the co-op's balances are for coordinators, admins and auditors");
+  return balances(node, {});
+}
+
+Result<PendingFor> coop_pending(Node& node, const ShowSelf& r) {
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  if (!(member.roles & role_coordinator))
+    return Result<PendingFor>(Code::not_permitted, "every pending entry is for coordinators");
+  TRY_ASSIGN(auto movements, node.ledger().movements());
+  PendingFor out;
+  for (const auto& m : movements)
+    if (m.status == MovementStatus::pending)
+      out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero() && m.recipient != member.key});
+  return out;
+}
+
+Result<CoopView> show_coop(Node& node, const ShowCoop&) {
+  TRY_ASSIGN(auto members, node.ledger().members());
+  TRY_ASSIGN(Policy policy, node.ledger().policy());
+  CoopView out;
+  for (const auto& m : members)
+    if (auto entry = node.directory().find(m.key)) out.members.push_back({entry->alias, m.key, m.roles});
+  std::sort(out.members.begin(), out.members.end(),
+            [](const CoopMember& a, const CoopMember& b) { return a.alias < b.alias; });
+  out.categories = policy.categories;
+  out.max_entry_minutes = policy.max_entry_minutes;
+  out.mileage_rate_pence = policy.mileage_rate_pence;
+  return out;
+}
+
+}  // namespace cohours::app

@@ -1,0 +1,80 @@
+// The daemon's HTTP/1.1 server (Boost.Beast) for phones: the client API
+// under /v1/ and the phone web app's files at /. It only carries bytes:
+// what a request means is up to the handler (the daemon gives it the
+// client API, api/client_api.h), which runs on the server's worker threads,
+// never on the io_context's, so a slow request never stalls peers, other
+// connections or the control socket; several run at once.
+//
+// Limits (docs/api.md "Limits"): connections at once (503 beyond, and the
+// connection closed), the header within `idle_timeout` of the connection
+// being idle, the body within `read_timeout` after the header, a body cap
+// per request from `body_limit` (413 beyond, without reading the body).
+#pragma once
+
+#include <utility>  // before the asio headers (g++ 12)
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cohours::net {
+
+struct HttpRequest {
+  std::string method;  // upper case
+  std::string target;  // path and query, as sent
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;  // every header, names in lower case
+  std::string body;
+  std::string peer;  // the client's address
+  std::string header(std::string_view lower_name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct HttpServerOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  std::filesystem::path web_root;         // the phone web app's files; empty: none
+  std::size_t max_connections = 256;
+  std::chrono::milliseconds idle_timeout{30'000};
+  std::chrono::milliseconds read_timeout{10'000};
+  std::size_t worker_threads = 2;
+};
+
+class HttpServer {
+ public:
+  // Answers one request. Runs on a worker thread; must be thread-safe and
+  // must not throw (an exception is answered with 500).
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  // The most body bytes a request may carry, from its method and target.
+  using BodyLimit = std::function<std::size_t(std::string_view method, std::string_view target)>;
+
+  HttpServer(boost::asio::io_context& io, Handler api, BodyLimit body_limit, HttpServerOptions options);
+  // stop(), then waits for requests already running on the workers.
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens. Throws std::system_error if it cannot.
+  void start();
+  // Stops accepting and closes every connection. Thread-safe; idempotent.
+  void stop();
+  // host:port actually bound (after start).
+  std::string local_address() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace cohours::net

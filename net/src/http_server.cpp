@@ -1,0 +1,297 @@
+#include "cohours/net/http_server.h"
+
+// g++ 12 sees asio's coroutine frames allocated and freed by a matching,
+// but differently declared, pair: a false positive (as in peer_link.cpp).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <limits>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include "cohours/net/consortium.h"
+#include "cohours/net/logger.h"
+
+namespace cohours::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+std::string HttpRequest::header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers)
+    if (name == lower_name) return value;
+  return "";
+}
+
+namespace {
+
+HttpResponse json_error(int status, std::string_view code, std::string_view message) {
+  HttpResponse out;
+  out.status = status;
+  std::string text;
+  for (char ch : message) text += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+  out.body = "{\"error\":\"" + std::string(code) + "\",\"message\":\"" + text + "\"}";
+  return out;
+}
+
+const char* content_type_of(const std::filesystem::path& path) {
+  const std::string ext = path.extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".json" || ext == ".webmanifest") return "application/manifest+json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".txt") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+// A file of the web app: only plain names under the root (no "..", no
+// hidden files), "/" is index.html. 404 otherwise.
+HttpResponse static_file(const std::filesystem::path& root, const std::string& target) {
+  std::string path = target.substr(0, target.find('?'));
+  if (path == "/") path = "/index.html";
+  if (root.empty() || path.find("..") != std::string::npos || path.find("/.") != std::string::npos ||
+      path.find('\\') != std::string::npos)
+    return json_error(404, "not_found", "no such file");
+  std::filesystem::path file = root / path.substr(1);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return json_error(404, "not_found", "no such file");
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream data;
+  data << in.rdbuf();
+  if (!in && !in.eof()) return json_error(500, "internal", "cannot read the file");
+  HttpResponse out;
+  out.content_type = content_type_of(file);
+  out.body = data.str();
+  // The shell and the service worker are checked for updates on every
+  // load; the rest is named by the build and may be cached.
+  const bool always_fresh = path == "/index.html" || path == "/sw.js" || path == "/manifest.webmanifest";
+  out.headers.emplace_back("Cache-Control", always_fresh ? "no-cache" : "max-age=3600");
+  return out;
+}
+
+// The client's address: a reverse proxy on this machine (docs/operations.md
+// "Phones") says whom it forwards for in X-Forwarded-For, and its last
+// entry is the one the proxy itself added. From anyone else the header is
+// ignored, since a client could write anything in it.
+std::string client_address(const std::string& peer, const std::string& forwarded_for) {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(peer, ec);
+  if (ec || !address.is_loopback() || forwarded_for.empty()) return peer;
+  std::string last = forwarded_for.substr(forwarded_for.rfind(',') + 1);
+  last.erase(0, last.find_first_not_of(' '));
+  last.erase(last.find_last_not_of(' ') + 1);
+  return last.empty() ? peer : last;
+}
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
+  asio::io_context& io;
+  Handler api;
+  BodyLimit body_limit;
+  HttpServerOptions options;
+  tcp::acceptor acceptor;
+  asio::thread_pool workers;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<bool> stopping{false};
+  std::mutex sockets_mutex;
+  std::set<beast::tcp_stream*> streams;
+
+  Impl(asio::io_context& io_context, Handler handler, BodyLimit limit, HttpServerOptions opts)
+      : io(io_context),
+        api(std::move(handler)),
+        body_limit(std::move(limit)),
+        options(std::move(opts)),
+        acceptor(io_context),
+        workers(options.worker_threads) {}
+
+  HttpResponse answer(const HttpRequest& request) {
+    try {
+      if (request.target.rfind("/v1/", 0) == 0 || request.target == "/v1") return api(request);
+      if (request.method != "GET" && request.method != "HEAD")
+        return json_error(405, "method_not_allowed", "the web app's files are read with GET");
+      return static_file(options.web_root, request.target);
+    } catch (const std::exception& e) {
+      return json_error(500, "internal", e.what());
+    }
+  }
+
+  static http::response<http::string_body> to_beast(const HttpResponse& r, unsigned version,
+                                                    bool keep_alive) {
+    http::response<http::string_body> out{static_cast<http::status>(r.status), version};
+    out.set(http::field::server, "cohoursd");
+    out.set(http::field::content_type, r.content_type);
+    out.set("X-Content-Type-Options", "nosniff");
+    out.set("Referrer-Policy", "no-referrer");
+    out.set("Content-Security-Policy",
+            "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; object-src "
+            "'none'; "
+            "base-uri 'none'; frame-ancestors 'none'");
+    for (const auto& [name, value] : r.headers) out.set(name, value);
+    out.keep_alive(keep_alive);
+    out.body() = r.body;
+    out.prepare_payload();
+    return out;
+  }
+
+  awaitable<void> write(beast::tcp_stream& stream, const HttpResponse& r, unsigned version, bool keep_alive,
+                        beast::error_code& ec) {
+    auto message = to_beast(r, version, keep_alive);
+    stream.expires_after(options.read_timeout);
+    co_await http::async_write(stream, message, asio::redirect_error(use_awaitable, ec));
+  }
+
+  awaitable<void> session(tcp::socket socket) {
+    auto self = shared_from_this();
+    beast::tcp_stream stream(std::move(socket));
+    {
+      std::lock_guard<std::mutex> lock(sockets_mutex);
+      streams.insert(&stream);
+    }
+    beast::error_code ec;
+    const std::string peer = stream.socket().remote_endpoint(ec).address().to_string();
+    beast::flat_buffer buffer;
+    if (connections.fetch_add(1) >= options.max_connections) {
+      co_await write(stream, json_error(503, "busy", "too many connections; try again shortly"), 11, false,
+                     ec);
+    } else {
+      for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(16 * 1024);
+        // The cap depends on the target, known only once the header is in:
+        // none while the header is read (Beast 1.74 compares a Content-Length
+        // with an unset limit as over it, so "none" is the largest value),
+        // then this request's own.
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+        stream.expires_after(options.idle_timeout);
+        co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+        if (ec) break;
+        auto& header = parser.get();
+        const std::string method(header.method_string());
+        const std::string target(header.target());
+        const std::size_t limit = body_limit ? body_limit(method, target) : 0;
+        if (parser.content_length() && *parser.content_length() > limit) {
+          co_await write(stream, json_error(413, "too_large", "the body is over this request's limit"),
+                         header.version(), false, ec);
+          break;
+        }
+        parser.body_limit(limit);
+        stream.expires_after(options.read_timeout);
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+        if (ec == http::error::body_limit) {
+          co_await write(stream, json_error(413, "too_large", "the body is over this request's limit"),
+                         header.version(), false, ec);
+          break;
+        }
+        if (ec) break;
+        HttpRequest request;
+        request.method = method;
+        request.target = target;
+        request.peer = peer;
+        for (const auto& field : header) {
+          std::string name(field.name_string());
+          for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          request.headers.emplace_back(std::move(name), std::string(field.value()));
+        }
+        request.content_type = request.header("content-type");
+        request.peer = client_address(peer, request.header("x-forwarded-for"));
+        request.body = std::move(parser.get().body());
+        const bool keep_alive = header.keep_alive();
+        const unsigned version = header.version();
+        // The work runs on a worker; this coroutine resumes on the io thread.
+        HttpResponse response = co_await asio::co_spawn(
+            workers, [this, &request]() -> awaitable<HttpResponse> { co_return answer(request); },
+            use_awaitable);
+        if (method == "HEAD") response.body.clear();
+        co_await write(stream, response, version, keep_alive && !stopping, ec);
+        if (ec || !keep_alive || stopping) break;
+      }
+    }
+    connections.fetch_sub(1);
+    {
+      std::lock_guard<std::mutex> lock(sockets_mutex);
+      streams.erase(&stream);
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  awaitable<void> listen() {
+    auto self = shared_from_this();
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      if (stopping) co_return;
+      if (ec) {
+        // Out of descriptors and the like: pause rather than spin.
+        log_warn("http: accept failed: " + ec.message());
+        asio::steady_timer pause(io, std::chrono::milliseconds(100));
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      asio::co_spawn(io, session(std::move(socket)), asio::detached);
+    }
+  }
+};
+
+HttpServer::HttpServer(asio::io_context& io, Handler api, BodyLimit body_limit, HttpServerOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(api), std::move(body_limit), std::move(options))) {}
+
+HttpServer::~HttpServer() {
+  stop();
+  impl_->workers.join();
+}
+
+void HttpServer::start() {
+  // Port 0 picks a free port (tests); split_address refuses it for peers.
+  std::string listen = impl_->options.listen;
+  const bool any_port = listen.size() > 2 && listen.compare(listen.size() - 2, 2, ":0") == 0;
+  auto address = split_address(any_port ? listen.substr(0, listen.size() - 1) + "1" : listen);
+  if (address && any_port) address->second = 0;
+  if (!address)
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument),
+                            "--http takes host:port, not '" + impl_->options.listen + "'");
+  tcp::endpoint endpoint(asio::ip::make_address(address->first), address->second);
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen();
+  asio::co_spawn(impl_->io, impl_->listen(), asio::detached);
+}
+
+void HttpServer::stop() {
+  if (impl_->stopping.exchange(true)) return;
+  asio::post(impl_->io, [impl = impl_] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+    std::lock_guard<std::mutex> lock(impl->sockets_mutex);
+    for (auto* stream : impl->streams) stream->socket().close(ec);
+  });
+}
+
+std::string HttpServer::local_address() const {
+  beast::error_code ec;
+  auto endpoint = impl_->acceptor.local_endpoint(ec);
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace cohours::net

@@ -1,0 +1,350 @@
+#include "cohours/api/client_api.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "../app/app_support.h"
+#include "cohours/api/json_schema.h"
+#include "cohours/api/request_signature.h"
+#include "cohours/app/exchanges.h"
+#include "cohours/app/invitations.h"
+#include "cohours/app/policy.h"
+#include "cohours/crypto.h"
+#include "cohours/dates.h"
+
+using namespace cohours;
+using cohours::test::TestNode;
+using json = nlohmann::json;
+
+namespace {
+
+// A phone: its own key pair, enrolled with a code from dave.
+struct Phone {
+  KeyPair key = generate_keypair();
+  std::uint64_t nonce = 0;
+};
+
+struct Fixture {
+  TestNode t;
+  api::ClientApi api{*t};
+
+  api::ApiResponse call(const std::string& method, const std::string& target, const std::string& body = "",
+                        const Phone* phone = nullptr, std::int64_t time_offset_s = 0) {
+    api::ApiRequest r;
+    r.method = method;
+    r.target = target;
+    r.body = body;
+    r.peer = "127.0.0.1";
+    if (phone) {
+      // Each signed request is a new one, as a phone makes them: a second
+      // passes between requests.
+      t.clock.advance_ms(1000);
+      const std::int64_t time = t.clock.now_ms() / 1000 + time_offset_s;
+      r.key = to_hex(phone->key.public_key);
+      r.time = std::to_string(time);
+      r.signature = to_hex(api::sign_request(phone->key.secret_key, method, target, time, body));
+    }
+    return api.handle(r);
+  }
+  json ok(const api::ApiResponse& response, const char* schema) {
+    INFO(response.body);
+    REQUIRE(response.status == 200);
+    json body = json::parse(response.body);
+    check_schema(body, schema);
+    return body;
+  }
+  void check_schema(const json& body, const char* name) {
+    auto text = api::schema_text(name);
+    REQUIRE(text);
+    auto schema = api::Schema::parse(json::parse(*text));
+    REQUIRE(schema.ok());
+    auto problem = schema->validate(body);
+    CHECK_MESSAGE(!problem, (problem ? problem->field + ": " + problem->message : "")
+                                << " in " << body.dump());
+  }
+  void expect_error(const api::ApiResponse& response, int status, const std::string& code) {
+    INFO(response.body);
+    CHECK(response.status == status);
+    json body = json::parse(response.body);
+    check_schema(body, "error");
+    CHECK(body["error"] == code);
+  }
+  Phone enrol(const std::string& alias, std::vector<std::string> roles) {
+    auto invited = app::invite_member(*t, {alias, std::move(roles), "dave", 72});
+    REQUIRE(invited.ok());
+    Phone phone;
+    json body = {{"code", invited->code}, {"public_key", to_hex(phone.key.public_key)}};
+    ok(call("POST", "/v1/enrol", body.dump()), "enrol-response");
+    return phone;
+  }
+  // An entry signed on the phone for this node.
+  std::string sign(Phone& phone, EntryBody body, const PublicKey* node = nullptr) {
+    Entry entry{kEntryFormatVersion,  node ? *node : t.node->identity().public_key,
+                phone.key.public_key, {},
+                t.clock.now_ms(),     ++phone.nonce,
+                std::move(body)};
+    return to_hex(sign_entry(entry, phone.key.secret_key).bytes);
+  }
+  HoursLog hours_for(const std::string& alias, std::int64_t minutes) {
+    HoursLog h;
+    h.recipient = t.key(alias);
+    h.payer = alias == "bob" ? Payer::pool : Payer::recipient;
+    h.minutes = minutes;
+    h.category = "befriending";
+    h.date_days = days_from_ms(t.clock.now_ms());
+    return h;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("health and schemas are open to anyone") {
+  Fixture f;
+  json health = f.ok(f.call("GET", "/v1/health"), "health");
+  CHECK(health["node"] == "Hilltop Care Co-op");
+  CHECK(health["entry_format_version"] == 2);
+  auto schema = f.call("GET", "/v1/schema/entries-request");
+  CHECK(schema.status == 200);
+  CHECK(json::parse(schema.body)["title"] == "POST /v1/entries (request)");
+  f.expect_error(f.call("GET", "/v1/schema/nothing"), 404, "not_found");
+  f.expect_error(f.call("POST", "/v1/health"), 405, "method_not_allowed");
+  f.expect_error(f.call("GET", "/v2/anything"), 404, "not_found");
+  // Every schema in the repository loads.
+  for (const auto& name : api::schema_names()) {
+    CAPTURE(name);
+    CHECK(api::Schema::parse(json::parse(*api::schema_text(name))).ok());
+  }
+}
+
+TEST_CASE("enrolment: a code works once, before it expires, and is not told apart when bad") {
+  Fixture f;
+  auto invited = app::invite_member(*f.t, {"erin", {"volunteer"}, "dave", 1});
+  REQUIRE(invited.ok());
+  Phone phone;
+  auto body = [&](const std::string& code, const std::string& key) {
+    return json{{"code", code}, {"public_key", key}}.dump();
+  };
+  f.expect_error(f.call("POST", "/v1/enrol", body("AAAA-BBBB-CCCC", to_hex(phone.key.public_key))), 403,
+                 "bad_code");
+  f.expect_error(f.call("POST", "/v1/enrol", "{\"code\": 5}"), 400, "bad_request");
+  f.expect_error(f.call("POST", "/v1/enrol", "not json"), 400, "bad_request");
+  auto wrong = f.call("POST", "/v1/enrol", body(invited->code, "zz"));
+  f.expect_error(wrong, 400, "bad_request");
+  CHECK(json::parse(wrong.body)["field"] == "public_key");
+  // Lower case and spaces are the same code.
+  std::string typed = invited->code;
+  for (char& ch : typed) ch = static_cast<char>(std::tolower(ch));
+  json enrolled =
+      f.ok(f.call("POST", "/v1/enrol", body(typed, to_hex(phone.key.public_key))), "enrol-response");
+  CHECK(enrolled["alias"] == "erin");
+  CHECK(enrolled["roles"] == json::array({"volunteer"}));
+  CHECK(f.t.node->ledger().member(phone.key.public_key).ok());
+  CHECK_FALSE(f.t.node->keyring().holds(phone.key.public_key));  // the node never had its secret
+  // Used: the same answer as an unknown code.
+  Phone other;
+  f.expect_error(f.call("POST", "/v1/enrol", body(invited->code, to_hex(other.key.public_key))), 403,
+                 "bad_code");
+  // Expired.
+  auto late = app::invite_member(*f.t, {"fern", {"carer"}, "dave", 1});
+  REQUIRE(late.ok());
+  f.t.clock.advance_ms(3600 * 1000 + 1);
+  f.expect_error(f.call("POST", "/v1/enrol", body(late->code, to_hex(other.key.public_key))), 403,
+                 "bad_code");
+  CHECK_FALSE(f.t.node->directory().key_for("fern").ok());
+}
+
+TEST_CASE("invitations: who may invite, and which aliases") {
+  Fixture f;
+  CHECK(app::invite_member(*f.t, {"erin", {"volunteer"}, "alice", 72}).code() == Code::not_permitted);
+  CHECK(app::invite_member(*f.t, {"bob", {"volunteer"}, "dave", 72}).code() == Code::already_exists);
+  CHECK(app::invite_member(*f.t, {"pool", {"volunteer"}, "dave", 72}).code() == Code::malformed);
+  CHECK(app::invite_member(*f.t, {"erin", {"astronaut"}, "dave", 72}).code() == Code::malformed);
+  CHECK(app::invite_member(*f.t, {"erin", {"volunteer"}, "dave", 0}).code() == Code::malformed);
+  REQUIRE(app::invite_member(*f.t, {"erin", {"volunteer"}, "dave", 72}).ok());
+  CHECK(app::invite_member(*f.t, {"erin", {"volunteer"}, "dave", 72}).code() == Code::already_exists);
+  auto list = app::list_invitations(*f.t, {});
+  REQUIRE(list.ok());
+  REQUIRE(list->invitations.size() == 1);
+  CHECK(list->invitations[0].inviter == "dave");
+}
+
+TEST_CASE("signed requests: anything but a fresh signature by a member is refused") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  f.ok(f.call("GET", "/v1/me", "", &erin), "me");
+  f.expect_error(f.call("GET", "/v1/me"), 401, "unauthorised");                   // unsigned
+  f.expect_error(f.call("GET", "/v1/me", "", &erin, -121), 401, "unauthorised");  // too old
+  f.expect_error(f.call("GET", "/v1/me", "", &erin, 121), 401, "unauthorised");   // too far ahead
+  Phone stranger;
+  f.expect_error(f.call("GET", "/v1/me", "", &stranger), 401, "unauthorised");  // not a member
+  // A signature over another path does not open this one.
+  api::ApiRequest r;
+  r.method = "GET";
+  r.target = "/v1/me/pending";
+  const std::int64_t time = f.t.clock.now_ms() / 1000;
+  r.key = to_hex(erin.key.public_key);
+  r.time = std::to_string(time);
+  r.signature = to_hex(api::sign_request(erin.key.secret_key, "GET", "/v1/me", time, ""));
+  f.expect_error(f.api.handle(r), 401, "unauthorised");
+  // The same request twice: the second is a replay.
+  r.signature = to_hex(api::sign_request(erin.key.secret_key, "GET", "/v1/me/pending", time, ""));
+  CHECK(f.api.handle(r).status == 200);
+  f.expect_error(f.api.handle(r), 401, "unauthorised");
+  // Upper-case hex is the same signature, not a new one.
+  std::string upper = r.signature;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(ch));
+  r.signature = upper;
+  f.expect_error(f.api.handle(r), 401, "unauthorised");
+  // A forgotten member's key is let in no more.
+  REQUIRE(app::forget_member(*f.t, {"erin", "dave"}).ok());
+  f.expect_error(f.call("GET", "/v1/me", "", &erin), 401, "unauthorised");
+}
+
+TEST_CASE("entries from a phone: stored, duplicate, refused, and every refusal remembered") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  const std::string logged = f.sign(erin, f.hours_for("carol", 90));
+  json body = {{"entries", {logged}}};
+  json first = f.ok(f.call("POST", "/v1/entries", body.dump(), &erin), "entries-response");
+  REQUIRE(first["results"].size() == 1);
+  CHECK(first["results"][0]["status"] == "stored");
+  const auto seq = first["results"][0]["seq"];
+  // A retry after a lost answer: never a second entry.
+  json again = f.ok(f.call("POST", "/v1/entries", body.dump(), &erin), "entries-response");
+  CHECK(again["results"][0]["status"] == "duplicate");
+  CHECK(again["results"][0]["seq"] == seq);
+  CHECK(f.t.node->ledger().log_size() == seq.get<std::uint64_t>());
+
+  // Refused by the ledger's rules, then the same refusal again.
+  Transfer overdraft{f.t.key("carol"), 600, {}};
+  json refused_body = {{"entries", {f.sign(erin, overdraft)}}};
+  json refused = f.ok(f.call("POST", "/v1/entries", refused_body.dump(), &erin), "entries-response");
+  CHECK(refused["results"][0]["status"] == "refused");
+  CHECK(refused["results"][0]["error"] == "floor_breached");
+  json refused_again = f.ok(f.call("POST", "/v1/entries", refused_body.dump(), &erin), "entries-response");
+  CHECK(refused_again["results"][0] == refused["results"][0]);
+
+  // Signed for another node, or by someone else: refused, nothing stored.
+  PublicKey other_node = generate_keypair().public_key;
+  Phone alice_phone;  // not erin
+  json mixed = {{"entries",
+                 {f.sign(erin, f.hours_for("carol", 30), &other_node),
+                  f.sign(alice_phone, f.hours_for("carol", 30)), "01"}}};
+  const std::uint64_t size = f.t.node->ledger().log_size();
+  json results = f.ok(f.call("POST", "/v1/entries", mixed.dump(), &erin), "entries-response")["results"];
+  CHECK(results[0]["error"] == "wrong_node");
+  CHECK(results[1]["error"] == "not_permitted");
+  CHECK(results[2]["error"] == "malformed");
+  CHECK(f.t.node->ledger().log_size() == size);
+}
+
+TEST_CASE("private notes: the phone's salt, checked against the entry, kept only for accepted entries") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  Hash32 salt;
+  salt.bytes.fill(0x3f);
+  const std::string text = "Tea and a chat";
+  HoursLog h = f.hours_for("carol", 60);
+  h.note_digest = note_digest(salt, text);
+  json body = {{"entries", {f.sign(erin, h)}}, {"notes", {{{"salt", to_hex(salt)}, {"text", text}}}}};
+  json stored = f.ok(f.call("POST", "/v1/entries", body.dump(), &erin), "entries-response");
+  CHECK(stored["results"][0]["status"] == "stored");
+  CHECK(f.t.node->directory().note(h.note_digest) == text);
+  // A note no entry carries: 400, nothing kept.
+  json stray = {{"entries", {f.sign(erin, f.hours_for("carol", 15))}},
+                {"notes", {{{"salt", to_hex(salt)}, {"text", "something else"}}}}};
+  f.expect_error(f.call("POST", "/v1/entries", stray.dump(), &erin), 400, "bad_request");
+  // The note of a refused entry is not kept.
+  Hash32 other_salt;
+  other_salt.bytes.fill(0x41);
+  Transfer overdraft{f.t.key("carol"), 600, note_digest(other_salt, "thanks")};
+  json refused = {{"entries", {f.sign(erin, overdraft)}},
+                  {"notes", {{{"salt", to_hex(other_salt)}, {"text", "thanks"}}}}};
+  f.ok(f.call("POST", "/v1/entries", refused.dump(), &erin), "entries-response");
+  CHECK_FALSE(f.t.node->directory().note(overdraft.memo_digest).has_value());
+}
+
+TEST_CASE("a member's views, and someone else's data is forbidden") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  Phone fern = f.enrol("fern", {"carer"});
+  app::SetPolicy floor;
+  floor.as = "dave";
+  floor.role_floor = app::RoleFloor{"carer", -600};  // carers may owe ten hours
+  REQUIRE(app::set_policy(*f.t, floor).ok());
+  json body = {{"entries", {f.sign(erin, f.hours_for("fern", 120))}}};
+  json stored = f.ok(f.call("POST", "/v1/entries", body.dump(), &erin), "entries-response");
+  const std::string id = stored["results"][0]["id"];
+
+  json pending = f.ok(f.call("GET", "/v1/me/pending", "", &fern), "pending");
+  REQUIRE(pending["to_confirm"].size() == 1);
+  CHECK(pending["to_confirm"][0]["id"] == id);
+  CHECK(pending["to_confirm"][0]["provider"] == "erin");
+  CHECK(f.ok(f.call("GET", "/v1/me", "", &fern), "me")["to_confirm"] == 1);
+  CHECK(f.ok(f.call("GET", "/v1/me/pending", "", &erin), "pending")["waiting"].size() == 1);
+
+  // Fern confirms on her phone; both balances move.
+  HoursConfirm confirm{*fixed_from_hex<EntryId>(id)};
+  json confirm_body = {{"entries", {f.sign(fern, confirm)}}};
+  CHECK(f.ok(f.call("POST", "/v1/entries", confirm_body.dump(), &fern),
+             "entries-response")["results"][0]["status"] == "stored");
+  CHECK(f.ok(f.call("GET", "/v1/me", "", &erin), "me")["balance_minutes"] == 120);
+  CHECK(f.ok(f.call("GET", "/v1/me", "", &fern), "me")["balance_minutes"] == -120);
+  json statement =
+      f.ok(f.call("GET", "/v1/me/statement?from=2026-11-01&to=2026-11-30", "", &erin), "statement");
+  REQUIRE(statement["lines"].size() == 1);
+  CHECK(statement["lines"][0]["direction"] == "gave");
+  CHECK(statement["lines"][0]["other"] == "fern");
+  CHECK(statement["closing_minutes"] == 120);
+  json fern_statement = f.ok(f.call("GET", "/v1/me/statement", "", &fern), "statement");
+  CHECK(fern_statement["lines"][0]["direction"] == "received");
+  CHECK(fern_statement["lines"][0]["other"] == "erin");
+
+  f.expect_error(f.call("GET", "/v1/me/statement?from=yesterday", "", &erin), 400, "bad_request");
+  f.expect_error(f.call("GET", "/v1/me?x=1", "", &erin), 400, "bad_request");
+  // Someone else's statement, or the co-op's balances: not for a volunteer.
+  f.expect_error(f.call("GET", "/v1/members/fern/statement", "", &erin), 403, "forbidden");
+  f.expect_error(f.call("GET", "/v1/coop/balances", "", &erin), 403, "forbidden");
+  f.expect_error(f.call("GET", "/v1/coop/pending", "", &erin), 403, "forbidden");
+  // A coordinator's phone gets the co-op's views.
+  Phone gwen = f.enrol("gwen", {"coordinator"});
+  json balances = f.ok(f.call("GET", "/v1/coop/balances", "", &gwen), "balances");
+  CHECK(balances["sum_minutes"] == 0);
+  f.ok(f.call("GET", "/v1/coop/pending", "", &gwen), "pending");
+
+  json members = f.ok(f.call("GET", "/v1/members", "", &erin), "members");
+  CHECK(members["members"].size() == 7);
+  CHECK(members.dump().find("07700") == std::string::npos);  // no contact details
+  f.ok(f.call("GET", "/v1/respite/open", "", &fern), "respite-open");
+  f.ok(f.call("GET", "/v1/me/expenses", "", &erin), "expenses");
+}
+
+TEST_CASE("limits: body size and requests per minute") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  std::string big(api::kMaxEntriesBody + 1, 'x');
+  f.expect_error(f.call("POST", "/v1/entries", big, &erin), 413, "too_large");
+  f.expect_error(f.call("POST", "/v1/enrol", std::string(api::kMaxJsonBody + 1, ' ')), 413, "too_large");
+  // In one second (the clock stands still), made different by their nonce.
+  int served = 0, limited = 0;
+  for (int i = 0; i < 130; ++i) {
+    api::ApiRequest r;
+    r.method = "GET";
+    r.target = "/v1/me?nonce=" + std::to_string(i);
+    const std::int64_t time = f.t.clock.now_ms() / 1000;
+    r.key = to_hex(erin.key.public_key);
+    r.time = std::to_string(time);
+    r.signature = to_hex(api::sign_request(erin.key.secret_key, "GET", r.target, time, ""));
+    auto response = f.api.handle(r);
+    if (response.status == 200) ++served;
+    if (response.status == 429) {
+      ++limited;
+      CHECK(response.headers.size() == 1);
+    }
+  }
+  CHECK(served == 120);
+  CHECK(limited == 10);
+  // A minute later the allowance is back.
+  f.t.clock.advance_ms(60'000);
+  CHECK(f.call("GET", "/v1/me", "", &erin).status == 200);
+}
