@@ -19,7 +19,7 @@ export const SENT = 'sent';
 export const REFUSED = 'refused';
 
 const BATCH = 100; // docs/api.md: at most 100 entries per request
-const BATCH_BYTES = 48 * 1024; // and 64 KiB of JSON: notes can be long
+const BATCH_BYTES = 900 * 1024; // and 1 MiB of JSON: notes can be long
 const MIN_DELAY_MS = 2000;
 const MAX_DELAY_MS = 5 * 60 * 1000;
 
