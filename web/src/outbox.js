@@ -107,8 +107,10 @@ export class Outbox {
       this.nextAttemptAt = 0;
       this.lastProblem = '';
       this.lastOffline = false;
-    } catch (e) {
-      if (!(e instanceof TransportError)) throw e;
+    } catch (caught) {
+      // Anything unexpected is treated as a failure to retry with backoff,
+      // never as a reason to give up on a signed entry (or to spin).
+      const e = caught instanceof TransportError ? caught : new TransportError(caught?.message || String(caught));
       this.failures += 1;
       const wait = Math.max(e.retryAfterMs ?? 0, backoffMs(this.failures, this.random));
       this.nextAttemptAt = this.now() + wait;
@@ -121,10 +123,13 @@ export class Outbox {
     return report;
   }
 
-  async sendBatch(batch, report) {
-    for (const item of batch) {
-      if (item.receipt && !item.receipt_uploaded) await this.uploadReceipt(item);
+  async sendBatch(all, report) {
+    const batch = [];
+    for (const item of all) {
+      if (item.receipt && !item.receipt_uploaded && !(await this.uploadReceipt(item, report))) continue;
+      batch.push(item);
     }
+    if (batch.length === 0) return;
     let answer;
     try {
       answer = await this.transport.postEntries({
@@ -151,13 +156,27 @@ export class Outbox {
     for (let i = 0; i < batch.length; i++) await this.settle(batch[i], results[i], report);
   }
 
-  async uploadReceipt(item) {
-    const { digest } = await this.transport.postReceipt(item.receipt.blob, item.receipt.type);
+  // Uploads an item's receipt; false if the node refused the file itself
+  // (then the item is settled as refused: its claim names that file).
+  async uploadReceipt(item, report) {
+    let digest;
+    try {
+      ({ digest } = await this.transport.postReceipt(item.receipt.blob, item.receipt.type));
+    } catch (e) {
+      if (e instanceof TransportError) throw e;
+      if (e.status === 400 || e.status === 413) {
+        const why = e.status === 413 ? 'the photo is too big (8 MB at most)' : e.message;
+        await this.settle(item, { status: 'refused', error: e.error ?? 'bad_request', message: `The receipt photo was not accepted: ${why}` }, report);
+        return false;
+      }
+      throw new TransportError(`The co-op did not take the receipt photo (${e.message}).`);
+    }
     if (digest !== item.receipt.digest) {
       throw new TransportError('the receipt photo did not arrive whole; it will be sent again');
     }
     item.receipt_uploaded = true;
     await this.storage.put(item);
+    return true;
   }
 
   async settle(item, result, report) {

@@ -75,7 +75,7 @@ export function Welcome({ code: initial }) {
   useEffect(() => { api.health().then((h) => setCoop(h.node)).catch(() => {}); }, []);
   const join = async (e) => {
     e.preventDefault();
-    const clean = code.trim().toUpperCase();
+    const clean = code.trim().toUpperCase().replace(/\s+/g, ' ');
     if (!clean) { setError('Type the joining code your coordinator gave you.'); return; }
     setBusy(true);
     setError('');
@@ -83,7 +83,9 @@ export function Welcome({ code: initial }) {
       await enrol(clean);
       go('/');
     } catch (err) {
-      setError(err.error === 'bad_code'
+      // An unknown, used or expired code, or one not shaped like a code at all.
+      const badCode = err.error === 'bad_code' || (err.status === 400 && String(err.field ?? '').startsWith('code'));
+      setError(badCode
         ? 'That code does not work. It may be mistyped, used already, or too old. Ask your coordinator for a new one.'
         : err.message);
     } finally {
@@ -211,7 +213,10 @@ export function LogHours() {
     return a.alias.localeCompare(b.alias);
   });
   const chosen = who ?? (sorted[0]?.key ?? 'community');
-  const cat = category && categories.includes(category) ? category : categories[0] ?? '';
+  // The last kind of help; else befriending (loneliness is the main harm,
+  // DOMAIN.md), else the first that is not respite (which has its own screen).
+  const cat = category && categories.includes(category) ? category
+    : categories.includes('befriending') ? 'befriending' : categories.find((c) => c !== 'respite') ?? categories[0] ?? '';
   const max = members.data?.max_entry_minutes ?? 720;
 
   const save = async (e) => {

@@ -83,6 +83,12 @@ export async function startRealNode({ dist, out, cohours, cohoursd }) {
       if (!code) throw new Error(`no code in the output of member invite: ${text.slice(0, 200)}`);
       return code;
     },
+    // Whether this cohoursd takes receipt files (POST /v1/receipts of
+    // docs/api.md): unsigned, it answers 401 if the path exists, 404 if not.
+    async takesReceipts() {
+      const r = await fetch(`${url}/v1/receipts`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: new Uint8Array([0x89]) });
+      return r.status !== 404;
+    },
     // The receipt file the claim names is in DATA/receipts (docs/data-format.md).
     async receiptStored() {
       const { readdirSync } = await import('node:fs');

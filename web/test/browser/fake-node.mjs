@@ -36,7 +36,8 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
   const notes = new Map();
   const seen = new Set();
   let seq = 0;
-  const cats = categories ?? ['befriending', 'transport', 'shopping', 'gardening', 'cleaning', 'help-online', 'respite'];
+  // The engine's default categories, in its order (engine/include/cohours/policy.h).
+  const cats = categories ?? ['respite', 'befriending', 'transport', 'shopping', 'gardening', 'admin', 'training', 'other'];
 
   const alias = (key) => (key === ZERO_KEY ? 'the community' : members.get(key)?.alias ?? 'member-' + key.slice(0, 8));
   const bal = (k) => balances.get(k) ?? 0;

@@ -88,6 +88,12 @@ async function phone(browser, label) {
   const page = await context.newPage();
   page.on('pageerror', (e) => check(`${label}: no script error`, false, e.message));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(m.text())) console.log(`  [${label} console] ${m.text()}`); });
+  // Every answer of the node that is not a success, for the log.
+  page.on('response', async (r) => {
+    if (r.status() < 400 || !r.url().includes('/v1/')) return;
+    const body = await r.text().catch(() => '');
+    console.log(`  [${label}] ${r.request().method()} ${new URL(r.url()).pathname} -> ${r.status()} ${body.slice(0, 200)}`);
+  });
   const cdp = await context.newCDPSession(page);
   return { context, page, cdp, label };
 }
@@ -305,16 +311,22 @@ try {
   await heading(erin.page, 'Claim an expense');
   await screen(erin, 'expense');
   await erin.page.getByLabel(/How much did you pay/).fill('12.40');
-  await erin.page.getByLabel('Photo of the receipt').setInputFiles({ name: 'bus-ticket.png', mimeType: 'image/png', buffer: readFileSync(join(dist, 'icon-192.png')) });
+  const receipts = backend.takesReceipts ? await backend.takesReceipts() : true;
+  if (receipts) {
+    await erin.page.getByLabel('Photo of the receipt').setInputFiles({ name: 'bus-ticket.png', mimeType: 'image/png', buffer: readFileSync(join(dist, 'icon-192.png')) });
+  } else {
+    console.log('SKIP the receipt photo: this cohoursd answers 404 to POST /v1/receipts (docs/api.md); the claim goes without it');
+  }
   await erin.page.getByRole('button', { name: 'Claim £12.40' }).click();
   await erin.page.locator('.state-sent').waitFor();
-  check('the claim and its receipt went: "Sent"', await text(erin.page, /You claimed £12.40 for travel, today, with a receipt/));
+  check(`the claim${receipts ? ' and its receipt' : ''} went: "Sent"`,
+    await text(erin.page, receipts ? /You claimed £12.40 for travel, today, with a receipt/ : /You claimed £12.40 for travel, today/));
   await erin.page.goto(`${backend.url}/#/expenses`);
   await heading(erin.page, 'My expense claims');
   await erin.page.locator('main').getByText('£12.40 for travel').waitFor();
   check('the claim is listed, waiting for a decision', await text(erin.page, 'Waiting for the co-op to decide'));
   await screen(erin, 'expenses');
-  if (backend.receiptStored) check('the node holds the receipt the claim names', await backend.receiptStored());
+  if (receipts && backend.receiptStored) check('the node holds the receipt the claim names', await backend.receiptStored());
 
   // 12. A key backup, and its restore on a new phone.
   await erin.page.goto(`${backend.url}/#/key`);

@@ -198,3 +198,29 @@ test('a request refused as unauthorised keeps its entries waiting', async () => 
   assert.deepEqual([report.refused, report.waiting], [0, 2]);
   assert.match(report.problem, /120 seconds/);
 });
+
+test('a node without receipts keeps the claim waiting with a reason; a refused photo refuses its claim', async () => {
+  const { node, outbox } = setup();
+  node.postReceipt = async () => { throw Object.assign(new Error('no such path: /v1/receipts'), { status: 404, error: 'not_found' }); };
+  await outbox.add(item('r1', { kind: 'expense.claim', receipt: { blob: 'photo', type: 'image/png', digest: 'digest-of-photo' } }));
+  await outbox.add(item('r2'));
+  const first = await outbox.flush();
+  assert.deepEqual([first.waiting, node.stored.size], [2, 0]);
+  assert.match(first.problem, /did not take the receipt photo \(no such path/);
+  assert.ok(outbox.nextAttemptAt > 1000, 'with backoff');
+  node.postReceipt = async () => { throw Object.assign(new Error('a receipt is a JPEG, PNG, WebP or PDF file'), { status: 400, error: 'bad_request' }); };
+  const second = await outbox.flush();
+  assert.deepEqual([second.refused, second.sent, second.waiting], [1, 1, 0]);
+  assert.match((await outbox.get('id-r1')).message, /The receipt photo was not accepted: a receipt is a JPEG/);
+  assert.equal(node.stored.has('r1'), false, 'the claim was not sent without its photo');
+});
+
+test('an unexpected failure is retried with backoff, not thrown', async () => {
+  const { node, outbox } = setup();
+  node.postEntries = async () => { throw new SyntaxError('Unexpected token'); };
+  await outbox.add(item('z1'));
+  const report = await outbox.flush();
+  assert.equal(report.waiting, 1);
+  assert.match(report.problem, /Unexpected token/);
+  assert.ok(outbox.nextAttemptAt > 1000);
+});
