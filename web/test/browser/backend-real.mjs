@@ -94,8 +94,14 @@ export async function startRealNode({ dist, out, cohours, cohoursd }) {
       const { readdirSync } = await import('node:fs');
       try { return readdirSync(join(data, 'receipts')).length > 0; } catch { return false; }
     },
-    async balance(alias) {
-      return JSON.parse(await cli('--json', 'balance', alias));
+    // The node's own figures, through the CLI (docs/cli.md --json).
+    async balanceMinutes(alias) {
+      const accounts = JSON.parse(await cli('--json', 'balance', alias)).accounts;
+      return accounts.find((a) => a.account === alias)?.balance_minutes;
+    },
+    async entriesOfKind(kind) {
+      const log = JSON.parse(await cli('--json', 'log', 'show'));
+      return log.records.filter((r) => r.kind === kind).length;
     },
     async stop() {
       if (exited === null) {

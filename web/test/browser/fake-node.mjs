@@ -299,6 +299,11 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
 
   return {
     server, nodeKey, invite, members, receipts, notes, movements, balances,
+    async balanceMinutes(aliasName) {
+      for (const [key, m] of members) if (m.alias === aliasName) return bal(key);
+      return undefined;
+    },
+    async entriesOfKind(kind) { return [...entries.values()].filter((e) => e.fields.kind === kind).length; },
     listen(port = 0) {
       return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)));
     },

@@ -68,6 +68,8 @@ async function startBackend() {
     return {
       url,
       invite: async (alias, roles) => node.invite(alias, roles),
+      balanceMinutes: (alias) => node.balanceMinutes(alias),
+      entriesOfKind: (kind) => node.entriesOfKind(kind),
       stop: () => node.close(),
       describe: 'the fake node (test/browser/fake-node.mjs)',
     };
@@ -189,7 +191,7 @@ try {
   carol = await phone(browser, 'carol');
   await carol.page.goto(`${backend.url}/`);
   await heading(carol.page, /^Join/);
-  await carol.page.getByLabel('Joining code').fill('NOT-A-CODE');
+  await carol.page.getByLabel('Joining code').fill('WXYZ-WXYZ-WXYZ'); // well formed, never issued
   await carol.page.getByRole('button', { name: 'Join' }).click();
   check('a wrong code says what to do', await text(carol.page, /Ask your coordinator for a new one/));
   await carol.page.getByLabel('Joining code').fill(carolCode.toLowerCase());
@@ -254,6 +256,9 @@ try {
   await heading(erin.page, 'Hello, erin');
   await erin.page.locator('.big', { hasText: /^1 hour$/ }).waitFor();
   check("erin's hours went up by an hour", true);
+  check('the node agrees: erin +60 minutes, carol -60, one hours entry',
+    (await backend.balanceMinutes('erin')) === 60 && (await backend.balanceMinutes('carol')) === -60
+    && (await backend.entriesOfKind('hours.log')) === 1);
   await erin.page.getByRole('link', { name: 'My hours and history' }).click();
   await heading(erin.page, 'My hours and history');
   await erin.page.locator('main').getByText('You gave carol 1 hour of befriending').waitFor();
@@ -296,8 +301,20 @@ try {
   check('the last person helped is the default', (await erin.page.getByLabel('Who did you help?').inputValue()) !== 'community'
     && (await erin.page.locator('#who option:checked').textContent()) === 'carol');
   await erin.page.getByRole('radio', { name: '30 minutes', exact: true }).check();
+  // The node takes this one but its answer is lost on the way back: the
+  // outbox sends the same signed bytes again, and the node answers
+  // `duplicate`. One entry, not two.
+  const lost = [];
+  await erin.page.route('**/v1/entries', async (route) => {
+    const response = await route.fetch();
+    lost.push(await response.json());
+    await route.abort('connectionreset');
+  }, { times: 1 });
   await erin.page.getByRole('button', { name: 'Save 30 minutes' }).click();
   await erin.page.locator('.state-sent').waitFor();
+  check('a lost answer: the node had stored it, the retry was a duplicate, one entry',
+    lost[0]?.results?.[0]?.status === 'stored' && (await backend.entriesOfKind('hours.log')) === 2,
+    JSON.stringify(lost));
   await carol.page.goto(`${backend.url}/#/confirm`);
   await heading(carol.page, 'Confirm help I was given');
   await carol.page.getByRole('link', { name: /No, this is wrong: erin gave you 30 minutes/ }).click();
