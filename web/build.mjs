@@ -160,7 +160,6 @@ const manifest = {
   start_url: './',
   scope: './',
   display: 'standalone',
-  orientation: 'portrait',
   background_color: '#ffffff',
   theme_color: '#0a3d7a',
   icons: [
