@@ -169,7 +169,7 @@ export function Home() {
         <section class="card notice" aria-labelledby="outbox-h">
           <h2 id="outbox-h">${waiting > 0 ? html`<span aria-hidden="true">◔ </span>${waiting === 1 ? '1 thing' : `${waiting} things`} waiting to send` : html`<span aria-hidden="true">✗ </span>Not accepted`}</h2>
           ${waiting > 0 && html`<p>${sendingWords(s)}</p>`}
-          <a class="button secondary" href="#/sending">See what is waiting</a>
+          <a class="button secondary" href="#/sending">${waiting > 0 ? 'See what is waiting' : 'See what was not accepted'}</a>
         </section>`}
       <nav aria-label="What would you like to do?" class="tasks">
         ${gives && html`<a class="button primary" href="#/log">Log hours I gave</a>`}
