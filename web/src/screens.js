@@ -289,7 +289,7 @@ export function Done({ id }) {
       <div aria-live="polite"><${ItemState} item=${item} /></div>
       ${item.state === WAITING && html`<p>It is safe on this phone. ${sendingWords(s)}</p>`}
       ${item.state === 'sent' && after && html`<p>${after}</p>`}
-      ${item.state === 'refused' && html`<p>Nothing was changed. If you think this is wrong, talk to your coordinator.</p>`}
+      ${item.state === 'refused' && html`<p>Nothing was changed, so this does not count. If you think this is wrong, talk to your coordinator.</p>`}
       <a class="button primary" href="#/">Back to home</a>
       ${item.kind === 'hours.log' && html`<a class="button" href="#/log">Log more hours</a>`}
     <//>`;

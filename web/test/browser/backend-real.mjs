@@ -99,6 +99,10 @@ export async function startRealNode({ dist, out, cohours, cohoursd }) {
       const accounts = JSON.parse(await cli('--json', 'balance', alias)).accounts;
       return accounts.find((a) => a.account === alias)?.balance_minutes;
     },
+    // An admin changes the categories the co-op uses (policy.set).
+    async setCategories(list) {
+      await cli('policy', 'set', '--categories', list.join(','), '--as', 'dave');
+    },
     async entriesOfKind(kind) {
       const log = JSON.parse(await cli('--json', 'log', 'show'));
       return log.records.filter((r) => r.kind === kind).length;

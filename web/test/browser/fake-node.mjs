@@ -37,7 +37,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
   const seen = new Set();
   let seq = 0;
   // The engine's default categories, in its order (engine/include/cohours/policy.h).
-  const cats = categories ?? ['respite', 'befriending', 'transport', 'shopping', 'gardening', 'admin', 'training', 'other'];
+  let cats = categories ?? ['respite', 'befriending', 'transport', 'shopping', 'gardening', 'admin', 'training', 'other'];
 
   const alias = (key) => (key === ZERO_KEY ? 'the community' : members.get(key)?.alias ?? 'member-' + key.slice(0, 8));
   const bal = (k) => balances.get(k) ?? 0;
@@ -303,6 +303,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
       for (const [key, m] of members) if (m.alias === aliasName) return bal(key);
       return undefined;
     },
+    async setCategories(list) { cats = [...list]; },
     async entriesOfKind(kind) { return [...entries.values()].filter((e) => e.fields.kind === kind).length; },
     listen(port = 0) {
       return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)));

@@ -70,6 +70,7 @@ async function startBackend() {
       invite: async (alias, roles) => node.invite(alias, roles),
       balanceMinutes: (alias) => node.balanceMinutes(alias),
       entriesOfKind: (kind) => node.entriesOfKind(kind),
+      setCategories: (list) => node.setCategories(list),
       stop: () => node.close(),
       describe: 'the fake node (test/browser/fake-node.mjs)',
     };
@@ -263,6 +264,22 @@ try {
   await heading(erin.page, 'My hours and history');
   await erin.page.locator('main').getByText('You gave carol 1 hour of befriending').waitFor();
   await screen(erin, 'history');
+
+  // 9a. An entry judged later: erin logs an hour of shopping with no
+  // signal; meanwhile the co-op stops using that category; when she is back
+  // the node refuses it, and she sees why.
+  await erin.page.goto(`${backend.url}/#/log`);
+  await heading(erin.page, 'Log hours I gave');
+  await erin.page.getByLabel('Who did you help?').locator('option', { hasText: 'carol' }).waitFor({ state: 'attached' });
+  await erin.context.setOffline(true);
+  await erin.page.getByLabel('What kind of help?').selectOption('shopping');
+  await erin.page.getByRole('button', { name: 'Save 1 hour' }).click();
+  await heading(erin.page, 'Saved on this phone');
+  await backend.setCategories(['respite', 'befriending', 'transport']);
+  await erin.context.setOffline(false);
+  await heading(erin.page, 'Not accepted');
+  check('an entry the rules refuse: "Not accepted: " and the node\'s reason', await text(erin.page, /Not accepted: .*shopping/i));
+  await screen(erin, 'done-refused');
 
   // 9. Respite: carol asks, erin offers, carol sees the offer.
   await carol.page.getByRole('link', { name: 'Respite' }).click();
