@@ -13,9 +13,14 @@
 
 namespace cohours::cli {
 
+// Progress lines ("verified 4096 / 10000 records") on stderr when it is a
+// terminal, for use cases run in this process; empty otherwise.
+app::Progress terminal_progress();
+
 class Client {
  public:
-  // Finds the daemon or opens the node; failures are CliErrors.
+  // Finds the daemon or opens the node; failures are CliErrors. A node
+  // opened here reports progress on a terminal (terminal_progress).
   explicit Client(const GlobalOptions& options);
 
   // Runs one use case; a refusal becomes a CliError with its code.
@@ -27,7 +32,6 @@ class Client {
 
  private:
   std::optional<control::RemoteNode> remote_;
-  std::unique_ptr<Replicas> hosted_replicas_;
   std::unique_ptr<app::Node> node_;
 };
 

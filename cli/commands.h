@@ -10,8 +10,8 @@
 
 namespace cohours::cli {
 
-void add_node_commands(CLI::App& app, GlobalOptions& options);      // init, policy
-void add_member_commands(CLI::App& app, GlobalOptions& options);    // member
+void add_node_commands(CLI::App& app, GlobalOptions& options);    // init, policy
+void add_member_commands(CLI::App& app, GlobalOptions& options);  // member
 // `member invite` and `member invitations`, registered under member.
 void add_invitation_commands(CLI::App& member, GlobalOptions& options);
 void add_exchange_commands(CLI::App& app, GlobalOptions& options);  // hours, respite, transfer, reverse

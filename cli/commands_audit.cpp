@@ -1,110 +1,39 @@
 // audit verify and reindex: the commands that trust nothing derived.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
+#include "client.h"
+#include "cohours/app/audit.h"
 #include "cohours/app/clock_source.h"
-#include "cohours/audit.h"
-#include "cohours/crypto.h"
-#include "cohours/net/consortium.h"
-#include "cohours/replicas.h"
 #include "commands.h"
-#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
 
 namespace {
 
-// Progress on stderr for long runs, only when a person is watching.
-std::function<void(std::uint64_t, std::uint64_t)> progress_printer(const char* verb) {
-  if (!err_is_terminal()) return {};
-  return [verb](std::uint64_t done, std::uint64_t total) {
-    err() << "\r" << verb << " " << done << " / " << total << " records" << (done == total ? "\n" : "")
-          << std::flush;
-  };
-}
+namespace fs = std::filesystem;
 
-// The node's store without a Ledger on it, or, inside the daemon, the
-// daemon's open store (`host`, not owned: `opened` stays empty).
-struct StoreOnly {
-  std::unique_ptr<Store> opened;
-  Store* store = nullptr;
-  const HostedNode* host = nullptr;
-};
-
-StoreOnly open_store_only(const GlobalOptions& options) {
-  namespace fs = std::filesystem;
-  StoreOnly result;
-  if ((result.host = host_for(options.data_dir))) {
-    result.store = result.host->store;
-    return result;
-  }
-  fs::path dir = resolve_user_path(options.data_dir);
-  if (!fs::exists(dir / "node.key"))
-    fail(Code::not_found, "no cohours node in " + dir.string() + "; pass --data DIR or run `cohours init`");
-  result.opened = check(open_rocks_store((dir / "store").string(), OpenMode::open_existing));
-  result.store = result.opened.get();
-  return result;
-}
-
-// Reads signed tree heads kept earlier: the output of `cohours log head`,
-// whose hex lines are heads (other lines are skipped). A file without a
-// head, or with a hex line that is not a valid head, is an error.
-std::vector<SignedTreeHead> read_known_heads(const std::vector<std::string>& files) {
-  std::vector<SignedTreeHead> heads;
+// Heads kept earlier with `cohours log head`: the files are the person's,
+// read here; the use case finds the heads in their text.
+std::vector<app::KeptHeadsFile> read_kept_heads(const std::vector<std::string>& files) {
+  std::vector<app::KeptHeadsFile> kept;
   for (const auto& file : files) {
-    std::ifstream in(resolve_user_path(file));
+    std::ifstream in(std::filesystem::path(file), std::ios::binary);
     if (!in) fail(Code::not_found, "cannot read kept heads file " + file);
-    std::string line;
-    std::size_t before = heads.size();
-    for (int number = 1; std::getline(in, line); ++number) {
-      auto bytes = from_hex(line);
-      if (!bytes || bytes->size() < 64) continue;
-      auto head = decode_signed_tree_head(*bytes);
-      if (!head.ok())
-        fail(Code::malformed, file + " line " + std::to_string(number) + " is not a signed tree head");
-      heads.push_back(head.value());
-    }
-    if (heads.size() == before)
-      fail(Code::malformed, file + " holds no signed tree head (save `cohours log head`)");
+    std::ostringstream text;
+    text << in.rdbuf();
+    kept.push_back({file, text.str()});
   }
-  return heads;
+  return kept;
 }
 
 void run_verify(const GlobalOptions& options, const std::vector<std::string>& known_files,
                 const std::string& node_name) {
-  auto store = open_store_only(options);
-  AuditOptions audit_options;
-  audit_options.known_heads = read_known_heads(known_files);
-  // The store must belong to the node whose key sits beside it.
-  audit_options.expected_node_key =
-      store.host ? public_key_of(read_secret_key(store.host->data_dir / "node.key"))
-                 : public_key_of(read_secret_key(resolve_user_path(options.data_dir) / "node.key"));
-  if (!node_name.empty()) {
-    // Another co-op's log, from the verified copy held here: the key is the
-    // one the consortium file gives for that node.
-    auto consortium = check(net::installed_consortium(*store.store));
-    const net::ConsortiumNode* node = consortium.find_name(node_name);
-    if (!node)
-      fail(Code::unknown_member, "no node named '" + node_name + "' in consortium '" + consortium.name + "'");
-    if (node->key != audit_options.expected_node_key) {
-      audit_options.log = node->key;
-      audit_options.expected_node_key = node->key;
-    }
-  }
-  AuditReport report = check(audit_store(*store.store, audit_options, progress_printer("verified")));
-  // Evidence that the audited log's node signed two different heads.
-  const PublicKey audited = audit_options.log.is_zero() ? audit_options.expected_node_key : audit_options.log;
-  if (report.passed) {
-    const Clock& clock = *check(app::process_clock());
-    auto replicas = check(Replicas::open(*store.store, clock));
-    for (const auto& evidence : check(replicas->evidence()))
-      if (evidence.first.head.log == audited) {
-        report.passed = false;
-        report.failure = "equivocation: the node signed two different heads of size " +
-                         std::to_string(evidence.first.head.size) + " (see `cohours audit equivocations`)";
-      }
-  }
+  app::VerifyLog request{read_kept_heads(known_files), node_name};
+  Client client(options);
+  app::LogAudit report = client.call(request);
   nlohmann::json json = {{"passed", report.passed},
                          {"records", report.records},
                          {"signatures_verified", report.signatures},
@@ -145,25 +74,24 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
 }
 
 void run_reindex(const GlobalOptions& options) {
-  // reindex rewrites the derived state under no Ledger: never while the
+  // reindex rewrites the derived state under no ledger: never while a
   // daemon has the store open and its ledger in use.
-  if (host_for(options.data_dir))
+  const fs::path dir = std::filesystem::path(options.data_dir);
+  if (check(control::RemoteNode::connect(dir)))
     fail(Code::wrong_state, "the daemon is running for " + options.data_dir + "; stop it first");
-  auto store = open_store_only(options);
-  const Clock& clock = *check(app::process_clock());
-  ReindexReport report = check(reindex(*store.store, clock, progress_printer("reindexed")));
-  bool same = report.digest_before == report.digest_after;
+  app::Reindexed report = check(app::reindex_node(dir, *check(app::process_clock()), terminal_progress()));
   if (options.json)
     return print_json({{"records", report.records},
                        {"digest_before", to_hex(report.digest_before)},
                        {"digest_after", to_hex(report.digest_after)},
-                       {"identical", same}});
+                       {"identical", report.identical}});
   out() << "rebuilt balances, postings, movements, members and the Merkle tree from " << report.records
         << " records\n"
         << "state digest before    " << to_hex(report.digest_before) << "\n"
         << "state digest after     " << to_hex(report.digest_after) << "\n"
-        << (same ? "identical: the stored state matched the records\n"
-                 : "DIFFERENT: the stored state did not match the records; it has been rebuilt from them\n");
+        << (report.identical
+                ? "identical: the stored state matched the records\n"
+                : "DIFFERENT: the stored state did not match the records; it has been rebuilt from them\n");
 }
 
 }  // namespace

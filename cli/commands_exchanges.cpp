@@ -1,7 +1,7 @@
 // Commands that move credits: hours, respite, transfers, reversals.
 
-#include "cohours/dates.h"
 #include "client.h"
+#include "cohours/dates.h"
 #include "commands.h"
 #include "output.h"
 
@@ -36,21 +36,19 @@ struct LogArgs {
 };
 
 void run_hours_log(const GlobalOptions& options, const LogArgs& args) {
-  app::LogHours request{args.as,
-                        args.on_behalf_of,
-                        args.to,
-                        parse_minutes_arg(args.minutes, "--minutes"),
-                        args.category,
-                        parse_date_arg(args.date, "--date"),
+  app::LogHours request{args.as,       args.on_behalf_of,
+                        args.to,       parse_minutes_arg(args.minutes, "--minutes"),
+                        args.category, parse_date_arg(args.date, "--date"),
                         args.note};
   Client client(options);
   app::HoursLogged logged = client.call(request);
   const app::MovementView& m = logged.movement;
   std::string confirmer = m.recipient.empty() ? "a coordinator" : m.recipient;
   report(options, logged.entry,
-         logged.provider + " gave " + recipient_of(m) + " " + describe_minutes(m.minutes) + " of " + m.category +
-             " on " + format_date(m.date_days) + " (paid by " + (m.pool_pays ? "the co-op pool" : m.recipient) +
-             "). Pending until " + confirmer + " confirms it.");
+         logged.provider + " gave " + recipient_of(m) + " " + describe_minutes(m.minutes) + " of " +
+             m.category + " on " + format_date(m.date_days) + " (paid by " +
+             (m.pool_pays ? "the co-op pool" : m.recipient) + "). Pending until " + confirmer +
+             " confirms it.");
 }
 
 void run_hours_confirm(const GlobalOptions& options, const std::string& id, const std::string& as) {
@@ -90,8 +88,8 @@ void run_respite_offer(const GlobalOptions& options, const std::string& id, cons
   const std::string& carer = done.request.carer;
   report(options, done.entry,
          done.volunteer + " will give " + carer + " " + describe_minutes(done.request.minutes) +
-             " of respite on " + format_date(done.request.date_days) + ", paid by " + carer + ". Afterwards " +
-             carer + " confirms it with `cohours hours confirm ID --as " + carer + "`.");
+             " of respite on " + format_date(done.request.date_days) + ", paid by " + carer +
+             ". Afterwards " + carer + " confirms it with `cohours hours confirm ID --as " + carer + "`.");
 }
 
 void run_respite_cancel(const GlobalOptions& options, const std::string& id, const std::string& as) {
@@ -118,8 +116,8 @@ void run_respite_list(const GlobalOptions& options, const std::string& status) {
                     {"minutes", r.minutes},
                     {"status", state},
                     {"offer", r.offer.is_zero() ? "" : to_hex(r.offer)}});
-    table.add({to_hex(r.id).substr(0, 12), r.carer, format_date(r.date_days), format_minutes(r.minutes), state,
-               r.offer.is_zero() ? "" : to_hex(r.offer).substr(0, 12)});
+    table.add({to_hex(r.id).substr(0, 12), r.carer, format_date(r.date_days), format_minutes(r.minutes),
+               state, r.offer.is_zero() ? "" : to_hex(r.offer).substr(0, 12)});
   }
   if (options.json) return print_json({{"requests", rows}});
   out() << table.render();

@@ -2,10 +2,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cohours/crypto.h"
+#include "client.h"
+#include "cohours/app/expenses.h"
+#include "cohours/app/receipts.h"
 #include "cohours/dates.h"
 #include "commands.h"
-#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -14,38 +15,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Keeps a copy of the receipt in the node's erasable receipts store, named
-// by its BLAKE2b digest (the entry carries only the digest).
-struct KeptReceipt {
-  Hash32 digest;
-  fs::path path;
-  bool created = false;
-};
-
-KeptReceipt keep_receipt(Session& session, const std::string& file) {
+// The receipt file the person named, read by this process (its working
+// directory, its permissions) and sent in the claim. One byte past the cap
+// is enough for the use case to refuse it; a bigger file is not read whole.
+Bytes read_receipt_file(const std::string& file) {
   std::error_code ec;
-  const fs::path path = resolve_user_path(file);  // relative to where `cohours` ran
+  const fs::path path = std::filesystem::path(file);  // relative to where `cohours` ran
   if (!fs::is_regular_file(path, ec))
     fail(Code::malformed, "receipt file '" + file + "' does not exist or is not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(Code::io_error, "cannot read receipt file '" + file + "'");
-  Blake2bStream digest;
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (data.size() > 20 * 1024 * 1024) fail(Code::malformed, "receipt file '" + file + "' is over 20 MB");
-  digest.update(data);
-  KeptReceipt kept{digest.finish(), {}, false};
-  fs::create_directories(session.dir() / "receipts", ec);
-  fs::permissions(session.dir() / "receipts", fs::perms::owner_all, fs::perm_options::replace, ec);
-  kept.path = session.dir() / "receipts" / to_hex(kept.digest);
-  if (!fs::exists(kept.path)) {
-    std::ofstream out(kept.path, std::ios::binary);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.flush();
-    if (!out) fail(Code::io_error, "cannot store receipt in " + kept.path.string());
-    fs::permissions(kept.path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-    kept.created = true;
-  }
-  return kept;
+  Bytes bytes(app::kMaxReceiptBytes + 1);
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (in.bad()) fail(Code::io_error, "cannot read receipt file '" + file + "'");
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  return bytes;
 }
 
 struct ClaimArgs {
@@ -53,101 +37,74 @@ struct ClaimArgs {
 };
 
 void run_claim(const GlobalOptions& options, const ClaimArgs& args) {
-  Session session(options);
-  PublicKey author = session.member_key(args.as);
-  ExpenseClaim body;
-  auto category = parse_expense_category(args.category);
-  if (!category)
-    fail(Code::unknown_category,
-         "expense category '" + args.category + "' is not one of travel, childcare, meals, uniform, other");
-  body.category = *category;
+  app::ClaimExpense request;
+  request.as = args.as;
+  request.category = args.category;
   if (args.pence.empty() == args.miles.empty()) usage_error("give either --pence or --miles");
-  if (!args.miles.empty()) {
-    std::int64_t miles = parse_whole_arg(args.miles, "--miles", "miles");
-    if (miles <= 0 || miles > 10000) fail(Code::bad_amount, "--miles takes 1 to 10000 miles");
-    body.miles = static_cast<std::uint32_t>(miles);
-    body.pence = miles * check(session.ledger().policy()).mileage_rate_pence;
-  } else {
-    body.pence = parse_whole_arg(args.pence, "--pence", "pence (1240 for 12.40)");
-  }
-  body.currency = session.ledger().currency();
-  if (!args.currency.empty()) {
-    auto currency = Currency::parse(args.currency);
-    if (!currency) fail(Code::malformed, "--currency takes a three-letter code such as GBP");
-    body.currency = *currency;
-  }
-  body.date_days = parse_date_arg(args.date, "--date");
-  if (!args.hours.empty()) body.hours = session.resolve_id(args.hours);
-  body.note_digest = session.put_note(args.note);
-  KeptReceipt receipt;
+  if (!args.miles.empty())
+    request.miles = parse_whole_arg(args.miles, "--miles", "miles");
+  else
+    request.pence = parse_whole_arg(args.pence, "--pence", "pence (1240 for 12.40)");
+  request.currency = args.currency;
+  request.date_days = parse_date_arg(args.date, "--date");
+  request.hours = args.hours;
+  request.note = args.note;
   if (!args.receipt.empty()) {
-    receipt = keep_receipt(session, args.receipt);
-    body.receipt_digest = receipt.digest;
+    request.receipt = read_receipt_file(args.receipt);
+    request.receipt_name = args.receipt;
   }
-  SubmitResult result;
-  try {
-    result = session.submit_as(author, body);
-  } catch (const CliError&) {
-    if (receipt.created) fs::remove(receipt.path);
-    throw;
-  }
+  Client client(options);
+  app::ExpenseClaimed claimed = client.call(request);
+  const app::ExpenseView& c = claimed.claim;
   if (options.json)
-    return print_json({{"id", to_hex(result.id)},
-                       {"seq", result.seq},
-                       {"pence", body.pence},
-                       {"currency", body.currency.str()},
-                       {"duplicate", result.duplicate}});
-  out() << session.name_of(author) << " claims " << format_pence(body.pence) << " " << body.currency.str()
-        << " for " << expense_category_name(body.category)
-        << (body.miles ? " (" + std::to_string(body.miles) + " miles)" : std::string()) << " on "
-        << format_date(body.date_days) << ". An admin approves or rejects it.\n"
-        << to_hex(result.id) << "\n";
+    return print_json({{"id", to_hex(claimed.entry.id)},
+                       {"seq", claimed.entry.seq},
+                       {"pence", c.pence},
+                       {"currency", c.currency},
+                       {"duplicate", claimed.entry.duplicate}});
+  out() << c.member << " claims " << format_pence(c.pence) << " " << c.currency << " for "
+        << expense_category_name(c.category)
+        << (c.miles ? " (" + std::to_string(c.miles) + " miles)" : std::string()) << " on "
+        << format_date(c.date_days) << ". An admin approves or rejects it.\n"
+        << to_hex(claimed.entry.id) << "\n";
 }
 
-nlohmann::json claim_json(Session& session, const ExpenseState& e) {
-  auto note = [&](const Hash32& digest) -> std::string {
-    if (digest.is_zero()) return "";
-    return session.directory().note(digest).value_or("(erased)");
-  };
+nlohmann::json claim_json(const app::ExpenseView& e) {
   return {{"id", to_hex(e.id)},
-          {"member", session.name_of(e.claimant)},
+          {"member", e.member},
           {"date", format_date(e.date_days)},
           {"category", expense_category_name(e.category)},
           {"pence", e.pence},
-          {"currency", e.currency.str()},
+          {"currency", e.currency},
           {"miles", e.miles},
           {"status", expense_status_name(e.status)},
-          {"receipt", e.receipt_digest.is_zero() ? "" : to_hex(e.receipt_digest)},
-          {"receipt_kept",
-           !e.receipt_digest.is_zero() && fs::exists(session.dir() / "receipts" / to_hex(e.receipt_digest))},
-          {"decided_by", e.decided_by_key.is_zero() ? "" : session.name_of(e.decided_by_key)},
-          {"paid_date", e.status == ExpenseStatus::paid ? format_date(e.paid_date_days) : ""},
-          {"reason", note(e.reason_digest)},
-          {"payment_reference", note(e.reference_digest)}};
+          {"receipt", e.receipt.is_zero() ? "" : to_hex(e.receipt)},
+          {"receipt_kept", e.receipt_kept},
+          {"decided_by", e.decided_by},
+          {"paid_date", e.status == ExpenseStatus::paid ? format_date(e.paid_days) : ""},
+          {"reason", e.reason},
+          {"payment_reference", e.payment_reference}};
 }
 
 void run_list(const GlobalOptions& options, const std::string& status, const std::string& member) {
-  Session session(options);
-  std::optional<PublicKey> only;
-  if (!member.empty()) only = session.member_key(member);
-  nlohmann::json list = nlohmann::json::array();
+  app::ListExpenses request{std::nullopt, member};
+  for (auto s :
+       {ExpenseStatus::claimed, ExpenseStatus::approved, ExpenseStatus::rejected, ExpenseStatus::paid})
+    if (status == expense_status_name(s)) request.status = s;
+  Client client(options);
+  app::ExpenseList list = client.call(request);
+  nlohmann::json rows = nlohmann::json::array();
   Table table({"CLAIM", "MEMBER", "DATE", "CATEGORY", "AMOUNT", "STATUS", "PAID", "RECEIPT"},
               {false, false, false, false, true});
-  auto claims = check(session.ledger().expenses());
-  std::sort(claims.begin(), claims.end(),
-            [](const ExpenseState& a, const ExpenseState& b) { return a.claimed_seq < b.claimed_seq; });
-  for (const auto& claim : claims) {
-    if (only && claim.claimant != *only) continue;
-    if (!status.empty() && status != expense_status_name(claim.status)) continue;
-    nlohmann::json json = claim_json(session, claim);
-    list.push_back(json);
-    table.add(
-        {to_hex(claim.id).substr(0, 12), json["member"], json["date"], json["category"],
-         format_pence(claim.pence) + " " + claim.currency.str(), json["status"],
-         claim.status == ExpenseStatus::paid ? json["paid_date"].get<std::string>() : "-",
-         claim.receipt_digest.is_zero() ? "-" : (json["receipt_kept"].get<bool>() ? "kept" : "erased")});
+  for (const auto& claim : list.claims) {
+    rows.push_back(claim_json(claim));
+    table.add({to_hex(claim.id).substr(0, 12), claim.member, format_date(claim.date_days),
+               expense_category_name(claim.category), format_pence(claim.pence) + " " + claim.currency,
+               expense_status_name(claim.status),
+               claim.status == ExpenseStatus::paid ? format_date(claim.paid_days) : "-",
+               claim.receipt.is_zero() ? "-" : (claim.receipt_kept ? "kept" : "erased")});
   }
-  if (options.json) return print_json({{"claims", list}});
+  if (options.json) return print_json({{"claims", rows}});
   out() << table.render();
 }
 
@@ -158,39 +115,36 @@ struct DecideArgs {
 };
 
 void run_decide(const GlobalOptions& options, Decision decision, const DecideArgs& args) {
-  Session session(options);
-  PublicKey admin = session.member_key(args.as);
-  EntryId claim_id = session.resolve_id(args.id);
-  ExpenseState claim = check(session.ledger().expense(claim_id));
-  // The day the money was paid: today by the session's clock unless given.
-  const std::int32_t paid_days =
-      args.date.empty() ? days_from_ms(session.clock().now_ms()) : parse_date_arg(args.date, "--date");
-  Hash32 digest = session.put_note(args.text);
-  SubmitResult result;
-  std::string verb;
+  std::optional<std::int32_t> paid_days;
+  if (decision == Decision::pay && !args.date.empty()) paid_days = parse_date_arg(args.date, "--date");
+  Client client(options);
+  app::ExpenseDecided decided;
+  const char* verb = "";
   switch (decision) {
     case Decision::approve:
-      result = session.submit_as(admin, ExpenseApprove{claim_id, digest});
+      decided = client.call(app::ApproveExpense{args.id, args.as, args.text});
       verb = "Approved";
       break;
     case Decision::reject:
-      result = session.submit_as(admin, ExpenseReject{claim_id, digest});
+      decided = client.call(app::RejectExpense{args.id, args.as, args.text});
       verb = "Rejected";
       break;
     case Decision::pay:
-      result = session.submit_as(admin, ExpensePaid{claim_id, paid_days, digest});
+      decided = client.call(app::PayExpense{args.id, args.as, args.text, paid_days});
       verb = "Paid";
       break;
   }
+  const app::ExpenseView& claim = decided.claim;
   if (options.json) {
-    nlohmann::json json = {{"id", to_hex(result.id)}, {"seq", result.seq}, {"claim", to_hex(claim_id)}};
-    if (decision == Decision::pay) json["paid_date"] = format_date(paid_days);
+    nlohmann::json json = {
+        {"id", to_hex(decided.entry.id)}, {"seq", decided.entry.seq}, {"claim", to_hex(claim.id)}};
+    if (decision == Decision::pay) json["paid_date"] = format_date(decided.paid_days);
     return print_json(json);
   }
-  out() << verb << ": " << session.name_of(claim.claimant) << "'s claim of " << format_pence(claim.pence)
-        << " " << claim.currency.str() << " for " << expense_category_name(claim.category)
-        << (decision == Decision::pay ? " on " + format_date(paid_days) : std::string()) << ".\n"
-        << to_hex(result.id) << "\n";
+  out() << verb << ": " << claim.member << "'s claim of " << format_pence(claim.pence) << " "
+        << claim.currency << " for " << expense_category_name(claim.category)
+        << (decision == Decision::pay ? " on " + format_date(decided.paid_days) : std::string()) << ".\n"
+        << to_hex(decided.entry.id) << "\n";
 }
 
 }  // namespace
@@ -207,7 +161,7 @@ void add_expense_commands(CLI::App& app, GlobalOptions& options) {
       ->required();
   claim_cmd->add_option("--date", claim->date, "Day of the cost, YYYY-MM-DD")->required();
   claim_cmd->add_option("--receipt", claim->receipt,
-                        "Receipt file; a copy is kept in the erasable receipts store");
+                        "Receipt file (up to 8 MiB); a copy is kept in the erasable receipts store");
   claim_cmd->add_option("--hours", claim->hours, "The hours entry this cost belongs to");
   claim_cmd->add_option("--note-private", claim->note, "A private note, kept off the signed log");
   claim_cmd->add_option("--currency", claim->currency,

@@ -35,12 +35,13 @@ void run_invite(const GlobalOptions& options, const InviteArgs& args) {
                        {"expires", format_time_ms(invited.expires_ms)},
                        {"link", link}});
   out() << "Invited " << invited.alias << " (" << roles_to_string(invited.roles)
-        << "). Give them this code; it works once, until " << format_time_ms(invited.expires_ms) << ":\n\n    "
-        << invited.code << "\n\n";
+        << "). Give them this code; it works once, until " << format_time_ms(invited.expires_ms)
+        << ":\n\n    " << invited.code << "\n\n";
   if (!link.empty()) out() << "Or let them open " << link << "\n";
   if (args.qr || ::isatty(STDOUT_FILENO)) {
     if (auto qr = qr_text(link.empty() ? invited.code : link))
-      out() << (link.empty() ? "The code as a QR code:\n" : "or scan this with their phone's camera:\n") << *qr;
+      out() << (link.empty() ? "The code as a QR code:\n" : "or scan this with their phone's camera:\n")
+            << *qr;
   }
 }
 
@@ -64,8 +65,8 @@ void run_invitations(const GlobalOptions& options) {
 
 void add_invitation_commands(CLI::App& member, GlobalOptions& options) {
   auto invite = std::make_shared<InviteArgs>();
-  CLI::App* invite_cmd =
-      add_command(member, "invite", "Invite a person who will sign on their own phone (a coordinator or admin)");
+  CLI::App* invite_cmd = add_command(
+      member, "invite", "Invite a person who will sign on their own phone (a coordinator or admin)");
   invite_cmd->add_option("alias", invite->alias, "The alias they will have")->required();
   invite_cmd->add_option("--role", invite->roles, "A role (repeat for several)")->required();
   invite_cmd->add_option("--as", invite->as, "The coordinator or admin inviting")->required();

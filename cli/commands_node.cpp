@@ -8,7 +8,6 @@
 #include "cohours/app/init.h"
 #include "cohours/dates.h"
 #include "commands.h"
-#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -45,14 +44,7 @@ static void run_init(const GlobalOptions& options, const std::string& name,
                      const std::string& currency_code) {
   auto currency = Currency::parse(currency_code);
   if (!currency) fail(Code::malformed, "--currency takes a three-letter code such as GBP");
-  fs::path dir = resolve_user_path(options.data_dir);
-  // The daemon runs commands for an initialised node only; `cohours init`
-  // runs in the cohours process itself (cli/CONTROL.md).
-  if (host_for(options.data_dir))
-    fail(Code::already_exists,
-         "the node in " + options.data_dir + " is already initialised (its daemon is running)");
-  if (current_host())
-    usage_error("`cohours init` does not run through the daemon; run it where the new node will live");
+  fs::path dir = std::filesystem::path(options.data_dir);
   app::NodeCreated created = check(app::init_node(dir, name, *currency, *check(app::process_clock())));
   if (options.json) {
     print_json({{"name", name}, {"node_key", to_hex(created.node_key)}, {"data", dir.string()}});

@@ -2,11 +2,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "client.h"
+#include "cohours/app/reports.h"
 #include "commands.h"
-#include "host.h"
 #include "output.h"
-#include "report_data.h"
 #include "report_html.h"
+#include "report_json.h"
 
 namespace cohours::cli {
 
@@ -54,9 +55,11 @@ void write_csv_dir(const fs::path& dir, const nlohmann::json& report) {
   write_csv(dir / "hours_by_month.csv", report["hours_by_month"], {"month", "minutes"});
   write_csv(dir / "hours_by_category.csv", report["hours_by_category"], {"category", "minutes"});
   write_csv(dir / "pending_over_14_days.csv", report["pending_over_14_days"],
-            {"date", "provider", "recipient", "minutes", "age_days", "id"});
+            {"date", "provider", "recipient", "minutes", "age_days", "id", "recorded"});
   write_csv(dir / "expenses_by_category.csv", report["expenses_by_category"],
             {"category", "count", "claimed_pence", "approved_pence", "rejected_pence", "paid_pence"});
+  write_csv(dir / "payments.csv", report["payments"],
+            {"paid", "recorded", "member", "category", "pence", "claim_date", "claim"});
   write_csv(dir / "unusual.csv", report["unusual"], {"kind", "description", "id"});
   write_csv(dir / "hours_per_person.csv", report["people"]["hours_per_person"], {"member", "minutes"});
   nlohmann::json definitions = nlohmann::json::array();
@@ -88,10 +91,15 @@ void print_tables(const nlohmann::json& r) {
   out() << "Pool: opening " << minutes(pool["opening_minutes"]) << ", paid out "
         << minutes(pool["paid_out_minutes"]) << ", received " << minutes(pool["received_minutes"])
         << ", closing " << minutes(pool["closing_minutes"]) << "\n\n";
-  Table pending({"LOGGED", "PROVIDER", "RECIPIENT", "HOURS", "AGE"}, {false, false, false, true, true});
+  // The day each item was recorded, where it was another day than the one it counts on.
+  auto recorded = [](const nlohmann::json& row, const char* counts) {
+    return row["recorded"] == row[counts] ? std::string() : row["recorded"].get<std::string>();
+  };
+  Table pending({"DATE", "RECORDED", "PROVIDER", "RECIPIENT", "HOURS", "AGE"},
+                {false, false, false, false, true, true});
   for (const auto& row : r["pending_over_14_days"])
-    pending.add({row["date"], row["provider"], row["recipient"], minutes(row["minutes"]),
-                 std::to_string(row["age_days"].get<int>()) + " days"});
+    pending.add({row["date"], recorded(row, "date"), row["provider"], row["recipient"],
+                 minutes(row["minutes"]), std::to_string(row["age_days"].get<int>()) + " days"});
   out() << "Pending for more than 14 days\n"
         << (r["pending_over_14_days"].empty() ? "none\n" : pending.render()) << "\n";
   Table expenses({"CATEGORY", "CLAIMS", "CLAIMED", "APPROVED", "REJECTED", "PAID"},
@@ -103,6 +111,13 @@ void print_tables(const nlohmann::json& r) {
   expenses.add({"total", std::to_string(t["count"].get<int>()), pence(t["claimed_pence"]),
                 pence(t["approved_pence"]), pence(t["rejected_pence"]), pence(t["paid_pence"])});
   out() << "Expenses (" << currency << ")\n" << expenses.render() << "\n";
+  Table payments({"PAID", "RECORDED", "MEMBER", "CATEGORY", "AMOUNT", "CLAIM"},
+                 {false, false, false, false, true});
+  for (const auto& row : r["payments"])
+    payments.add({row["paid"], recorded(row, "paid"), row["member"], row["category"], pence(row["pence"]),
+                  row["claim"].get<std::string>().substr(0, 12)});
+  out() << "Payments made in the period (" << currency << ")\n"
+        << (r["payments"].empty() ? "none\n" : payments.render()) << "\n";
   out() << "Unusual items\n";
   if (r["unusual"].empty()) out() << "none\n";
   for (const auto& row : r["unusual"]) out() << "- " << row["description"].get<std::string>() << "\n";
@@ -116,14 +131,15 @@ struct ReportArgs {
 };
 
 void run_report(const GlobalOptions& options, const ReportArgs& args) {
-  Session session(options);
-  std::int32_t from = parse_date_arg(args.from, "--from"), to = parse_date_arg(args.to, "--to");
-  if (from > to) fail(Code::bad_date, "--from is after --to");
-  nlohmann::json report = build_period_report(session, from, to);
-  if (!args.csv_dir.empty()) write_csv_dir(resolve_user_path(args.csv_dir), report);
+  app::ShowPeriodReport request{parse_date_arg(args.from, "--from"), parse_date_arg(args.to, "--to")};
+  if (request.from_days > request.to_days) fail(Code::bad_date, "--from is after --to");
+  Client client(options);
+  const app::PeriodReport data = client.call(request);
+  const nlohmann::json report = report_json(data);
+  if (!args.csv_dir.empty()) write_csv_dir(std::filesystem::path(args.csv_dir), report);
   if (!args.html_file.empty()) {
-    std::ofstream out(resolve_user_path(args.html_file));
-    out << render_report_html(report);
+    std::ofstream out(std::filesystem::path(args.html_file));
+    out << render_report_html(data);
     if (!out) fail(Code::io_error, "cannot write " + args.html_file);
   }
   if (options.json) return print_json(report);

@@ -15,7 +15,6 @@
 #include "cohours/crypto.h"
 #include "cohours/net/consortium.h"
 #include "commands.h"
-#include "host.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -26,9 +25,9 @@ using net::Consortium;
 using net::ConsortiumNode;
 
 // The consortium file as the user named it (relative to where they ran
-// `cohours`, cli/host.h).
+// `cohours`: the file is read by this process, never by the daemon).
 std::string read_file_text(const std::string& path_text) {
-  auto path = resolve_user_path(path_text);
+  auto path = std::filesystem::path(path_text);
   std::ifstream in(path);
   if (!in) fail(Code::not_found, "cannot read " + path.string());
   std::stringstream text;
@@ -37,7 +36,7 @@ std::string read_file_text(const std::string& path_text) {
 }
 
 void write_file_text(const std::string& path_text, const std::string& text) {
-  auto path = resolve_user_path(path_text);
+  auto path = std::filesystem::path(path_text);
   std::ofstream out_file(path, std::ios::trunc);
   out_file << text;
   if (!out_file) fail(Code::io_error, "cannot write " + path.string());
@@ -249,8 +248,7 @@ void run_sync_status(const GlobalOptions& options) {
 }
 
 void run_sync_wait(const GlobalOptions& options, int timeout_seconds) {
-  if (current_host()) usage_error("`cohours sync wait` runs in the client, not inside the daemon");
-  const std::filesystem::path dir = resolve_user_path(options.data_dir);
+  const std::filesystem::path dir = std::filesystem::path(options.data_dir);
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + std::chrono::seconds(timeout_seconds);
   std::string missing;

@@ -1,11 +1,10 @@
 // cohours: the command line of a co-op's time-credit ledger (docs/cli.md).
-// While the node's daemon runs it holds the store, so the command goes to
-// the daemon over its control socket (cli/CONTROL.md); otherwise it runs here.
-#include "control_client.h"
+// Every command runs here: while the node's daemon runs it holds the store,
+// and a command sends each of its use cases to the daemon over the control
+// socket as a typed call (cli/client.h, cli/CONTROL.md); otherwise it opens
+// the store itself.
 #include "run.h"
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (auto code = cohours::cli::forward_to_daemon(args)) return *code;
   return cohours::cli::run_cli(argc, argv);
 }

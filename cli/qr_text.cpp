@@ -7,8 +7,8 @@
 namespace cohours::cli {
 
 std::optional<std::string> qr_text(const std::string& data) {
-  std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-      QRcode_encodeString8bit(data.c_str(), 0, QR_ECLEVEL_M), &QRcode_free);
+  std::unique_ptr<QRcode, decltype(&QRcode_free)> code(QRcode_encodeString8bit(data.c_str(), 0, QR_ECLEVEL_M),
+                                                       &QRcode_free);
   if (!code) return std::nullopt;
   const int width = code->width, quiet = 2;
   // A module is dark when bit 0 of its byte is set (qrencode.h).

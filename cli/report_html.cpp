@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "output.h"
+#include "report_json.h"
 
 namespace cohours::cli {
 
@@ -471,19 +472,40 @@ std::string render_report_html(const nlohmann::json& report) {
     table(out, "Confirmed hours given, per member", {"Member", Cell("Hours", "num")}, cells);
   out += "</section>";
 
+  // The day an item was recorded, shown only where it is not the day it counts.
+  auto recorded = [](const json& item, const char* counts) {
+    const std::string day = text(item, "recorded");
+    return day == text(item, counts) ? std::string() : day;
+  };
+
   // Pending hours older than 14 days.
   cells.clear();
   for (const json& item : list(report, "pending_over_14_days"))
-    cells.push_back({text(item, "date"), text(item, "provider"), text(item, "recipient"),
-                     Cell(minutes_text(integer(item, "minutes")), "num"),
+    cells.push_back({text(item, "date"), recorded(item, "date"), text(item, "provider"),
+                     text(item, "recipient"), Cell(minutes_text(integer(item, "minutes")), "num"),
                      Cell(count_text(integer(item, "age_days")), "num"), Cell(text(item, "id"), "id")});
   out += "<section id=\"pending\"><h2>Pending over 14 days</h2>" + defs.beside("pending_over_14_days");
   if (cells.empty())
     out += "<p>None in this period.</p>";
   else
     table(out, "Hours still waiting for confirmation",
-          {"Date", "Given by", "Given to", Cell("Hours", "num"), Cell("Age (days)", "num"), "Entry id"},
+          {"Date", "Recorded", "Given by", "Given to", Cell("Hours", "num"), Cell("Age (days)", "num"),
+           "Entry id"},
           cells);
+  out += "</section>";
+
+  // Payments made in the period, by the day the money was paid.
+  cells.clear();
+  for (const json& item : list(report, "payments"))
+    cells.push_back({text(item, "paid"), recorded(item, "paid"), text(item, "member"), text(item, "category"),
+                     Cell(money_text(integer(item, "pence"), currency), "num"),
+                     Cell(text(item, "claim"), "id")});
+  out += "<section id=\"payments\"><h2>Payments made</h2>" + defs.beside("payments");
+  if (cells.empty())
+    out += "<p>None in this period.</p>";
+  else
+    table(out, "Expenses paid in the period",
+          {"Paid", "Recorded", "Member", "Category", Cell("Amount", "num"), "Claim"}, cells);
   out += "</section>";
 
   // Unusual items: for a person to look at, not necessarily wrong.
@@ -507,6 +529,10 @@ std::string render_report_html(const nlohmann::json& report) {
          ". cohours never converts one into the other.";
   if (!text(report, "generated").empty()) out += " Generated " + esc(text(report, "generated")) + ".";
   return out + "</p></footer></body></html>\n";
+}
+
+std::string render_report_html(const app::PeriodReport& report) {
+  return render_report_html(report_json(report));
 }
 
 }  // namespace cohours::cli

@@ -4,7 +4,6 @@
 
 #include "cohours/crypto.h"
 #include "commands.h"
-#include "control_client.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -118,66 +117,6 @@ int run_cli(const std::vector<std::string>& args) {
   for (std::string& word : words) argv.push_back(word.data());
   argv.push_back(nullptr);
   return run_cli(static_cast<int>(words.size()), argv.data());
-}
-
-namespace {
-
-std::string dump(const nlohmann::json& value) {
-  // Output is bytes; anything that is not UTF-8 is replaced rather than lost.
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string error_response(const std::string& message) {
-  return dump({{"exit", int(exit_operational)},
-               {"stdout", ""},
-               {"stderr", "error: " + one_line(message) + "\n"},
-               {"error", message}});
-}
-
-}  // namespace
-
-std::string run_control_request(const HostedNode& host, const std::string& request_json) {
-  try {
-    nlohmann::json request = nlohmann::json::parse(request_json, nullptr, false);
-    if (request.is_discarded() || !request.is_object())
-      return error_response("the control request is not a JSON object");
-    const nlohmann::json& version = request["version"];
-    if (!version.is_number_integer()) return error_response("the control request has no protocol version");
-    if (version != kControlProtocolVersion)
-      return error_response(
-          "control protocol version " + version.dump() + " is not supported; this daemon speaks " +
-          std::to_string(kControlProtocolVersion) + " (use the cohours of the same release as cohoursd)");
-    const nlohmann::json& argv = request["argv"];
-    if (!argv.is_array()) return error_response("the control request has no argv list");
-    std::vector<std::string> args;
-    for (const auto& word : argv) {
-      if (!word.is_string())
-        return error_response("the control request's argv holds a value that is not a string");
-      args.push_back(word.get<std::string>());
-    }
-    const nlohmann::json& cwd = request["cwd"];
-    if (!cwd.is_string() || !std::filesystem::path(cwd.get<std::string>()).is_absolute())
-      return error_response("the control request has no absolute cwd");
-
-    int code;
-    OutputCapture capture;
-    {
-      HostScope host_scope(host);
-      ClientCwdScope cwd_scope(cwd.get<std::string>());
-      code = run_cli(args);
-    }
-    std::string response =
-        dump({{"exit", code}, {"stdout", capture.out_text()}, {"stderr", capture.err_text()}});
-    if (response.size() > kControlMaxMessage)
-      return error_response("the command ran, but its output (" + std::to_string(response.size()) +
-                            " bytes) is over the control socket's limit of 16 MiB; narrow it (e.g. `log show "
-                            "--from N --to M`) or write it to files with `cohours export`");
-    return response;
-  } catch (const std::exception& e) {
-    return error_response(std::string("the daemon could not run the command: ") + e.what());
-  } catch (...) {
-    return error_response("the daemon could not run the command");
-  }
 }
 
 }  // namespace cohours::cli

@@ -6,6 +6,7 @@
 #include "cohours/app/format.h"
 #include "cohours/app/names.h"
 #include "cohours/dates.h"
+#include "days.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -25,20 +26,6 @@ Status may_view(Node& node, const std::string& viewer, const AccountId& account)
   if (account.kind == AccountKind::member && account.key == info.key) return Status();
   if (info.roles & (role_admin | role_auditor)) return Status();
   return Status(Code::not_permitted, "only admins and auditors see other members' statements");
-}
-
-Result<std::int32_t> recorded_day(Node& node, std::uint64_t seq) {
-  TRY_ASSIGN(Record record, node.ledger().record(seq));
-  return days_from_ms(record.received_ms);
-}
-
-// Hours count on the day the help was given; anything else (transfers,
-// reversals, credits between co-ops) on the day it was recorded.
-std::int32_t counting_day(const Posting& posting, const Movement* m, std::int32_t recorded) {
-  if (!m || m->kind == MovementKind::transfer ||
-      (posting.entry == m->closed_by && m->status == MovementStatus::reversed))
-    return recorded;
-  return m->date_days;
 }
 
 std::string setting_summary(const PolicySetting& b) {

@@ -1,9 +1,9 @@
 #include "cohours/app/members.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "cohours/app/names.h"
+#include "cohours/app/receipts.h"
 #include "entry_notes.h"
 #include "try.h"
 
@@ -124,12 +124,9 @@ Result<std::uint64_t> erase_receipts(Node& node, const PublicKey& member) {
     bool shared = std::any_of(claims.begin(), claims.end(), [&](const ExpenseState& other) {
       return other.claimant != member && other.receipt_digest == claim.receipt_digest;
     });
-    if (shared) continue;
-    const std::filesystem::path file = node.data_dir() / "receipts" / to_hex(claim.receipt_digest);
-    std::error_code ec;
-    if (std::filesystem::remove(file, ec)) ++erased;
-    if (ec)
-      return Result<std::uint64_t>(Code::io_error, "cannot remove " + file.string() + ": " + ec.message());
+    if (shared || !receipt_kept(node, claim.receipt_digest)) continue;
+    TRY_STATUS(erase_receipt(node, claim.receipt_digest));
+    ++erased;
   }
   return erased;
 }

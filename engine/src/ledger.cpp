@@ -413,14 +413,18 @@ Result<std::vector<std::pair<AccountId, Balance>>> Ledger::balances() const {
 }
 
 Result<std::vector<Posting>> Ledger::postings(const AccountId& account, std::uint64_t from_seq,
-                                              std::uint64_t to_seq) const {
+                                              std::uint64_t to_seq, std::size_t max_count) const {
   std::vector<Posting> out;
   std::string from = posting_key(account, from_seq, 0);
   std::string to = to_seq == UINT64_MAX ? AccountId{account}.to_key() + std::string(9, '\xff') + '\xff'
                                         : posting_key(account, to_seq + 1, 0);
-  Status status = scan_rows<Posting>(impl_->store, Column::postings, from, to,
-                                     [&](std::string_view, Posting row) { out.push_back(std::move(row)); });
-  if (!status.ok()) return status;
+  auto cursor = impl_->store.scan(Column::postings, from, to);
+  for (; cursor->valid() && out.size() < max_count; cursor->next()) {
+    Posting row;
+    if (Status s = decode_row(cursor->value(), &row); !s.ok()) return s;
+    out.push_back(std::move(row));
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
   return out;
 }
 

@@ -9,7 +9,6 @@ namespace {
 constexpr std::int64_t kMaxPolicyMinutes = 1'000'000 * 60;  // a sanity bound on floors
 constexpr std::int64_t kMaxEntryCeiling = 24 * 60;          // no single entry over a day
 constexpr std::int64_t kMaxPolicyPence = 100'000'000;       // a sanity bound on expense limits
-constexpr std::uint32_t kMaxClaimMiles = 10'000;            // one claim's travel, a sanity bound
 
 Status reject(Code code, std::string message) {
   return Status(code, std::move(message));

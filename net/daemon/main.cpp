@@ -31,9 +31,6 @@
 #include "cohours/net/logger.h"
 #include "cohours/net/peer_service.h"
 #include "cohours/replicas.h"
-#include "host.h"
-#include "run.h"
-#include "session.h"
 
 namespace fs = std::filesystem;
 using namespace cohours;
@@ -96,11 +93,6 @@ HttpResponse to_http(api::ApiResponse r) {
   return {r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
 }
 
-bool is_typed_call(const std::string& request) {
-  nlohmann::json parsed = nlohmann::json::parse(request, nullptr, false);
-  return parsed.is_object() && parsed.contains("call");
-}
-
 struct DaemonOptions {
   std::string listen;  // peers
   std::int64_t ban_seconds = 600;
@@ -124,7 +116,12 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     return 1;
   }
   NodeIdentity identity;
-  identity.secret_key = cli::read_secret_key(dir / "node.key");
+  auto secret = app::read_secret_key(dir / "node.key");
+  if (!secret.ok()) {
+    log_error(secret.status().message());
+    return 1;
+  }
+  identity.secret_key = secret.value();
   identity.public_key = public_key_of(identity.secret_key);
   // A `cohours` command run just as the daemon starts may hold the store for
   // a moment: wait for it (up to 10 s) rather than fail.
@@ -183,22 +180,12 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   }
 
   DaemonPeers peer_view(peers.get(), *replicas.value(), consortium.ok() ? consortium->name : "");
-  cli::HostedNode host;
-  host.data_dir = dir;
-  host.store = store.value().get();
-  host.ledger = ledger.value().get();
-  host.node = identity;
-  host.clock = &clock;
-  host.peers = &peer_view;
   app::Node node(dir, identity, *store.value(), *ledger.value(), *replicas.value(), clock);
   node.set_peers(&peer_view);
   Ledger* own = ledger.value().get();
   ControlServer control(io, dir / "control.sock", [&](const std::string& request) {
     const std::uint64_t before = own->log_size();
-    // Typed calls (protocol 2) run an app use case; a command line
-    // (protocol 1) runs a command not yet built on app/.
-    std::string response =
-        is_typed_call(request) ? control::serve_call(node, request) : cli::run_control_request(host, request);
+    std::string response = control::serve_call(node, request);
     if (peers && own->log_size() != before) peers->notify_local_append();
     return response;
   });

@@ -127,10 +127,8 @@ std::array<unsigned char, 4> length_header(std::size_t size) {
 
 }  // namespace
 
-std::string control_error_response(std::string_view message) {
-  std::string escaped = json_escape(message);
-  return "{\"exit\":1,\"stdout\":\"\",\"stderr\":\"error: " + escaped + "\\n\",\"error\":\"" + escaped +
-         "\"}";
+std::string control_error_response(std::string_view code, std::string_view message) {
+  return "{\"ok\":false,\"code\":\"" + json_escape(code) + "\",\"message\":\"" + json_escape(message) + "\"}";
 }
 
 struct ControlServer::Impl {
@@ -168,15 +166,17 @@ namespace {
 std::string call_handler(const ControlServer::Handler& handler, const std::atomic<bool>& stopping,
                          const std::string& request) {
   if (stopping.load())
-    return control_error_response("the daemon is stopping; run the command again once it has stopped");
+    return control_error_response("io_error",
+                                  "the daemon is stopping; run the command again once it has stopped");
   try {
     return handler(request);
   } catch (const std::exception& e) {
     log_error(std::string("control socket: the command failed: ") + e.what());
-    return control_error_response(std::string("the daemon could not run the command: ") + e.what());
+    return control_error_response("io_error",
+                                  std::string("the daemon could not run the command: ") + e.what());
   } catch (...) {
     log_error("control socket: the command failed");
-    return control_error_response("the daemon could not run the command");
+    return control_error_response("io_error", "the daemon could not run the command");
   }
 }
 
@@ -187,7 +187,8 @@ std::string call_handler(const ControlServer::Handler& handler, const std::atomi
 asio::awaitable<std::string> ControlServer::Impl::run_command(std::shared_ptr<Impl> self,
                                                               std::string request) {
   if (self->stopping->load())
-    co_return control_error_response("the daemon is stopping; run the command again once it has stopped");
+    co_return control_error_response("io_error",
+                                     "the daemon is stopping; run the command again once it has stopped");
   // g++ 12 may destroy twice a temporary with a destructor in a full
   // expression holding co_await: every such object here is a named local.
   auto task = [handler = self->handler, stopping = self->stopping,
@@ -210,7 +211,7 @@ asio::awaitable<void> ControlServer::Impl::serve(std::shared_ptr<Impl> self, str
     std::string refusal = peer_refusal(connection->socket);
     if (!refusal.empty()) {
       log_warn("control socket: refused a connection: " + refusal);
-      response = control_error_response(refusal);
+      response = control_error_response("not_permitted", refusal);
     } else {
       arm_deadline(connection, timeout);
       std::array<unsigned char, 4> header{};
@@ -235,18 +236,19 @@ asio::awaitable<void> ControlServer::Impl::serve(std::shared_ptr<Impl> self, str
       }
       if (length == 0) {
         log_warn("control socket: an empty request");
-        response = control_error_response("the control request is empty");
+        response = control_error_response("malformed", "the control request is empty");
       } else if (length > limit) {
         log_warn("control socket: a request of " + std::to_string(length) + " bytes, over the limit");
-        response = control_error_response("the control request is " + std::to_string(length) +
-                                          " bytes, over the limit of " + std::to_string(limit));
+        response =
+            control_error_response("malformed", "the control request is " + std::to_string(length) +
+                                                    " bytes, over the limit of " + std::to_string(limit));
       } else {
         asio::awaitable<std::string> command = run_command(self, std::move(request));
         response = co_await std::move(command);
         if (response.size() > limit)
-          response =
-              control_error_response("the answer is " + std::to_string(response.size()) +
-                                     " bytes, over the control socket's limit of " + std::to_string(limit));
+          response = control_error_response("io_error", "the answer is " + std::to_string(response.size()) +
+                                                            " bytes, over the control socket's limit of " +
+                                                            std::to_string(limit));
       }
     }
     auto header = length_header(response.size());

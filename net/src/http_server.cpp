@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <fstream>
 #include <limits>
@@ -161,6 +162,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     co_await http::async_write(stream, message, asio::redirect_error(use_awaitable, ec));
   }
 
+  // After refusing a request whose body is still coming, read and drop the
+  // rest for a moment before closing: a client (or a proxy) that is still
+  // sending would otherwise get a reset instead of the answer.
+  awaitable<void> linger(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    std::array<char, 64 * 1024> sink;
+    std::size_t dropped = 0;
+    stream.expires_after(std::chrono::seconds(2));
+    while (!ec && dropped < 16 * 1024 * 1024)
+      dropped += co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+  }
+
   awaitable<void> session(tcp::socket socket) {
     auto self = shared_from_this();
     beast::tcp_stream stream(std::move(socket));
@@ -193,6 +207,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         if (parser.content_length() && *parser.content_length() > limit) {
           co_await write(stream, json_error(413, "too_large", "the body is over this request's limit"),
                          header.version(), false, ec);
+          co_await linger(stream);
           break;
         }
         parser.body_limit(limit);
@@ -201,6 +216,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         if (ec == http::error::body_limit) {
           co_await write(stream, json_error(413, "too_large", "the body is over this request's limit"),
                          header.version(), false, ec);
+          co_await linger(stream);
           break;
         }
         if (ec) break;

@@ -6,6 +6,8 @@
 #include "app_support.h"
 #include "cohours/control/calls.h"
 #include "cohours/control/client.h"
+#include "cohours/crypto.h"
+#include "cohours/dates.h"
 
 using namespace cohours;
 using cohours::test::TestNode;
@@ -107,4 +109,86 @@ TEST_CASE("requests that do not decode are answered as malformed") {
   CHECK(code_of(R"({"version":2,"call":"member.frobnicate","request":{}})") == "malformed");
   CHECK(code_of(R"({"version":2,"call":"member.show","request":{}})") == "malformed");  // no "member"
   CHECK(code_of(R"({"version":2,"call":"member.show","request":{"member":7}})") == "malformed");
+}
+
+TEST_CASE("bytes travel as base64") {
+  for (std::size_t n = 0; n < 70; ++n) {
+    Bytes bytes(n);
+    for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<std::uint8_t>(i * 37 + 200);
+    const std::string text = base64_encode(bytes);
+    CHECK(text.size() == (n + 2) / 3 * 4);
+    CHECK(base64_decode(text) == bytes);
+  }
+  CHECK(base64_encode({'M', 'a', 'n'}) == "TWFu");
+  CHECK(base64_encode({'M', 'a'}) == "TWE=");
+  CHECK(base64_encode({'M'}) == "TQ==");
+  for (const char* bad : {"TWE", "TW=u", "T===", "TWFu!A==", "TQ==TQ==", "@@@@"})
+    CHECK_FALSE(base64_decode(bad).has_value());
+  // In a request: a string, or the request does not decode.
+  json request = app::StoreReceipt{{0xff, 0x00, 0x10}, "r.bin"};
+  CHECK(request["bytes"] == "/wAQ");
+  TestNode t(false);
+  CHECK(serve(*t, "receipt.store", {{"bytes", "not base64!"}, {"name", ""}})["code"] == "malformed");
+  CHECK(serve(*t, "receipt.store", {{"bytes", json::array({1, 2})}, {"name", ""}})["code"] == "malformed");
+}
+
+TEST_CASE("expenses: a claim with its receipt, and the receipt read back, through serve_call") {
+  TestNode t;
+  app::ClaimExpense claim;
+  claim.as = "alice";
+  claim.pence = 1240;
+  claim.category = "travel";
+  claim.date_days = *parse_date("2026-11-10");
+  claim.receipt = {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff};  // not UTF-8
+  claim.receipt_name = "ticket.png";
+  json answer = serve(*t, "expense.claim", claim);
+  REQUIRE(answer["ok"] == true);
+  auto claimed = control::result_from_json<app::ExpenseClaimed>(answer);
+  REQUIRE(claimed.ok());
+  CHECK(claimed->claim.receipt_kept);
+  CHECK(answer["reply"]["claim"]["receipt"] == to_hex(claimed->claim.receipt));
+  json read = serve(*t, "receipt.read", app::ShowReceipt{claimed->claim.receipt});
+  REQUIRE(read["ok"] == true);
+  CHECK(control::result_from_json<app::ReceiptFile>(read)->bytes == claim.receipt);
+
+  app::PayExpense pay{to_hex(claimed->entry.id), "dave", "", std::nullopt};
+  json refused = serve(*t, "expense.pay", pay);
+  CHECK(refused["ok"] == false);
+  CHECK(refused["code"] == "wrong_state");
+  json list = serve(*t, "expense.list", app::ListExpenses{});
+  REQUIRE(list["ok"] == true);
+  CHECK(list["reply"]["claims"].size() == 1);
+}
+
+TEST_CASE("audit: the report, the verify and an export's pages through serve_call") {
+  TestNode t;
+  json report =
+      serve(*t, "audit.report", app::ShowPeriodReport{*parse_date("2026-11-01"), *parse_date("2026-11-30")});
+  REQUIRE(report["ok"] == true);
+  auto parsed = control::result_from_json<app::PeriodReport>(report);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->coop == "Hilltop Care Co-op");
+  CHECK(parsed->definitions.size() == 11);
+  json backwards =
+      serve(*t, "audit.report", app::ShowPeriodReport{*parse_date("2026-11-30"), *parse_date("2026-11-01")});
+  CHECK(backwards["code"] == "bad_date");
+
+  json verified = serve(*t, "audit.verify", app::VerifyLog{});
+  REQUIRE(verified["ok"] == true);
+  CHECK(verified["reply"]["passed"] == true);
+
+  json head = serve(*t, "export.head", json::object());
+  REQUIRE(head["ok"] == true);
+  const std::uint64_t size = head["reply"]["size"];
+  json page = serve(*t, "export.records", app::ExportRecords{1, size});
+  REQUIRE(page["ok"] == true);
+  CHECK(page["reply"]["rows"].size() == size);
+  CHECK(page["reply"]["next"] == 0);
+  json accounts = serve(*t, "export.accounts", json::object());
+  REQUIRE(accounts["ok"] == true);
+  auto list = control::result_from_json<app::ExportAccountList>(accounts);
+  REQUIRE(list.ok());
+  CHECK(list->accounts.size() == list->rows.size());
+  CHECK(serve(*t, "export.postings", app::ExportPostings{list->accounts.at(0), 0})["ok"] == true);
+  CHECK(serve(*t, "export.expenses", app::ExportExpenses{0})["ok"] == true);
 }

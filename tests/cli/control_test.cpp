@@ -1,11 +1,12 @@
-// The control socket (cli/CONTROL.md): a command sent to a running daemon's
-// ControlServer runs in the daemon against its open store and answers
-// exactly as the same command run directly; bad requests get an error and
-// the server keeps serving; paths resolve against the client's cwd.
+// The control socket (cli/CONTROL.md): while a daemon holds the store, each
+// command runs in the `cohours` process and sends its use cases to the
+// daemon as typed calls; it answers exactly as the same command run without
+// a daemon; bad requests get an error and the server keeps serving; files
+// stay with the caller.
 //
-// The daemon here is a stand-in: the store and ledger held open and a
-// ControlServer on a background io_context thread, with the handler
-// cohoursd uses (run_control_request).
+// The daemon here is a stand-in: the store, ledger and copies held open and
+// a ControlServer on a background io_context thread, with the handler
+// cohoursd uses (control::serve_call).
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -30,15 +31,16 @@
 #include <thread>
 #include <vector>
 
+#include "cohours/app/keyring.h"
+#include "cohours/app/members.h"
 #include "cohours/app/node.h"
+#include "cohours/control/client.h"
 #include "cohours/control/server.h"
+#include "cohours/control/socket.h"
 #include "cohours/crypto.h"
 #include "cohours/net/control_server.h"
-#include "control_client.h"
-#include "host.h"
 #include "output.h"
 #include "run.h"
-#include "session.h"
 
 namespace fs = std::filesystem;
 using namespace cohours;
@@ -100,15 +102,6 @@ Run direct(const std::vector<std::string>& args) {
   return {code, capture.out_text(), capture.err_text()};
 }
 
-// The command sent to the daemon serving `data`, as `cohours` run in `cwd`
-// sends it. Fails the test if no daemon answers.
-Run through_socket(const std::string& data, std::vector<std::string> args, const fs::path& cwd) {
-  args.insert(args.begin(), {"--data", data});
-  auto response = send_to_daemon(data, args, cwd.string());
-  REQUIRE(response.has_value());
-  return {response->exit, response->out, response->err};
-}
-
 // The built `cohours` binary (COHOURS_BIN) run in `cwd`.
 std::optional<Run> binary(const std::vector<std::string>& args, const fs::path& cwd,
                           const fs::path& scratch) {
@@ -162,7 +155,7 @@ nlohmann::json raw_exchange(const fs::path& socket_path, const std::string& byte
   REQUIRE(fd >= 0);
   (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   std::string answer;
-  bool got = read_control_message(fd, &answer);
+  bool got = control::read_message(fd, &answer);
   ::close(fd);
   if (!got) return nullptr;
   return nlohmann::json::parse(answer, nullptr, false);
@@ -205,7 +198,6 @@ struct Daemon {
   std::unique_ptr<Replicas> replicas;
   std::unique_ptr<app::Node> node;
   FakePeers peers;
-  HostedNode host;
   boost::asio::io_context io;
   std::unique_ptr<net::ControlServer> server;
   std::thread thread;
@@ -213,7 +205,7 @@ struct Daemon {
 
   explicit Daemon(const fs::path& data, net::ControlServerOptions options = {}) : dir(data) {
     NodeIdentity node_identity;
-    node_identity.secret_key = read_secret_key(dir / "node.key");
+    node_identity.secret_key = app::read_secret_key(dir / "node.key").value();
     node_identity.public_key = public_key_of(node_identity.secret_key);
     auto opened = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
     REQUIRE(opened.ok());
@@ -226,25 +218,14 @@ struct Daemon {
     replicas = std::move(replicas_opened).value();
     node = std::make_unique<app::Node>(dir, node_identity, *store, *ledger, *replicas, clock);
     node->set_peers(&peers);
-    host.data_dir = dir;
-    host.store = store.get();
-    host.ledger = ledger.get();
-    host.node = node_identity;
-    host.clock = &clock;
-    host.peers = &peers;
     server = std::make_unique<net::ControlServer>(
-        io, dir / kControlSocketName,
+        io, dir / control::kSocketName,
         [this](const std::string& request) {
           int now = ++running;
           for (int seen = most_at_once.load();
                now > seen && !most_at_once.compare_exchange_weak(seen, now);) {
           }
-          // As cohoursd: typed calls (protocol 2) run an app use case, a
-          // command line (protocol 1) runs through the CLI library.
-          auto parsed = nlohmann::json::parse(request, nullptr, false);
-          std::string response = parsed.is_object() && parsed.contains("call")
-                                     ? control::serve_call(*node, request)
-                                     : run_control_request(host, request);
+          std::string response = control::serve_call(*node, request);
           --running;
           ++served;
           return response;
@@ -255,7 +236,7 @@ struct Daemon {
     // The socket is bound and listening once start() returns; check that
     // it takes connections before any test relies on it.
     REQUIRE(wait_until([&] {
-      int fd = connect_to(dir / kControlSocketName);
+      int fd = connect_to(dir / control::kSocketName);
       if (fd < 0) return false;
       ::close(fd);
       return true;
@@ -275,13 +256,29 @@ struct Daemon {
   }
 };
 
+// Runs `args` in this process (run_cli): through the daemon if one serves
+// `data`, else on the store it opens. Returns what it printed.
+Run direct_at(const fs::path& data, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--data", data.string()});
+  return direct(args);
+}
+
+// A framed call as the client sends it.
+std::string call(const std::string& name, const nlohmann::json& request) {
+  return framed(nlohmann::json{{"version", 2}, {"call", name}, {"request", request}}.dump());
+}
+
+bool refused(const nlohmann::json& answer, const std::string& code, const std::string& part) {
+  return answer.is_object() && answer["ok"] == false && answer["code"] == code &&
+         answer["message"].get<std::string>().find(part) != std::string::npos;
+}
+
 }  // namespace
 
-TEST_CASE("commands through the socket answer as a direct run does") {
+TEST_CASE("commands through the daemon answer as the same commands without one") {
   TempDir tmp;
   fs::path data = make_node(tmp.path);
-  const std::string d = data.string();
-  // Deterministic commands and errors, run directly first.
+  // Reads and errors, first with no daemon: the command opens the store.
   const std::vector<std::vector<std::string>> commands = {
       {"balance"},
       {"--json", "balance"},
@@ -295,13 +292,10 @@ TEST_CASE("commands through the socket answer as a direct run does") {
       {"frobnicate"},
       {"policy", "show"},
       {"member", "list", "--json"},
+      {"log", "show"},
   };
   std::vector<Run> expected;
-  for (const auto& command : commands) {
-    std::vector<std::string> args = {"--data", d};
-    args.insert(args.end(), command.begin(), command.end());
-    expected.push_back(direct(args));
-  }
+  for (const auto& command : commands) expected.push_back(direct_at(data, command));
   CHECK(expected[2].exit == exit_unknown);
   CHECK(expected[4].exit == exit_invalid);
   CHECK(expected[7].exit == exit_usage);
@@ -309,52 +303,41 @@ TEST_CASE("commands through the socket answer as a direct run does") {
   Daemon daemon(data);
   for (std::size_t i = 0; i < commands.size(); ++i) {
     CAPTURE(i);
-    CHECK(through_socket(d, commands[i], tmp.path) == expected[i]);
+    CHECK(direct_at(data, commands[i]) == expected[i]);
   }
+  CHECK(daemon.served > 0);  // they went to the daemon
 
-  // Commands that change the ledger, through the socket.
-  Run alice = through_socket(d, {"member", "add", "alice", "--role", "volunteer"}, tmp.path);
+  // Commands that change the ledger, through the daemon.
+  Run alice = direct_at(data, {"member", "add", "alice", "--role", "volunteer"});
   CHECK(alice.exit == 0);
   CHECK(alice.out.rfind("Added alice (volunteer), key kept in this node's keyring\nkey ", 0) == 0);
-  CHECK(alice.err.empty());
-  Run bob = through_socket(d, {"--json", "member", "add", "bob", "--role", "carer"}, tmp.path);
-  CHECK(bob.exit == 0);
-  CHECK(nlohmann::json::parse(bob.out)["alias"] == "bob");
-  Run again = through_socket(d, {"member", "add", "bob", "--role", "carer"}, tmp.path);
+  CHECK(direct_at(data, {"member", "add", "bob", "--role", "carer"}).exit == 0);
+  Run again = direct_at(data, {"member", "add", "bob", "--role", "carer"});
   CHECK(again.exit == exit_refused);
   CHECK(again.err == "error: 'bob' is already a member\n");
-  Run logged = through_socket(d,
-                              {"hours", "log", "--as", "alice", "--to", "bob", "--minutes", "90",
-                               "--category", "befriending", "--date", "2026-01-05"},
-                              tmp.path);
+  Run logged = direct_at(data, {"hours", "log", "--as", "alice", "--to", "bob", "--minutes", "90",
+                                "--category", "befriending", "--date", "2026-01-05"});
   CHECK_MESSAGE(logged.exit == 0, describe(logged));
   CHECK(logged.out.find("alice gave bob 1 hour 30 minutes of befriending") != std::string::npos);
   CHECK(daemon.ledger->log_size() >= 3);  // the daemon's own ledger took them
 
-  std::vector<std::vector<std::string>> reads = {{"balance"},
-                                                 {"--json", "balance"},
-                                                 {"statement", "bob"},
-                                                 {"member", "list"},
-                                                 {"balance", "alice", "--json"}};
+  const std::vector<std::vector<std::string>> reads = {{"balance"},
+                                                       {"--json", "balance"},
+                                                       {"statement", "bob"},
+                                                       {"member", "list"},
+                                                       {"balance", "alice", "--json"}};
   std::vector<Run> hosted;
-  for (const auto& command : reads) hosted.push_back(through_socket(d, command, tmp.path));
+  for (const auto& command : reads) hosted.push_back(direct_at(data, command));
   CHECK(hosted[0].out.find("bob") != std::string::npos);
-
-  // The real `cohours`, run while the daemon holds the store, forwards.
-  if (auto run = binary({"--data", d, "balance"}, tmp.path, tmp.path)) CHECK(*run == hosted[0]);
-  if (auto run = binary({"balance", "nobody", "--data", d}, tmp.path, tmp.path)) CHECK(*run == expected[2]);
-  if (auto run = binary({"--data=" + d, "frobnicate"}, tmp.path, tmp.path)) CHECK(*run == expected[8]);
-
-  // Once the daemon is gone, the same reads run directly give the same.
+  // The real `cohours` while the daemon holds the store.
+  if (auto run = binary({"--data", data.string(), "balance"}, tmp.path, tmp.path)) CHECK(*run == hosted[0]);
+  // Once the daemon is gone, the same reads open the store and answer the same.
   daemon.stop();
-  CHECK_FALSE(fs::exists(data / kControlSocketName));
+  CHECK_FALSE(fs::exists(data / control::kSocketName));
   for (std::size_t i = 0; i < reads.size(); ++i) {
     CAPTURE(i);
-    std::vector<std::string> args = {"--data", d};
-    args.insert(args.end(), reads[i].begin(), reads[i].end());
-    CHECK(direct(args) == hosted[i]);
+    CHECK(direct_at(data, reads[i]) == hosted[i]);
   }
-  if (auto run = binary({"--data", d, "balance"}, tmp.path, tmp.path)) CHECK(*run == hosted[0]);
 }
 
 TEST_CASE("bad requests get an error and the server keeps serving") {
@@ -363,128 +346,115 @@ TEST_CASE("bad requests get an error and the server keeps serving") {
   net::ControlServerOptions options;
   options.io_timeout = 300ms;
   Daemon daemon(data, options);
-  const fs::path socket = data / kControlSocketName;
-  auto is_error = [](const nlohmann::json& answer, const std::string& part) {
-    return answer.is_object() && answer["exit"] == 1 && answer["stdout"] == "" &&
-           answer["error"].get<std::string>().find(part) != std::string::npos &&
-           answer["stderr"].get<std::string>().rfind("error: ", 0) == 0;
-  };
-  CHECK(is_error(raw_exchange(socket, framed("this is not JSON")), "not a JSON object"));
-  CHECK(is_error(raw_exchange(socket, framed("[1,2,3]")), "not a JSON object"));
-  CHECK(is_error(raw_exchange(socket, framed(R"({"argv":["balance"],"cwd":"/"})")), "no protocol version"));
-  CHECK(is_error(raw_exchange(socket, framed(R"({"version":2,"argv":["balance"],"cwd":"/"})")), "version 2"));
-  CHECK(is_error(raw_exchange(socket, framed(R"({"version":1,"argv":["balance",7],"cwd":"/"})")),
-                 "not a string"));
-  CHECK(is_error(raw_exchange(socket, framed(R"({"version":1,"argv":["balance"],"cwd":"relative"})")),
-                 "absolute cwd"));
-  CHECK(is_error(raw_exchange(socket, framed(std::string("\xff\xfe\x00\x01", 4))), "not a JSON object"));
-  CHECK(is_error(raw_exchange(socket, framed("")), "empty"));
+  const fs::path socket = data / control::kSocketName;
+  CHECK(refused(raw_exchange(socket, framed("this is not JSON")), "malformed", "not a JSON object"));
+  CHECK(refused(raw_exchange(socket, framed("[1,2,3]")), "malformed", "not a JSON object"));
+  CHECK(
+      refused(raw_exchange(socket, framed(R"({"argv":["balance"],"cwd":"/"})")), "malformed", "protocol 2"));
+  CHECK(refused(raw_exchange(socket, framed(R"({"version":1,"argv":["balance"],"cwd":"/"})")), "malformed",
+                "protocol 2"));
+  CHECK(refused(raw_exchange(socket, framed(R"({"version":2,"request":{}})")), "malformed", "names no call"));
+  CHECK(refused(raw_exchange(socket, call("frobnicate", nlohmann::json::object())), "malformed",
+                "no call 'frobnicate'"));
+  CHECK(refused(raw_exchange(socket, call("balance", nlohmann::json::object())), "malformed",
+                "does not decode"));
+  CHECK(refused(raw_exchange(socket, call("balance", {{"account", 7}})), "malformed", "does not decode"));
+  CHECK(refused(raw_exchange(socket, call("log.show", {{"from_seq", -1}, {"to_seq", "x"}})), "malformed",
+                "does not decode"));
+  CHECK(refused(raw_exchange(socket, framed(std::string("\xff\xfe\x00\x01", 4))), "malformed",
+                "not a JSON object"));
+  CHECK(refused(raw_exchange(socket, framed("")), "malformed", "empty"));
   // A length over 16 MiB is refused before anything is read.
-  std::string too_long = {'\x01', '\x00', '\x00', '\x01'};
-  CHECK(is_error(raw_exchange(socket, too_long), "over the limit"));
-  CHECK(is_error(raw_exchange(socket, "\xff\xff\xff\xff"), "over the limit"));
+  CHECK(refused(raw_exchange(socket, std::string("\x01\x00\x00\x01", 4)), "malformed", "over the limit"));
+  CHECK(refused(raw_exchange(socket, "\xff\xff\xff\xff"), "malformed", "over the limit"));
   // Half a header then nothing: closed once the read timeout passes.
   CHECK(raw_exchange(socket, std::string("\x00\x00", 2)).is_null());
   // Silence, while another client is served meanwhile.
   int idle = connect_to(socket);
   REQUIRE(idle >= 0);
-  CHECK(through_socket(data.string(), {"balance"}, tmp.path).exit == 0);
+  CHECK(direct_at(data, {"balance"}).exit == 0);
   CHECK(wait_until([&] {
     char byte;
     return ::recv(idle, &byte, 1, MSG_DONTWAIT) == 0;  // EOF: the server gave up on it
   }));
   ::close(idle);
-  // A well-formed request on a raw connection.
-  nlohmann::json answer = raw_exchange(
-      socket, framed(encode_control_request({"--data", data.string(), "balance"}, tmp.path.string())));
-  CHECK(answer["exit"] == 0);
-  CHECK(through_socket(data.string(), {"--json", "balance"}, tmp.path).exit == 0);
+  // A well-formed call on a raw connection.
+  nlohmann::json answer = raw_exchange(socket, call("balance", {{"account", ""}}));
+  CHECK(answer["ok"] == true);
+  CHECK(answer["reply"]["sum_minutes"] == 0);
 }
 
-TEST_CASE("relative paths resolve against the client's working directory") {
+TEST_CASE("the real cohours under a daemon: files stay with the caller") {
+  if (!std::getenv("COHOURS_BIN")) return;  // run by ctest, which names the binary
   TempDir tmp;
   fs::path data = make_node(tmp.path);
   fs::path client = tmp.path / "client";
   fs::create_directories(client);
-  const std::string receipt = "Bus fare, 2026-01-05, 12.40\n";
-  std::ofstream(client / "receipt.txt", std::ios::binary) << receipt;
-  REQUIRE(fs::current_path() != client);
-  REQUIRE_FALSE(fs::exists("receipt.txt"));
-
+  const std::string receipt("\x89PNG\r\n\x1a\n\x00\xff receipt", 19);  // bytes, not text
+  std::ofstream(client / "ticket.png", std::ios::binary) << receipt;
   Daemon daemon(data);
-  // --data relative to the client too: "../node" from client/.
-  const std::string d = "../node";
-  CHECK(through_socket(d, {"member", "add", "alice", "--role", "volunteer"}, client).exit == 0);
-  Run claim = through_socket(d,
-                             {"expense", "claim", "--as", "alice", "--pence", "1240", "--category", "travel",
-                              "--date", "2026-01-05", "--receipt", "receipt.txt"},
-                             client);
-  CHECK_MESSAGE(claim.exit == 0, describe(claim));
+  const std::string d = "../node";  // relative to the client's directory
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--data", d});
+    auto result = binary(args, client, tmp.path);
+    REQUIRE(result.has_value());
+    return *result;
+  };
+  CHECK(run({"member", "add", "alice", "--role", "volunteer"}).exit == 0);
+  CHECK(run({"member", "add", "dave", "--role", "admin"}).exit == 0);
+  Run claim = run({"expense", "claim", "--as", "alice", "--pence", "1240", "--category", "travel", "--date",
+                   "2026-01-05", "--receipt", "ticket.png"});
+  REQUIRE_MESSAGE(claim.exit == 0, describe(claim));
   Blake2bStream digest;
   digest.update(receipt);
-  CHECK(fs::exists(data / "receipts" / to_hex(digest.finish())));
-  // The same words from another directory name a file that is not there.
-  Run missing = through_socket(data.string(),
-                               {"expense", "claim", "--as", "alice", "--pence", "1240", "--category",
-                                "travel", "--date", "2026-01-05", "--receipt", "receipt.txt"},
-                               tmp.path);
+  const fs::path kept = data / "receipts" / to_hex(digest.finish());
+  CHECK(fs::exists(kept));
+  std::ifstream in(kept, std::ios::binary);
+  CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == receipt);
+  const std::string id = claim.out.substr(claim.out.rfind('\n', claim.out.size() - 2) + 1, 64);
+  CHECK(run({"expense", "approve", id, "--as", "dave"}).exit == 0);
+  Run paid = run({"expense", "pay", id, "--as", "dave", "--date", "2026-01-06"});
+  CHECK(paid.out.rfind("Paid: alice's claim of 12.40 GBP for travel on 2026-01-06.\n", 0) == 0);
+  Run list = run({"expense", "list"});
+  CHECK(list.out.find("2026-01-06  kept") != std::string::npos);
+  // A missing receipt is the caller's file that is not there.
+  Run missing = run({"expense", "claim", "--as", "alice", "--pence", "100", "--category", "travel", "--date",
+                     "2026-01-05", "--receipt", "nothere.png"});
   CHECK(missing.exit == exit_invalid);
-  CHECK(missing.err == "error: receipt file 'receipt.txt' does not exist or is not a file\n");
+  CHECK(missing.err == "error: receipt file 'nothere.png' does not exist or is not a file\n");
 
-  // Files written land beside the client, not the daemon.
-  Run exported = through_socket(d, {"export", "--format", "csv", "out"}, client);
+  Run exported = run({"export", "--format", "json", "out"});
   CHECK_MESSAGE(exported.exit == 0, describe(exported));
-  CHECK(exported.out.rfind("exported to out (csv): ", 0) == 0);
-  CHECK(fs::exists(client / "out" / "head.json"));
-  Run verified = through_socket(d, {"audit", "verify", "--export", "out"}, client);
+  CHECK(fs::exists(client / "out" / "records.json"));
+  Run verified = run({"audit", "verify", "--export", "out"});
   CHECK_MESSAGE(verified.exit == 0, describe(verified));
-  Run report = through_socket(
-      d,
-      {"audit", "report", "--from", "2026-01-01", "--to", "2026-01-31", "--csv", "csv", "--html", "r.html"},
-      client);
+  Run report = run(
+      {"audit", "report", "--from", "2026-01-01", "--to", "2026-01-31", "--csv", "csv", "--html", "r.html"});
   CHECK_MESSAGE(report.exit == 0, describe(report));
-  CHECK(fs::exists(client / "csv" / "summary.csv"));
+  CHECK(fs::exists(client / "csv" / "payments.csv"));
   CHECK(fs::exists(client / "r.html"));
-  Run head = through_socket(d, {"log", "head"}, client);
+  Run head = run({"log", "head"});
   std::ofstream(client / "heads.txt") << head.out;
-  Run audit = through_socket(d, {"audit", "verify", "--known-head", "heads.txt"}, client);
+  Run audit = run({"audit", "verify", "--known-head", "heads.txt"});
   CHECK_MESSAGE(audit.exit == 0, describe(audit));
   CHECK(audit.out.find("kept heads             1 matched") != std::string::npos);
-}
-
-TEST_CASE("under the daemon, init and reindex refuse and the store stays open") {
-  TempDir tmp;
-  fs::path data = make_node(tmp.path);
-  Daemon daemon(data);
-  const std::string d = data.string();
-  Run reindex = through_socket(d, {"reindex"}, tmp.path);
+  Run reindex = run({"reindex"});
   CHECK(reindex.exit == exit_refused);
-  CHECK(reindex.err == "error: the daemon is running for " + d + "; stop it first\n");
-  // `cohours init` never forwards; the daemon refuses it all the same.
-  CHECK(runs_locally({"--data", d, "init", "--name", "X"}));
-  auto init = send_to_daemon(d, {"--data", d, "init", "--name", "X"}, tmp.path.string());
-  REQUIRE(init.has_value());
-  CHECK(init->exit == exit_refused);
-  CHECK(init->err.find("already initialised") != std::string::npos);
-  Run audit = through_socket(d, {"audit", "verify"}, tmp.path);
-  CHECK_MESSAGE(audit.exit == 0, describe(audit));
-  CHECK(audit.out.find("audit passed") != std::string::npos);
-  // The host's store and ledger are still open and in use.
-  CHECK(through_socket(d, {"member", "add", "alice", "--role", "volunteer"}, tmp.path).exit == 0);
-  auto members = daemon.ledger->members();
-  REQUIRE(members.ok());
-  CHECK(members.value().size() == 1);
-  // What only the daemon knows reaches the use cases a command runs.
-  Run status = through_socket(d, {"--json", "sync", "status"}, tmp.path);
+  CHECK(reindex.err == "error: the daemon is running for ../node; stop it first\n");
+  Run init = run({"init", "--name", "Again"});
+  CHECK(init.exit == exit_refused);
+  CHECK(init.err.find("already") != std::string::npos);
+  CHECK(run({"frobnicate"}).exit == exit_usage);
+  // What only the daemon knows reaches the use cases.
+  Run status = run({"--json", "sync", "status"});
   CHECK_MESSAGE(status.exit == 0, describe(status));
   nlohmann::json json = nlohmann::json::parse(status.out);
   CHECK(json["running"] == true);
   CHECK(json["listen"] == "127.0.0.1:7199");
-  CHECK(json["consortium"].is_null());
   CHECK(json["peers"][0]["name"] == "riverside");
 }
 
-TEST_CASE("commands run one at a time") {
+TEST_CASE("calls run one at a time") {
   TempDir tmp;
   fs::path data = make_node(tmp.path);
   Daemon daemon(data);
@@ -493,11 +463,14 @@ TEST_CASE("commands run one at a time") {
   for (int c = 0; c < 4; ++c)
     clients.emplace_back([&, c] {
       for (int i = 0; i < 3; ++i) {
-        auto response = send_to_daemon(data.string(),
-                                       {"--data", data.string(), "member", "add",
-                                        "m" + std::to_string(c * 10 + i), "--role", "volunteer"},
-                                       tmp.path.string());
-        if (!response || response->exit != 0) ++failures;
+        auto remote = control::RemoteNode::connect(data);
+        if (!remote.ok() || !remote.value()) {
+          ++failures;
+          continue;
+        }
+        auto added =
+            remote.value()->call(app::AddMember{"m" + std::to_string(c * 10 + i), {"volunteer"}, "", "", ""});
+        if (!added.ok()) ++failures;
       }
     });
   for (auto& client : clients) client.join();
@@ -509,11 +482,12 @@ TEST_CASE("commands run one at a time") {
 TEST_CASE("no daemon, a stale socket, a daemon that does not answer") {
   TempDir tmp;
   fs::path data = make_node(tmp.path);
-  const std::string d = data.string();
-  const fs::path socket_path = data / kControlSocketName;
-  // No socket file: run locally.
-  CHECK_FALSE(send_to_daemon(d, {"balance"}, tmp.path.string()).has_value());
-  CHECK_FALSE(send_to_daemon((tmp.path / "absent").string(), {"balance"}, tmp.path.string()).has_value());
+  const fs::path socket_path = data / control::kSocketName;
+  // No socket file: the command opens the store itself.
+  auto none = control::RemoteNode::connect(data);
+  REQUIRE(none.ok());
+  CHECK_FALSE(none.value().has_value());
+  CHECK_FALSE(control::RemoteNode::connect(tmp.path / "absent").value().has_value());
 
   // A socket file nobody listens on, as a crashed daemon leaves it.
   {
@@ -525,7 +499,8 @@ TEST_CASE("no daemon, a stale socket, a daemon that does not answer") {
     ::close(fd);
   }
   REQUIRE(fs::is_socket(socket_path));
-  CHECK_FALSE(send_to_daemon(d, {"balance"}, tmp.path.string()).has_value());
+  CHECK_FALSE(control::RemoteNode::connect(data).value().has_value());
+  CHECK(direct_at(data, {"balance"}).exit == 0);
 
   // A daemon that takes the request and closes without answering.
   {
@@ -539,28 +514,27 @@ TEST_CASE("no daemon, a stale socket, a daemon that does not answer") {
     std::thread silent([listener] {
       int fd = ::accept(listener, nullptr, nullptr);
       std::string request;
-      (void)read_control_message(fd, &request);
+      (void)control::read_message(fd, &request);
       ::close(fd);
     });
-    auto response = send_to_daemon(d, {"--data", d, "balance"}, tmp.path.string());
+    Run run = direct_at(data, {"balance"});
     silent.join();
     ::close(listener);
-    REQUIRE(response.has_value());
-    CHECK(response->exit == 1);
-    CHECK(response->out.empty());
-    CHECK(response->err == "error: the daemon at " + d + " did not answer (see its log)\n");
+    CHECK(run.exit == exit_operational);
+    CHECK(run.out.empty());
+    CHECK(run.err == "error: the daemon at " + data.string() + " did not answer (see its log)\n");
   }
 
   // The daemon replaces the stale socket file left above.
   REQUIRE(fs::is_socket(socket_path));
   {
     Daemon daemon(data);
-    CHECK(through_socket(d, {"balance"}, tmp.path).exit == 0);
+    CHECK(direct_at(data, {"balance"}).exit == 0);
     // A second server on the same socket refuses to start.
     boost::asio::io_context io;
     net::ControlServer second(io, socket_path, [](const std::string&) { return std::string("{}"); });
     CHECK_THROWS_AS(second.start(), std::system_error);
-    CHECK(through_socket(d, {"balance"}, tmp.path).exit == 0);
+    CHECK(direct_at(data, {"balance"}).exit == 0);
     // Mode 0600: only the daemon's user.
     CHECK((fs::status(socket_path).permissions() & fs::perms::all) ==
           (fs::perms::owner_read | fs::perms::owner_write));
@@ -579,28 +553,14 @@ TEST_CASE("a data directory whose socket path is too long for sockaddr_un") {
   fs::path parent = tmp.path / std::string(60, 'a') / std::string(60, 'b');
   fs::create_directories(parent);
   fs::path data = make_node(parent);
-  REQUIRE((data / kControlSocketName).string().size() >= sizeof(sockaddr_un{}.sun_path));
+  REQUIRE((data / control::kSocketName).string().size() >= sizeof(sockaddr_un{}.sun_path));
   Daemon daemon(data);
-  Run balance = through_socket(data.string(), {"balance"}, tmp.path);
+  Run balance = direct_at(data, {"balance"});
   CHECK_MESSAGE(balance.exit == 0, describe(balance));
+  CHECK(daemon.served == 1);
 }
 
-TEST_CASE("helpers: which data directory, what runs locally, output capture, user paths") {
-  CHECK(data_dir_of({"balance"}) == "./cohours-data");
-  CHECK(data_dir_of({"--data", "x", "balance"}) == "x");
-  CHECK(data_dir_of({"balance", "alice", "--data", "y"}) == "y");
-  CHECK(data_dir_of({"--data=z", "balance"}) == "z");
-  CHECK(runs_locally({"init", "--name", "X"}));
-  CHECK_FALSE(runs_locally({"--data", "init", "expense", "list"}));  // "init" is the directory here
-  CHECK(runs_locally({"balance", "--help"}));
-  CHECK(runs_locally({}));
-  CHECK_FALSE(runs_locally({"--data", "d", "expense", "list"}));
-  // Commands built on app/ send typed calls from this process.
-  CHECK(runs_locally({"--data", "d", "member", "list"}));
-  CHECK(runs_locally({"--data", "d", "sync", "wait", "--timeout", "5"}));
-  CHECK(runs_locally({"--json", "clearing"}));
-  CHECK_FALSE(runs_locally({"--data", "d", "audit", "heads"}));  // audit still goes whole to the daemon
-
+TEST_CASE("output capture nests and stays on its thread") {
   std::ostringstream outer_out, outer_err;
   {
     OutputCapture outer(outer_out, outer_err);
@@ -620,16 +580,6 @@ TEST_CASE("helpers: which data directory, what runs locally, output capture, use
   CHECK(outer_err.str() == "d");
   CHECK(&out() == &std::cout);
   CHECK(&err() == &std::cerr);
-
-  CHECK(resolve_user_path("rel/f") == fs::path("rel/f"));
-  CHECK(resolve_user_path("/abs/f") == fs::path("/abs/f"));
-  {
-    ClientCwdScope cwd("/home/someone");
-    CHECK(resolve_user_path("rel/f") == fs::path("/home/someone/rel/f"));
-    CHECK(resolve_user_path("/abs/f") == fs::path("/abs/f"));
-    CHECK(resolve_user_path("") == fs::path());
-  }
-  CHECK(resolve_user_path("rel/f") == fs::path("rel/f"));
 }
 
 int main(int argc, char** argv) {

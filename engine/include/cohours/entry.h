@@ -177,6 +177,9 @@ struct Currency : FixedBytes<3> {
   std::string str() const { return std::string(bytes.begin(), bytes.end()); }
 };
 
+// One claim's travel in miles is 1 to this many: a sanity bound (a rule).
+inline constexpr std::uint32_t kMaxClaimMiles = 10'000;
+
 // expense.claim: the acting member asks to be paid back real costs.
 struct ExpenseClaim {
   std::int64_t pence = 0;

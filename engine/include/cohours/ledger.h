@@ -163,9 +163,11 @@ class Ledger {
   Result<Balance> balance(const AccountId& account) const;
   // Every account with a balance or anything pending, in key order.
   Result<std::vector<std::pair<AccountId, Balance>>> balances() const;
-  // Postings of one account in log order, seq in [from_seq, to_seq].
+  // Postings of one account in log order, seq in [from_seq, to_seq]; at
+  // most `max_count` of them (the first ones).
   Result<std::vector<Posting>> postings(const AccountId& account, std::uint64_t from_seq = 0,
-                                        std::uint64_t to_seq = UINT64_MAX) const;
+                                        std::uint64_t to_seq = UINT64_MAX,
+                                        std::size_t max_count = SIZE_MAX) const;
   Result<MemberInfo> member(const PublicKey& key) const;
   Result<std::vector<MemberInfo>> members() const;
   Result<Movement> movement(const EntryId& id) const;

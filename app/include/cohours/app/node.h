@@ -12,7 +12,9 @@
 // Directory); a Node may serve several use cases at once.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -67,6 +69,11 @@ class PeerView {
   virtual SyncState sync_state() = 0;
 };
 
+// How a long use case (an audit, a rebuild) reports how far it is:
+// (what it does, e.g. "verified"; records done; records in all). The
+// front end that watches decides whether and how to show it.
+using Progress = std::function<void(const char* verb, std::uint64_t done, std::uint64_t total)>;
+
 class Node {
  public:
   // Opens the node kept in `data_dir`. not_found, with a sentence pointing
@@ -94,6 +101,11 @@ class Node {
   // The daemon's peers, or null.
   PeerView* peers() const { return peers_; }
   void set_peers(PeerView* peers) { peers_ = peers; }
+  // Where long use cases report progress; empty (the default, and in the
+  // daemon, which has nobody watching): they report nothing. Set before
+  // use cases run, not while they do.
+  const Progress& progress() const { return progress_; }
+  void set_progress(Progress progress) { progress_ = std::move(progress); }
   // True inside the daemon (the node is held by a long-running process).
   bool hosted() const { return owned_ledger_ == nullptr; }
 
@@ -114,6 +126,7 @@ class Node {
   Keyring keyring_;
   const Clock& clock_;
   PeerView* peers_ = nullptr;
+  Progress progress_;
 };
 
 }  // namespace cohours::app

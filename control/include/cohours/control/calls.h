@@ -2,13 +2,15 @@
 #pragma once
 
 #include "cohours/control/calls_accounts.h"
+#include "cohours/control/calls_audit.h"
 #include "cohours/control/calls_exchanges.h"
+#include "cohours/control/calls_expenses.h"
 #include "cohours/control/calls_invitations.h"
 #include "cohours/control/calls_members.h"
 #include "cohours/control/calls_policy.h"
 #include "cohours/control/calls_sync.h"
 
 namespace cohours::control {
-using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls,
-                           InvitationCalls>::type;
+using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls, ExpenseCalls,
+                           AuditCalls, InvitationCalls>::type;
 }  // namespace cohours::control

@@ -8,11 +8,27 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cohours/result.h"
 #include "cohours/types.h"
 
+namespace cohours {
+// Standard base64 (RFC 4648, with padding), for bytes in JSON. decode:
+// nullopt for text that is not base64.
+std::string base64_encode(const Bytes& bytes);
+std::optional<Bytes> base64_decode(std::string_view text);
+}  // namespace cohours
+
 namespace nlohmann {
+// Bytes (a receipt file, say) travel as one base64 string, not an array of
+// numbers: a third larger than the bytes instead of four times.
+template <>
+struct adl_serializer<cohours::Bytes> {
+  static void to_json(json& j, const cohours::Bytes& bytes) { j = cohours::base64_encode(bytes); }
+  static void from_json(const json& j, cohours::Bytes& bytes);
+};
+
 template <typename T>
 struct adl_serializer<std::optional<T>> {
   static void to_json(json& j, const std::optional<T>& value) {

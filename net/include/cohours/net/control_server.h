@@ -1,12 +1,12 @@
 // The daemon's control socket (cli/CONTROL.md): a unix domain stream socket
-// in the data directory through which `cohours` hands its whole command to
-// the running daemon, which holds the store open.
+// in the data directory through which `cohours` runs use cases in the
+// running daemon, which holds the store open.
 //
 // Each connection carries one request and one response, each a u32
 // big-endian length and then that many bytes of JSON. The server only
 // frames: what a request means is up to the handler, which the daemon
-// makes from the CLI's run_control_request (cli/run.h) so that net/ needs
-// neither CLI11 nor a JSON library.
+// makes from control::serve_call (control/server.h) so that net/ needs no
+// JSON library and knows no use case.
 //
 // Commands run one at a time on a worker thread of the server, never on the
 // io_context's threads, which go on serving peers and other connections.
@@ -69,8 +69,9 @@ class ControlServer {
   std::shared_ptr<Impl> impl_;
 };
 
-// A response for a request that could not be run:
-// {"exit":1,"stdout":"","stderr":"error: MESSAGE\n","error":"MESSAGE"}.
-std::string control_error_response(std::string_view message);
+// A response for a request that could not be run, in the shape of a
+// refused call: {"ok":false,"code":CODE,"message":MESSAGE}, CODE one of
+// Code's names (malformed, not_permitted, io_error).
+std::string control_error_response(std::string_view code, std::string_view message);
 
 }  // namespace cohours::net

@@ -48,7 +48,7 @@ struct HttpServerOptions {
   std::size_t max_connections = 256;
   std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds read_timeout{10'000};
-  std::size_t worker_threads = 2;
+  std::size_t worker_threads = 16;  // requests wait on synced commits: enough to fill a commit group
 };
 
 class HttpServer {

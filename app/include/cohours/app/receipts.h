@@ -1,0 +1,59 @@
+// The erasable receipts store: receipt files (photos, scans, PDFs) kept in
+// DATA/receipts, each named by the lower-case hex of its BLAKE2b-256 digest,
+// the digest an expense.claim carries (docs/data-format.md "Receipts"). Not
+// in the store, the log or the state digest: `member forget` erases them.
+//
+// Every front end keeps receipts through these calls, with one size cap:
+// the CLI sends the bytes of the file the person named (expense claim
+// --receipt, in the claim itself), the phone API those of its upload
+// (POST /v1/receipts). The bytes are kept as they come; what they hold is
+// the person's, and no content type is kept (the file's own first bytes
+// say what it is). Thread-safe: writes go through a temporary file renamed
+// into place, so a reader never sees half a receipt.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "cohours/app/node.h"
+
+namespace cohours::app {
+
+// The largest receipt, in bytes (8 MiB), for every front end.
+inline constexpr std::size_t kMaxReceiptBytes = 8u * 1024 * 1024;
+
+// Keeps `bytes` under their digest (a second copy of the same bytes is the
+// same file). malformed, naming `name`, when empty or over
+// kMaxReceiptBytes; io_error if the file cannot be written.
+struct StoreReceipt {
+  Bytes bytes;
+  std::string name;  // the file as the person named it, for messages ("" : "the receipt")
+};
+struct ReceiptStored {
+  Hash32 digest;
+  std::uint64_t size = 0;
+  bool created = false;  // false: the same bytes were kept already
+};
+Result<ReceiptStored> store_receipt(Node& node, const StoreReceipt& request);
+
+// The kept receipt with that digest. not_found if none (never kept, or
+// erased by `member forget`).
+struct ShowReceipt {
+  Hash32 digest;
+};
+struct ReceiptFile {
+  Hash32 digest;
+  Bytes bytes;
+};
+Result<ReceiptFile> read_receipt(Node& node, const ShowReceipt& request);
+
+// Whether the receipt with that digest is kept. False for a zero digest.
+bool receipt_kept(const Node& node, const Hash32& digest);
+
+// Removes a kept receipt; absent is not an error. For use cases that take
+// back what they kept (a refused claim) or erase on request (member forget);
+// no front end calls it directly.
+Status erase_receipt(Node& node, const Hash32& digest);
+
+}  // namespace cohours::app
