@@ -1,0 +1,118 @@
+// The real node for the browser test: a fresh data directory, `cohours init`,
+// a coordinator, a floor for carers, then `cohoursd --http 127.0.0.1:PORT
+// --web DIST` on a free port; members join with codes from `cohours member
+// invite` (docs/api.md "POST /v1/enrol", docs/cli.md).
+//
+// cohoursd runs on the real clock: the phones sign requests with theirs, and
+// the node refuses a time more than 120 s from its own (so COHOURS_NOW, which
+// CTest sets for every other test, is taken out of its environment).
+import { spawn, execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, test, ms = 20000) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const v = await test();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not happen within ${ms / 1000} s${last ? `: ${last.message}` : ''}`);
+}
+
+export async function startRealNode({ dist, out, cohours, cohoursd }) {
+  if (!cohours || !cohoursd) throw new Error('--backend real needs --cohours BIN and --cohoursd BIN');
+  const env = { ...process.env };
+  delete env.COHOURS_NOW;
+  const data = mkdtempSync(join(tmpdir(), 'cohours-web-'));
+  const cli = async (...args) => {
+    try {
+      const { stdout } = await run(cohours, ['--data', data, ...args], { env });
+      return stdout;
+    } catch (e) {
+      throw new Error(`cohours ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`);
+    }
+  };
+  await cli('init', '--name', 'Hilltop Care Co-op');
+  await cli('member', 'add', 'dave', '--role', 'coordinator', '--role', 'admin');
+  await cli('policy', 'set', '--role', 'carer', '--floor-minutes', '-600', '--as', 'dave');
+
+  const port = await freePort();
+  const log = join(out, 'cohoursd.log');
+  const daemon = spawn(cohoursd, ['--data', data, '--http', `127.0.0.1:${port}`, '--web', dist],
+    { env, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
+  let exited = null;
+  daemon.on('exit', (code, signal) => { exited = code ?? signal; });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('cohoursd answering GET /v1/health', async () => {
+    if (exited !== null) throw new Error(`cohoursd exited (${exited}): ${readFileSync(log, 'utf8').trim().split('\n').slice(-3).join(' | ')}`);
+    const r = await fetch(`${url}/v1/health`);
+    return r.ok && (await r.json()).status === 'ok';
+  });
+
+  return {
+    url,
+    describe: `cohoursd (${cohoursd}) with data in ${data}`,
+    // The coordinator invites; the code is what the phone needs.
+    async invite(alias, roles) {
+      const text = await cli('--json', 'member', 'invite', alias, ...roles.flatMap((r) => ['--role', r]), '--as', 'dave');
+      let code;
+      try { code = JSON.parse(text).code; } catch { code = undefined; }
+      code = code ?? /\b[A-Z0-9]{4}(?:-[A-Z0-9]{4}){2,}\b/.exec(text)?.[0];
+      if (!code) throw new Error(`no code in the output of member invite: ${text.slice(0, 200)}`);
+      return code;
+    },
+    // Whether this cohoursd takes receipt files (POST /v1/receipts of
+    // docs/api.md): unsigned, it answers 401 if the path exists, 404 if not.
+    async takesReceipts() {
+      const r = await fetch(`${url}/v1/receipts`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: new Uint8Array([0x89]) });
+      return r.status !== 404;
+    },
+    // The receipt file the claim names is in DATA/receipts (docs/data-format.md).
+    async receiptStored() {
+      const { readdirSync } = await import('node:fs');
+      try { return readdirSync(join(data, 'receipts')).length > 0; } catch { return false; }
+    },
+    // The node's own figures, through the CLI (docs/cli.md --json).
+    async balanceMinutes(alias) {
+      const accounts = JSON.parse(await cli('--json', 'balance', alias)).accounts;
+      return accounts.find((a) => a.account === alias)?.balance_minutes;
+    },
+    // An admin changes the categories the co-op uses (policy.set).
+    async setCategories(list) {
+      await cli('policy', 'set', '--categories', list.join(','), '--as', 'dave');
+    },
+    async entriesOfKind(kind) {
+      const log = JSON.parse(await cli('--json', 'log', 'show'));
+      return log.records.filter((r) => r.kind === kind).length;
+    },
+    async stop() {
+      if (exited === null) {
+        daemon.kill('SIGTERM');
+        await waitFor('cohoursd stopping', () => exited !== null, 10000).catch(() => daemon.kill('SIGKILL'));
+      }
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
