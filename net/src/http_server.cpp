@@ -199,6 +199,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         stream.expires_after(options.idle_timeout);
         co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+        // A client that sent something that is not HTTP, or too large a
+        // header, is told why before the connection closes; a closed or
+        // idle connection just ends.
+        if (ec == http::error::header_limit) {
+          co_await write(stream, json_error(431, "too_large", "the request's header is over 16 KiB"), 11, false,
+                         ec);
+          break;
+        }
+        if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
+            ec != http::error::end_of_stream && ec != http::error::partial_message) {
+          co_await write(stream, json_error(400, "bad_request", "this is not an HTTP/1.1 request"), 11, false, ec);
+          break;
+        }
         if (ec) break;
         auto& header = parser.get();
         const std::string method(header.method_string());

@@ -9,6 +9,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <doctest/doctest.h>
@@ -150,6 +151,26 @@ struct Daemon {
     for (const auto& field : res) out.headers[std::string(field.name_string())] = std::string(field.value());
     return out;
   }
+
+  // Sends `bytes` as they are and reads until the daemon closes: what a
+  // client that does not speak HTTP gets back.
+  std::string raw(const std::string& bytes) {
+    asio::io_context io;
+    asio::ip::tcp::resolver resolver(io);
+    beast::tcp_stream stream(io);
+    stream.connect(resolver.resolve(host, std::to_string(port)));
+    asio::write(stream, asio::buffer(bytes));
+    std::string answer;
+    beast::error_code ec;
+    char chunk[4096];
+    stream.expires_after(std::chrono::seconds(20));
+    for (;;) {
+      const std::size_t n = stream.read_some(asio::buffer(chunk), ec);
+      answer.append(chunk, n);
+      if (ec) break;
+    }
+    return answer;
+  }
 };
 
 // A node with dave (coordinator, admin), alice (volunteer), bob (service
@@ -241,6 +262,16 @@ TEST_CASE("the client API through a real cohoursd") {
   // Over the cap: refused from its Content-Length, before the body is read.
   Reply huge = daemon.request("POST", "/v1/entries", std::string(2 * 1024 * 1024, 'x'), &erin);
   CHECK(huge.status == 413);
+
+  // Not HTTP, or a header over 16 KiB: told so, then the connection closes;
+  // the daemon goes on serving.
+  const std::string garbage = daemon.raw(std::string("GARBAGE\0\xff\r\n\r\n", 13));
+  CHECK_MESSAGE(garbage.rfind("HTTP/1.1 400", 0) == 0, garbage);
+  CHECK(garbage.find("bad_request") != std::string::npos);
+  const std::string big =
+      daemon.raw("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  CHECK_MESSAGE(big.rfind("HTTP/1.1 431", 0) == 0, big.substr(0, 200));
+  CHECK(daemon.request("GET", "/v1/health").status == 200);
 
   // The request limit (40 a minute for this daemon): the rest get 429.
   int limited = 0;
