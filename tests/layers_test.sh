@@ -31,6 +31,6 @@ forbid api '#include [<"](cohours/(control|net)/|boost/|CLI/|sys/socket\.h)' "in
 forbid net/src '#include [<"]cohours/(app|control|api)/' "knows a use case (net only carries bytes)"
 forbid net/include '#include [<"]cohours/(app|control|api)/' "knows a use case (net only carries bytes)"
 forbid cli '#include [<"](cohours/(api|net)/|boost/)' "includes sockets or the API" 'cohours/net/consortium\.h'
-forbid net/daemon '#include "(session|run|host|output|commands)\.h"' "uses the CLI library"
+forbid daemon '#include "(session|run|host|output|commands)\.h"' "uses the CLI library"
 if [ "$failed" -eq 0 ]; then echo "layers: every directory includes only what its layer may"; fi
 [ "$failed" -eq 0 ]

@@ -22,7 +22,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 "$BUILD/cli/cohours" --data "$WORK/node" init --name "Load Test Co-op" >/dev/null
 "$BUILD/tests/api_presign" setup --data "$WORK/node" --members 500 --keys "$WORK/keys"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BUILD/net/cohoursd" --data "$WORK/node" --http "127.0.0.1:$PORT" --http-requests-per-minute 1000000 \
+"$BUILD/daemon/cohoursd" --data "$WORK/node" --http "127.0.0.1:$PORT" --http-requests-per-minute 1000000 \
   2>"$WORK/daemon.log" &
 DAEMON=$!
 for _ in $(seq 1 100); do grep -q "http: serving" "$WORK/daemon.log" && break; sleep 0.1; done

@@ -10,7 +10,7 @@ set -euo pipefail
 BUILD=$(realpath "${1:-build}")
 ENTRIES=${2:-10000}
 COHOURS=$BUILD/cli/cohours
-COHOURSD=$BUILD/net/cohoursd
+COHOURSD=$BUILD/daemon/cohoursd
 FILL=$BUILD/tests/bench_fill
 WORK=$(mktemp -d)
 cleanup() {

@@ -31,52 +31,14 @@
 #include "cohours/net/logger.h"
 #include "cohours/net/peer_service.h"
 #include "cohours/replicas.h"
+#include "daemon_peers.h"
 
 namespace fs = std::filesystem;
 using namespace cohours;
 using namespace cohours::net;
+using cohours::daemon::DaemonPeers;
 
 namespace {
-
-// The daemon's peers as the use cases see them (app::PeerView). Without a
-// consortium there is no PeerService: no peers, and the logs held here.
-class DaemonPeers final : public app::PeerView {
- public:
-  DaemonPeers(PeerService* peers, Replicas& replicas, std::string consortium)
-      : peers_(peers), replicas_(replicas), consortium_(std::move(consortium)) {}
-  std::optional<PublicKey> resolve_alias(const std::string& node_name, const std::string& alias) override {
-    if (!peers_) return std::nullopt;
-    return peers_->resolve_alias(node_name, alias);
-  }
-  app::SyncState sync_state() override {
-    app::SyncState state;
-    state.consortium = consortium_;
-    if (!peers_) {
-      if (auto logs = replicas_.logs(); logs.ok()) state.logs = std::move(logs).value();
-      return state;
-    }
-    state.listen = peers_->listen_address();
-    SyncStatus status = peers_->status();
-    state.logs = std::move(status.logs);
-    state.broken_logs = std::move(status.broken_logs);
-    for (auto& peer : status.peers) {
-      app::PeerState& out = state.peers.emplace_back();
-      out.name = std::move(peer.name);
-      out.key = peer.key;
-      out.connected = peer.connected;
-      out.last_contact_ms = peer.last_contact_ms;
-      out.banned_until_ms = peer.banned_until_ms;
-      out.ban_reason = std::move(peer.ban_reason);
-      for (const auto& [log, size] : peer.sizes) out.sizes.push_back({log, size});
-    }
-    return state;
-  }
-
- private:
-  PeerService* peers_;
-  Replicas& replicas_;
-  std::string consortium_;
-};
 
 api::ApiRequest to_api(const HttpRequest& r) {
   return {r.method,
