@@ -6,6 +6,7 @@ import { state, api, enrol, restore, signAndQueue, sendSoon, getPref, setPref, o
 import { WAITING } from './outbox.js';
 import { ZERO_KEY, EXPENSE_CATEGORIES } from './codec.js';
 import { daysFromIso, localIso, addDaysIso } from './dates.js';
+import { othersThan } from './identity.js';
 import { duration, balanceWords, categoryName, money, parsePence, movementSentence, dateWords, requestStatusWords, expenseStatusWords } from './words.js';
 import { makeBackup, openBackup, passphraseProblem, BackupError } from './backup.js';
 
@@ -187,8 +188,8 @@ export function Home() {
 // ---- log hours ----
 
 function membersOf(data) {
-  const me = state.identity.public_key;
-  return (data?.members ?? []).filter((x) => x.key !== me);
+  // By the member's own key, not the phone's: they differ after a rekey.
+  return othersThan(data?.members, state.identity);
 }
 
 export function LogHours() {

@@ -7,6 +7,7 @@ import { createStore, get, set, del, values } from 'idb-keyval';
 import { Api } from './api.js';
 import { Outbox, WAITING } from './outbox.js';
 import { fromHex, toHex, publicKeyFromSeed, signEntry, newNonce, newSalt, noteDigest, blake2b256, ZERO_KEY } from './codec.js';
+import { identityFrom, enrolOrRecover } from './identity.js';
 
 const kv = createStore('cohours-phone', 'kv');
 const outboxStore = createStore('cohours-outbox', 'items');
@@ -16,7 +17,7 @@ export function subscribe(fn) { listeners.add(fn); return () => listeners.delete
 function changed() { for (const fn of listeners) fn(); }
 
 export const state = {
-  identity: null,   // { seed, public_key, alias, roles, node, node_key, currency }
+  identity: null,   // { seed, public_key, member_key, alias, roles, node, node_key, currency }
   cache: {},        // name -> { data, at }
   items: [],        // outbox items, oldest first
   // Read each time: a page may start before the browser says it is offline.
@@ -78,9 +79,12 @@ export async function remember(name, data) {
   await set('cache', state.cache, kv);
   // Roles (and so the buttons shown) follow what the node says now.
   const id = state.identity;
+  // So does the member's own key (a phone that joined before it was kept).
   if (name === 'me' && id && data?.key === id.public_key &&
-      (JSON.stringify(data.roles) !== JSON.stringify(id.roles) || data.alias !== id.alias)) {
-    await setIdentity({ ...id, roles: data.roles ?? id.roles, alias: data.alias ?? id.alias });
+      (JSON.stringify(data.roles) !== JSON.stringify(id.roles) || data.alias !== id.alias ||
+       (data.member_key && data.member_key !== id.member_key))) {
+    await setIdentity({ ...id, roles: data.roles ?? id.roles, alias: data.alias ?? id.alias,
+      member_key: data.member_key ?? id.member_key });
   }
   changed();
 }
@@ -104,19 +108,22 @@ async function joiningSeed() {
 export async function enrol(code) {
   const seed = await joiningSeed();
   const publicKey = toHex(publicKeyFromSeed(fromHex(seed, 32)));
-  let answer;
-  try {
-    answer = await api.enrol(code, publicKey);
-  } catch (e) {
-    // 409: this key is a member already: the first try got through.
-    if (e.status !== 409) throw e;
-    seedBytes = fromHex(seed, 32);
-    answer = await api.me();
-  }
-  await setIdentity({
-    seed, public_key: publicKey, alias: answer.alias, roles: answer.roles ?? [],
-    node: answer.node, node_key: answer.node_key, currency: answer.currency ?? 'GBP',
+  const answer = await enrolOrRecover({
+    enrol: () => api.enrol(code, publicKey),
+    // An earlier try may have got through with its answer lost (the code is
+    // spent then): the joining key, if a member, can read GET /v1/me.
+    me: async () => {
+      const before = seedBytes;
+      seedBytes = fromHex(seed, 32);
+      try {
+        return await api.me();
+      } catch (e) {
+        seedBytes = before;
+        throw e;
+      }
+    },
   });
+  await setIdentity(identityFrom(seed, publicKey, answer));
   await del('joining_seed', kv);
   changed();
 }
@@ -133,10 +140,7 @@ export async function restore(opened) {
     if (e.status === 401) throw new Error('This co-op does not know this key. It may belong to another co-op, or the coordinator replaced it.');
     throw e;
   }
-  await setIdentity({
-    seed, public_key: opened.public_key, alias: me.alias, roles: me.roles ?? [],
-    node: me.node, node_key: me.node_key, currency: me.currency ?? 'GBP',
-  });
+  await setIdentity(identityFrom(seed, opened.public_key, me));
   await remember('me', me);
   changed();
 }

@@ -205,7 +205,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
       if (members.has(b.public_key)) return send(409, { error: 'already_exists', message: 'this key is already a member' });
       codes.delete(b.code);
       addMember(invite.alias, invite.roles, b.public_key);
-      return send(200, { alias: invite.alias, key: b.public_key, roles: invite.roles, node: name, node_key: nodeKey, currency: 'GBP' });
+      return send(200, { alias: invite.alias, key: b.public_key, member_key: b.public_key, roles: invite.roles, node: name, node_key: nodeKey, currency: 'GBP' });
     }
     const problem = authorise(req, raw);
     if (problem) return send(401, { error: 'unauthorised', message: problem });
@@ -218,7 +218,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
         const pin = [...movements.values()].filter((m) => m.status === 'pending' && m.provider === me).reduce((n, m) => n + m.minutes, 0);
         const pout = [...movements.values()].filter((m) => m.status === 'pending' && m.payer === me).reduce((n, m) => n + m.minutes, 0);
         const toConfirm = [...movements.values()].filter((m) => m.status === 'pending' && m.recipient === me).length;
-        return send(200, { alias: who.alias, key: me, roles: who.roles, node: name, node_key: nodeKey, currency: 'GBP',
+        return send(200, { alias: who.alias, key: me, member_key: me, roles: who.roles, node: name, node_key: nodeKey, currency: 'GBP',
           balance_minutes: bal(me), pending_in_minutes: pin, pending_out_minutes: pout, to_confirm: toConfirm, _statement: st.closing_minutes });
       }
       case 'GET /v1/members':

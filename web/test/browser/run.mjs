@@ -195,9 +195,27 @@ try {
   await carol.page.getByLabel('Joining code').fill('WXYZ-WXYZ-WXYZ'); // well formed, never issued
   await carol.page.getByRole('button', { name: 'Join' }).click();
   check('a wrong code says what to do', await text(carol.page, /Ask your coordinator for a new one/));
+  // The node takes her code but the answer is lost on the way back, and so
+  // is the app's check with GET /v1/me: she sees no connection. The code is
+  // spent now, so her second tap gets 403 bad_code; the app then asks GET
+  // /v1/me with the same joining key, which answers: she has joined.
+  const lostEnrol = [];
+  await carol.page.route('**/v1/enrol', async (route) => {
+    const response = await route.fetch();
+    lostEnrol.push(response.status());
+    await route.abort('connectionreset');
+  }, { times: 1 });
+  await carol.page.route('**/v1/me', (route) => route.abort('connectionreset'), { times: 1 });
   await carol.page.getByLabel('Joining code').fill(carolCode.toLowerCase());
   await carol.page.getByRole('button', { name: 'Join' }).click();
+  const saysNoConnection = await text(carol.page, /No connection to the co-op/);
+  check('a lost enrol answer: the node had enrolled her, the phone says there is no connection',
+    saysNoConnection && lostEnrol[0] === 200, JSON.stringify(lostEnrol));
+  const retried = [];
+  carol.page.on('response', (r) => { if (r.url().endsWith('/v1/enrol')) retried.push(r.status()); });
+  await carol.page.getByRole('button', { name: 'Join' }).click();
   await heading(carol.page, 'Hello, carol');
+  check('the retry got bad_code (the code is spent) and GET /v1/me finished joining', retried[0] === 403, JSON.stringify(retried));
   check('carol starts with no hours', await text(carol.page, 'No hours yet'));
 
   // 3. The app shell is kept for use with no network.
