@@ -198,6 +198,7 @@ json balances_json(const app::Balances& b) {
                                                                          : "clearing"},
                         {"key", to_hex(a.account.key)},
                         {"balance_minutes", a.balance.balance_minutes},
+                        {"pending_minutes", a.balance.pending_minutes()},
                         {"pending_in_minutes", a.balance.pending_in_minutes},
                         {"pending_out_minutes", a.balance.pending_out_minutes}});
   return {{"accounts", accounts}, {"sum_minutes", b.sum_minutes}};

@@ -49,6 +49,23 @@ std::string format_time_ms(std::int64_t unix_ms) {
   return buf;
 }
 
+std::string format_http_date_ms(std::int64_t unix_ms) {
+  static const char* const kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto tp = sys_time<milliseconds>{milliseconds{unix_ms}};
+  auto day_point = floor<days>(tp);
+  year_month_day ymd{day_point};
+  weekday wd{day_point};
+  hh_mm_ss hms{floor<seconds>(tp - day_point)};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02ld:%02ld:%02ld GMT", kDays[wd.c_encoding()],
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<long>(hms.hours().count()),
+                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
+  return buf;
+}
+
 std::optional<std::int64_t> parse_time_ms(std::string_view text) {
   if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
     return std::nullopt;

@@ -1,5 +1,7 @@
 #include "cohours/api/client_api.h"
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -114,6 +116,52 @@ TEST_CASE("health and schemas are open to anyone") {
   for (const auto& name : api::schema_names()) {
     CAPTURE(name);
     CHECK(api::Schema::parse(json::parse(*api::schema_text(name))).ok());
+  }
+}
+
+TEST_CASE("every answer carries the node's clock as an HTTP Date header") {
+  // The IMF-fixdate form, integer date math, weekday included.
+  CHECK(format_http_date_ms(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
+  CHECK(format_http_date_ms(784'111'777'999) == "Sun, 06 Nov 1994 08:49:37 GMT");
+  CHECK(format_http_date_ms(1'795'000'000'123) == "Wed, 18 Nov 2026 11:06:40 GMT");
+  CHECK(format_http_date_ms(951'782'400'000) == "Tue, 29 Feb 2000 00:00:00 GMT");
+  Fixture f;
+  // A node clock far from the machine's: the header follows the node's.
+  f.t.clock.set_ms(1'795'000'000'123);
+  auto date_of = [](const api::ApiResponse& response) {
+    std::string found;
+    int count = 0;
+    for (const auto& [name, value] : response.headers)
+      if (name == "Date") {
+        found = value;
+        ++count;
+      }
+    CHECK(count == 1);
+    return found;
+  };
+  CHECK(date_of(f.call("GET", "/v1/health")) == "Wed, 18 Nov 2026 11:06:40 GMT");
+  // Errors too: a 404, a 401 unsigned, a 413.
+  CHECK(date_of(f.call("GET", "/v2/anything")) == "Wed, 18 Nov 2026 11:06:40 GMT");
+  CHECK(date_of(f.call("GET", "/v1/me")) == "Wed, 18 Nov 2026 11:06:40 GMT");
+  CHECK(date_of(f.call("GET", "/v1/health", "x")) == "Wed, 18 Nov 2026 11:06:40 GMT");
+  f.t.clock.advance_ms(61'000);
+  CHECK(date_of(f.call("GET", "/v1/health")) == "Wed, 18 Nov 2026 11:07:41 GMT");
+  // A signed answer: the phone's request moved the clock a second first.
+  Phone erin = f.enrol("erin", {"volunteer"});
+  auto me = f.call("GET", "/v1/me", "", &erin);
+  CHECK(me.status == 200);
+  CHECK(date_of(me) == format_http_date_ms(f.t.clock.now_ms()));
+}
+
+TEST_CASE("every error code the API can answer is in the error schema") {
+  Fixture f;
+  // Those refusal() passes through from the ledger with 409, and the API's own.
+  for (const char* code : {"bad_request", "unauthorised", "forbidden", "bad_code", "not_found", "method_not_allowed",
+                           "already_exists", "too_large", "rate_limited", "internal", "busy",
+                           code_name(Code::bad_signature), code_name(Code::floor_breached),
+                           code_name(Code::wrong_state), code_name(Code::wrong_node)}) {
+    CAPTURE(code);
+    f.check_schema(json{{"error", code}, {"message", "why"}}, "error");
   }
 }
 
@@ -383,6 +431,10 @@ TEST_CASE("a member's views, and someone else's data is forbidden") {
   Phone gwen = f.enrol("gwen", {"coordinator"});
   json balances = f.ok(f.call("GET", "/v1/coop/balances", "", &gwen), "balances");
   CHECK(balances["sum_minutes"] == 0);
+  // The same fields as `cohours balance --json`, pending_minutes included.
+  for (const auto& account : balances["accounts"])
+    CHECK(account["pending_minutes"] == account["pending_in_minutes"].get<std::int64_t>() -
+                                            account["pending_out_minutes"].get<std::int64_t>());
   f.ok(f.call("GET", "/v1/coop/pending", "", &gwen), "pending");
 
   json members = f.ok(f.call("GET", "/v1/members", "", &erin), "members");
@@ -412,7 +464,9 @@ TEST_CASE("limits: body size and requests per minute") {
     if (response.status == 200) ++served;
     if (response.status == 429) {
       ++limited;
-      CHECK(response.headers.size() == 1);
+      // Retry-After, beside the Date every answer has.
+      CHECK(std::count_if(response.headers.begin(), response.headers.end(),
+                          [](const auto& h) { return h.first == "Retry-After" && h.second == "60"; }) == 1);
     }
   }
   CHECK(served == 120);

@@ -16,5 +16,8 @@ std::int32_t days_from_ms(std::int64_t unix_ms);
 std::string format_time_ms(std::int64_t unix_ms);
 // Parses that form back (YYYY-MM-DDTHH:MM:SSZ, UTC, a real date and time).
 std::optional<std::int64_t> parse_time_ms(std::string_view text);
+// RFC 7231 IMF-fixdate, the HTTP Date header's form, to the second:
+// e.g. Mon, 23 Nov 2026 08:30:00 GMT.
+std::string format_http_date_ms(std::int64_t unix_ms);
 
 }  // namespace cohours
