@@ -87,7 +87,8 @@ export function expenseStatusWords(status) {
 }
 
 // Why the node did not accept an entry, in plain words: its own message
-// (already a sentence for people), or one for the code.
+// verbatim (it follows "Not accepted: ", and a name or a figure may start
+// it, so it is not capitalised), or one for the code.
 const REASONS = {
   floor_breached: 'that would take the balance below what the co-op allows',
   wrong_state: 'this was already done or cancelled',
@@ -104,6 +105,5 @@ const REASONS = {
 };
 
 export function refusalWords(error, message) {
-  const text = (message || REASONS[error] || 'the co-op said no').trim();
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return (message || REASONS[error] || 'the co-op said no').trim();
 }
