@@ -120,11 +120,6 @@ TEST_CASE("health and schemas are open to anyone") {
 }
 
 TEST_CASE("every answer carries the node's clock as an HTTP Date header") {
-  // The IMF-fixdate form, integer date math, weekday included.
-  CHECK(format_http_date_ms(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
-  CHECK(format_http_date_ms(784'111'777'999) == "Sun, 06 Nov 1994 08:49:37 GMT");
-  CHECK(format_http_date_ms(1'795'000'000'123) == "Wed, 18 Nov 2026 11:06:40 GMT");
-  CHECK(format_http_date_ms(951'782'400'000) == "Tue, 29 Feb 2000 00:00:00 GMT");
   Fixture f;
   // A node clock far from the machine's: the header follows the node's.
   f.t.clock.set_ms(1'795'000'000'123);

@@ -29,3 +29,11 @@ TEST_CASE("times parse back strictly") {
                           "2026-11-18T11:60:00Z", "2026-02-30T11:06:40Z", "2026-11-18T1x:06:40Z", ""})
     CHECK_MESSAGE(!parse_time_ms(bad).has_value(), bad);
 }
+
+TEST_CASE("HTTP dates: RFC 7231's IMF-fixdate, weekday included, whole seconds") {
+  CHECK(format_http_date_ms(0) == "Thu, 01 Jan 1970 00:00:00 GMT");
+  CHECK(format_http_date_ms(784'111'777'999) == "Sun, 06 Nov 1994 08:49:37 GMT");  // the RFC's example
+  CHECK(format_http_date_ms(1'795'000'000'123) == "Wed, 18 Nov 2026 11:06:40 GMT");
+  CHECK(format_http_date_ms(951'782'400'000) == "Tue, 29 Feb 2000 00:00:00 GMT");
+  CHECK(format_http_date_ms(4'102'444'799'000) == "Thu, 31 Dec 2099 23:59:59 GMT");
+}
