@@ -1,5 +1,7 @@
 #include "cohours/api/client_api.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <mutex>
 #include <variant>
@@ -9,6 +11,7 @@
 #include "cohours/app/accounts.h"
 #include "cohours/app/invitations.h"
 #include "cohours/app/names.h"
+#include "cohours/app/receipts.h"
 #include "cohours/app/self_service.h"
 #include "cohours/dates.h"
 #include "render.h"
@@ -61,6 +64,17 @@ ApiResponse refusal(const Status& status) {
       break;
   }
   return ClientApi::error(500, "internal", "a refusal without a reason: " + status.message());
+}
+
+// The media type of a Content-Type header, lower case, without parameters
+// ("image/JPEG; x=y" is "image/jpeg").
+std::string media_type(std::string_view header) {
+  header = header.substr(0, header.find(';'));
+  while (!header.empty() && (header.back() == ' ' || header.back() == '\t')) header.remove_suffix(1);
+  while (!header.empty() && (header.front() == ' ' || header.front() == '\t')) header.remove_prefix(1);
+  std::string out(header);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
 }
 
 struct Target {
@@ -171,6 +185,18 @@ struct ClientApi::Impl {
     return json_response(200, outcomes_json(outcomes.value()));
   }
 
+  // The body is the receipt file itself; app keeps it (empty, the cap).
+  ApiResponse receipt(const ApiRequest& r) {
+    const auto& types = app::kReceiptMediaTypes;
+    if (std::find(types.begin(), types.end(), media_type(r.content_type)) == types.end())
+      return ClientApi::error(415, "unsupported_media_type",
+                              "a receipt is sent as image/jpeg, image/png, image/webp or application/pdf, not " +
+                                  (r.content_type.empty() ? std::string("without a Content-Type") : r.content_type));
+    auto stored = app::store_receipt(node, {Bytes(r.body.begin(), r.body.end()), ""});
+    if (!stored.ok()) return refusal(stored.status());
+    return json_response(200, receipt_json(stored.value()));
+  }
+
   ApiResponse statement(const Target& t, const std::string& account, const PublicKey& viewer) {
     app::ShowStatement request{account, INT32_MIN, INT32_MAX, to_hex(viewer)};
     for (const auto& [name, value] : t.query) {
@@ -245,6 +271,7 @@ struct ClientApi::Impl {
     };
     const bool get = r.method == "GET";
     if (p == "/v1/entries") return r.method == "POST" ? entries(r, me) : not_allowed();
+    if (p == "/v1/receipts") return r.method == "POST" ? receipt(r) : not_allowed();
     if (!get) return not_allowed();
     // `nonce` may ride on any request, only to make its signature unique (two
     // equal requests in one second would otherwise sign the same and the
@@ -261,6 +288,7 @@ struct ClientApi::Impl {
     // The co-op's views: app says who may see them.
     if (p == "/v1/coop/balances") return answer(app::coop_balances(node, self), balances_json);
     if (p == "/v1/coop/pending") return answer(app::coop_pending(node, self), pending_json);
+    if (p == "/v1/coop/expenses") return answer(app::coop_expenses(node, self), coop_claims_json);
     if (statement_path(p)) {
       // app::statement says who may see whose statement.
       const std::string alias = p.substr(12, p.size() - 12 - 10);
@@ -277,9 +305,10 @@ struct ClientApi::Impl {
            p.compare(p.size() - 10, 10, "/statement") == 0;
   }
   static bool known(const std::string& p) {
-    static const char* const paths[] = {"/v1/entries",    "/v1/me",           "/v1/me/statement",
-                                        "/v1/me/pending", "/v1/respite/open", "/v1/me/expenses",
-                                        "/v1/members",    "/v1/coop/balances", "/v1/coop/pending"};
+    static const char* const paths[] = {"/v1/entries",       "/v1/receipts",     "/v1/me",
+                                        "/v1/me/statement",  "/v1/me/pending",   "/v1/respite/open",
+                                        "/v1/me/expenses",   "/v1/members",      "/v1/coop/balances",
+                                        "/v1/coop/pending",  "/v1/coop/expenses"};
     for (const char* path : paths)
       if (p == path) return true;
     return statement_path(p);

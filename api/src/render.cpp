@@ -165,18 +165,39 @@ json respite_json(const app::RespiteBoard& board) {
   return {{"open", open}, {"mine", mine}};
 }
 
+namespace {
+
+json claim_json(const app::ClaimView& c) {
+  return {{"id", to_hex(c.id)},
+          {"date", format_date(c.date_days)},
+          {"category", expense_category_name(c.category)},
+          {"pence", c.pence},
+          {"miles", c.miles},
+          {"status", expense_status_name(c.status)},
+          {"paid", c.status == ExpenseStatus::paid ? format_date(c.paid_days) : ""},
+          {"receipt", c.receipt_digest.is_zero() ? "" : to_hex(c.receipt_digest)}};
+}
+
+}  // namespace
+
 json claims_json(const app::ClaimList& list) {
   json claims = json::array();
-  for (const auto& c : list.claims)
-    claims.push_back({{"id", to_hex(c.id)},
-                      {"date", format_date(c.date_days)},
-                      {"category", expense_category_name(c.category)},
-                      {"pence", c.pence},
-                      {"miles", c.miles},
-                      {"status", expense_status_name(c.status)},
-                      {"paid", c.status == ExpenseStatus::paid ? format_date(c.paid_days) : ""},
-                      {"receipt", c.receipt_digest.is_zero() ? "" : to_hex(c.receipt_digest)}});
+  for (const auto& c : list.claims) claims.push_back(claim_json(c));
   return {{"currency", list.currency}, {"claims", claims}};
+}
+
+json coop_claims_json(const app::ClaimList& list) {
+  json claims = json::array();
+  for (const auto& c : list.claims) {
+    json claim = claim_json(c);
+    claim["member"] = c.member;
+    claims.push_back(std::move(claim));
+  }
+  return {{"currency", list.currency}, {"claims", claims}};
+}
+
+json receipt_json(const app::ReceiptStored& stored) {
+  return {{"digest", to_hex(stored.digest)}};
 }
 
 json coop_json(const app::CoopView& coop) {

@@ -6,6 +6,7 @@
 
 #include "cohours/app/accounts.h"
 #include "cohours/app/invitations.h"
+#include "cohours/app/receipts.h"
 #include "cohours/app/self_service.h"
 
 namespace cohours::api {
@@ -19,6 +20,9 @@ nlohmann::json statement_json(const app::Statement& statement, const std::string
 nlohmann::json pending_json(const app::PendingFor& pending);
 nlohmann::json respite_json(const app::RespiteBoard& board);
 nlohmann::json claims_json(const app::ClaimList& claims);
+// The co-op's claims: each as in claims_json, with the claimant's `member`.
+nlohmann::json coop_claims_json(const app::ClaimList& claims);
+nlohmann::json receipt_json(const app::ReceiptStored& stored);
 nlohmann::json coop_json(const app::CoopView& coop);
 nlohmann::json balances_json(const app::Balances& balances);
 

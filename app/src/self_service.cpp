@@ -1,9 +1,13 @@
 #include "cohours/app/self_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <variant>
 
+#include "cohours/app/expenses.h"
 #include "cohours/app/names.h"
+#include "cohours/app/receipts.h"
 #include "cohours/app/submission.h"
 #include "cohours/dates.h"
 #include "entry_notes.h"
@@ -26,6 +30,19 @@ Result<MemberInfo> member_for_key(Node& node, const PublicKey& key) {
     return Result<MemberInfo>(Code::unknown_member, "this key's member has been forgotten by the co-op");
   return member.value();
 }
+
+namespace {
+
+// The receipt a claim names that this node does not keep, if any; never for
+// an entry already in the log (a retry is answered duplicate).
+std::optional<Hash32> receipt_missing(Node& node, const EntryId& id, const EntryBody& body) {
+  const auto* claim = std::get_if<ExpenseClaim>(&body);
+  if (!claim || claim->receipt_digest.is_zero() || receipt_kept(node, claim->receipt_digest)) return std::nullopt;
+  if (node.ledger().seq_of(id).ok()) return std::nullopt;
+  return claim->receipt_digest;
+}
+
+}  // namespace
 
 Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& r) {
   if (r.entries.size() > kMaxEntriesPerSubmission)
@@ -50,6 +67,12 @@ Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& r) {
     if (decoded->entry.author != r.member) {
       result.code = Code::not_permitted;
       result.message = "an entry sent from a phone is signed by that phone's member";
+      continue;
+    }
+    if (auto missing = receipt_missing(node, result.id, decoded->entry.body)) {
+      result.code = Code::not_found;
+      result.message = "the receipt " + to_hex(*missing).substr(0, 8) +
+                       "... this claim names is not kept here: send the receipt before its claim";
       continue;
     }
     for (const Hash32& digest : note_digests(decoded->entry.body))
@@ -161,8 +184,8 @@ Result<ClaimList> claims_of(Node& node, const ShowSelf& r) {
   ClaimList out{node.ledger().currency().str(), {}};
   for (const auto& c : claims)
     if (c.claimant == member.key)
-      out.claims.push_back(
-          {c.id, c.date_days, c.category, c.pence, c.miles, c.status, c.paid_date_days, c.receipt_digest});
+      out.claims.push_back({c.id, "", c.date_days, c.category, c.pence, c.miles, c.status, c.paid_date_days,
+                            c.receipt_digest});
   std::stable_sort(out.claims.begin(), out.claims.end(),
                    [](const ClaimView& a, const ClaimView& b) { return a.date_days > b.date_days; });
   return out;
@@ -184,6 +207,22 @@ Result<PendingFor> coop_pending(Node& node, const ShowSelf& r) {
   for (const auto& m : movements)
     if (m.status == MovementStatus::pending)
       out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero() && m.recipient != member.key});
+  return out;
+}
+
+Result<ClaimList> coop_expenses(Node& node, const ShowSelf& r) {
+  TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
+  if (!(member.roles & (role_admin | role_auditor)))
+    return Result<ClaimList>(Code::not_permitted, "every expense claim is for admins and auditors");
+  TRY_ASSIGN(ExpenseList all, list_expenses(node, {}));
+  ClaimList out{node.ledger().currency().str(), {}};
+  // list_expenses gives the order claimed: newest claimed first among claims
+  // of one day.
+  for (auto c = all.claims.rbegin(); c != all.claims.rend(); ++c)
+    out.claims.push_back(
+        {c->id, c->member, c->date_days, c->category, c->pence, c->miles, c->status, c->paid_days, c->receipt});
+  std::stable_sort(out.claims.begin(), out.claims.end(),
+                   [](const ClaimView& a, const ClaimView& b) { return a.date_days > b.date_days; });
   return out;
 }
 

@@ -9,8 +9,10 @@
 #include "cohours/api/json_schema.h"
 #include "cohours/api/request_signature.h"
 #include "cohours/app/exchanges.h"
+#include "cohours/app/expenses.h"
 #include "cohours/app/invitations.h"
 #include "cohours/app/policy.h"
+#include "cohours/app/receipts.h"
 #include "cohours/app/rekey.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
@@ -32,11 +34,13 @@ struct Fixture {
   api::ClientApi api{*t};
 
   api::ApiResponse call(const std::string& method, const std::string& target, const std::string& body = "",
-                        const Phone* phone = nullptr, std::int64_t time_offset_s = 0) {
+                        const Phone* phone = nullptr, std::int64_t time_offset_s = 0,
+                        const std::string& content_type = "") {
     api::ApiRequest r;
     r.method = method;
     r.target = target;
     r.body = body;
+    r.content_type = content_type;
     r.peer = "127.0.0.1";
     if (phone) {
       // Each signed request is a new one, as a phone makes them: a second
@@ -87,6 +91,20 @@ struct Fixture {
                 t.clock.now_ms(),     ++phone.nonce,
                 std::move(body)};
     return to_hex(sign_entry(entry, phone.key.secret_key).bytes);
+  }
+  // A receipt sent from the phone as `type`.
+  api::ApiResponse upload(const std::string& bytes, const Phone& phone, const std::string& type = "image/png") {
+    return call("POST", "/v1/receipts", bytes, &phone, 0, type);
+  }
+  // An expense claim in pence for the day `days_ago`, naming `receipt`.
+  ExpenseClaim claim(std::int64_t pence, const Hash32& receipt, std::int32_t days_ago = 0) {
+    ExpenseClaim c;
+    c.pence = pence;
+    c.currency = *Currency::parse("GBP");
+    c.category = ExpenseCategory::travel;
+    c.date_days = days_from_ms(t.clock.now_ms()) - days_ago;
+    c.receipt_digest = receipt;
+    return c;
   }
   HoursLog hours_for(const std::string& alias, std::int64_t minutes) {
     HoursLog h;
@@ -469,4 +487,141 @@ TEST_CASE("limits: body size and requests per minute") {
   // A minute later the allowance is back.
   f.t.clock.advance_ms(60'000);
   CHECK(f.call("GET", "/v1/me", "", &erin).status == 200);
+}
+
+TEST_CASE("receipts from a phone: the photo's bytes kept under their digest, which a claim then names") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  const std::string photo("\x89PNG\r\n\x1a\n\x00\x01\xff photo of a bus ticket", 33);
+  const Hash32 digest = blake2b_256(photo);
+  json stored = f.ok(f.upload(photo, erin), "receipt");
+  CHECK(stored["digest"] == to_hex(digest));
+  CHECK(app::receipt_kept(*f.t, digest));
+  auto kept = app::read_receipt(*f.t, {digest});
+  REQUIRE(kept.ok());
+  CHECK(std::string(kept->bytes.begin(), kept->bytes.end()) == photo);
+  // The same bytes again: the same digest, one file. The type's case and
+  // parameters do not matter.
+  CHECK(f.ok(f.upload(photo, erin, "IMAGE/PNG; name=ticket.png"), "receipt") == stored);
+  for (const char* type : {"image/jpeg", "image/webp", "application/pdf"})
+    CHECK(f.upload(std::string("another ") + type, erin, type).status == 200);
+
+  // Refused: another type, none, nothing, too much; not signed, or signed
+  // over other bytes; another method.
+  auto wrong_type = f.upload(photo, erin, "image/heic");
+  f.expect_error(wrong_type, 415, "unsupported_media_type");
+  CHECK(json::parse(wrong_type.body)["message"] ==
+        "a receipt is sent as image/jpeg, image/png, image/webp or application/pdf, not image/heic");
+  f.expect_error(f.upload(photo, erin, "text/plain"), 415, "unsupported_media_type");
+  f.expect_error(f.upload(photo, erin, ""), 415, "unsupported_media_type");
+  auto empty = f.upload("", erin);
+  f.expect_error(empty, 400, "bad_request");
+  CHECK(json::parse(empty.body)["message"] == "the receipt is empty");
+  // Exactly the cap is taken; a byte more is not even read.
+  const std::string biggest(app::kMaxReceiptBytes, 'r');
+  CHECK(api::ClientApi::body_limit("POST", "/v1/receipts") == app::kMaxReceiptBytes);
+  CHECK(f.ok(f.upload(biggest, erin), "receipt")["digest"] == to_hex(blake2b_256(biggest)));
+  f.expect_error(f.upload(biggest + "r", erin), 413, "too_large");
+  f.expect_error(f.call("POST", "/v1/receipts", photo, nullptr, 0, "image/png"), 401, "unauthorised");
+  api::ApiRequest forged;
+  forged.method = "POST";
+  forged.target = "/v1/receipts";
+  forged.content_type = "image/png";
+  forged.body = photo + "altered";
+  const std::int64_t time = f.t.clock.now_ms() / 1000;
+  forged.key = to_hex(erin.key.public_key);
+  forged.time = std::to_string(time);
+  forged.signature = to_hex(api::sign_request(erin.key.secret_key, "POST", "/v1/receipts", time, photo));
+  f.expect_error(f.api.handle(forged), 401, "unauthorised");
+  CHECK_FALSE(app::receipt_kept(*f.t, blake2b_256(forged.body)));
+  f.expect_error(f.call("GET", "/v1/receipts", "", &erin), 405, "method_not_allowed");
+
+  // A claim naming the uploaded receipt is taken.
+  const std::string with_receipt = f.sign(erin, f.claim(1240, digest));
+  json claimed = f.ok(f.call("POST", "/v1/entries", json{{"entries", {with_receipt}}}.dump(), &erin),
+                      "entries-response");
+  REQUIRE_MESSAGE(claimed["results"][0]["status"] == "stored", claimed.dump());
+  json mine = f.ok(f.call("GET", "/v1/me/expenses", "", &erin), "expenses");
+  REQUIRE(mine["claims"].size() == 1);
+  CHECK(mine["claims"][0]["receipt"] == to_hex(digest));
+  // One naming a receipt the node does not keep is not, and nothing is
+  // stored; the refusal is not remembered, so once the receipt is sent the
+  // same bytes are taken.
+  const std::string later_photo = "a photo sent after its claim";
+  const std::string early = f.sign(erin, f.claim(500, blake2b_256(later_photo)));
+  const std::uint64_t size = f.t.node->ledger().log_size();
+  json refused =
+      f.ok(f.call("POST", "/v1/entries", json{{"entries", {early}}}.dump(), &erin), "entries-response");
+  CHECK(refused["results"][0]["status"] == "refused");
+  CHECK(refused["results"][0]["error"] == "not_found");
+  CHECK(refused["results"][0]["message"] ==
+        "the receipt " + to_hex(blake2b_256(later_photo)).substr(0, 8) +
+            "... this claim names is not kept here: send the receipt before its claim");
+  CHECK(f.t.node->ledger().log_size() == size);
+  f.ok(f.upload(later_photo, erin, "image/jpeg"), "receipt");
+  json taken = f.ok(f.call("POST", "/v1/entries", json{{"entries", {early}}}.dump(), &erin), "entries-response");
+  CHECK(taken["results"][0]["status"] == "stored");
+  // A claim already in the log is a duplicate, even once its receipt is gone.
+  REQUIRE(app::erase_receipt(*f.t, digest).ok());
+  json again =
+      f.ok(f.call("POST", "/v1/entries", json{{"entries", {with_receipt}}}.dump(), &erin), "entries-response");
+  CHECK(again["results"][0]["status"] == "duplicate");
+  CHECK(again["results"][0]["seq"] == claimed["results"][0]["seq"]);
+}
+
+TEST_CASE("the co-op's expense claims: for admins and auditors, decided in app") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  Phone fern = f.enrol("fern", {"carer"});
+  const std::string photo = "%PDF-1.4 nursery invoice";
+  f.ok(f.upload(photo, fern, "application/pdf"), "receipt");
+  json erin_claim = f.ok(
+      f.call("POST", "/v1/entries", json{{"entries", {f.sign(erin, f.claim(1240, Hash32{}))}}}.dump(), &erin),
+      "entries-response");
+  json fern_claim = f.ok(f.call("POST", "/v1/entries",
+                                json{{"entries", {f.sign(fern, f.claim(2500, blake2b_256(photo), 3))}}}.dump(),
+                                &fern),
+                         "entries-response");
+  REQUIRE(erin_claim["results"][0]["status"] == "stored");
+  REQUIRE(fern_claim["results"][0]["status"] == "stored");
+  const std::string fern_id = fern_claim["results"][0]["id"];
+  REQUIRE(app::approve_expense(*f.t, {fern_id, "dave", ""}).ok());
+  REQUIRE(app::pay_expense(*f.t, {fern_id, "dave", "BACS 1234", std::nullopt}).ok());
+
+  // Not for a volunteer, a carer or a coordinator.
+  f.expect_error(f.call("GET", "/v1/coop/expenses", "", &erin), 403, "forbidden");
+  f.expect_error(f.call("GET", "/v1/coop/expenses", "", &fern), 403, "forbidden");
+  Phone gwen = f.enrol("gwen", {"coordinator"});
+  auto coordinator = f.call("GET", "/v1/coop/expenses", "", &gwen);
+  f.expect_error(coordinator, 403, "forbidden");
+  CHECK(json::parse(coordinator.body)["message"] == "every expense claim is for admins and auditors");
+  f.expect_error(f.call("GET", "/v1/coop/expenses?status=paid", "", &gwen), 400, "bad_request");
+  f.expect_error(f.call("GET", "/v1/coop/expenses"), 401, "unauthorised");
+
+  // An auditor sees every claim, newest first, as the claimant sees it,
+  // with whose it is.
+  Phone hana = f.enrol("hana", {"auditor"});
+  json all = f.ok(f.call("GET", "/v1/coop/expenses", "", &hana), "coop-expenses");
+  CHECK(all["currency"] == "GBP");
+  REQUIRE(all["claims"].size() == 2);
+  json erin_row = all["claims"][0];
+  json fern_row = all["claims"][1];
+  CHECK(erin_row["member"] == "erin");
+  CHECK(erin_row["pence"] == 1240);
+  CHECK(erin_row["status"] == "claimed");
+  CHECK(erin_row["receipt"] == "");
+  CHECK(fern_row["member"] == "fern");
+  CHECK(fern_row["id"] == fern_id);
+  CHECK(fern_row["pence"] == 2500);
+  CHECK(fern_row["status"] == "paid");
+  CHECK(fern_row["paid"] == format_date(days_from_ms(f.t.clock.now_ms())));
+  CHECK(fern_row["receipt"] == to_hex(blake2b_256(photo)));
+  for (auto [phone, row] : {std::pair{&erin, erin_row}, std::pair{&fern, fern_row}}) {
+    json own = f.ok(f.call("GET", "/v1/me/expenses", "", phone), "expenses")["claims"][0];
+    row.erase("member");
+    CHECK(own == row);
+  }
+  // An admin too (dave's roles, on a phone of an admin).
+  Phone ivy = f.enrol("ivy", {"admin"});
+  CHECK(f.ok(f.call("GET", "/v1/coop/expenses", "", &ivy), "coop-expenses") == all);
 }

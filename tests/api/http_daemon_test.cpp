@@ -259,6 +259,64 @@ TEST_CASE("the client API through a real cohoursd") {
                                &erin);
   CHECK(other.parsed()["results"][0]["error"] == "wrong_node");
   CHECK(daemon.request("POST", "/v1/entries", R"({"entries": []})", &erin).status == 400);
+
+  // A receipt photo: kept in DATA/receipts under its digest, which a claim
+  // then names (docs/api.md "POST /v1/receipts").
+  const std::string photo("\x89PNG\r\n\x1a\n\x00\x01\xff a bus ticket", 24);
+  Reply receipt = daemon.request("POST", "/v1/receipts", photo, &erin, 0, "image/png");
+  REQUIRE_MESSAGE(receipt.status == 200, receipt.body);
+  const std::string digest = receipt.parsed()["digest"];
+  CHECK(digest == to_hex(blake2b_256(photo)));
+  CHECK(slurp(dir / "receipts" / digest) == photo);
+  CHECK(daemon.request("POST", "/v1/receipts", photo, &erin, 0, "text/plain").status == 415);
+  CHECK(daemon.request("POST", "/v1/receipts", "", &erin, 0, "image/png").status == 400);
+  CHECK(daemon.request("POST", "/v1/receipts", photo, nullptr, 0, "image/png").status == 401);
+  Phone forger;  // erin's key in the header, signed with another
+  forger.key.public_key = erin.key.public_key;
+  CHECK(daemon.request("POST", "/v1/receipts", photo, &forger, 0, "image/png").status == 401);
+  // 8 MiB is read and kept; a byte more is refused from its Content-Length.
+  const std::string biggest(8 * 1024 * 1024, 'r');
+  Reply big = daemon.request("POST", "/v1/receipts", biggest, &erin, 0, "image/jpeg");
+  CHECK_MESSAGE(big.status == 200, big.body);
+  CHECK(fs::file_size(dir / "receipts" / to_hex(blake2b_256(biggest))) == biggest.size());
+  Reply over = daemon.request("POST", "/v1/receipts", biggest + "r", &erin, 0, "image/jpeg");
+  CHECK(over.status == 413);
+  CHECK(over.parsed()["error"] == "too_large");
+  auto claim_naming = [&](const Hash32& receipt_digest) {
+    ExpenseClaim c;
+    c.pence = 1240;
+    c.currency = *Currency::parse("GBP");
+    c.category = ExpenseCategory::travel;
+    c.date_days = days_from_ms(SystemClock().now_ms()) - 1;
+    c.receipt_digest = receipt_digest;
+    Entry e{kEntryFormatVersion, node_key, erin.key.public_key, {}, SystemClock().now_ms(), ++erin.nonce, c};
+    return json{{"entries", {to_hex(sign_entry(e, erin.key.secret_key).bytes)}}}.dump();
+  };
+  Reply claimed = daemon.request("POST", "/v1/entries", claim_naming(*fixed_from_hex<Hash32>(digest)), &erin);
+  CHECK_MESSAGE(claimed.parsed()["results"][0]["status"] == "stored", claimed.body);
+  Reply unknown = daemon.request("POST", "/v1/entries", claim_naming(blake2b_256("never sent")), &erin);
+  CHECK(unknown.parsed()["results"][0]["status"] == "refused");
+  CHECK(unknown.parsed()["results"][0]["error"] == "not_found");
+
+  // Every claim: for an auditor, not for a volunteer.
+  CHECK(daemon.request("GET", "/v1/coop/expenses", "", &erin).status == 403);
+  const std::string invite_auditor = std::string(std::getenv("COHOURS_BIN")) + " --data " + dir.string() +
+                                     " --json member invite hana --role auditor --as dave >" + out_file.string();
+  REQUIRE(std::system(invite_auditor.c_str()) == 0);
+  Phone hana;
+  REQUIRE(daemon.request("POST", "/v1/enrol",
+                         json{{"code", json::parse(slurp(out_file))["code"]},
+                              {"public_key", to_hex(hana.key.public_key)}}.dump())
+              .status == 200);
+  Reply expenses = daemon.request("GET", "/v1/coop/expenses", "", &hana);
+  REQUIRE_MESSAGE(expenses.status == 200, expenses.body);
+  REQUIRE(expenses.parsed()["claims"].size() == 1);
+  json row = expenses.parsed()["claims"][0];
+  CHECK(row["member"] == "erin");
+  CHECK(row["id"] == claimed.parsed()["results"][0]["id"]);
+  CHECK(row["pence"] == 1240);
+  CHECK(row["status"] == "claimed");
+  CHECK(row["receipt"] == digest);
   // Over the cap: refused from its Content-Length, before the body is read.
   Reply huge = daemon.request("POST", "/v1/entries", std::string(2 * 1024 * 1024, 'x'), &erin);
   CHECK(huge.status == 413);
@@ -268,9 +326,9 @@ TEST_CASE("the client API through a real cohoursd") {
   const std::string garbage = daemon.raw(std::string("GARBAGE\0\xff\r\n\r\n", 13));
   CHECK_MESSAGE(garbage.rfind("HTTP/1.1 400", 0) == 0, garbage);
   CHECK(garbage.find("bad_request") != std::string::npos);
-  const std::string big =
+  const std::string big_header =
       daemon.raw("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
-  CHECK_MESSAGE(big.rfind("HTTP/1.1 431", 0) == 0, big.substr(0, 200));
+  CHECK_MESSAGE(big_header.rfind("HTTP/1.1 431", 0) == 0, big_header.substr(0, 200));
   CHECK(daemon.request("GET", "/v1/health").status == 200);
 
   // The request limit (40 a minute for this daemon): the rest get 429.

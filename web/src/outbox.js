@@ -9,7 +9,10 @@
 // States: 'waiting' (not yet accepted), 'sent' (stored or duplicate: the node
 // has it, at `seq`), 'refused' (the ledger's rules said no: `message` says
 // why, in the node's words). A refused item is never sent again: the node
-// remembers its refusal, so to try again the member signs a new entry.
+// remembers its refusal, so to try again the member signs a new entry. The
+// one exception is a claim refused `not_found` because the node does not
+// hold its receipt (docs/api.md): that refusal is not remembered, so the
+// photo goes up again, once, and then the same claim.
 //
 // Storage and transport are passed in, so the same logic runs in the browser
 // (IndexedDB, fetch) and in node's tests (a Map, a fake node).
@@ -164,7 +167,8 @@ export class Outbox {
       ({ digest } = await this.transport.postReceipt(item.receipt.blob, item.receipt.type));
     } catch (e) {
       if (e instanceof TransportError) throw e;
-      if (e.status === 400 || e.status === 413) {
+      // 400 empty, 413 too big, 415 not a photo or PDF: the file itself.
+      if (e.status === 400 || e.status === 413 || e.status === 415) {
         const why = e.status === 413 ? 'the photo is too big (8 MB at most)' : e.message;
         await this.settle(item, { status: 'refused', error: e.error ?? 'bad_request', message: `The receipt photo was not accepted: ${why}` }, report);
         return false;
@@ -180,7 +184,15 @@ export class Outbox {
   }
 
   async settle(item, result, report) {
+    if (result.id && result.id !== item.id) {
+      throw new TransportError('the co-op answered for another entry');
+    }
     const next = { ...item, attempts: (item.attempts ?? 0) + 1 };
+    if (result.status === 'refused' && result.error === 'not_found' && item.receipt?.blob && !item.receipt_resent) {
+      // The node does not hold the photo this claim names: it goes again.
+      await this.storage.put({ ...next, receipt_uploaded: false, receipt_resent: true });
+      return;
+    }
     if (result.status === 'stored' || result.status === 'duplicate') {
       next.state = SENT;
       next.seq = result.seq ?? null;
@@ -193,9 +205,6 @@ export class Outbox {
       report.refused += 1;
     } else {
       throw new TransportError(`the co-op answered '${result.status}'`);
-    }
-    if (result.id && result.id !== item.id) {
-      throw new TransportError('the co-op answered for another entry');
     }
     // The photo is no longer needed on the phone once the entry is in.
     if (next.receipt && next.state !== WAITING) next.receipt = { ...next.receipt, blob: null };

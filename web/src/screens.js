@@ -9,6 +9,7 @@ import { daysFromIso, localIso, addDaysIso } from './dates.js';
 import { othersThan } from './identity.js';
 import { duration, balanceWords, categoryName, money, parsePence, movementSentence, dateWords, requestStatusWords, expenseStatusWords } from './words.js';
 import { makeBackup, openBackup, passphraseProblem, BackupError } from './backup.js';
+import { RECEIPT_MAX, receiptType } from './receipt.js';
 
 // Where sending stands, for people: no signal, the co-op not answering, or trying.
 function sendingWords(s) {
@@ -539,8 +540,6 @@ export function History() {
 
 // ---- expenses ----
 
-const RECEIPT_MAX = 8 * 1024 * 1024;
-
 export function Expense() {
   const s = useAppState();
   const [category, setCategory] = useState('travel');
@@ -556,13 +555,16 @@ export function Expense() {
     const pence = parsePence(amount);
     if (!pence) { setError('Type the amount you paid, like 12.40.'); return; }
     if (photo && photo.size > RECEIPT_MAX) { setError('That photo is too big (over 8 MB). Take it again a little further away, or at a lower quality.'); return; }
+    if (photo && photo.size === 0) { setError('That photo is empty. Choose it again.'); return; }
+    const type = photo ? await receiptType(photo) : '';
+    if (photo && !type) { setError('The co-op keeps photos (JPEG, PNG or WebP) and PDFs. Choose one of those, or take the photo again with the camera.'); return; }
     try {
       const item = await signAndQueue('expense.claim', {
         pence, currency, category, date_days: daysFromIso(day), miles: 0, hours: ZERO_KEY, receipt_digest: ZERO_KEY,
       }, {
         summary: `You claimed ${money(pence, currency)} for ${category}, ${dateWords(day, today()).toLowerCase()}${photo ? ', with a receipt' : ''}`,
         note, noteField: 'note_digest',
-        receipt: photo ? { blob: photo, type: photo.type || 'image/jpeg' } : undefined,
+        receipt: photo ? { blob: photo, type } : undefined,
       });
       go('/done/' + item.id);
     } catch (err) { setError(err.message); }

@@ -83,16 +83,10 @@ export async function startRealNode({ dist, out, cohours, cohoursd }) {
       if (!code) throw new Error(`no code in the output of member invite: ${text.slice(0, 200)}`);
       return code;
     },
-    // Whether this cohoursd takes receipt files (POST /v1/receipts of
-    // docs/api.md): unsigned, it answers 401 if the path exists, 404 if not.
-    async takesReceipts() {
-      const r = await fetch(`${url}/v1/receipts`, { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: new Uint8Array([0x89]) });
-      return r.status !== 404;
-    },
-    // The receipt file the claim names is in DATA/receipts (docs/data-format.md).
-    async receiptStored() {
-      const { readdirSync } = await import('node:fs');
-      try { return readdirSync(join(data, 'receipts')).length > 0; } catch { return false; }
+    // The node holds exactly these bytes as the receipt file named by their
+    // digest, in DATA/receipts (docs/data-format.md "Receipts").
+    async receiptStored(digest, bytes) {
+      try { return Buffer.compare(readFileSync(join(data, 'receipts', digest)), Buffer.from(bytes)) === 0; } catch { return false; }
     },
     // The node's own figures, through the CLI (docs/cli.md --json).
     async balanceMinutes(alias) {

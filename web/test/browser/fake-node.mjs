@@ -119,9 +119,6 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
       }
       case 'expense.claim':
         if (!hasRole(author, 'volunteer') && !hasRole(author, 'carer')) return refuse('not_permitted', 'only volunteers and carers claim expenses');
-        if (b.receipt_digest !== ZERO_KEY && !receipts.has(b.receipt_digest)) {
-          // The real node does not insist; the fake notes it for the tests.
-        }
         claims.set(id, { id, claimant: author, date: isoFromDays(b.date_days), category: b.category, pence: b.pence, miles: b.miles,
           status: 'claimed', receipt: b.receipt_digest, seq: seq + 1 });
         return null;
@@ -141,6 +138,11 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
     if (!verifyEntry(bytes)) return { status: 'refused', id, error: 'bad_signature', message: 'the signature does not verify' };
     if (fields.node !== nodeKey) return { status: 'refused', id, error: 'wrong_node', message: 'this entry was signed for another node' };
     if (fields.author !== requester) return { status: 'refused', id, error: 'not_permitted', message: 'the entry is not signed by the requesting key' };
+    // As the real node: a claim only with its receipt kept here, and that refusal not remembered.
+    const receipt = fields.kind === 'expense.claim' ? fields.body.receipt_digest : ZERO_KEY;
+    if (receipt !== ZERO_KEY && !receipts.has(receipt)) {
+      return { status: 'refused', id, error: 'not_found', message: `the receipt ${receipt.slice(0, 8)}... this claim names is not kept here: send the receipt before its claim` };
+    }
     const refused = apply(fields, id);
     if (refused) { refusals.set(id, refused); return refused; }
     seq += 1;
@@ -240,10 +242,14 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
         return send(200, { currency: 'GBP', claims: [...claims.values()].filter((c) => c.claimant === me).reverse()
           .map((c) => ({ id: c.id, date: c.date, category: c.category, pence: c.pence, miles: c.miles, status: c.status, receipt: c.receipt })) });
       case 'POST /v1/receipts': {
-        const type = req.headers['content-type'];
-        if (!['image/jpeg', 'image/png', 'image/webp', 'application/pdf'].includes(type)) return send(400, { error: 'bad_request', message: 'a receipt is a JPEG, PNG, WebP or PDF file' });
+        const given = req.headers['content-type'] ?? '';
+        const type = given.split(';')[0].trim().toLowerCase();
+        if (!['image/jpeg', 'image/png', 'image/webp', 'application/pdf'].includes(type)) {
+          return send(415, { error: 'unsupported_media_type', message: `a receipt is sent as image/jpeg, image/png, image/webp or application/pdf, not ${given || 'without a Content-Type'}` });
+        }
+        if (raw.length === 0) return send(400, { error: 'bad_request', message: 'the receipt is empty' });
         const digest = toHex(blake2b256(raw));
-        receipts.set(digest, { type, size: raw.length });
+        receipts.set(digest, { type, bytes: raw });
         return send(200, { digest });
       }
       case 'POST /v1/entries': {
@@ -304,6 +310,11 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
       return undefined;
     },
     async setCategories(list) { cats = [...list]; },
+    // Whether the node holds exactly these bytes under their digest.
+    async receiptStored(digest, bytes) {
+      const kept = receipts.get(digest)?.bytes;
+      return Boolean(kept) && Buffer.compare(Buffer.from(kept), Buffer.from(bytes)) === 0;
+    },
     async entriesOfKind(kind) { return [...entries.values()].filter((e) => e.fields.kind === kind).length; },
     listen(port = 0) {
       return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)));

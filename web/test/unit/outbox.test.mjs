@@ -215,6 +215,50 @@ test('a node without receipts keeps the claim waiting with a reason; a refused p
   assert.equal(node.stored.has('r1'), false, 'the claim was not sent without its photo');
 });
 
+test('a photo that is not a photo or PDF (415) refuses its claim with the node\'s words', async () => {
+  const { node, outbox } = setup();
+  node.postReceipt = async () => {
+    throw Object.assign(new Error('a receipt is sent as image/jpeg, image/png, image/webp or application/pdf, not image/heic'),
+      { status: 415, error: 'unsupported_media_type' });
+  };
+  await outbox.add(item('h1', { kind: 'expense.claim', receipt: { blob: 'photo', type: 'image/heic', digest: 'digest-of-photo' } }));
+  const report = await outbox.flush();
+  assert.deepEqual([report.refused, report.waiting, node.stored.size], [1, 0, 0]);
+  const refused = await outbox.get('id-h1');
+  assert.equal(refused.error, 'unsupported_media_type');
+  assert.match(refused.message, /The receipt photo was not accepted: a receipt is sent as image\/jpeg/);
+});
+
+test('a claim the node refuses for want of its photo (not_found) sends the photo again, once', async () => {
+  const { node, outbox } = setup();
+  // The node lost the photo after it was sent: it refuses the claim, without remembering.
+  const post = node.postEntries;
+  node.postEntries = async (request) => {
+    if (!node.receipts.has('digest-of-photo')) {
+      return { results: request.entries.map((hex) => ({ status: 'refused', id: 'id-' + hex, error: 'not_found', message: 'the receipt digest-o... this claim names is not kept here: send the receipt before its claim' })) };
+    }
+    return post(request);
+  };
+  await outbox.add(item('c1', { kind: 'expense.claim', receipt: { blob: 'photo', type: 'image/png', digest: 'digest-of-photo' } }));
+  const up = node.postReceipt;
+  let uploads = 0;
+  node.postReceipt = async (...a) => { uploads += 1; const answer = await up(...a); if (uploads === 1) node.receipts.clear(); return answer; };
+  const first = await outbox.flush();
+  assert.deepEqual([first.sent, first.refused, first.waiting], [0, 0, 1], 'still waiting, not refused');
+  const second = await outbox.flush();
+  assert.deepEqual([second.sent, uploads], [1, 2], 'the photo went again, then the same claim');
+  assert.equal((await outbox.get('id-c1')).state, SENT);
+  // A second time the node lacks it, the refusal stands.
+  await outbox.add(item('c2', { kind: 'expense.claim', receipt: { blob: 'photo', type: 'image/png', digest: 'digest-of-photo' } }));
+  node.postReceipt = async (...a) => { uploads += 1; const answer = await up(...a); node.receipts.clear(); return answer; };
+  await outbox.flush();
+  const last = await outbox.flush();
+  assert.equal(last.refused, 1);
+  const refused = await outbox.get('id-c2');
+  assert.deepEqual([refused.state, refused.error], [REFUSED, 'not_found']);
+  assert.equal(refused.receipt.blob, null);
+});
+
 test('an unexpected failure is retried with backoff, not thrown', async () => {
   const { node, outbox } = setup();
   node.postEntries = async () => { throw new SyntaxError('Unexpected token'); };

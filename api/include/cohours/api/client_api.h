@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cohours/app/node.h"
+#include "cohours/app/receipts.h"
 
 namespace cohours::api {
 
@@ -42,10 +43,11 @@ struct ApiOptions {
   std::uint32_t enrolments_per_minute = 30;  // per client address
 };
 
-// Bodies: 64 KiB of JSON, 1 MiB for entries, 8 MiB for a receipt.
+// Bodies: 64 KiB of JSON, 1 MiB for entries, 8 MiB for a receipt (the
+// receipts store's own cap, so the server never reads what app refuses).
 inline constexpr std::size_t kMaxJsonBody = 64 * 1024;
 inline constexpr std::size_t kMaxEntriesBody = 1024 * 1024;
-inline constexpr std::size_t kMaxReceiptBody = 8 * 1024 * 1024;
+inline constexpr std::size_t kMaxReceiptBody = app::kMaxReceiptBytes;
 
 class ClientApi {
  public:

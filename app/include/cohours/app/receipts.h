@@ -12,9 +12,11 @@
 // into place, so a reader never sees half a receipt.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "cohours/app/node.h"
 
@@ -22,6 +24,13 @@ namespace cohours::app {
 
 // The largest receipt, in bytes (8 MiB), for every front end.
 inline constexpr std::size_t kMaxReceiptBytes = 8u * 1024 * 1024;
+
+// What a front end that is told a file's type (the phone API's
+// Content-Type) takes as a receipt: photos and PDFs, which whoever checks
+// the claim can open. The type is not kept and the bytes are not looked
+// into; the CLI is told no type and keeps any file.
+inline constexpr std::array<std::string_view, 4> kReceiptMediaTypes = {"image/jpeg", "image/png", "image/webp",
+                                                                      "application/pdf"};
 
 // Keeps `bytes` under their digest (a second copy of the same bytes is the
 // same file). malformed, naming `name`, when empty or over

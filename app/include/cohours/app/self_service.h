@@ -29,6 +29,13 @@ Result<MemberInfo> member_for_key(Node& node, const PublicKey& key);
 // against the digests the entries carry and keeps only notes of accepted
 // entries. malformed (nothing stored) if a note matches no entry's digest
 // or there are more than kMaxEntriesPerSubmission entries.
+//
+// An expense.claim naming a receipt is taken only while that receipt is
+// kept here (receipts.h; the phone sends it first): otherwise that entry is
+// refused not_found, before the ledger sees it. This is not a ledger rule
+// (receipts are not in the log, and other nodes never hold them), so the
+// refusal is not remembered: the same bytes are taken once the receipt is
+// kept. A claim already in the log is answered duplicate as ever.
 inline constexpr std::size_t kMaxEntriesPerSubmission = 100;
 struct NoteText {
   Hash32 salt;
@@ -94,9 +101,10 @@ struct RespiteBoard {
 };
 Result<RespiteBoard> respite_board(Node& node, const ShowSelf& request);
 
-// The member's expense claims, newest first.
+// The member's expense claims, newest first (by the day of the cost).
 struct ClaimView {
   EntryId id;
+  std::string member;  // the claimant's name (names.h member_name)
   std::int32_t date_days = 0;
   ExpenseCategory category = ExpenseCategory::other;
   std::int64_t pence = 0;
@@ -113,9 +121,12 @@ Result<ClaimList> claims_of(Node& node, const ShowSelf& request);
 
 // The co-op's views for the roles that keep it: every balance
 // (coordinators, admins, auditors), every pending hours entry
-// (coordinators). not_permitted for anyone else.
+// (coordinators), every expense claim and its state, newest first like
+// claims_of (admins, who decide on claims, and auditors). not_permitted
+// for anyone else.
 Result<Balances> coop_balances(Node& node, const ShowSelf& request);
 Result<PendingFor> coop_pending(Node& node, const ShowSelf& request);
+Result<ClaimList> coop_expenses(Node& node, const ShowSelf& request);
 
 // Whom a member can name in an entry, and the co-op's choices for one:
 // aliases, keys and roles only, never contact details.
