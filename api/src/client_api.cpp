@@ -291,6 +291,11 @@ ApiResponse ClientApi::handle(const ApiRequest& request) {
   try {
     if (request.body.size() > body_limit(request.method, request.target))
       return error(413, "too_large", "the body is over this request's limit");
+    if (request.method != "GET") return impl_->route(request);
+    // A read answers from one snapshot of the store, whatever commits while
+    // it runs; it takes no lock a commit or a long control-socket command
+    // holds (docs/api.md "Limits").
+    const ReadSnapshot snapshot(impl_->node.store());
     return impl_->route(request);
   } catch (const std::exception& e) {
     return error(500, "internal", std::string("the request failed: ") + e.what());
