@@ -330,8 +330,15 @@ ApiResponse ClientApi::handle(const ApiRequest& request) {
   try {
     if (request.body.size() > body_limit(request.method, request.target))
       response = error(413, "too_large", "the body is over this request's limit");
-    else
+    else if (request.method != "GET")
       response = impl_->route(request);
+    else {
+      // A read answers from one snapshot of the store, whatever commits while
+      // it runs; it takes no lock a commit or a long control-socket command
+      // holds (docs/api.md "Limits").
+      const ReadSnapshot snapshot(impl_->node.store());
+      response = impl_->route(request);
+    }
   } catch (const std::exception& e) {
     response = error(500, "internal", std::string("the request failed: ") + e.what());
   }

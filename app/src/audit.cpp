@@ -41,6 +41,9 @@ Result<std::vector<SignedTreeHead>> kept_heads(const std::vector<KeptHeadsFile>&
 }  // namespace
 
 Result<LogAudit> verify_log(Node& node, const VerifyLog& r) {
+  // The whole audit reads one state of the store: a commit while it runs
+  // (a phone, a peer) is not taken for damage.
+  const ReadSnapshot snapshot(node.store());
   AuditOptions options;
   TRY_ASSIGN(options.known_heads, kept_heads(r.known_heads));
   // The store must belong to the node whose key it is held with.

@@ -81,6 +81,8 @@ const std::vector<FigureDefinition>& definitions() {
 Result<PeriodReport> period_report(Node& node, const ShowPeriodReport& r) {
   const std::int32_t from = r.from_days, to = r.to_days;
   if (from > to) return Result<PeriodReport>(Code::bad_date, "--from is after --to");
+  // Every figure from one state of the store, so they add up.
+  const ReadSnapshot snapshot(node.store());
   Ledger& ledger = node.ledger();
   TRY_ASSIGN(Policy policy, ledger.policy());
   TRY_ASSIGN(auto movements, ledger.movements());

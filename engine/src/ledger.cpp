@@ -73,6 +73,7 @@ struct Writer {
 };
 
 struct Ledger::Impl {
+  const Store& base;             // the node's store, which a ReadSnapshot pins
   std::unique_ptr<Store> space;  // this node's log inside the node's store
   Store& store;                  // = *space
   const Clock& clock;
@@ -86,8 +87,8 @@ struct Ledger::Impl {
   LogTip tip;  // only the current leader touches it
   std::atomic<std::uint64_t> committed_size{0};
 
-  Impl(Store& base, const Clock& c, NodeIdentity n)
-      : space(log_space(base, n.public_key)), store(*space), clock(c), node(n) {}
+  Impl(Store& b, const Clock& c, NodeIdentity n)
+      : base(b), space(log_space(b, n.public_key)), store(*space), clock(c), node(n) {}
 
   void commit_group(const std::vector<Writer*>& group);
 };
@@ -303,10 +304,13 @@ Result<std::unique_ptr<Ledger>> Ledger::open_copy(Store& store, const PublicKey&
 
 std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) {
   std::vector<SubmitResult> results(signed_entries.size());
-  if (impl_->read_only) {
+  // Rules checked against a snapshot could pass what the live state
+  // refuses; the store would refuse the write anyway, so refuse up front.
+  const bool pinned = ReadSnapshot::active(impl_->base);
+  if (impl_->read_only || pinned) {
     for (auto& result : results) {
       result.code = Code::not_permitted;
-      result.message = "read-only ledger";
+      result.message = pinned ? "cannot submit while this thread reads a snapshot" : "read-only ledger";
     }
     return results;
   }
@@ -381,6 +385,10 @@ std::string Ledger::node_name() const {
   return impl_->name;
 }
 std::uint64_t Ledger::log_size() const {
+  // Under a ReadSnapshot the size is the snapshot's, never newer or older
+  // than the rows read with it (the stored size is written with them).
+  if (ReadSnapshot::active(impl_->base))
+    if (auto tip = stored_log_size(impl_->store); tip.ok()) return tip.value();
   return impl_->committed_size;
 }
 

@@ -38,12 +38,23 @@ class LogSpace final : public Store {
  public:
   LogSpace(const Store& base, const PublicKey& log)
       : base_(const_cast<Store&>(base)), prefix_(log.bytes.begin(), log.bytes.end()) {}
+  // A view of a snapshot of the base, which it keeps.
+  LogSpace(std::unique_ptr<const Store> owned, std::string prefix)
+      : owned_(std::move(owned)), base_(const_cast<Store&>(*owned_)), prefix_(std::move(prefix)) {}
 
-  Status get(Column column, std::string_view key, std::string* value) const override {
+  Status compact(Column column) override { return base_.compact(column); }
+  std::unique_ptr<const Store> snapshot() const override {
+    return std::make_unique<LogSpace>(base_.snapshot(), prefix_);
+  }
+
+ protected:
+  // Reads and writes go through the base's public calls, so a ReadSnapshot
+  // of the base pins this view's reads too.
+  Status do_get(Column column, std::string_view key, std::string* value) const override {
     return base_.get(column, full(column, key), value);
   }
 
-  Status write(const WriteBatch& batch, Durability durability) override {
+  Status do_write(const WriteBatch& batch, Durability durability) override {
     WriteBatch prefixed;
     for (const auto& op : batch.ops()) {
       if (op.erase)
@@ -54,23 +65,21 @@ class LogSpace final : public Store {
     return base_.write(prefixed, durability);
   }
 
-  std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const override {
+  std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
     if (!is_log_column(column)) return base_.scan(column, from, to);
     std::string end = to.empty() ? space_end() : full(column, to);
     return std::make_unique<SpaceCursor>(base_.scan(column, full(column, from), end), prefix_.size());
   }
 
-  Status clear(Column column) override {
+  Status do_clear(Column column) override {
     if (!is_log_column(column)) return base_.clear(column);
     return base_.erase_range(column, prefix_, space_end());
   }
 
-  Status erase_range(Column column, std::string_view from, std::string_view to) override {
+  Status do_erase_range(Column column, std::string_view from, std::string_view to) override {
     if (!is_log_column(column)) return base_.erase_range(column, from, to);
     return base_.erase_range(column, full(column, from), full(column, to));
   }
-
-  Status compact(Column column) override { return base_.compact(column); }
 
  private:
   std::string full(Column column, std::string_view key) const {
@@ -94,7 +103,8 @@ class LogSpace final : public Store {
     return std::string(prefix_.size() + 1, '\xff');
   }
 
-  Store& base_;  // only mutated through the non-const overload's view
+  std::unique_ptr<const Store> owned_;  // a snapshot view's base; else null
+  Store& base_;                         // only mutated through the non-const overload's view
   std::string prefix_;
 };
 

@@ -53,14 +53,21 @@ void put_tip(StateView& view, const LogTip& tip) {
   view.put(Column::meta, meta_key::last_hash, key_of(tip.last_hash));
 }
 
-Result<LogTip> load_tip(const Store& store) {
-  LogTip tip;
+Result<std::uint64_t> stored_log_size(const Store& store) {
   std::string raw;
   Status status = store.get(Column::meta, meta_key::log_size, &raw);
-  if (status.code() == Code::not_found) return tip;
+  if (status.code() == Code::not_found) return std::uint64_t{0};
   if (!status.ok()) return status;
   if (raw.size() != 8) return Status(Code::corruption, "stored log size is malformed");
-  tip.size = read_be64(raw);
+  return read_be64(raw);
+}
+
+Result<LogTip> load_tip(const Store& store) {
+  LogTip tip;
+  auto size = stored_log_size(store);
+  if (!size.ok()) return size.status();
+  tip.size = size.value();
+  std::string raw;
   if (tip.size > 0) {
     if (Status s = store.get(Column::meta, meta_key::last_hash, &raw); !s.ok() || raw.size() != 32)
       return Status(Code::corruption, "stored last record hash is missing");

@@ -28,6 +28,8 @@ void append_record_bytes(StateView& view, LogTip& tip, std::span<const std::uint
 // Writes the tip's size and last hash into the log's meta.
 void put_tip(StateView& view, const LogTip& tip);
 Result<LogTip> load_tip(const Store& store);
+// The log's size as stored (0 for an empty log).
+Result<std::uint64_t> stored_log_size(const Store& store);
 // The tip must agree with the log itself: the last record's hash, the latest
 // signed head's root, nothing past the end.
 Status check_tip(const Store& store, const LogTip& tip);

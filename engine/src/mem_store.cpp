@@ -1,5 +1,6 @@
 // The in-memory Store used by tests: one std::map per column, all behind a
-// single shared_mutex so a batch touching several columns is atomic.
+// single shared_mutex so a batch touching several columns is atomic. Its
+// snapshot is a read-only copy (tests hold small stores).
 #include <array>
 #include <map>
 #include <mutex>
@@ -17,6 +18,10 @@ bool known(Column column) {
 
 Status no_such_column() {
   return Status(Code::malformed, "no such store column");
+}
+
+Status read_only() {
+  return Status(Code::not_permitted, "a store snapshot is read-only");
 }
 
 // Walks a private copy of the range: the copy is the snapshot, so later
@@ -39,7 +44,22 @@ class MemCursor final : public Cursor {
 
 class MemStore final : public Store {
  public:
-  Status get(Column column, std::string_view key, std::string* value) const override {
+  // Memory holds no deleted copies to rewrite.
+  Status compact(Column column) override {
+    if (static_cast<std::size_t>(column) >= kColumnCount) return Status(Code::malformed, "no such column");
+    return {};
+  }
+
+  std::unique_ptr<const Store> snapshot() const override {
+    auto copy = std::make_unique<MemStore>();
+    std::shared_lock lock(mutex_);
+    copy->columns_ = columns_;
+    copy->read_only_ = true;
+    return copy;
+  }
+
+ protected:
+  Status do_get(Column column, std::string_view key, std::string* value) const override {
     if (!known(column)) return no_such_column();
     std::shared_lock lock(mutex_);
     const auto& map = columns_[index(column)];
@@ -49,7 +69,8 @@ class MemStore final : public Store {
     return {};
   }
 
-  Status write(const WriteBatch& batch, Durability) override {
+  Status do_write(const WriteBatch& batch, Durability) override {
+    if (read_only_) return read_only();
     for (const auto& op : batch.ops())
       if (!known(op.column)) return no_such_column();  // checked first: all or nothing
     std::unique_lock lock(mutex_);
@@ -64,7 +85,7 @@ class MemStore final : public Store {
     return {};
   }
 
-  std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const override {
+  std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
     std::vector<std::pair<std::string, std::string>> rows;
     if (!known(column)) return std::make_unique<MemCursor>(std::move(rows), no_such_column());
     std::shared_lock lock(mutex_);
@@ -74,13 +95,8 @@ class MemStore final : public Store {
     return std::make_unique<MemCursor>(std::move(rows), Status());
   }
 
-  // Memory holds no deleted copies to rewrite.
-  Status compact(Column column) override {
-    if (static_cast<std::size_t>(column) >= kColumnCount) return Status(Code::malformed, "no such column");
-    return {};
-  }
-
-  Status erase_range(Column column, std::string_view from, std::string_view to) override {
+  Status do_erase_range(Column column, std::string_view from, std::string_view to) override {
+    if (read_only_) return read_only();
     if (!known(column)) return no_such_column();
     std::unique_lock lock(mutex_);
     auto& map = columns_[index(column)];
@@ -88,7 +104,8 @@ class MemStore final : public Store {
     return {};
   }
 
-  Status clear(Column column) override {
+  Status do_clear(Column column) override {
+    if (read_only_) return read_only();
     if (!known(column)) return no_such_column();
     std::unique_lock lock(mutex_);
     columns_[index(column)].clear();
@@ -102,6 +119,7 @@ class MemStore final : public Store {
   using Map = std::map<std::string, std::string, std::less<>>;
   mutable std::shared_mutex mutex_;
   std::array<Map, kColumnCount> columns_;
+  bool read_only_ = false;  // a snapshot
 };
 
 }  // namespace

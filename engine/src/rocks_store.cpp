@@ -97,24 +97,28 @@ Status no_such_column() {
   return Status(Code::malformed, "no such store column");
 }
 
-// Reads through its own snapshot; the snapshot is released, and the bound's
-// bytes freed, only after the iterator that uses them is gone. Must not
-// outlive the store.
+// A RocksDB snapshot, released when its last reader (a snapshot view, a
+// cursor) is gone.
+using SharedSnapshot = std::shared_ptr<const rocksdb::Snapshot>;
+SharedSnapshot take_snapshot(rocksdb::DB* db) {
+  return SharedSnapshot(db->GetSnapshot(), [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+}
+
+// Reads through a snapshot it shares (its own, or its thread's pinned
+// one), which is released, and the bound's bytes freed, only after the
+// iterator that uses them is gone. Must not outlive the store.
 class RocksCursor final : public Cursor {
  public:
-  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string_view from,
-              std::string_view to)
-      : db_(db), snapshot_(db->GetSnapshot()), upper_(to), upper_slice_(upper_) {
+  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, SharedSnapshot snapshot,
+              std::string_view from, std::string_view to)
+      : snapshot_(std::move(snapshot)), upper_(to), upper_slice_(upper_) {
     rocksdb::ReadOptions options;
-    options.snapshot = snapshot_;
+    options.snapshot = snapshot_.get();
     if (!upper_.empty()) options.iterate_upper_bound = &upper_slice_;
     iterator_.reset(db->NewIterator(options, family));
     iterator_->Seek(slice(from));
   }
-  ~RocksCursor() override {
-    iterator_.reset();
-    db_->ReleaseSnapshot(snapshot_);
-  }
+  ~RocksCursor() override { iterator_.reset(); }
   RocksCursor(const RocksCursor&) = delete;
   RocksCursor& operator=(const RocksCursor&) = delete;
 
@@ -131,8 +135,7 @@ class RocksCursor final : public Cursor {
   Status status() const override { return convert(iterator_->status(), "store scan"); }
 
  private:
-  rocksdb::DB* db_;
-  const rocksdb::Snapshot* snapshot_;
+  SharedSnapshot snapshot_;
   std::string upper_;           // owns the bound's bytes ...
   rocksdb::Slice upper_slice_;  // ... which the iterator reads through this
   std::unique_ptr<rocksdb::Iterator> iterator_;
@@ -152,6 +155,54 @@ class FailedCursor final : public Cursor {
   Status status_;
 };
 
+// A read of one key, at `snapshot` (null: the latest state).
+Status rocks_get(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const rocksdb::Snapshot* snapshot,
+                 std::string_view key, std::string* value) {
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot;
+  rocksdb::Status status = db->Get(options, family, slice(key), value);
+  if (status.IsNotFound()) return Status(Code::not_found, "no such key");
+  return convert(status, "store read");
+}
+
+Status read_only() {
+  return Status(Code::not_permitted, "a store snapshot is read-only");
+}
+
+// The store at one RocksDB snapshot (ReadOptions::snapshot on every read):
+// what a ReadSnapshot pins. Taking one is O(1) and copies nothing; while it
+// lives, compaction keeps the versions it sees.
+class RocksSnapshot final : public Store {
+ public:
+  RocksSnapshot(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles)
+      : db_(db), handles_(handles), snapshot_(take_snapshot(db)) {}
+
+  Status compact(Column) override { return read_only(); }
+  std::unique_ptr<const Store> snapshot() const override { return std::make_unique<RocksSnapshot>(*this); }
+
+ protected:
+  Status do_get(Column column, std::string_view key, std::string* value) const override {
+    if (!known(column)) return no_such_column();
+    return rocks_get(db_, family(column), snapshot_.get(), key, value);
+  }
+  std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
+    if (!known(column)) return std::make_unique<FailedCursor>(no_such_column());
+    return std::make_unique<RocksCursor>(db_, family(column), snapshot_, from, to);
+  }
+  Status do_write(const WriteBatch&, Durability) override { return read_only(); }
+  Status do_clear(Column) override { return read_only(); }
+  Status do_erase_range(Column, std::string_view, std::string_view) override { return read_only(); }
+
+ private:
+  rocksdb::ColumnFamilyHandle* family(Column column) const {
+    return handles_[static_cast<std::size_t>(column) + 1];
+  }
+
+  rocksdb::DB* db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;  // the store's
+  SharedSnapshot snapshot_;
+};
+
 class RocksStore final : public Store {
  public:
   // handles[0] is RocksDB's "default" family, then one per Column in order.
@@ -162,8 +213,8 @@ class RocksStore final : public Store {
     // Handles first, then Close, then unique_ptr deletes the DB, as RocksDB
     // requires. A destructor has no one to report a failure to (and synced
     // writes are already durable), so a failed step does not stop the rest.
-    // Close fails if a cursor (snapshot) is still alive: cursors must die
-    // first.
+    // Close fails if a snapshot (a cursor, a ReadSnapshot) is still alive:
+    // they must die first.
     bool clean = true;
     for (auto* handle : handles_) clean = db_->DestroyColumnFamilyHandle(handle).ok() && clean;
     clean = db_->Close().ok() && clean;
@@ -172,14 +223,29 @@ class RocksStore final : public Store {
   RocksStore(const RocksStore&) = delete;
   RocksStore& operator=(const RocksStore&) = delete;
 
-  Status get(Column column, std::string_view key, std::string* value) const override {
+  Status compact(Column column) override {
     if (!known(column)) return no_such_column();
-    rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), family(column), slice(key), value);
-    if (status.IsNotFound()) return Status(Code::not_found, "no such key");
-    return convert(status, "store read");
+    // Flush every family first: the write-ahead log holding the erased
+    // values is dropped only once no memtable needs it.
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    if (auto status = db_->Flush(flush, handles_); !status.ok()) return convert(status, "store flush");
+    rocksdb::CompactRangeOptions options;
+    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    return convert(db_->CompactRange(options, family(column), nullptr, nullptr), "store compact");
   }
 
-  Status write(const WriteBatch& batch, Durability durability) override {
+  std::unique_ptr<const Store> snapshot() const override {
+    return std::make_unique<RocksSnapshot>(db_.get(), handles_);
+  }
+
+ protected:
+  Status do_get(Column column, std::string_view key, std::string* value) const override {
+    if (!known(column)) return no_such_column();
+    return rocks_get(db_.get(), family(column), nullptr, key, value);
+  }
+
+  Status do_write(const WriteBatch& batch, Durability durability) override {
     rocksdb::WriteBatch rocks;
     for (const auto& op : batch.ops()) {
       if (!known(op.column)) return no_such_column();
@@ -192,9 +258,9 @@ class RocksStore final : public Store {
     return convert(db_->Write(options, &rocks), "store write");
   }
 
-  std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const override {
+  std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
     if (!known(column)) return std::make_unique<FailedCursor>(no_such_column());
-    return std::make_unique<RocksCursor>(db_.get(), family(column), from, to);
+    return std::make_unique<RocksCursor>(db_.get(), family(column), take_snapshot(db_.get()), from, to);
   }
 
   // DeleteRange needs an exclusive end key, and no fixed key sorts after every
@@ -203,7 +269,7 @@ class RocksStore final : public Store {
   // greater than it. One range tombstone rather than a delete per key. Keys
   // written concurrently beyond the last key may survive; reindex, the
   // caller, is the only writer while it clears.
-  Status clear(Column column) override {
+  Status do_clear(Column column) override {
     if (!known(column)) return no_such_column();
     std::string end;
     {
@@ -219,7 +285,7 @@ class RocksStore final : public Store {
     return convert(db_->DeleteRange(options, family(column), rocksdb::Slice(), end), "store clear");
   }
 
-  Status erase_range(Column column, std::string_view from, std::string_view to) override {
+  Status do_erase_range(Column column, std::string_view from, std::string_view to) override {
     if (!known(column)) return no_such_column();
     if (to.empty() || !(from < to)) return {};
     rocksdb::WriteOptions options;
@@ -227,18 +293,6 @@ class RocksStore final : public Store {
     return convert(db_->DeleteRange(options, family(column), rocksdb::Slice(from.data(), from.size()),
                                     rocksdb::Slice(to.data(), to.size())),
                    "store erase range");
-  }
-
-  Status compact(Column column) override {
-    if (!known(column)) return no_such_column();
-    // Flush every family first: the write-ahead log holding the erased
-    // values is dropped only once no memtable needs it.
-    rocksdb::FlushOptions flush;
-    flush.wait = true;
-    if (auto status = db_->Flush(flush, handles_); !status.ok()) return convert(status, "store flush");
-    rocksdb::CompactRangeOptions options;
-    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-    return convert(db_->CompactRange(options, family(column), nullptr, nullptr), "store compact");
   }
 
  private:

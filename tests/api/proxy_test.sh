@@ -96,5 +96,9 @@ status=$(enrol -H "X-Forwarded-For: 203.0.113.99")
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' -H "X-Forwarded-For: 198.51.100.4" \
   "http://127.0.0.1:$API_PORT/v1/enrol")
 [ "$status" = 400 ] && ok || bad "another forwarded address should be served, got $status"
+if [ "$failed" -ne 0 ]; then
+  echo "--- daemon.log"; cat "$WORK/daemon.log"
+  echo "--- nginx-error.log"; cat "$WORK/nginx-error.log" 2>/dev/null
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

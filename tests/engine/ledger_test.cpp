@@ -613,20 +613,23 @@ class FlakyStore : public Store {
  public:
   std::unique_ptr<Store> inner = make_memory_store();
   bool failing = false;
-  Status get(Column c, std::string_view k, std::string* v) const override { return inner->get(c, k, v); }
-  Status write(const WriteBatch& b, Durability d) override {
+  Status compact(Column c) override { return inner->compact(c); }
+  std::unique_ptr<const Store> snapshot() const override { return inner->snapshot(); }
+
+ protected:
+  Status do_get(Column c, std::string_view k, std::string* v) const override { return inner->get(c, k, v); }
+  Status do_write(const WriteBatch& b, Durability d) override {
     if (failing) return Status(Code::io_error, "disk full");
     return inner->write(b, d);
   }
-  std::unique_ptr<Cursor> scan(Column c, std::string_view f, std::string_view t) const override {
+  std::unique_ptr<Cursor> do_scan(Column c, std::string_view f, std::string_view t) const override {
     return inner->scan(c, f, t);
   }
-  Status clear(Column c) override { return inner->clear(c); }
-  Status erase_range(Column c, std::string_view f, std::string_view t) override {
+  Status do_clear(Column c) override { return inner->clear(c); }
+  Status do_erase_range(Column c, std::string_view f, std::string_view t) override {
     if (failing) return Status(Code::io_error, "disk full");
     return inner->erase_range(c, f, t);
   }
-  Status compact(Column c) override { return inner->compact(c); }
 };
 
 }  // namespace
@@ -738,4 +741,66 @@ TEST_CASE("a read-only ledger reads everything and refuses every entry without w
     auto empty = make_memory_store();
     CHECK(Ledger::open_read_only(*empty, coop.clock).code() == Code::not_found);
   }
+}
+
+TEST_CASE("a read pinned to a snapshot sees every commit before it and none after") {
+  TestLedger node;
+  node.add_member("alice", role_volunteer);
+  node.add_member("bob", role_service_user);
+  auto logged = node.submit("alice", node.hours("bob", 60, Payer::pool));
+  REQUIRE(node.submit("bob", HoursConfirm{logged.id}).ok());
+  const std::uint64_t size = node.ledger->log_size();
+
+  const ReadSnapshot pin(*node.store);
+  // Another thread commits while this one reads: the second hours, confirmed.
+  SignedEntry more = node.make("alice", node.hours("bob", 30, Payer::pool));
+  SignedEntry confirm = node.make("bob", HoursConfirm{more.id});
+  std::vector<SubmitResult> committed;
+  std::thread writer([&] { committed = node.ledger->submit(std::vector<Bytes>{more.bytes, confirm.bytes}); });
+  writer.join();
+  REQUIRE(committed.size() == 2);
+  CHECK(committed[0].ok());
+  CHECK(committed[1].ok());
+
+  // Everything from before the pin ...
+  auto alice = node.ledger->balance(node.account("alice"));
+  REQUIRE(alice.ok());
+  CHECK(alice->balance_minutes == 60);
+  auto postings = node.ledger->postings(node.account("alice"));
+  REQUIRE(postings.ok());
+  CHECK(postings->size() == 1);
+  CHECK(node.ledger->movement(logged.id).ok());
+  CHECK(node.ledger->seq_of(logged.id).ok());
+  // ... and nothing after: not the rows, not the log's size or head.
+  CHECK(node.ledger->movement(more.id).code() == Code::unknown_entry);
+  CHECK(node.ledger->seq_of(more.id).code() == Code::unknown_entry);
+  CHECK(node.ledger->log_size() == size);
+  CHECK(node.ledger->record(size + 1).code() == Code::not_found);
+  auto head = node.ledger->latest_head();
+  REQUIRE(head.ok());
+  CHECK(head->head.size == size);
+  CHECK(node.ledger->consistency_proof(size, size + 2).code() == Code::malformed);
+  std::int64_t sum = 0;
+  for (const auto& [account, balance] : node.ledger->balances().value()) sum += balance.balance_minutes;
+  CHECK(sum == 0);
+  // A thread that reads a snapshot does not submit: its rules would judge
+  // against a past state.
+  auto refused = node.ledger->submit_one(node.make("alice", node.hours("bob", 15, Payer::pool)).bytes);
+  CHECK(refused.code == Code::not_permitted);
+}
+
+TEST_CASE("once the snapshot is gone, reads see the commits made while it lived") {
+  TestLedger node;
+  node.add_member("alice", role_volunteer);
+  node.add_member("bob", role_service_user);
+  const std::uint64_t size = node.ledger->log_size();
+  {
+    const ReadSnapshot pin(*node.store);
+    SignedEntry logged = node.make("alice", node.hours("bob", 60, Payer::pool));
+    std::thread writer([&] { (void)node.ledger->submit_one(logged.bytes); });
+    writer.join();
+    CHECK(node.ledger->log_size() == size);
+  }
+  CHECK(node.ledger->log_size() == size + 1);
+  CHECK(node.balance("alice").pending_in_minutes == 60);
 }

@@ -189,6 +189,70 @@ TEST_CASE_TEMPLATE("store: a cursor sees the snapshot taken when it was created"
   CHECK(collect(store, Column::records).empty());  // a new cursor sees the clear
 }
 
+TEST_CASE_TEMPLATE("store: a ReadSnapshot pins this thread's reads, and only them", F, MemoryFixture,
+                   RocksFixture) {
+  F f;
+  Store& store = *f.store;
+  REQUIRE(put(store, Column::meta, "k", "old").ok());
+  WriteBatch before;
+  for (std::uint64_t n = 1; n <= 3; ++n) before.put(Column::records, be64(n), "old");
+  REQUIRE(store.write(before, Durability::synced).ok());
+  const PublicKey log = test::seeded_key(1).public_key;
+  REQUIRE(put(*log_space(store, log), Column::balances, "a", "old").ok());
+  auto other = make_memory_store();
+  {
+    const ReadSnapshot pin(store);
+    CHECK(ReadSnapshot::active(store));
+    CHECK_FALSE(ReadSnapshot::active(*other));
+    // Another thread writes, and reads what it wrote.
+    std::string seen_there;
+    std::thread writer([&] {
+      WriteBatch after;
+      after.put(Column::meta, "k", "new");
+      after.put(Column::records, be64(2), "new");
+      after.erase(Column::records, be64(3));
+      after.put(Column::records, be64(4), "new");
+      (void)store.write(after, Durability::synced);
+      (void)put(*log_space(store, log), Column::balances, "a", "new");
+      seen_there = get_or(store, Column::meta, "k");
+    });
+    writer.join();
+    CHECK(seen_there == "new");
+    // This thread still sees everything from before the pin, and nothing after.
+    CHECK(get_or(store, Column::meta, "k") == "old");
+    CHECK(collect(store, Column::records) == Rows{{be64(1), "old"}, {be64(2), "old"}, {be64(3), "old"}});
+    CHECK(get_or(*log_space(store, log), Column::balances, "a") == "old");  // views read through it
+    {
+      const ReadSnapshot nested(store);  // shares the outer snapshot
+      CHECK(get_or(store, Column::meta, "k") == "old");
+    }
+    CHECK(get_or(store, Column::meta, "k") == "old");
+    // Read-only while pinned; other stores are not pinned.
+    CHECK(put(store, Column::meta, "k", "mine").code() == Code::not_permitted);
+    CHECK(put(*log_space(store, log), Column::balances, "a", "mine").code() == Code::not_permitted);
+    CHECK(store.clear(Column::records).code() == Code::not_permitted);
+    CHECK(store.erase_range(Column::records, be64(1), be64(9)).code() == Code::not_permitted);
+    CHECK(put(*other, Column::meta, "k", "free").ok());
+    CHECK(get_or(*other, Column::meta, "k") == "free");
+  }
+  CHECK_FALSE(ReadSnapshot::active(store));
+  CHECK(get_or(store, Column::meta, "k") == "new");
+  CHECK(collect(store, Column::records) == Rows{{be64(1), "old"}, {be64(2), "new"}, {be64(4), "new"}});
+  CHECK(put(store, Column::meta, "k", "mine").ok());
+}
+
+TEST_CASE_TEMPLATE("store: a snapshot is read-only and keeps its state", F, MemoryFixture, RocksFixture) {
+  F f;
+  Store& store = *f.store;
+  REQUIRE(put(store, Column::meta, "k", "old").ok());
+  std::unique_ptr<const Store> snapshot = store.snapshot();
+  REQUIRE(put(store, Column::meta, "k", "new").ok());
+  CHECK(get_or(*snapshot, Column::meta, "k") == "old");
+  CHECK(get_or(*snapshot->snapshot(), Column::meta, "k") == "old");
+  CHECK(put(const_cast<Store&>(*snapshot), Column::meta, "k", "x").code() == Code::not_permitted);
+  CHECK(get_or(store, Column::meta, "k") == "new");
+}
+
 TEST_CASE_TEMPLATE("store: keys with 0xff bytes order, bound and clear correctly", F, MemoryFixture,
                    RocksFixture) {
   F f;

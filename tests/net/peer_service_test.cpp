@@ -76,10 +76,15 @@ class GatedStore final : public Store {
     return done_;
   }
 
-  Status get(Column column, std::string_view key, std::string* value) const override {
+  Status compact(Column column) override { return inner_->compact(column); }
+  // Reads of a snapshot are not held; only the write above is.
+  std::unique_ptr<const Store> snapshot() const override { return inner_->snapshot(); }
+
+ protected:
+  Status do_get(Column column, std::string_view key, std::string* value) const override {
     return inner_->get(column, key, value);
   }
-  Status write(const WriteBatch& batch, Durability durability) override {
+  Status do_write(const WriteBatch& batch, Durability durability) override {
     if (!takes(batch)) return inner_->write(batch, durability);
     {
       std::unique_lock lock(mu_);
@@ -92,14 +97,13 @@ class GatedStore final : public Store {
     done_ = true;
     return status;
   }
-  std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const override {
+  std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
     return inner_->scan(column, from, to);
   }
-  Status clear(Column column) override { return inner_->clear(column); }
-  Status erase_range(Column column, std::string_view from, std::string_view to) override {
+  Status do_clear(Column column) override { return inner_->clear(column); }
+  Status do_erase_range(Column column, std::string_view from, std::string_view to) override {
     return inner_->erase_range(column, from, to);
   }
-  Status compact(Column column) override { return inner_->compact(column); }
 
  private:
   // Whether `batch` is the one to hold (once).

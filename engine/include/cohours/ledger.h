@@ -4,7 +4,9 @@
 //
 // Thread safety: every method may be called from any thread. Concurrent
 // submit() calls are grouped: the entries of one group share one synced
-// store write and one signed tree head.
+// store write and one signed tree head. On a thread that holds a
+// ReadSnapshot of the store (store.h) every read, log_size() included,
+// answers from that snapshot, and submit() is refused (not_permitted).
 #pragma once
 
 #include <cstdint>

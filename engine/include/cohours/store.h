@@ -73,7 +73,8 @@ enum class Durability {
 };
 
 // Iterates one column in key order over [from, to) (empty `to`: to the end).
-// Sees a consistent snapshot taken when it was created.
+// Sees a consistent snapshot: the one its thread pins (ReadSnapshot), or
+// else one taken when it was created. Must not outlive that ReadSnapshot.
 class Cursor {
  public:
   virtual ~Cursor() = default;
@@ -86,21 +87,62 @@ class Cursor {
 };
 
 // Thread-safe: any number of readers and writers at once.
+//
+// Reads made on a thread that holds a ReadSnapshot of this store see that
+// snapshot, and writes there are refused (not_permitted). A store that
+// reads through another (log_space, a test's wrapper) passes the pin on,
+// since its reads are reads of the other. The public calls check the pin;
+// implementations provide the do_ functions.
 class Store {
  public:
   virtual ~Store() = default;
   // Sets *value. Code::not_found if absent, io_error / corruption on failure.
-  virtual Status get(Column column, std::string_view key, std::string* value) const = 0;
-  virtual Status write(const WriteBatch& batch, Durability durability) = 0;
-  virtual std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const = 0;
+  Status get(Column column, std::string_view key, std::string* value) const;
+  Status write(const WriteBatch& batch, Durability durability);
+  std::unique_ptr<Cursor> scan(Column column, std::string_view from, std::string_view to) const;
   // Removes every key of the column (used by reindex on derived columns).
-  virtual Status clear(Column column) = 0;
+  Status clear(Column column);
   // Removes every key in [from, to) of the column; `to` must not be empty.
-  virtual Status erase_range(Column column, std::string_view from, std::string_view to) = 0;
+  Status erase_range(Column column, std::string_view from, std::string_view to);
   // Rewrites the column's files so that erased keys are gone from disk, not
   // just marked deleted (used after a member is forgotten). Backups taken
   // earlier still hold the old data.
   virtual Status compact(Column column) = 0;
+  // The store as it is now, read-only: later writes do not show, writes
+  // through it fail. What a ReadSnapshot pins; must not outlive the store.
+  virtual std::unique_ptr<const Store> snapshot() const = 0;
+
+ protected:
+  virtual Status do_get(Column column, std::string_view key, std::string* value) const = 0;
+  virtual Status do_write(const WriteBatch& batch, Durability durability) = 0;
+  virtual std::unique_ptr<Cursor> do_scan(Column column, std::string_view from,
+                                          std::string_view to) const = 0;
+  virtual Status do_clear(Column column) = 0;
+  virtual Status do_erase_range(Column column, std::string_view from, std::string_view to) = 0;
+};
+
+// Pins the reads of `store` made on this thread, while it lives, to one
+// snapshot taken when it was made: an answer assembled from many reads
+// (a balance, then the postings, through Ledger, Directory and Replicas
+// alike) shows one state of the store, whatever commits meanwhile; it
+// neither waits for them nor blocks them. For read-only work: the thread's
+// writes to the store are refused while it lives. A guard made while one
+// already pins the store shares that snapshot. Reads on other threads are
+// not pinned. Destroy guards in reverse order of making (keep them local).
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(const Store& store);
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  // Whether this thread's reads of `store` are pinned.
+  static bool active(const Store& store);
+
+ private:
+  friend class Store;
+  const Store* store_ = nullptr;       // null: an outer guard pins it already
+  std::unique_ptr<const Store> view_;  // the snapshot reads go to
+  ReadSnapshot* outer_ = nullptr;      // the thread's previous guard
 };
 
 // An empty in-memory store.
