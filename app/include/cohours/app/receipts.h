@@ -52,7 +52,7 @@ inline constexpr std::size_t kMaxUncitedReceipts = 20;
 struct StoreReceipt {
   Bytes bytes;
   std::string name;   // the file as the person named it, for messages ("" : "the receipt")
-  PublicKey uploader;  // zero: none
+  PublicKey uploader{};  // zero: none
 };
 struct ReceiptStored {
   Hash32 digest;
