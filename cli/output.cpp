@@ -55,6 +55,7 @@ int exit_code_for(Code code) {
     case Code::floor_breached:
     case Code::wrong_state:
     case Code::already_exists:
+    case Code::limit_reached:
       return exit_refused;
     case Code::not_found:
     case Code::io_error:

@@ -49,6 +49,9 @@ ApiResponse refusal(const Status& status) {
       return ClientApi::error(404, "not_found", status.message());
     case Code::already_exists:
       return ClientApi::error(409, "already_exists", status.message());
+    // Not a wait (nothing expires): the member's claims free the room.
+    case Code::limit_reached:
+      return ClientApi::error(409, "limit_reached", status.message());
     case Code::io_error:
     case Code::corruption:
       return ClientApi::error(500, "internal", status.message());
@@ -185,14 +188,15 @@ struct ClientApi::Impl {
     return json_response(200, outcomes_json(outcomes.value()));
   }
 
-  // The body is the receipt file itself; app keeps it (empty, the cap).
-  ApiResponse receipt(const ApiRequest& r) {
+  // The body is the receipt file itself; app keeps it (empty, the cap) and
+  // records `uploader` (the member's identity) as its sender.
+  ApiResponse receipt(const ApiRequest& r, const PublicKey& uploader) {
     const auto& types = app::kReceiptMediaTypes;
     if (std::find(types.begin(), types.end(), media_type(r.content_type)) == types.end())
       return ClientApi::error(415, "unsupported_media_type",
                               "a receipt is sent as image/jpeg, image/png, image/webp or application/pdf, not " +
                                   (r.content_type.empty() ? std::string("without a Content-Type") : r.content_type));
-    auto stored = app::store_receipt(node, {Bytes(r.body.begin(), r.body.end()), ""});
+    auto stored = app::store_receipt(node, {Bytes(r.body.begin(), r.body.end()), "", uploader});
     if (!stored.ok()) return refusal(stored.status());
     return json_response(200, receipt_json(stored.value()));
   }
@@ -271,7 +275,7 @@ struct ClientApi::Impl {
     };
     const bool get = r.method == "GET";
     if (p == "/v1/entries") return r.method == "POST" ? entries(r, me) : not_allowed();
-    if (p == "/v1/receipts") return r.method == "POST" ? receipt(r) : not_allowed();
+    if (p == "/v1/receipts") return r.method == "POST" ? receipt(r, identity) : not_allowed();
     if (!get) return not_allowed();
     // `nonce` may ride on any request, only to make its signature unique (two
     // equal requests in one second would otherwise sign the same and the

@@ -37,7 +37,7 @@ class KeptReceipt {
 
   Result<Hash32> keep(const Bytes& bytes, const std::string& name) {
     if (bytes.empty() && name.empty()) return Hash32{};
-    TRY_ASSIGN(ReceiptStored stored, store_receipt(node_, {bytes, name}));
+    TRY_ASSIGN(ReceiptStored stored, store_receipt(node_, {bytes, name, PublicKey{}}));
     digest_ = stored.digest;
     created_ = stored.created;
     return digest_;

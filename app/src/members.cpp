@@ -259,6 +259,9 @@ Result<MemberForgotten> forget_member(Node& node, const ForgetMember& r) {
       ++forgotten.notes_erased;
     }
   TRY_ASSIGN(forgotten.receipts_erased, erase_receipts(node, key));
+  // Files they sent from a phone that no claim names (a claim never made).
+  TRY_ASSIGN(std::uint64_t uploaded, erase_uploads(node, key));
+  forgotten.receipts_erased += uploaded;
   // The key the node signs with for them may be a newer one than the key
   // they joined with (member rekey); a code for their new phone goes too.
   TRY_ASSIGN(PublicKey current, node.ledger().current_key(key));

@@ -9,8 +9,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
+#include <set>
 
 #include "cohours/crypto.h"
+#include "try.h"
 
 namespace cohours::app {
 
@@ -63,6 +66,45 @@ Status write_private_file(const fs::path& path, const Bytes& bytes) {
   return Status();
 }
 
+// Every receipt digest a claim in the log names. The ledger keeps claims
+// by id, not by receipt, so this reads them all: one pass per upload or
+// forget, cheap beside reading a photo.
+Result<std::set<Hash32>> cited_receipts(Node& node) {
+  TRY_ASSIGN(auto claims, node.ledger().expenses());
+  std::set<Hash32> cited;
+  for (const auto& claim : claims)
+    if (!claim.receipt_digest.is_zero()) cited.insert(claim.receipt_digest);
+  return cited;
+}
+
+// Uploads are counted and recorded under one lock, so two at once from the
+// same member cannot both pass the cap.
+std::mutex upload_mutex;
+
+// Records `uploader` for `digest` unless the cap refuses it. Rows of files
+// a claim now names are dropped here: forget finds those through the claim,
+// and the member's range stays at most the cap.
+Status record_upload(Node& node, const PublicKey& uploader, const Hash32& digest) {
+  TRY_ASSIGN(std::set<Hash32> cited, cited_receipts(node));
+  TRY_ASSIGN(std::vector<Hash32> uploads, node.directory().uploads(uploader));
+  std::size_t uncited = 0;
+  bool held = false;
+  for (const Hash32& d : uploads) {
+    if (cited.count(d)) {
+      TRY_STATUS(node.directory().remove_upload(uploader, d));
+      continue;
+    }
+    if (d == digest) held = true;
+    ++uncited;
+  }
+  if (held || cited.count(digest)) return Status();  // a resend, or a claim names it: not a new waiting file
+  if (uncited >= kMaxUncitedReceipts)
+    return Status(Code::limit_reached,
+                  "you have sent " + std::to_string(uncited) +
+                      " receipts that no claim names yet; send the claims for them before sending another");
+  return node.directory().put_upload(uploader, digest);
+}
+
 }  // namespace
 
 Result<ReceiptStored> store_receipt(Node& node, const StoreReceipt& r) {
@@ -80,6 +122,13 @@ Result<ReceiptStored> store_receipt(Node& node, const StoreReceipt& r) {
   if (ec) return Answer(Code::io_error, "cannot create " + dir.string() + ": " + ec.message());
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   const fs::path path = receipt_path(node, stored.digest);
+  // The row goes before the file: never a phone's file that forget cannot
+  // find. If the file then fails, the row stays and counts until a resend.
+  std::unique_lock<std::mutex> lock(upload_mutex, std::defer_lock);
+  if (!r.uploader.is_zero()) {
+    lock.lock();
+    TRY_STATUS(record_upload(node, r.uploader, stored.digest));
+  }
   if (fs::exists(path, ec)) return stored;
   if (Status s = write_private_file(path, r.bytes); !s.ok()) return s;
   stored.created = true;
@@ -108,6 +157,23 @@ Status erase_receipt(Node& node, const Hash32& digest) {
   fs::remove(path, ec);
   if (ec) return Status(Code::io_error, "cannot remove " + path.string() + ": " + ec.message());
   return Status();
+}
+
+Result<std::uint64_t> erase_uploads(Node& node, const PublicKey& member) {
+  std::lock_guard<std::mutex> lock(upload_mutex);
+  TRY_ASSIGN(std::set<Hash32> cited, cited_receipts(node));
+  TRY_ASSIGN(std::vector<Hash32> uploads, node.directory().uploads(member));
+  std::uint64_t erased = 0;
+  for (const Hash32& digest : uploads) {
+    TRY_STATUS(node.directory().remove_upload(member, digest));
+    if (cited.count(digest)) continue;
+    // The same bytes sent by another member are theirs too: keep them.
+    TRY_ASSIGN(std::vector<PublicKey> others, node.directory().uploaders(digest));
+    if (!others.empty() || !receipt_kept(node, digest)) continue;
+    TRY_STATUS(erase_receipt(node, digest));
+    ++erased;
+  }
+  return erased;
 }
 
 }  // namespace cohours::app

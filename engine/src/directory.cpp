@@ -19,6 +19,13 @@ std::string invitation_key(const Hash32& code_digest) {
   return "invite:" + key_of(code_digest);
 }
 
+// "upload:" + member key + receipt digest, an empty value: member first,
+// so one member's uploads are one range.
+constexpr std::string_view kUploadPrefix = "upload:";
+std::string upload_key(const PublicKey& member, const Hash32& digest) {
+  return std::string(kUploadPrefix) + key_of(member) + key_of(digest);
+}
+
 template <typename C>
 void invitation_layout(C& c, Invitation& i) {
   c.fixed(i.code_digest);
@@ -253,6 +260,50 @@ Result<std::vector<Invitation>> Directory::invitations() const {
     auto invitation = this->invitation(digest);
     if (!invitation.ok()) return invitation.status();
     out.push_back(invitation.value());
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return out;
+}
+
+Status Directory::put_upload(const PublicKey& member, const Hash32& digest) {
+  WriteBatch batch;
+  batch.put(Column::directory, upload_key(member, digest), "");
+  return store_.write(batch, Durability::synced);
+}
+
+Status Directory::remove_upload(const PublicKey& member, const Hash32& digest) {
+  WriteBatch batch;
+  batch.erase(Column::directory, upload_key(member, digest));
+  return store_.write(batch, Durability::synced);
+}
+
+Result<std::vector<Hash32>> Directory::uploads(const PublicKey& member) const {
+  std::vector<Hash32> out;
+  const std::string from = std::string(kUploadPrefix) + key_of(member);
+  // Past every digest after the member's key: 32 bytes of 0xff and one more.
+  const std::string to = from + std::string(33, '\xff');
+  auto cursor = store_.scan(Column::directory, from, to);
+  for (; cursor->valid(); cursor->next()) {
+    auto key = cursor->key().substr(from.size());
+    if (key.size() != 32) continue;
+    Hash32 digest;
+    std::copy(key.begin(), key.end(), digest.bytes.begin());
+    out.push_back(digest);
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<PublicKey>> Directory::uploaders(const Hash32& digest) const {
+  std::vector<PublicKey> out;
+  const std::string want = key_of(digest);
+  auto cursor = store_.scan(Column::directory, "upload:", "upload;");
+  for (; cursor->valid(); cursor->next()) {
+    auto key = cursor->key().substr(kUploadPrefix.size());
+    if (key.size() != 64 || key.substr(32) != want) continue;
+    PublicKey member;
+    std::copy(key.begin(), key.begin() + 32, member.bytes.begin());
+    out.push_back(member);
   }
   if (Status s = cursor->status(); !s.ok()) return s;
   return out;

@@ -30,6 +30,8 @@ const char* code_name(Code code) {
       return "already_exists";
     case Code::wrong_node:
       return "wrong_node";
+    case Code::limit_reached:
+      return "limit_reached";
     case Code::not_found:
       return "not_found";
     case Code::io_error:
@@ -54,6 +56,7 @@ std::optional<Code> code_from_name(std::string_view name) {
                            Code::wrong_state,
                            Code::already_exists,
                            Code::wrong_node,
+                           Code::limit_reached,
                            Code::not_found,
                            Code::io_error,
                            Code::corruption};

@@ -1,6 +1,7 @@
 #include "cohours/api/client_api.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -170,7 +171,7 @@ TEST_CASE("every error code the API can answer is in the error schema") {
   Fixture f;
   // Those refusal() passes through from the ledger with 409, and the API's own.
   for (const char* code : {"bad_request", "unauthorised", "forbidden", "bad_code", "not_found", "method_not_allowed",
-                           "already_exists", "too_large", "rate_limited", "internal", "busy",
+                           "already_exists", "limit_reached", "too_large", "rate_limited", "internal", "busy",
                            code_name(Code::bad_signature), code_name(Code::floor_breached),
                            code_name(Code::wrong_state), code_name(Code::wrong_node)}) {
     CAPTURE(code);
@@ -567,6 +568,35 @@ TEST_CASE("receipts from a phone: the photo's bytes kept under their digest, whi
       f.ok(f.call("POST", "/v1/entries", json{{"entries", {with_receipt}}}.dump(), &erin), "entries-response");
   CHECK(again["results"][0]["status"] == "duplicate");
   CHECK(again["results"][0]["seq"] == claimed["results"][0]["seq"]);
+}
+
+TEST_CASE("receipts from a phone: recorded for the member; 20 no claim names, then 409 limit_reached") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  const PublicKey identity = f.t.key("erin");
+  auto photo = [](int i) { return "photo of receipt " + std::to_string(i); };
+  for (int i = 0; i < static_cast<int>(app::kMaxUncitedReceipts); ++i) f.ok(f.upload(photo(i), erin), "receipt");
+  CHECK(f.t.node->directory().uploads(identity)->size() == app::kMaxUncitedReceipts);
+  auto refused = f.upload(photo(20), erin);
+  f.expect_error(refused, 409, "limit_reached");
+  CHECK(json::parse(refused.body)["message"] ==
+        "you have sent 20 receipts that no claim names yet; send the claims for them before sending another");
+  CHECK_FALSE(app::receipt_kept(*f.t, blake2b_256(photo(20))));
+  // Sending one again is not another; a claim naming one frees room.
+  f.ok(f.upload(photo(0), erin), "receipt");
+  const std::string claim = f.sign(erin, f.claim(1240, blake2b_256(photo(0))));
+  json claimed = f.ok(f.call("POST", "/v1/entries", json{{"entries", {claim}}}.dump(), &erin), "entries-response");
+  REQUIRE(claimed["results"][0]["status"] == "stored");
+  f.ok(f.upload(photo(20), erin), "receipt");
+  f.expect_error(f.upload(photo(21), erin), 409, "limit_reached");
+
+  // Forgotten, her uploads no claim names go; the claimed one goes with her
+  // claim, as before.
+  auto forgotten = app::forget_member(*f.t, {"erin", "dave"});
+  REQUIRE(forgotten.ok());
+  CHECK(forgotten->receipts_erased == app::kMaxUncitedReceipts + 1);
+  CHECK(std::filesystem::is_empty(f.t.dir / "receipts"));
+  CHECK(f.t.node->directory().uploads(identity)->empty());
 }
 
 TEST_CASE("the co-op's expense claims: for admins and auditors, decided in app") {

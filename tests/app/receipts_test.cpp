@@ -5,7 +5,10 @@
 #include <filesystem>
 
 #include "app_support.h"
+#include "cohours/app/expenses.h"
+#include "cohours/app/members.h"
 #include "cohours/crypto.h"
+#include "cohours/dates.h"
 
 using namespace cohours;
 using cohours::test::TestNode;
@@ -27,6 +30,25 @@ unsigned mode_of(const fs::path& path) {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return st.st_mode & 0777;
+}
+
+// erin, a volunteer who claims from her phone.
+PublicKey add_erin(TestNode& t) {
+  REQUIRE(app::add_member(*t, {"erin", {"volunteer"}, "", "", "dave"}).ok());
+  return t.key("erin");
+}
+
+// A claim by `as` whose receipt is `bytes` (the CLI's way: the bytes in the
+// claim itself), accepted.
+void claim_with(TestNode& t, const std::string& as, const Bytes& bytes) {
+  app::ClaimExpense r;
+  r.as = as;
+  r.pence = 1240;
+  r.category = "travel";
+  r.date_days = static_cast<std::int32_t>(*parse_date("2026-11-10"));
+  r.receipt = bytes;
+  auto done = app::claim_expense(*t, r);
+  REQUIRE_MESSAGE(done.ok(), done.status().message());
 }
 
 }  // namespace
@@ -88,4 +110,83 @@ TEST_CASE("receipts: one cap for every front end, 8 MiB; empty is refused; nothi
   CHECK(empty.code() == Code::malformed);
   CHECK(empty.status().message() == "receipt file 'blank.jpg' is empty");
   CHECK(fs::is_empty(t.dir / "receipts"));
+}
+
+TEST_CASE("receipts: a phone's upload records its member; forget erases what no claim names") {
+  TestNode t;
+  const PublicKey erin = add_erin(t);
+  const PublicKey alice = t.key("alice");
+  const Bytes unclaimed = bytes_of("Taxi, 2026-11-21, 9.00\n");
+  const Bytes claimed = bytes_of("Bus fare, 2026-11-20, 12.40\n");
+  const Bytes shared = bytes_of("Parking, 2026-11-22, 3.00\n");
+  auto stored = app::store_receipt(*t, {unclaimed, "", erin});
+  REQUIRE(stored.ok());
+  REQUIRE(app::store_receipt(*t, {claimed, "", erin}).ok());
+  claim_with(t, "erin", claimed);
+  // The same bytes from two phones: recorded for both.
+  REQUIRE(app::store_receipt(*t, {shared, "", erin}).ok());
+  REQUIRE(app::store_receipt(*t, {shared, "", alice}).ok());
+  CHECK(t.node->directory().uploaders(digest_of(shared))->size() == 2);
+  // The CLI (no uploader) records nothing.
+  REQUIRE(app::store_receipt(*t, {bytes_of("cli"), "cli.txt"}).ok());
+  CHECK(t.node->directory().uploaders(digest_of(bytes_of("cli")))->empty());
+
+  auto forgotten = app::forget_member(*t, {"erin", "dave"});
+  REQUIRE(forgotten.ok());
+  // The unclaimed upload and the file her own claim names; not alice's too.
+  CHECK(forgotten->receipts_erased == 2);
+  CHECK_FALSE(app::receipt_kept(*t, stored->digest));
+  CHECK_FALSE(app::receipt_kept(*t, digest_of(claimed)));
+  CHECK(app::receipt_kept(*t, digest_of(shared)));
+  CHECK(t.node->directory().uploads(erin)->empty());
+  CHECK(t.node->directory().uploads(alice)->size() == 1);
+
+  // alice's forget erases the shared file: nobody else holds it now.
+  auto alice_gone = app::forget_member(*t, {"alice", "dave"});
+  REQUIRE(alice_gone.ok());
+  CHECK(alice_gone->receipts_erased == 1);
+  CHECK_FALSE(app::receipt_kept(*t, digest_of(shared)));
+  CHECK(app::receipt_kept(*t, digest_of(bytes_of("cli"))));
+}
+
+TEST_CASE("receipts: an upload another member's claim names stays until that claimant is forgotten") {
+  TestNode t;
+  const PublicKey erin = add_erin(t);
+  const Bytes ticket = bytes_of("Bus fare, 2026-11-20, 12.40\n");
+  REQUIRE(app::store_receipt(*t, {ticket, "", erin}).ok());
+  claim_with(t, "carol", ticket);
+  auto forgotten = app::forget_member(*t, {"erin", "dave"});
+  REQUIRE(forgotten.ok());
+  CHECK(forgotten->receipts_erased == 0);
+  CHECK(app::receipt_kept(*t, digest_of(ticket)));
+  CHECK(t.node->directory().uploads(erin)->empty());
+  auto carol_gone = app::forget_member(*t, {"carol", "dave"});
+  REQUIRE(carol_gone.ok());
+  CHECK(carol_gone->receipts_erased == 1);
+  CHECK_FALSE(app::receipt_kept(*t, digest_of(ticket)));
+}
+
+TEST_CASE("receipts: at most 20 uploads per member that no claim names; a claim frees room") {
+  TestNode t;
+  const PublicKey erin = add_erin(t);
+  auto photo = [](int i) { return bytes_of("photo " + std::to_string(i)); };
+  for (int i = 0; i < static_cast<int>(app::kMaxUncitedReceipts); ++i)
+    REQUIRE(app::store_receipt(*t, {photo(i), "", erin}).ok());
+  auto refused = app::store_receipt(*t, {photo(20), "", erin});
+  CHECK(refused.code() == Code::limit_reached);
+  CHECK(refused.status().message() ==
+        "you have sent 20 receipts that no claim names yet; send the claims for them before sending another");
+  CHECK_FALSE(app::receipt_kept(*t, digest_of(photo(20))));
+  // A resend of one she holds is not a new one; others' room is their own;
+  // the CLI has no cap.
+  CHECK(app::store_receipt(*t, {photo(3), "", erin}).ok());
+  CHECK(app::store_receipt(*t, {photo(20), "", t.key("alice")}).ok());
+  CHECK(app::store_receipt(*t, {photo(21), "x.txt"}).ok());
+  // Her claim names one: room for one more, and that row is dropped.
+  claim_with(t, "erin", photo(0));
+  CHECK(app::store_receipt(*t, {photo(22), "", erin}).ok());
+  CHECK(t.node->directory().uploads(erin)->size() == 20);
+  CHECK(app::store_receipt(*t, {photo(23), "", erin}).code() == Code::limit_reached);
+  // Bytes a claim already names are never refused.
+  CHECK(app::store_receipt(*t, {photo(0), "", erin}).ok());
 }

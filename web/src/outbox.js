@@ -173,6 +173,13 @@ export class Outbox {
         await this.settle(item, { status: 'refused', error: e.error ?? 'bad_request', message: `The receipt photo was not accepted: ${why}` }, report);
         return false;
       }
+      // 409 limit_reached: the node holds 20 of this member's photos that no
+      // claim names yet. This claim waits, and the rest of the batch goes:
+      // those claims are what frees the room (throwing would stop them too).
+      if (e.status === 409 && e.error === 'limit_reached') {
+        report.problem = `The co-op holds too many receipt photos without their claims; this one will be sent later (${e.message}).`;
+        return false;
+      }
       throw new TransportError(`The co-op did not take the receipt photo (${e.message}).`);
     }
     if (digest !== item.receipt.digest) {

@@ -72,6 +72,17 @@ class Directory {
   Status remove_invitation(const Hash32& code_digest);
   Result<std::vector<Invitation>> invitations() const;
 
+  // Receipt uploads: which member sent the receipt file with that digest
+  // from a phone (POST /v1/receipts), so `member forget` can erase a file
+  // no claim names and the node can bound how many such files one member
+  // keeps. The same bytes sent by two members are recorded for both.
+  // put is idempotent.
+  Status put_upload(const PublicKey& member, const Hash32& digest);
+  Status remove_upload(const PublicKey& member, const Hash32& digest);
+  Result<std::vector<Hash32>> uploads(const PublicKey& member) const;
+  // Every member recorded as uploading that digest.
+  Result<std::vector<PublicKey>> uploaders(const Hash32& digest) const;
+
  private:
   Store& store_;
 };

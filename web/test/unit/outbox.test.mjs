@@ -215,6 +215,25 @@ test('a node without receipts keeps the claim waiting with a reason; a refused p
   assert.equal(node.stored.has('r1'), false, 'the claim was not sent without its photo');
 });
 
+test('a photo refused for the member\'s 20 unclaimed receipts (409) waits; the other claims still go', async () => {
+  const { node, outbox } = setup();
+  const up = node.postReceipt;
+  node.postReceipt = async (blob, type) => {
+    if (blob === 'third') throw Object.assign(new Error('you have sent 20 receipts that no claim names yet; send the claims for them before sending another'), { status: 409, error: 'limit_reached' });
+    return up(blob, type);
+  };
+  await outbox.add(item('l1', { kind: 'expense.claim', receipt: { blob: 'first', type: 'image/png', digest: 'digest-of-first' } }));
+  await outbox.add(item('l2', { kind: 'expense.claim', receipt: { blob: 'third', type: 'image/png', digest: 'digest-of-third' } }));
+  const first = await outbox.flush();
+  assert.deepEqual([first.sent, first.waiting, first.refused], [1, 1, 0]);
+  assert.match(first.problem, /too many receipt photos/);
+  assert.equal((await outbox.get('id-l2')).state, WAITING);
+  assert.equal(node.stored.has('l2'), false, 'the claim was not sent without its photo');
+  node.postReceipt = up;
+  const second = await outbox.flush();
+  assert.deepEqual([second.sent, second.waiting], [1, 0]);
+});
+
 test('a photo that is not a photo or PDF (415) refuses its claim with the node\'s words', async () => {
   const { node, outbox } = setup();
   node.postReceipt = async () => {

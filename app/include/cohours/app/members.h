@@ -105,7 +105,9 @@ Result<MemberEdited> edit_member(Node& node, const EditMember& request);
 // member forget: erases what the node keeps about a member outside the
 // log: the directory entry, private notes on every entry that concerns
 // them, their receipt files (unless another member's claim cites the same
-// file), their keyring key (the newer one too after a rekey) and any
+// file), the receipts they uploaded from a phone that no claim names
+// (unless another member uploaded the same bytes) and the rows saying they
+// uploaded them, their keyring key (the newer one too after a rekey) and any
 // unused code for their new phone; then compacts the erased rows away. The log
 // is untouched. not_permitted unless `as` is an admin; unknown_member if
 // `member` is not a member. Reads the whole log once.

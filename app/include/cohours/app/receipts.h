@@ -32,12 +32,27 @@ inline constexpr std::size_t kMaxReceiptBytes = 8u * 1024 * 1024;
 inline constexpr std::array<std::string_view, 4> kReceiptMediaTypes = {"image/jpeg", "image/png", "image/webp",
                                                                       "application/pdf"};
 
+// The most receipts one member may have uploaded (POST /v1/receipts) that
+// no claim in the log names yet. Each waits for its claim; the cap keeps a
+// phone (or a stolen key) from filling the disk with files only `member
+// forget` would erase.
+inline constexpr std::size_t kMaxUncitedReceipts = 20;
+
 // Keeps `bytes` under their digest (a second copy of the same bytes is the
 // same file). malformed, naming `name`, when empty or over
 // kMaxReceiptBytes; io_error if the file cannot be written.
+//
+// With an uploader (the phone API: the member's identity key), the node
+// also records in its directory that this member sent these bytes, never
+// in the log, so `member forget` erases them if no claim names them. The
+// upload is refused limit_reached when the member already has
+// kMaxUncitedReceipts such files and these bytes are neither one of them
+// nor named by a claim. A zero uploader (the CLI, whose claim is made in
+// the same call) records nothing and has no cap.
 struct StoreReceipt {
   Bytes bytes;
-  std::string name;  // the file as the person named it, for messages ("" : "the receipt")
+  std::string name;   // the file as the person named it, for messages ("" : "the receipt")
+  PublicKey uploader{};  // zero: none
 };
 struct ReceiptStored {
   Hash32 digest;
@@ -64,5 +79,11 @@ bool receipt_kept(const Node& node, const Hash32& digest);
 // back what they kept (a refused claim) or erase on request (member forget);
 // no front end calls it directly.
 Status erase_receipt(Node& node, const Hash32& digest);
+
+// For member forget: removes every upload row of `member` and erases each
+// file they uploaded that no claim in the log names and no other member
+// uploaded too; returns how many files. A file a claim names stays: the
+// claimant's own forget erases it.
+Result<std::uint64_t> erase_uploads(Node& node, const PublicKey& member);
 
 }  // namespace cohours::app
