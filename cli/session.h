@@ -1,13 +1,9 @@
-// The options every command takes, and the node's secret key files as the
-// CLI's tools read them. Commands reach the node through app/ (client.h);
-// the data directory's layout is in app/node.h.
+// The options every command takes. Commands reach the node through app/
+// (client.h); the data directory's layout and its key files are app's
+// (app/node.h, app/keyring.h).
 #pragma once
 
-#include <filesystem>
 #include <string>
-
-#include "cohours/types.h"
-#include "output.h"
 
 namespace cohours::cli {
 
@@ -15,8 +11,5 @@ struct GlobalOptions {
   std::string data_dir = "./cohours-data";
   bool json = false;
 };
-
-// Reads a secret key file (hex). Fails with a clear message (a CliError).
-SecretKey read_secret_key(const std::filesystem::path& path);
 
 }  // namespace cohours::cli

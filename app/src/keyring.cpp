@@ -11,14 +11,35 @@ namespace cohours::app {
 namespace fs = std::filesystem;
 
 Result<SecretKey> read_secret_key(const fs::path& path) {
-  std::ifstream in(path);
+  // Only a regular file, and only its first bytes: a key file linked to a
+  // device (/dev/zero) or replaced by something large must fail at once,
+  // not be read for ever.
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) return Result<SecretKey>(Code::not_found, "cannot read key file " + path.string());
+  if (!fs::is_regular_file(status))
+    return Result<SecretKey>(Code::corruption, "key file " + path.string() + " is not a regular file");
+  std::ifstream in(path, std::ios::binary);
   if (!in) return Result<SecretKey>(Code::not_found, "cannot read key file " + path.string());
-  std::string hex;
-  in >> hex;
+  constexpr std::size_t kMaxKeyFileBytes = 1024;
+  std::string text(kMaxKeyFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  const auto first = text.find_first_not_of(" \t\r\n");
+  const auto last = text.find_last_not_of(" \t\r\n");
+  const std::string hex = first == std::string::npos ? "" : text.substr(first, last - first + 1);
   auto key = fixed_from_hex<SecretKey>(hex);
-  if (!key)
+  if (text.size() > kMaxKeyFileBytes || !key)
     return Result<SecretKey>(Code::corruption,
                              "key file " + path.string() + " does not hold a 64-byte hex key");
+  // The file holds the seed and the public key made from it. A changed
+  // digit in the seed would sign with a key nobody can check against the
+  // public half, and every head signed so would break the log for good.
+  if (!secret_key_consistent(*key))
+    return Result<SecretKey>(Code::corruption,
+                             "key file " + path.string() +
+                                 " is damaged: its secret half does not make its public half (a changed "
+                                 "digit?); put back the file from a backup");
   return *key;
 }
 

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace cohours {
@@ -40,6 +41,16 @@ PublicKey public_key_of(const SecretKey& secret) {
   PublicKey key;
   crypto_sign_ed25519_sk_to_pk(key.data(), secret.data());
   return key;
+}
+
+bool secret_key_consistent(const SecretKey& secret) {
+  FixedBytes<32> seed;
+  std::memcpy(seed.data(), secret.data(), seed.size());
+  KeyPair made = keypair_from_seed(seed);
+  const bool same = sodium_memcmp(made.secret_key.data(), secret.data(), secret.size()) == 0;
+  sodium_memzero(made.secret_key.data(), made.secret_key.size());
+  sodium_memzero(seed.data(), seed.size());
+  return same;
 }
 
 Signature sign(std::span<const std::uint8_t> message, const SecretKey& secret) {

@@ -14,7 +14,7 @@
 
 #include "cohours/crypto.h"
 #include "cohours/ledger.h"
-#include "session.h"
+#include "cohours/app/keyring.h"
 
 using namespace cohours;
 
@@ -48,7 +48,12 @@ double verify_rate() {
 int fill(const std::filesystem::path& dir, std::uint64_t count) {
   SystemClock clock;
   NodeIdentity node;
-  node.secret_key = cli::read_secret_key(dir / "node.key");
+  auto secret = app::read_secret_key(dir / "node.key");
+  if (!secret.ok()) {
+    std::fprintf(stderr, "%s\n", secret.status().message().c_str());
+    return 1;
+  }
+  node.secret_key = secret.value();
   node.public_key = public_key_of(node.secret_key);
   auto store = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
   if (!store.ok()) {

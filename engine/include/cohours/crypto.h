@@ -25,6 +25,9 @@ KeyPair generate_keypair();
 KeyPair keypair_from_seed(const FixedBytes<32>& seed);
 // Derives the key pair from the 64-byte secret (whose tail is the public key).
 PublicKey public_key_of(const SecretKey& secret);
+// Whether a 64-byte secret key's seed (first half) makes its public key
+// (second half), as every key libsodium made does.
+bool secret_key_consistent(const SecretKey& secret);
 Signature sign(std::span<const std::uint8_t> message, const SecretKey& secret);
 bool verify(const Signature& signature, std::span<const std::uint8_t> message, const PublicKey& key);
 
