@@ -14,6 +14,7 @@
 #include "cohours/dates.h"
 #include "commands.h"
 #include "output.h"
+#include "output_paths.h"
 
 namespace cohours::cli {
 
@@ -213,6 +214,7 @@ app::ExportHeadFields head_fields(const nlohmann::json& head) {
 void run_export(const GlobalOptions& options, const std::string& format, const std::string& dir_text) {
   const bool json = format == "json";
   const fs::path dir = std::filesystem::path(dir_text);  // relative to where `cohours` ran
+  refuse_inside_data_dir(options, dir);
   std::error_code error;
   // A fresh directory: an export never mixes with older files.
   if (fs::exists(dir, error) && (!fs::is_directory(dir, error) || !fs::is_empty(dir, error)))

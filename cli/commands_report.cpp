@@ -6,6 +6,7 @@
 #include "cohours/app/reports.h"
 #include "commands.h"
 #include "output.h"
+#include "output_paths.h"
 #include "report_html.h"
 #include "report_json.h"
 
@@ -133,6 +134,8 @@ struct ReportArgs {
 void run_report(const GlobalOptions& options, const ReportArgs& args) {
   app::ShowPeriodReport request{parse_date_arg(args.from, "--from"), parse_date_arg(args.to, "--to")};
   if (request.from_days > request.to_days) fail(Code::bad_date, "--from is after --to");
+  if (!args.csv_dir.empty()) refuse_inside_data_dir(options, args.csv_dir);
+  if (!args.html_file.empty()) refuse_inside_data_dir(options, args.html_file);
   Client client(options);
   const app::PeriodReport data = client.call(request);
   const nlohmann::json report = report_json(data);

@@ -16,6 +16,7 @@
 #include "cohours/net/consortium.h"
 #include "commands.h"
 #include "output.h"
+#include "output_paths.h"
 
 namespace cohours::cli {
 
@@ -91,6 +92,7 @@ std::string when(std::int64_t ms) {
 
 void run_consortium_new(const GlobalOptions& options, const std::string& file, const std::string& name,
                         const std::string& node_name, const std::string& address) {
+  refuse_inside_data_dir(options, file);
   Client client(options);
   app::NodeInfo self = client.call(app::DescribeNode{});
   Consortium consortium;

@@ -319,11 +319,16 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
     if (!exists) return Status(Code::not_found, init_hint);
   }
 
-  // Defaults throughout (paranoid_checks included); only creation is chosen.
+  // Defaults (paranoid_checks included), but for creation and the info log.
   rocksdb::DBOptions options;
   options.create_if_missing = mode == OpenMode::create_if_missing;
   // Columns added by a later version appear empty in an older store.
   options.create_missing_column_families = true;
+  // Every open starts a new info log and RocksDB keeps 1000 by default: a
+  // CLI run each minute would grow the store by ~130 KB a minute. Keep the
+  // current log and two before it, none over 1 MiB.
+  options.keep_log_file_num = 3;
+  options.max_log_file_size = 1 << 20;
 
   // RocksDB insists on opening its "default" family; we leave it empty.
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
@@ -346,7 +351,14 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
       return Status(Code::not_found, init_hint);
     return convert(status, ("cannot open store " + path).c_str());
   }
-  return std::unique_ptr<Store>(std::make_unique<RocksStore>(db, std::move(handles)));
+  auto store = std::make_unique<RocksStore>(db, std::move(handles));
+  // The store holds members' contact details: its directory is the owner's
+  // alone, whatever the umask or a later chmod of the data directory.
+  std::error_code denied;
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace,
+                               denied);
+  if (denied) return Status(Code::io_error, "cannot make store " + path + " private: " + denied.message());
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace cohours

@@ -184,6 +184,17 @@ grep -q "kept heads             1 matched" <<<"$out" && ok || bad "kept head not
 printf 'nothing here\n' > "$WORK/no-head.txt"
 expect_fail 4 "no signed tree head" audit verify --known-head "$WORK/no-head.txt"
 
+# --- files a command writes never land in the data directory (issue 13) ---
+cp cohours-data/node.key node.key.before
+expect_fail 5 "inside the node's data directory" audit report --from 2026-11-01 --to 2026-11-30 --html cohours-data/node.key
+expect_fail 5 "inside the node's data directory" audit report --from 2026-11-01 --to 2026-11-30 --csv cohours-data/keyring
+expect_fail 5 "inside the node's data directory" export --format csv cohours-data/../cohours-data/exported
+ln -s cohours-data data-link
+expect_fail 5 "inside the node's data directory" consortium new data-link/node.key --name c --node-name a --address 127.0.0.1:1
+cmp -s node.key.before cohours-data/node.key && ok || bad "the node key was overwritten"
+[ ! -e cohours-data/exported ] && ok || bad "an export was written into the data directory"
+rm -f data-link node.key.before
+
 # --- a tampered store is caught ---
 expect_ok audit verify --json
 grep -q '"passed": true' <<<"$out" && ok || bad "audit --json"

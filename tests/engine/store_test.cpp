@@ -334,6 +334,26 @@ TEST_CASE("rocks store: data persists across close and reopen") {
   }
 }
 
+TEST_CASE("rocks store: many opens keep at most three info logs, and the store is its owner's alone") {
+  TempDir dir;
+  const std::string path = dir.path + "/store";
+  for (int i = 0; i < 12; ++i) {
+    auto opened = open_rocks_store(path, OpenMode::create_if_missing);
+    REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+  }
+  int logs = 0;
+  for (const auto& file : std::filesystem::directory_iterator(path))
+    if (file.path().filename().string().rfind("LOG", 0) == 0) ++logs;
+  CHECK(logs >= 1);
+  CHECK(logs <= 3);
+  // Opened again after a chmod that let others in: private again.
+  std::filesystem::permissions(path, std::filesystem::perms::all, std::filesystem::perm_options::replace);
+  REQUIRE(open_rocks_store(path, OpenMode::open_existing).ok());
+  const auto perms = std::filesystem::status(path).permissions();
+  CHECK((perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+        std::filesystem::perms::none);
+}
+
 TEST_CASE("rocks store: open_existing on a missing store says to run cohours init") {
   TempDir dir;
   for (const std::string& path : {dir.path + "/nothing-here", dir.path}) {  // absent, and empty dir
