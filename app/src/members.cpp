@@ -11,11 +11,6 @@ namespace cohours::app {
 
 namespace {
 
-// Words that commands read as accounts, not members (`--to community`).
-bool reserved_alias(const std::string& alias) {
-  return alias == "pool" || alias == "community" || alias == "node";
-}
-
 Result<std::uint32_t> parse_roles(const std::vector<std::string>& names) {
   std::uint32_t roles = 0;
   for (const auto& name : names) {
@@ -149,7 +144,9 @@ Result<MemberAdded> add_member(Node& node, const AddMember& r) {
         Code::malformed,
         "alias '" + r.alias + "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
   if (reserved_alias(r.alias))
-    return Answer(Code::malformed, "'" + r.alias + "' is a reserved word; choose another alias");
+    return Answer(Code::malformed, "'" + r.alias +
+                                       "' is reserved (a word commands read as an account, or the form of a "
+                                       "name reports make up); choose another alias");
   TRY_ASSIGN(std::uint32_t roles, parse_roles(r.roles));
   const PublicKey node_key = node.identity().public_key;
   std::optional<PublicKey> given;
@@ -238,7 +235,8 @@ Result<MemberEdited> edit_member(Node& node, const EditMember& r) {
   auto entry = node.directory().find(key);
   if (!entry) return Answer(Code::unknown_member, "'" + r.member + "' has no directory entry");
   if (!r.alias.empty()) {
-    if (reserved_alias(r.alias)) return Answer(Code::malformed, "'" + r.alias + "' is a reserved word");
+    if (reserved_alias(r.alias))
+      return Answer(Code::malformed, "'" + r.alias + "' is reserved; choose another alias");
     entry->alias = r.alias;
   }
   if (!r.contact.empty() || r.clear_contact) entry->contact = r.contact;

@@ -59,14 +59,19 @@ bool valid_alias(std::string_view alias) {
   return true;
 }
 
-namespace {
-
-// Words that front ends read as accounts or signers, never as a member:
-// `balance pool`, `--to community`, the node's own key. Checked here so no
-// front end can bind them (once only the CLI did).
+// Words that front ends read as accounts or signers, never as a member
+// (`balance pool`, `--to community`, the node's own key), and the forms of
+// the names reports give to what has no alias (`member-a8fa46e1` once
+// forgotten, `clearing-riverside`, `node-1f2e3d4c`), which a chosen alias
+// could otherwise impersonate. Checked here so no front end can bind them.
 bool reserved_alias(std::string_view alias) {
-  return alias == "pool" || alias == "community" || alias == "node";
+  if (alias == "pool" || alias == "community" || alias == "node") return true;
+  for (std::string_view prefix : {"member-", "clearing-", "node-"})
+    if (alias.substr(0, prefix.size()) == prefix) return true;
+  return false;
 }
+
+namespace {
 
 Status check_fields(const DirectoryEntry& entry) {
   if (!valid_alias(entry.alias))
@@ -74,7 +79,9 @@ Status check_fields(const DirectoryEntry& entry) {
                   "alias '" + entry.alias +
                       "' must be 1-32 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
   if (reserved_alias(entry.alias))
-    return Status(Code::malformed, "'" + entry.alias + "' is a reserved word; choose another alias");
+    return Status(Code::malformed, "'" + entry.alias +
+                                       "' is reserved (a word commands read as an account, or the form of a "
+                                       "name reports make up); choose another alias");
   if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
   return Status();
 }

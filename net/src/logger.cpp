@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <string>
@@ -33,6 +34,22 @@ bool parse_log_level(std::string_view text, LogLevel* level) {
   return false;
 }
 
+std::string log_safe(std::string_view message) {
+  std::string out;
+  out.reserve(message.size());
+  for (char ch : message) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += ch;
+      continue;
+    }
+    char escaped[5];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+    out += escaped;
+  }
+  return out;
+}
+
 void log_line(LogLevel level, std::string_view message) {
   if (static_cast<int>(level) < g_level.load()) return;
   static constexpr const char* kTags[] = {"debug", "info", "warn", "error"};
@@ -46,7 +63,7 @@ void log_line(LogLevel level, std::string_view message) {
   std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   std::string line = std::string(stamp) + " " + kTags[static_cast<int>(level)] + " ";
-  for (char ch : message) line += (ch == '\n' || ch == '\r') ? ' ' : ch;
+  line += log_safe(message);
   line += '\n';
   std::lock_guard lock(g_write_mu);
   std::size_t done = 0;

@@ -59,7 +59,9 @@ TEST_CASE("members: member.add and member.list through serve_call") {
                        {{"alias", "pool"}, {"roles", {"carer"}}, {"key", ""}, {"contact", ""}, {"as", ""}});
   CHECK(refused["ok"] == false);
   CHECK(refused["code"] == "malformed");
-  CHECK(refused["message"] == "'pool' is a reserved word; choose another alias");
+  CHECK(refused["message"] ==
+        "'pool' is reserved (a word commands read as an account, or the form of a name reports make up); "
+        "choose another alias");
 
   json list = serve(*t, "member.list", json::object());
   REQUIRE(list["ok"] == true);

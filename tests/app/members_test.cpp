@@ -56,7 +56,10 @@ TEST_CASE("member add: each refusal has its code and leaves no alias and no key"
   };
   const std::vector<Refusal> refusals = {
       {adding("Bad!"), Code::malformed, "alias 'Bad!' must be 1-32"},
-      {adding("pool"), Code::malformed, "'pool' is a reserved word"},
+      {adding("pool"), Code::malformed, "'pool' is reserved"},
+      {adding("member-a8fa46e1"), Code::malformed, "reserved"},  // a forgotten member's name in reports
+      {adding("clearing-riverside"), Code::malformed, "reserved"},
+      {adding("node-1f2e3d4c"), Code::malformed, "reserved"},
       {adding("community"), Code::malformed, "reserved"},
       {adding("node"), Code::malformed, "reserved"},
       {adding("gina", {"wizard"}), Code::malformed, "unknown role 'wizard'"},

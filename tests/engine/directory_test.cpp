@@ -24,9 +24,10 @@ TEST_CASE("the directory binds one alias to one key and forgets both") {
   CHECK(directory.add({alice, "alice2", ""}).code() == Code::already_exists);
   CHECK(directory.add({bob, "Bob", ""}).code() == Code::malformed);
   CHECK(directory.add({bob, "bob", std::string(256, 'x')}).code() == Code::malformed);
-  // Words front ends read as accounts are never aliases, whichever front end
-  // asks (once only the CLI refused them).
-  for (const char* reserved : {"pool", "community", "node"}) {
+  // Words front ends read as accounts, and the forms of names reports make
+  // up, are never aliases, whichever front end asks.
+  for (const char* reserved :
+       {"pool", "community", "node", "member-a8fa46e1", "clearing-riverside", "node-1f2e3d4c"}) {
     CHECK(directory.add({bob, reserved, ""}).code() == Code::malformed);
     CHECK(directory.replace({alice, reserved, ""}).code() == Code::malformed);
   }
@@ -35,6 +36,8 @@ TEST_CASE("the directory binds one alias to one key and forgets both") {
   CHECK(directory.find(alice)->contact == "07700 900123");
   CHECK(display_name(directory, alice) == "alice");
   CHECK(display_name(directory, bob) == "member-" + to_hex(bob).substr(0, 8));
+  REQUIRE(directory.add({bob, "members", ""}).ok());  // only the made-up form is reserved
+  REQUIRE(directory.remove(bob).ok());
   REQUIRE(directory.remove(alice).ok());
   CHECK(directory.key_for("alice").code() == Code::unknown_member);
   CHECK_FALSE(directory.find(alice).has_value());

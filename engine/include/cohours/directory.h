@@ -15,6 +15,9 @@ namespace cohours {
 
 // An alias is 1..32 of [a-z0-9._-], starting with a letter or digit.
 bool valid_alias(std::string_view alias);
+// Aliases no member may take: account words and the forms of generated
+// display names (directory.cpp says which).
+bool reserved_alias(std::string_view alias);
 
 struct DirectoryEntry {
   PublicKey key;

@@ -4,6 +4,7 @@
 // output without catching log lines.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace cohours::net {
@@ -16,6 +17,10 @@ LogLevel log_level();
 // Parses "debug", "info", "warn" or "error".
 bool parse_log_level(std::string_view text, LogLevel* level);
 void log_line(LogLevel level, std::string_view message);
+// `message` as log_line writes it: control characters (escape codes, a peer's
+// text with a newline) as \xNN, so nothing a peer sends moves a terminal's
+// cursor or forges a second log line.
+std::string log_safe(std::string_view message);
 
 inline void log_debug(std::string_view message) {
   log_line(LogLevel::debug, message);
