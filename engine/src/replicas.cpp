@@ -338,6 +338,7 @@ Result<bool> Replicas::add_evidence(const Evidence& evidence) {
     return Status(Code::malformed,
                   "not evidence: two validly signed heads of one log and size with different roots");
   std::string raw;
+  std::lock_guard lock(record_mu_);
   Status held =
       store_.get(Column::evidence, key_of(evidence.first.head.log) + be64(evidence.first.head.size), &raw);
   if (held.ok()) return false;
@@ -364,6 +365,7 @@ Result<bool> Replicas::add_cosignature(const Cosignature& cosignature) {
   if (!verify_cosignature(cosignature)) return Status(Code::bad_signature, "the cosignature does not verify");
   const std::string key = key_of(cosignature.head.log) + key_of(cosignature.witness);
   std::string raw;
+  std::lock_guard lock(record_mu_);
   Status held = store_.get(Column::witnesses, key, &raw);
   if (held.ok()) {
     auto existing = decode_cosignature(as_span(raw));

@@ -1,5 +1,8 @@
 #include "cohours/replicas.h"
 
+#include <thread>
+#include <vector>
+
 #include "cohours/audit.h"
 #include "cohours/crypto.h"
 #include "cohours/merkle.h"
@@ -352,6 +355,31 @@ TEST_CASE("cosignatures: checked, newest per witness kept") {
   auto round_trip = decode_cosignature(encode_cosignature(by_b));
   REQUIRE(round_trip.ok());
   CHECK(verify_cosignature(round_trip.value()));
+}
+
+TEST_CASE("cosignatures from several threads: the newest per witness is the one kept") {
+  Pair p;
+  p.sync_a_to_b();
+  const PublicKey log = p.a.node.public_key;
+  TreeHead head = p.rb->log_state(log).value().head.value().head;
+  // Cosignatures of sizes 1..400, added by four threads in interleaved order:
+  // whichever order they land in, the largest must stay.
+  std::vector<Cosignature> all;
+  for (std::uint64_t size = 1; size <= 400; ++size) {
+    TreeHead at = head;
+    at.size = size;
+    all.push_back(cosign_tree_head(at, p.b.node.public_key, p.b.node.secret_key));
+  }
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (std::size_t i = t; i < all.size(); i += 4) (void)p.ra->add_cosignature(all[all.size() - 1 - i]);
+      for (std::size_t i = t; i < all.size(); i += 4) (void)p.ra->add_cosignature(all[i]);
+    });
+  for (auto& thread : threads) thread.join();
+  auto held = p.ra->cosignatures(log).value();
+  REQUIRE(held.size() == 1);
+  CHECK(held[0].head.size == 400);
 }
 
 }  // namespace cohours

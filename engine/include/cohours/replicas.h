@@ -156,6 +156,9 @@ class Replicas {
   const Clock& clock_;
   PublicKey self_;
   mutable std::mutex append_mu_;  // one batch at a time: each builds on the tip
+  // Evidence and cosignatures are read, compared and written: one at a time,
+  // so a newer cosignature is never overwritten by an older one.
+  std::mutex record_mu_;
 };
 
 }  // namespace cohours
