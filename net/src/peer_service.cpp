@@ -58,6 +58,8 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
   asio::steady_timer tick_timer;
   std::map<PublicKey, std::shared_ptr<PeerLink>> links;
   bool stopping = false;
+  std::atomic<std::size_t> pending{0};       // handshakes under way
+  std::atomic<std::size_t> peak_pending{0};  // the most at once
 
   // The engine work SyncNode hands out runs here, never on the io thread
   // (docs/decisions.md "Engine work off the io thread"): one strand per
@@ -219,14 +221,27 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
 
   awaitable<void> accept_loop() {
     auto self = shared_from_this();
+    bool failing = false;
     while (!stopping) {
       boost::system::error_code ec;
       tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
-        log_warn("accepting a peer connection failed: " + ec.message());
+        // Out of file descriptors, say: say so once, and pause rather than
+        // spin on an error that repeats at once.
+        if (!failing) log_warn("accepting a peer connection failed: " + ec.message());
+        failing = true;
+        co_await sleep(std::chrono::milliseconds(100));
         continue;
       }
+      if (failing) log_info("accepting peer connections again");
+      failing = false;
+      if (pending.load() >= options.max_pending_handshakes) {
+        socket.close(ec);
+        continue;
+      }
+      const std::size_t now = ++pending;
+      if (now > peak_pending.load()) peak_pending = now;
       asio::co_spawn(io, incoming(std::move(socket)), asio::detached);
     }
   }
@@ -235,6 +250,7 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
     auto self = shared_from_this();
     auto link = std::make_shared<PeerLink>(std::move(socket));
     Status status = co_await link->handshake_as_responder(handshake);
+    --pending;
     if (!status.ok()) {
       log_warn("refused a connection from " + link->remote() + ": " + status.message());
       co_return;
@@ -387,6 +403,14 @@ void PeerService::stop(std::function<void()> done) {
     impl->tick_timer.cancel();
     asio::co_spawn(impl->io, impl->say_goodbye(std::move(done)), asio::detached);
   });
+}
+
+std::size_t PeerService::pending_handshakes() const {
+  return impl_->pending.load();
+}
+
+std::size_t PeerService::peak_pending_handshakes() const {
+  return impl_->peak_pending.load();
 }
 
 std::string PeerService::listen_address() const {

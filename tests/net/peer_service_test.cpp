@@ -335,6 +335,7 @@ struct NodeA {
   Consortium consortium;
   fs::path dir;
   std::uint64_t nonce = 1000;
+  std::size_t max_pending = 64;  // PeerServiceOptions::max_pending_handshakes
 
   asio::io_context io;
   std::unique_ptr<PeerService> service;
@@ -375,6 +376,7 @@ struct NodeA {
     Ledger* own = ledger.get();
     local.submit = [own](std::span<const Bytes> entries) { return own->submit(entries); };
     PeerServiceOptions options;
+    options.max_pending_handshakes = max_pending;
     // A port the kernel just handed out (an address needs a port, not 0).
     {
       tcp::acceptor probe(peers_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -569,4 +571,37 @@ TEST_CASE("peer service: a flood of one head drops the link at once; the peer ma
   REQUIRE(again.wait([](const auto& in) { return in.connected && count<Heads>(in) > 0; }));
   again.send(Heads{{c_log.head()}});
   CHECK(again.wait([&](const auto& in) { return count<GetRecords>(in, asks_for(node.c.public_key)) == 1; }));
+}
+
+TEST_CASE("peer service: connections that never finish a handshake are capped; a peer still gets in later") {
+  NodeA node;
+  node.max_pending = 4;
+  node.start();
+  // Ten strangers connect and say nothing: four are held for their
+  // handshake, the other six are closed at once.
+  std::vector<std::unique_ptr<tcp::socket>> strangers;
+  for (int i = 0; i < 10; ++i) {
+    strangers.push_back(std::make_unique<tcp::socket>(node.peers_io));
+    strangers.back()->connect(node.endpoint());
+  }
+  auto closed_by_node = [&] {
+    int closed = 0;
+    for (auto& socket : strangers) {
+      socket->non_blocking(true);
+      char byte;
+      boost::system::error_code ec;
+      socket->read_some(asio::buffer(&byte, 1), ec);
+      if (ec == asio::error::eof || ec == asio::error::connection_reset) ++closed;
+    }
+    return closed;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+  while (closed_by_node() < 6 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  CHECK(closed_by_node() >= 6);
+  CHECK(node.service->peak_pending_handshakes() <= 4);
+  // The strangers leave; a consortium peer connects and is served.
+  strangers.clear();
+  TestPeer& c = node.connect(node.c);
+  CHECK(c.wait([](const auto& in) { return in.connected && count<Heads>(in) > 0; }));
 }

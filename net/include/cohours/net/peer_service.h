@@ -39,6 +39,9 @@ struct PeerServiceOptions {
   // Messages of one peer whose work may wait for the worker before the
   // service stops reading from that peer (each may hold an 8 MiB batch).
   std::size_t max_work_per_peer = 4;
+  // Connections still in their handshake (at most 10 s each): more are
+  // closed at once, so strangers who never finish cannot fill memory.
+  std::size_t max_pending_handshakes = 64;
   SyncConfig sync;  // engine_work is always EngineWork::as_actions here
 };
 
@@ -74,6 +77,9 @@ class PeerService {
 
   // The address the listener is bound to (useful with port 0).
   std::string listen_address() const;
+  // Connections in their handshake now, and the most there ever were.
+  std::size_t pending_handshakes() const;
+  std::size_t peak_pending_handshakes() const;
 
   // Thread-safe: the node's own log grew.
   void notify_local_append();
