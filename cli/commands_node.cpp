@@ -22,10 +22,14 @@ CLI::App* add_command(CLI::App& parent, const std::string& name, const std::stri
 
 std::int64_t parse_whole_arg(const std::string& text, const char* option, const char* unit) {
   std::size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
-  bool digits = i < text.size() && text.size() - i <= 12;
+  bool digits = i < text.size();
   for (std::size_t j = i; j < text.size() && digits; ++j) digits = text[j] >= '0' && text[j] <= '9';
   if (!digits)
     fail(Code::bad_amount, std::string(option) + " takes a whole number of " + unit + ", got '" + text + "'");
+  // Twelve digits hold any amount the ledger accepts, with room to spare;
+  // a longer number is out of range, not malformed.
+  if (text.size() - i > 12)
+    fail(Code::bad_amount, std::string(option) + " " + text + " is out of range (the ledger's limits are far lower)");
   return std::stoll(text);
 }
 

@@ -27,6 +27,9 @@ Result<PolicySetDone> set_policy(Node& node, const SetPolicy& r) {
   if (r.categories) {
     // The entry's decoder refuses these too, as a malformed entry; a person
     // is told which name is wrong.
+    if (r.categories->size() > kMaxCategories)
+      return Answer(Code::malformed, "a co-op may list at most " + std::to_string(kMaxCategories) +
+                                         " categories, not " + std::to_string(r.categories->size()));
     for (const auto& category : *r.categories)
       if (!valid_category(category))
         return Answer(Code::unknown_category, "category '" + category + "' must be 1-32 of a-z, 0-9, '-'");

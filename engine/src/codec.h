@@ -6,6 +6,7 @@
 #include <cereal/archives/portable_binary.hpp>
 
 #include <cstring>
+#include <stdexcept>
 #include <streambuf>
 #include <string>
 #include <type_traits>
@@ -71,21 +72,29 @@ class Encoder {
   }
   // Short strings: one length byte, then the bytes.
   void short_string(std::string& value, std::size_t max_length) {
-    (void)max_length;
+    // Front ends check bounds with a message for people; bytes whose count
+    // says one thing and whose items say another must never be written.
+    if (value.size() > max_length || value.size() > 255)
+      throw std::length_error("a string of " + std::to_string(value.size()) + " bytes is over its limit of " +
+                              std::to_string(max_length));
     auto length = static_cast<std::uint8_t>(value.size());
     ar_(length);
     ar_(cereal::binary_data(value.data(), value.size()));
   }
   // Byte strings: a 32-bit length, then the bytes.
   void blob(Bytes& value, std::size_t max_length) {
-    (void)max_length;
+    if (value.size() > max_length)
+      throw std::length_error("a byte string of " + std::to_string(value.size()) + " bytes is over its limit of " +
+                              std::to_string(max_length));
     auto length = static_cast<std::uint32_t>(value.size());
     ar_(length);
     ar_(cereal::binary_data(value.data(), value.size()));
   }
   template <typename T, typename F>
   void list(std::vector<T>& items, std::size_t max_count, F&& each) {
-    (void)max_count;
+    if (items.size() > max_count || items.size() > 255)
+      throw std::length_error("a list of " + std::to_string(items.size()) + " items is over its limit of " +
+                              std::to_string(max_count));
     auto count = static_cast<std::uint8_t>(items.size());
     ar_(count);
     for (auto& item : items) each(item);

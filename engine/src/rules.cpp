@@ -14,6 +14,15 @@ Status reject(Code code, std::string message) {
   return Status(code, std::move(message));
 }
 
+// A balance floor: zero or below, and not below a million hours. Two
+// messages, since a floor far too low is not a positive one.
+Status floor_in_range(std::int64_t minutes) {
+  if (minutes > 0) return reject(Code::bad_amount, "a floor is zero or a negative number of minutes");
+  if (minutes < -kMaxPolicyMinutes)
+    return reject(Code::bad_amount, "a floor is at most 1,000,000 hours below zero (-60000000 minutes)");
+  return Status();
+}
+
 std::string short_id(const FixedBytes<32>& value) {
   return to_hex(value).substr(0, 12);
 }
@@ -271,13 +280,11 @@ struct Apply {
       case PolicyTarget::role_floor:
         if (b.subject == 0 || (b.subject & (b.subject - 1)) || (b.subject & ~kAllRoles))
           return reject(Code::malformed, "a role floor names exactly one role");
-        if (b.amount > 0 || b.amount < -kMaxPolicyMinutes)
-          return reject(Code::bad_amount, "a floor is zero or a negative number of minutes");
+        if (Status s = floor_in_range(b.amount); !s.ok()) return s;
         policy.role_floor_minutes[static_cast<std::size_t>(std::countr_zero(b.subject))] = b.amount;
         return Status();
       case PolicyTarget::pool_floor:
-        if (b.amount > 0 || b.amount < -kMaxPolicyMinutes)
-          return reject(Code::bad_amount, "a floor is zero or a negative number of minutes");
+        if (Status s = floor_in_range(b.amount); !s.ok()) return s;
         policy.pool_floor_minutes = b.amount;
         return Status();
       case PolicyTarget::pool_floor_none:

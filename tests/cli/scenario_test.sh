@@ -109,6 +109,10 @@ expect_fail 6 "already confirmed" hours confirm "$HOURS" --as bob
 expect_fail 3 "no entry" hours confirm 0123456789abcdef --as bob
 expect_fail 4 "hex" hours confirm not-an-id --as bob
 expect_fail 5 "only an admin" policy set --role carer --floor-minutes -6000 --as alice
+# Out of range is said as such, not as malformed (issue 13).
+expect_fail 4 "out of range" hours log --as alice --to bob --minutes 9223372036854775807 --category befriending --date 2026-11-20
+expect_fail 4 "1,000,000 hours" policy set --role carer --floor-minutes -99999999999 --as dave
+expect_fail 4 "at most 64 categories" policy set --categories "$(seq -s, -f 'c%g' 1 256)" --as dave
 expect_fail 5 "only volunteers" respite offer "$REQUEST" --as bob
 expect_fail 6 "not open" respite offer "$REQUEST" --as alice
 expect_fail 2 "" hours log --as alice

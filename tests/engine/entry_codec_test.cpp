@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+
 #include "cohours/crypto.h"
 #include "cohours/record.h"
 #include "entry_vectors.h"
@@ -40,6 +42,19 @@ TEST_CASE("an entry is bound to its node: another node key is another entry") {
   auto decoded = decode_entry(moved);
   REQUIRE(decoded.ok());
   CHECK_FALSE(verify_signature(decoded.value()));
+}
+
+TEST_CASE("the encoder never writes a count its items disagree with") {
+  // 256 categories once encoded as a count of 0 followed by every name: the
+  // node then read "1172 unexpected trailing bytes". Over a bound, encoding
+  // stops instead (front ends say the bound in words first).
+  Entry entry = test::vector_entries()[3];
+  PolicySetting categories{PolicyTarget::categories, 0, 0, {}};
+  for (std::size_t i = 0; i <= kMaxCategories; ++i) categories.categories.push_back("c" + std::to_string(i));
+  entry.body = PolicySet{{categories}};
+  CHECK_THROWS_AS((void)encode_unsigned(entry), std::length_error);
+  std::get<PolicySet>(entry.body).settings[0].categories.pop_back();  // exactly the bound
+  CHECK(decode_entry(sign_entry(entry, test::vector_key(1).secret_key).bytes).ok());
 }
 
 TEST_CASE("entry format version 1 is refused with a clear message") {

@@ -282,7 +282,11 @@ struct SignedEntry {
   EntryId id;   // blake2b_256(bytes)
 };
 
-// Canonical bytes of everything the signature covers.
+// Canonical bytes of everything the signature covers. A list or string over
+// its bound (more than kMaxCategories categories, say) throws
+// std::length_error: a caller's bug, since every use case checks the
+// bounds first with a message for people; bytes whose counts disagree with
+// their items are never made.
 Bytes encode_unsigned(const Entry& entry);
 // Signs and returns the complete signed entry (bytes and id filled in).
 SignedEntry sign_entry(const Entry& entry, const SecretKey& secret);
