@@ -345,7 +345,9 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
     // The LOCK file is held: by another process ("While lock file: …/LOCK")
     // or by another open store in this one ("lock hold by current process").
     if (status.IsIOError() && contains(text, "/LOCK"))
-      return Status(Code::io_error, "store " + path + " is in use by another process (is cohoursd running?)");
+      return Status(Code::io_error, "store " + path +
+                                        " is in use by another process (cohoursd, or another cohours "
+                                        "command still running)");
     // An existing directory that holds no database.
     if (status.IsInvalidArgument() && contains(text, "does not exist"))
       return Status(Code::not_found, init_hint);

@@ -376,6 +376,7 @@ TEST_CASE("rocks store: a second open of a store in use is an io_error") {
     REQUIRE_FALSE(second.ok());
     CHECK(second.code() == Code::io_error);
     CHECK(second.status().message().find("in use by another process") != std::string::npos);
+    CHECK(second.status().message().find("another cohours command") != std::string::npos);
     CHECK(second.status().message().find(path) != std::string::npos);
   }
   CHECK(put(**first, Column::meta, "still", "works").ok());
