@@ -6,6 +6,7 @@
 #include "cohours/app/names.h"
 #include "cohours/crypto.h"
 #include "invitation_codes.h"
+#include "roles.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -45,20 +46,6 @@ Hash32 invitation_code_digest(const std::string& normalised) {
 }
 
 namespace {
-
-Result<std::uint32_t> parse_roles(const std::vector<std::string>& names) {
-  std::uint32_t roles = 0;
-  for (const auto& name : names) {
-    auto role = parse_role(name);
-    if (!role)
-      return Result<std::uint32_t>(Code::malformed, "unknown role '" + name +
-                                                        "'; roles are volunteer, carer, service-user, staff, "
-                                                        "coordinator, admin, auditor");
-    roles |= *role;
-  }
-  if (roles == 0) return Result<std::uint32_t>(Code::malformed, "give at least one --role");
-  return roles;
-}
 
 std::vector<std::string> role_names(std::uint32_t roles) {
   std::vector<std::string> out;

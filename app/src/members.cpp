@@ -5,25 +5,12 @@
 #include "cohours/app/names.h"
 #include "cohours/app/receipts.h"
 #include "entry_notes.h"
+#include "roles.h"
 #include "try.h"
 
 namespace cohours::app {
 
 namespace {
-
-Result<std::uint32_t> parse_roles(const std::vector<std::string>& names) {
-  std::uint32_t roles = 0;
-  for (const auto& name : names) {
-    auto role = parse_role(name);
-    if (!role)
-      return Result<std::uint32_t>(Code::malformed, "unknown role '" + name +
-                                                        "'; roles are volunteer, carer, service-user, staff, "
-                                                        "coordinator, admin, auditor");
-    roles |= *role;
-  }
-  if (roles == 0) return Result<std::uint32_t>(Code::malformed, "give at least one --role");
-  return roles;
-}
 
 // Signs a membership entry as the admin `as`, or with the node key.
 Result<Accepted> submit_membership(Node& node, const std::optional<PublicKey>& admin, const EntryBody& body) {
