@@ -329,6 +329,12 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   // current log and two before it, none over 1 MiB.
   options.keep_log_file_num = 3;
   options.max_log_file_size = 1 << 20;
+  // RocksDB's default (point in time) replays the write-ahead log up to the
+  // first damaged record and silently drops the rest: one flipped byte lost
+  // acknowledged entries and the next append reused their sequence numbers.
+  // This mode still drops an incomplete last record (a write cut off by a
+  // crash, never acknowledged) but refuses to open on any checksum mismatch.
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
 
   // RocksDB insists on opening its "default" family; we leave it empty.
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
@@ -351,6 +357,10 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
     // An existing directory that holds no database.
     if (status.IsInvalidArgument() && contains(text, "does not exist"))
       return Status(Code::not_found, init_hint);
+    if (status.IsCorruption())
+      return Status(Code::corruption, "store " + path + " is damaged (" + text +
+                                          "); it was not opened and nothing was written. Keep a copy of "
+                                          "it and see docs/operations.md \"A damaged store\"");
     return convert(status, ("cannot open store " + path).c_str());
   }
   auto store = std::make_unique<RocksStore>(db, std::move(handles));

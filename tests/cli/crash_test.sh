@@ -44,5 +44,35 @@ for round in 1 2 3; do
   fi
   echo "round $round: $acked acknowledged, log holds $(wc -l <"$WORK/logged") entries"
 done
+
+# A fourth kill -9, then one byte of the write-ahead log flipped (a damaged
+# disk): the store must refuse to open and say so, never replay up to the
+# damage and reuse the sequence numbers of the acknowledged entries after it.
+"$WRITER" "$WORK/data" >>"$WORK/acks" 2>"$WORK/writer.err" &
+pid=$!
+target=$(($(grep -c '^ACK ' "$WORK/acks") + 300))
+for _ in $(seq 1 600); do
+  [ "$(grep -c '^ACK ' "$WORK/acks")" -ge "$target" ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.05
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+wal=$(ls "$WORK/data/store/"*.log | sort | tail -n 1)
+size=$(stat -c %s "$wal")
+printf '\x5a' | dd of="$wal" bs=1 seek=$((size / 2)) conv=notrunc status=none
+for command in "audit verify" "balance" "hours log --as alice --to bob --minutes 30 --category befriending --date 2026-11-20"; do
+  # shellcheck disable=SC2086  # the command's words
+  if "$COHOURS" --data "$WORK/data" $command >"$WORK/damaged.out" 2>&1; then
+    echo "FAIL: '$command' ran on a store with a damaged write-ahead log" >&2
+    failed=$((failed + 1))
+  elif grep -q "is damaged" "$WORK/damaged.out"; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL: '$command' on a damaged store said: $(cat "$WORK/damaged.out")" >&2
+    failed=$((failed + 1))
+  fi
+done
+echo "damaged write-ahead log ($wal, byte $((size / 2)) of $size): refused"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
