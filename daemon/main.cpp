@@ -87,11 +87,13 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   identity.public_key = public_key_of(identity.secret_key);
   // A `cohours` command run just as the daemon starts may hold the store for
   // a moment: wait for it (up to 10 s) rather than fail.
-  auto store = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
+  // RocksDB's own warnings and errors (a full disk, say) go to this log.
+  auto store_warning = [](std::string_view line) { log_warn("store: " + std::string(line)); };
+  auto store = open_rocks_store((dir / "store").string(), OpenMode::open_existing, store_warning);
   for (int tries = 0;
        !store.ok() && store.status().message().find("in use") != std::string::npos && tries < 100; ++tries) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    store = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
+    store = open_rocks_store((dir / "store").string(), OpenMode::open_existing, store_warning);
   }
   if (!store.ok()) {
     log_error("cannot open the store: " + store.status().message());

@@ -6,11 +6,14 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 #include <utility>
 
 #include "cohours/store.h"
+#include "rocks_warnings.h"
 
 namespace cohours {
 
@@ -77,6 +80,8 @@ std::uint64_t read_be64(std::string_view bytes) {
 
 namespace {
 
+constexpr std::size_t kWriteBufferBytes = 4 << 20;
+
 rocksdb::Slice slice(std::string_view bytes) {
   return {bytes.data(), bytes.size()};
 }
@@ -85,8 +90,13 @@ rocksdb::Slice slice(std::string_view bytes) {
 // other failure is an io_error carrying RocksDB's own description.
 Status convert(const rocksdb::Status& status, const char* what) {
   if (status.ok()) return {};
+  std::string text = status.ToString();
+  if (status.IsNoSpace() || text.find("No space left on device") != std::string::npos)
+    return Status(
+        Code::io_error,
+        std::string(what) + ": the disk is full, nothing was written; free some space (" + text + ")");
   Code code = status.IsCorruption() ? Code::corruption : Code::io_error;
-  return Status(code, std::string(what) + ": " + status.ToString());
+  return Status(code, std::string(what) + ": " + text);
 }
 
 bool known(Column column) {
@@ -253,9 +263,12 @@ class RocksStore final : public Store {
                                         : rocks.Put(family(op.column), slice(op.key), slice(op.value));
       if (!status.ok()) return convert(status, "store batch");
     }
+    if (Status resumed = resume_after_failed_write(); !resumed.ok()) return resumed;
     rocksdb::WriteOptions options;
     options.sync = durability == Durability::synced;  // fsync the WAL before returning
-    return convert(db_->Write(options, &rocks), "store write");
+    rocksdb::Status status = db_->Write(options, &rocks);
+    if (!status.ok() && !status.IsCorruption()) write_failed_ = true;
+    return convert(status, "store write");
   }
 
   std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
@@ -300,8 +313,31 @@ class RocksStore final : public Store {
     return handles_[static_cast<std::size_t>(column) + 1];
   }
 
+  // After a failed write (a full disk, say) RocksDB refuses every later
+  // write until told to resume, and on a small disk it never retries by
+  // itself (it waits for 64 MiB free). So the next write asks it to: once
+  // space is back the node writes again without a restart; until then the
+  // write is refused with the reason.
+  Status resume_after_failed_write() {
+    if (!write_failed_) return {};
+    std::lock_guard lock(resume_mu_);
+    if (!write_failed_) return {};
+    rocksdb::Status status = db_->Resume();
+    // Busy: RocksDB is already waiting for free space (see kWriteBufferBytes).
+    if (status.IsBusy())
+      return Status(Code::io_error,
+                    "store write: the disk is full, or was until moments ago; writing resumes by itself "
+                    "within 5 s of " +
+                        std::to_string(kWriteBufferBytes >> 20) + " MiB being free");
+    if (!status.ok()) return convert(status, "store write (the store stopped writing after an error)");
+    write_failed_ = false;
+    return {};
+  }
+
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::mutex resume_mu_;
+  std::atomic<bool> write_failed_{false};
 };
 
 bool contains(const std::string& text, std::string_view part) {
@@ -310,7 +346,8 @@ bool contains(const std::string& text, std::string_view part) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMode mode) {
+Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMode mode,
+                                                StoreWarnings warnings) {
   const std::string init_hint = "no store at " + path + "; run `cohours init` first";
   if (mode == OpenMode::open_existing) {
     std::error_code error;
@@ -324,11 +361,8 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   options.create_if_missing = mode == OpenMode::create_if_missing;
   // Columns added by a later version appear empty in an older store.
   options.create_missing_column_families = true;
-  // Every open starts a new info log and RocksDB keeps 1000 by default: a
-  // CLI run each minute would grow the store by ~130 KB a minute. Keep the
-  // current log and two before it, none over 1 MiB.
-  options.keep_log_file_num = 3;
-  options.max_log_file_size = 1 << 20;
+  // No info log file: warnings and errors go to the caller (rocks_warnings.cpp).
+  options.info_log = make_rocks_warnings(std::move(warnings));
   // RocksDB's default (point in time) replays the write-ahead log up to the
   // first damaged record and silently drops the rest: one flipped byte lost
   // acknowledged entries and the next append reused their sequence numbers.
@@ -337,10 +371,15 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
 
   // RocksDB insists on opening its "default" family; we leave it empty.
+  rocksdb::ColumnFamilyOptions family_options;
+  // After a full disk RocksDB resumes writing by itself once this much is
+  // free again (it keeps the largest write buffer in reserve and looks every
+  // 5 s); the default 64 MiB would leave a small server stuck for good.
+  family_options.write_buffer_size = kWriteBufferBytes;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  families.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  families.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
   for (std::size_t i = 0; i < kColumnCount; ++i)
-    families.emplace_back(column_name(static_cast<Column>(i)), rocksdb::ColumnFamilyOptions());
+    families.emplace_back(column_name(static_cast<Column>(i)), family_options);
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
@@ -367,8 +406,8 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   // The store holds members' contact details: its directory is the owner's
   // alone, whatever the umask or a later chmod of the data directory.
   std::error_code denied;
-  std::filesystem::permissions(path, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace,
-                               denied);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, denied);
   if (denied) return Status(Code::io_error, "cannot make store " + path + " private: " + denied.message());
   return std::unique_ptr<Store>(std::move(store));
 }

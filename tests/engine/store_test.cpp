@@ -334,18 +334,16 @@ TEST_CASE("rocks store: data persists across close and reopen") {
   }
 }
 
-TEST_CASE("rocks store: many opens keep at most three info logs, and the store is its owner's alone") {
+TEST_CASE("rocks store: opens write no info log, and the store is its owner's alone") {
   TempDir dir;
   const std::string path = dir.path + "/store";
   for (int i = 0; i < 12; ++i) {
     auto opened = open_rocks_store(path, OpenMode::create_if_missing);
     REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+    REQUIRE(put(**opened, Column::meta, "run", be64(i)).ok());
   }
-  int logs = 0;
   for (const auto& file : std::filesystem::directory_iterator(path))
-    if (file.path().filename().string().rfind("LOG", 0) == 0) ++logs;
-  CHECK(logs >= 1);
-  CHECK(logs <= 3);
+    CHECK(file.path().filename().string().rfind("LOG", 0) != 0);
   // Opened again after a chmod that let others in: private again.
   std::filesystem::permissions(path, std::filesystem::perms::all, std::filesystem::perm_options::replace);
   REQUIRE(open_rocks_store(path, OpenMode::open_existing).ok());

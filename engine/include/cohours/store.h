@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -148,10 +149,16 @@ class ReadSnapshot {
 // An empty in-memory store.
 std::unique_ptr<Store> make_memory_store();
 
+// Where RocksDB's own warnings and errors go (a line each, from any thread);
+// without one they are dropped. The store keeps no info log file.
+using StoreWarnings = std::function<void(std::string_view)>;
+
 // Opens (creating if `create` is set) the RocksDB store in directory `path`.
-// Fails with io_error if another process holds the store open.
+// Fails with io_error if another process holds the store open, corruption
+// if its files fail their checksums.
 enum class OpenMode { open_existing, create_if_missing };
-Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMode mode);
+Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMode mode,
+                                                StoreWarnings warnings = {});
 
 // Big-endian encodings for keys that must sort numerically.
 std::string be64(std::uint64_t value);
