@@ -3,6 +3,8 @@
 #include <regex>
 #include <set>
 
+#include "cohours/text.h"
+
 namespace cohours::api {
 
 namespace {
@@ -61,11 +63,10 @@ bool is_type(const json& v, const std::string& type) {
 }
 
 // Characters, not bytes: a name in Welsh or Polish is as long as it looks.
+// Characters as people count them; JSON text is UTF-8 already (the parser
+// refuses anything else), so the fallback is never reached.
 std::size_t utf8_length(const std::string& text) {
-  std::size_t n = 0;
-  for (unsigned char ch : text)
-    if ((ch & 0xC0) != 0x80) ++n;
-  return n;
+  return utf8_characters(text).value_or(text.size());
 }
 
 using Patterns = std::map<std::string, std::regex>;

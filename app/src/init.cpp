@@ -4,6 +4,7 @@
 #include "cohours/crypto.h"
 #include "cohours/ledger.h"
 #include "cohours/store.h"
+#include "cohours/text.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -13,7 +14,10 @@ namespace fs = std::filesystem;
 Result<NodeCreated> init_node(const fs::path& dir, const std::string& name, const Currency& currency,
                               const Clock& clock) {
   using Answer = Result<NodeCreated>;
-  if (name.empty() || name.size() > 200) return Answer(Code::malformed, "--name must be 1-200 characters");
+  auto characters = utf8_characters(name);
+  if (!characters) return Answer(Code::malformed, "--name is not UTF-8 text");
+  if (*characters == 0 || *characters > 200)
+    return Answer(Code::malformed, "--name must be 1-200 characters");
   std::error_code ec;
   if (fs::exists(dir / "node.key", ec))
     return Answer(Code::already_exists,

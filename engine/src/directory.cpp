@@ -2,6 +2,7 @@
 
 #include "codec.h"
 #include "cohours/crypto.h"
+#include "cohours/text.h"
 #include "state.h"
 
 namespace cohours {
@@ -82,7 +83,13 @@ Status check_fields(const DirectoryEntry& entry) {
     return Status(Code::malformed, "'" + entry.alias +
                                        "' is reserved (a word commands read as an account, or the form of a "
                                        "name reports make up); choose another alias");
-  if (entry.contact.size() > 255) return Status(Code::malformed, "contact details are limited to 255 bytes");
+  if (!utf8_characters(entry.contact)) return Status(Code::malformed, "contact details are not UTF-8 text");
+  // The limit is the encoding's (a one-byte length); say what it means in letters.
+  if (entry.contact.size() > 255)
+    return Status(Code::malformed,
+                  "contact details are limited to 255 bytes: 255 plain letters, fewer with "
+                  "accents or other alphabets (these take " +
+                      std::to_string(entry.contact.size()) + ")");
   return Status();
 }
 
@@ -187,7 +194,12 @@ Result<Hash32> Directory::put_note(std::string_view text) {
 }
 
 Result<Hash32> Directory::put_note(std::string_view text, const Hash32& salt) {
-  if (text.size() > 4096) return Status(Code::malformed, "a note is limited to 4096 bytes");
+  if (!utf8_characters(text)) return Status(Code::malformed, "a note must be UTF-8 text");
+  if (text.size() > 4096)
+    return Status(Code::malformed,
+                  "a note is limited to 4096 bytes: 4096 plain letters, fewer with accents or "
+                  "other alphabets (this one takes " +
+                      std::to_string(text.size()) + ")");
   if (salt.is_zero())
     return Status(Code::malformed, "a note's salt must not be zero: choose 32 random bytes");
   Hash32 digest = note_digest(salt, text);

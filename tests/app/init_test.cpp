@@ -26,6 +26,15 @@ TEST_CASE("init_node makes a node that opens; a second init and a bad name are r
   CHECK(app::init_node(tmp.path / "b", "", *Currency::parse("GBP"), clock).code() == Code::malformed);
   CHECK(app::init_node(tmp.path / "b", std::string(201, 'x'), *Currency::parse("GBP"), clock).code() ==
         Code::malformed);
+  CHECK(app::init_node(tmp.path / "b", "Caf\xe9", *Currency::parse("GBP"), clock).code() ==
+        Code::malformed);  // Latin-1, not UTF-8
   CHECK_FALSE(std::filesystem::exists(tmp.path / "b"));
   CHECK(app::Node::open(tmp.path / "b", clock).code() == Code::not_found);
+
+  // 200 characters is the limit whatever their bytes: 200 'ł' are 400 bytes.
+  std::string polish;
+  for (int i = 0; i < 200; ++i) polish += "\xc5\x82";
+  CHECK(app::init_node(tmp.path / "c", polish, *Currency::parse("PLN"), clock).ok());
+  CHECK(app::init_node(tmp.path / "d", polish + "\xc5\x82", *Currency::parse("PLN"), clock).code() ==
+        Code::malformed);
 }

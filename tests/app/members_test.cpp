@@ -15,6 +15,12 @@ app::AddMember adding(std::string alias, std::vector<std::string> roles = {"volu
   return {std::move(alias), std::move(roles), std::move(key), "07700 900123", std::move(as)};
 }
 
+app::AddMember contact_of(std::string alias, std::string contact) {
+  app::AddMember request = adding(std::move(alias), {"volunteer"});
+  request.contact = std::move(contact);
+  return request;
+}
+
 // A refused add leaves nothing: no alias in the directory, no key made.
 void check_nothing_left(TestNode& t, const std::string& alias, std::size_t keyring_before) {
   CHECK_FALSE(t.node->directory().key_for(alias).ok());
@@ -70,6 +76,8 @@ TEST_CASE("member add: each refusal has its code and leaves no alias and no key"
       {adding("gina", {"volunteer"}, alice_key), Code::already_exists, "already a member"},
       {adding("alice"), Code::already_exists, "'alice' is already a member"},
       {adding("gina", {"volunteer"}, "", "zoe"), Code::unknown_member, "no member called 'zoe'"},
+      {contact_of("gina", "a\xff"), Code::malformed, "not UTF-8"},
+      {contact_of("gina", std::string(256, 'a')), Code::malformed, "255 bytes"},
       // The ledger's rule: only the operator or an admin adds members.
       {adding("gina", {"volunteer"}, "", "alice"), Code::not_permitted, ""},
   };
