@@ -83,7 +83,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     log_error(secret.status().message());
     return 1;
   }
-  identity.secret_key = secret.value();
+  identity.secret_key = std::move(secret).value();
   identity.public_key = public_key_of(identity.secret_key);
   // A `cohours` command run just as the daemon starts may hold the store for
   // a moment: wait for it (up to 10 s) rather than fail.
@@ -144,7 +144,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   }
 
   DaemonPeers peer_view(peers.get(), *replicas.value(), consortium.ok() ? consortium->name : "");
-  app::Node node(dir, identity, *store.value(), *ledger.value(), *replicas.value(), clock);
+  app::Node node(dir, identity.copy(), *store.value(), *ledger.value(), *replicas.value(), clock);
   node.set_peers(&peer_view);
   Ledger* own = ledger.value().get();
   ControlServer control(io, dir / "control.sock", [&](const std::string& request) {

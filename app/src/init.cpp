@@ -28,10 +28,11 @@ Result<NodeCreated> init_node(const fs::path& dir, const std::string& name, cons
   // filesystems without modes.
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   fs::permissions(dir / "keyring", fs::perms::owner_all, fs::perm_options::replace, ec);
-  KeyPair node = generate_keypair();
+  KeyPair made = generate_keypair();
+  const NodeIdentity node{made.public_key, std::move(made.secret_key)};
   {
     TRY_ASSIGN(auto store, open_rocks_store((dir / "store").string(), OpenMode::create_if_missing));
-    TRY_STATUS(Ledger::initialise(*store, {node.public_key, node.secret_key}, name, clock, currency));
+    TRY_STATUS(Ledger::initialise(*store, node, name, clock, currency));
   }
   // The key file is written last: its presence marks a complete node.
   TRY_STATUS(write_secret_key(dir / "node.key", node.secret_key));

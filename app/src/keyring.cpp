@@ -1,7 +1,11 @@
 #include "cohours/app/keyring.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "cohours/crypto.h"
@@ -16,7 +20,8 @@ Result<SecretKey> read_secret_key(const fs::path& path) {
   // not be read for ever.
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) return Result<SecretKey>(Code::not_found, "cannot read key file " + path.string());
+  if (ec || !fs::exists(status))
+    return Result<SecretKey>(Code::not_found, "cannot read key file " + path.string());
   if (!fs::is_regular_file(status))
     return Result<SecretKey>(Code::corruption, "key file " + path.string() + " is not a regular file");
   std::ifstream in(path, std::ios::binary);
@@ -27,9 +32,13 @@ Result<SecretKey> read_secret_key(const fs::path& path) {
   text.resize(static_cast<std::size_t>(in.gcount()));
   const auto first = text.find_first_not_of(" \t\r\n");
   const auto last = text.find_last_not_of(" \t\r\n");
-  const std::string hex = first == std::string::npos ? "" : text.substr(first, last - first + 1);
-  auto key = fixed_from_hex<SecretKey>(hex);
-  if (text.size() > kMaxKeyFileBytes || !key)
+  const std::string_view hex = first == std::string::npos
+                                   ? std::string_view()
+                                   : std::string_view(text).substr(first, last - first + 1);
+  auto key = secret_key_from_hex(hex);
+  const bool too_big = text.size() > kMaxKeyFileBytes;
+  wipe(text);
+  if (too_big || !key)
     return Result<SecretKey>(Code::corruption,
                              "key file " + path.string() + " does not hold a 64-byte hex key");
   // The file holds the seed and the public key made from it. A changed
@@ -40,25 +49,53 @@ Result<SecretKey> read_secret_key(const fs::path& path) {
                              "key file " + path.string() +
                                  " is damaged: its secret half does not make its public half (a changed "
                                  "digit?); put back the file from a backup");
-  return *key;
+  return std::move(*key);
 }
 
-Status write_secret_key(const fs::path& path, const SecretKey& key) {
-  std::string tmp = path.string() + ".tmp";
-  mode_t old_mask = ::umask(077);
-  bool written;
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << to_hex(key) << "\n";
-    out.flush();
-    written = static_cast<bool>(out);
+namespace {
+
+// Writes all of `text` to a new file of mode 0600 and syncs it to disk.
+bool write_private_file(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  bool ok = ::fchmod(fd, 0600) == 0;  // an old file of that name may have had another mode
+  for (std::size_t done = 0; ok && done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
   }
-  ::umask(old_mask);
-  if (!written) return Status(Code::io_error, "cannot write key file " + tmp);
+  ok = ok && ::fsync(fd) == 0;
+  return ::close(fd) == 0 && ok;
+}
+
+// Makes a rename in `dir` durable.
+void sync_directory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+// Written to a temporary file, synced, then renamed over the old one: a
+// crash leaves the old key or the new one, never a part of either (a lost
+// node key costs the co-op its log).
+Status write_secret_key(const fs::path& path, const SecretKey& key) {
+  const std::string tmp = path.string() + ".tmp";
+  std::string text = to_hex(key) + "\n";
+  const bool written = write_private_file(tmp, text);
+  wipe(text);
+  if (!written) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return Status(Code::io_error, "cannot write key file " + tmp + ": " + std::strerror(errno));
+  }
   std::error_code ec;
-  fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-  if (!ec) fs::rename(tmp, path, ec);
+  fs::rename(tmp, path, ec);
   if (ec) return Status(Code::io_error, "cannot write key file " + path.string() + ": " + ec.message());
+  sync_directory(path.has_parent_path() ? path.parent_path() : fs::path("."));
   return Status();
 }
 

@@ -15,7 +15,7 @@ Result<std::unique_ptr<Node>> Node::open(const fs::path& data_dir, const Clock& 
   NodeIdentity identity;
   auto secret = read_secret_key(data_dir / "node.key");
   if (!secret.ok()) return secret.status();
-  identity.secret_key = secret.value();
+  identity.secret_key = std::move(secret).value();
   identity.public_key = public_key_of(identity.secret_key);
   auto store = open_rocks_store((data_dir / "store").string(), OpenMode::open_existing);
   if (!store.ok()) return store.status();
@@ -23,14 +23,14 @@ Result<std::unique_ptr<Node>> Node::open(const fs::path& data_dir, const Clock& 
   if (!ledger.ok()) return ledger.status();
   auto replicas = Replicas::open(*store.value(), clock);
   if (!replicas.ok()) return replicas.status();
-  return std::unique_ptr<Node>(new Node(data_dir, identity, std::move(store).value(),
+  return std::unique_ptr<Node>(new Node(data_dir, std::move(identity), std::move(store).value(),
                                         std::move(ledger).value(), std::move(replicas).value(), clock));
 }
 
 Node::Node(fs::path data_dir, NodeIdentity identity, std::unique_ptr<Store> store,
            std::unique_ptr<Ledger> ledger, std::unique_ptr<Replicas> replicas, const Clock& clock)
     : data_dir_(std::move(data_dir)),
-      identity_(identity),
+      identity_(std::move(identity)),
       owned_store_(std::move(store)),
       owned_ledger_(std::move(ledger)),
       owned_replicas_(std::move(replicas)),
@@ -44,7 +44,7 @@ Node::Node(fs::path data_dir, NodeIdentity identity, std::unique_ptr<Store> stor
 Node::Node(fs::path data_dir, NodeIdentity identity, Store& store, Ledger& ledger, Replicas& replicas,
            const Clock& clock)
     : data_dir_(std::move(data_dir)),
-      identity_(identity),
+      identity_(std::move(identity)),
       store_(&store),
       ledger_(&ledger),
       replicas_(&replicas),

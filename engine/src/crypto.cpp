@@ -21,8 +21,45 @@ static_assert(crypto_secretstream_xchacha20poly1305_ABYTES == kSecretStreamOverh
 static_assert(sizeof(crypto_secretstream_xchacha20poly1305_state) <= 64);
 static_assert(alignof(crypto_secretstream_xchacha20poly1305_state) <= 16);
 
+SecretKey::~SecretKey() {
+  sodium_memzero(bytes.data(), bytes.size());
+}
+
+SecretKey::SecretKey(SecretKey&& other) noexcept : FixedBytes<64>{other.bytes} {
+  sodium_memzero(other.bytes.data(), other.bytes.size());
+}
+
+SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
+  if (this != &other) {
+    bytes = other.bytes;
+    sodium_memzero(other.bytes.data(), other.bytes.size());
+  }
+  return *this;
+}
+
+SecretKey SecretKey::copy() const {
+  SecretKey twin;
+  twin.bytes = bytes;
+  return twin;
+}
+
 bool crypto_init() {
   return sodium_init() >= 0;
+}
+
+std::optional<SecretKey> secret_key_from_hex(std::string_view hex) {
+  if (hex.size() != 2 * SecretKey::size()) return std::nullopt;
+  SecretKey key;
+  std::size_t written = 0;
+  const int failed =
+      sodium_hex2bin(key.data(), key.size(), hex.data(), hex.size(), nullptr, &written, nullptr);
+  if (failed != 0 || written != key.size()) return std::nullopt;
+  return key;
+}
+
+void wipe(std::string& text) {
+  sodium_memzero(text.data(), text.size());
+  text.clear();
 }
 
 KeyPair generate_keypair() {

@@ -87,8 +87,8 @@ struct Ledger::Impl {
   LogTip tip;  // only the current leader touches it
   std::atomic<std::uint64_t> committed_size{0};
 
-  Impl(Store& b, const Clock& c, NodeIdentity n)
-      : base(b), space(log_space(b, n.public_key)), store(*space), clock(c), node(n) {}
+  Impl(Store& b, const Clock& c, const NodeIdentity& n)
+      : base(b), space(log_space(b, n.public_key)), store(*space), clock(c), node(n.copy()) {}
 
   void commit_group(const std::vector<Writer*>& group);
 };

@@ -35,7 +35,7 @@ Bytes encode_hello(const HandshakeConfig& config, const KxKeyPair& ephemeral) {
   w.raw({reinterpret_cast<const std::uint8_t*>(kHandshakeMagic.data()), kHandshakeMagic.size()});
   w.u16(kProtocolVersion);
   w.fixed(config.consortium_id);
-  w.fixed(config.node.public_key);
+  w.fixed(config.node->public_key);
   w.fixed(ephemeral.public_key);
   return out;
 }
@@ -71,7 +71,7 @@ Status check_peer(const Hello& hello, const HandshakeConfig& config) {
             "peer " + to_hex(hello.node) +
                 " belongs to another consortium: the consortium files differ (theirs has id " +
                 to_hex(hello.consortium_id) + ", ours " + to_hex(config.consortium_id) + ")"};
-  if (hello.node == config.node.public_key)
+  if (hello.node == config.node->public_key)
     return {
         Code::not_permitted,
         "peer presents this node's own key: the node reached itself, or another node uses a copy of its key"};
@@ -128,7 +128,7 @@ Result<Bytes> InitiatorHandshake::on_msg2(std::span<const std::uint8_t> msg2) {
   if (!hello.ok()) return hello.status();
   // The expected-node check comes first: it is the clearest message when an
   // address book points at the wrong machine.
-  if (hello->node != expected_ && hello->node != config_.node.public_key)
+  if (hello->node != expected_ && hello->node != config_.node->public_key)
     return Status(Code::not_permitted, "dialled node " + to_hex(expected_) + " but node " +
                                            to_hex(hello->node) + " answered; check the peer's address");
   if (Status peer = check_peer(*hello, config_); !peer.ok()) return peer;
@@ -146,7 +146,7 @@ Result<Bytes> InitiatorHandshake::on_msg2(std::span<const std::uint8_t> msg2) {
   // Forward secrecy: once the session keys exist, the ephemeral secret goes.
   secure_wipe(ephemeral_.secret_key.bytes);
 
-  Signature ours = sign(transcript_digest(kInitiatorDomain, msg1_, msg2).bytes, config_.node.secret_key);
+  Signature ours = sign(transcript_digest(kInitiatorDomain, msg1_, msg2).bytes, config_.node->secret_key);
   outcome_ = {hello->node, keys};
   secure_wipe(keys.rx.bytes);
   secure_wipe(keys.tx.bytes);
@@ -186,7 +186,7 @@ Result<Bytes> ResponderHandshake::on_msg1(std::span<const std::uint8_t> msg1) {
   secure_wipe(keys.tx.bytes);
 
   Bytes msg2 = encode_hello(config_, ephemeral_);
-  Signature signature = sign(transcript_digest(kResponderDomain, msg1, msg2).bytes, config_.node.secret_key);
+  Signature signature = sign(transcript_digest(kResponderDomain, msg1, msg2).bytes, config_.node->secret_key);
   msg2.insert(msg2.end(), signature.bytes.begin(), signature.bytes.end());
   transcript_.assign(msg1.begin(), msg1.end());
   transcript_.insert(transcript_.end(), msg2.begin(), msg2.end());

@@ -79,12 +79,12 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
   // peer's work to drain; it never expires by itself.
   asio::steady_timer work_done_signal;
 
-  Impl(asio::io_context& io_context, Replicas& r, Ledger& l, NodeIdentity id, const Clock& c, Consortium cons,
-       LocalNode local, PeerServiceOptions opts)
+  Impl(asio::io_context& io_context, Replicas& r, Ledger& l, const NodeIdentity& id, const Clock& c,
+       Consortium cons, LocalNode local, PeerServiceOptions opts)
       : io(io_context),
         replicas(r),
         ledger(l),
-        identity(id),
+        identity(id.copy()),
         clock(c),
         consortium(std::move(cons)),
         options(with_work_as_actions(std::move(opts))),
@@ -93,7 +93,8 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
         tick_timer(io_context),
         work_done_signal(io_context, asio::steady_timer::time_point::max()) {
     handshake.consortium_id = consortium_id(consortium);
-    handshake.node = KeyPair{identity.public_key, identity.secret_key};
+    handshake.node =
+        std::make_shared<const KeyPair>(KeyPair{identity.public_key, identity.secret_key.copy()});
     // Only keys in the consortium file get past the handshake.
     handshake.allowed = [this](const PublicKey& key) { return consortium.find(key) != nullptr; };
   }
@@ -348,9 +349,9 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-PeerService::PeerService(asio::io_context& io, Replicas& replicas, Ledger& ledger, NodeIdentity identity,
-                         const Clock& clock, Consortium consortium, LocalNode local,
-                         PeerServiceOptions options)
+PeerService::PeerService(asio::io_context& io, Replicas& replicas, Ledger& ledger,
+                         const NodeIdentity& identity, const Clock& clock, Consortium consortium,
+                         LocalNode local, PeerServiceOptions options)
     : impl_(std::make_shared<Impl>(io, replicas, ledger, identity, clock, std::move(consortium),
                                    std::move(local), std::move(options))) {}
 

@@ -35,9 +35,13 @@ void SyncWork::run() {
   ran_ = true;
 }
 
-SyncNode::SyncNode(Replicas& replicas, NodeIdentity identity, const Clock& clock, LocalNode local,
+SyncNode::SyncNode(Replicas& replicas, const NodeIdentity& identity, const Clock& clock, LocalNode local,
                    std::vector<PeerInfo> peers, SyncConfig config)
-    : replicas_(replicas), identity_(identity), clock_(clock), local_(std::move(local)), config_(config) {
+    : replicas_(replicas),
+      identity_(identity.copy()),
+      clock_(clock),
+      local_(std::move(local)),
+      config_(config) {
   for (auto& info : peers)
     if (info.key != identity_.public_key) peers_[info.key].info = std::move(info);
   last_round_ms_ = clock_.now_ms();
@@ -537,7 +541,7 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
   start_work<Applied>(
       WorkLane::write, "append", from,
       [this, &replicas = replicas_,
-       batch = LogBatch{m.log, m.from_size, m.head, m.consistency_proof, m.records}, identity = identity_,
+       batch = LogBatch{m.log, m.from_size, m.head, m.consistency_proof, m.records}, &identity = identity_,
        receives, after = inbound_[m.log]] {
         Applied applied;
         // Checked first and apart from Replicas::append, which refuses it

@@ -125,7 +125,7 @@ struct GatedNode {
     REQUIRE(app::init_node(dir, "Hilltop Care Co-op", *Currency::parse("GBP"), clock).ok());
     auto secret = app::read_secret_key(dir / "node.key");
     REQUIRE(secret.ok());
-    NodeIdentity identity{public_key_of(secret.value()), secret.value()};
+    NodeIdentity identity{public_key_of(secret.value()), secret.value().copy()};
     auto opened = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
     REQUIRE(opened.ok());
     rocks = std::move(opened).value();
@@ -136,7 +136,7 @@ struct GatedNode {
     auto copies = Replicas::open(*store, clock);
     REQUIRE(copies.ok());
     replicas = std::move(copies).value();
-    node = std::make_unique<app::Node>(dir, identity, *store, *ledger, *replicas, clock);
+    node = std::make_unique<app::Node>(dir, identity.copy(), *store, *ledger, *replicas, clock);
     api = std::make_unique<api::ClientApi>(*node);
     REQUIRE(app::add_member(*node, {"dave", {"coordinator", "admin"}, "", "", ""}).ok());
     app::SetPolicy floor;

@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
+#include "cohours/app/keyring.h"
 #include "cohours/crypto.h"
 #include "cohours/ledger.h"
-#include "cohours/app/keyring.h"
 
 using namespace cohours;
 
@@ -53,7 +53,7 @@ int fill(const std::filesystem::path& dir, std::uint64_t count) {
     std::fprintf(stderr, "%s\n", secret.status().message().c_str());
     return 1;
   }
-  node.secret_key = secret.value();
+  node.secret_key = std::move(secret).value();
   node.public_key = public_key_of(node.secret_key);
   auto store = open_rocks_store((dir / "store").string(), OpenMode::open_existing);
   if (!store.ok()) {
@@ -71,12 +71,12 @@ int fill(const std::filesystem::path& dir, std::uint64_t count) {
   const std::int64_t now = clock.now_ms();
   for (auto& v : volunteers) {
     v = generate_keypair();
-    batch.push_back(sign(node.public_key, {node.public_key, node.secret_key}, nonce++, now,
+    batch.push_back(sign(node.public_key, {node.public_key, node.secret_key.copy()}, nonce++, now,
                          MemberJoin{v.public_key, role_volunteer, node.public_key}));
   }
   for (auto& u : users) {
     u = generate_keypair();
-    batch.push_back(sign(node.public_key, {node.public_key, node.secret_key}, nonce++, now,
+    batch.push_back(sign(node.public_key, {node.public_key, node.secret_key.copy()}, nonce++, now,
                          MemberJoin{u.public_key, role_service_user, node.public_key}));
   }
   std::uint64_t made = batch.size();

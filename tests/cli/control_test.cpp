@@ -216,7 +216,7 @@ struct Daemon {
     auto replicas_opened = Replicas::open(*store, clock);
     REQUIRE(replicas_opened.ok());
     replicas = std::move(replicas_opened).value();
-    node = std::make_unique<app::Node>(dir, node_identity, *store, *ledger, *replicas, clock);
+    node = std::make_unique<app::Node>(dir, node_identity.copy(), *store, *ledger, *replicas, clock);
     node->set_peers(&peers);
     server = std::make_unique<net::ControlServer>(
         io, dir / control::kSocketName,

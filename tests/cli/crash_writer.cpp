@@ -32,9 +32,10 @@ int main(int argc, char** argv) {
   if (!store.ok()) return 1;
   SystemClock clock;
   if (fresh &&
-      !Ledger::initialise(*store.value(), {node.public_key, node.secret_key}, "Crash Co-op", clock).ok())
+      !Ledger::initialise(*store.value(), {node.public_key, node.secret_key.copy()}, "Crash Co-op", clock)
+           .ok())
     return 1;
-  auto ledger = Ledger::open(*store.value(), {node.public_key, node.secret_key}, clock);
+  auto ledger = Ledger::open(*store.value(), {node.public_key, node.secret_key.copy()}, clock);
   if (!ledger.ok()) {
     std::fprintf(stderr, "%s\n", ledger.status().message().c_str());
     return 1;

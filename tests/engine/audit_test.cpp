@@ -203,7 +203,7 @@ TEST_CASE("the ledger will not append on top of a tip that disagrees with the lo
     hash[0] ^= 1;
     node.put(Column::tree, key, hash);
   }
-  auto opened = Ledger::open(*node.store, {node.node.public_key, node.node.secret_key}, node.clock);
+  auto opened = Ledger::open(*node.store, {node.node.public_key, node.node.secret_key.copy()}, node.clock);
   CHECK(opened.code() == Code::corruption);
 }
 

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cctype>
+#include <type_traits>
+
 using namespace cohours;
 
 TEST_CASE("BLAKE2b-256 matches the published digest of the empty string") {
@@ -48,4 +51,38 @@ TEST_CASE("hex round trip and rejection") {
   CHECK_FALSE(from_hex("abc"));
   CHECK_FALSE(from_hex("zz"));
   CHECK_FALSE(fixed_from_hex<Hash32>("00"));
+}
+
+TEST_CASE("a secret key is moved, never copied by accident, and a moved-from key is wiped") {
+  static_assert(!std::is_copy_constructible_v<SecretKey> && !std::is_copy_assignable_v<SecretKey>);
+  static_assert(std::is_nothrow_move_constructible_v<SecretKey>);
+  KeyPair pair = generate_keypair();
+  SecretKey twin = pair.secret_key.copy();  // the deliberate copy
+  CHECK(twin == pair.secret_key);
+  SecretKey moved = std::move(pair.secret_key);
+  CHECK(moved == twin);
+  CHECK(pair.secret_key.is_zero());  // NOLINT(bugprone-use-after-move): the point of the test
+  SecretKey assigned;
+  assigned = std::move(moved);
+  CHECK(assigned == twin);
+  CHECK(moved.is_zero());  // NOLINT(bugprone-use-after-move)
+  CHECK(public_key_of(assigned) == pair.public_key);
+}
+
+TEST_CASE("secret_key_from_hex takes exactly 128 hex digits") {
+  KeyPair pair = generate_keypair();
+  const std::string hex = to_hex(pair.secret_key);
+  auto parsed = secret_key_from_hex(hex);
+  REQUIRE(parsed.has_value());
+  CHECK(*parsed == pair.secret_key);
+  std::string upper = hex;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  CHECK(secret_key_from_hex(upper).has_value());
+  CHECK_FALSE(secret_key_from_hex(hex.substr(1)).has_value());
+  CHECK_FALSE(secret_key_from_hex(hex + "0").has_value());
+  CHECK_FALSE(secret_key_from_hex(hex.substr(0, 127) + "g").has_value());
+  CHECK_FALSE(secret_key_from_hex("").has_value());
+  std::string text = hex;
+  wipe(text);
+  CHECK(text.empty());
 }

@@ -578,7 +578,7 @@ TEST_CASE("a store of an older format (entries without their node) is refused, n
   WriteBatch old;
   old.put(Column::meta, "format_version", "2");
   REQUIRE(coop.log_rows()->write(old, Durability::synced).ok());
-  auto opened = Ledger::open(*coop.store, {coop.node.public_key, coop.node.secret_key}, coop.clock);
+  auto opened = Ledger::open(*coop.store, {coop.node.public_key, coop.node.secret_key.copy()}, coop.clock);
   REQUIRE_FALSE(opened.ok());
   CHECK(opened.code() == Code::corruption);
   CHECK(opened.status().message().find("this store is of format 2") != std::string::npos);

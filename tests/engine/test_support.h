@@ -59,12 +59,12 @@ struct TestLedger {
       : member_seed_base(member_base) {
     if (existing) store.reset(existing);
     node = seeded_key(node_seed);
-    (void)Ledger::initialise(*store, {node.public_key, node.secret_key}, "Test Co-op", clock);
+    (void)Ledger::initialise(*store, {node.public_key, node.secret_key.copy()}, "Test Co-op", clock);
     reopen();
   }
   void reopen() {
     ledger.reset();
-    auto opened = Ledger::open(*store, {node.public_key, node.secret_key}, clock);
+    auto opened = Ledger::open(*store, {node.public_key, node.secret_key.copy()}, clock);
     REQUIRE(opened.ok());
     ledger = std::move(opened).value();
   }

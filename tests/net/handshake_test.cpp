@@ -29,7 +29,8 @@ struct Consortium {
   HandshakeConfig config(const KeyPair& node, std::set<PublicKey> extra = {}) const {
     std::set<PublicKey> allowed = {a.public_key, b.public_key};
     allowed.insert(extra.begin(), extra.end());
-    return {id, node, [allowed](const PublicKey& key) { return allowed.count(key) > 0; }};
+    return {id, std::make_shared<const KeyPair>(node.copy()),
+            [allowed](const PublicKey& key) { return allowed.count(key) > 0; }};
   }
 };
 

@@ -35,7 +35,8 @@ struct Nodes {
   Nodes() { random_bytes(consortium.bytes); }
   HandshakeConfig config(const KeyPair& node) const {
     std::set<PublicKey> members = {a.public_key, b.public_key};
-    return {consortium, node, [members](const PublicKey& key) { return members.count(key) > 0; }};
+    return {consortium, std::make_shared<const KeyPair>(node.copy()),
+            [members](const PublicKey& key) { return members.count(key) > 0; }};
   }
 };
 

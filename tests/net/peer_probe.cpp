@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
     SecretKey secret = read_key(args.key);
     HandshakeConfig config;
     config.consortium_id = consortium_id(consortium.value());
-    config.node = KeyPair{public_key_of(secret), secret};
+    config.node = std::make_shared<const KeyPair>(KeyPair{public_key_of(secret), secret.copy()});
     config.allowed = [](const PublicKey&) { return true; };
     PublicKey expected;
     for (const auto& node : consortium->nodes)

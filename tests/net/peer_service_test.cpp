@@ -132,7 +132,7 @@ KeyPair seeded_key(std::uint8_t n) {
 }
 
 NodeIdentity identity_of(const KeyPair& key) {
-  return {key.public_key, key.secret_key};
+  return {key.public_key, key.secret_key.copy()};
 }
 
 Bytes member_join(const KeyPair& node, std::uint64_t nonce, std::int64_t now_ms) {
@@ -184,7 +184,7 @@ class TestPeer {
 
   TestPeer(asio::io_context& io, const KeyPair& key, HandshakeConfig config, MessageLimits limits)
       : io_(io), limits_(limits) {
-    config.node = key;
+    config.node = std::make_shared<const KeyPair>(key.copy());
     config_ = std::move(config);
   }
 
@@ -349,12 +349,13 @@ struct NodeA {
   std::vector<std::unique_ptr<TestPeer>> peers;
 
   NodeA() {
-    std::vector<KeyPair> keys{seeded_key(71), seeded_key(72), seeded_key(73)};
+    std::vector<KeyPair> keys;
+    for (std::uint8_t seed : {71, 72, 73}) keys.push_back(seeded_key(seed));
     std::sort(keys.begin(), keys.end(),
               [](const KeyPair& x, const KeyPair& y) { return x.public_key < y.public_key; });
-    b = keys[0];
-    c = keys[1];
-    a = keys[2];
+    b = std::move(keys[0]);
+    c = std::move(keys[1]);
+    a = std::move(keys[2]);
     REQUIRE(Ledger::initialise(store, identity_of(a), "a", clock).ok());
     ledger = Ledger::open(store, identity_of(a), clock).value();
     replicas = Replicas::open(store, clock).value();

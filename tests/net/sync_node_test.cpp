@@ -100,7 +100,7 @@ struct Node {
   std::uint64_t nonce = 0;
 
   const PublicKey& pk() const { return key.public_key; }
-  NodeIdentity identity() const { return {key.public_key, key.secret_key}; }
+  NodeIdentity identity() const { return {key.public_key, key.secret_key.copy()}; }
   std::uint64_t copy_size(const Node& owner) const { return replicas->log_state(owner.pk()).value().size; }
 };
 
@@ -175,7 +175,8 @@ struct Consortium {
   SubmitResult submit(int at, const std::string& signer, EntryBody body) {
     Node& node = (*this)[at];
     const KeyPair& pair = signer == "node" ? node.key : node.members.at(signer);
-    Entry entry{kEntryFormatVersion, node.pk(), pair.public_key, {}, clock.now_ms(), ++node.nonce, std::move(body)};
+    Entry entry{kEntryFormatVersion, node.pk(),    pair.public_key, {},
+                clock.now_ms(),      ++node.nonce, std::move(body)};
     SubmitResult result = node.ledger->submit_one(sign_entry(entry, pair.secret_key).bytes);
     // As the daemon does after a command: the SyncNode learns its log grew
     // and pushes the new head to the peers linked (queued, not delivered).

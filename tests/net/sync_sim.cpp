@@ -155,7 +155,7 @@ void Simulation::build() {
     nodes_.push_back(std::move(node));
   }
   for (auto& node : nodes_) {
-    NodeIdentity identity{node.node.public_key, node.node.secret_key};
+    NodeIdentity identity{node.node.public_key, node.node.secret_key.copy()};
     if (!Ledger::initialise(*node.store, identity, node.name, clock_).ok()) std::abort();
     node.ledger = Ledger::open(*node.store, identity, clock_).value();
     node.replicas = Replicas::open(*node.store, clock_).value();

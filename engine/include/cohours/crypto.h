@@ -18,9 +18,14 @@ bool crypto_init();
 struct KeyPair {
   PublicKey public_key;
   SecretKey secret_key;
+  KeyPair copy() const { return {public_key, secret_key.copy()}; }
 };
 
 KeyPair generate_keypair();
+// A secret key from its 128 hex digits, leaving no copy of it behind.
+std::optional<SecretKey> secret_key_from_hex(std::string_view hex);
+// Overwrites text that held a secret (a key file's contents) before it goes.
+void wipe(std::string& text);
 // Deterministic key pair from a 32-byte seed (test vectors, key backups).
 KeyPair keypair_from_seed(const FixedBytes<32>& seed);
 // Derives the key pair from the 64-byte secret (whose tail is the public key).

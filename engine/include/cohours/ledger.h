@@ -143,6 +143,7 @@ struct Posting {
 struct NodeIdentity {
   PublicKey public_key;
   SecretKey secret_key;  // signs tree heads
+  NodeIdentity copy() const { return {public_key, secret_key.copy()}; }
 };
 
 class Ledger {

@@ -31,7 +31,17 @@ struct FixedBytes {
 // An ed25519 public key: identifies a member or a node.
 struct PublicKey : FixedBytes<32> {};
 // An ed25519 secret key in libsodium's 64-byte form (seed || public key).
-struct SecretKey : FixedBytes<64> {};
+// Move-only, so it is never copied by accident; its bytes are wiped when it
+// dies and when it is moved from (crypto.cpp). copy() is the deliberate copy.
+struct SecretKey : FixedBytes<64> {
+  SecretKey() = default;
+  ~SecretKey();
+  SecretKey(SecretKey&& other) noexcept;
+  SecretKey& operator=(SecretKey&& other) noexcept;
+  SecretKey(const SecretKey&) = delete;
+  SecretKey& operator=(const SecretKey&) = delete;
+  SecretKey copy() const;
+};
 struct Signature : FixedBytes<64> {};
 // A BLAKE2b-256 digest (entry ids, record hashes, tree hashes, note digests).
 struct Hash32 : FixedBytes<32> {};

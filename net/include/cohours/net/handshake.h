@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -24,11 +25,12 @@ inline constexpr std::size_t kMaxHandshakeFrameBytes = 4096;
 // Whether a node key may connect: true for the keys in the consortium file.
 using PeerFilter = std::function<bool(const PublicKey&)>;
 
-// Who this node is. Copied into each handshake.
+// Who this node is. Copied into each handshake; the key pair is not (one
+// copy of the secret, shared).
 struct HandshakeConfig {
-  Hash32 consortium_id;  // the same on every node of a consortium
-  KeyPair node;          // this node's ed25519 identity
-  PeerFilter allowed;    // unset lets nobody in
+  Hash32 consortium_id;                 // the same on every node of a consortium
+  std::shared_ptr<const KeyPair> node;  // this node's ed25519 identity
+  PeerFilter allowed;                   // unset lets nobody in
 };
 
 // What a completed handshake yields: the authenticated peer and the keys of

@@ -56,7 +56,7 @@ class PeerService {
  public:
   // Everything passed by reference, and what `local` refers to, must
   // outlive the PeerService: its worker uses them until the destructor.
-  PeerService(boost::asio::io_context& io, Replicas& replicas, Ledger& ledger, NodeIdentity identity,
+  PeerService(boost::asio::io_context& io, Replicas& replicas, Ledger& ledger, const NodeIdentity& identity,
               const Clock& clock, Consortium consortium, LocalNode local, PeerServiceOptions options = {});
   // Drops engine work not yet started and waits for the work running (a
   // batch being stored is one WriteBatch: the store is never left half

@@ -147,7 +147,7 @@ class SyncNode {
   // Reads the logs `replicas` holds (on the caller's thread, once). `peers`
   // are the consortium's other nodes. `replicas`, `clock` and what `local`
   // refers to must outlive the SyncNode and every SyncWork it hands out.
-  SyncNode(Replicas& replicas, NodeIdentity identity, const Clock& clock, LocalNode local,
+  SyncNode(Replicas& replicas, const NodeIdentity& identity, const Clock& clock, LocalNode local,
            std::vector<PeerInfo> peers, SyncConfig config = {});
 
   // Only peers from the consortium (the transport refuses others).
