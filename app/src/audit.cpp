@@ -2,8 +2,11 @@
 
 #include <sstream>
 
+#include "cohours/app/keyring.h"
 #include "cohours/audit.h"
+#include "cohours/crypto.h"
 #include "cohours/net/consortium.h"
+#include "cohours/store.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -36,6 +39,13 @@ Result<std::vector<SignedTreeHead>> kept_heads(const std::vector<KeptHeadsFile>&
       return Answer(Code::malformed, file.name + " holds no signed tree head (save `cohours log head`)");
   }
   return heads;
+}
+
+LogAudit to_log_audit(const PublicKey& audited, const AuditReport& report) {
+  return LogAudit{
+      audited,           report.passed,       report.records,       report.signatures, report.hash_links,
+      report.tree_nodes, report.heads,        report.known_heads,   report.accounts,   report.derived_rows,
+      report.root,       report.state_digest, report.first_bad_seq, report.failure};
 }
 
 }  // namespace
@@ -76,10 +86,36 @@ Result<LogAudit> verify_log(Node& node, const VerifyLog& r) {
                          std::to_string(proof.first.head.size) + " (see `cohours audit equivocations`)";
       }
   }
-  return LogAudit{
-      audited,           report.passed,       report.records,       report.signatures, report.hash_links,
-      report.tree_nodes, report.heads,        report.known_heads,   report.accounts,   report.derived_rows,
-      report.root,       report.state_digest, report.first_bad_seq, report.failure};
+  return to_log_audit(audited, report);
+}
+
+Result<LogAudit> verify_log_in(const fs::path& data_dir, const VerifyLog& r, const Clock& clock,
+                               const Progress& progress) {
+  auto node = Node::open(data_dir, clock);
+  if (node.ok()) {
+    node.value()->set_progress(progress);
+    return verify_log(*node.value(), r);
+  }
+  if (node.code() != Code::corruption || !r.node.empty()) return node.status();
+  // Opened as reindex does: the store and the node's key, no ledger.
+  TRY_ASSIGN(SecretKey secret, read_secret_key(data_dir / "node.key"));
+  TRY_ASSIGN(std::unique_ptr<Store> store,
+             open_rocks_store((data_dir / "store").string(), OpenMode::open_existing));
+  AuditOptions options;
+  TRY_ASSIGN(options.known_heads, kept_heads(r.known_heads));
+  options.expected_node_key = public_key_of(secret);
+  std::function<void(std::uint64_t, std::uint64_t)> report_progress;
+  if (progress)
+    report_progress = [&progress](std::uint64_t done, std::uint64_t total) {
+      progress("verified", done, total);
+    };
+  TRY_ASSIGN(AuditReport report, audit_store(*store, options, report_progress));
+  // The ledger saw damage; an audit that finds none must not say all is well.
+  if (report.passed) {
+    report.passed = false;
+    report.failure = "the node refuses to open its ledger: " + node.status().message();
+  }
+  return to_log_audit(options.expected_node_key, report);
 }
 
 Result<Reindexed> reindex_node(const fs::path& data_dir, const Clock& clock, const Progress& progress) {

@@ -54,6 +54,13 @@ struct LogAudit {
 };
 Result<LogAudit> verify_log(Node& node, const VerifyLog& request);
 
+// verify_log on the node in `data_dir`, opened by this process (no daemon
+// runs). A ledger refuses to open over damage to its own log (its last
+// record changed, say), so then the node's own log is audited from the
+// store alone, and the report names the damage instead of the refusal.
+Result<LogAudit> verify_log_in(const std::filesystem::path& data_dir, const VerifyLog& request,
+                               const Clock& clock, const Progress& progress = {});
+
 // reindex: throws away the derived state of the node in `data_dir` and
 // rebuilds it from the records alone, after verifying them as an audit
 // does (nothing is changed if a record is wrong: corruption). It runs with
