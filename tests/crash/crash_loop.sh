@@ -37,15 +37,15 @@ trap cleanup EXIT
 # The kill moments come from the seed alone (a small LCG of our own, so that
 # nothing else that draws $RANDOM shifts them).
 rng=$SEED
-draw() {  # draw N: a number in 0..N-1
+draw() {  # draw N: sets R to a number in 0..N-1 (not in a subshell, which would lose rng)
   rng=$(((rng * 1103515245 + 12345) % 2147483648))
-  echo $(((rng / 65536) % $1))
+  R=$(((rng / 65536) % $1))
 }
 
 echo "crash loop: $KILLS kills, seed $SEED (again: crash_loop.sh ... $KILLS $SEED)"
 started=$SECONDS
 lost=0 audits_passed=0 resent_in=0 resent_refused=0 cli_in=0 cli_out=0
-in_audit=0 reindex_killed=0 reindex_refused_open=0
+in_audit=0 reindex_killed=0 reindex_whole=0 reindex_refused_open=0 reindex_ms=300
 setup_nodes || exit 1
 source "$WORK/env"
 : >"$WORK/acked"
@@ -57,13 +57,14 @@ for kill in $(seq 1 "$KILLS"); do
   # Load for a while, then the kill: mostly in the middle of commits and
   # sync, one time in five just after an audit through the daemon began.
   audit_pid=
-  if [ "$(draw 5)" -eq 0 ]; then
-    ms_sleep $((200 + $(draw 800)))
+  draw 5
+  if [ "$R" -eq 0 ]; then
+    draw 800 && ms_sleep $((200 + R))
     node a audit verify >/dev/null 2>&1 &
     audit_pid=$!
-    ms_sleep "$(draw 60)"
+    draw 60 && ms_sleep "$R"
   else
-    ms_sleep $((100 + $(draw 1400)))
+    draw 1400 && ms_sleep $((100 + R))
   fi
   pid=$(cat "$WORK/a.pid")
   [ -n "$audit_pid" ] && kill -0 "$audit_pid" 2>/dev/null && in_audit=$((in_audit + 1))
@@ -71,14 +72,28 @@ for kill in $(seq 1 "$KILLS"); do
   wait "$pid" 2>/dev/null
   pause_workers || break
   [ -n "$audit_pid" ] && wait "$audit_pid"  # it may have gone on alone, on the store
-  # One time in six, a reindex on the stopped node, killed part way.
-  if [ "$(draw 6)" -eq 0 ]; then
-    node a reindex >/dev/null 2>&1 &
+  # One time in six, a reindex on the stopped node, killed part way or let
+  # finish. The kill is drawn within the time the last whole run took (grown
+  # while every run is killed), so it lands in the check and in the rebuild.
+  draw 6
+  if [ "$R" -eq 0 ]; then
+    t0=$(date +%s%N)
+    node a --json reindex >"$WORK/reindex.json" 2>&1 &
     reindex_pid=$!
-    ms_sleep "$(draw 150)"
-    kill -0 "$reindex_pid" 2>/dev/null && reindex_killed=$((reindex_killed + 1))
-    kill -9 "$reindex_pid" 2>/dev/null
-    wait "$reindex_pid" 2>/dev/null
+    draw $((reindex_ms * 3 / 2)) && ms_sleep "$R"
+    if kill -0 "$reindex_pid" 2>/dev/null; then
+      kill -9 "$reindex_pid" 2>/dev/null
+      wait "$reindex_pid" 2>/dev/null
+      reindex_killed=$((reindex_killed + 1))
+      reindex_ms=$((reindex_ms * 5 / 4))
+    elif wait "$reindex_pid" && jq -e '.identical == true' "$WORK/reindex.json" >/dev/null; then
+      # Whole: the state the kills left must be the one the records make.
+      reindex_whole=$((reindex_whole + 1))
+      # Its output is written as it ends: the file's time is the end.
+      reindex_ms=$((($(date -r "$WORK/reindex.json" +%s%N) - t0) / 1000000 + 1))
+    else
+      bad "kill $kill: reindex after the kill: $(cat "$WORK/reindex.json")"
+    fi
   fi
   if ! start_a; then
     # docs/cli.md: after an interrupted reindex the node refuses to open
@@ -102,7 +117,7 @@ stop_workers
 if [ "$failed" -eq 0 ]; then check_node_a "the end"; fi
 
 acked=$(wc -l <"$WORK/acked")
-echo "kills: $kill (of them $in_audit during an audit through the daemon; $reindex_killed reindex runs killed, $reindex_refused_open of them left the node refusing to open until reindex ran again)"
+echo "kills: $kill (of them $in_audit during an audit through the daemon); reindex while down: $reindex_killed killed ($reindex_refused_open left the node refusing to open until reindex ran again), $reindex_whole whole and identical"
 echo "acknowledged entries: $acked ($(grep -c '^ACK a' "$WORK/acked") in a's log, $(grep -c '^ACK b' "$WORK/acked") transfers from b)"
 echo "outcome unknown at the kill: phones sent again $resent_in in, $resent_refused refused; CLI runs $cli_in in, $cli_out not"
 echo "entries lost: $lost; audits passed: $audits_passed; a's log: $(wc -l <"$WORK/log.ids") entries; wall time $((SECONDS - started)) s; seed $SEED"

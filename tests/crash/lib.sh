@@ -289,7 +289,14 @@ resolve_cli() {
 # After a restart, workers paused: everything acknowledged is in a's log,
 # the audit passes, and every balance is what the acknowledged entries make.
 check_node_a() {
-  local label=$1
+  local label=$1 name
+  # A daemon that stopped without our kill (a crash, or a signal from
+  # outside) is a failure of its own, not a sync that never comes.
+  for name in a b; do
+    kill -0 "$(cat "$WORK/$name.pid")" 2>/dev/null && continue
+    bad "$label: cohoursd $name is not running: $(tail -2 "$WORK/$name.log" | tr '\n' ' ')"
+    return 1
+  done
   wait_for "a to hold b's whole log and record its transfers ($label)" 60 a_caught_up || return 1
   collect
   resolve_cli || bad "$label: unexplained entries in a's log"
