@@ -42,10 +42,12 @@ draw() {  # draw N: sets R to a number in 0..N-1 (not in a subshell, which would
   R=$(((rng / 65536) % $1))
 }
 
+newest_wal() { ls "$WORK/a/store" | grep '\.log$' | sort | tail -1; }
+
 echo "crash loop: $KILLS kills, seed $SEED (again: crash_loop.sh ... $KILLS $SEED)"
 started=$SECONDS
 lost=0 audits_passed=0 resent_in=0 resent_refused=0 cli_in=0 cli_out=0
-in_audit=0 reindex_killed=0 reindex_whole=0 reindex_refused_open=0 reindex_ms=300
+in_audit=0 reindex_killed=0 reindex_whole=0 reindex_writing=0 reindex_refused_open=0 reindex_ms=300
 setup_nodes || exit 1
 source "$WORK/env"
 : >"$WORK/acked"
@@ -72,22 +74,33 @@ for kill in $(seq 1 "$KILLS"); do
   wait "$pid" 2>/dev/null
   pause_workers || break
   [ -n "$audit_pid" ] && wait "$audit_pid"  # it may have gone on alone, on the store
-  # One time in six, a reindex on the stopped node, killed part way or let
-  # finish. The kill is drawn within the time the last whole run took (grown
-  # while every run is killed), so it lands in the check and in the rebuild.
+  # One time in six, a reindex on the stopped node, killed or let finish:
+  # half the time at a moment drawn within the time the last whole reindex
+  # took (grown while every run is killed), half the time as soon as it
+  # starts writing its rebuilt state (a write-ahead log newer than the
+  # daemon's has bytes; before that it only reads). One that finishes must
+  # say `identical`: the kills left no derived row the records do not make.
   draw 6
   if [ "$R" -eq 0 ]; then
+    wal=$(newest_wal)
     t0=$(date +%s%N)
     node a --json reindex >"$WORK/reindex.json" 2>&1 &
     reindex_pid=$!
-    draw $((reindex_ms * 3 / 2)) && ms_sleep "$R"
+    draw 2
+    if [ "$R" -eq 0 ]; then
+      while kill -0 "$reindex_pid" 2>/dev/null; do
+        now=$(newest_wal)
+        [ "$now" != "$wal" ] && [ -s "$WORK/a/store/$now" ] && reindex_writing=$((reindex_writing + 1)) && break
+      done
+    else
+      draw $((reindex_ms * 3 / 2)) && ms_sleep "$R"
+    fi
     if kill -0 "$reindex_pid" 2>/dev/null; then
       kill -9 "$reindex_pid" 2>/dev/null
       wait "$reindex_pid" 2>/dev/null
       reindex_killed=$((reindex_killed + 1))
       reindex_ms=$((reindex_ms * 5 / 4))
     elif wait "$reindex_pid" && jq -e '.identical == true' "$WORK/reindex.json" >/dev/null; then
-      # Whole: the state the kills left must be the one the records make.
       reindex_whole=$((reindex_whole + 1))
       # Its output is written as it ends: the file's time is the end.
       reindex_ms=$((($(date -r "$WORK/reindex.json" +%s%N) - t0) / 1000000 + 1))
@@ -117,7 +130,7 @@ stop_workers
 if [ "$failed" -eq 0 ]; then check_node_a "the end"; fi
 
 acked=$(wc -l <"$WORK/acked")
-echo "kills: $kill (of them $in_audit during an audit through the daemon); reindex while down: $reindex_killed killed ($reindex_refused_open left the node refusing to open until reindex ran again), $reindex_whole whole and identical"
+echo "kills: $kill (of them $in_audit during an audit through the daemon); reindex while down: $reindex_killed killed ($reindex_writing as it began writing; $reindex_refused_open left the node refusing to open until reindex ran again), $reindex_whole whole and identical"
 echo "acknowledged entries: $acked ($(grep -c '^ACK a' "$WORK/acked") in a's log, $(grep -c '^ACK b' "$WORK/acked") transfers from b)"
 echo "outcome unknown at the kill: phones sent again $resent_in in, $resent_refused refused; CLI runs $cli_in in, $cli_out not"
 echo "entries lost: $lost; audits passed: $audits_passed; a's log: $(wc -l <"$WORK/log.ids") entries; wall time $((SECONDS - started)) s; seed $SEED"
