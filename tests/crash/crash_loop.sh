@@ -130,7 +130,7 @@ stop_workers
 if [ "$failed" -eq 0 ]; then check_node_a "the end"; fi
 
 acked=$(wc -l <"$WORK/acked")
-echo "kills: $kill (of them $in_audit during an audit through the daemon); reindex while down: $reindex_killed killed ($reindex_writing as it began writing; $reindex_refused_open left the node refusing to open until reindex ran again), $reindex_whole whole and identical"
+echo "kills: $kill (of them $in_audit during an audit through the daemon); reindex while down: $reindex_killed killed ($reindex_writing after its first write to the store; $reindex_refused_open left the node refusing to open until reindex ran again), $reindex_whole whole and identical"
 echo "acknowledged entries: $acked ($(grep -c '^ACK a' "$WORK/acked") in a's log, $(grep -c '^ACK b' "$WORK/acked") transfers from b)"
 echo "outcome unknown at the kill: phones sent again $resent_in in, $resent_refused refused; CLI runs $cli_in in, $cli_out not"
 echo "entries lost: $lost; audits passed: $audits_passed; a's log: $(wc -l <"$WORK/log.ids") entries; wall time $((SECONDS - started)) s; seed $SEED"
