@@ -3,7 +3,9 @@
 // shared by both stores.
 #include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
+#include <rocksdb/cache.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
@@ -81,6 +83,8 @@ std::uint64_t read_be64(std::string_view bytes) {
 namespace {
 
 constexpr std::size_t kWriteBufferBytes = 4 << 20;
+constexpr std::size_t kMemtableBudgetBytes = 32 << 20;
+constexpr std::size_t kBlockCacheBytes = 32 << 20;
 
 rocksdb::Slice slice(std::string_view bytes) {
   return {bytes.data(), bytes.size()};
@@ -371,7 +375,17 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
 
   // RocksDB insists on opening its "default" family; we leave it empty.
+  // Memory a node may use for the store, whatever the log's size: one block
+  // cache for every column family (RocksDB's default is 32 MiB each, and
+  // index and filter blocks outside any cache), and one budget for all
+  // memtables, flushed when it is reached.
+  options.db_write_buffer_size = kMemtableBudgetBytes;
+  options.max_total_wal_size = 2 * kMemtableBudgetBytes;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  table.cache_index_and_filter_blocks = true;
   rocksdb::ColumnFamilyOptions family_options;
+  family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // After a full disk RocksDB resumes writing by itself once this much is
   // free again (it keeps the largest write buffer in reserve and looks every
   // 5 s); the default 64 MiB would leave a small server stuck for good.
