@@ -49,6 +49,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (message.is_discarded() || !message.is_object() || !message.contains("call") ||
       !message["call"].is_string())
     return 0;
+  // Both ends refuse a message holding a fraction before decoding it
+  // (serve_call, result_from_json); a request is checked as serve_call does.
+  if (holds_fraction(message)) {
+    FUZZ_CHECK(!result_from_json<bool>(message).ok());
+    return 0;
+  }
   dispatch(AllCalls{}, message["call"].get<std::string>(), message);
   return 0;
 }
