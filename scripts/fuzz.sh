@@ -43,9 +43,13 @@ run() {
   local target="$1" name="${1#fuzz_}"
   mkdir -p "$scratch/$name/corpus" "$crashes/$name"
   cp "tests/fuzz/corpus/$name/"* "$scratch/$name/corpus/"
-  local status=0
+  local status=0 options=()
+  # The API targets keep one node across inputs (remembered signatures,
+  # RocksDB's caches), so every input looks like a leak to libFuzzer, which
+  # then scans the heap each time: 5 inputs a second instead of 1,400.
+  case "$name" in api_*) options+=(-detect_leaks=0) ;; esac
   # TMPDIR: the API targets' node directories go with the scratch copy.
-  (cd "$scratch/$name" && TMPDIR="$scratch/$name" "$build/tests/fuzz/$target" -max_total_time="$seconds" \
+  (cd "$scratch/$name" && TMPDIR="$scratch/$name" "$build/tests/fuzz/$target" -max_total_time="$seconds" "${options[@]}" \
      -timeout=10 -print_final_stats=1 -artifact_prefix="$crashes/$name/" corpus >log 2>&1) || status=$?
   local runs rate
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$scratch/$name/log" | tail -1)"
