@@ -189,7 +189,8 @@ void add_expense_commands(CLI::App& app, GlobalOptions& options) {
     } else {
       command->add_option("--reason", decide->text, "Why, kept off the signed log");
     }
-    command->callback([&options, decision, decide] { run_decide(options, decision, *decide); });
+    // Copied, not captured: clang before 16 cannot capture a structured binding.
+    command->callback([&options, decision = decision, decide] { run_decide(options, decision, *decide); });
   }
 }
 

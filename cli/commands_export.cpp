@@ -13,6 +13,7 @@
 #include "cohours/app/export.h"
 #include "cohours/dates.h"
 #include "commands.h"
+#include "csv.h"
 #include "output.h"
 #include "output_paths.h"
 
@@ -29,15 +30,6 @@ std::string file_name(const ExportTable& table, bool json) {
 }
 
 // --- files ------------------------------------------------------------------
-
-// RFC 4180: CRLF line ends; a field with a comma, quote or line break is
-// quoted, its quotes doubled.
-std::string csv_field(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string out = "\"";
-  for (char ch : value) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
-}
 
 // Streams one table to DIR/NAME.csv or .json, page by page, so memory does
 // not grow with the log.
@@ -99,47 +91,6 @@ Result<std::string> read_file(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// RFC 4180 records; accepts CRLF or LF line ends.
-Result<std::vector<ExportRow>> parse_csv(const std::string& text, const std::string& file) {
-  std::vector<ExportRow> rows;
-  ExportRow row;
-  std::string field;
-  bool quoted = false, in_row = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char ch = text[i];
-    if (quoted) {
-      if (ch != '"')
-        field += ch;
-      else if (i + 1 < text.size() && text[i + 1] == '"')
-        field += text[++i];
-      else
-        quoted = false;
-    } else if (ch == '"' && field.empty()) {
-      quoted = in_row = true;
-    } else if (ch == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-      in_row = true;
-    } else if (ch == '\n' || ch == '\r') {
-      if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-      in_row = false;
-    } else {
-      field += ch;
-      in_row = true;
-    }
-  }
-  if (quoted) return mismatch(file + " ends inside a quoted field");
-  if (in_row || !field.empty()) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-  }
-  return rows;
 }
 
 // An export directory as app's check reads it: the tables in the export's

@@ -8,7 +8,10 @@
 #           report and runs the phone web app's screens, jq reads the
 #           daemons' JSON in the sync tests, faketime runs the suite at
 #           another date (.ci/run), nginx-light, curl and openssl run the
-#           documented TLS proxy in front of the API. Only tests need them,
+#           documented TLS proxy in front of the API; clang, its
+#           sanitizer and libFuzzer runtimes and llvm (the symbolizer for
+#           their reports) build the sanitizer and fuzzing runs
+#           (scripts/sanitize.sh, scripts/fuzz.sh). Only tests need them,
 #           so the demo stays small.
 set -euo pipefail
 packages=(g++ cmake make pkg-config
@@ -16,7 +19,7 @@ packages=(g++ cmake make pkg-config
           libcli11-dev nlohmann-json3-dev doctest-dev libqrencode-dev)
 case "${1:-}" in
   "") ;;
-  --test) packages+=(chromium jq faketime nginx-light curl openssl) ;;
+  --test) packages+=(chromium jq faketime nginx-light curl openssl clang libclang-rt-14-dev llvm) ;;
   *) echo "usage: install-deps.sh [--test]" >&2; exit 2 ;;
 esac
 # The phone web app is built with Node.js and npm (web/, docs/phone.md):

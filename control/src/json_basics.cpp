@@ -1,5 +1,7 @@
 #include "cohours/control/json_basics.h"
 
+#include <vector>
+
 namespace cohours {
 
 namespace {
@@ -65,6 +67,18 @@ std::optional<Code> code_from_name(const std::string& name) {
     if (candidate == name) return static_cast<Code>(value);
   }
   return std::nullopt;
+}
+
+bool holds_fraction(const nlohmann::json& value) {
+  std::vector<const nlohmann::json*> pending{&value};
+  while (!pending.empty()) {
+    const nlohmann::json* next = pending.back();
+    pending.pop_back();
+    if (next->is_number_float()) return true;
+    if (next->is_structured())
+      for (const auto& item : *next) pending.push_back(&item);
+  }
+  return false;
 }
 
 }  // namespace cohours

@@ -38,6 +38,7 @@ std::string serve_call(app::Node& node, const std::string& request_json) {
     nlohmann::json message = nlohmann::json::parse(request_json, nullptr, false);
     if (message.is_discarded() || !message.is_object())
       return refuse("the control request is not a JSON object");
+    if (holds_fraction(message)) return refuse("the control request holds a number that is not an integer");
     if (!message.contains("version") || message["version"] != kProtocolVersion)
       return refuse("this daemon speaks control protocol " + std::to_string(kProtocolVersion) +
                     " (use the cohours of the same release as cohoursd)");

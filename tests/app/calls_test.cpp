@@ -129,6 +129,30 @@ TEST_CASE("requests that do not decode are answered as malformed") {
   CHECK(code_of(R"({"version":2,"call":"member.show","request":{"member":7}})") == "malformed");
 }
 
+// Found by tests/fuzz/fuzz_control (tests/fuzz/regressions/control): a
+// number over the integer range reached nlohmann's get<std::int64_t> as a
+// double, undefined behaviour, and a fraction was cut to an integer.
+TEST_CASE("a number that is not an integer is refused whole, in a request and in an answer") {
+  TestNode t;
+  for (const char* number : {"8.88888888888888888888e22", "1.5", "-9.3e18"}) {
+    CAPTURE(number);
+    json answer = json::parse(control::serve_call(
+        *t, std::string(R"({"version":2,"call":"statement","request":{"account":"alice","from_days":)") + number +
+                R"(,"to_days":0,"viewer":""}})"));
+    CHECK(answer["ok"] == false);
+    CHECK(answer["code"] == "malformed");
+    auto reply = control::result_from_json<app::Balances>(
+        json::parse(std::string(R"({"ok":true,"reply":{"accounts":[],"sum_minutes":)") + number + "}}"));
+    CHECK(reply.code() == Code::io_error);
+  }
+  // The same with integers is answered.
+  json answer = serve(*t, "statement", {{"account", "alice"}, {"from_days", 0}, {"to_days", 0}, {"viewer", ""}});
+  CHECK(answer["ok"] == true);
+  auto reply = control::result_from_json<app::Balances>(json::parse(R"({"ok":true,"reply":{"accounts":[],"sum_minutes":7}})"));
+  REQUIRE(reply.ok());
+  CHECK(reply->sum_minutes == 7);
+}
+
 TEST_CASE("bytes travel as base64") {
   for (std::size_t n = 0; n < 70; ++n) {
     Bytes bytes(n);

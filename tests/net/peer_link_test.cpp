@@ -182,7 +182,9 @@ TEST_CASE("peer link: concurrent senders each keep their order; an oversized mes
 
   CHECK(oversized.code() == Code::malformed);
   REQUIRE(received.size() == kSenders);
-  for (const auto& [sender, numbers] : received) {
+  for (const auto& [sender_binding, numbers] : received) {
+    // CAPTURE captures by reference, which clang before 16 cannot do to a structured binding.
+    const auto& sender = sender_binding;
     CAPTURE(sender);
     std::vector<int> expected(kEach);
     for (int i = 0; i < kEach; ++i) expected[i] = i;

@@ -85,6 +85,13 @@ inline void from_json(const nlohmann::json& j, Hash32& v) {
   }                                                     \
   inline void from_json(const nlohmann::json&, Type&) {}
 
+// Whether `value` holds a number that is not an integer anywhere in it
+// (1.5, 1e30). No call carries one ("no floating point anywhere near the
+// ledger"), and converting one out of range to an integer is undefined
+// behaviour in nlohmann's get<>, so both ends refuse such a message whole.
+// Iterative: a message of 16 MiB of '[' must not exhaust the stack.
+bool holds_fraction(const nlohmann::json& value);
+
 // The code of a stable name (code_name); nullopt for an unknown one.
 std::optional<Code> code_from_name(const std::string& name);
 
@@ -99,6 +106,8 @@ nlohmann::json result_to_json(const Result<Reply>& result) {
 
 template <typename Reply>
 Result<Reply> result_from_json(const nlohmann::json& j) {
+  if (holds_fraction(j))
+    return Result<Reply>(Code::io_error, "the daemon's answer does not decode: it holds a number that is not an integer");
   try {
     if (j.at("ok").get<bool>()) return j.at("reply").get<Reply>();
     auto code = code_from_name(j.at("code").get<std::string>());
