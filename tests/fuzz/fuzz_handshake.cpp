@@ -17,7 +17,7 @@ HandshakeConfig config() {
   static const KeyPair node = keypair_from_seed(FixedBytes<32>{{1}});
   HandshakeConfig out;
   out.consortium_id = Hash32{{7}};  // the seeds (make_fuzz_seeds) use the same
-  out.node = node;
+  out.node = std::make_shared<const KeyPair>(node.copy());
   out.allowed = [](const PublicKey&) { return true; };
   return out;
 }

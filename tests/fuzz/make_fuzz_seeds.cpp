@@ -150,8 +150,8 @@ int main(int argc, char** argv) {
 
   // Handshakes: a real msg1 for the responder, a real msg2 for the initiator
   // (the target's node is seed 1, its expected responder seed 2, consortium {7}).
-  HandshakeConfig config_a{Hash32{{7}}, node_a, [](const PublicKey&) { return true; }};
-  HandshakeConfig config_b{Hash32{{7}}, node_b, [](const PublicKey&) { return true; }};
+  HandshakeConfig config_a{Hash32{{7}}, std::make_shared<const KeyPair>(node_a.copy()), [](const PublicKey&) { return true; }};
+  HandshakeConfig config_b{Hash32{{7}}, std::make_shared<const KeyPair>(node_b.copy()), [](const PublicKey&) { return true; }};
   InitiatorHandshake initiator(config_b, node_a.public_key);
   Bytes msg1 = initiator.start();
   write("handshake", "msg1", prefixed(0, msg1));
