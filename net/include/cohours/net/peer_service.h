@@ -35,7 +35,7 @@ struct PeerServiceOptions {
   std::chrono::milliseconds tick{500};             // SyncNode::on_tick
   std::chrono::milliseconds idle_timeout{60'000};  // a silent link is dropped (anti-entropy talks every 5 s)
   std::chrono::milliseconds backoff_min{500};      // first redial delay; doubles to backoff_max
-  std::chrono::milliseconds backoff_max{30'000};
+  std::chrono::milliseconds backoff_max{5'000};
   // Messages of one peer whose work may wait for the worker before the
   // service stops reading from that peer (each may hold an 8 MiB batch).
   std::size_t max_work_per_peer = 4;
