@@ -23,7 +23,9 @@ trap cleanup EXIT
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    # Below the kernel's ephemeral ports (32768 and up): one chosen there can
+    # be taken by an outgoing connection before the daemon binds it.
+    port=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
 }
