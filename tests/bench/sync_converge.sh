@@ -20,16 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local port
-  while :; do
-    # Below the kernel's ephemeral ports (32768 and up): one chosen there can
-    # be taken by an outgoing connection before the daemon binds it.
-    port=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-}
-node() { local name=$1; shift; "$COHOURS" --data "$WORK/$name" "$@"; }
+source "$(dirname "$0")/../lib/loopback.sh"  # free_port, node
 
 for name in a b c; do node "$name" init --name "Co-op $name" >/dev/null; done
 FILE=$WORK/bench.json

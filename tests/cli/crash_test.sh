@@ -9,18 +9,23 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 passed=0
 failed=0
-for round in 1 2 3; do
+# write_then_kill TARGET: runs the writer until the acknowledgements reach
+# TARGET (polled, at most 30 s) or it stops, then kills it with SIGKILL.
+write_then_kill() {
   "$WRITER" "$WORK/data" >>"$WORK/acks" 2>"$WORK/writer.err" &
-  pid=$!
-  # Wait (bounded) until this round has acknowledged at least 300 entries.
-  target=$((round * 300))
+  local pid=$!
   for _ in $(seq 1 600); do
-    [ "$(cat "$WORK/acks" 2>/dev/null | grep -c '^ACK ')" -ge "$target" ] && break
+    [ "$(grep -c '^ACK ' "$WORK/acks" 2>/dev/null)" -ge "$1" ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
+}
+for round in 1 2 3; do
+  # Until this round has acknowledged at least 300 entries.
+  target=$((round * 300))
+  write_then_kill "$target"
   acked=$(grep -c '^ACK ' "$WORK/acks")
   if [ "$acked" -lt "$target" ]; then
     echo "FAIL: round $round: writer acknowledged only $acked entries: $(cat "$WORK/writer.err")" >&2
@@ -48,16 +53,7 @@ done
 # A fourth kill -9, then one byte of the write-ahead log flipped (a damaged
 # disk): the store must refuse to open and say so, never replay up to the
 # damage and reuse the sequence numbers of the acknowledged entries after it.
-"$WRITER" "$WORK/data" >>"$WORK/acks" 2>"$WORK/writer.err" &
-pid=$!
-target=$(($(grep -c '^ACK ' "$WORK/acks") + 300))
-for _ in $(seq 1 600); do
-  [ "$(grep -c '^ACK ' "$WORK/acks")" -ge "$target" ] && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.05
-done
-kill -9 "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
+write_then_kill $(($(grep -c '^ACK ' "$WORK/acks") + 300))
 wal=$(ls "$WORK/data/store/"*.log | sort | tail -n 1)
 size=$(stat -c %s "$wal")
 printf '\x5a' | dd of="$wal" bs=1 seek=$((size / 2)) conv=notrunc status=none

@@ -32,40 +32,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A port nobody listens on (connecting is refused).
-free_port() {
-  local port
-  while :; do
-    # Below the kernel's ephemeral ports (32768 and up): one chosen there can
-    # be taken by an outgoing connection before the daemon binds it.
-    port=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-}
+source "$(dirname "$0")/../lib/loopback.sh"  # free_port, node, wait_until
 
-node() {  # node NAME ARGS...: cohours on that node's data directory
-  local name=$1
-  shift
-  "$COHOURS" --data "$WORK/$name" "$@"
-}
-
-# wait_for DESCRIPTION SECONDS COMMAND...: polls the condition until it holds.
-wait_for() {
-  local what=$1 limit=$2
-  shift 2
-  local deadline=$((SECONDS + limit))
-  until "$@" >/dev/null 2>&1; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      bad "timed out after ${limit}s waiting for: $what"
-      return 1
-    fi
-    sleep 0.2
-  done
-  ok
-}
+# wait_for DESCRIPTION SECONDS COMMAND...: wait_until, counted as a check.
+wait_for() { wait_until "$@" && ok; }
 
 start() {
   local name=$1
