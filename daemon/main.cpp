@@ -7,8 +7,6 @@
 // peers of the consortium the node joined (`cohours consortium join`).
 // SIGTERM or SIGINT: stops taking commands, says goodbye to the peers, and
 // closes the store; every acknowledged entry was already synced to disk.
-#include <malloc.h>
-
 #include <utility>  // before asio's awaitable headers (g++ 12)
 
 #include <boost/asio/io_context.hpp>
@@ -34,6 +32,7 @@
 #include "cohours/net/peer_service.h"
 #include "cohours/replicas.h"
 #include "daemon_peers.h"
+#include "memory.h"
 
 namespace fs = std::filesystem;
 using namespace cohours;
@@ -197,6 +196,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     else
       io.stop();
   });
+  trim_malloc_periodically(io);
   io.run();
   // The control server's destructor waits for a command still running;
   // then the ledger and the store close in order.
@@ -208,11 +208,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // glibc gives each thread that allocates its own arena (up to 8 per core)
-  // and rarely hands freed memory back: under a steady load the daemon's
-  // resident memory grew ~9 KiB per record with a live heap under 40 MB
-  // (heaptrack, docs/reliability.md "Soak"). Two arenas keep it near the heap.
-  mallopt(M_ARENA_MAX, 2);
+  limit_malloc_retention();
   if (!crypto_init()) {
     std::cerr << "error: libsodium could not initialise\n";
     return 1;

@@ -9,6 +9,9 @@
 # file fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Sanitizer builds: -O1 and line tables only (reports still name the file and
+# line) compile faster than the suite's -O2 -g; NDEBUG as in the normal build.
+sanitizer_flags="-O1 -gline-tables-only -DNDEBUG"
 root="$PWD"
 what="${1:-all}"
 case "$what" in asan|tsan|all) ;; *) echo "usage: sanitize.sh [asan|tsan|all]" >&2; exit 2 ;; esac
@@ -47,12 +50,12 @@ run_ctest() {
 
 status=0
 if [ "$what" = asan ] || [ "$what" = all ]; then
-  CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOHOURS_FUZZ=ON >/dev/null
+  CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$sanitizer_flags" -DCOHOURS_FUZZ=ON >/dev/null
   cmake --build build-asan -j2
   run_ctest build-asan -E "$not_cxx" || status=1
 fi
 if [ "$what" = tsan ] || [ "$what" = all ]; then
-  CXX=clang++ cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOHOURS_SANITIZE=thread >/dev/null
+  CXX=clang++ cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$sanitizer_flags" -DCOHOURS_SANITIZE=thread >/dev/null
   cmake --build build-tsan -j2 --target "${tsan_targets[@]}"
   run_ctest build-tsan -R "$tsan_tests" || status=1
 fi

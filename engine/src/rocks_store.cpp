@@ -7,9 +7,11 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <utility>
@@ -83,8 +85,11 @@ std::uint64_t read_be64(std::string_view bytes) {
 namespace {
 
 constexpr std::size_t kWriteBufferBytes = 4 << 20;
+// The whole of the store's memory: memtables are charged to the block cache,
+// so blocks, indexes, filters and unflushed writes share one 64 MiB budget
+// (docs/reliability.md "Soak").
+constexpr std::size_t kStoreMemoryBytes = 64 << 20;
 constexpr std::size_t kMemtableBudgetBytes = 32 << 20;
-constexpr std::size_t kBlockCacheBytes = 32 << 20;
 
 rocksdb::Slice slice(std::string_view bytes) {
   return {bytes.data(), bytes.size()};
@@ -378,11 +383,13 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   // Memory a node may use for the store, whatever the log's size: one block
   // cache for every column family (RocksDB's default is 32 MiB each, and
   // index and filter blocks outside any cache), and one budget for all
-  // memtables, flushed when it is reached.
-  options.db_write_buffer_size = kMemtableBudgetBytes;
+  // memtables, flushed when it is reached and charged to that cache, so the
+  // store as a whole stays within kStoreMemoryBytes.
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kStoreMemoryBytes);
+  options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(kMemtableBudgetBytes, cache);
   options.max_total_wal_size = 2 * kMemtableBudgetBytes;
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  table.block_cache = cache;
   table.cache_index_and_filter_blocks = true;
   rocksdb::ColumnFamilyOptions family_options;
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));

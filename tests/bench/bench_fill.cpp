@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "cohours/app/clock_source.h"
 #include "cohours/app/keyring.h"
 #include "cohours/crypto.h"
 #include "cohours/ledger.h"
@@ -46,7 +47,14 @@ double verify_rate() {
 }
 
 int fill(const std::filesystem::path& dir, std::uint64_t count) {
-  SystemClock clock;
+  // COHOURS_NOW as for the CLI and the daemon, so a filled log and the
+  // entries a test adds after it share one time line.
+  auto chosen = app::process_clock();
+  if (!chosen.ok()) {
+    std::fprintf(stderr, "%s\n", chosen.status().message().c_str());
+    return 1;
+  }
+  const Clock& clock = *chosen.value();
   NodeIdentity node;
   auto secret = app::read_secret_key(dir / "node.key");
   if (!secret.ok()) {

@@ -62,6 +62,14 @@ lost=0 audits_passed=0 resent_in=0 resent_refused=0 cli_in=0 cli_out=0
 setup_nodes || exit 1
 source "$WORK/env"
 : >"$WORK/acked"
+if [ "${SOAK_PRELOAD:-0}" -gt 0 ]; then
+  fill=${BENCH_FILL:-$(dirname "$COHOURSD")/../tests/bench_fill}
+  filled=$("$fill" --data "$WORK/a" --entries "$SOAK_PRELOAD") || { bad "preload with $fill"; exit 1; }
+  echo "preload: a's log holds $filled records"
+  # Their balances as the driver's starting point (fields 4 on of an ACK line).
+  echo "ACK preload - $(node a --json balance |
+    jq -r '.accounts[] | select(.balance_minutes != 0) | "\(.account):\(.balance_minutes)"' | tr '\n' ' ')" >>"$WORK/acked"
+fi
 start b || { bad "b did not start: $(cat "$WORK/b.log")"; exit 1; }
 start_a || { bad "a did not start: $(cat "$WORK/a.log")"; exit 1; }
 pid=$(cat "$WORK/a.pid")
