@@ -318,10 +318,15 @@ Result<std::unique_ptr<Ledger>> Ledger::open_space(Store& base, const NodeIdenti
   Store& store = impl->store;
   std::string raw;
   if (Status s = check_store_format(store); !s.ok()) return s;
-  if (store.get(Column::meta, meta_key::reindexing, &raw).ok())
-    return Status(Code::corruption, "a reindex was interrupted; run `cohours reindex` again");
+  // A read that fails is passed on as it is: taken for "absent" it would
+  // open half-rebuilt state, or a EUR node as GBP.
+  Status marker = store.get(Column::meta, meta_key::reindexing, &raw);
+  if (marker.ok()) return Status(Code::corruption, "a reindex was interrupted; run `cohours reindex` again");
+  if (marker.code() != Code::not_found) return marker;
   if (Status s = store.get(Column::meta, meta_key::node_name, &impl->name); !s.ok()) return s;
-  impl->currency = stored_currency(store);
+  auto currency = stored_currency(store);
+  if (!currency.ok()) return currency.status();
+  impl->currency = currency.value();
   auto tip = load_tip(store);
   if (!tip.ok()) return tip.status();
   impl->tip = tip.value();
@@ -638,13 +643,21 @@ Result<SignedTreeHead> Ledger::head_at(std::uint64_t size) const {
 Result<std::vector<Hash32>> Ledger::inclusion_proof(std::uint64_t seq, std::uint64_t tree_size) const {
   if (seq == 0 || seq > tree_size || tree_size > log_size())
     return Status(Code::malformed, "need 1 <= seq <= tree size <= log size");
-  return merkle::inclusion_proof(merkle::blake2b_hasher(), tree_reader(impl_->store), seq - 1, tree_size);
+  Status unread;  // a failed read is the store's error, not a missing tree node
+  auto proof = merkle::inclusion_proof(merkle::blake2b_hasher(), tree_reader(impl_->store, &unread), seq - 1,
+                                       tree_size);
+  if (!unread.ok()) return unread;
+  return proof;
 }
 
 Result<std::vector<Hash32>> Ledger::consistency_proof(std::uint64_t old_size, std::uint64_t new_size) const {
   if (old_size > new_size || new_size > log_size())
     return Status(Code::malformed, "need old size <= new size <= log size");
-  return merkle::consistency_proof(merkle::blake2b_hasher(), tree_reader(impl_->store), old_size, new_size);
+  Status unread;
+  auto proof = merkle::consistency_proof(merkle::blake2b_hasher(), tree_reader(impl_->store, &unread), old_size,
+                                         new_size);
+  if (!unread.ok()) return unread;
+  return proof;
 }
 
 Result<Hash32> Ledger::state_digest() const {
@@ -687,7 +700,9 @@ Result<ReindexReport> reindex_log(Store& base, const PublicKey& log_key, const C
   //    log is sound: a damaged record must be restored, not indexed over.
   auto scratch = make_memory_store();
   StateView view(*scratch);
-  const Currency currency = stored_currency(store);
+  auto stored = stored_currency(store);
+  if (!stored.ok()) return stored.status();
+  const Currency currency = stored.value();
   std::string scratch_failure;
   auto flush = [&] {
     WriteBatch batch;

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -128,6 +129,51 @@ TEST_CASE("ledger faults: a refused write stores nothing and the ledger goes on"
   CHECK_FALSE(retried.duplicate);
   CHECK(retried.seq == before + 2);
   CHECK(coop.audit_passes());
+}
+
+TEST_CASE("ledger faults: a read that fails while the ledger opens is an error, never a guess or damage") {
+  // Each read the open makes, failing alone: the open says io_error (try
+  // again) rather than taking the row as absent (a EUR node opened as GBP,
+  // a half-finished reindex opened as whole) or as damage ("run `cohours
+  // audit verify`" or "`cohours reindex`" for a disk that hiccuped).
+  auto meta_row = [](std::string name) {
+    return [name](Column column, std::string_view key) { return column == Column::meta && key.ends_with(name); };
+  };
+  auto any_of = [](Column wanted) { return [wanted](Column column, std::string_view) { return column == wanted; }; };
+  const std::pair<const char*, std::function<bool(Column, std::string_view)>> aimed[] = {
+      {"the currency", meta_row("currency")},     {"the reindex marker", meta_row("reindexing")},
+      {"the last hash", meta_row("last_hash")},   {"the latest head", meta_row("latest_head")},
+      {"the records", any_of(Column::records)},   {"the Merkle tree", any_of(Column::tree)},
+  };
+  for (const auto& [what, which] : aimed) {
+    CAPTURE(std::string(what));
+    FaultyStore faulty(memory_medium(), 1);
+    FakeClock clock{1'795'000'000'000};
+    KeyPair node = seeded_key(200);
+    auto open = [&] { return Ledger::open(faulty, {node.public_key, node.secret_key.copy()}, clock); };
+    REQUIRE(Ledger::initialise(faulty, {node.public_key, node.secret_key.copy()}, "Euro Co-op", clock,
+                               *Currency::parse("EUR"))
+                .ok());
+    {
+      auto ledger = open();
+      REQUIRE(ledger.ok());
+      for (std::uint8_t n = 1; n <= 3; ++n) {  // three records: a tree with a stored node
+        Entry join{kEntryFormatVersion, node.public_key, node.public_key, {}, clock.now_ms(), n,
+                   MemberJoin{seeded_key(n).public_key, role_volunteer, node.public_key}};
+        REQUIRE(ledger.value()->submit_one(sign_entry(join, node.secret_key).bytes).ok());
+      }
+    }
+    faulty.fail_reads_where(which);
+    auto opened = open();
+    const std::string answer =
+        opened.ok() ? "opened, its currency " + opened.value()->currency().str() : opened.status().message();
+    CHECK_MESSAGE(opened.code() == Code::io_error, answer);
+    faulty.fail_reads_where({});
+    auto healthy = open();
+    REQUIRE(healthy.ok());
+    CHECK(healthy.value()->currency().str() == "EUR");
+    CHECK(healthy.value()->log_size() == 3);
+  }
 }
 
 namespace {
