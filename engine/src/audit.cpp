@@ -13,10 +13,11 @@ namespace {
 
 // Replays the rules into a scratch store and compares derived state.
 struct Replay {
-  Replay(const Store& s, const PublicKey& key, AuditReport& r) : store(s), node_key(key), report(r) {}
+  Replay(const Store& s, const PublicKey& key, const Currency& c, AuditReport& r)
+      : store(s), node_key(key), currency(c), report(r) {}
   const Store& store;
   PublicKey node_key;
-  Currency currency = stored_currency(store);
+  Currency currency;
   AuditReport& report;
   std::unique_ptr<Store> scratch = make_memory_store();
   StateView view{*scratch};
@@ -117,7 +118,9 @@ Result<AuditReport> audit_store(const Store& base, const AuditOptions& options,
     if (head.head.log != node_key.value() || head.head.size == 0 || !verify_tree_head(head))
       return fail(0, "a kept tree head is not a valid head of this node's log");
 
-  Replay replay(store, node_key.value(), report);
+  auto currency = stored_currency(store);
+  if (!currency.ok()) return currency.status();  // unread, not damaged
+  Replay replay(store, node_key.value(), currency.value(), report);
   LogCheck log = verify_log(
       store, node_key.value(), options.known_heads, TipMeta::must_match,
       [&](const VerifiedRecord& r) { return replay.apply(r); }, progress);

@@ -85,15 +85,59 @@ struct Ledger::Impl {
   std::mutex queue_mu;
   std::deque<Writer*> queue;
   LogTip tip;  // only the current leader touches it
+  // Set when a write failed: it may have landed all the same (its answer
+  // lost on the way back), so `tip` may be behind the store. Appending on
+  // it would reuse sequence numbers; the tip is read again first.
+  bool tip_unknown = false;
   std::atomic<std::uint64_t> committed_size{0};
 
   Impl(Store& b, const Clock& c, const NodeIdentity& n)
       : base(b), space(log_space(b, n.public_key)), store(*space), clock(c), node(n.copy()) {}
 
   void commit_group(const std::vector<Writer*>& group);
+  Status reload_tip();
 };
 
+// Makes `tip` the store's own again, after a write whose outcome is unknown.
+Status Ledger::Impl::reload_tip() {
+  auto loaded = load_tip(store);
+  if (!loaded.ok()) return loaded.status();
+  if (Status s = check_tip(store, loaded.value()); !s.ok()) return s;
+  tip = std::move(loaded).value();
+  committed_size = tip.size;
+  tip_unknown = false;
+  return {};
+}
+
+// Every entry of the group that was going to be accepted gets `message`
+// and the error's code instead.
+static void fail_group(const std::vector<Writer*>& group, const Status& error, const std::string& message,
+                       std::uint64_t durable_size) {
+  for (Writer* writer : group)
+    for (std::size_t index : writer->to_apply) {
+      SubmitResult& result = (*writer->results)[index];
+      // A duplicate of an entry earlier in this same group was never stored
+      // either: its seq is past the durable tip.
+      if (result.code == Code::ok && (!result.duplicate || result.seq > durable_size)) {
+        result.duplicate = false;
+        result.code = error.code();
+        result.message = message;
+        result.seq = 0;
+      }
+    }
+}
+
 void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
+  if (tip_unknown) {
+    if (Status s = reload_tip(); !s.ok()) {
+      fail_group(group, s,
+                 "not stored: after a failed write the ledger cannot read its log's tip to append after "
+                 "it (" + s.message() + "); nothing is appended until it can. If this persists, restart "
+                 "the node; if it then refuses to open, see docs/operations.md \"A damaged store\"",
+                 0);
+      return;
+    }
+  }
   StateView view(store);
   LogTip next = tip;
   const std::int64_t now_ms = clock.now_ms();
@@ -104,6 +148,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   std::vector<SubmitResult*> repeats_here;
   std::size_t since_head_records = 0, since_head_bytes = 0;
   Status fatal;
+  bool write_failed = false;
   for (Writer* writer : group) {
     for (std::size_t index : writer->to_apply) {
       SignedEntry& entry = (*writer->entries)[index];
@@ -183,28 +228,32 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
     WriteBatch batch;
     view.drain_into(batch);
     fatal = store.write(batch, Durability::synced);
+    write_failed = !fatal.ok();
+  }
+  std::string message = "not stored: " + fatal.message();
+  if (write_failed) {
+    // A failed write may still have landed (the store applied it and the
+    // answer was lost): read the tip back. The batch holds the new tip, so
+    // finding it there means the whole group is in, and its answers stand.
+    const std::uint64_t before = tip.size;
+    tip_unknown = true;
+    if (Status reread = reload_tip(); !reread.ok())
+      message = "may not be stored: " + fatal.message() +
+                "; sending the same entry again is safe (it is answered as a duplicate if it was stored)";
+    else if (next.size != before && tip.size == next.size && tip.last_hash == next.last_hash)
+      return;
   }
   if (!fatal.ok()) {
-    // Nothing of the group is durable: every entry that was going to be
-    // accepted gets the error instead, and the tip stays where it was.
-    // A duplicate of an entry earlier in this same group was never stored
-    // either: its seq is past the durable tip.
-    for (Writer* writer : group)
-      for (std::size_t index : writer->to_apply) {
-        SubmitResult& result = (*writer->results)[index];
-        if (result.code == Code::ok && (!result.duplicate || result.seq > tip.size)) {
-          result.duplicate = false;
-          result.code = fatal.code();
-          result.message = "not stored: " + fatal.message();
-          result.seq = 0;
-        }
-      }
+    // The group is not in the store (or, if the tip could not be read
+    // back, may not be): every entry that was going to be accepted gets the
+    // error instead, and the tip stays where it was.
+    fail_group(group, fatal, message, tip.size);
     // A refusal that was not remembered must not be reported as final:
     // a retry would be judged again.
     for (SubmitResult* result : repeats_here) {
       result->refused_before = false;
       result->code = fatal.code();
-      result->message = "not stored: " + fatal.message();
+      result->message = message;
     }
     return;
   }
@@ -269,10 +318,15 @@ Result<std::unique_ptr<Ledger>> Ledger::open_space(Store& base, const NodeIdenti
   Store& store = impl->store;
   std::string raw;
   if (Status s = check_store_format(store); !s.ok()) return s;
-  if (store.get(Column::meta, meta_key::reindexing, &raw).ok())
-    return Status(Code::corruption, "a reindex was interrupted; run `cohours reindex` again");
+  // A read that fails is passed on as it is: taken for "absent" it would
+  // open half-rebuilt state, or a EUR node as GBP.
+  Status marker = store.get(Column::meta, meta_key::reindexing, &raw);
+  if (marker.ok()) return Status(Code::corruption, "a reindex was interrupted; run `cohours reindex` again");
+  if (marker.code() != Code::not_found) return marker;
   if (Status s = store.get(Column::meta, meta_key::node_name, &impl->name); !s.ok()) return s;
-  impl->currency = stored_currency(store);
+  auto currency = stored_currency(store);
+  if (!currency.ok()) return currency.status();
+  impl->currency = currency.value();
   auto tip = load_tip(store);
   if (!tip.ok()) return tip.status();
   impl->tip = tip.value();
@@ -355,6 +409,8 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
     impl_->commit_group(group);
   } catch (const std::exception& e) {
     // Never leave the queue stuck: every writer of the group gets the error.
+    // Whether its write happened is not known: the tip is read again first.
+    impl_->tip_unknown = true;
     for (Writer* member : group)
       for (std::size_t index : member->to_apply) {
         (*member->results)[index].code = Code::io_error;
@@ -587,13 +643,21 @@ Result<SignedTreeHead> Ledger::head_at(std::uint64_t size) const {
 Result<std::vector<Hash32>> Ledger::inclusion_proof(std::uint64_t seq, std::uint64_t tree_size) const {
   if (seq == 0 || seq > tree_size || tree_size > log_size())
     return Status(Code::malformed, "need 1 <= seq <= tree size <= log size");
-  return merkle::inclusion_proof(merkle::blake2b_hasher(), tree_reader(impl_->store), seq - 1, tree_size);
+  Status unread;  // a failed read is the store's error, not a missing tree node
+  auto proof = merkle::inclusion_proof(merkle::blake2b_hasher(), tree_reader(impl_->store, &unread), seq - 1,
+                                       tree_size);
+  if (!unread.ok()) return unread;
+  return proof;
 }
 
 Result<std::vector<Hash32>> Ledger::consistency_proof(std::uint64_t old_size, std::uint64_t new_size) const {
   if (old_size > new_size || new_size > log_size())
     return Status(Code::malformed, "need old size <= new size <= log size");
-  return merkle::consistency_proof(merkle::blake2b_hasher(), tree_reader(impl_->store), old_size, new_size);
+  Status unread;
+  auto proof = merkle::consistency_proof(merkle::blake2b_hasher(), tree_reader(impl_->store, &unread), old_size,
+                                         new_size);
+  if (!unread.ok()) return unread;
+  return proof;
 }
 
 Result<Hash32> Ledger::state_digest() const {
@@ -636,7 +700,9 @@ Result<ReindexReport> reindex_log(Store& base, const PublicKey& log_key, const C
   //    log is sound: a damaged record must be restored, not indexed over.
   auto scratch = make_memory_store();
   StateView view(*scratch);
-  const Currency currency = stored_currency(store);
+  auto stored = stored_currency(store);
+  if (!stored.ok()) return stored.status();
+  const Currency currency = stored.value();
   std::string scratch_failure;
   auto flush = [&] {
     WriteBatch batch;

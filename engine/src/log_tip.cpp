@@ -10,10 +10,12 @@ std::string tree_key(merkle::NodeId node) {
   return key;
 }
 
-merkle::NodeReader tree_reader(const Store& store) {
-  return [&store](merkle::NodeId node) -> std::optional<Hash32> {
+merkle::NodeReader tree_reader(const Store& store, Status* failure) {
+  return [&store, failure](merkle::NodeId node) -> std::optional<Hash32> {
     std::string raw;
-    if (!store.get(Column::tree, tree_key(node), &raw).ok() || raw.size() != 32) return std::nullopt;
+    Status status = store.get(Column::tree, tree_key(node), &raw);
+    if (failure && failure->ok() && !status.ok() && status.code() != Code::not_found) *failure = status;
+    if (!status.ok() || raw.size() != 32) return std::nullopt;
     Hash32 hash;
     std::copy(raw.begin(), raw.end(), hash.bytes.begin());
     return hash;
@@ -69,11 +71,14 @@ Result<LogTip> load_tip(const Store& store) {
   tip.size = size.value();
   std::string raw;
   if (tip.size > 0) {
-    if (Status s = store.get(Column::meta, meta_key::last_hash, &raw); !s.ok() || raw.size() != 32)
-      return Status(Code::corruption, "stored last record hash is missing");
+    Status s = store.get(Column::meta, meta_key::last_hash, &raw);
+    if (!s.ok() && s.code() != Code::not_found) return s;
+    if (!s.ok() || raw.size() != 32) return Status(Code::corruption, "stored last record hash is missing");
     std::copy(raw.begin(), raw.end(), tip.last_hash.bytes.begin());
   }
-  auto frontier = merkle::Frontier::load(merkle::blake2b_hasher(), tree_reader(store), tip.size);
+  Status unread;
+  auto frontier = merkle::Frontier::load(merkle::blake2b_hasher(), tree_reader(store, &unread), tip.size);
+  if (!unread.ok()) return unread;
   if (!frontier.ok())
     return Status(Code::corruption,
                   "Merkle tree is incomplete (" + frontier.status().message() + "); run `cohours reindex`");
@@ -83,17 +88,25 @@ Result<LogTip> load_tip(const Store& store) {
 
 // The tip the next append builds on must agree with the log itself: the
 // last record's hash, the latest signed head's root, nothing past the end.
-// Otherwise the node would sign over a broken chain.
+// Otherwise the node would sign over a broken chain. A read that fails is
+// passed on as the store's error: it says nothing about damage.
 Status check_tip(const Store& store, const LogTip& tip) {
   const std::string hint = "; run `cohours audit verify`";
   std::string raw;
-  if (store.get(Column::records, be64(tip.size + 1), &raw).ok())
-    return Status(Code::corruption, "the log holds records past its recorded size" + hint);
+  auto read = [&](Column column, std::string_view key, bool* found) {
+    Status status = store.get(column, key, &raw);
+    *found = status.ok();
+    return status.code() == Code::not_found ? Status() : status;
+  };
+  bool found = false;
+  if (Status s = read(Column::records, be64(tip.size + 1), &found); !s.ok()) return s;
+  if (found) return Status(Code::corruption, "the log holds records past its recorded size" + hint);
   if (tip.size == 0) return Status();
-  if (!store.get(Column::records, be64(tip.size), &raw).ok() || record_hash(as_span(raw)) != tip.last_hash)
+  if (Status s = read(Column::records, be64(tip.size), &found); !s.ok()) return s;
+  if (!found || record_hash(as_span(raw)) != tip.last_hash)
     return Status(Code::corruption, "the last record does not match the stored chain tip" + hint);
-  if (!store.get(Column::meta, meta_key::latest_head, &raw).ok())
-    return Status(Code::corruption, "the latest signed tree head is missing" + hint);
+  if (Status s = read(Column::meta, meta_key::latest_head, &found); !s.ok()) return s;
+  if (!found) return Status(Code::corruption, "the latest signed tree head is missing" + hint);
   auto head = decode_signed_tree_head(as_span(raw));
   if (!head.ok() || head->head.size != tip.size || head->head.root != tip.frontier.root())
     return Status(Code::corruption, "the Merkle tree does not match the latest signed tree head" + hint);

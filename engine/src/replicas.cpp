@@ -282,7 +282,9 @@ AppendResult Replicas::append(const LogBatch& batch) {
     records[i] = std::move(record).value();
     entries[i] = std::move(entry).value();
   });
-  Currency currency = stored_currency(space);
+  auto stored = stored_currency(space);
+  if (!stored.ok()) return refuse(Outcome::store_failed, stored.status().message(), held);
+  const Currency currency = stored.value();
   StateView view(space);
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t seq = held + 1 + i;

@@ -248,9 +248,11 @@ std::string current_key_row_key(const PublicKey& member) {
   return std::string(1, '\x02') + key_of(member);
 }
 
-Currency stored_currency(const Store& store) {
+Result<Currency> stored_currency(const Store& store) {
   std::string raw;
-  if (store.get(Column::meta, meta_key::currency, &raw).ok())
+  Status status = store.get(Column::meta, meta_key::currency, &raw);
+  if (!status.ok() && status.code() != Code::not_found) return status;
+  if (status.ok())
     if (auto currency = Currency::parse(raw)) return *currency;
   return *Currency::parse("GBP");
 }

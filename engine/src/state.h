@@ -134,8 +134,8 @@ Status write_log_identity(Store& space, const PublicKey& log, const std::string&
                           const Currency& currency, std::int64_t created_ms);
 
 // The node's currency as stored at initialise (GBP for stores made before
-// it was recorded).
-Currency stored_currency(const Store& store);
+// it was recorded). A read that fails is an error, never GBP.
+Result<Currency> stored_currency(const Store& store);
 
 // Digest over balances, members, movements, requests, expenses, signing
 // keys (when a rekey made any) and the policy.
