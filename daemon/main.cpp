@@ -231,13 +231,6 @@ int main(int argc, char** argv) {
   // resident memory grew ~9 KiB per record with a live heap under 40 MB
   // (heaptrack, docs/reliability.md "Soak"). Two arenas keep it near the heap.
   mallopt(M_ARENA_MAX, 2);
-  // Request bodies (a receipt is 8 MiB) are allocated and freed whole. By
-  // default glibc raises its mmap threshold to the largest block freed, so
-  // after the first upload such blocks come from the heap and stay resident
-  // after an attack of uploads ends (docs/reliability.md "Hostile peers and
-  // phones": 118 MiB kept of a 157 MiB peak). A fixed threshold keeps every
-  // block over 1 MiB in its own mapping, handed back when freed.
-  mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
   if (!crypto_init()) {
     std::cerr << "error: libsodium could not initialise\n";
     return 1;

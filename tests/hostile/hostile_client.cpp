@@ -118,12 +118,24 @@ Reply read_reply(int fd) {
   return reply;
 }
 
-Reply round_trip(int port, std::string_view raw) {
+Reply round_trip_once(int port, std::string_view raw) {
   int fd = connect_to(port);
   if (fd < 0) return {};
   send_all(fd, raw);  // the daemon may answer before it has read everything
   Reply reply = read_reply(fd);
   ::close(fd);
+  return reply;
+}
+
+// As a phone would: a 503 (the uploads attack holds the budget for bodies
+// over 64 KiB) is tried again, for up to 30 s.
+Reply round_trip(int port, std::string_view raw) {
+  const auto give_up = Clock::now() + std::chrono::seconds(30);
+  Reply reply = round_trip_once(port, raw);
+  while (reply.status == 503 && Clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the client's pace before trying again
+    reply = round_trip_once(port, raw);
+  }
   return reply;
 }
 
