@@ -195,11 +195,6 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     it->second.waiting = waiting;
     if (waiting) it->second.since = std::chrono::steady_clock::now();
   }
-  bool evicted(beast::tcp_stream* stream) {
-    std::lock_guard<std::mutex> lock(sockets_mutex);
-    auto it = streams.find(stream);
-    return it != streams.end() && it->second.evicted;
-  }
 
   // Makes room for `newcomer` by closing the connection that has waited
   // longest for its client's bytes; false if every other one is busy with
