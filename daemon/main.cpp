@@ -11,10 +11,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -53,7 +55,8 @@ api::ApiRequest to_api(const HttpRequest& r) {
 }
 
 HttpResponse to_http(api::ApiResponse r) {
-  return {r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
+  return {r.status,        std::move(r.content_type),   std::move(r.body),
+          std::move(r.headers), std::move(r.refusal_kind), std::move(r.refusal)};
 }
 
 struct DaemonOptions {
@@ -185,11 +188,26 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   log_info("node " + ledger.value()->node_name() + " (" + to_hex(identity.public_key).substr(0, 12) +
            ") running; log size " + std::to_string(ledger.value()->log_size()));
 
+  // Refusals a stranger can cause are logged a few per kind and window
+  // (logger.h log_limited); this writes the count of the rest once a flood
+  // stops, not only when the next line of its kind comes.
+  boost::asio::steady_timer log_summaries(io);
+  std::function<void()> summarise = [&] {
+    log_summaries.expires_after(std::chrono::seconds(10));
+    log_summaries.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      flush_limited_logs();
+      summarise();
+    });
+  };
+  summarise();
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     log_info(std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
     control.stop();
+    log_summaries.cancel();
     if (http) http->stop();
     if (peers)
       peers->stop([&io] { io.stop(); });

@@ -110,6 +110,32 @@ Target split_target(const std::string& target) {
   return out;
 }
 
+// How deeply the body's arrays and objects nest, read from its text before
+// it is parsed: a parsed value costs some 60 bytes per level, so 1 MiB of
+// '[' would become about 60 MB (measured: tests/hostile). Brackets inside
+// strings do not count.
+std::size_t nesting(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (ch == '\\')
+        escaped = true;
+      else if (ch == '"')
+        in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
 
 struct ClientApi::Impl {
@@ -128,6 +154,9 @@ struct ClientApi::Impl {
 
   // The body as JSON matching schema `name`, or the 400 to answer.
   std::variant<json, ApiResponse> body_of(const ApiRequest& r, const char* name) {
+    if (nesting(r.body) > kMaxJsonNesting)
+      return ClientApi::error(400, "bad_request",
+                              "the body nests arrays and objects deeper than " + std::to_string(kMaxJsonNesting));
     json body = json::parse(r.body, nullptr, false);
     if (body.is_discarded()) return ClientApi::error(400, "bad_request", "the body is not JSON");
     auto schema = schemas.find(name);
@@ -185,7 +214,19 @@ struct ClientApi::Impl {
         request.notes.push_back({*fixed_from_hex<Hash32>(note["salt"].get<std::string>()), note["text"]});
     auto outcomes = app::submit_signed(node, request);
     if (!outcomes.ok()) return refusal(outcomes.status());
-    return json_response(200, outcomes_json(outcomes.value()));
+    ApiResponse out = json_response(200, outcomes_json(outcomes.value()));
+    // Entries the ledger refused are not an HTTP error, but the log says why.
+    const auto& results = outcomes->results;
+    auto first = std::find_if(results.begin(), results.end(),
+                              [](const auto& one) { return one.outcome == app::Outcome::refused; });
+    if (first != results.end()) {
+      const auto refused = std::count_if(first, results.end(),
+                                         [](const auto& one) { return one.outcome == app::Outcome::refused; });
+      out.refusal_kind = "200 entry refused " + std::string(code_name(first->code));
+      out.refusal = std::to_string(refused) + " of " + std::to_string(results.size()) +
+                    " entries refused; the first " + std::string(code_name(first->code)) + ": " + first->message;
+    }
+    return out;
   }
 
   // The body is the receipt file itself; app keeps it (empty, the cap) and
@@ -364,7 +405,14 @@ ApiResponse ClientApi::error(int status, std::string_view code, std::string_view
                              std::string_view field) {
   json body = {{"error", code}, {"message", message}};
   if (!field.empty()) body["field"] = field;
-  return json_response(status, body);
+  ApiResponse out = json_response(status, body);
+  // A message about a field starts with the field's name, which the client
+  // chose; every other message starts with fixed text up to its first ':'.
+  const std::string_view fixed =
+      field.empty() ? message.substr(0, std::min<std::size_t>(message.find(':'), 48)) : "a field of the body";
+  out.refusal_kind = std::to_string(status) + " " + std::string(fixed);
+  out.refusal = std::to_string(status) + " " + std::string(code) + ": " + std::string(message);
+  return out;
 }
 
 std::optional<std::string_view> schema_text(std::string_view name) {

@@ -19,7 +19,7 @@
 #include <fstream>
 #include <limits>
 #include <mutex>
-#include <set>
+#include <map>
 #include <sstream>
 #include <system_error>
 
@@ -42,6 +42,8 @@ std::string HttpRequest::header(std::string_view lower_name) const {
 }
 
 namespace {
+
+constexpr std::size_t kUncountedBodyBytes = 64 * 1024;
 
 HttpResponse json_error(int status, std::string_view code, std::string_view message) {
   HttpResponse out;
@@ -114,9 +116,20 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   tcp::acceptor acceptor;
   asio::thread_pool workers;
   std::atomic<std::size_t> connections{0};
+  // Body bytes reserved by requests being read or answered (io thread).
+  std::size_t body_bytes_in_flight = 0;
   std::atomic<bool> stopping{false};
+  // Every open connection, and since when it has waited for its client's
+  // bytes (a request's header or body); a connection whose request is being
+  // answered does not wait. At the cap the one waiting longest is closed.
+  struct Connection {
+    std::string peer;
+    bool waiting = true;
+    bool evicted = false;
+    std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+  };
   std::mutex sockets_mutex;
-  std::set<beast::tcp_stream*> streams;
+  std::map<beast::tcp_stream*, Connection> streams;
 
   Impl(asio::io_context& io_context, Handler handler, BodyLimit limit, HttpServerOptions opts)
       : io(io_context),
@@ -175,17 +188,84 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       dropped += co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
   }
 
+  void set_waiting(beast::tcp_stream* stream, bool waiting) {
+    std::lock_guard<std::mutex> lock(sockets_mutex);
+    auto it = streams.find(stream);
+    if (it == streams.end() || it->second.evicted) return;
+    it->second.waiting = waiting;
+    if (waiting) it->second.since = std::chrono::steady_clock::now();
+  }
+
+  // Makes room for `newcomer` by closing the connection that has waited
+  // longest for its client's bytes; false if every other one is busy with
+  // a request. Runs on the io thread, as every session does, so closing
+  // the socket ends the wait it is in with operation_aborted.
+  bool evict_for(beast::tcp_stream* newcomer) {
+    std::lock_guard<std::mutex> lock(sockets_mutex);
+    auto victim = streams.end();
+    for (auto it = streams.begin(); it != streams.end(); ++it)
+      if (it->first != newcomer && it->second.waiting && !it->second.evicted &&
+          (victim == streams.end() || it->second.since < victim->second.since))
+        victim = it;
+    if (victim == streams.end()) return false;
+    victim->second.evicted = true;
+    victim->second.waiting = false;
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                              victim->second.since);
+    log_limited(LogLevel::warn, "http evicted",
+                "http: closed a connection from " + victim->second.peer + " that had waited " +
+                    std::to_string(waited.count()) + " ms for its request, to make room (" +
+                    std::to_string(options.max_connections) + " connections open)");
+    beast::error_code ec;
+    victim->first->socket().close(ec);
+    return true;
+  }
+
+  // Why a read ended without a request, for the log: a client that sent
+  // nothing or too little in time, or bytes that are not HTTP.
+  void log_read_end(const std::string& peer, const beast::error_code& ec, bool header, std::size_t buffered,
+                    unsigned served) {
+    if (ec != beast::error::timeout) return;  // closed by the client, or evicted (logged then)
+    if (!header)
+      log_limited(LogLevel::warn, "http body timeout",
+                  "http: closed a connection from " + peer + ": the request's body was not complete within " +
+                      std::to_string(options.read_timeout.count() / 1000) + " s of its header");
+    else if (buffered > 0)
+      log_limited(LogLevel::warn, "http header timeout",
+                  "http: closed a connection from " + peer + ": the request's header was not complete within " +
+                      std::to_string(options.idle_timeout.count() / 1000) + " s");
+    else if (served == 0)
+      log_limited(LogLevel::warn, "http silent",
+                  "http: closed a connection from " + peer + ": it sent nothing within " +
+                      std::to_string(options.idle_timeout.count() / 1000) + " s");
+    // An idle keep-alive connection after its requests is normal: not logged.
+  }
+
+  void log_refusal(const std::string& peer, const std::string& method, const std::string& target, int status,
+                   const std::string& kind, const std::string& why) {
+    if (why.empty()) return;
+    // The target as sent, cut short: it is the client's text.
+    const std::string shown = target.size() > 120 ? target.substr(0, 120) + "..." : target;
+    log_limited(LogLevel::warn, "http " + kind,
+                "http: refused " + method + " " + shown + " from " + peer + ": " + why +
+                    (why.rfind(std::to_string(status), 0) == 0 ? "" : " (" + std::to_string(status) + ")"));
+  }
+
   awaitable<void> session(tcp::socket socket) {
     auto self = shared_from_this();
     beast::tcp_stream stream(std::move(socket));
-    {
-      std::lock_guard<std::mutex> lock(sockets_mutex);
-      streams.insert(&stream);
-    }
     beast::error_code ec;
     const std::string peer = stream.socket().remote_endpoint(ec).address().to_string();
+    {
+      std::lock_guard<std::mutex> lock(sockets_mutex);
+      streams[&stream].peer = peer;
+    }
     beast::flat_buffer buffer;
-    if (connections.fetch_add(1) >= options.max_connections) {
+    unsigned served = 0;
+    if (connections.fetch_add(1) >= options.max_connections && !evict_for(&stream)) {
+      log_limited(LogLevel::warn, "http busy",
+                  "http: refused a connection from " + peer + ": 503 busy, " +
+                      std::to_string(options.max_connections) + " connections are all answering requests");
       co_await write(stream, json_error(503, "busy", "too many connections; try again shortly"), 11, false,
                      ec);
     } else {
@@ -197,42 +277,83 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         // with an unset limit as over it, so "none" is the largest value),
         // then this request's own.
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+        set_waiting(&stream, true);
         stream.expires_after(options.idle_timeout);
         co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
         // A client that sent something that is not HTTP, or too large a
         // header, is told why before the connection closes; a closed or
         // idle connection just ends.
         if (ec == http::error::header_limit) {
+          log_limited(LogLevel::warn, "http 431", "http: refused a request from " + peer + ": 431 header over 16 KiB");
           co_await write(stream, json_error(431, "too_large", "the request's header is over 16 KiB"), 11, false,
                          ec);
           break;
         }
         if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
             ec != http::error::end_of_stream && ec != http::error::partial_message) {
+          log_limited(LogLevel::warn, "http not http",
+                      "http: refused a request from " + peer + ": 400 not HTTP/1.1 (" + ec.message() + ")");
           co_await write(stream, json_error(400, "bad_request", "this is not an HTTP/1.1 request"), 11, false, ec);
           break;
         }
-        if (ec) break;
+        if (ec) {
+          log_read_end(peer, ec, true, buffer.size(), served);
+          break;
+        }
         auto& header = parser.get();
         const std::string method(header.method_string());
         const std::string target(header.target());
         const std::size_t limit = body_limit ? body_limit(method, target) : 0;
         if (parser.content_length() && *parser.content_length() > limit) {
+          log_refusal(peer, method, target, 413, "413 from Content-Length",
+                      "413 too_large: Content-Length " + std::to_string(*parser.content_length()) + " is over " +
+                          std::to_string(limit));
           co_await write(stream, json_error(413, "too_large", "the body is over this request's limit"),
                          header.version(), false, ec);
           co_await linger(stream);
           break;
         }
+        // Bodies are read whole before the request is checked (a receipt's
+        // signature covers its bytes), so all of them together are capped:
+        // each reserves its Content-Length (a chunked one its cap) first.
+        // Bodies of 64 KiB or less (a phone's entries, any JSON) are not
+        // counted: 256 connections hold at most 16 MiB of them, and uploads
+        // must not keep them out.
+        const std::size_t length =
+            parser.content_length() ? static_cast<std::size_t>(*parser.content_length()) : limit;
+        const std::size_t reserved = length > kUncountedBodyBytes ? length : 0;
+        if (reserved > 0 && body_bytes_in_flight + reserved > options.max_body_bytes_in_flight) {
+          log_refusal(peer, method, target, 503, "503 bodies in flight",
+                      "503 busy: " + std::to_string(body_bytes_in_flight) +
+                          " bytes of other bodies are being read or answered");
+          HttpResponse busy = json_error(503, "busy", "too many uploads at once; try again shortly");
+          busy.headers.emplace_back("Retry-After", "5");
+          co_await write(stream, busy, header.version(), false, ec);
+          co_await linger(stream);
+          break;
+        }
+        body_bytes_in_flight += reserved;
+        struct Release {
+          std::size_t& in_flight;
+          std::size_t bytes;
+          ~Release() { in_flight -= bytes; }
+        } release{body_bytes_in_flight, reserved};
         parser.body_limit(limit);
         stream.expires_after(options.read_timeout);
         co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
         if (ec == http::error::body_limit) {
+          log_refusal(peer, method, target, 413, "413 body over its cap",
+                      "413 too_large: the body grew over " + std::to_string(limit));
           co_await write(stream, json_error(413, "too_large", "the body is over this request's limit"),
                          header.version(), false, ec);
           co_await linger(stream);
           break;
         }
-        if (ec) break;
+        if (ec) {
+          log_read_end(peer, ec, false, buffer.size(), served);
+          break;
+        }
+        set_waiting(&stream, false);
         HttpRequest request;
         request.method = method;
         request.target = target;
@@ -252,6 +373,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
             workers, [this, &request]() -> awaitable<HttpResponse> { co_return answer(request); },
             use_awaitable);
         if (method == "HEAD") response.body.clear();
+        log_refusal(request.peer, method, target, response.status, response.refusal_kind, response.refusal);
+        ++served;
         co_await write(stream, response, version, keep_alive && !stopping, ec);
         if (ec || !keep_alive || stopping) break;
       }
@@ -313,7 +436,7 @@ void HttpServer::stop() {
     beast::error_code ec;
     impl->acceptor.close(ec);
     std::lock_guard<std::mutex> lock(impl->sockets_mutex);
-    for (auto* stream : impl->streams) stream->socket().close(ec);
+    for (auto& [stream, connection] : impl->streams) stream->socket().close(ec);
   });
 }
 

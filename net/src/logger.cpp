@@ -74,4 +74,76 @@ void log_line(LogLevel level, std::string_view message) {
   }
 }
 
+std::vector<LogLimiter::Line> LogLimiter::close_if_over(const std::string& kind, Window& w, std::int64_t now_ms) {
+  std::vector<Line> out;
+  if (now_ms - w.start_ms < window_ms_) return out;
+  if (w.left_out > 0)
+    out.push_back({w.level, std::to_string(w.left_out) + " more lines like '" + kind + "' left out of the log in " +
+                                std::to_string((now_ms - w.start_ms) / 1000) + " s"});
+  w = Window{w.level, now_ms, 0, 0};
+  return out;
+}
+
+std::vector<LogLimiter::Line> LogLimiter::admit(LogLevel level, std::string_view kind_text, std::string_view message,
+                                                std::int64_t now_ms) {
+  std::string kind(kind_text);
+  if (!windows_.count(kind) && windows_.size() >= max_kinds_) kind = "other";
+  auto [it, fresh] = windows_.try_emplace(kind, Window{level, now_ms, 0, 0});
+  Window& w = it->second;
+  std::vector<Line> out = close_if_over(kind, w, now_ms);
+  w.level = level;
+  if (w.written < lines_per_window_) {
+    ++w.written;
+    out.push_back({level, std::string(message)});
+  } else {
+    ++w.left_out;
+  }
+  return out;
+}
+
+std::vector<LogLimiter::Line> LogLimiter::flush(std::int64_t now_ms) {
+  std::vector<Line> out;
+  for (auto it = windows_.begin(); it != windows_.end();) {
+    // A kind whose window passed with nothing left out is forgotten: the
+    // map holds only the kinds seen lately.
+    if (now_ms - it->second.start_ms >= window_ms_ && it->second.left_out == 0) {
+      it = windows_.erase(it);
+      continue;
+    }
+    auto lines = close_if_over(it->first, it->second, now_ms);
+    out.insert(out.end(), lines.begin(), lines.end());
+    ++it;
+  }
+  return out;
+}
+
+namespace {
+std::mutex g_limiter_mu;
+LogLimiter g_limiter(5, std::chrono::seconds(10), 64);
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void log_limited(LogLevel level, std::string_view kind, std::string_view message) {
+  if (static_cast<int>(level) < g_level.load()) return;
+  std::vector<LogLimiter::Line> lines;
+  {
+    std::lock_guard lock(g_limiter_mu);
+    lines = g_limiter.admit(level, kind, message, steady_ms());
+  }
+  for (const auto& line : lines) log_line(line.level, line.text);
+}
+
+void flush_limited_logs() {
+  std::vector<LogLimiter::Line> lines;
+  {
+    std::lock_guard lock(g_limiter_mu);
+    lines = g_limiter.flush(steady_ms());
+  }
+  for (const auto& line : lines) log_line(line.level, line.text);
+}
+
 }  // namespace cohours::net

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <future>
+#include <list>
 #include <map>
 
 #include "cohours/net/logger.h"
@@ -58,7 +59,16 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
   asio::steady_timer tick_timer;
   std::map<PublicKey, std::shared_ptr<PeerLink>> links;
   bool stopping = false;
-  std::atomic<std::size_t> pending{0};       // handshakes under way
+  // Handshakes under way, oldest first (io thread only). At the cap the
+  // oldest is closed to make room, so strangers who connect and never
+  // finish cannot keep a consortium peer out for longer than it takes to
+  // connect again; an honest handshake takes milliseconds.
+  struct Unfinished {
+    std::shared_ptr<PeerLink> link;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::list<Unfinished> unfinished;
+  std::atomic<std::size_t> pending{0};       // unfinished.size(), for other threads
   std::atomic<std::size_t> peak_pending{0};  // the most at once
 
   // The engine work SyncNode hands out runs here, never on the io thread
@@ -237,23 +247,34 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
       }
       if (failing) log_info("accepting peer connections again");
       failing = false;
-      if (pending.load() >= options.max_pending_handshakes) {
-        socket.close(ec);
-        continue;
+      if (unfinished.size() >= options.max_pending_handshakes) {
+        Unfinished oldest = std::move(unfinished.front());
+        unfinished.pop_front();
+        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - oldest.since);
+        log_limited(LogLevel::warn, "peer handshake evicted",
+                    "closed an unfinished handshake from " + oldest.link->remote() + " after " +
+                        std::to_string(waited.count()) + " ms to make room (" +
+                        std::to_string(options.max_pending_handshakes) + " handshakes under way)");
+        oldest.link->close();
       }
-      const std::size_t now = ++pending;
-      if (now > peak_pending.load()) peak_pending = now;
-      asio::co_spawn(io, incoming(std::move(socket)), asio::detached);
+      auto link = std::make_shared<PeerLink>(std::move(socket));
+      unfinished.push_back({link, std::chrono::steady_clock::now()});
+      pending = unfinished.size();
+      if (unfinished.size() > peak_pending.load()) peak_pending = unfinished.size();
+      asio::co_spawn(io, incoming(link), asio::detached);
     }
   }
 
-  awaitable<void> incoming(tcp::socket socket) {
+  awaitable<void> incoming(std::shared_ptr<PeerLink> link) {
     auto self = shared_from_this();
-    auto link = std::make_shared<PeerLink>(std::move(socket));
     Status status = co_await link->handshake_as_responder(handshake);
-    --pending;
+    std::erase_if(unfinished, [&](const Unfinished& u) { return u.link == link; });
+    pending = unfinished.size();
     if (!status.ok()) {
-      log_warn("refused a connection from " + link->remote() + ": " + status.message());
+      // A stranger can cause this at will: limited per kind of failure.
+      log_limited(LogLevel::warn, std::string("peer handshake ") + code_name(status.code()),
+                  "refused a connection from " + link->remote() + ": " + status.message());
       co_return;
     }
     co_await serve(link);

@@ -490,6 +490,27 @@ TEST_CASE("limits: body size and requests per minute") {
   CHECK(f.call("GET", "/v1/me", "", &erin).status == 200);
 }
 
+TEST_CASE("limits: JSON nested deeper than 16 is refused before it is parsed") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  // Nesting is counted from the text before anything is parsed (a parsed
+  // level costs ~60 bytes: 1 MiB of '[' was ~60 MB); brackets in strings
+  // do not count, and a refusal says why, for the daemon's log.
+  auto deep = f.call("POST", "/v1/entries", std::string(17, '[') + std::string(17, ']'), &erin);
+  f.expect_error(deep, 400, "bad_request");
+  CHECK(deep.body.find("deeper than 16") != std::string::npos);
+  CHECK(deep.refusal_kind == "400 the body nests arrays and objects deeper than 16");
+  f.expect_error(f.call("POST", "/v1/enrol", std::string(60'000, '{')), 400, "bad_request");
+  auto at_cap = f.call("POST", "/v1/entries", std::string(16, '[') + std::string(16, ']'), &erin);
+  CHECK(at_cap.body.find("must be object") != std::string::npos);
+  auto in_string = f.call("POST", "/v1/entries", "{\"entries\":[\"" + std::string(100, '[') + "\"]}", &erin);
+  CHECK(in_string.body.find("must match") != std::string::npos);
+  // A field's name is the client's text: it never becomes a kind of log line.
+  auto field = f.call("POST", "/v1/entries", "{\"entries\":[\"00\"],\"zz-top\":1}", &erin);
+  CHECK(field.refusal.find("zz-top") != std::string::npos);
+  CHECK(field.refusal_kind == "400 a field of the body");
+}
+
 TEST_CASE("receipts from a phone: the photo's bytes kept under their digest, which a claim then names") {
   Fixture f;
   Phone erin = f.enrol("erin", {"volunteer"});

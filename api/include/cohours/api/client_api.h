@@ -35,6 +35,10 @@ struct ApiResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set by error(): why, for the daemon's log (not sent). `refusal_kind` is
+  // the status and the message's fixed start, never text from the request.
+  std::string refusal_kind;
+  std::string refusal;
 };
 
 struct ApiOptions {
@@ -48,6 +52,8 @@ struct ApiOptions {
 inline constexpr std::size_t kMaxJsonBody = 64 * 1024;
 inline constexpr std::size_t kMaxEntriesBody = 1024 * 1024;
 inline constexpr std::size_t kMaxReceiptBody = app::kMaxReceiptBytes;
+// Arrays and objects inside each other in a JSON body (the schemas need 3).
+inline constexpr std::size_t kMaxJsonNesting = 16;
 
 class ClientApi {
  public:

@@ -5,10 +5,14 @@
 // never on the io_context's, so a slow request never stalls peers, other
 // connections or the control socket; several run at once.
 //
-// Limits (docs/api.md "Limits"): connections at once (503 beyond, and the
-// connection closed), the header within `idle_timeout` of the connection
-// being idle, the body within `read_timeout` after the header, a body cap
-// per request from `body_limit` (413 beyond, without reading the body).
+// Limits (docs/api.md "Limits"): connections at once, the header within
+// `idle_timeout` of the connection being idle, the body within
+// `read_timeout` after the header, a body cap per request from `body_limit`
+// (413 beyond, without reading the body). At the connection cap, the
+// connection that has waited longest for its request's bytes is closed to
+// make room (a flood of silent or slow clients cannot keep phones out);
+// only when every connection is busy with a request is a new one answered
+// 503. Every refusal is logged, limited per kind (logger.h log_limited).
 #pragma once
 
 #include <utility>  // before the asio headers (g++ 12)
@@ -40,6 +44,11 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Why the request was refused, for the daemon's log (never sent): empty
+  // for an answer that is not a refusal. `refusal_kind` is fixed text (no
+  // bytes of the request), which the log limits lines by.
+  std::string refusal_kind;
+  std::string refusal;
 };
 
 struct HttpServerOptions {
@@ -48,6 +57,10 @@ struct HttpServerOptions {
   std::size_t max_connections = 256;
   std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds read_timeout{10'000};
+  // Request bodies over 64 KiB being read or answered, all connections
+  // together (a receipt is 8 MiB): a request whose body would go over it is
+  // answered 503 before its body is read. Smaller bodies are not counted.
+  std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
   std::size_t worker_threads = 16;  // requests wait on synced commits: enough to fill a commit group
 };
 

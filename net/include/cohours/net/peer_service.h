@@ -39,8 +39,9 @@ struct PeerServiceOptions {
   // Messages of one peer whose work may wait for the worker before the
   // service stops reading from that peer (each may hold an 8 MiB batch).
   std::size_t max_work_per_peer = 4;
-  // Connections still in their handshake (at most 10 s each): more are
-  // closed at once, so strangers who never finish cannot fill memory.
+  // Connections still in their handshake (at most 10 s each): at the cap
+  // the oldest is closed to make room, so strangers who never finish can
+  // neither fill memory nor keep a consortium peer out.
   std::size_t max_pending_handshakes = 64;
   SyncConfig sync;  // engine_work is always EngineWork::as_actions here
 };
