@@ -44,14 +44,32 @@ bool read_into(int fd, GuardedBytes& bytes, bool line) {
   return true;
 }
 
+// The passphrase, less one newline, if it is neither empty nor too long.
+Result<GuardedBytes> checked(GuardedBytes bytes, const std::string& name) {
+  drop_newline(bytes);
+  if (bytes.size() > kMaxPassphraseBytes)
+    return Result<GuardedBytes>(Code::malformed, name + " is over " + std::to_string(kMaxPassphraseBytes) +
+                                                     " bytes; is it the right file?");
+  if (bytes.size() == 0) return Result<GuardedBytes>(Code::malformed, name + " is empty");
+  return bytes;
+}
+
 }  // namespace
 
 Result<GuardedBytes> read_passphrase_file(const fs::path& path) {
+  if (path == "-") {
+    // Standard input, already open: a pipe from a root-only file reaches a
+    // command run as the daemon's user, where reopening /dev/stdin would not.
+    GuardedBytes bytes(kMaxPassphraseBytes + 2);
+    if (!read_into(STDIN_FILENO, bytes, false))
+      return Result<GuardedBytes>(Code::io_error, "cannot read the passphrase from standard input");
+    return checked(std::move(bytes), "the passphrase on standard input");
+  }
   const std::string name = "the passphrase file " + path.string();
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0)
     return Result<GuardedBytes>(Code::not_found, "cannot read " + name + ": " + std::strerror(errno));
-  // A pipe is let in too: `... | cohours --passphrase-file /dev/stdin`.
+  // A named pipe is let in too (a process substitution, `<(...)`).
   if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
     return Result<GuardedBytes>(Code::malformed, name + " is not a regular file or a pipe");
   // A passphrase others can read protects nothing. systemd's credentials
@@ -66,18 +84,14 @@ Result<GuardedBytes> read_passphrase_file(const fs::path& path) {
   const bool read = read_into(fd, bytes, false);
   ::close(fd);
   if (!read) return Result<GuardedBytes>(Code::io_error, "cannot read " + name);
-  drop_newline(bytes);
-  if (bytes.size() > kMaxPassphraseBytes)
-    return Result<GuardedBytes>(Code::malformed, name + " is over " + std::to_string(kMaxPassphraseBytes) +
-                                                     " bytes; is it the right file?");
-  if (bytes.size() == 0) return Result<GuardedBytes>(Code::malformed, name + " is empty");
-  return bytes;
+  return checked(std::move(bytes), name);
 }
 
 AskPassphrase terminal_asker() {
   if (::isatty(STDIN_FILENO) == 0) return {};
   return [](const std::string& prompt) -> std::optional<GuardedBytes> {
-    std::cerr << prompt << std::flush;
+    // Echo goes off before the prompt shows, so nothing typed after it
+    // appears; what was typed before it is dropped (TCSAFLUSH), as getpass does.
     termios before{};
     const bool quiet = ::tcgetattr(STDIN_FILENO, &before) == 0;
     if (quiet) {
@@ -86,6 +100,7 @@ AskPassphrase terminal_asker() {
       silent.c_lflag |= ECHONL;  // the newline the person types is still shown
       (void)::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
     }
+    std::cerr << prompt << std::flush;
     GuardedBytes line(kMaxPassphraseBytes + 2);
     const bool read = read_into(STDIN_FILENO, line, true);
     if (quiet) (void)::tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);

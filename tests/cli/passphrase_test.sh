@@ -80,9 +80,24 @@ unset COHOURS_PASSPHRASE_FILE
 expect_ok --passphrase-file phrase hours confirm "$HOURS" --as bob
 expect_ok --passphrase-file phrase audit verify
 expect_ok key status  # needs no passphrase
-# A pipe for admins whose passphrase file only root can read.
-if printf '%s\n' "$PHRASE" | "$COHOURS" --data "$WORK/node" --passphrase-file /dev/stdin balance >/dev/null 2>&1; then ok
-else bad "--passphrase-file /dev/stdin from a pipe was refused"; fi
+# From standard input, for admins whose passphrase file only root can read.
+if printf '%s\n' "$PHRASE" | "$COHOURS" --data "$WORK/node" --passphrase-file - balance >/dev/null 2>&1; then ok
+else bad "--passphrase-file - from a pipe was refused"; fi
+# On a terminal (a pseudo-terminal made by script(1)): asked once, after the
+# prompt shows, and what is typed is not echoed.
+coproc TTY { script -qec "$COHOURS --data $WORK/node balance" /dev/null 2>&1; }
+tty_pid=$TTY_PID
+prompt= screen=
+if IFS= read -r -d ':' -t 20 prompt <&"${TTY[0]}" && [[ "$prompt" == *"Passphrase for $WORK/node/node.key" ]]; then
+  printf '%s\n' "$PHRASE" >&"${TTY[1]}"
+  while IFS= read -r -t 20 line <&"${TTY[0]}"; do screen+="$line"$'\n'; done
+  if [[ "$screen" == *ACCOUNT* ]] && ! grep -qF "$PHRASE" <<<"$prompt$screen"; then ok
+  else bad "the terminal prompt: balance not shown, or the passphrase echoed: $screen"; fi
+else
+  bad "no passphrase prompt on a terminal: '$prompt'"
+  kill "$tty_pid" 2>/dev/null
+fi
+wait "$tty_pid" 2>/dev/null
 
 # A changed byte of the sealed seed, and a file cut short: refused, and nothing is written.
 cp node/node.key saved.key

@@ -37,7 +37,8 @@ struct PassphraseSource {
 // The passphrase in `path`: the file's bytes without one trailing newline
 // ("\n" or "\r\n"). Refused: a file that is missing, not a regular file or
 // a pipe, readable or writable by others than its owner and group, empty,
-// or over kMaxPassphraseBytes. Messages name the file, never its contents.
+// or over kMaxPassphraseBytes. `-` is standard input, read to its end.
+// Messages name the file, never its contents.
 Result<GuardedBytes> read_passphrase_file(const std::filesystem::path& path);
 
 // Asks on the terminal (the prompt on stderr, the answer read from stdin
