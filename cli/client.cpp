@@ -8,8 +8,12 @@ Client::Client(const GlobalOptions& options) {
   const std::filesystem::path dir = std::filesystem::path(options.data_dir);
   remote_ = check(control::RemoteNode::connect(dir));
   if (remote_) return;
-  node_ = check(app::Node::open(dir, *check(app::process_clock())));
+  node_ = check(app::Node::open(dir, *check(app::process_clock()), passphrase_source(options)));
   node_->set_progress(terminal_progress());
+}
+
+app::PassphraseSource passphrase_source(const GlobalOptions& options) {
+  return {options.passphrase_file, app::terminal_asker()};
 }
 
 app::Progress terminal_progress() {

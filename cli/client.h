@@ -17,6 +17,10 @@ namespace cohours::cli {
 // terminal, for use cases run in this process; empty otherwise.
 app::Progress terminal_progress();
 
+// Where this process gets the passphrase of encrypted key files: the file
+// --passphrase-file or COHOURS_PASSPHRASE_FILE names, else the terminal.
+app::PassphraseSource passphrase_source(const GlobalOptions& options);
+
 class Client {
  public:
   // Finds the daemon or opens the node; failures are CliErrors. A node

@@ -22,6 +22,7 @@ void add_report_command(CLI::App& audit, GlobalOptions& options);
 void add_expense_commands(CLI::App& app, GlobalOptions& options);  // expense
 void add_export_commands(CLI::App& app, GlobalOptions& options);   // export
 void add_sync_commands(CLI::App& app, GlobalOptions& options);     // consortium, sync, clearing
+void add_key_commands(CLI::App& app, GlobalOptions& options);      // key status, protect, unprotect
 // `audit heads` and `audit equivocations`, registered under the audit command.
 void add_audit_sync_commands(CLI::App& audit, GlobalOptions& options);
 // `audit verify --export DIR`: checks an export without the node's store

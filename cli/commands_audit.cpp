@@ -38,7 +38,8 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
   auto remote = check(control::RemoteNode::connect(dir));
   app::LogAudit report =
       remote ? check(remote->call(request))
-             : check(app::verify_log_in(dir, request, *check(app::process_clock()), terminal_progress()));
+             : check(app::verify_log_in(dir, request, *check(app::process_clock()), terminal_progress(),
+                                                passphrase_source(options)));
   nlohmann::json json = {{"passed", report.passed},
                          {"records", report.records},
                          {"signatures_verified", report.signatures},

@@ -42,6 +42,9 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.add_option("--data", options.data_dir, "The node's data directory")->capture_default_str();
   app.add_flag("--json", options.json, "Print JSON for scripts");
+  app.add_option("--passphrase-file", options.passphrase_file,
+                 "A file holding the passphrase of the node's encrypted key files (docs/operations.md)")
+      ->envname("COHOURS_PASSPHRASE_FILE");
   add_node_commands(app, options);
   add_member_commands(app, options);
   add_exchange_commands(app, options);
@@ -50,11 +53,12 @@ int run(int argc, char** argv) {
   add_expense_commands(app, options);
   add_export_commands(app, options);
   add_sync_commands(app, options);
+  add_key_commands(app, options);
   // An unknown command word gets its own clear error rather than CLI11's
   // "a subcommand is required".
   for (int i = 1; i < argc; ++i) {
     std::string word = argv[i];
-    if (word == "--data") {
+    if (word == "--data" || word == "--passphrase-file") {
       ++i;
       continue;
     }

@@ -10,6 +10,9 @@ namespace cohours::cli {
 struct GlobalOptions {
   std::string data_dir = "./cohours-data";
   bool json = false;
+  // A file holding the passphrase of encrypted key files
+  // (--passphrase-file, or COHOURS_PASSPHRASE_FILE); empty: none.
+  std::string passphrase_file;
 };
 
 }  // namespace cohours::cli

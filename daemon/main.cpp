@@ -1,6 +1,7 @@
 // cohoursd: runs one co-op's node (docs/operations.md).
 //
 //   cohoursd --data DIR [--listen HOST:PORT] [--log-level debug|info|warn|error]
+//            [--passphrase-file FILE (or COHOURS_PASSPHRASE_FILE), for an encrypted node.key]
 //
 // Holds the node's store open, serves `cohours` commands on DIR/control.sock
 // (the CLI never opens the store while the daemon runs), and syncs with the
@@ -15,9 +16,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "cohours/api/client_api.h"
@@ -61,6 +64,7 @@ HttpResponse to_http(api::ApiResponse r) {
 
 struct DaemonOptions {
   std::string listen;  // peers
+  std::string passphrase_file;  // for an encrypted node.key; empty: none
   std::int64_t ban_seconds = 600;
   HttpServerOptions http;  // listen empty: no HTTP
   api::ApiOptions api;
@@ -81,14 +85,27 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     log_error("no node in " + dir.string() + ": run `cohours --data " + dir.string() + " init` first");
     return 1;
   }
-  NodeIdentity identity;
-  auto secret = app::read_secret_key(dir / "node.key");
-  if (!secret.ok()) {
-    log_error(secret.status().message());
+  // An encrypted node.key opens with the passphrase file (systemd's
+  // LoadCredential), else one typed on a terminal; the same unlocker then
+  // opens the keyring keys the node signs with for members.
+  auto unlocker =
+      std::make_shared<app::KeyUnlocker>(app::PassphraseSource{daemon_options.passphrase_file, app::terminal_asker()});
+  const auto unlock_start = std::chrono::steady_clock::now();
+  auto read = app::read_node_key(dir, *unlocker);
+  if (!read.ok()) {
+    log_error(read.status().message());
+    if (read.code() == Code::not_permitted && daemon_options.passphrase_file.empty())
+      log_info("as a systemd service: LoadCredential=cohours-passphrase:/etc/cohours/passphrase and "
+               "Environment=COHOURS_PASSPHRASE_FILE=%d/cohours-passphrase (docs/operations.md, \"Protecting the "
+               "keys\")");
     return 1;
   }
-  identity.secret_key = std::move(secret).value();
-  identity.public_key = public_key_of(identity.secret_key);
+  NodeIdentity identity = std::move(read).value();
+  if (unlocker->sealing()) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                          unlock_start);
+    log_info("node.key is encrypted: opened with the passphrase in " + std::to_string(ms.count()) + " ms");
+  }
   // A `cohours` command run just as the daemon starts may hold the store for
   // a moment: wait for it (up to 10 s) rather than fail.
   // RocksDB's own warnings and errors (a full disk, say) go to this log.
@@ -148,7 +165,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   }
 
   DaemonPeers peer_view(peers.get(), *replicas.value(), consortium.ok() ? consortium->name : "");
-  app::Node node(dir, identity.copy(), *store.value(), *ledger.value(), *replicas.value(), clock);
+  app::Node node(dir, identity.copy(), *store.value(), *ledger.value(), *replicas.value(), clock, unlocker);
   node.set_peers(&peer_view);
   Ledger* own = ledger.value().get();
   ControlServer control(io, dir / "control.sock", [&](const std::string& request) {
@@ -249,6 +266,10 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
   app.add_option("--log-level", level, "debug, info, warn or error")->capture_default_str();
+  app.add_option("--passphrase-file", options.passphrase_file,
+                 "A file holding the passphrase of an encrypted node.key (systemd: LoadCredential, "
+                 "docs/operations.md)")
+      ->envname("COHOURS_PASSPHRASE_FILE");
   app.add_option("--ban-seconds", options.ban_seconds, "How long a peer that sent forged data is kept out")
       ->capture_default_str()
       ->check(CLI::Range(1, 7 * 24 * 3600));

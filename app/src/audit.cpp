@@ -90,20 +90,21 @@ Result<LogAudit> verify_log(Node& node, const VerifyLog& r) {
 }
 
 Result<LogAudit> verify_log_in(const fs::path& data_dir, const VerifyLog& r, const Clock& clock,
-                               const Progress& progress) {
-  auto node = Node::open(data_dir, clock);
+                               const Progress& progress, PassphraseSource passphrase) {
+  auto node = Node::open(data_dir, clock, std::move(passphrase));
   if (node.ok()) {
     node.value()->set_progress(progress);
     return verify_log(*node.value(), r);
   }
   if (node.code() != Code::corruption || !r.node.empty()) return node.status();
-  // Opened as reindex does: the store and the node's key, no ledger.
-  TRY_ASSIGN(SecretKey secret, read_secret_key(data_dir / "node.key"));
+  // Opened as reindex does: the store and the node's public key (the
+  // passphrase already opened node.key above), no ledger.
+  TRY_ASSIGN(PublicKey node_key, read_node_public_key(data_dir));
   TRY_ASSIGN(std::unique_ptr<Store> store,
              open_rocks_store((data_dir / "store").string(), OpenMode::open_existing));
   AuditOptions options;
   TRY_ASSIGN(options.known_heads, kept_heads(r.known_heads));
-  options.expected_node_key = public_key_of(secret);
+  options.expected_node_key = node_key;
   std::function<void(std::uint64_t, std::uint64_t)> report_progress;
   if (progress)
     report_progress = [&progress](std::uint64_t done, std::uint64_t total) {

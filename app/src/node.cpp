@@ -6,17 +6,17 @@ namespace cohours::app {
 
 namespace fs = std::filesystem;
 
-Result<std::unique_ptr<Node>> Node::open(const fs::path& data_dir, const Clock& clock) {
+Result<std::unique_ptr<Node>> Node::open(const fs::path& data_dir, const Clock& clock,
+                                         PassphraseSource passphrase) {
   std::error_code ec;
   if (!fs::exists(data_dir / "node.key", ec))
     return Result<std::unique_ptr<Node>>(
         Code::not_found, "no cohours node in " + data_dir.string() +
                              "; create one with `cohours init --name \"Your Co-op\"` (or pass --data DIR)");
-  NodeIdentity identity;
-  auto secret = read_secret_key(data_dir / "node.key");
-  if (!secret.ok()) return secret.status();
-  identity.secret_key = std::move(secret).value();
-  identity.public_key = public_key_of(identity.secret_key);
+  auto unlocker = std::make_shared<KeyUnlocker>(std::move(passphrase));
+  auto read = read_node_key(data_dir, *unlocker);
+  if (!read.ok()) return read.status();
+  NodeIdentity identity = std::move(read).value();
   auto store = open_rocks_store((data_dir / "store").string(), OpenMode::open_existing);
   if (!store.ok()) return store.status();
   auto ledger = Ledger::open(*store.value(), identity, clock);
@@ -24,11 +24,13 @@ Result<std::unique_ptr<Node>> Node::open(const fs::path& data_dir, const Clock& 
   auto replicas = Replicas::open(*store.value(), clock);
   if (!replicas.ok()) return replicas.status();
   return std::unique_ptr<Node>(new Node(data_dir, std::move(identity), std::move(store).value(),
-                                        std::move(ledger).value(), std::move(replicas).value(), clock));
+                                        std::move(ledger).value(), std::move(replicas).value(), clock,
+                                        std::move(unlocker)));
 }
 
 Node::Node(fs::path data_dir, NodeIdentity identity, std::unique_ptr<Store> store,
-           std::unique_ptr<Ledger> ledger, std::unique_ptr<Replicas> replicas, const Clock& clock)
+           std::unique_ptr<Ledger> ledger, std::unique_ptr<Replicas> replicas, const Clock& clock,
+           std::shared_ptr<KeyUnlocker> unlocker)
     : data_dir_(std::move(data_dir)),
       identity_(std::move(identity)),
       owned_store_(std::move(store)),
@@ -38,18 +40,18 @@ Node::Node(fs::path data_dir, NodeIdentity identity, std::unique_ptr<Store> stor
       ledger_(owned_ledger_.get()),
       replicas_(owned_replicas_.get()),
       directory_(*store_),
-      keyring_(data_dir_ / "keyring"),
+      keyring_(data_dir_ / "keyring", std::move(unlocker)),
       clock_(clock) {}
 
 Node::Node(fs::path data_dir, NodeIdentity identity, Store& store, Ledger& ledger, Replicas& replicas,
-           const Clock& clock)
+           const Clock& clock, std::shared_ptr<KeyUnlocker> unlocker)
     : data_dir_(std::move(data_dir)),
       identity_(std::move(identity)),
       store_(&store),
       ledger_(&ledger),
       replicas_(&replicas),
       directory_(store),
-      keyring_(data_dir_ / "keyring"),
+      keyring_(data_dir_ / "keyring", std::move(unlocker)),
       clock_(clock) {}
 
 Node::~Node() {

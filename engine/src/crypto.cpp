@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
+#include <utility>
 
 namespace cohours {
 
@@ -20,6 +22,10 @@ static_assert(crypto_secretstream_xchacha20poly1305_ABYTES == kSecretStreamOverh
 // The state lives in a byte array of the classes so crypto.h needs no sodium.h.
 static_assert(sizeof(crypto_secretstream_xchacha20poly1305_state) <= 64);
 static_assert(alignof(crypto_secretstream_xchacha20poly1305_state) <= 16);
+static_assert(crypto_pwhash_SALTBYTES == kPwhashSaltBytes);
+static_assert(crypto_secretbox_NONCEBYTES == kSecretboxNonceBytes);
+static_assert(crypto_secretbox_MACBYTES == kSecretboxMacBytes);
+static_assert(crypto_secretbox_KEYBYTES == 32);
 
 SecretKey::~SecretKey() {
   sodium_memzero(bytes.data(), bytes.size());
@@ -135,6 +141,77 @@ std::uint64_t random_u64() {
 
 void secure_wipe(std::span<std::uint8_t> bytes) {
   sodium_memzero(bytes.data(), bytes.size());
+}
+
+GuardedBytes::GuardedBytes(std::size_t capacity) : capacity_(capacity) {
+  // sodium_malloc(0) may return null; one byte keeps "no passphrase" valid.
+  data_ = static_cast<std::uint8_t*>(sodium_malloc(std::max<std::size_t>(capacity, 1)));
+  if (data_ == nullptr) throw std::bad_alloc();
+}
+
+GuardedBytes::~GuardedBytes() {
+  if (data_ != nullptr) sodium_free(data_);  // wipes, unlocks, unmaps
+}
+
+GuardedBytes::GuardedBytes(GuardedBytes&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      capacity_(std::exchange(other.capacity_, 0)) {}
+
+GuardedBytes& GuardedBytes::operator=(GuardedBytes&& other) noexcept {
+  if (this != &other) {
+    if (data_ != nullptr) sodium_free(data_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+  }
+  return *this;
+}
+
+void GuardedBytes::resize(std::size_t size) {
+  size = std::min(size, capacity_);
+  if (size < size_) sodium_memzero(data_ + size, size_ - size);
+  size_ = size;
+}
+
+std::uint64_t pwhash_ops_min() {
+  return crypto_pwhash_OPSLIMIT_MIN;
+}
+std::uint64_t pwhash_mem_min() {
+  return crypto_pwhash_MEMLIMIT_MIN;
+}
+
+std::optional<GuardedBytes> argon2id_key(std::span<const std::uint8_t> passphrase,
+                                         const FixedBytes<kPwhashSaltBytes>& salt, std::uint64_t ops,
+                                         std::uint64_t mem_bytes) {
+  if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > crypto_pwhash_OPSLIMIT_MAX ||
+      mem_bytes < crypto_pwhash_MEMLIMIT_MIN || mem_bytes > crypto_pwhash_MEMLIMIT_MAX)
+    return std::nullopt;
+  GuardedBytes key(crypto_secretbox_KEYBYTES);
+  key.resize(crypto_secretbox_KEYBYTES);
+  if (crypto_pwhash(key.data(), key.size(), reinterpret_cast<const char*>(passphrase.data()), passphrase.size(),
+                    salt.data(), ops, static_cast<std::size_t>(mem_bytes), crypto_pwhash_ALG_ARGON2ID13) != 0)
+    return std::nullopt;  // out of memory
+  return key;
+}
+
+Bytes secretbox_seal(std::span<const std::uint8_t> plaintext, const FixedBytes<kSecretboxNonceBytes>& nonce,
+                     const GuardedBytes& key) {
+  Bytes box(plaintext.size() + crypto_secretbox_MACBYTES);
+  crypto_secretbox_easy(box.data(), plaintext.data(), plaintext.size(), nonce.data(), key.data());
+  return box;
+}
+
+bool secretbox_open(std::span<std::uint8_t> out, std::span<const std::uint8_t> box,
+                    const FixedBytes<kSecretboxNonceBytes>& nonce, const GuardedBytes& key) {
+  if (box.size() < crypto_secretbox_MACBYTES || out.size() != box.size() - crypto_secretbox_MACBYTES ||
+      key.size() != crypto_secretbox_KEYBYTES)
+    return false;
+  if (crypto_secretbox_open_easy(out.data(), box.data(), box.size(), nonce.data(), key.data()) != 0) {
+    sodium_memzero(out.data(), out.size());
+    return false;
+  }
+  return true;
 }
 
 Blake2bStream::Blake2bStream() {

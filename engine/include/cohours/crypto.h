@@ -47,6 +47,57 @@ std::uint64_t random_u64();
 // Overwrites secrets in a way the compiler cannot optimise away.
 void secure_wipe(std::span<std::uint8_t> bytes);
 
+// Secret bytes (a passphrase, a key derived from one) in libsodium's guarded
+// memory: sodium_malloc puts them between inaccessible pages and locks them
+// out of swap where RLIMIT_MEMLOCK allows (best effort: a failed lock is not
+// an error), and sodium_free wipes them. Move-only. Holds up to capacity()
+// bytes, of which the first size() are in use.
+class GuardedBytes {
+ public:
+  // Throws std::bad_alloc when libsodium cannot allocate.
+  explicit GuardedBytes(std::size_t capacity);
+  ~GuardedBytes();
+  GuardedBytes(GuardedBytes&& other) noexcept;
+  GuardedBytes& operator=(GuardedBytes&& other) noexcept;
+  GuardedBytes(const GuardedBytes&) = delete;
+  GuardedBytes& operator=(const GuardedBytes&) = delete;
+
+  std::uint8_t* data() { return data_; }
+  const std::uint8_t* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return capacity_; }
+  // Shrinks or grows within capacity(); bytes past the new size are wiped.
+  void resize(std::size_t size);
+  std::span<const std::uint8_t> view() const { return {data_, size_}; }
+
+ private:
+  std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+// Argon2id (crypto_pwhash, ALG_ARGON2ID13): a 32-byte key from a passphrase
+// and a 16-byte salt at a cost of `ops` passes over `mem_bytes` of memory.
+// nullopt when libsodium refuses the limits or cannot get the memory.
+inline constexpr std::size_t kPwhashSaltBytes = 16;
+std::uint64_t pwhash_ops_min();
+std::uint64_t pwhash_mem_min();
+std::optional<GuardedBytes> argon2id_key(std::span<const std::uint8_t> passphrase,
+                                         const FixedBytes<kPwhashSaltBytes>& salt, std::uint64_t ops,
+                                         std::uint64_t mem_bytes);
+
+// crypto_secretbox_easy (XSalsa20-Poly1305) under a 32-byte key. The box is
+// the plaintext's length plus kSecretboxMacBytes. A nonce must never be used
+// twice under one key: take a random one each time.
+inline constexpr std::size_t kSecretboxNonceBytes = 24;
+inline constexpr std::size_t kSecretboxMacBytes = 16;
+Bytes secretbox_seal(std::span<const std::uint8_t> plaintext, const FixedBytes<kSecretboxNonceBytes>& nonce,
+                     const GuardedBytes& key);
+// Writes the plaintext (box.size() - kSecretboxMacBytes bytes) into `out`;
+// false (and `out` wiped) when the box does not authenticate under the key.
+bool secretbox_open(std::span<std::uint8_t> out, std::span<const std::uint8_t> box,
+                    const FixedBytes<kSecretboxNonceBytes>& nonce, const GuardedBytes& key);
+
 // Incremental BLAKE2b-256 for streaming (files, state digests).
 class Blake2bStream {
  public:

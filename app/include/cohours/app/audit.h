@@ -58,8 +58,10 @@ Result<LogAudit> verify_log(Node& node, const VerifyLog& request);
 // runs). A ledger refuses to open over damage to its own log (its last
 // record changed, say), so then the node's own log is audited from the
 // store alone, and the report names the damage instead of the refusal.
+// `passphrase`: for an encrypted node.key (app/passphrase.h).
 Result<LogAudit> verify_log_in(const std::filesystem::path& data_dir, const VerifyLog& request,
-                               const Clock& clock, const Progress& progress = {});
+                               const Clock& clock, const Progress& progress = {},
+                               PassphraseSource passphrase = {});
 
 // reindex: throws away the derived state of the node in `data_dir` and
 // rebuilds it from the records alone, after verifying them as an audit

@@ -4,8 +4,8 @@
 // or cohoursd for its control socket and its HTTP API.
 //
 // Data directory layout (docs/operations.md):
-//   node.key          the node's ed25519 secret key, hex, mode 0600
-//   keyring/KEY.key   secret keys of members who have no phone, mode 0600
+//   node.key          the node's ed25519 secret key, hex or encrypted, mode 0600
+//   keyring/KEY.key   secret keys of members who have no phone, alike
 //   store/            the RocksDB database
 //
 // Thread safety: the parts are thread-safe (Store, Ledger, Replicas,
@@ -77,13 +77,18 @@ using Progress = std::function<void(const char* verb, std::uint64_t done, std::u
 class Node {
  public:
   // Opens the node kept in `data_dir`. not_found, with a sentence pointing
-  // at `cohours init`, if there is none; the store's own errors otherwise.
+  // at `cohours init`, if there is none; the key files' refusals
+  // (app/keyring.h: an encrypted node.key and no passphrase from
+  // `passphrase`, a wrong one); the store's own errors otherwise.
   // `clock` must outlive the node.
-  static Result<std::unique_ptr<Node>> open(const std::filesystem::path& data_dir, const Clock& clock);
+  static Result<std::unique_ptr<Node>> open(const std::filesystem::path& data_dir, const Clock& clock,
+                                            PassphraseSource passphrase = {});
   // A node whose parts the caller holds open (the daemon); they must
-  // outlive it.
+  // outlive it. `unlocker` is the one that read `identity` from node.key
+  // (read_node_key), so keyring keys open and are written alike; null: a
+  // new one with no passphrase source.
   Node(std::filesystem::path data_dir, NodeIdentity identity, Store& store, Ledger& ledger,
-       Replicas& replicas, const Clock& clock);
+       Replicas& replicas, const Clock& clock, std::shared_ptr<KeyUnlocker> unlocker = nullptr);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -111,7 +116,8 @@ class Node {
 
  private:
   Node(std::filesystem::path data_dir, NodeIdentity identity, std::unique_ptr<Store> store,
-       std::unique_ptr<Ledger> ledger, std::unique_ptr<Replicas> replicas, const Clock& clock);
+       std::unique_ptr<Ledger> ledger, std::unique_ptr<Replicas> replicas, const Clock& clock,
+       std::shared_ptr<KeyUnlocker> unlocker);
 
   std::filesystem::path data_dir_;
   NodeIdentity identity_;
