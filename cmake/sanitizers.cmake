@@ -24,6 +24,8 @@ if(NOT COHOURS_SANITIZE STREQUAL "")
   # a failing exit cannot hide one (the scripts also read the report files).
   add_compile_options(-fsanitize=${COHOURS_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${COHOURS_SANITIZE})
+  # Tests that replace operator new (the sanitizer runtimes define it) skip it.
+  add_compile_definitions(COHOURS_SANITIZED=1)
   if(COHOURS_SANITIZE MATCHES "undefined")
     # clang 14's -fsanitize=function puts data before each function, which
     # its coroutine splitting cannot assemble ("Cannot represent a
