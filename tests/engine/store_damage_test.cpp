@@ -75,7 +75,7 @@ TEST_CASE("rocks store: a flipped byte in the write-ahead log refuses the open, 
       auto opened = open_rocks_store(path, OpenMode::open_existing);
       REQUIRE_FALSE(opened.ok());
       CHECK(opened.code() == Code::corruption);
-      const std::string& message = opened.status().message();
+      const std::string message = opened.status().message();  // status() is a copy
       CHECK(message.find("is damaged") != std::string::npos);
       CHECK(message.find("nothing was written") != std::string::npos);
       CHECK(message.find("docs/operations.md") != std::string::npos);
