@@ -24,6 +24,15 @@ Result<std::string> read_key_file_text(const fs::path& path) {
     return Result<std::string>(Code::not_found, "cannot read key file " + path.string());
   if (!fs::is_regular_file(status))
     return Result<std::string>(Code::corruption, "key file " + path.string() + " is not a regular file");
+  // As ssh does: a secret others could read may already be copied, and
+  // using it would hide that. cohours writes every key file 0600.
+  const fs::perms open_to_others = fs::perms::group_all | fs::perms::others_all;
+  if ((status.permissions() & open_to_others) != fs::perms::none)
+    return Result<std::string>(Code::not_permitted,
+                               "key file " + path.string() +
+                                   " can be read or changed by other users; only its owner may. If that was "
+                                   "not meant, treat the key as copied (docs/threat-model.md); else `chmod 600 " +
+                                   path.string() + "` and run the command again");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Result<std::string>(Code::not_found, "cannot read key file " + path.string());
   constexpr std::size_t kMaxKeyFileBytes = 1024;

@@ -21,8 +21,11 @@ std::string slurp(const fs::path& path) {
 }
 
 void write(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << text;
+  }
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);  // as cohours writes keys
 }
 
 // `hex` with digit `at` changed to another hex digit.
@@ -90,4 +93,22 @@ TEST_CASE("a damaged keyring key is not signed with") {
   write(file, one_digit_changed(slurp(file), 5) + "\n");
   auto secret = t.node->keyring().secret(alice.value());
   CHECK(secret.code() == Code::corruption);
+}
+
+TEST_CASE("a key file other users can read or change is refused, and used once it is the owner's alone") {
+  test::TempDir tmp;
+  const fs::path key = tmp.path / "x.key";
+  const KeyPair pair = generate_keypair();
+  write(key, to_hex(pair.secret_key) + "\n");
+  for (fs::perms extra : {fs::perms::group_read, fs::perms::others_read, fs::perms::group_write,
+                          fs::perms::others_write}) {
+    fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write | extra);
+    auto refused = app::read_secret_key(key);
+    CHECK(refused.code() == Code::not_permitted);
+    CHECK(refused.status().message().find("chmod 600") != std::string::npos);
+  }
+  fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write);
+  auto read = app::read_secret_key(key);
+  REQUIRE(read.ok());
+  CHECK(read.value() == pair.secret_key);
 }

@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
       if (!ledger.value()->submit_one(sign_entry(join, node.secret_key).bytes).ok()) return 1;
     }
     std::ofstream(dir / "node.key") << to_hex(node.secret_key) << "\n";
+    // Key files are only their owner's (the CLI refuses others).
+    std::filesystem::permissions(dir / "node.key", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
   std::mutex out_mu;
   auto writer = [&] {
