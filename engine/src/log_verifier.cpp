@@ -2,16 +2,13 @@
 
 #include <algorithm>
 
+#include "log_tip.h"
 #include "parallel_verify.h"
 #include "state.h"
 
 namespace cohours {
 
 namespace {
-
-std::span<const std::uint8_t> as_span(std::string_view s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
 
 struct Walker {
   const Store& store;

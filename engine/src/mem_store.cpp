@@ -8,21 +8,10 @@
 #include <utility>
 
 #include "cohours/store.h"
+#include "store_refusals.h"
 
 namespace cohours {
 namespace {
-
-bool known(Column column) {
-  return static_cast<std::size_t>(column) < kColumnCount;
-}
-
-Status no_such_column() {
-  return Status(Code::malformed, "no such store column");
-}
-
-Status read_only() {
-  return Status(Code::not_permitted, "a store snapshot is read-only");
-}
 
 // Walks a private copy of the range: the copy is the snapshot, so later
 // writes cannot show up and the cursor needs no lock.
@@ -60,7 +49,7 @@ class MemStore final : public Store {
 
  protected:
   Status do_get(Column column, std::string_view key, std::string* value) const override {
-    if (!known(column)) return no_such_column();
+    if (!known_column(column)) return no_such_column();
     std::shared_lock lock(mutex_);
     const auto& map = columns_[index(column)];
     auto it = map.find(key);
@@ -70,9 +59,9 @@ class MemStore final : public Store {
   }
 
   Status do_write(const WriteBatch& batch, Durability) override {
-    if (read_only_) return read_only();
+    if (read_only_) return snapshot_read_only();
     for (const auto& op : batch.ops())
-      if (!known(op.column)) return no_such_column();  // checked first: all or nothing
+      if (!known_column(op.column)) return no_such_column();  // checked first: all or nothing
     std::unique_lock lock(mutex_);
     for (const auto& op : batch.ops()) {
       auto& map = columns_[index(op.column)];
@@ -87,7 +76,7 @@ class MemStore final : public Store {
 
   std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
     std::vector<std::pair<std::string, std::string>> rows;
-    if (!known(column)) return std::make_unique<MemCursor>(std::move(rows), no_such_column());
+    if (!known_column(column)) return std::make_unique<MemCursor>(std::move(rows), no_such_column());
     std::shared_lock lock(mutex_);
     const auto& map = columns_[index(column)];
     for (auto it = map.lower_bound(from); it != map.end() && (to.empty() || it->first < to); ++it)
@@ -96,8 +85,8 @@ class MemStore final : public Store {
   }
 
   Status do_erase_range(Column column, std::string_view from, std::string_view to) override {
-    if (read_only_) return read_only();
-    if (!known(column)) return no_such_column();
+    if (read_only_) return snapshot_read_only();
+    if (!known_column(column)) return no_such_column();
     std::unique_lock lock(mutex_);
     auto& map = columns_[index(column)];
     map.erase(map.lower_bound(from), map.lower_bound(to));
@@ -105,8 +94,8 @@ class MemStore final : public Store {
   }
 
   Status do_clear(Column column) override {
-    if (read_only_) return read_only();
-    if (!known(column)) return no_such_column();
+    if (read_only_) return snapshot_read_only();
+    if (!known_column(column)) return no_such_column();
     std::unique_lock lock(mutex_);
     columns_[index(column)].clear();
     return {};

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "cohours/store.h"
+#include "store_refusals.h"
 #include "rocks_warnings.h"
 
 namespace cohours {
@@ -108,14 +109,6 @@ Status convert(const rocksdb::Status& status, const char* what) {
   return Status(code, std::string(what) + ": " + text);
 }
 
-bool known(Column column) {
-  return static_cast<std::size_t>(column) < kColumnCount;
-}
-
-Status no_such_column() {
-  return Status(Code::malformed, "no such store column");
-}
-
 // A RocksDB snapshot, released when its last reader (a snapshot view, a
 // cursor) is gone.
 using SharedSnapshot = std::shared_ptr<const rocksdb::Snapshot>;
@@ -184,10 +177,6 @@ Status rocks_get(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const roc
   return convert(status, "store read");
 }
 
-Status read_only() {
-  return Status(Code::not_permitted, "a store snapshot is read-only");
-}
-
 // The store at one RocksDB snapshot (ReadOptions::snapshot on every read):
 // what a ReadSnapshot pins. Taking one is O(1) and copies nothing; while it
 // lives, compaction keeps the versions it sees.
@@ -196,21 +185,21 @@ class RocksSnapshot final : public Store {
   RocksSnapshot(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles)
       : db_(db), handles_(handles), snapshot_(take_snapshot(db)) {}
 
-  Status compact(Column) override { return read_only(); }
+  Status compact(Column) override { return snapshot_read_only(); }
   std::unique_ptr<const Store> snapshot() const override { return std::make_unique<RocksSnapshot>(*this); }
 
  protected:
   Status do_get(Column column, std::string_view key, std::string* value) const override {
-    if (!known(column)) return no_such_column();
+    if (!known_column(column)) return no_such_column();
     return rocks_get(db_, family(column), snapshot_.get(), key, value);
   }
   std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
-    if (!known(column)) return std::make_unique<FailedCursor>(no_such_column());
+    if (!known_column(column)) return std::make_unique<FailedCursor>(no_such_column());
     return std::make_unique<RocksCursor>(db_, family(column), snapshot_, from, to);
   }
-  Status do_write(const WriteBatch&, Durability) override { return read_only(); }
-  Status do_clear(Column) override { return read_only(); }
-  Status do_erase_range(Column, std::string_view, std::string_view) override { return read_only(); }
+  Status do_write(const WriteBatch&, Durability) override { return snapshot_read_only(); }
+  Status do_clear(Column) override { return snapshot_read_only(); }
+  Status do_erase_range(Column, std::string_view, std::string_view) override { return snapshot_read_only(); }
 
  private:
   rocksdb::ColumnFamilyHandle* family(Column column) const {
@@ -243,7 +232,7 @@ class RocksStore final : public Store {
   RocksStore& operator=(const RocksStore&) = delete;
 
   Status compact(Column column) override {
-    if (!known(column)) return no_such_column();
+    if (!known_column(column)) return no_such_column();
     // Flush every family first: the write-ahead log holding the erased
     // values is dropped only once no memtable needs it.
     rocksdb::FlushOptions flush;
@@ -260,14 +249,14 @@ class RocksStore final : public Store {
 
  protected:
   Status do_get(Column column, std::string_view key, std::string* value) const override {
-    if (!known(column)) return no_such_column();
+    if (!known_column(column)) return no_such_column();
     return rocks_get(db_.get(), family(column), nullptr, key, value);
   }
 
   Status do_write(const WriteBatch& batch, Durability durability) override {
     rocksdb::WriteBatch rocks;
     for (const auto& op : batch.ops()) {
-      if (!known(op.column)) return no_such_column();
+      if (!known_column(op.column)) return no_such_column();
       rocksdb::Status status = op.erase ? rocks.Delete(family(op.column), slice(op.key))
                                         : rocks.Put(family(op.column), slice(op.key), slice(op.value));
       if (!status.ok()) return convert(status, "store batch");
@@ -281,7 +270,7 @@ class RocksStore final : public Store {
   }
 
   std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
-    if (!known(column)) return std::make_unique<FailedCursor>(no_such_column());
+    if (!known_column(column)) return std::make_unique<FailedCursor>(no_such_column());
     return std::make_unique<RocksCursor>(db_.get(), family(column), take_snapshot(db_.get()), from, to);
   }
 
@@ -292,7 +281,7 @@ class RocksStore final : public Store {
   // written concurrently beyond the last key may survive; reindex, the
   // caller, is the only writer while it clears.
   Status do_clear(Column column) override {
-    if (!known(column)) return no_such_column();
+    if (!known_column(column)) return no_such_column();
     std::string end;
     {
       std::unique_ptr<rocksdb::Iterator> last(db_->NewIterator(rocksdb::ReadOptions(), family(column)));
@@ -308,7 +297,7 @@ class RocksStore final : public Store {
   }
 
   Status do_erase_range(Column column, std::string_view from, std::string_view to) override {
-    if (!known(column)) return no_such_column();
+    if (!known_column(column)) return no_such_column();
     if (to.empty() || !(from < to)) return {};
     rocksdb::WriteOptions options;
     options.sync = true;

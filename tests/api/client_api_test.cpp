@@ -17,18 +17,14 @@
 #include "cohours/app/rekey.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
+#include "test_phone.h"
 
 using namespace cohours;
+using cohours::test::Phone;  // enrolled with a code from dave
 using cohours::test::TestNode;
 using json = nlohmann::json;
 
 namespace {
-
-// A phone: its own key pair, enrolled with a code from dave.
-struct Phone {
-  KeyPair key = generate_keypair();
-  std::uint64_t nonce = 0;
-};
 
 struct Fixture {
   TestNode t;

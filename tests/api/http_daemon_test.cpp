@@ -26,10 +26,12 @@
 #include "cohours/app/policy.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
+#include "../test_helpers.h"
 
 extern char** environ;
 
 using namespace cohours;
+using cohours::test::read_file;
 using json = nlohmann::json;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -37,13 +39,6 @@ namespace http = beast::http;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Polls `condition` until it holds or `limit` passes.
 template <typename F>
@@ -97,9 +92,9 @@ struct Daemon {
     argv.insert(argv.end(), extra.begin(), extra.end());
     pid = spawn(argv, dir / "daemon.log");
     // The daemon says where it listens once it serves.
-    REQUIRE_MESSAGE(wait_until([&] { return slurp(dir / "daemon.log").find("http: serving") != std::string::npos; }),
-                    slurp(dir / "daemon.log"));
-    const std::string log = slurp(dir / "daemon.log");
+    REQUIRE_MESSAGE(wait_until([&] { return read_file(dir / "daemon.log").find("http: serving") != std::string::npos; }),
+                    read_file(dir / "daemon.log"));
+    const std::string log = read_file(dir / "daemon.log");
     auto at = log.find(" on ", log.find("http: serving"));
     auto colon = log.find(':', at + 4);
     host = log.substr(at + 4, colon - at - 4);
@@ -211,7 +206,7 @@ TEST_CASE("the client API through a real cohoursd") {
   const std::string invite = std::string(std::getenv("COHOURS_BIN")) + " --data " + dir.string() +
                              " --json member invite erin --role volunteer --as dave >" + out_file.string();
   REQUIRE(std::system(invite.c_str()) == 0);
-  const std::string code = json::parse(slurp(out_file))["code"];
+  const std::string code = json::parse(read_file(out_file))["code"];
   Phone erin;
   Reply enrolled = daemon.request("POST", "/v1/enrol",
                                   json{{"code", code}, {"public_key", to_hex(erin.key.public_key)}}.dump());
@@ -267,7 +262,7 @@ TEST_CASE("the client API through a real cohoursd") {
   REQUIRE_MESSAGE(receipt.status == 200, receipt.body);
   const std::string digest = receipt.parsed()["digest"];
   CHECK(digest == to_hex(blake2b_256(photo)));
-  CHECK(slurp(dir / "receipts" / digest) == photo);
+  CHECK(read_file(dir / "receipts" / digest) == photo);
   CHECK(daemon.request("POST", "/v1/receipts", photo, &erin, 0, "text/plain").status == 415);
   CHECK(daemon.request("POST", "/v1/receipts", "", &erin, 0, "image/png").status == 400);
   CHECK(daemon.request("POST", "/v1/receipts", photo, nullptr, 0, "image/png").status == 401);
@@ -305,7 +300,7 @@ TEST_CASE("the client API through a real cohoursd") {
   REQUIRE(std::system(invite_auditor.c_str()) == 0);
   Phone hana;
   REQUIRE(daemon.request("POST", "/v1/enrol",
-                         json{{"code", json::parse(slurp(out_file))["code"]},
+                         json{{"code", json::parse(read_file(out_file))["code"]},
                               {"public_key", to_hex(hana.key.public_key)}}.dump())
               .status == 200);
   Reply expenses = daemon.request("GET", "/v1/coop/expenses", "", &hana);
@@ -341,5 +336,5 @@ TEST_CASE("the client API through a real cohoursd") {
   int status = daemon.stop();
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
-  CHECK(slurp(dir / "daemon.log").find("stopped") != std::string::npos);
+  CHECK(read_file(dir / "daemon.log").find("stopped") != std::string::npos);
 }

@@ -24,8 +24,10 @@
 #include "cohours/control/client.h"
 #include "cohours/control/server.h"
 #include "cohours/dates.h"
+#include "test_phone.h"
 
 using namespace cohours;
+using cohours::test::Phone;  // enrolled with a code from dave
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -100,11 +102,6 @@ class GatedStore final : public Store {
   std::unique_ptr<const Store> owned_;
   Store& inner_;
   std::shared_ptr<Gate> gate_;
-};
-
-struct Phone {
-  KeyPair key = generate_keypair();
-  std::uint64_t nonce = 0;
 };
 
 // A node held open as the daemon holds it (app::Node over parts it owns),

@@ -8,20 +8,15 @@
 #include "cohours/app/receipts.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
+#include "../test_helpers.h"
 
 using namespace cohours;
+using cohours::test::day;
+using cohours::test::bytes_of;
 using cohours::test::TestNode;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::int32_t day(const char* text) {
-  return *parse_date(text);
-}
-
-Bytes bytes_of(std::string_view text) {
-  return Bytes(text.begin(), text.end());
-}
 
 app::ClaimExpense claiming(std::string as, std::int64_t pence, std::string category = "travel",
                            const char* date = "2026-11-10") {

@@ -15,8 +15,11 @@
 #include "app_support.h"
 #include "cohours/app/keyring.h"
 #include "cohours/app/names.h"
+#include "../test_helpers.h"
 
 using namespace cohours;
+using cohours::test::read_file;
+using cohours::test::mode_of;
 namespace fs = std::filesystem;
 
 namespace {
@@ -31,13 +34,6 @@ void write(const fs::path& path, const std::string& text, fs::perms perms = fs::
   fs::permissions(path, perms, fs::perm_options::replace);
 }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 GuardedBytes guarded(const std::string& text) {
   GuardedBytes bytes(text.size());
   bytes.resize(text.size());
@@ -47,15 +43,9 @@ GuardedBytes guarded(const std::string& text) {
 
 // Every file under the data directory's keys, by path, with its bytes.
 std::map<fs::path, std::string> key_files(const fs::path& dir) {
-  std::map<fs::path, std::string> files{{dir / "node.key", slurp(dir / "node.key")}};
-  for (const auto& entry : fs::directory_iterator(dir / "keyring")) files[entry.path()] = slurp(entry.path());
+  std::map<fs::path, std::string> files{{dir / "node.key", read_file(dir / "node.key")}};
+  for (const auto& entry : fs::directory_iterator(dir / "keyring")) files[entry.path()] = read_file(entry.path());
   return files;
-}
-
-unsigned mode_of(const fs::path& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 0777;
 }
 
 struct Protected {
@@ -107,7 +97,7 @@ TEST_CASE("protected keys are all encrypted, 0600, and the node opens only with 
   CHECK(public_key_of(alice.value()) == p.alice);
   auto added = node.keyring().generate();
   REQUIRE(added.ok());
-  CHECK(slurp(node.keyring().path_of(added.value())).rfind("cohours-encrypted-key 1\n", 0) == 0);
+  CHECK(read_file(node.keyring().path_of(added.value())).rfind("cohours-encrypted-key 1\n", 0) == 0);
   CHECK(mode_of(node.keyring().path_of(added.value())) == 0600);
 }
 
@@ -150,7 +140,7 @@ TEST_CASE("a wrong passphrase is refused with a clear message that does not hold
 TEST_CASE("a changed byte in one keyring key is refused when that key is used, and protect refuses it whole") {
   Protected p;
   const fs::path alice_file = p.t.dir / "keyring" / (to_hex(p.alice) + ".key");
-  std::string text = slurp(alice_file);
+  std::string text = read_file(alice_file);
   const std::size_t at = text.find("sealed-seed ") + 20;
   text[at] = text[at] == '0' ? '1' : '0';
   write(alice_file, text);

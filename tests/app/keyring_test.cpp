@@ -13,14 +13,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& path) {
+std::string first_word(const fs::path& path) {
   std::ifstream in(path);
   std::string text;
   in >> text;
   return text;
 }
 
-void write(const fs::path& path, const std::string& text) {
+void write_key_text(const fs::path& path, const std::string& text) {
   {
     std::ofstream out(path, std::ios::trunc);
     out << text;
@@ -40,21 +40,21 @@ TEST_CASE("a node key whose seed lost a digit is refused, and the right key open
   test::TestNode t(false);
   t.node.reset();  // the store closes, as when the node stops
   const fs::path key_file = t.dir / "node.key";
-  const std::string good = slurp(key_file);
+  const std::string good = first_word(key_file);
   REQUIRE(good.size() == 128);
 
   for (std::size_t at : {0u, 17u, 63u}) {  // inside the seed, the first half
-    write(key_file, one_digit_changed(good, at) + "\n");
+    write_key_text(key_file, one_digit_changed(good, at) + "\n");
     auto opened = app::Node::open(t.dir, t.clock);
     REQUIRE_FALSE(opened.ok());
     CHECK(opened.code() == Code::corruption);
     CHECK(opened.status().message().find("is damaged") != std::string::npos);
   }
   // A changed digit of the public half is refused the same way.
-  write(key_file, one_digit_changed(good, 100) + "\n");
+  write_key_text(key_file, one_digit_changed(good, 100) + "\n");
   CHECK(app::Node::open(t.dir, t.clock).code() == Code::corruption);
 
-  write(key_file, good + "\n");
+  write_key_text(key_file, good + "\n");
   auto opened = app::Node::open(t.dir, t.clock);
   REQUIRE_MESSAGE(opened.ok(), opened.status().message());
 }
@@ -73,10 +73,10 @@ TEST_CASE("a key file that is a device, a directory or too long fails at once wi
 
   fs::remove(key);
   const KeyPair pair = generate_keypair();
-  write(key, to_hex(pair.secret_key) + std::string(2000, ' '));
+  write_key_text(key, to_hex(pair.secret_key) + std::string(2000, ' '));
   CHECK(app::read_secret_key(key).code() == Code::corruption);
 
-  write(key, "\n  " + to_hex(pair.secret_key) + "\n");
+  write_key_text(key, "\n  " + to_hex(pair.secret_key) + "\n");
   auto read = app::read_secret_key(key);
   REQUIRE(read.ok());
   CHECK(read.value() == pair.secret_key);
@@ -90,7 +90,7 @@ TEST_CASE("a damaged keyring key is not signed with") {
   REQUIRE(alice.ok());
   const fs::path file = t.dir / "keyring" / (to_hex(alice.value()) + ".key");
   REQUIRE(fs::exists(file));
-  write(file, one_digit_changed(slurp(file), 5) + "\n");
+  write_key_text(file, one_digit_changed(first_word(file), 5) + "\n");
   auto secret = t.node->keyring().secret(alice.value());
   CHECK(secret.code() == Code::corruption);
 }
@@ -99,7 +99,7 @@ TEST_CASE("a key file other users can read or change is refused, and used once i
   test::TempDir tmp;
   const fs::path key = tmp.path / "x.key";
   const KeyPair pair = generate_keypair();
-  write(key, to_hex(pair.secret_key) + "\n");
+  write_key_text(key, to_hex(pair.secret_key) + "\n");
   for (fs::perms extra : {fs::perms::group_read, fs::perms::others_read, fs::perms::group_write,
                           fs::perms::others_write}) {
     fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write | extra);

@@ -9,27 +9,20 @@
 #include "cohours/app/members.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
+#include "../test_helpers.h"
 
 using namespace cohours;
+using cohours::test::bytes_of;
+using cohours::test::mode_of;
 using cohours::test::TestNode;
 namespace fs = std::filesystem;
 
 namespace {
 
-Bytes bytes_of(std::string_view text) {
-  return Bytes(text.begin(), text.end());
-}
-
 Hash32 digest_of(const Bytes& bytes) {
   Blake2bStream hash;
   hash.update(std::span<const std::uint8_t>(bytes.data(), bytes.size()));
   return hash.finish();
-}
-
-unsigned mode_of(const fs::path& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 0777;
 }
 
 // erin, a volunteer who claims from her phone.

@@ -5,15 +5,13 @@
 #include "cohours/app/exchanges.h"
 #include "cohours/app/expenses.h"
 #include "cohours/dates.h"
+#include "../test_helpers.h"
 
 using namespace cohours;
+using cohours::test::day;
 using cohours::test::TestNode;
 
 namespace {
-
-std::int32_t day(const char* text) {
-  return *parse_date(text);
-}
 
 std::int64_t at(const char* time) {
   return *parse_time_ms(time);

@@ -13,6 +13,7 @@
 #include "cohours/dates.h"
 #include "cohours/ledger.h"
 #include "cohours/log_space.h"
+#include "../test_helpers.h"
 
 #include <doctest/doctest.h>
 
@@ -33,12 +34,6 @@ struct TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 };
-
-inline KeyPair seeded_key(std::uint8_t n) {
-  FixedBytes<32> seed;
-  seed.bytes.fill(n);
-  return keypair_from_seed(seed);
-}
 
 inline PolicySet policy_of(PolicySetting setting) {
   return PolicySet{{std::move(setting)}};

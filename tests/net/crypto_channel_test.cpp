@@ -5,14 +5,12 @@
 #include <doctest/doctest.h>
 
 #include <string_view>
+#include "../test_helpers.h"
 
 using namespace cohours;
+using cohours::test::bytes_of;
 
 namespace {
-
-Bytes bytes_of(std::string_view text) {
-  return Bytes(text.begin(), text.end());
-}
 
 FixedBytes<32> random_key() {
   FixedBytes<32> key;

@@ -6,8 +6,10 @@
 #include <string>
 
 #include "cohours/net/channel.h"
+#include "../test_helpers.h"
 
 using namespace cohours;
+using cohours::test::message_has;
 using namespace cohours::net;
 
 namespace {
@@ -17,13 +19,13 @@ constexpr std::size_t kVersionOffset = 12;
 constexpr std::size_t kConsortiumOffset = 14;
 constexpr std::size_t kEphemeralOffset = 14 + 32 + 32;
 
-struct Consortium {
+struct HandshakeSetup {
   Hash32 id;
   KeyPair a = generate_keypair();
   KeyPair b = generate_keypair();
   KeyPair outsider = generate_keypair();
 
-  Consortium() { random_bytes(id.bytes); }
+  HandshakeSetup() { random_bytes(id.bytes); }
 
   // Members are a and b; `extra` lets a test widen the set.
   HandshakeConfig config(const KeyPair& node, std::set<PublicKey> extra = {}) const {
@@ -33,10 +35,6 @@ struct Consortium {
             [allowed](const PublicKey& key) { return allowed.count(key) > 0; }};
   }
 };
-
-bool contains(const Status& status, std::string_view text) {
-  return status.message().find(text) != std::string::npos;
-}
 
 // One full exchange; REQUIREs every step to succeed.
 struct Session {
@@ -65,7 +63,7 @@ Session complete(const HandshakeConfig& initiator_config, const PublicKey& expec
 }  // namespace
 
 TEST_CASE("handshake: both sides authenticate each other and share session keys") {
-  Consortium c;
+  HandshakeSetup c;
   Session s = complete(c.config(c.a), c.b.public_key, c.config(c.b));
   CHECK(s.msg1.size() == 110);
   CHECK(s.msg2.size() == 174);
@@ -96,7 +94,7 @@ TEST_CASE("handshake: both sides authenticate each other and share session keys"
 }
 
 TEST_CASE("handshake: the other direction works the same") {
-  Consortium c;
+  HandshakeSetup c;
   Session s = complete(c.config(c.b), c.a.public_key, c.config(c.a));
   CHECK(s.initiator.peer == c.a.public_key);
   CHECK(s.responder.peer == c.b.public_key);
@@ -104,14 +102,14 @@ TEST_CASE("handshake: the other direction works the same") {
 }
 
 TEST_CASE("handshake: a node of another consortium is refused") {
-  Consortium c;
+  HandshakeSetup c;
   HandshakeConfig stranger = c.config(c.a);
   random_bytes(stranger.consortium_id.bytes);
   InitiatorHandshake initiator(stranger, c.b.public_key);
   ResponderHandshake responder(c.config(c.b));
   Status refused = responder.on_msg1(initiator.start()).status();
   CHECK(refused.code() == Code::not_permitted);
-  CHECK(contains(refused, "consortium files differ"));
+  CHECK(message_has(refused, "consortium files differ"));
 
   // The initiator checks msg2's consortium id as well.
   InitiatorHandshake a(c.config(c.a), c.b.public_key);
@@ -120,18 +118,18 @@ TEST_CASE("handshake: a node of another consortium is refused") {
   msg2[kConsortiumOffset] ^= 1;
   Status checked = a.on_msg2(msg2).status();
   CHECK(checked.code() == Code::not_permitted);
-  CHECK(contains(checked, "consortium files differ"));
+  CHECK(message_has(checked, "consortium files differ"));
 }
 
 TEST_CASE("handshake: a key not in the consortium file is refused by either side") {
-  Consortium c;
+  HandshakeSetup c;
   // The outsider knows the consortium id and lets everyone in; b does not.
   InitiatorHandshake outsider(c.config(c.outsider, {c.outsider.public_key}), c.b.public_key);
   ResponderHandshake b(c.config(c.b));
   Status refused = b.on_msg1(outsider.start()).status();
   CHECK(refused.code() == Code::not_permitted);
-  CHECK(contains(refused, "not in the consortium file"));
-  CHECK(contains(refused, to_hex(c.outsider.public_key)));
+  CHECK(message_has(refused, "not in the consortium file"));
+  CHECK(message_has(refused, to_hex(c.outsider.public_key)));
 
   // a dials the outsider on purpose, but the outsider is not in a's file.
   InitiatorHandshake a(c.config(c.a), c.outsider.public_key);
@@ -140,7 +138,7 @@ TEST_CASE("handshake: a key not in the consortium file is refused by either side
   REQUIRE(msg2.ok());
   Status checked = a.on_msg2(msg2.value()).status();
   CHECK(checked.code() == Code::not_permitted);
-  CHECK(contains(checked, "not in the consortium file"));
+  CHECK(message_has(checked, "not in the consortium file"));
 
   // A node configured without a filter lets nobody in.
   HandshakeConfig unset = c.config(c.b);
@@ -151,7 +149,7 @@ TEST_CASE("handshake: a key not in the consortium file is refused by either side
 }
 
 TEST_CASE("handshake: the initiator refuses a responder it did not dial") {
-  Consortium c;
+  HandshakeSetup c;
   KeyPair third = generate_keypair();
   // third is a member too, but a meant to reach b.
   InitiatorHandshake a(c.config(c.a, {third.public_key}), c.b.public_key);
@@ -160,20 +158,20 @@ TEST_CASE("handshake: the initiator refuses a responder it did not dial") {
   REQUIRE(msg2.ok());
   Status checked = a.on_msg2(msg2.value()).status();
   CHECK(checked.code() == Code::not_permitted);
-  CHECK(contains(checked, "dialled node " + to_hex(c.b.public_key)));
+  CHECK(message_has(checked, "dialled node " + to_hex(c.b.public_key)));
 }
 
 TEST_CASE("handshake: a node meeting its own key refuses") {
-  Consortium c;
+  HandshakeSetup c;
   InitiatorHandshake a(c.config(c.a), c.a.public_key);
   ResponderHandshake self(c.config(c.a));
   Status refused = self.on_msg1(a.start()).status();
   CHECK(refused.code() == Code::not_permitted);
-  CHECK(contains(refused, "own key"));
+  CHECK(message_has(refused, "own key"));
 }
 
 TEST_CASE("handshake: a flipped byte in msg2's key exchange or signature breaks the signature") {
-  Consortium c;
+  HandshakeSetup c;
   for (std::size_t i = kEphemeralOffset; i < 174; ++i) {
     CAPTURE(i);
     InitiatorHandshake a(c.config(c.a), c.b.public_key);
@@ -194,7 +192,7 @@ TEST_CASE("handshake: a flipped byte in msg2's key exchange or signature breaks 
 }
 
 TEST_CASE("handshake: a tampered msg1 or msg3 fails at the responder") {
-  Consortium c;
+  HandshakeSetup c;
   SUBCASE("msg3") {
     for (std::size_t i = 0; i < 64; ++i) {
       CAPTURE(i);
@@ -220,7 +218,7 @@ TEST_CASE("handshake: a tampered msg1 or msg3 fails at the responder") {
 }
 
 TEST_CASE("handshake: msg3 from another session is refused") {
-  Consortium c;
+  HandshakeSetup c;
   Session earlier = complete(c.config(c.a), c.b.public_key, c.config(c.b));
   // An attacker replays a's first msg1 and then its msg3 to b.
   ResponderHandshake b(c.config(c.b));
@@ -231,36 +229,36 @@ TEST_CASE("handshake: msg3 from another session is refused") {
 }
 
 TEST_CASE("handshake: another protocol version is named in the error") {
-  Consortium c;
+  HandshakeSetup c;
   InitiatorHandshake a(c.config(c.a), c.b.public_key);
   Bytes msg1 = a.start();
   msg1[kVersionOffset] = 2;  // little-endian u16
   ResponderHandshake b(c.config(c.b));
   Status refused = b.on_msg1(msg1).status();
   CHECK(refused.code() == Code::malformed);
-  CHECK(contains(refused, "protocol version 2, this node speaks 1"));
+  CHECK(message_has(refused, "protocol version 2, this node speaks 1"));
 
   // A future version's hello may be longer: the version is still reported.
   Bytes longer = msg1;
   longer.resize(300, 0);
   ResponderHandshake b2(c.config(c.b));
-  CHECK(contains(b2.on_msg1(longer).status(), "protocol version 2"));
+  CHECK(message_has(b2.on_msg1(longer).status(), "protocol version 2"));
 
   // And the initiator reports a responder's version the same way.
   InitiatorHandshake a3(c.config(c.a), c.b.public_key);
   ResponderHandshake b3(c.config(c.b));
   Bytes msg2 = b3.on_msg1(a3.start()).value();
   msg2[kVersionOffset + 1] = 1;  // version 257
-  CHECK(contains(a3.on_msg2(msg2).status(), "protocol version 257, this node speaks 1"));
+  CHECK(message_has(a3.on_msg2(msg2).status(), "protocol version 257, this node speaks 1"));
 }
 
 TEST_CASE("handshake: other protocols and wrong lengths are malformed") {
-  Consortium c;
+  HandshakeSetup c;
   ResponderHandshake http(c.config(c.b));
   std::string get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   Status refused = http.on_msg1(Bytes(get.begin(), get.end())).status();
   CHECK(refused.code() == Code::malformed);
-  CHECK(contains(refused, "does not speak the cohours sync protocol"));
+  CHECK(message_has(refused, "does not speak the cohours sync protocol"));
 
   InitiatorHandshake a(c.config(c.a), c.b.public_key);
   Bytes msg1 = a.start();
@@ -280,7 +278,7 @@ TEST_CASE("handshake: other protocols and wrong lengths are malformed") {
 }
 
 TEST_CASE("handshake: steps out of order, or after a failure, are refused") {
-  Consortium c;
+  HandshakeSetup c;
   ResponderHandshake b(c.config(c.b));
   CHECK(b.on_msg3(Bytes(64, 0)).code() == Code::wrong_state);
   CHECK(b.outcome().code() == Code::wrong_state);

@@ -11,8 +11,10 @@
 #include "cohours/crypto.h"
 #include "cohours/merkle.h"
 #include "cohours/net/frame.h"
+#include "../test_helpers.h"
 
 using namespace cohours;
+using cohours::test::message_has;
 using namespace cohours::net;
 
 // The largest single allocation while tracking is on: proves that a forged
@@ -118,10 +120,6 @@ Bytes with_byte(Bytes bytes, std::size_t index, std::uint8_t value) {
   return bytes;
 }
 
-bool contains(const Status& status, std::string_view text) {
-  return status.message().find(text) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("messages: every sample round-trips to the same bytes and type") {
@@ -191,7 +189,7 @@ TEST_CASE("messages: a trailing byte fails") {
     encoded.push_back(0);
     auto decoded = decode(encoded);
     CHECK(decoded.code() == Code::malformed);
-    CHECK(contains(decoded.status(), "after the end"));
+    CHECK(message_has(decoded.status(), "after the end"));
   }
 }
 
@@ -199,7 +197,7 @@ TEST_CASE("messages: unknown types fail") {
   for (std::uint8_t type : {0, 10, 200, 255}) {
     auto decoded = decode(Bytes{type, 0, 0, 0, 0});
     CHECK(decoded.code() == Code::malformed);
-    CHECK(contains(decoded.status(), "unknown message type " + std::to_string(type)));
+    CHECK(message_has(decoded.status(), "unknown message type " + std::to_string(type)));
   }
 }
 
@@ -212,8 +210,8 @@ TEST_CASE("messages: a forged huge count fails without allocating for it") {
     auto decoded = decode_message(forged, roomy);
     g_tracking = false;
     CHECK(decoded.code() == Code::malformed);
-    CHECK(contains(decoded.status(), "count"));
-    CHECK(contains(decoded.status(), "exceeds what the remaining"));
+    CHECK(message_has(decoded.status(), "count"));
+    CHECK(message_has(decoded.status(), "exceeds what the remaining"));
     CHECK(g_largest_allocation.load() < 4096);
   };
   // Heads: count 100000, then one head's worth of bytes.
@@ -255,7 +253,7 @@ TEST_CASE("messages: out-of-range values fail") {
     std::size_t from_size_at = 1 + 32;
     auto missing = decode(with_byte(without, from_size_at, 1));
     CHECK(missing.code() == Code::malformed);
-    CHECK(contains(missing.status(), "no signed head"));
+    CHECK(message_has(missing.status(), "no signed head"));
     Bytes with = encode_message(GetRecords{node().public_key, 1, head(1, 1), 5});
     CHECK(decode(with_byte(with, from_size_at, 0)).code() == Code::malformed);
   }
@@ -314,13 +312,13 @@ TEST_CASE("messages: Heads holds at most one head per consortium node, each of a
   four.push_back(head_of(other(2), 4));
   auto over = decode_for(3, Heads{four});
   CHECK(over.code() == Code::malformed);
-  CHECK(contains(over.status(), "heads count 4 is over the cap of 3"));
+  CHECK(message_has(over.status(), "heads count 4 is over the cap of 3"));
   CHECK(decode_for(4, Heads{four}).ok());
 
   // Two heads of one log, even of different sizes, are malformed.
   auto twice = decode_for(3, Heads{{head_of(other(0), 2), head_of(node(), 1), head_of(other(0), 5)}});
   CHECK(twice.code() == Code::malformed);
-  CHECK(contains(twice.status(), "two heads of one log"));
+  CHECK(message_has(twice.status(), "two heads of one log"));
 }
 
 TEST_CASE("messages: Cosignatures holds at most one per consortium node, one per witness and log") {
@@ -336,12 +334,12 @@ TEST_CASE("messages: Cosignatures holds at most one per consortium node, one per
   four.cosignatures.push_back(cosignature(node(), 4, other(3)));
   auto over = decode_for(3, four);
   CHECK(over.code() == Code::malformed);
-  CHECK(contains(over.status(), "cosignatures count 4 is over the cap of 3"));
+  CHECK(message_has(over.status(), "cosignatures count 4 is over the cap of 3"));
 
   auto twice =
       decode_for(3, Cosignatures{{cosignature(node(), 4, other(0)), cosignature(node(), 6, other(0))}});
   CHECK(twice.code() == Code::malformed);
-  CHECK(contains(twice.status(), "two cosignatures of one witness for one log"));
+  CHECK(message_has(twice.status(), "two cosignatures of one witness for one log"));
 }
 
 TEST_CASE("messages: a consistency proof holds at most 65 hashes, the most a u64 tree size needs") {
@@ -365,7 +363,7 @@ TEST_CASE("messages: a consistency proof holds at most 65 hashes, the most a u64
   records.consistency_proof.push_back(any);
   auto over = decode(encode_message(records));
   CHECK(over.code() == Code::malformed);
-  CHECK(contains(over.status(), "consistency proof count 66 is over the cap of 65"));
+  CHECK(message_has(over.status(), "consistency proof count 66 is over the cap of 65"));
 }
 
 TEST_CASE("messages: a Records batch holds at most kMaxBatchRecords records") {
@@ -378,7 +376,7 @@ TEST_CASE("messages: a Records batch holds at most kMaxBatchRecords records") {
   records.records.push_back(Bytes{1});
   auto over = decode(encode_message(records));
   CHECK(over.code() == Code::malformed);
-  CHECK(contains(over.status(), "records count 4097 is over the cap of 4096"));
+  CHECK(message_has(over.status(), "records count 4097 is over the cap of 4096"));
 }
 
 TEST_CASE("messages: a flood of one head is refused at its count, before any head is read") {
@@ -394,7 +392,7 @@ TEST_CASE("messages: a flood of one head is refused at its count, before any hea
   const auto took = std::chrono::steady_clock::now() - started;
   g_tracking = false;
   CHECK(decoded.code() == Code::malformed);
-  CHECK(contains(decoded.status(), "heads count 55000 is over the cap of 5"));
+  CHECK(message_has(decoded.status(), "heads count 55000 is over the cap of 5"));
   CHECK(g_largest_allocation.load() < 4096);  // not even the list was reserved
   // Refused at the count: nowhere near the cost of one check per head.
   CHECK(took < std::chrono::seconds(1));

@@ -39,8 +39,12 @@
 #include "cohours/net/control_server.h"
 #include "cohours/net/logger.h"
 #include "cohours/net/peer_link.h"
+#include "../test_helpers.h"
+#include "quiet_logs.h"
 
 using namespace cohours;
+using cohours::test::seeded_key;
+using cohours::test::QuietLogs;
 using namespace cohours::net;
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -124,12 +128,6 @@ class GatedStore final : public Store {
   bool released_ = false;
   bool done_ = false;
 };
-
-KeyPair seeded_key(std::uint8_t n) {
-  FixedBytes<32> seed;
-  seed.bytes.fill(n);
-  return keypair_from_seed(seed);
-}
 
 NodeIdentity identity_of(const KeyPair& key) {
   return {key.public_key, key.secret_key.copy()};
@@ -315,13 +313,6 @@ std::optional<std::string> control_call(const fs::path& path, const std::string&
   ::close(fd);
   return answer;
 }
-
-// Logs only errors: the service logs every link it sees.
-struct QuietLogs {
-  LogLevel before = log_level();
-  QuietLogs() { set_log_level(LogLevel::error); }
-  ~QuietLogs() { set_log_level(before); }
-};
 
 // Node A's daemon, minus argv: its store (gated), ledger, copies of B's and
 // C's logs, the PeerService and a control socket, on an io thread. A's key

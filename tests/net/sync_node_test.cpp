@@ -17,6 +17,8 @@
 #include "cohours/net/logger.h"
 #include "cohours/net/messages.h"
 #include "cohours/replicas.h"
+#include "../test_helpers.h"
+#include "quiet_logs.h"
 
 // Small, targeted tests of the sync state machine: two or three nodes, each
 // with a memory store, its ledger, its replicas and a SyncNode, on one fake
@@ -24,15 +26,11 @@
 // would over the wire. The whole-consortium simulation is tests/net/sync_sim.cpp.
 
 using namespace cohours;
+using cohours::test::seeded_key;
+using cohours::test::QuietLogs;
 using namespace cohours::net;
 
 namespace {
-
-KeyPair seeded_key(std::uint8_t n) {
-  FixedBytes<32> seed;
-  seed.bytes.fill(n);
-  return keypair_from_seed(seed);
-}
 
 // The caps of the largest consortium these tests make.
 constexpr MessageLimits kTestLimits{3};
@@ -113,20 +111,13 @@ SyncConfig small_config() {
   return config;
 }
 
-// Bans and equivocations are logged as warnings and errors; only errors show.
-struct QuietLogs {
-  LogLevel before = log_level();
-  QuietLogs() { set_log_level(LogLevel::error); }
-  ~QuietLogs() { set_log_level(before); }
-};
-
 struct Sent {
   int from = 0, to = 0;
   Message message;
 };
 
 // Nodes 0, 1, 2 are "a", "b", "c"; every node follows every other's log.
-struct Consortium {
+struct SyncConsortium {
   QuietLogs quiet;
   FakeClock clock{1'795'000'000'000};
   SyncConfig config;
@@ -138,7 +129,7 @@ struct Consortium {
   // Engine work handed out (EngineWork::as_actions), by node, not yet run.
   std::deque<std::pair<int, std::shared_ptr<SyncWork>>> work;
 
-  explicit Consortium(int count, SyncConfig sync_config = small_config()) : config(sync_config) {
+  explicit SyncConsortium(int count, SyncConfig sync_config = small_config()) : config(sync_config) {
     for (int i = 0; i < count; ++i) {
       auto node = std::make_unique<Node>();
       node->name = std::string(1, static_cast<char>('a' + i)) + "-coop";
@@ -307,7 +298,7 @@ struct Consortium {
 }  // namespace
 
 TEST_CASE("sync: on_connected greets a consortium peer with heads, cosignatures and evidence") {
-  Consortium net(3);
+  SyncConsortium net(3);
   Node &a = net[0], &b = net[1], &c = net[2];
   net.fill(0, 5);
 
@@ -386,7 +377,7 @@ TEST_CASE("sync: on_connected greets a consortium peer with heads, cosignatures 
 }
 
 TEST_CASE("sync: catch-up from nothing in small batches, then a push of one more entry") {
-  Consortium net(2);
+  SyncConsortium net(2);
   Node &a = net[0], &b = net[1];
   net.fill(0, 50);
   net.link(0, 1);
@@ -451,7 +442,7 @@ TEST_CASE("sync: catch-up from nothing in small batches, then a push of one more
 }
 
 TEST_CASE("sync: a log is relayed through a node in the middle") {
-  Consortium net(3);
+  SyncConsortium net(3);
   Node &a = net[0], &b = net[1], &c = net[2];
   net.fill(0, 20);
   net.fill(2, 3);
@@ -484,7 +475,7 @@ namespace {
 // A holds its log of 20, C a full copy of it; B is fresh. B hears both
 // announce A's log. Returns B's requests for A's log after each greeting.
 struct TwoSources {
-  Consortium net{3};
+  SyncConsortium net{3};
   Node &a = net[0], &b = net[1], &c = net[2];
   std::vector<std::pair<PublicKey, GetRecords>> after_a, after_c;
 
@@ -575,7 +566,7 @@ TEST_CASE("sync: on_disconnected asks another connected peer for what was in fli
 }
 
 TEST_CASE("sync: forged records get the sender banned for ban_ms, and nothing is stored") {
-  Consortium net(2);
+  SyncConsortium net(2);
   Node &a = net[0], &b = net[1];
   net.fill(0, 10);
   auto greeting = a.sync->on_connected(b.pk());
@@ -666,7 +657,7 @@ TEST_CASE("sync: after banning a forger, the log still comes from an honest peer
 }
 
 TEST_CASE("sync: a head with a bad signature gets the sender banned") {
-  Consortium net(3);
+  SyncConsortium net(3);
   Node &a = net[0], &b = net[1], &c = net[2];
   net.fill(0, 3);
   (void)b.sync->on_connected(c.pk());
@@ -695,7 +686,7 @@ TEST_CASE("sync: a head with a bad signature gets the sender banned") {
 }
 
 TEST_CASE("sync: equivocation in Heads is kept as evidence, freezes the log and is passed on") {
-  Consortium net(3);
+  SyncConsortium net(3);
   Node &a = net[0], &b = net[1], &c = net[2];
   net.fill(0, 6);
   net.link(0, 1);
@@ -745,7 +736,7 @@ TEST_CASE("sync: equivocation in Heads is kept as evidence, freezes the log and 
 }
 
 TEST_CASE("sync: a node that appends a peer's records cosigns the head and the others keep it") {
-  Consortium net(3);
+  SyncConsortium net(3);
   Node &a = net[0], &b = net[1], &c = net[2];
   net.fill(0, 4);
   (void)b.sync->on_connected(c.pk());
@@ -799,7 +790,7 @@ TEST_CASE("sync: a node that appends a peer's records cosigns the head and the o
 }
 
 TEST_CASE("sync: a transfer.out to another co-op is received there once, and clearing nets to zero") {
-  Consortium net(2);
+  SyncConsortium net(2);
   Node &a = net[0], &b = net[1];
   // dan earns 120 minutes of community work, confirmed by a coordinator.
   net.add_member(0, "dan", role_volunteer);
@@ -870,7 +861,7 @@ TEST_CASE("sync: a transfer.out to another co-op is received there once, and cle
 }
 
 TEST_CASE("sync: alias queries answer with the peer's key, or nullopt") {
-  Consortium net(3);
+  SyncConsortium net(3);
   Node &a = net[0], &b = net[1], &c = net[2];
   net.add_member(0, "dan", role_volunteer);
   net.link(0, 1);
@@ -979,7 +970,7 @@ SyncConfig handing_out_work() {
 }  // namespace
 
 TEST_CASE("sync: engine work is handed out; a log is not asked for while its batch is stored") {
-  Consortium net(3, handing_out_work());
+  SyncConsortium net(3, handing_out_work());
   Node &a = net[0], &b = net[1], &c = net[2];
   net.fill(0, 20);
   net.link(0, 2);
@@ -1061,7 +1052,7 @@ TEST_CASE("sync: engine work is handed out; a log is not asked for while its bat
 }
 
 TEST_CASE("sync: the outcome of work for a peer banned meanwhile sends that peer nothing") {
-  Consortium net(2, handing_out_work());
+  SyncConsortium net(2, handing_out_work());
   Node &a = net[0], &b = net[1];
   net.add_member(0, "dan", role_volunteer);
   net.run_all_work();
@@ -1083,7 +1074,7 @@ TEST_CASE("sync: the outcome of work for a peer banned meanwhile sends that peer
 }
 
 TEST_CASE("sync: a malformed message drops the link, and the peer is not banned for it") {
-  Consortium net(3);
+  SyncConsortium net(3);
   Node &a = net[0], &b = net[1], &c = net[2];
   net.fill(2, 3);
   (void)a.sync->on_connected(b.pk());
