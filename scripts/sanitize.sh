@@ -35,6 +35,7 @@ run_ctest() {
   rm -rf "$reports" && mkdir -p "$reports"
   local status=0 start
   start=$(date +%s)
+  COHOURS_SANITIZER="$(basename "$build")" \
   ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1" \
   LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0" \
   UBSAN_OPTIONS="log_path=$reports/ubsan:halt_on_error=1:print_stacktrace=1" \

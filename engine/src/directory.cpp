@@ -9,9 +9,17 @@ namespace cohours {
 
 namespace {
 
-std::string alias_key(std::string_view alias) {
-  return "alias:" + std::string(alias);
-}
+// No row is keyed by an alias: RocksDB's MANIFEST records the first and
+// last key of every table file and keeps them until the store is reopened,
+// so an alias in a key could outlive `member forget`. Aliases live only in
+// the member rows' values; lookups by alias read those rows (a co-op has
+// about a hundred members; a few thousand read in milliseconds).
+// Stores written before this kept an "alias:" + alias index; nothing reads
+// it now, and every change of the directory erases the whole range, with
+// bounds that name no one.
+constexpr std::string_view kOldAliasIndexFrom = "alias:";
+constexpr std::string_view kOldAliasIndexTo = "alias;";
+
 std::string member_key(const PublicKey& key) {
   return "member:" + key_of(key);
 }
@@ -102,24 +110,7 @@ std::string encode_entry(const DirectoryEntry& entry) {
   return std::string(row.begin(), row.end());
 }
 
-}  // namespace
-
-Status Directory::add(const DirectoryEntry& entry) {
-  if (Status s = check_fields(entry); !s.ok()) return s;
-  std::string existing;
-  if (store_.get(Column::directory, alias_key(entry.alias), &existing).ok())
-    return Status(Code::already_exists, "alias '" + entry.alias + "' is taken");
-  if (store_.get(Column::directory, member_key(entry.key), &existing).ok())
-    return Status(Code::already_exists, "that key already has an alias");
-  WriteBatch batch;
-  batch.put(Column::directory, alias_key(entry.alias), key_of(entry.key));
-  batch.put(Column::directory, member_key(entry.key), encode_entry(entry));
-  return store_.write(batch, Durability::synced);
-}
-
-std::optional<DirectoryEntry> Directory::find(const PublicKey& key) const {
-  std::string raw;
-  if (!store_.get(Column::directory, member_key(key), &raw).ok()) return std::nullopt;
+std::optional<DirectoryEntry> decode_entry(std::string_view raw) {
   DirectoryEntry entry;
   try {
     codec::Decoder decoder(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
@@ -130,11 +121,38 @@ std::optional<DirectoryEntry> Directory::find(const PublicKey& key) const {
   return entry;
 }
 
+// The first bytes of a row's key, for a message about a damaged row.
+std::string to_hex_prefix(std::string_view key) {
+  return to_hex(reinterpret_cast<const std::uint8_t*>(key.data()), std::min<std::size_t>(key.size(), 16));
+}
+
+}  // namespace
+
+Status Directory::add(const DirectoryEntry& entry) {
+  if (Status s = check_fields(entry); !s.ok()) return s;
+  auto holder = holder_of(entry.alias);
+  if (!holder.ok()) return holder.status();
+  if (holder.value()) return Status(Code::already_exists, "alias '" + entry.alias + "' is taken");
+  std::string existing;
+  Status found = store_.get(Column::directory, member_key(entry.key), &existing);
+  if (found.ok()) return Status(Code::already_exists, "that key already has an alias");
+  if (found.code() != Code::not_found) return found;
+  WriteBatch batch;
+  batch.put(Column::directory, member_key(entry.key), encode_entry(entry));
+  return store_.write(batch, Durability::synced);
+}
+
+std::optional<DirectoryEntry> Directory::find(const PublicKey& key) const {
+  std::string raw;
+  if (!store_.get(Column::directory, member_key(key), &raw).ok()) return std::nullopt;
+  return decode_entry(raw);
+}
+
 Status Directory::remove(const PublicKey& key) {
   auto entry = find(key);
   if (!entry) return Status(Code::unknown_member, "no directory entry for that key");
+  if (Status s = drop_old_alias_index(); !s.ok()) return s;
   WriteBatch batch;
-  batch.erase(Column::directory, alias_key(entry->alias));
   batch.erase(Column::directory, member_key(key));
   return store_.write(batch, Durability::synced);
 }
@@ -143,28 +161,40 @@ Status Directory::replace(const DirectoryEntry& entry) {
   auto old = find(entry.key);
   if (!old) return Status(Code::unknown_member, "no directory entry for that key");
   if (Status s = check_fields(entry); !s.ok()) return s;
-  std::string existing;
-  if (entry.alias != old->alias && store_.get(Column::directory, alias_key(entry.alias), &existing).ok())
-    return Status(Code::already_exists, "alias '" + entry.alias + "' is taken");
+  if (entry.alias != old->alias) {
+    auto holder = holder_of(entry.alias);
+    if (!holder.ok()) return holder.status();
+    if (holder.value()) return Status(Code::already_exists, "alias '" + entry.alias + "' is taken");
+  }
+  if (Status s = drop_old_alias_index(); !s.ok()) return s;
   WriteBatch batch;
-  batch.erase(Column::directory, alias_key(old->alias));
-  batch.put(Column::directory, alias_key(entry.alias), key_of(entry.key));
   batch.put(Column::directory, member_key(entry.key), encode_entry(entry));
   return store_.write(batch, Durability::synced);
 }
 
 Result<PublicKey> Directory::key_for(std::string_view alias) const {
-  std::string raw;
-  Status status = store_.get(Column::directory, alias_key(alias), &raw);
-  if (status.code() == Code::not_found)
+  auto holder = holder_of(alias);
+  if (!holder.ok()) return holder.status();
+  if (!holder.value())
     return Status(Code::unknown_member,
                   "no member called '" + std::string(alias) + "' (see `cohours member list`)");
-  if (!status.ok()) return status;
-  if (raw.size() != 32)
-    return Status(Code::corruption, "directory row for '" + std::string(alias) + "' is malformed");
-  PublicKey key;
-  std::copy(raw.begin(), raw.end(), key.bytes.begin());
-  return key;
+  return *holder.value();
+}
+
+Result<std::optional<PublicKey>> Directory::holder_of(std::string_view alias) const {
+  auto cursor = store_.scan(Column::directory, "member:", "member;");
+  for (; cursor->valid(); cursor->next()) {
+    auto entry = decode_entry(cursor->value());
+    if (!entry)
+      return Status(Code::corruption, "a directory row (" + to_hex_prefix(cursor->key()) + ") is malformed");
+    if (entry->alias == alias) return std::optional<PublicKey>(entry->key);
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return std::optional<PublicKey>();
+}
+
+Status Directory::drop_old_alias_index() {
+  return store_.erase_range(Column::directory, kOldAliasIndexFrom, kOldAliasIndexTo);
 }
 
 Result<std::vector<DirectoryEntry>> Directory::list() const {

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "cohours/crypto.h"
 #include "test_support.h"
 
@@ -42,6 +44,96 @@ TEST_CASE("the directory binds one alias to one key and forgets both") {
   CHECK(directory.key_for("alice").code() == Code::unknown_member);
   CHECK_FALSE(directory.find(alice).has_value());
   CHECK(directory.list().value().empty());
+}
+
+namespace {
+
+// Every key of the directory column, as stored.
+std::vector<std::string> directory_keys(const Store& store) {
+  std::vector<std::string> keys;
+  for (auto cursor = store.scan(Column::directory, "", "\xff"); cursor->valid(); cursor->next())
+    keys.emplace_back(cursor->key());
+  return keys;
+}
+
+// Whether any file in `dir` whose name starts with `prefix` holds `text`.
+bool files_hold(const std::filesystem::path& dir, const std::string& prefix, const std::string& text) {
+  for (const auto& file : std::filesystem::directory_iterator(dir))
+    if (file.path().filename().string().rfind(prefix, 0) == 0 &&
+        test::read_file(file.path()).find(text) != std::string::npos)
+      return true;
+  return false;
+}
+
+// A key's 32 bytes as a row key or value holds them.
+std::string raw(const PublicKey& key) {
+  return std::string(reinterpret_cast<const char*>(key.data()), PublicKey::size());
+}
+
+}  // namespace
+
+// RocksDB's MANIFEST keeps the first and last key of each table file until
+// the store is reopened: an alias in a key outlived `member forget` there.
+TEST_CASE("no directory key holds an alias, so none reaches RocksDB's MANIFEST") {
+  auto store = make_memory_store();
+  Directory directory(*store);
+  PublicKey alice = test::seeded_key(1).public_key;
+  REQUIRE(directory.add({alice, "alice", ""}).ok());
+  REQUIRE(directory.replace({alice, "alice.smith", "07700 900123"}).ok());
+  CHECK(directory.key_for("alice.smith").value() == alice);
+  CHECK(directory.key_for("alice").code() == Code::unknown_member);
+  for (const std::string& key : directory_keys(*store)) CHECK(key.find("alice") == std::string::npos);
+
+  // On RocksDB: the table files' bounds, as the MANIFEST records them after
+  // a compaction, never name a member.
+  test::TempDir dir;
+  const std::string path = dir.path + "/store";
+  {
+    auto rocks = open_rocks_store(path, OpenMode::create_if_missing);
+    REQUIRE(rocks.ok());
+    Directory on_disk(*rocks.value());
+    REQUIRE(on_disk.add({alice, "zebedee-quist", ""}).ok());
+    REQUIRE(rocks.value()->compact(Column::directory).ok());
+    CHECK_FALSE(files_hold(path, "MANIFEST", "zebedee-quist"));
+    REQUIRE(on_disk.remove(alice).ok());
+    REQUIRE(rocks.value()->compact(Column::directory).ok());
+    CHECK_FALSE(files_hold(path, "MANIFEST", "zebedee-quist"));
+    CHECK_FALSE(files_hold(path, "", "zebedee-quist"));  // nor any table file or log
+  }
+}
+
+// Stores written before kept an "alias:" index; nothing reads it, and the
+// next change of the directory erases all of it.
+TEST_CASE("the old alias index is ignored and erased") {
+  auto store = make_memory_store();
+  Directory directory(*store);
+  PublicKey alice = test::seeded_key(1).public_key, bob = test::seeded_key(2).public_key;
+  REQUIRE(directory.add({alice, "alice", ""}).ok());
+  REQUIRE(directory.add({bob, "bob", ""}).ok());
+  WriteBatch old_rows;
+  old_rows.put(Column::directory, "alias:alice", raw(alice));
+  old_rows.put(Column::directory, "alias:bob", raw(bob));
+  old_rows.put(Column::directory, "alias:carol", raw(bob));  // a stale row: not a member
+  REQUIRE(store->write(old_rows, Durability::synced).ok());
+  CHECK(directory.key_for("carol").code() == Code::unknown_member);
+  REQUIRE(directory.remove(alice).ok());
+  for (const std::string& key : directory_keys(*store)) CHECK(key.rfind("alias:", 0) != 0);
+  CHECK(directory.key_for("bob").value() == bob);
+  CHECK(directory.list().value().size() == 1);
+}
+
+// A member row that does not decode is reported, not skipped: a lookup that
+// skipped it could hand its alias to someone else.
+TEST_CASE("a damaged member row stops alias lookups with corruption") {
+  auto store = make_memory_store();
+  Directory directory(*store);
+  PublicKey alice = test::seeded_key(1).public_key, bob = test::seeded_key(2).public_key;
+  REQUIRE(directory.add({alice, "alice", ""}).ok());
+  WriteBatch damage;
+  damage.put(Column::directory, "member:" + raw(alice), "\x01");
+  REQUIRE(store->write(damage, Durability::synced).ok());
+  CHECK(directory.key_for("alice").code() == Code::corruption);
+  CHECK(directory.add({bob, "alice", ""}).code() == Code::corruption);
 }
 
 TEST_CASE("private notes are stored under a fresh salt and can be erased") {

@@ -87,6 +87,12 @@ class Directory {
   Result<std::vector<PublicKey>> uploaders(const Hash32& digest) const;
 
  private:
+  // The key whose entry has this alias, if any; corruption for a member row
+  // that does not decode.
+  Result<std::optional<PublicKey>> holder_of(std::string_view alias) const;
+  // Erases the "alias:" index that stores before issue 13 kept (directory.cpp).
+  Status drop_old_alias_index();
+
   Store& store_;
 };
 
