@@ -194,6 +194,15 @@ Result<std::optional<PublicKey>> Directory::holder_of(std::string_view alias) co
 }
 
 Status Directory::drop_old_alias_index() {
+  // Only stores that still hold the old index pay a write; the others would
+  // gain a range tombstone at every change.
+  bool held = false;
+  {
+    auto cursor = store_.scan(Column::directory, kOldAliasIndexFrom, kOldAliasIndexTo);
+    held = cursor->valid();
+    if (Status s = cursor->status(); !s.ok()) return s;
+  }
+  if (!held) return Status();
   return store_.erase_range(Column::directory, kOldAliasIndexFrom, kOldAliasIndexTo);
 }
 

@@ -35,6 +35,14 @@ std::optional<SecretKey> open_text(const std::string& text, std::string_view pas
   return decrypt_key(file.value(), key_for(passphrase, file.value()));
 }
 
+// A fresh key sealed under `passphrase` (cheap limits), as the file's text.
+std::string sealed_text(std::string_view passphrase) {
+  const KeyPair pair = generate_keypair();
+  auto key = new_key_file_key(bytes_of(passphrase), kCheap);
+  REQUIRE(key.ok());
+  return format_encrypted_key(encrypt_key(pair.secret_key, key.value()));
+}
+
 }  // namespace
 
 TEST_CASE("an encrypted key file round-trips and says what it is; a plain one is told apart") {
@@ -68,10 +76,7 @@ TEST_CASE("a wrong passphrase does not open the file") {
 }
 
 TEST_CASE("any changed hex digit of an encrypted key file is refused") {
-  const KeyPair pair = generate_keypair();
-  auto key = new_key_file_key(bytes_of("pass phrase"), kCheap);
-  REQUIRE(key.ok());
-  const std::string text = format_encrypted_key(encrypt_key(pair.secret_key, key.value()));
+  const std::string text = sealed_text("pass phrase");
   // Every digit of salt, nonce, public key and sealed seed, one at a time:
   // the salt gives another derived key, the rest fail Poly1305 or the
   // public-key check.
@@ -93,10 +98,7 @@ TEST_CASE("any changed hex digit of an encrypted key file is refused") {
 }
 
 TEST_CASE("a file cut short anywhere is refused as damaged, not read") {
-  const KeyPair pair = generate_keypair();
-  auto key = new_key_file_key(bytes_of("pass phrase"), kCheap);
-  REQUIRE(key.ok());
-  const std::string text = format_encrypted_key(encrypt_key(pair.secret_key, key.value()));
+  const std::string text = sealed_text("pass phrase");
   REQUIRE(text.back() == '\n');
   for (std::size_t length = 0; length + 1 < text.size(); ++length) {
     auto parsed = parse_encrypted_key(text.substr(0, length));
