@@ -1,11 +1,13 @@
-// Node commands: init (app/init.h), policy set / show (app/policy.h); and
-// the argument parsers every command shares.
+// Node commands: init (app/init.h), node rotate-key
+// (app/node_key_rotation.h), policy set / show (app/policy.h); and the
+// argument parsers every command shares.
 #include <filesystem>
 #include <sstream>
 
 #include "client.h"
 #include "cohours/app/clock_source.h"
 #include "cohours/app/init.h"
+#include "cohours/app/node_key_rotation.h"
 #include "cohours/dates.h"
 #include "commands.h"
 #include "output.h"
@@ -57,6 +59,27 @@ static void run_init(const GlobalOptions& options, const std::string& name,
           << "node key " << to_hex(created.node_key) << "\n"
           << "Next: add members with `cohours member add ALIAS --role ROLE`.\n";
   }
+}
+
+// Rewrites node.key under no daemon: the daemon holds the key in memory.
+static void run_rotate_key(const GlobalOptions& options) {
+  const fs::path dir = std::filesystem::path(options.data_dir);
+  if (check(control::RemoteNode::connect(dir)))
+    fail(Code::wrong_state, "the daemon is running for " + options.data_dir + "; stop it first");
+  auto node = check(app::Node::open(dir, *check(app::process_clock()), passphrase_source(options)));
+  app::NodeKeyRotated done = check(app::rotate_node_key(*node));
+  if (options.json)
+    return print_json({{"node", to_hex(done.node)},
+                       {"old_key", to_hex(done.old_key)},
+                       {"new_key", to_hex(done.new_key)},
+                       {"seq", done.seq},
+                       {"rotations", done.rotations}});
+  out() << "The node now signs with key " << to_hex(done.new_key) << " (record " << done.seq << ").\n"
+        << "Key " << to_hex(done.old_key) << " is retired: heads it signs after record " << done.seq
+        << " are refused.\n"
+        << "The node is still named by " << to_hex(done.node) << " (the consortium file is unchanged).\n"
+        << "Start cohoursd so peers fetch the rotation; a retired key that was stolen is refused by every peer "
+           "that holds it.\n";
 }
 
 struct PolicyArgs {
@@ -159,6 +182,13 @@ void add_node_commands(CLI::App& app, GlobalOptions& options) {
   init->add_option("--currency", *currency, "Currency of expenses, a three-letter code")
       ->capture_default_str();
   init->callback([&options, name, currency] { run_init(options, *name, *currency); });
+
+  CLI::App* node = add_command(app, "node", "The node's own key");
+  node->require_subcommand(1);
+  CLI::App* rotate = add_command(*node, "rotate-key",
+                                 "Sign for the node with a new key from now on and retire the old one for good "
+                                 "(a stolen or exposed node.key); the daemon must be stopped");
+  rotate->callback([&options] { run_rotate_key(options); });
 
   CLI::App* policy = add_command(app, "policy", "Show or set the co-op's limits");
   policy->require_subcommand(1);

@@ -26,6 +26,7 @@
 #include "cohours/api/client_api.h"
 #include "cohours/app/clock_source.h"
 #include "cohours/app/node.h"
+#include "cohours/app/node_key_rotation.h"
 #include "cohours/control/server.h"
 #include "cohours/crypto.h"
 #include "cohours/directory.h"
@@ -120,7 +121,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     log_error("cannot open the store: " + store.status().message());
     return 1;
   }
-  auto ledger = Ledger::open(*store.value(), identity, clock);
+  auto ledger = app::open_node_ledger(dir, *store.value(), identity, *unlocker, clock);
   if (!ledger.ok()) {
     log_error("cannot open the ledger: " + ledger.status().message());
     return 1;
@@ -137,7 +138,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   }
   if (consortium.ok())
     for (const auto& node : consortium->nodes)
-      if (node.key != identity.public_key)
+      if (node.key != replicas.value()->self())
         if (Status s = replicas.value()->follow(node.key, node.name, node.currency); !s.ok()) {
           log_error("cannot follow " + node.name + ": " + s.message());
           return 1;
@@ -202,7 +203,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     log_error(std::string("cannot start: ") + e.what());
     return 1;
   }
-  log_info("node " + ledger.value()->node_name() + " (" + to_hex(identity.public_key).substr(0, 12) +
+  log_info("node " + ledger.value()->node_name() + " (" + to_hex(ledger.value()->node_key()).substr(0, 12) +
            ") running; log size " + std::to_string(ledger.value()->log_size()));
 
   // Refusals a stranger can cause are logged a few per kind and window

@@ -216,6 +216,9 @@ std::string entry_summary(Node& node, const Entry& e) {
           return b.new_key.is_zero() ? name(b.member) + "'s key is retired; a new one waits to enrol"
                                      : name(b.member) + " now signs with key " +
                                            to_hex(b.new_key).substr(0, 12) + " (the previous key is retired)";
+        else if constexpr (std::is_same_v<T, NodeRotate>)
+          return "the node now signs with key " + to_hex(b.new_key).substr(0, 12) +
+                 " (the previous node key is retired)";
         else if constexpr (std::is_same_v<T, TransferIn>)
           return format_minutes(b.minutes) + " to " + name(b.to) + " from node " +
                  to_hex(b.from_node).substr(0, 12) + " (origin " + to_hex(b.origin).substr(0, 12) + ")";
@@ -238,7 +241,10 @@ Result<LogRecords> log_records(Node& node, const ShowLog& r) {
       return Result<LogRecords>(Code::corruption, "record " + std::to_string(seq) +
                                                       " holds a malformed entry; run `cohours audit verify`");
     const Entry& e = decoded->entry;
-    std::string signer = e.author == ledger.node_key() ? "node" : member_name(node, e.author);
+    std::string signer = member_name(node, e.author);
+    // The node, under whichever of its keys signed then.
+    if (auto keys = ledger.node_signers(); keys.ok() && signed_for_node(keys.value(), e.author))
+      signer = e.author == ledger.node_key() ? "node" : "node (key " + to_hex(e.author).substr(0, 8) + ")";
     // A key that signs for a member since a rekey: the member, and which key.
     if (auto key = ledger.signing_key(e.author); key.ok() && key->member != e.author)
       signer = member_name(node, key->member) + " (key " + to_hex(e.author).substr(0, 8) + ")";

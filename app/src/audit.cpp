@@ -57,7 +57,7 @@ Result<LogAudit> verify_log(Node& node, const VerifyLog& r) {
   AuditOptions options;
   TRY_ASSIGN(options.known_heads, kept_heads(r.known_heads));
   // The store must belong to the node whose key it is held with.
-  options.expected_node_key = node.identity().public_key;
+  options.expected_node_key = node.ledger().node_key();
   if (!r.node.empty()) {
     // Another co-op's log, from the verified copy held here: the key is the
     // one the consortium file gives for that node.

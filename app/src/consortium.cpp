@@ -6,12 +6,12 @@
 namespace cohours::app {
 
 Result<NodeInfo> describe_node(Node& node, const DescribeNode&) {
-  return NodeInfo{node.identity().public_key, node.ledger().node_name(), node.ledger().currency().str()};
+  return NodeInfo{node.ledger().node_key(), node.ledger().node_name(), node.ledger().currency().str()};
 }
 
 Result<ConsortiumSigned> sign_consortium(Node& node, const SignConsortium& r) {
   TRY_ASSIGN(net::Consortium consortium, net::parse_consortium(r.file_text));
-  const PublicKey self = node.identity().public_key;
+  const PublicKey self = node.ledger().node_key();
   const net::ConsortiumNode* listed = consortium.find(self);
   if (!listed) return Result<ConsortiumSigned>(Code::not_permitted, "this node is not listed in " + r.file);
   const std::string name = listed->name;
@@ -27,7 +27,7 @@ Result<ConsortiumSigned> sign_consortium(Node& node, const SignConsortium& r) {
 
 Result<ConsortiumJoined> join_consortium(Node& node, const JoinConsortium& r) {
   TRY_ASSIGN(net::Consortium consortium, net::parse_consortium(r.file_text));
-  TRY_STATUS(net::install_consortium(node.store(), consortium, node.identity().public_key));
+  TRY_STATUS(net::install_consortium(node.store(), consortium, node.ledger().node_key()));
   return ConsortiumJoined{consortium.name, consortium.version, net::consortium_id(consortium),
                           consortium.nodes.size(), node.hosted()};
 }
@@ -41,7 +41,7 @@ Result<ConsortiumView> show_consortium(Node& node, const ShowConsortium&) {
                       net::consortium_json(consortium)};
   for (const auto& listed : consortium.nodes)
     view.nodes.push_back({listed.name, listed.key, listed.address, listed.currency.str(),
-                          listed.key == node.identity().public_key});
+                          listed.key == node.ledger().node_key()});
   return view;
 }
 

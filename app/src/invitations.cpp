@@ -102,7 +102,7 @@ Result<Enrolled> enrol(Node& node, const Enrol& r) {
   const std::string code = normalise_code(r.code);
   if (code.empty()) return bad_code();
   auto key = fixed_from_hex<PublicKey>(r.public_key);
-  if (!key || key->is_zero() || *key == node.identity().public_key)
+  if (!key || key->is_zero() || *key == node.ledger().node_key() || *key == node.identity().public_key)
     return Result<Enrolled>(Code::malformed,
                             "public_key must be the phone's ed25519 public key, 64 hex digits");
   std::lock_guard<std::mutex> lock(invitation_mutex());
@@ -133,7 +133,7 @@ Result<InvitationList> list_invitations(Node& node, const ListInvitations&) {
   InvitationList out;
   for (const auto& i : pending)
     out.invitations.push_back(
-        {i.alias, i.roles, i.inviter == node.identity().public_key ? "node" : member_name(node, i.inviter),
+        {i.alias, i.roles, i.inviter == node.ledger().node_key() ? "node" : member_name(node, i.inviter),
          i.expires_ms, i.member});
   return out;
 }

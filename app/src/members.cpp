@@ -135,7 +135,7 @@ Result<MemberAdded> add_member(Node& node, const AddMember& r) {
                                        "' is reserved (a word commands read as an account, or the form of a "
                                        "name reports make up); choose another alias");
   TRY_ASSIGN(std::uint32_t roles, parse_roles(r.roles));
-  const PublicKey node_key = node.identity().public_key;
+  const PublicKey node_key = node.ledger().node_key();
   std::optional<PublicKey> given;
   if (!r.key.empty()) {
     given = fixed_from_hex<PublicKey>(r.key);
@@ -143,7 +143,7 @@ Result<MemberAdded> add_member(Node& node, const AddMember& r) {
       return Answer(Code::malformed, "--key takes the member's ed25519 public key as 64 hex digits");
     // The engine refuses these too; checked here before the directory
     // binds the alias to the key.
-    if (given->is_zero() || *given == node_key)
+    if (given->is_zero() || *given == node_key || *given == node.identity().public_key)
       return Answer(Code::malformed, "--key cannot be zero or the node's own key");
     if (node.ledger().member(*given).ok())
       return Answer(Code::already_exists, "that key is already a member");

@@ -11,7 +11,7 @@ Result<PublicKey> member_key(Node& node, std::string_view text) {
   if (auto at = text.rfind('@'); at != std::string_view::npos) {
     auto consortium = net::installed_consortium(node.store());
     const net::ConsortiumNode* self =
-        consortium.ok() ? consortium->find(node.identity().public_key) : nullptr;
+        consortium.ok() ? consortium->find(node.ledger().node_key()) : nullptr;
     if (self && text.substr(at + 1) == self->name) return member_key(node, text.substr(0, at));
   }
   return node.directory().key_for(text);
@@ -34,7 +34,7 @@ std::string member_name(const Node& node, const PublicKey& key) {
 }
 
 std::string account_name(Node& node, const AccountId& account) {
-  const PublicKey& self = node.identity().public_key;
+  const PublicKey self = node.ledger().node_key();
   switch (account.kind) {
     case AccountKind::pool:
       return account.key == self ? "pool" : "pool-" + to_hex(account.key).substr(0, 8);
@@ -71,7 +71,7 @@ Result<std::optional<RemoteMember>> remote_member(Node& node, const std::string&
   if (!other)
     return Answer(Code::unknown_member, "no node named '" + node_name + "' in consortium '" +
                                             consortium->name + "' (see `cohours consortium show`)");
-  if (other->key == node.identity().public_key) return std::optional<RemoteMember>();
+  if (other->key == node.ledger().node_key()) return std::optional<RemoteMember>();
   if (alias.size() == 64)
     if (auto key = fixed_from_hex<PublicKey>(alias))
       return std::optional<RemoteMember>(RemoteMember{*key, other->key, other->name});

@@ -1,5 +1,6 @@
 #include "cohours/app/node.h"
 
+#include "cohours/app/node_key_rotation.h"
 #include "cohours/crypto.h"
 
 namespace cohours::app {
@@ -19,7 +20,7 @@ Result<std::unique_ptr<Node>> Node::open(const fs::path& data_dir, const Clock& 
   NodeIdentity identity = std::move(read).value();
   auto store = open_rocks_store((data_dir / "store").string(), OpenMode::open_existing);
   if (!store.ok()) return store.status();
-  auto ledger = Ledger::open(*store.value(), identity, clock);
+  auto ledger = open_node_ledger(data_dir, *store.value(), identity, *unlocker, clock);
   if (!ledger.ok()) return ledger.status();
   auto replicas = Replicas::open(*store.value(), clock);
   if (!replicas.ok()) return replicas.status();

@@ -21,7 +21,7 @@ Status withdraw_codes(Node& node, const PublicKey& member) {
 // so it is checked here, as for invitations. Returns who to record as the
 // inviter of a code: the asker, or the node key for the operator.
 Result<PublicKey> check_asker(Node& node, const std::string& as, const MemberInfo& member) {
-  if (as.empty()) return node.identity().public_key;
+  if (as.empty()) return node.ledger().node_key();
   TRY_ASSIGN(MemberInfo asker, member_named(node, as));
   if (!(asker.roles & (role_coordinator | role_admin)))
     return Result<PublicKey>(Code::not_permitted, "only coordinators and admins give members new keys");
@@ -48,7 +48,7 @@ Result<MemberRekeyed> rekey_member(Node& node, const RekeyMember& r) {
     given = fixed_from_hex<PublicKey>(r.key);
     if (!given)
       return Answer(Code::malformed, "--key takes the member's new ed25519 public key as 64 hex digits");
-    if (given->is_zero() || *given == node.identity().public_key)
+    if (given->is_zero() || *given == node.ledger().node_key() || *given == node.identity().public_key)
       return Answer(Code::malformed, "--key cannot be zero or the node's own key");
   }
   std::lock_guard<std::mutex> lock(invitation_mutex());

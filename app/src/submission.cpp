@@ -49,15 +49,16 @@ Result<Accepted> Submission::as_member(const PublicKey& author, const EntryBody&
                                                      "'s key is not in this node's keyring; "
                                                      "members with their own key sign on their phone");
   }
-  const PublicKey& self = node_.identity().public_key;
+  const PublicKey self = node_.ledger().node_key();
   Entry entry{kEntryFormatVersion, self, signer, on_behalf, node_.clock().now_ms(), random_u64(), body};
   return submit(entry, secret.value());
 }
 
 Result<Accepted> Submission::as_node(const EntryBody& body) {
   const NodeIdentity& id = node_.identity();
-  Entry entry{kEntryFormatVersion,    id.public_key, id.public_key, {},
-              node_.clock().now_ms(), random_u64(),  body};
+  // For the node's log (its first key), signed by the key that signs for it now.
+  Entry entry{kEntryFormatVersion,    node_.ledger().node_key(), id.public_key, {},
+              node_.clock().now_ms(), random_u64(),              body};
   return submit(entry, id.secret_key);
 }
 

@@ -115,7 +115,9 @@ Result<AuditReport> audit_store(const Store& base, const AuditOptions& options,
     return fail(0, "the store belongs to node " + to_hex(node_key.value()) + ", not the expected node " +
                        to_hex(options.expected_node_key));
   for (const auto& head : options.known_heads)
-    if (head.head.log != node_key.value() || head.head.size == 0 || !verify_tree_head(head))
+    // Its signature is checked on the walk, with the key that signed for
+    // the node at that size.
+    if (head.head.log != node_key.value() || head.head.size == 0)
       return fail(0, "a kept tree head is not a valid head of this node's log");
 
   auto currency = stored_currency(store);

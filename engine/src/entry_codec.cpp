@@ -131,6 +131,12 @@ void layout(C& c, MemberRekey& b) {
   c.fixed(b.new_key);
 }
 
+template <typename C>
+void layout(C& c, NodeRotate& b) {
+  c.fixed(b.new_key);
+  c.fixed(b.proof);
+}
+
 // Variant index i holds kind i + 1: the body types are listed in kind order.
 EntryBody body_for_kind(EntryKind kind) {
   EntryBody body;
@@ -181,7 +187,8 @@ constexpr const char* kKindNames[] = {"",
                                       "transfer.out",
                                       "transfer.in",
                                       "hours.log.remote",
-                                      "member.rekey"};
+                                      "member.rekey",
+                                      "node.rotate"};
 
 constexpr const char* kExpenseCategoryNames[] = {"", "travel", "childcare", "meals", "uniform", "other"};
 
@@ -317,6 +324,24 @@ Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes) {
 bool verify_signature(const SignedEntry& entry) {
   return verify(entry.signature, std::span(entry.bytes.data(), entry.bytes.size() - Signature::size()),
                 entry.entry.author);
+}
+
+Bytes rotation_proof_message(const PublicKey& log, const PublicKey& outgoing, const PublicKey& new_key) {
+  constexpr std::string_view kDomain = "cohours-node-rotate-v1";
+  Bytes message(kDomain.begin(), kDomain.end());
+  for (const PublicKey* key : {&log, &outgoing, &new_key})
+    message.insert(message.end(), key->bytes.begin(), key->bytes.end());
+  return message;
+}
+
+std::optional<PublicKey> rotation_to(const SignedEntry& entry, const PublicKey& log, const PublicKey& current) {
+  const auto* rotate = std::get_if<NodeRotate>(&entry.entry.body);
+  if (!rotate || entry.entry.node != log || entry.entry.author != current || !entry.entry.on_behalf.is_zero() ||
+      rotate->new_key.is_zero() || rotate->new_key == current)
+    return std::nullopt;
+  if (!verify(rotate->proof, rotation_proof_message(log, current, rotate->new_key), rotate->new_key))
+    return std::nullopt;
+  return rotate->new_key;
 }
 
 }  // namespace cohours

@@ -77,7 +77,13 @@ struct Ledger::Impl {
   std::unique_ptr<Store> space;  // this node's log inside the node's store
   Store& store;                  // = *space
   const Clock& clock;
-  NodeIdentity node;
+  PublicKey log;      // the node's first key: its log id for ever
+  NodeIdentity node;  // the key that signs for the node now (the log id until a rotation)
+  // The key a rotate_key() call hands signing to, while its entry is
+  // committed; only that call's entry may be a node.rotate. Set and cleared
+  // under rotate_mu, read by the leader that commits it.
+  std::mutex rotate_mu;
+  std::optional<NodeIdentity> next_node;
   bool read_only = false;  // opened without the secret key: submit refuses
   std::string name;
   Currency currency;
@@ -91,8 +97,8 @@ struct Ledger::Impl {
   bool tip_unknown = false;
   std::atomic<std::uint64_t> committed_size{0};
 
-  Impl(Store& b, const Clock& c, const NodeIdentity& n)
-      : base(b), space(log_space(b, n.public_key)), store(*space), clock(c), node(n.copy()) {}
+  Impl(Store& b, const Clock& c, const PublicKey& l, const NodeIdentity& n)
+      : base(b), space(log_space(b, l)), store(*space), clock(c), log(l), node(n.copy()) {}
 
   void commit_group(const std::vector<Writer*>& group);
   Status reload_tip();
@@ -141,6 +147,12 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   StateView view(store);
   LogTip next = tip;
   const std::int64_t now_ms = clock.now_ms();
+  // The key that signs this group's heads; a rotation in the group hands
+  // over to the new key right after the head that covers it.
+  const NodeIdentity* signing = &node;
+  auto sign_head_at = [&](const LogTip& at) {
+    return sign_tree_head({log, at.size, at.frontier.root(), now_ms}, signing->secret_key);
+  };
   std::vector<SubmitResult*> accepted;
   // Refusals remembered in this group, and the answers that rest on them:
   // they hold only once the group's write is durable.
@@ -177,7 +189,13 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
         if (refused_here.count(key_of(entry.id))) repeats_here.push_back(&result);
         continue;
       }
-      Status applied = apply_entry(view, entry, {node.public_key, next.size + 1, now_ms, currency});
+      const bool rotation = entry.entry.kind() == EntryKind::node_rotate;
+      Status applied =
+          rotation && (!next_node || std::get<NodeRotate>(entry.entry.body).new_key != next_node->public_key)
+              ? Status(Code::not_permitted,
+                       "a node's key is rotated by the node itself (`cohours node rotate-key`), not by "
+                       "submitting an entry")
+              : apply_entry(view, entry, {log, next.size + 1, now_ms, currency});
       if (!applied.ok()) {
         if (is_operational(applied.code())) {
           fatal = applied;
@@ -205,12 +223,15 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
       // one message (kMaxRecordsBetweenHeads, kMaxBytesBetweenHeads).
       since_head_records += 1;
       since_head_bytes += entry.bytes.size();
-      if (since_head_records >= kMaxRecordsBetweenHeads || since_head_bytes >= kMaxBytesBetweenHeads) {
-        SignedTreeHead head =
-            sign_tree_head({node.public_key, next.size, next.frontier.root(), now_ms}, node.secret_key);
+      // A rotation ends the outgoing key's heads: the head at its position
+      // is the last the old key signs.
+      if (rotation || since_head_records >= kMaxRecordsBetweenHeads ||
+          since_head_bytes >= kMaxBytesBetweenHeads) {
+        SignedTreeHead head = sign_head_at(next);
         view.put(Column::heads, be64(next.size), bytes_string(encode_signed_tree_head(head)));
         since_head_records = 0;
         since_head_bytes = 0;
+        if (rotation) signing = &*next_node;
       }
     }
     if (!fatal.ok()) break;
@@ -219,10 +240,14 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   if (fatal.ok() && !view.empty()) {
     if (next.size != tip.size) {
       put_tip(view, next);
-      SignedTreeHead head =
-          sign_tree_head({node.public_key, next.size, next.frontier.root(), now_ms}, node.secret_key);
-      std::string head_bytes = bytes_string(encode_signed_tree_head(head));
-      view.put(Column::heads, be64(next.size), head_bytes);
+      std::string head_bytes;
+      if (since_head_records == 0) {
+        // A head was just signed at this size (a rotation ended the group).
+        view.get(Column::heads, be64(next.size), &head_bytes);
+      } else {
+        head_bytes = bytes_string(encode_signed_tree_head(sign_head_at(next)));
+        view.put(Column::heads, be64(next.size), head_bytes);
+      }
       view.put(Column::meta, meta_key::latest_head, head_bytes);
     }
     WriteBatch batch;
@@ -259,6 +284,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   }
   tip = std::move(next);
   committed_size = tip.size;
+  if (signing != &node) node = signing->copy();
 }
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -307,14 +333,27 @@ Result<std::unique_ptr<Ledger>> Ledger::open(Store& base, const NodeIdentity& no
   if (self.code() == Code::not_found)
     return Status(Code::not_found, "the store holds no node; run `cohours init` first");
   if (!self.ok()) return self.status();
-  if (self.value() != node.public_key)
-    return Status(Code::not_permitted, "the node key does not match this store's node");
-  return open_space(base, node, clock);
+  auto opened = open_space(base, self.value(), node, clock);
+  if (!opened.ok()) return opened;
+  // The key must be the one that signs for the node now: the node's first
+  // key until it rotated, then the newest one a rotation named.
+  auto signers = load_node_signers(opened.value()->impl_->store, self.value());
+  if (!signers.ok()) return signers.status();
+  const NodeSigner& now = signers->back();
+  if (node.public_key == now.key) return opened;
+  for (const NodeSigner& old : *signers)
+    if (old.key == node.public_key)
+      return Status(Code::not_permitted,
+                    "the node key " + to_hex(node.public_key).substr(0, 12) +
+                        " was retired by a key rotation (record " + std::to_string(signers->back().after_size) +
+                        "); this node signs with " + to_hex(now.key).substr(0, 12) +
+                        " now: put that key in node.key");
+  return Status(Code::not_permitted, "the node key does not match this store's node");
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::open_space(Store& base, const NodeIdentity& node,
+Result<std::unique_ptr<Ledger>> Ledger::open_space(Store& base, const PublicKey& log, const NodeIdentity& node,
                                                    const Clock& clock) {
-  auto impl = std::make_unique<Impl>(base, clock, node);
+  auto impl = std::make_unique<Impl>(base, clock, log, node);
   Store& store = impl->store;
   std::string raw;
   if (Status s = check_store_format(store); !s.ok()) return s;
@@ -340,7 +379,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open_read_only(Store& store, const Clock
   if (!key.ok()) return key.status();
   // The same checks as open(), with the stored key and no secret: a zero
   // secret could never sign a head, and read_only keeps submit from trying.
-  auto opened = open(store, NodeIdentity{key.value(), {}}, clock);
+  auto opened = open_space(store, key.value(), NodeIdentity{key.value(), {}}, clock);
   if (opened.ok()) opened.value()->impl_->read_only = true;
   return opened;
 }
@@ -351,7 +390,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open_copy(Store& store, const PublicKey&
   if (held.code() == Code::not_found)
     return Status(Code::unknown_member, "this node holds no copy of log " + to_hex(log));
   if (!held.ok()) return held;
-  auto opened = open_space(store, NodeIdentity{log, {}}, clock);
+  auto opened = open_space(store, log, NodeIdentity{log, {}}, clock);
   if (opened.ok()) opened.value()->impl_->read_only = true;
   return opened;
 }
@@ -435,7 +474,36 @@ SubmitResult Ledger::submit_one(const Bytes& signed_entry) {
 }
 
 PublicKey Ledger::node_key() const {
-  return impl_->node.public_key;
+  return impl_->log;
+}
+
+Result<std::vector<NodeSigner>> Ledger::node_signers() const {
+  return load_node_signers(impl_->store, impl_->log);
+}
+
+SubmitResult Ledger::rotate_key(const NodeIdentity& next) {
+  std::lock_guard rotating(impl_->rotate_mu);
+  Entry entry;
+  entry.node = impl_->log;
+  {
+    // The current key is the leader's to change: read it through the queue.
+    std::lock_guard lock(impl_->queue_mu);
+    entry.author = impl_->node.public_key;
+  }
+  entry.created_ms = impl_->clock.now_ms();
+  entry.nonce = random_u64();
+  entry.body = NodeRotate{next.public_key,
+                          sign(rotation_proof_message(impl_->log, entry.author, next.public_key), next.secret_key)};
+  SignedEntry signed_entry;
+  {
+    std::lock_guard lock(impl_->queue_mu);
+    signed_entry = sign_entry(entry, impl_->node.secret_key);
+    impl_->next_node = next.copy();
+  }
+  SubmitResult result = submit_one(signed_entry.bytes);
+  std::lock_guard lock(impl_->queue_mu);
+  impl_->next_node.reset();
+  return result;
 }
 std::string Ledger::node_name() const {
   return impl_->name;

@@ -18,6 +18,9 @@ struct Walker {
   TipMeta tip_meta;
   const std::function<std::string(const VerifiedRecord&)>& each;
   LogCheck check;
+  // The keys that signed for the log so far: a node.rotate record hands the
+  // heads after it to its new key.
+  std::vector<NodeSigner> signers = node_signers(node_key, {});
   merkle::Frontier frontier{merkle::blake2b_hasher()};
   std::unique_ptr<Cursor> heads = store.scan(Column::heads, "", "");
 
@@ -38,7 +41,8 @@ struct Walker {
       if (!head.ok()) return fail(at, where + " does not decode");
       if (head->head.size != at || head->head.log != node_key)
         return fail(at, where + " is filed under the wrong size or log");
-      if (!verify_tree_head(head.value())) return fail(at, where + " has a bad node signature");
+      if (!verify_tree_head(head.value(), head_signer(signers, at)))
+        return fail(at, where + " has a bad node signature");
       if (at != size) return fail(at, where + " has no record");
       if (head->head.root != frontier.root())
         return fail(at, where + " signs a root that the records do not produce");
@@ -46,6 +50,9 @@ struct Walker {
       heads->next();
     }
     while (next_known < known.size() && known[next_known].head.size == size) {
+      if (!verify_tree_head(known[next_known], head_signer(signers, size)))
+        return fail(size, "a kept tree head at size " + std::to_string(size) +
+                              " does not carry the signature of the key that signed for the node then");
       if (known[next_known].head.root != frontier.root())
         return fail(size, "the log differs from the head an auditor kept at size " + std::to_string(size) +
                               ": history was rewritten");
@@ -91,6 +98,8 @@ struct Walker {
       check.last_hash = record_hash(as_span(item.bytes));
       check.records = expected;
       if (!check_heads()) return false;
+      if (auto next = rotation_to(item.entry.value(), node_key, signers.back().key))
+        signers.push_back({*next, expected, item.record->received_ms});
       if (each) {
         std::string problem =
             each({expected, item.bytes, item.record.value(), item.entry.value(), completed});
@@ -122,6 +131,11 @@ struct Walker {
     if (heads->valid())
       return fail(check.records + 1,
                   "a signed tree head covers records that do not exist (records were removed)");
+    // A kept head beyond the log: signed by the key that signs for the node
+    // now, history was cut off; otherwise it is no head of this log at all.
+    if (next_known < known.size() && !verify_tree_head(known[next_known], signers.back().key))
+      return fail(check.records, "a kept tree head at size " + std::to_string(known[next_known].head.size) +
+                                     " does not carry the signature of the key that signed for the node");
     if (next_known < known.size())
       return fail(check.records, "an auditor kept a head at size " +
                                      std::to_string(known[next_known].head.size) +
@@ -141,7 +155,7 @@ struct Walker {
         return fail(check.records, "the latest signed tree head is missing");
       auto latest = decode_signed_tree_head(as_span(raw));
       if (!latest.ok() || latest->head.size != check.records || latest->head.root != frontier.root() ||
-          !verify_tree_head(latest.value()))
+          !verify_tree_head(latest.value(), head_signer(signers, check.records)))
         return fail(check.records, "the latest signed tree head does not cover the whole log");
       if (!store.get(Column::meta, meta_key::last_hash, &raw).ok() || raw != key_of(check.last_hash))
         return fail(check.records, "the stored chain tip is not the hash of the last record");

@@ -87,8 +87,27 @@ SignedTreeHead sign_tree_head(const TreeHead& head, const SecretKey& node_secret
   return {head, sign(head_message(head), node_secret)};
 }
 
-bool verify_tree_head(const SignedTreeHead& head) {
-  return verify(head.signature, head_message(head.head), head.head.log);
+bool verify_tree_head(const SignedTreeHead& head, const PublicKey& signer) {
+  return verify(head.signature, head_message(head.head), signer);
+}
+
+std::vector<NodeSigner> node_signers(const PublicKey& log, std::span<const NodeSigner> rotations) {
+  std::vector<NodeSigner> signers{{log, 0, 0}};
+  signers.insert(signers.end(), rotations.begin(), rotations.end());
+  return signers;
+}
+
+const PublicKey& head_signer(std::span<const NodeSigner> signers, std::uint64_t size) {
+  const NodeSigner* current = &signers.front();
+  for (const NodeSigner& signer : signers)
+    if (size > signer.after_size) current = &signer;
+  return current->key;
+}
+
+bool signed_for_node(std::span<const NodeSigner> signers, const PublicKey& key) {
+  for (const NodeSigner& signer : signers)
+    if (signer.key == key) return true;
+  return false;
 }
 
 Bytes encode_signed_tree_head(const SignedTreeHead& head) {
@@ -122,8 +141,8 @@ Cosignature cosign_tree_head(const TreeHead& head, const PublicKey& witness, con
   return {head, witness, sign(witness_message(head), witness_secret)};
 }
 
-bool verify_cosignature(const Cosignature& cosignature) {
-  return verify(cosignature.signature, witness_message(cosignature.head), cosignature.witness);
+bool verify_cosignature(const Cosignature& cosignature, const PublicKey& signer) {
+  return verify(cosignature.signature, witness_message(cosignature.head), signer);
 }
 
 Bytes encode_cosignature(const Cosignature& cosignature) {

@@ -36,10 +36,6 @@ const char* outcome_name(AppendResult::Outcome outcome) {
   return "unknown";
 }
 
-bool is_evidence(const Evidence& e) {
-  return e.first.head.log == e.second.head.log && e.first.head.size == e.second.head.size &&
-         e.first.head.root != e.second.head.root && verify_tree_head(e.first) && verify_tree_head(e.second);
-}
 
 namespace {
 
@@ -208,6 +204,52 @@ Result<LogBatch> Replicas::read_batch(const PublicKey& log, std::uint64_t from_s
   return batch;
 }
 
+Result<std::vector<NodeSigner>> Replicas::signers(const PublicKey& log) const {
+  return load_node_signers(*log_space(static_cast<const Store&>(store_), log), log);
+}
+
+Result<std::vector<Bytes>> Replicas::rotation_entries(const PublicKey& log) const {
+  auto keys = signers(log);
+  if (!keys.ok()) return keys.status();
+  auto space = log_space(static_cast<const Store&>(store_), log);
+  std::vector<Bytes> out;
+  for (std::size_t i = 1; i < keys->size(); ++i) {
+    std::string raw;
+    if (Status s = space->get(Column::records, be64((*keys)[i].after_size), &raw); !s.ok())
+      return s.code() == Code::not_found ? Status(Code::corruption, "a key rotation's record is missing") : s;
+    auto record = decode_record(as_span(raw));
+    if (!record.ok()) return Status(Code::corruption, "a key rotation's record does not decode");
+    out.push_back(record->entry);
+  }
+  return out;
+}
+
+HeadCheck Replicas::check_head(const SignedTreeHead& head, const PublicKey& owner_key) const {
+  const PublicKey& log = head.head.log;
+  auto keys = signers(log);
+  if (!keys.ok()) return HeadCheck::unknown_key;  // unread: judged again later, never banned for
+  if (verify_tree_head(head, head_signer(keys.value(), head.head.size))) return HeadCheck::valid;
+  auto state = log_state(log);
+  const bool beyond = log != self_ && state.ok() && head.head.size > state->size;
+  if (beyond && !owner_key.is_zero() && !signed_for_node(keys.value(), owner_key) &&
+      verify_tree_head(head, owner_key))
+    return HeadCheck::valid;
+  // A key a rotation retired never signs beyond its rotation, and for the
+  // sizes held every rotation up to them is known.
+  for (const NodeSigner& old : keys.value())
+    if (verify_tree_head(head, old.key)) return HeadCheck::bad;
+  return beyond && owner_key.is_zero() ? HeadCheck::unknown_key : HeadCheck::bad;
+}
+
+HeadCheck Replicas::check_evidence(const Evidence& e) const {
+  if (e.first.head.log != e.second.head.log || e.first.head.size != e.second.head.size ||
+      e.first.head.root == e.second.head.root)
+    return HeadCheck::bad;
+  HeadCheck first = check_head(e.first), second = check_head(e.second);
+  if (first == HeadCheck::bad || second == HeadCheck::bad) return HeadCheck::bad;
+  return first == HeadCheck::valid && second == HeadCheck::valid ? HeadCheck::valid : HeadCheck::unknown_key;
+}
+
 std::optional<Evidence> Replicas::conflict(const SignedTreeHead& head) const {
   auto held = head_at(head.head.log, head.head.size);
   if (!held.ok() || !held.value() || held.value()->head.root == head.head.root) return std::nullopt;
@@ -230,7 +272,12 @@ AppendResult Replicas::append(const LogBatch& batch) {
   if (frozen_unlocked(log))
     return refuse(Outcome::frozen, "the log is frozen by equivocation evidence", held);
   const SignedTreeHead& head = batch.head;
-  if (head.head.log != log || !verify_tree_head(head))
+  auto keys_held = load_node_signers(space, log);
+  if (!keys_held.ok()) return refuse(Outcome::store_failed, keys_held.status().message(), held);
+  // A head beyond the copy may be signed by a key a rotation in the batch
+  // names: that one is checked once the batch's records are replayed.
+  const bool signed_by_held_key = verify_tree_head(head, head_signer(keys_held.value(), head.head.size));
+  if (head.head.log != log || (!signed_by_held_key && head.head.size <= held))
     return refuse(Outcome::forged, "the batch's tree head is not signed by the log's node", held);
   if (auto evidence = conflict(head)) {
     if (Status s = store_evidence(*evidence); !s.ok())
@@ -306,6 +353,15 @@ AppendResult Replicas::append(const LogBatch& batch) {
   }
   if (tip.frontier.root() != head.head.root)
     return refuse(Outcome::forged, "the records do not make the signed root", held);
+  if (!signed_by_held_key) {
+    auto keys = load_node_signers(view, log);
+    if (!keys.ok()) return refuse(Outcome::store_failed, keys.status().message(), held);
+    if (!verify_tree_head(head, head_signer(keys.value(), head.head.size)))
+      return refuse(Outcome::forged,
+                    "the batch's tree head is not signed by the key that signs for the log's node at size " +
+                        std::to_string(head.head.size),
+                    held);
+  }
   put_tip(view, tip);
   const std::string head_bytes = head_string(head);
   view.put(Column::heads, be64(head.head.size), head_bytes);
@@ -336,7 +392,7 @@ Status Replicas::store_evidence(const Evidence& evidence) {
 }
 
 Result<bool> Replicas::add_evidence(const Evidence& evidence) {
-  if (!is_evidence(evidence))
+  if (check_evidence(evidence) != HeadCheck::valid)
     return Status(Code::malformed,
                   "not evidence: two validly signed heads of one log and size with different roots");
   std::string raw;
@@ -361,10 +417,22 @@ Result<std::vector<Evidence>> Replicas::evidence() const {
   return out;
 }
 
-Result<bool> Replicas::add_cosignature(const Cosignature& cosignature) {
+Result<bool> Replicas::add_cosignature(const Cosignature& cosignature, const PublicKey& witness_key) {
   if (cosignature.witness == cosignature.head.log)
     return Status(Code::malformed, "a node does not witness its own log");
-  if (!verify_cosignature(cosignature)) return Status(Code::bad_signature, "the cosignature does not verify");
+  auto keys = signers(cosignature.witness);
+  if (!keys.ok()) return keys.status();
+  const PublicKey& current = witness_key.is_zero() ? keys->back().key : witness_key;
+  if (!verify_cosignature(cosignature, current)) {
+    for (const NodeSigner& old : keys.value())
+      if (verify_cosignature(cosignature, old.key))
+        return Status(Code::bad_signature, "the cosignature is signed by a key the witness retired");
+    if (cosignature.witness == self_ || !witness_key.is_zero())
+      return Status(Code::bad_signature, "the cosignature does not verify");
+    return Status(Code::not_found,
+                  "the cosignature does not verify with the witness's key as held here; it may be signed by a "
+                  "newer key of the witness, checked once its log is fetched");
+  }
   const std::string key = key_of(cosignature.head.log) + key_of(cosignature.witness);
   std::string raw;
   std::lock_guard lock(record_mu_);

@@ -37,6 +37,10 @@ struct Apply {
   // the signers column before any rule runs; the key itself for the node
   // key and strangers. Every rule compares this, never entry.author.
   PublicKey author{};
+  // Every key that signed for this node, oldest first: the log id, then
+  // each key a node.rotate named. The last one signs for the node now.
+  std::vector<NodeSigner> node_keys;
+  const PublicKey& node_signer() const { return node_keys.back().key; }
   // A failed store read inside a void helper; reported after dispatch.
   Status fault{};
 
@@ -71,7 +75,7 @@ struct Apply {
   Status require_operator_or_admin() {
     if (!entry.on_behalf.is_zero())
       return reject(Code::not_permitted, "membership entries cannot be signed on behalf of someone");
-    if (author == context.node_key) return Status();
+    if (author == node_signer()) return Status();
     auto signer = member(author);
     if (!signer.ok()) return signer.status();
     if (*signer && ((*signer)->roles & role_admin)) return Status();
@@ -190,7 +194,8 @@ struct Apply {
     if (Status s = require_operator_or_admin(); !s.ok()) return s;
     if (b.roles == 0 || (b.roles & ~kAllRoles))
       return reject(Code::malformed, "a member needs at least one known role");
-    if (b.member == context.node_key) return reject(Code::malformed, "the node key cannot be a member");
+    if (signed_for_node(node_keys, b.member))
+      return reject(Code::malformed, "the node key cannot be a member");
     if (b.member.is_zero()) return reject(Code::malformed, "member key is zero");
     if (b.home_node != context.node_key)
       return reject(Code::not_permitted, "members join at their home node; this entry names another node");
@@ -234,7 +239,7 @@ struct Apply {
         return reject(Code::wrong_state, "member " + short_id(b.member) +
                                              " has no key to retire: they already wait for a new one");
     } else {
-      if (b.new_key == context.node_key)
+      if (signed_for_node(node_keys, b.new_key))
         return reject(Code::malformed, "the node key cannot sign for a member");
       // Never a key used before: not an identity, not a key that signs or
       // signed for anyone. A retired key must stay refused for good.
@@ -573,7 +578,7 @@ struct Apply {
   // the rule is what this log alone can show: the author, the receiver,
   // once per origin.
   Status handle(const TransferIn& b) {
-    if (author != context.node_key || !entry.on_behalf.is_zero())
+    if (author != node_signer() || !entry.on_behalf.is_zero())
       return reject(Code::not_permitted, "only the receiving node itself records an incoming transfer");
     if (b.from_node.is_zero() || b.from_node == context.node_key)
       return reject(Code::malformed, "an incoming transfer comes from another node");
@@ -592,6 +597,30 @@ struct Apply {
     AccountId from = AccountId::clearing(b.from_node), dest = AccountId::member(b.to);
     post_transfer(from, dest, b.minutes, b.from_node, b.to, b.origin);
     view.put(Column::inbound, origin_key, key_of(signed_entry.id));
+    return Status();
+  }
+
+  // The node hands signing over to a new key for good. Only the key that
+  // signs for it now may, with the new key's proof; the new key was never a
+  // node key or a member's key (a key is never used twice).
+  Status handle(const NodeRotate& b) {
+    if (author != node_signer() || !entry.on_behalf.is_zero())
+      return reject(Code::not_permitted, "only the node's current key may hand its signing to a new key");
+    if (b.new_key.is_zero()) return reject(Code::malformed, "a key rotation names the new key");
+    if (node_keys.size() > kMaxNodeRotations)
+      return reject(Code::not_permitted, "this node's key was rotated " + std::to_string(kMaxNodeRotations) +
+                                             " times, the most a node may: start a new node instead");
+    if (signed_for_node(node_keys, b.new_key))
+      return reject(Code::already_exists, "that key signed for this node before; a key is never used twice");
+    auto used = find_signer(view, b.new_key);
+    if (!used.ok()) return used.status();
+    if (*used)
+      return reject(Code::already_exists, "that key signs, or signed, for a member; a key is never used twice");
+    if (!rotation_to(signed_entry, context.node_key, node_signer()))
+      return reject(Code::bad_signature, "the new key's proof does not verify: it must sign the rotation itself");
+    std::vector<NodeSigner> rotations(node_keys.begin() + 1, node_keys.end());
+    rotations.push_back({b.new_key, context.seq, context.received_ms});
+    view.put(Column::signers, kNodeRotationsRowKey, encode_rotations(rotations));
     return Status();
   }
 
@@ -881,8 +910,15 @@ Status apply_entry(StateView& view, const SignedEntry& entry, const ApplyContext
     return reject(Code::not_permitted, "this key was replaced on " +
                                            format_date(days_from_ms((*signer)->retired_ms)) +
                                            ": sign with the member's new key");
+  auto node_keys = load_node_signers(view, context.node_key);
+  if (!node_keys.ok()) return node_keys.status();
+  const PublicKey& node_now = node_keys->back().key;
+  if (entry.entry.author != node_now && signed_for_node(node_keys.value(), entry.entry.author))
+    return reject(Code::not_permitted, "this node key was retired by a key rotation: the node signs with " +
+                                           short_id(node_now) + " now");
   Apply apply{view, entry, context};
   apply.author = *signer ? (*signer)->member : entry.entry.author;
+  apply.node_keys = std::move(node_keys).value();
   Status status = apply.dispatch();
   if (!status.ok()) return status;
   if (!apply.fault.ok()) return apply.fault;

@@ -248,6 +248,30 @@ std::string current_key_row_key(const PublicKey& member) {
   return std::string(1, '\x02') + key_of(member);
 }
 
+std::string encode_rotations(std::span<const NodeSigner> rotations) {
+  std::string out;
+  for (const NodeSigner& r : rotations)
+    out += key_of(r.key) + be64(r.after_size) + be64(static_cast<std::uint64_t>(r.since_ms));
+  return out;
+}
+
+Result<std::vector<NodeSigner>> decode_rotations(std::string_view bytes) {
+  constexpr std::size_t kRow = 32 + 8 + 8;
+  if (bytes.empty() || bytes.size() % kRow != 0)
+    return Status(Code::corruption, "the node's key rotations row is malformed");
+  std::vector<NodeSigner> out;
+  for (std::size_t at = 0; at < bytes.size(); at += kRow) {
+    NodeSigner r;
+    std::copy(bytes.begin() + at, bytes.begin() + at + 32, r.key.bytes.begin());
+    r.after_size = read_be64(bytes.substr(at + 32, 8));
+    r.since_ms = static_cast<std::int64_t>(read_be64(bytes.substr(at + 40, 8)));
+    if (r.key.is_zero() || r.after_size == 0 || (!out.empty() && r.after_size <= out.back().after_size))
+      return Status(Code::corruption, "the node's key rotations row is malformed");
+    out.push_back(r);
+  }
+  return out;
+}
+
 Result<Currency> stored_currency(const Store& store) {
   std::string raw;
   Status status = store.get(Column::meta, meta_key::currency, &raw);

@@ -4,6 +4,8 @@
 
 #include <map>
 #include <optional>
+#include <span>
+#include <vector>
 #include <string>
 
 #include "cohours/ledger.h"
@@ -68,6 +70,24 @@ std::string posting_key(const AccountId& account, std::uint64_t seq, std::uint8_
 // 0x02 || identity -> the key (32 bytes, zero while they wait for one).
 std::string signer_row_key(const PublicKey& key);
 std::string current_key_row_key(const PublicKey& member);
+// The node's key rotations, one row 0x03 -> (new key 32 || after_size u64 BE
+// || since_ms i64 BE) per node.rotate, in log order. Absent: never rotated.
+inline const std::string kNodeRotationsRowKey(1, '\x03');
+std::string encode_rotations(std::span<const NodeSigner> rotations);
+Result<std::vector<NodeSigner>> decode_rotations(std::string_view bytes);
+
+// Every key that signed for `log` (record.h node_signers), from the
+// rotations row; corruption if it does not decode.
+template <typename Source>
+Result<std::vector<NodeSigner>> load_node_signers(const Source& source, const PublicKey& log) {
+  std::string raw;
+  Status status = source.get(Column::signers, kNodeRotationsRowKey, &raw);
+  if (status.code() == Code::not_found) return node_signers(log, {});
+  if (!status.ok()) return status;
+  auto rotations = decode_rotations(raw);
+  if (!rotations.ok()) return rotations.status();
+  return node_signers(log, rotations.value());
+}
 
 // Whom `key` signs for: its signers row if a rekey named or retired it;
 // else, if it is a member's identity, the key itself, current since the

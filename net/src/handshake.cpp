@@ -4,18 +4,18 @@
 #include <string>
 #include <utility>
 
+#include "cohours/entry.h"
 #include "wire.h"
 
 namespace cohours::net {
 
 namespace {
 
-// magic, version, consortium id, node key, ephemeral kx key
-constexpr std::size_t kHelloBytes = kHandshakeMagic.size() + 2 + 32 + 32 + 32;
-constexpr std::size_t kMsg1Bytes = kHelloBytes;
-constexpr std::size_t kMsg2Bytes = kHelloBytes + Signature::size();
+// magic, version, consortium id, node (log id), signing key, ephemeral kx
+// key, rotation count; then each rotation entry (u16 length, bytes).
+constexpr std::size_t kFixedHelloBytes = kHandshakeMagic.size() + 2 + 32 + 32 + 32 + 32 + 1;
 constexpr std::size_t kMsg3Bytes = Signature::size();
-static_assert(kHelloBytes == 110);
+static_assert(kFixedHelloBytes == 143);
 
 // Distinct prefixes, so neither side's signature can be replayed as the
 // other's, and neither can be mistaken for a node's other signatures.
@@ -24,26 +24,38 @@ constexpr std::string_view kInitiatorDomain = "cohours-handshake-v1 initiator";
 
 struct Hello {
   Hash32 consortium_id;
-  PublicKey node;
+  PublicKey node;    // the log id
+  PublicKey signer;  // the key that signs for it now
   FixedBytes<32> ephemeral;
+  std::vector<Bytes> rotations;
+  std::size_t bytes = 0;  // the hello's length, before any signature
 };
+
+const PublicKey& own_log(const HandshakeConfig& config) {
+  return config.log.is_zero() ? config.node->public_key : config.log;
+}
 
 Bytes encode_hello(const HandshakeConfig& config, const KxKeyPair& ephemeral) {
   Bytes out;
-  out.reserve(kMsg2Bytes);
   wire::Writer w(out);
   w.raw({reinterpret_cast<const std::uint8_t*>(kHandshakeMagic.data()), kHandshakeMagic.size()});
   w.u16(kProtocolVersion);
   w.fixed(config.consortium_id);
+  w.fixed(own_log(config));
   w.fixed(config.node->public_key);
   w.fixed(ephemeral.public_key);
+  w.u8(static_cast<std::uint8_t>(config.rotations.size()));
+  for (const Bytes& rotation : config.rotations) {
+    w.u16(static_cast<std::uint16_t>(rotation.size()));
+    w.raw(rotation);
+  }
   return out;
 }
 
 // Magic and version come first and are checked before the length, so a node
 // of another protocol version gets a message naming the versions, whatever
 // its handshake looks like.
-Result<Hello> decode_hello(std::span<const std::uint8_t> message, std::size_t expected_size) {
+Result<Hello> decode_hello(std::span<const std::uint8_t> message, std::size_t signature_bytes) {
   wire::Reader r(message);
   auto magic = r.raw(kHandshakeMagic.size(), "magic");
   if (!r.ok() || !std::equal(magic.begin(), magic.end(), kHandshakeMagic.begin()))
@@ -54,14 +66,58 @@ Result<Hello> decode_hello(std::span<const std::uint8_t> message, std::size_t ex
     return Status(Code::malformed, "peer speaks protocol version " + std::to_string(version) +
                                        ", this node speaks " + std::to_string(kProtocolVersion) +
                                        "; upgrade the older node");
-  if (message.size() != expected_size)
-    return Status(Code::malformed, "peer's handshake message is " + std::to_string(message.size()) +
-                                       " bytes, expected " + std::to_string(expected_size));
   Hello hello;
   hello.consortium_id = r.fixed<Hash32>("consortium id");
   hello.node = r.fixed<PublicKey>("node key");
+  hello.signer = r.fixed<PublicKey>("signing key");
   hello.ephemeral = r.fixed<FixedBytes<32>>("ephemeral key");
+  const std::uint8_t rotations = r.u8("rotation count");
+  if (r.ok() && rotations > kMaxRotationsInHello)
+    return Status(Code::malformed, "peer's handshake lists " + std::to_string(rotations) +
+                                       " key rotations, more than the " + std::to_string(kMaxRotationsInHello) +
+                                       " allowed");
+  for (std::uint8_t i = 0; i < rotations && r.ok(); ++i) {
+    const std::uint16_t size = r.u16("rotation length");
+    if (size > kMaxEntryBytes) r.fail("a key rotation is longer than an entry may be");
+    auto bytes = r.raw(size, "key rotation");
+    hello.rotations.emplace_back(bytes.begin(), bytes.end());
+  }
+  if (!r.ok()) return Status(Code::malformed, "peer's handshake message is malformed: " + r.error());
+  if (r.remaining() != signature_bytes)
+    return Status(Code::malformed, "peer's handshake message is " + std::to_string(message.size()) +
+                                       " bytes, expected " +
+                                       std::to_string(message.size() - r.remaining() + signature_bytes));
+  hello.bytes = message.size() - signature_bytes;
   return hello;
+}
+
+// The peer's key rotations must lead, each signed by the key before, from
+// its log id to the key it signs with, and must not stop short of the
+// rotations of its log this node already holds: a key a rotation retired
+// (a stolen one, say) is refused by every node that has seen the rotation.
+Status check_rotations(const Hello& hello, const HandshakeConfig& config) {
+  std::vector<PublicKey> chain{hello.node};
+  for (std::size_t i = 0; i < hello.rotations.size(); ++i) {
+    const std::string which = "node " + to_hex(hello.node) + "'s key rotation " + std::to_string(i + 1);
+    auto entry = decode_entry(hello.rotations[i]);
+    if (!entry.ok()) return {Code::malformed, which + " does not decode: " + entry.status().message()};
+    if (!verify_signature(entry.value())) return {Code::bad_signature, which + " has a bad signature"};
+    auto next = rotation_to(entry.value(), hello.node, chain.back());
+    if (!next) return {Code::not_permitted, which + " is not a rotation signed by the key before it"};
+    chain.push_back(*next);
+  }
+  if (chain.back() != hello.signer)
+    return {Code::not_permitted, "node " + to_hex(hello.node) + " signs with key " + to_hex(hello.signer) +
+                                     ", which its key rotations do not lead to"};
+  if (config.known_signers) {
+    const std::vector<PublicKey> known = config.known_signers(hello.node);
+    if (known.size() > chain.size() || !std::equal(known.begin(), known.end(), chain.begin()))
+      return {Code::not_permitted,
+              "node " + to_hex(hello.node) + " presents key " + to_hex(hello.signer) +
+                  ", but this node holds a key rotation of its log that retired it or leads elsewhere; the "
+                  "node must use its current key (a retired key may be stolen)"};
+  }
+  return Status::success();
 }
 
 // The checks both sides make on the other's identity claims.
@@ -71,13 +127,13 @@ Status check_peer(const Hello& hello, const HandshakeConfig& config) {
             "peer " + to_hex(hello.node) +
                 " belongs to another consortium: the consortium files differ (theirs has id " +
                 to_hex(hello.consortium_id) + ", ours " + to_hex(config.consortium_id) + ")"};
-  if (hello.node == config.node->public_key)
+  if (hello.node == own_log(config) || hello.signer == config.node->public_key)
     return {
         Code::not_permitted,
         "peer presents this node's own key: the node reached itself, or another node uses a copy of its key"};
   if (!config.allowed || !config.allowed(hello.node))
     return {Code::not_permitted, "node " + to_hex(hello.node) + " is not in the consortium file"};
-  return Status::success();
+  return check_rotations(hello, config);
 }
 
 Hash32 transcript_digest(std::string_view domain, std::span<const std::uint8_t> first,
@@ -124,18 +180,18 @@ Bytes InitiatorHandshake::start() {
 Result<Bytes> InitiatorHandshake::on_msg2(std::span<const std::uint8_t> msg2) {
   if (step_ != Step::await_msg2) return out_of_order();
   step_ = Step::failed;  // until every check below passed
-  auto hello = decode_hello(msg2, kMsg2Bytes);
+  auto hello = decode_hello(msg2, Signature::size());
   if (!hello.ok()) return hello.status();
   // The expected-node check comes first: it is the clearest message when an
   // address book points at the wrong machine.
-  if (hello->node != expected_ && hello->node != config_.node->public_key)
+  if (hello->node != expected_ && hello->node != own_log(config_))
     return Status(Code::not_permitted, "dialled node " + to_hex(expected_) + " but node " +
                                            to_hex(hello->node) + " answered; check the peer's address");
   if (Status peer = check_peer(*hello, config_); !peer.ok()) return peer;
 
-  auto body = msg2.first(kHelloBytes);
-  Signature signature = signature_from(msg2.subspan(kHelloBytes));
-  if (!verify(signature, transcript_digest(kResponderDomain, msg1_, body).bytes, hello->node))
+  auto body = msg2.first(hello->bytes);
+  Signature signature = signature_from(msg2.subspan(hello->bytes));
+  if (!verify(signature, transcript_digest(kResponderDomain, msg1_, body).bytes, hello->signer))
     return Status(Code::bad_signature,
                   "node " + to_hex(hello->node) +
                       " did not prove it holds its key (handshake signature does not verify)");
@@ -147,7 +203,7 @@ Result<Bytes> InitiatorHandshake::on_msg2(std::span<const std::uint8_t> msg2) {
   secure_wipe(ephemeral_.secret_key.bytes);
 
   Signature ours = sign(transcript_digest(kInitiatorDomain, msg1_, msg2).bytes, config_.node->secret_key);
-  outcome_ = {hello->node, keys};
+  outcome_ = {hello->node, hello->signer, keys};
   secure_wipe(keys.rx.bytes);
   secure_wipe(keys.tx.bytes);
   step_ = Step::done;
@@ -171,7 +227,7 @@ ResponderHandshake::~ResponderHandshake() {
 Result<Bytes> ResponderHandshake::on_msg1(std::span<const std::uint8_t> msg1) {
   if (step_ != Step::await_msg1) return out_of_order();
   step_ = Step::failed;
-  auto hello = decode_hello(msg1, kMsg1Bytes);
+  auto hello = decode_hello(msg1, 0);
   if (!hello.ok()) return hello.status();
   // Refuse strangers before signing anything for them.
   if (Status peer = check_peer(*hello, config_); !peer.ok()) return peer;
@@ -181,7 +237,7 @@ Result<Bytes> ResponderHandshake::on_msg1(std::span<const std::uint8_t> msg1) {
     return Status(Code::malformed, "node " + to_hex(hello->node) + " sent an unusable ephemeral key");
   secure_wipe(ephemeral_.secret_key.bytes);
   // Held back until msg3 proves the initiator holds its node key.
-  outcome_ = {hello->node, keys};
+  outcome_ = {hello->node, hello->signer, keys};
   secure_wipe(keys.rx.bytes);
   secure_wipe(keys.tx.bytes);
 
@@ -189,6 +245,7 @@ Result<Bytes> ResponderHandshake::on_msg1(std::span<const std::uint8_t> msg1) {
   Signature signature = sign(transcript_digest(kResponderDomain, msg1, msg2).bytes, config_.node->secret_key);
   msg2.insert(msg2.end(), signature.bytes.begin(), signature.bytes.end());
   transcript_.assign(msg1.begin(), msg1.end());
+  msg1_bytes_ = msg1.size();
   transcript_.insert(transcript_.end(), msg2.begin(), msg2.end());
   step_ = Step::await_msg3;
   return msg2;
@@ -200,9 +257,9 @@ Status ResponderHandshake::on_msg3(std::span<const std::uint8_t> msg3) {
   if (msg3.size() != kMsg3Bytes)
     return {Code::malformed, "peer's handshake message is " + std::to_string(msg3.size()) +
                                  " bytes, expected " + std::to_string(kMsg3Bytes)};
-  auto msg1 = std::span<const std::uint8_t>(transcript_).first(kMsg1Bytes);
-  auto msg2 = std::span<const std::uint8_t>(transcript_).subspan(kMsg1Bytes);
-  if (!verify(signature_from(msg3), transcript_digest(kInitiatorDomain, msg1, msg2).bytes, outcome_.peer))
+  auto msg1 = std::span<const std::uint8_t>(transcript_).first(msg1_bytes_);
+  auto msg2 = std::span<const std::uint8_t>(transcript_).subspan(msg1_bytes_);
+  if (!verify(signature_from(msg3), transcript_digest(kInitiatorDomain, msg1, msg2).bytes, outcome_.signer))
     return {Code::bad_signature, "node " + to_hex(outcome_.peer) +
                                      " did not prove it holds its key (handshake signature does not verify)"};
   step_ = Step::done;

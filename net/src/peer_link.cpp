@@ -198,6 +198,7 @@ awaitable<Status> PeerLink::start_channel(const HandshakeOutcome& outcome) {
   if (!header.ok()) co_return header.status();
   if (Status started = channel_->receive_header(header.value()); !started.ok()) co_return started;
   peer_ = outcome.peer;
+  signer_ = outcome.signer;
   co_return Status::success();
 }
 

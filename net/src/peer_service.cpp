@@ -98,7 +98,7 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
         clock(c),
         consortium(std::move(cons)),
         options(with_work_as_actions(std::move(opts))),
-        sync(r, id, c, std::move(local), peer_list(consortium, id.public_key), options.sync),
+        sync(r, id, c, std::move(local), peer_list(consortium, r.self()), options.sync),
         acceptor(io_context),
         tick_timer(io_context),
         work_done_signal(io_context, asio::steady_timer::time_point::max()) {
@@ -107,6 +107,21 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
         std::make_shared<const KeyPair>(KeyPair{identity.public_key, identity.secret_key.copy()});
     // Only keys in the consortium file get past the handshake.
     handshake.allowed = [this](const PublicKey& key) { return consortium.find(key) != nullptr; };
+    // A rotated node proves its current key with the rotations that lead to
+    // it; a peer's rotations held here must all be among the ones it shows.
+    handshake.log = r.self();
+    if (auto rotations = r.rotation_entries(r.self()); rotations.ok())
+      handshake.rotations = std::move(rotations).value();
+    else
+      log_error("cannot read this node's key rotations: " + rotations.status().message());
+    handshake.known_signers = [&replicas = r](const PublicKey& log) {
+      std::vector<PublicKey> keys;
+      if (auto signers = replicas.signers(log); signers.ok())
+        for (const NodeSigner& signer : signers.value()) keys.push_back(signer.key);
+      else
+        keys.push_back(log);
+      return keys;
+    };
   }
 
   static std::vector<PeerInfo> peer_list(const Consortium& consortium, const PublicKey& self) {
@@ -197,7 +212,7 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
     if (auto old = links.find(peer); old != links.end() && old->second != link) old->second->close();
     links[peer] = link;
     log_info("connected to " + name_of(peer) + " (" + link->remote() + ")");
-    execute(sync.on_connected(peer));
+    execute(sync.on_connected(peer, link->signer()));
     const MessageLimits limits = sync.message_limits();
     while (link->is_open() && !stopping) {
       // Backpressure: while enough of this peer's earlier messages still
@@ -388,7 +403,7 @@ void PeerService::start() {
   Impl& impl = *impl_;
   std::string listen = impl.options.listen_address;
   if (listen.empty())
-    if (const ConsortiumNode* self = impl.consortium.find(impl.identity.public_key)) listen = self->address;
+    if (const ConsortiumNode* self = impl.consortium.find(impl.replicas.self())) listen = self->address;
   auto address = split_address(listen);
   if (!address)
     throw std::system_error(std::make_error_code(std::errc::invalid_argument), "listen address " + listen);
@@ -404,7 +419,7 @@ void PeerService::start() {
   asio::co_spawn(impl.io, impl.tick_loop(), asio::detached);
   // The node with the smaller key dials; the other waits to be called.
   for (const auto& node : impl.consortium.nodes)
-    if (impl.identity.public_key < node.key) asio::co_spawn(impl.io, impl.dial_loop(node), asio::detached);
+    if (impl.replicas.self() < node.key) asio::co_spawn(impl.io, impl.dial_loop(node), asio::detached);
 }
 
 void PeerService::stop(std::function<void()> done) {

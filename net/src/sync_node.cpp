@@ -39,11 +39,12 @@ SyncNode::SyncNode(Replicas& replicas, const NodeIdentity& identity, const Clock
                    std::vector<PeerInfo> peers, SyncConfig config)
     : replicas_(replicas),
       identity_(identity.copy()),
+      self_(replicas.self()),
       clock_(clock),
       local_(std::move(local)),
       config_(config) {
   for (auto& info : peers)
-    if (info.key != identity_.public_key) peers_[info.key].info = std::move(info);
+    if (info.key != self_) peers_[info.key].info = std::move(info);
   last_round_ms_ = clock_.now_ms();
   // Read once: from here on every change to a copy is this node's own work,
   // whose outcome updates held_, and the own log's growth is reported by
@@ -150,7 +151,18 @@ void SyncNode::send_greeting(const PublicKey& peer, std::vector<Action>& out) {
       out);
 }
 
-std::vector<Action> SyncNode::on_connected(const PublicKey& peer) {
+PublicKey SyncNode::owner_key(const PublicKey& log) const {
+  auto it = peers_.find(log);
+  return it != peers_.end() && it->second.connected ? it->second.signer : PublicKey{};
+}
+
+std::vector<PublicKey> SyncNode::owner_keys(const std::vector<SignedTreeHead>& heads) const {
+  std::vector<PublicKey> out;
+  for (const auto& head : heads) out.push_back(owner_key(head.head.log));
+  return out;
+}
+
+std::vector<Action> SyncNode::on_connected(const PublicKey& peer, const PublicKey& signer) {
   std::vector<Action> out;
   auto it = peers_.find(peer);
   if (it == peers_.end()) {
@@ -163,6 +175,7 @@ std::vector<Action> SyncNode::on_connected(const PublicKey& peer) {
     return out;
   }
   it->second.connected = true;
+  it->second.signer = signer.is_zero() ? peer : signer;
   it->second.last_contact_ms = clock_.now_ms();
   send_greeting(peer, out);
   return out;
@@ -208,7 +221,7 @@ std::vector<Action> SyncNode::on_local_append() {
   using Own = Result<LogState>;
   start_work<Own>(
       WorkLane::read, "read_own_head", {},
-      [&replicas = replicas_, self = identity_.public_key] { return replicas.log_state(self); },
+      [&replicas = replicas_, self = self_] { return replicas.log_state(self); },
       [this](Own& own, std::vector<Action>& done) {
         if (!own.ok()) return;
         note_own_head(own->head);
@@ -219,7 +232,7 @@ std::vector<Action> SyncNode::on_local_append() {
 }
 
 void SyncNode::note_own_head(const std::optional<SignedTreeHead>& head) {
-  HeldLog& own = held_[identity_.public_key];
+  HeldLog& own = held_[self_];
   if (head && head->head.size > own.size) {
     own.size = head->head.size;
     own.head = head;
@@ -227,7 +240,7 @@ void SyncNode::note_own_head(const std::optional<SignedTreeHead>& head) {
 }
 
 void SyncNode::push_own_head(std::vector<Action>& out) {
-  const HeldLog& own = held_[identity_.public_key];
+  const HeldLog& own = held_[self_];
   if (own.head) broadcast(Heads{{*own.head}}, {}, out);
 }
 
@@ -371,7 +384,7 @@ void SyncNode::note_size(const PublicKey& from, const SignedTreeHead& head) {
 }
 
 void SyncNode::maybe_request(const PublicKey& log, std::vector<Action>& out) {
-  if (log == identity_.public_key || in_flight_.count(log) || applying_.count(log) || broken_.count(log))
+  if (log == self_ || in_flight_.count(log) || applying_.count(log) || broken_.count(log))
     return;
   auto held = held_.find(log);
   if (held == held_.end() || held->second.frozen) return;
@@ -436,16 +449,23 @@ void SyncNode::handle(const PublicKey& from, const Heads& m, std::vector<Action>
   }
   start_work<Checked>(
       WorkLane::read, "check_heads", from,
-      [&replicas = replicas_, heads = m.heads, known, held] {
+      [&replicas = replicas_, heads = m.heads, known, held, owners = owner_keys(m.heads)] {
         Checked checked;
         for (std::size_t i = 0; i < heads.size(); ++i) {
           if (held[i]) {
             checked.conflicts.push_back(std::nullopt);
             continue;
           }
-          if (!verify_tree_head(heads[i])) {
+          const HeadCheck check = replicas.check_head(heads[i], owners[i]);
+          if (check == HeadCheck::bad) {
             checked.bad = i;
             break;
+          }
+          // Signed by a key this node has not fetched the rotation of yet:
+          // nothing to compare it with until the records come.
+          if (check == HeadCheck::unknown_key) {
+            checked.conflicts.push_back(std::nullopt);
+            continue;
           }
           checked.conflicts.push_back(known[i] ? replicas.conflict(heads[i]) : std::nullopt);
         }
@@ -473,15 +493,16 @@ void SyncNode::handle(const PublicKey& from, const GetRecords& m, std::vector<Ac
       std::min({m.max_records, config_.batch_records, static_cast<std::uint32_t>(kMaxBatchRecords)});
   start_work<Served>(
       WorkLane::read, "serve", from,
-      [&replicas = replicas_, m, known, max_records] {
+      [&replicas = replicas_, m, known, max_records, owner = owner_key(m.log)] {
         Served served;
         if (m.have) {
-          if (!verify_tree_head(*m.have)) {
+          const HeadCheck check = replicas.check_head(*m.have, owner);
+          if (check == HeadCheck::bad) {
             served.bad_have = true;
             return served;
           }
           if (!known) return served;
-          if ((served.conflict = replicas.conflict(*m.have))) return served;
+          if (check == HeadCheck::valid && (served.conflict = replicas.conflict(*m.have))) return served;
         }
         served.batch = replicas.read_batch(m.log, m.from_size, max_records);
         if (!served.batch.ok())
@@ -537,23 +558,24 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
     bool cosignature_kept = false;
     std::optional<TransfersRecorded> transfers;
   };
-  const bool receives = local_.submit && m.log != identity_.public_key;
+  const bool receives = local_.submit && m.log != self_;
   start_work<Applied>(
       WorkLane::write, "append", from,
       [this, &replicas = replicas_,
        batch = LogBatch{m.log, m.from_size, m.head, m.consistency_proof, m.records}, &identity = identity_,
+       self = self_, owner = owner_key(m.log),
        receives, after = inbound_[m.log]] {
         Applied applied;
         // Checked first and apart from Replicas::append, which refuses it
         // too: the ban names what was wrong.
-        if (!verify_tree_head(batch.head)) {
+        if (replicas.check_head(batch.head, owner) == HeadCheck::bad) {
           applied.bad_head = true;
           return applied;
         }
         applied.result = replicas.append(batch);
         if (applied.result.outcome != AppendResult::Outcome::appended) return applied;
         // Witness: this node verified the head as extending what it held.
-        applied.mine = cosign_tree_head(batch.head.head, identity.public_key, identity.secret_key);
+        applied.mine = cosign_tree_head(batch.head.head, self, identity.secret_key);
         auto kept = replicas.add_cosignature(applied.mine);
         applied.cosignature_kept = kept.ok() && kept.value();
         if (receives) applied.transfers = record_transfers(replicas, batch.log, after);
@@ -581,7 +603,7 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
               // up on the log hears of the transfer.in entries with it.
               Heads push{{head}};
               if (applied.transfers && transfers_recorded(log, *applied.transfers))
-                push.heads.push_back(*held_[identity_.public_key].head);
+                push.heads.push_back(*held_[self_].head);
               broadcast(push, {}, done);
             }
             if (applied.cosignature_kept) broadcast(Cosignatures{{applied.mine}}, {}, done);
@@ -624,7 +646,7 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
 
 void SyncNode::receive_transfers(const PublicKey& log, std::vector<Action>& out) {
   // One scan of a log at a time: a round that finds one still running adds nothing.
-  if (!local_.submit || log == identity_.public_key || receiving_.count(log)) return;
+  if (!local_.submit || log == self_ || receiving_.count(log)) return;
   receiving_.insert(log);
   start_work<TransfersRecorded>(
       WorkLane::write, "receive_transfers", {},
@@ -646,7 +668,7 @@ SyncNode::TransfersRecorded SyncNode::record_transfers(Replicas& replicas, const
   recorded.results = local_.submit(sign_transfers_in(recorded.pending.value()));
   for (const auto& r : recorded.results)
     if (r.ok() && !r.duplicate) {
-      if (auto own = replicas.log_state(identity_.public_key); own.ok()) recorded.own_head = own->head;
+      if (auto own = replicas.log_state(self_); own.ok()) recorded.own_head = own->head;
       break;
     }
   return recorded;
@@ -681,7 +703,7 @@ std::vector<Bytes> SyncNode::sign_transfers_in(const std::vector<InboundTransfer
   std::vector<Bytes> entries;
   for (const auto& t : pending) {
     Entry entry;
-    entry.node = identity_.public_key;  // for this node's own log
+    entry.node = self_;  // for this node's own log
     entry.author = identity_.public_key;
     entry.created_ms = clock_.now_ms();
     // A repeat after a crash is refused by the ledger (one transfer.in per
@@ -705,8 +727,11 @@ void SyncNode::handle(const PublicKey& from, const Evidence& m, std::vector<Acti
       WorkLane::write, "store_evidence", from,
       [&replicas = replicas_, evidence, known] {
         Checked checked;
-        checked.evidence = is_evidence(evidence);
-        if (checked.evidence && known) checked.added = replicas.add_evidence(evidence);
+        const HeadCheck check = replicas.check_evidence(evidence);
+        // Heads signed by a key whose rotation is not fetched yet are judged
+        // when the evidence comes again (every greeting resends it).
+        checked.evidence = check != HeadCheck::bad;
+        if (check == HeadCheck::valid && known) checked.added = replicas.add_evidence(evidence);
         return checked;
       },
       [this, from, evidence, known](Checked& checked, std::vector<Action>& done) {
@@ -729,11 +754,15 @@ void SyncNode::handle(const PublicKey& from, const Cosignatures& m, std::vector<
   for (const auto& cosignature : m.cosignatures)
     if (known_node(cosignature.witness) && known_node(cosignature.head.log)) ours.push_back(cosignature);
   if (ours.empty()) return;
+  // The sender proved its current key in the handshake: its own
+  // cosignatures must carry that key's signature.
   start_work<bool>(
       WorkLane::write, "store_cosignatures", from,
-      [&replicas = replicas_, ours] {
+      [&replicas = replicas_, ours, from, sender_key = peers_[from].signer] {
         for (const auto& cosignature : ours)
-          if (replicas.add_cosignature(cosignature).code() == Code::bad_signature) return false;
+          if (replicas.add_cosignature(cosignature, cosignature.witness == from ? sender_key : PublicKey{})
+                  .code() == Code::bad_signature)
+            return false;
         return true;
       },
       [this, from](bool& verified, std::vector<Action>& done) {

@@ -123,7 +123,11 @@ expect_fail 7 "root differs from the signed head" audit verify --export t4
 tampered t5 csv
 SIGNED=$(head_field csv signed_head)
 sed -i "s/$SIGNED/$(flip_hex "$SIGNED" 86)/" t5/head.json  # the root inside the signed bytes
-expect_fail 7 "signature does not verify" audit verify --export t5
+expect_fail 7 "root differs from the signed head" audit verify --export t5
+
+tampered t5s csv
+sed -i "s/$SIGNED/$(flip_hex "$SIGNED" $((${#SIGNED} - 10)))/" t5s/head.json  # a byte of the signature
+expect_fail 7 "bad node signature" audit verify --export t5s
 
 tampered t6 csv
 DIGEST=$(head_field csv state_digest)

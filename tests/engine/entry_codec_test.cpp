@@ -133,12 +133,12 @@ TEST_CASE("records and tree heads round trip and refuse garbage") {
 
   TreeHead head{test::vector_key(3).public_key, 10, test::vector_hash(7), 1'795'000'000'000};
   SignedTreeHead signed_head = sign_tree_head(head, test::vector_key(3).secret_key);
-  CHECK(verify_tree_head(signed_head));
+  CHECK(verify_tree_head(signed_head, signed_head.head.log));
   auto round = decode_signed_tree_head(encode_signed_tree_head(signed_head));
   REQUIRE(round.ok());
-  CHECK(verify_tree_head(round.value()));
+  CHECK(verify_tree_head(round.value(), round->head.log));
   // A head signature is not valid as an entry signature over the same bytes.
   CHECK_FALSE(verify(signed_head.signature, encode_tree_head(head), head.log));
   signed_head.head.size = 11;
-  CHECK_FALSE(verify_tree_head(signed_head));
+  CHECK_FALSE(verify_tree_head(signed_head, signed_head.head.log));
 }

@@ -240,6 +240,14 @@ inline void read(const Json& j, MemberRekey& b) {
   b.new_key = fixed<PublicKey>(j.at("new_key"), "new_key");
 }
 
+inline Json body(const NodeRotate& b) {
+  return {{"new_key", to_hex(b.new_key)}, {"proof", to_hex(b.proof)}};
+}
+inline void read(const Json& j, NodeRotate& b) {
+  b.new_key = fixed<PublicKey>(j.at("new_key"), "new_key");
+  b.proof = fixed<Signature>(j.at("proof"), "proof");
+}
+
 // The body variant for a kind name ("hours.log"): index i is kind i + 1.
 inline EntryBody empty_body(const std::string& kind) {
   for (std::size_t k = 1; k <= std::variant_size_v<EntryBody>; ++k)

@@ -34,8 +34,8 @@ struct VectorInput {
 
 // Keys from seeds: 1 the author (a member), 2 another member, 3 the node
 // every entry is for (its log), 4 another node, 5 a member of that node,
-// 6 the new key member.rekey gives member 2.
-// transfer.in is signed by the node itself, as the rules require; every
+// 6 the new key member.rekey gives member 2, 7 the key node.rotate hands
+// the node to. transfer.in and node.rotate are signed by the node itself, as the rules require; every
 // other entry by key 1. Created 1795000000000, nonce 7 unless said below.
 inline std::vector<VectorInput> vector_inputs() {
   const PublicKey author = vector_key(1).public_key, member = vector_key(2).public_key;
@@ -55,6 +55,12 @@ inline std::vector<VectorInput> vector_inputs() {
   in.entry.author = node;
   in.signer_seed = 3;
   // Nonces past what a JavaScript number holds exactly: 2^64 - 1 and 2^53 + 1.
+  // node.rotate: the node (key 3) hands signing to key 7, which proves it.
+  const KeyPair next = vector_key(7);
+  VectorInput rotate = entry(NodeRotate{next.public_key, sign(rotation_proof_message(node, node, next.public_key),
+                                                              next.secret_key)});
+  rotate.entry.author = node;
+  rotate.signer_seed = 3;
   VectorInput transfer = entry(Transfer{member, 30, vector_hash(0x33)});
   transfer.entry.nonce = 18'446'744'073'709'551'615u;
   VectorInput out = entry(TransferOut{member, other_node, 60, vector_hash(0xcc)});
@@ -88,6 +94,7 @@ inline std::vector<VectorInput> vector_inputs() {
       entry(RemoteHoursLog{vector_key(5).public_key, other_node, log}),
       // Appended after the 18 first pinned (make_entry_vectors --append).
       entry(MemberRekey{member, vector_key(6).public_key}),
+      rotate,
   };
 }
 

@@ -14,6 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto again = decode_cosignature(encoded);
   FUZZ_CHECK(again.ok() && again->witness == decoded->witness && again->signature == decoded->signature &&
              encode_tree_head(again->head) == encode_tree_head(decoded->head));
-  (void)verify_cosignature(decoded.value());
+  (void)verify_cosignature(decoded.value(), decoded->witness);
   return 0;
 }

@@ -214,18 +214,21 @@ std::string opening(const std::string& kind, const std::string& consortium_file,
     if (!consortium.ok() || consortium->nodes.empty()) return "";
     const Hash32 id = net::consortium_id(consortium.value());
     std::string msg1 = "cohours-sync";
-    msg1 += '\x01';
+    msg1 += '\x02';  // protocol version 2, little-endian
     msg1 += '\x00';
     msg1.append(reinterpret_cast<const char*>(id.bytes.data()), 32);
     // Any node's key but the one dialled (its own would be refused at once).
     const auto& other = consortium->nodes.front().address.ends_with(":" + std::to_string(port))
                             ? consortium->nodes.back()
                             : consortium->nodes.front();
+    // As its log id and as the key it signs with (never rotated).
+    msg1.append(reinterpret_cast<const char*>(other.key.bytes.data()), 32);
     msg1.append(reinterpret_cast<const char*>(other.key.bytes.data()), 32);
     FixedBytes<32> ephemeral;
     random_bytes(ephemeral.bytes);
     msg1.append(reinterpret_cast<const char*>(ephemeral.bytes.data()), 32);
-    return std::string("\x00\x00\x00\x6e", 4) + msg1;
+    msg1 += '\x00';  // no key rotations
+    return std::string("\x00\x00\x00\x8f", 4) + msg1;
   }
   return "";  // silent
 }
@@ -476,6 +479,7 @@ int peer_case(int port, const std::string& name, const std::string& consortium_f
     FixedBytes<32> stranger;
     random_bytes(stranger.bytes);
     bytes.replace(4 + 46, 32, reinterpret_cast<const char*>(stranger.bytes.data()), 32);
+    bytes.replace(4 + 78, 32, reinterpret_cast<const char*>(stranger.bytes.data()), 32);
   } else {
     std::printf("unknown case %s\n", name.c_str());
     return 2;

@@ -14,10 +14,12 @@ using namespace cohours::net;
 
 namespace {
 
-constexpr std::size_t kMsg1Bytes = 110;
+// A node that never rotated its key: no rotations in its hello.
+constexpr std::size_t kMsg1Bytes = 143;
+constexpr std::size_t kMsg2Bytes = kMsg1Bytes + 64;
 constexpr std::size_t kVersionOffset = 12;
 constexpr std::size_t kConsortiumOffset = 14;
-constexpr std::size_t kEphemeralOffset = 14 + 32 + 32;
+constexpr std::size_t kEphemeralOffset = 14 + 32 + 32 + 32;
 
 struct HandshakeSetup {
   Hash32 id;
@@ -65,8 +67,8 @@ Session complete(const HandshakeConfig& initiator_config, const PublicKey& expec
 TEST_CASE("handshake: both sides authenticate each other and share session keys") {
   HandshakeSetup c;
   Session s = complete(c.config(c.a), c.b.public_key, c.config(c.b));
-  CHECK(s.msg1.size() == 110);
-  CHECK(s.msg2.size() == 174);
+  CHECK(s.msg1.size() == kMsg1Bytes);
+  CHECK(s.msg2.size() == kMsg2Bytes);
   CHECK(s.msg3.size() == 64);
   CHECK(Bytes(s.msg1.begin(), s.msg1.begin() + 12) ==
         Bytes{'c', 'o', 'h', 'o', 'u', 'r', 's', '-', 's', 'y', 'n', 'c'});
@@ -172,7 +174,8 @@ TEST_CASE("handshake: a node meeting its own key refuses") {
 
 TEST_CASE("handshake: a flipped byte in msg2's key exchange or signature breaks the signature") {
   HandshakeSetup c;
-  for (std::size_t i = kEphemeralOffset; i < 174; ++i) {
+  for (std::size_t i = kEphemeralOffset; i < kMsg2Bytes; ++i) {
+    if (i == kEphemeralOffset + 32) i = kMsg1Bytes;  // the rotation count is checked earlier
     CAPTURE(i);
     InitiatorHandshake a(c.config(c.a), c.b.public_key);
     ResponderHandshake b(c.config(c.b));
@@ -181,7 +184,8 @@ TEST_CASE("handshake: a flipped byte in msg2's key exchange or signature breaks 
     CHECK(a.on_msg2(msg2).code() == Code::bad_signature);
   }
   // Every other byte is refused too, by an earlier check.
-  for (std::size_t i = 0; i < kEphemeralOffset; ++i) {
+  for (std::size_t i = 0; i < kMsg1Bytes; ++i) {
+    if (i == kEphemeralOffset) i = kEphemeralOffset + 32;
     CAPTURE(i);
     InitiatorHandshake a(c.config(c.a), c.b.public_key);
     ResponderHandshake b(c.config(c.b));
@@ -232,24 +236,24 @@ TEST_CASE("handshake: another protocol version is named in the error") {
   HandshakeSetup c;
   InitiatorHandshake a(c.config(c.a), c.b.public_key);
   Bytes msg1 = a.start();
-  msg1[kVersionOffset] = 2;  // little-endian u16
+  msg1[kVersionOffset] = 3;  // little-endian u16
   ResponderHandshake b(c.config(c.b));
   Status refused = b.on_msg1(msg1).status();
   CHECK(refused.code() == Code::malformed);
-  CHECK(message_has(refused, "protocol version 2, this node speaks 1"));
+  CHECK(message_has(refused, "protocol version 3, this node speaks 2"));
 
   // A future version's hello may be longer: the version is still reported.
   Bytes longer = msg1;
   longer.resize(300, 0);
   ResponderHandshake b2(c.config(c.b));
-  CHECK(message_has(b2.on_msg1(longer).status(), "protocol version 2"));
+  CHECK(message_has(b2.on_msg1(longer).status(), "protocol version 3"));
 
   // And the initiator reports a responder's version the same way.
   InitiatorHandshake a3(c.config(c.a), c.b.public_key);
   ResponderHandshake b3(c.config(c.b));
   Bytes msg2 = b3.on_msg1(a3.start()).value();
-  msg2[kVersionOffset + 1] = 1;  // version 257
-  CHECK(message_has(a3.on_msg2(msg2).status(), "protocol version 257, this node speaks 1"));
+  msg2[kVersionOffset + 1] = 1;  // version 258
+  CHECK(message_has(a3.on_msg2(msg2).status(), "protocol version 258, this node speaks 2"));
 }
 
 TEST_CASE("handshake: other protocols and wrong lengths are malformed") {

@@ -141,7 +141,7 @@ TEST_CASE("messages: decoded fields are the encoded ones") {
   CHECK(r.log == node().public_key);
   CHECK(r.from_size == 3);
   CHECK(r.head.head.size == 5);
-  CHECK(verify_tree_head(r.head));
+  CHECK(verify_tree_head(r.head, r.head.head.log));
   CHECK(r.consistency_proof.size() == 2);
   CHECK(r.records == std::vector<Bytes>{Bytes{1, 2, 3}, Bytes(300, 7)});
 
@@ -154,7 +154,7 @@ TEST_CASE("messages: decoded fields are the encoded ones") {
 
   auto cosignatures = decode(encode_message(samples()[7]));
   REQUIRE(cosignatures.ok());
-  CHECK(verify_cosignature(std::get<Cosignatures>(cosignatures.value()).cosignatures.at(0)));
+  CHECK(verify_cosignature(std::get<Cosignatures>(cosignatures.value()).cosignatures.at(0), std::get<Cosignatures>(cosignatures.value()).cosignatures.at(0).witness));
 
   auto answer = decode(encode_message(AliasAnswer{7, true, key(3)}));
   REQUIRE(answer.ok());

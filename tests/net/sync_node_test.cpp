@@ -337,18 +337,18 @@ TEST_CASE("sync: on_connected greets a consortium peer with heads, cosignatures 
     CHECK(heads.heads[0].head.log == a.pk());
     CHECK(heads.heads[0].head.size == 5);
     CHECK(heads.heads[0].head.root == own.head.root);
-    CHECK(verify_tree_head(heads.heads[0]));
+    CHECK(verify_tree_head(heads.heads[0], heads.heads[0].head.log));
 
     auto cosignatures = sent<Cosignatures>(actions, b.pk());
     REQUIRE(cosignatures.size() == 1);
     REQUIRE(cosignatures[0].cosignatures.size() == 1);
     CHECK(cosignatures[0].cosignatures[0].witness == c.pk());
-    CHECK(verify_cosignature(std::get<Cosignatures>(over_wire(cosignatures[0])).cosignatures[0]));
+    CHECK(verify_cosignature(std::get<Cosignatures>(over_wire(cosignatures[0])).cosignatures[0], c.pk()));
 
     auto held = sent<net::Evidence>(actions, b.pk());
     REQUIRE(held.size() == 1);
     auto decoded = std::get<net::Evidence>(over_wire(held[0]));
-    CHECK(is_evidence({decoded.first, decoded.second}));
+    CHECK(b.replicas->check_evidence({decoded.first, decoded.second}) == HeadCheck::valid);
     CHECK(decoded.first.head.log == c.pk());
 
     // B, on hearing it, keeps the evidence and freezes C's log there.
@@ -670,7 +670,7 @@ TEST_CASE("sync: a head with a bad signature gets the sender banned") {
   SUBCASE("signed by the relaying node instead of the log's owner") {
     head = sign_tree_head(head.head, c.key.secret_key);
   }
-  REQUIRE_FALSE(verify_tree_head(head));
+  REQUIRE_FALSE(verify_tree_head(head, head.head.log));
   auto actions = b.sync->on_message(c.pk(), over_wire(Heads{{head}}));
   check_ban(actions, c.pk());
   CHECK(requests_for(actions, a.pk()).empty());
@@ -704,7 +704,7 @@ TEST_CASE("sync: equivocation in Heads is kept as evidence, freezes the log and 
   CHECK_FALSE(b.sync->is_banned(a.pk()));
   auto held = b.replicas->evidence().value();
   REQUIRE(held.size() == 1);
-  CHECK(is_evidence(held[0]));
+  CHECK(b.replicas->check_evidence(held[0]) == HeadCheck::valid);
   CHECK(b.replicas->log_state(a.pk()).value().frozen);
   auto to_c = sent<net::Evidence>(actions, c.pk());
   REQUIRE(to_c.size() == 1);
@@ -760,7 +760,7 @@ TEST_CASE("sync: a node that appends a peer's records cosigns the head and the o
     CHECK(mine.head.log == a.pk());
     CHECK(mine.head.size == 4);
     CHECK(mine.head.root == answer[0].head.head.root);
-    CHECK(verify_cosignature(mine));
+    CHECK(verify_cosignature(mine, mine.witness));
   }
   // And announces the head to both: C may fetch it, A learns B caught up.
   for (const Node* peer : {&a, &c}) {

@@ -33,7 +33,7 @@ const HOURS_BODY = [
 ];
 
 // kind name -> [value, body fields in wire order]. 'key' covers every 32-byte
-// key or hash.
+// key or hash; 'signature' is 64 bytes.
 export const KINDS = {
   'member.join': [1, [['member', 'key'], ['roles', 'u32'], ['home_node', 'key']]],
   'member.role': [2, [['member', 'key'], ['roles', 'u32']]],
@@ -56,6 +56,8 @@ export const KINDS = {
   'transfer.in': [17, [['from_node', 'key'], ['origin', 'key'], ['to', 'key'], ['minutes', 'i64']]],
   'hours.log.remote': [18, [['provider', 'key'], ['provider_node', 'key'], ['hours', 'hours']]],
   'member.rekey': [19, [['member', 'key'], ['new_key', 'key']]],
+  // Only a node makes these (`cohours node rotate-key`); a phone reads them.
+  'node.rotate': [20, [['new_key', 'key'], ['proof', 'signature']]],
 };
 const KIND_BY_VALUE = Object.fromEntries(Object.entries(KINDS).map(([name, [value]]) => [value, name]));
 
@@ -163,6 +165,10 @@ const TYPES = {
   key: {
     write(w, v, name) { w.raw(fromHex(v, 32)); },
     read(r, name) { return toHex(r.take(32, name)); },
+  },
+  signature: {
+    write(w, v, name) { w.raw(fromHex(v, 64)); },
+    read(r, name) { return toHex(r.take(64, name)); },
   },
   u8: { write(w, v, n) { w.fixed(v, 1, false, n); }, read(r, n) { return plain(r.fixed(1, false, n)); } },
   u32: { write(w, v, n) { w.fixed(v, 4, false, n); }, read(r, n) { return plain(r.fixed(4, false, n)); } },

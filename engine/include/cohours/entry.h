@@ -51,6 +51,7 @@ enum class EntryKind : std::uint8_t {
   transfer_in = 17,
   hours_log_remote = 18,
   member_rekey = 19,
+  node_rotate = 20,
 };
 const char* kind_name(EntryKind kind);  // e.g. "hours.log"
 
@@ -254,10 +255,27 @@ struct MemberRekey {
   PublicKey new_key;
 };
 
+// node.rotate: `new_key` signs for this node from the next record on, and
+// the key that signed this entry (the node's current key) is retired for
+// good. The node's first key stays its name, the log id, everywhere (entry
+// `node`, head `log`, the consortium file); only the signer changes. Heads
+// of sizes up to this record's position verify with the old key, larger
+// ones with the new (docs/decisions.md "Key rotation"). `proof` is the new
+// key's signature over rotation_proof_message, so nobody can name a key they
+// do not hold.
+struct NodeRotate {
+  PublicKey new_key;
+  Signature proof;
+};
+// A node's key is rotated at most this many times: a peer's handshake
+// carries every rotation (net/HANDSHAKE.md) and must stay small.
+inline constexpr std::size_t kMaxNodeRotations = 8;
+
 using EntryBody =
     std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
                  RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim, ExpenseApprove,
-                 ExpenseReject, ExpensePaid, TransferOut, TransferIn, RemoteHoursLog, MemberRekey>;
+                 ExpenseReject, ExpensePaid, TransferOut, TransferIn, RemoteHoursLog, MemberRekey,
+                 NodeRotate>;
 
 EntryKind kind_of(const EntryBody& body);
 
@@ -296,6 +314,15 @@ SignedEntry sign_entry(const Entry& entry, const SecretKey& secret);
 Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes);
 bool verify_signature(const SignedEntry& entry);
 EntryId entry_id_of(std::span<const std::uint8_t> signed_bytes);
+
+// What a node.rotate's new key signs: "cohours-node-rotate-v1" || log id ||
+// outgoing key || new key.
+Bytes rotation_proof_message(const PublicKey& log, const PublicKey& outgoing, const PublicKey& new_key);
+// The key `entry` hands the log `log` over to, if it is a node.rotate for
+// that log signed by `current` (the log's signer now) with a proof that
+// verifies; nullopt otherwise. The entry's own signature is checked by the
+// caller. The rules add their checks (a key never used twice) on top.
+std::optional<PublicKey> rotation_to(const SignedEntry& entry, const PublicKey& log, const PublicKey& current);
 
 // A category is 1..32 of [a-z0-9-].
 bool valid_category(std::string_view category);

@@ -140,6 +140,9 @@ struct Posting {
   EntryId movement;  // the movement it belongs to
 };
 
+// The key pair that signs for a node: its heads and the entries the node
+// itself makes. At initialise it is the node's first key, which names the
+// node (its log id) for ever; after a key rotation it is the newest key.
 struct NodeIdentity {
   PublicKey public_key;
   SecretKey secret_key;  // signs tree heads
@@ -152,8 +155,9 @@ class Ledger {
   // store already holds a node.
   static Status initialise(Store& store, const NodeIdentity& node, const std::string& name,
                            const Clock& clock, const Currency& currency = *Currency::parse("GBP"));
-  // Opens the ledger of an initialised store. The node key must match the
-  // store's (not_permitted otherwise). The store and clock must outlive it.
+  // Opens the ledger of an initialised store. The key must be the one that
+  // signs for the node now (not_permitted otherwise, saying so when it is a
+  // key a rotation retired). The store and clock must outlive it.
   static Result<std::unique_ptr<Ledger>> open(Store& store, const NodeIdentity& node, const Clock& clock);
   // Opens the ledger of an initialised store without the node's secret key,
   // for auditors: every read works, submit() refuses every entry with
@@ -175,7 +179,17 @@ class Ledger {
   std::vector<SubmitResult> submit(std::span<const Bytes> signed_entries);
   SubmitResult submit_one(const Bytes& signed_entry);
 
+  // The node's log id: its first key, whatever key signs for it now.
   PublicKey node_key() const;
+  // Every key that signed for this node, oldest first (record.h); the last
+  // one signs now.
+  Result<std::vector<NodeSigner>> node_signers() const;
+  // Hands the node's signing over to `next` for good (a node.rotate entry,
+  // signed by the current key with `next`'s proof): heads up to the
+  // rotation's position carry the old key's signature, every later one
+  // `next`'s, and the old key signs nothing here again. The caller keeps
+  // `next` safe first (node.key); see app/node_key_rotation.h.
+  SubmitResult rotate_key(const NodeIdentity& next);
   std::string node_name() const;
   AccountId pool_account() const { return AccountId::pool(node_key()); }
 
@@ -233,8 +247,8 @@ class Ledger {
  private:
   struct Impl;
   explicit Ledger(std::unique_ptr<Impl> impl);
-  static Result<std::unique_ptr<Ledger>> open_space(Store& base, const NodeIdentity& node,
-                                                    const Clock& clock);
+  static Result<std::unique_ptr<Ledger>> open_space(Store& base, const PublicKey& log,
+                                                    const NodeIdentity& node, const Clock& clock);
   std::unique_ptr<Impl> impl_;
 };
 

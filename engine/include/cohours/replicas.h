@@ -52,8 +52,6 @@ struct Evidence {
   SignedTreeHead first;
   SignedTreeHead second;
 };
-// Whether the two heads really are evidence (checks both signatures).
-bool is_evidence(const Evidence& evidence);
 
 struct LogState {
   PublicKey log;
@@ -62,6 +60,16 @@ struct LogState {
   std::optional<SignedTreeHead> head;  // the latest signed head held, if any
   bool own = false;                    // this node's own log
   bool frozen = false;                 // equivocation evidence is held
+};
+
+// What a signed head's signature shows, as far as the copies here know
+// which key signs each size of its log (a node rotates its key with a
+// node.rotate record: record.h NodeSigner).
+enum class HeadCheck {
+  valid,        // signed by the key that signs that size
+  bad,          // not: forged, or signed by a key a rotation retired
+  unknown_key,  // not by any key known here, for a size beyond the copy held,
+                // where a rotation not fetched yet may have named a newer key
 };
 
 struct AppendResult {
@@ -122,6 +130,23 @@ class Replicas {
   // Verifies and stores a batch (see the top of this file).
   AppendResult append(const LogBatch& batch);
 
+  // Every key that signed for `log` as far as what is held here shows,
+  // oldest first (record.h); just the log id for a log with no rotation
+  // held, or one not followed.
+  Result<std::vector<NodeSigner>> signers(const PublicKey& log) const;
+  // The signed node.rotate entries of `log` held here, oldest first: what
+  // leads from the log id to its current key (the handshake shows them).
+  Result<std::vector<Bytes>> rotation_entries(const PublicKey& log) const;
+  // The signature of `head` against those keys (see HeadCheck).
+  // `owner_key`: the key the log's owner proved in a live handshake, if it
+  // is connected (zero otherwise): its current key, so a head beyond the
+  // copy that neither key signed is `bad`, not `unknown_key`.
+  HeadCheck check_head(const SignedTreeHead& head, const PublicKey& owner_key = {}) const;
+  // Whether two heads are evidence: one log and size, different roots, and
+  // both `valid`. `bad` if either is forged or they do not differ as
+  // evidence must; `unknown_key` if a signature can be judged only later.
+  HeadCheck check_evidence(const Evidence& evidence) const;
+
   // A held head of the same log and size with another root, as evidence.
   // The head's own signature must be checked by the caller.
   std::optional<Evidence> conflict(const SignedTreeHead& head) const;
@@ -131,8 +156,13 @@ class Replicas {
   Result<std::vector<Evidence>> evidence() const;
 
   // Stores a cosignature after checking it, if it is newer than the one held
-  // for that witness and log. Returns true if it was kept.
-  Result<bool> add_cosignature(const Cosignature& cosignature);
+  // for that witness and log. Returns true if it was kept. bad_signature if
+  // it does not verify with the witness's current key as held here and was
+  // not made by a key its rotations named after; not_found (nothing kept)
+  // when it may be signed by a newer key of the witness not fetched yet.
+  // `witness_key`: the witness's current key when the caller knows it (the
+  // witness itself sent it after proving that key); zero: the key held here.
+  Result<bool> add_cosignature(const Cosignature& cosignature, const PublicKey& witness_key = {});
   // Cosignatures held, for one log or (zero key) all.
   Result<std::vector<Cosignature>> cosignatures(const PublicKey& log = {}) const;
 

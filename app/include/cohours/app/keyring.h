@@ -46,6 +46,8 @@ class Keyring {
   explicit Keyring(std::filesystem::path dir, std::shared_ptr<KeyUnlocker> unlocker = nullptr)
       : dir_(std::move(dir)), unlocker_(unlocker ? std::move(unlocker) : std::make_shared<KeyUnlocker>()) {}
 
+  // The unlocker that opened node.key: new node keys are sealed alike.
+  const std::shared_ptr<KeyUnlocker>& unlocker() const { return unlocker_; }
   std::filesystem::path path_of(const PublicKey& member) const;
   bool holds(const PublicKey& member) const;
   // not_permitted, with a sentence for people, when the key is not here.

@@ -94,7 +94,10 @@ class Node {
   Node& operator=(const Node&) = delete;
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
+  // The key that signs for the node now; its log id is ledger().node_key().
   const NodeIdentity& identity() const { return identity_; }
+  // After a key rotation (app/node_key_rotation.h); never while use cases run.
+  void replace_identity(NodeIdentity identity) { identity_ = std::move(identity); }
   Store& store() { return *store_; }
   Ledger& ledger() { return *ledger_; }
   Replicas& replicas() { return *replicas_; }

@@ -9,15 +9,21 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "cohours/crypto.h"
+#include "cohours/entry.h"
 #include "cohours/result.h"
 #include "cohours/types.h"
 
 namespace cohours::net {
 
 inline constexpr std::string_view kHandshakeMagic = "cohours-sync";
-inline constexpr std::uint16_t kProtocolVersion = 1;
+// 2: the hello names the node's log id and the key it signs with now, with
+// the key rotations that lead from one to the other.
+inline constexpr std::uint16_t kProtocolVersion = 2;
+// Every rotation of a node's key fits in its hello (entry.h).
+inline constexpr std::size_t kMaxRotationsInHello = kMaxNodeRotations;
 // Handshake messages are small; a larger frame before the session is up is
 // refused without buffering it.
 inline constexpr std::size_t kMaxHandshakeFrameBytes = 4096;
@@ -27,16 +33,29 @@ using PeerFilter = std::function<bool(const PublicKey&)>;
 
 // Who this node is. Copied into each handshake; the key pair is not (one
 // copy of the secret, shared).
+// The keys that signed for a node's log as this node holds them, the log id
+// first (a log it does not hold: just the log id).
+using KnownSigners = std::function<std::vector<PublicKey>(const PublicKey& log)>;
+
 struct HandshakeConfig {
   Hash32 consortium_id;                 // the same on every node of a consortium
-  std::shared_ptr<const KeyPair> node;  // this node's ed25519 identity
+  std::shared_ptr<const KeyPair> node;  // the key pair that signs for this node now
   PeerFilter allowed;                   // unset lets nobody in
+  // This node's log id (its first key); zero: node->public_key, a node that
+  // never rotated its key.
+  PublicKey log;
+  // The signed node.rotate entries that lead from `log` to `node`, oldest
+  // first (at most kMaxRotationsInHello).
+  std::vector<Bytes> rotations;
+  // Unset: peers' rotations are checked only against each other.
+  KnownSigners known_signers;
 };
 
 // What a completed handshake yields: the authenticated peer and the keys of
 // both directions of the session.
 struct HandshakeOutcome {
-  PublicKey peer;
+  PublicKey peer;    // its log id: who it is in the consortium file
+  PublicKey signer;  // the key it proved it holds (peer itself unless it rotated)
   KxSessionKeys keys;
 };
 
@@ -94,6 +113,7 @@ class ResponderHandshake {
   HandshakeConfig config_;
   KxKeyPair ephemeral_;
   Bytes transcript_;  // msg1 || msg2, what msg3 must sign
+  std::size_t msg1_bytes_ = 0;
   HandshakeOutcome outcome_;
 };
 

@@ -74,6 +74,8 @@ class PeerLink {
   const Status& close_reason() const { return close_reason_; }
   // The authenticated peer; zero before the handshake completed.
   const PublicKey& peer() const { return peer_; }
+  // The key the peer proved in the handshake (peer() unless it rotated).
+  const PublicKey& signer() const { return signer_; }
   // "address:port" of the other end, for logs.
   const std::string& remote() const { return remote_; }
   executor_type get_executor() { return socket_.get_executor(); }
@@ -111,6 +113,7 @@ class PeerLink {
   bool closed_ = false;
   Status close_reason_;
   PublicKey peer_;
+  PublicKey signer_;
   FrameDecoder decoder_;
   std::optional<SecureChannel> channel_;
   Bytes read_buffer_;

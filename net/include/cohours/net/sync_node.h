@@ -151,7 +151,9 @@ class SyncNode {
            std::vector<PeerInfo> peers, SyncConfig config = {});
 
   // Only peers from the consortium (the transport refuses others).
-  std::vector<Action> on_connected(const PublicKey& peer);
+  // `signer`: the key the peer proved in the handshake, its current key
+  // (zero: `peer` itself, a node that never rotated its key).
+  std::vector<Action> on_connected(const PublicKey& peer, const PublicKey& signer = {});
   std::vector<Action> on_disconnected(const PublicKey& peer);
   std::vector<Action> on_message(const PublicKey& peer, const Message& message);
   // The peer sent bytes that are not a valid message (decode_message
@@ -185,6 +187,7 @@ class SyncNode {
   struct Peer {
     PeerInfo info;
     bool connected = false;
+    PublicKey signer;  // the key it proved in the handshake
     std::int64_t last_contact_ms = 0;
     std::int64_t banned_until_ms = 0;
     std::string ban_reason;
@@ -261,10 +264,15 @@ class SyncNode {
   // Cosignatures as messages, one per log: within the cap of one per witness.
   std::vector<Cosignatures> cosignature_messages(std::vector<Cosignature> all) const;
   bool connected(const PublicKey& peer) const;
-  bool known_node(const PublicKey& key) const { return key == identity_.public_key || peers_.count(key); }
+  // The key a log's owner proved in its live handshake (its current key);
+  // zero when it is not connected.
+  PublicKey owner_key(const PublicKey& log) const;
+  std::vector<PublicKey> owner_keys(const std::vector<SignedTreeHead>& heads) const;
+  bool known_node(const PublicKey& key) const { return key == self_ || peers_.count(key); }
 
   Replicas& replicas_;
-  NodeIdentity identity_;
+  NodeIdentity identity_;  // the key that signs for this node now
+  PublicKey self_;         // this node's log id (its first key)
   const Clock& clock_;
   LocalNode local_;
   SyncConfig config_;
