@@ -31,6 +31,11 @@ Status node_exists(const fs::path& data_dir) {
   std::error_code ec;
   if (!fs::exists(data_dir / "node.key", ec))
     return Status(Code::not_found, "no cohours node in " + data_dir.string() + "; pass --data DIR");
+  // Rewriting node.key under a rotation cut short would seal the retired key.
+  if (fs::exists(data_dir / "node.key.next", ec))
+    return Status(Code::wrong_state,
+                  "a key rotation was cut short (node.key.next is there): run any command that opens the node, "
+                  "e.g. `cohours balance`, to settle it, then run this again; nothing was changed");
   return Status();
 }
 

@@ -41,11 +41,20 @@ Result<NodeKeyRotated> rotate_node_key(Node& node) {
     return s;
   SubmitResult appended = ledger.rotate_key(next);
   if (!appended.ok()) {
-    std::error_code ignored;
-    // Only when the ledger surely did not take it: an unknown outcome
-    // leaves the file for open_node_ledger to settle.
-    if (appended.code != Code::io_error) fs::remove(next_key_path(node.data_dir()), ignored);
-    return Result<NodeKeyRotated>(appended.code, "the key was not rotated: " + appended.message);
+    // Whether it landed is read back, never guessed from the error: a
+    // stored rotation whose key file were removed would lock the node out.
+    auto signers = ledger.node_signers();
+    const bool landed = signers.ok() && signers->back().key == next.public_key;
+    if (!landed) {
+      if (signers.ok()) {
+        std::error_code ignored;
+        fs::remove(next_key_path(node.data_dir()), ignored);
+      }
+      return Result<NodeKeyRotated>(appended.code, "the key was not rotated: " + appended.message +
+                                                       (signers.ok() ? "" : " (node.key.next is kept: the next "
+                                                                            "command settles it)"));
+    }
+    appended.seq = signers->back().after_size;
   }
   out.seq = appended.seq;
   if (Status s = promote_next_key(node.data_dir()); !s.ok())

@@ -95,12 +95,24 @@ struct Ledger::Impl {
   // lost on the way back), so `tip` may be behind the store. Appending on
   // it would reuse sequence numbers; the tip is read again first.
   bool tip_unknown = false;
+  // The key a rotation in a group hands over to, until the group's write is
+  // known to have landed (then it signs) or not (then it never will). After
+  // a write whose outcome is unknown, reload_tip settles it from the store.
+  // Only the leader touches it.
+  std::optional<NodeIdentity> pending_signer;
   std::atomic<std::uint64_t> committed_size{0};
 
   Impl(Store& b, const Clock& c, const PublicKey& l, const NodeIdentity& n)
       : base(b), space(log_space(b, l)), store(*space), clock(c), log(l), node(n.copy()) {}
 
-  void commit_group(const std::vector<Writer*>& group);
+  // `rotating`: the key a rotate_key() call hands over to, copied under
+  // queue_mu when the group was formed (only its entry may be a node.rotate).
+  void adopt_pending_signer() {
+    if (!pending_signer) return;
+    node = std::move(*pending_signer);
+    pending_signer.reset();
+  }
+  void commit_group(const std::vector<Writer*>& group, const std::optional<NodeIdentity>& rotating);
   Status reload_tip();
 };
 
@@ -109,6 +121,12 @@ Status Ledger::Impl::reload_tip() {
   auto loaded = load_tip(store);
   if (!loaded.ok()) return loaded.status();
   if (Status s = check_tip(store, loaded.value()); !s.ok()) return s;
+  if (pending_signer) {
+    auto signers = load_node_signers(store, log);
+    if (!signers.ok()) return signers.status();
+    if (signers->back().key == pending_signer->public_key) node = std::move(*pending_signer);
+    pending_signer.reset();
+  }
   tip = std::move(loaded).value();
   committed_size = tip.size;
   tip_unknown = false;
@@ -133,7 +151,7 @@ static void fail_group(const std::vector<Writer*>& group, const Status& error, c
     }
 }
 
-void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
+void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::optional<NodeIdentity>& rotating) {
   if (tip_unknown) {
     if (Status s = reload_tip(); !s.ok()) {
       fail_group(group, s,
@@ -191,7 +209,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
       }
       const bool rotation = entry.entry.kind() == EntryKind::node_rotate;
       Status applied =
-          rotation && (!next_node || std::get<NodeRotate>(entry.entry.body).new_key != next_node->public_key)
+          rotation && (!rotating || std::get<NodeRotate>(entry.entry.body).new_key != rotating->public_key)
               ? Status(Code::not_permitted,
                        "a node's key is rotated by the node itself (`cohours node rotate-key`), not by "
                        "submitting an entry")
@@ -231,7 +249,10 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
         view.put(Column::heads, be64(next.size), bytes_string(encode_signed_tree_head(head)));
         since_head_records = 0;
         since_head_bytes = 0;
-        if (rotation) signing = &*next_node;
+        if (rotation) {
+          signing = &*rotating;
+          pending_signer = rotating->copy();
+        }
       }
     }
     if (!fatal.ok()) break;
@@ -265,10 +286,16 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
     if (Status reread = reload_tip(); !reread.ok())
       message = "may not be stored: " + fatal.message() +
                 "; sending the same entry again is safe (it is answered as a duplicate if it was stored)";
-    else if (next.size != before && tip.size == next.size && tip.last_hash == next.last_hash)
+    else if (next.size != before && tip.size == next.size && tip.last_hash == next.last_hash) {
+      // It landed: a rotation in it is in force.
+      adopt_pending_signer();
       return;
+    }
   }
   if (!fatal.ok()) {
+    // Surely not stored: the rotation never happened. Unknown: reload_tip
+    // reads which key signs for the node before the next group.
+    if (!tip_unknown) pending_signer.reset();
     // The group is not in the store (or, if the tip could not be read
     // back, may not be): every entry that was going to be accepted gets the
     // error instead, and the tip stays where it was.
@@ -284,7 +311,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group) {
   }
   tip = std::move(next);
   committed_size = tip.size;
-  if (signing != &node) node = signing->copy();
+  adopt_pending_signer();
 }
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -443,9 +470,11 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
     group.push_back(queued);
     group_entries += queued->to_apply.size();
   }
+  std::optional<NodeIdentity> rotating;
+  if (impl_->next_node) rotating = impl_->next_node->copy();
   lock.unlock();
   try {
-    impl_->commit_group(group);
+    impl_->commit_group(group, rotating);
   } catch (const std::exception& e) {
     // Never leave the queue stuck: every writer of the group gets the error.
     // Whether its write happened is not known: the tip is read again first.

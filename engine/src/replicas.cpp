@@ -353,15 +353,15 @@ AppendResult Replicas::append(const LogBatch& batch) {
   }
   if (tip.frontier.root() != head.head.root)
     return refuse(Outcome::forged, "the records do not make the signed root", held);
-  if (!signed_by_held_key) {
-    auto keys = load_node_signers(view, log);
-    if (!keys.ok()) return refuse(Outcome::store_failed, keys.status().message(), held);
-    if (!verify_tree_head(head, head_signer(keys.value(), head.head.size)))
-      return refuse(Outcome::forged,
-                    "the batch's tree head is not signed by the key that signs for the log's node at size " +
-                        std::to_string(head.head.size),
-                    held);
-  }
+  // Always against the schedule the batch's own records leave: a rotation
+  // among them retires the key that signed for the log until then.
+  auto keys = load_node_signers(view, log);
+  if (!keys.ok()) return refuse(Outcome::store_failed, keys.status().message(), held);
+  if (!verify_tree_head(head, head_signer(keys.value(), head.head.size)))
+    return refuse(Outcome::forged,
+                  "the batch's tree head is not signed by the key that signs for the log's node at size " +
+                      std::to_string(head.head.size),
+                  held);
   put_tip(view, tip);
   const std::string head_bytes = head_string(head);
   view.put(Column::heads, be64(head.head.size), head_bytes);
@@ -422,11 +422,17 @@ Result<bool> Replicas::add_cosignature(const Cosignature& cosignature, const Pub
     return Status(Code::malformed, "a node does not witness its own log");
   auto keys = signers(cosignature.witness);
   if (!keys.ok()) return keys.status();
-  const PublicKey& current = witness_key.is_zero() ? keys->back().key : witness_key;
-  if (!verify_cosignature(cosignature, current)) {
-    for (const NodeSigner& old : keys.value())
-      if (verify_cosignature(cosignature, old.key))
-        return Status(Code::bad_signature, "the cosignature is signed by a key the witness retired");
+  // By the witness's current key (or the one it proved in a handshake).
+  // One by a key the witness retired is not kept, whenever it was made (a
+  // thief could make it now), but no peer is blamed for passing it on: a
+  // node keeps and resends the cosignatures it made before its rotation
+  // until newer ones replace them.
+  const std::vector<NodeSigner>& chain = keys.value();
+  if (!(verify_cosignature(cosignature, chain.back().key) ||
+        (!witness_key.is_zero() && verify_cosignature(cosignature, witness_key)))) {
+    for (std::size_t i = 0; i + 1 < chain.size(); ++i)
+      if (verify_cosignature(cosignature, chain[i].key))
+        return Status(Code::wrong_state, "the cosignature is signed by a key the witness retired; not kept");
     if (cosignature.witness == self_ || !witness_key.is_zero())
       return Status(Code::bad_signature, "the cosignature does not verify");
     return Status(Code::not_found,

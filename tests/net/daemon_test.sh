@@ -170,6 +170,29 @@ expect_ok --data "$WORK/c" hours log --as bob --to tom --minutes 20 --category s
 start c
 wait_for "c to catch up after its restart" 30 converged
 
+# ---- a node rotates its key (its node.key was exposed) ----------------------
+# c stops, rotates, works offline and starts again: the others fetch the
+# rotation and follow c under its new key; the old key, as a thief would use
+# it, is refused at the handshake by a node that holds the rotation.
+stop c
+cp "$WORK/c/node.key" "$WORK/c.retired.key"
+run --data "$WORK/c" --json node rotate-key
+if [ "$status" -eq 0 ] && [ "$(echo "$out" | jq -r .node)" = "$(cat "$WORK/c.key")" ]; then ok; else bad "rotate-key: $status $out $err"; fi
+if cmp -s "$WORK/c/node.key" "$WORK/c.retired.key"; then bad "node.key did not change"; else ok; fi
+expect_ok --data "$WORK/c" hours log --as bob --to tom --minutes 25 --category shopping --date "$TODAY"
+start c
+wait_for "a and b to follow c past its rotation" 30 converged
+for name in a b; do
+  run --data "$WORK/$name" audit verify --node c
+  if [ "$status" -eq 0 ]; then ok; else bad "$name's audit of c after the rotation: $status $err"; fi
+done
+expect_ok --data "$WORK/a" hours log --as dan --to sue --minutes 10 --category befriending --date "$TODAY"
+wait_for "c (new key) and a to converge again" 30 converged
+"$PROBE" unknown-key --consortium "$FILE" --connect "127.0.0.1:$PA" --key "$WORK/c.retired.key" >"$WORK/probe.out" 2>&1
+if grep -q "handshake refused" "$WORK/probe.out"; then ok; else bad "retired key: $(cat "$WORK/probe.out")"; fi
+wait_for "a to log why it refused c's retired key" 10 grep -q "refused a connection.*retired it" "$WORK/a.log"
+if grep -q "banning c" "$WORK/a.log" "$WORK/b.log"; then bad "a peer banned c after its rotation"; else ok; fi
+
 # ---- a peer outside the consortium is refused --------------------------------
 expect_ok --data "$WORK/x" init --name "Stranger"
 "$PROBE" unknown-key --consortium "$FILE" --connect "127.0.0.1:$PA" --key "$WORK/x/node.key" >"$WORK/probe.out" 2>&1

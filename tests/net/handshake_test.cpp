@@ -296,3 +296,80 @@ TEST_CASE("handshake: steps out of order, or after a failure, are refused") {
   CHECK_FALSE(failed.on_msg1(Bytes(3, 0)).ok());
   CHECK(failed.on_msg1(msg1).code() == Code::wrong_state);
 }
+
+namespace {
+
+// The signed node.rotate entry by which `from` hands log `log` to `to`.
+Bytes rotation_entry(const PublicKey& log, const KeyPair& from, const KeyPair& to) {
+  Entry entry{kEntryFormatVersion, log, from.public_key, {}, 1'795'000'000'000, 1,
+              NodeRotate{to.public_key, sign(rotation_proof_message(log, from.public_key, to.public_key), to.secret_key)}};
+  return sign_entry(entry, from.secret_key).bytes;
+}
+
+// Node a, rotated to a2: it names itself a and signs with a2.
+HandshakeConfig rotated_config(const HandshakeSetup& c, const KeyPair& a2, std::vector<Bytes> rotations) {
+  HandshakeConfig config = c.config(a2);
+  config.log = c.a.public_key;
+  config.rotations = std::move(rotations);
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("handshake: a node that rotated its key proves the new key with its rotations") {
+  HandshakeSetup c;
+  const KeyPair a2 = generate_keypair(), a3 = generate_keypair();
+  const std::vector<Bytes> chain{rotation_entry(c.a.public_key, c.a, a2), rotation_entry(c.a.public_key, a2, a3)};
+
+  SUBCASE("as initiator and as responder; the peer is named by its log id") {
+    Session dialled = complete(rotated_config(c, a3, chain), c.b.public_key, c.config(c.b));
+    CHECK(dialled.responder.peer == c.a.public_key);
+    CHECK(dialled.responder.signer == a3.public_key);
+    CHECK(dialled.initiator.peer == c.b.public_key);
+    CHECK(dialled.initiator.signer == c.b.public_key);
+    Session answered = complete(c.config(c.b), c.a.public_key, rotated_config(c, a3, chain));
+    CHECK(answered.initiator.peer == c.a.public_key);
+    CHECK(answered.initiator.signer == a3.public_key);
+  }
+  SUBCASE("a peer that holds the rotations refuses the retired key") {
+    HandshakeConfig b = c.config(c.b);
+    b.known_signers = [&](const PublicKey& log) {
+      return log == c.a.public_key ? std::vector<PublicKey>{c.a.public_key, a2.public_key}
+                                   : std::vector<PublicKey>{log};
+    };
+    // The thief holds a's first key and shows no rotation.
+    InitiatorHandshake thief(c.config(c.a), c.b.public_key);
+    ResponderHandshake responder(b);
+    Status refused = responder.on_msg1(thief.start()).status();
+    CHECK(refused.code() == Code::not_permitted);
+    CHECK(message_has(refused, "retired"));
+    // The honest node, rotated once more since, is let in.
+    complete(rotated_config(c, a3, chain), c.b.public_key, b);
+  }
+  SUBCASE("a new key without the rotations that lead to it") {
+    InitiatorHandshake a(rotated_config(c, a3, {chain[0]}), c.b.public_key);
+    ResponderHandshake b(c.config(c.b));
+    Status refused = b.on_msg1(a.start()).status();
+    CHECK(refused.code() == Code::not_permitted);
+    CHECK(message_has(refused, "do not lead to"));
+  }
+  SUBCASE("a rotation not signed by the key before it, or with a forged signature") {
+    const KeyPair stranger = generate_keypair();
+    InitiatorHandshake skipped(rotated_config(c, a3, {rotation_entry(c.a.public_key, stranger, a3)}), c.b.public_key);
+    ResponderHandshake b1(c.config(c.b));
+    CHECK(b1.on_msg1(skipped.start()).code() == Code::not_permitted);
+    Bytes forged = chain[0];
+    forged.back() ^= 0x01;
+    InitiatorHandshake bad(rotated_config(c, a2, {forged}), c.b.public_key);
+    ResponderHandshake b2(c.config(c.b));
+    CHECK(b2.on_msg1(bad.start()).code() == Code::bad_signature);
+  }
+  SUBCASE("more rotations than a hello may carry") {
+    Bytes msg1 = InitiatorHandshake(c.config(c.a), c.b.public_key).start();
+    msg1[kMsg1Bytes - 1] = static_cast<std::uint8_t>(kMaxRotationsInHello + 1);
+    ResponderHandshake b(c.config(c.b));
+    Status refused = b.on_msg1(msg1).status();
+    CHECK(refused.code() == Code::malformed);
+    CHECK(message_has(refused, "key rotations"));
+  }
+}

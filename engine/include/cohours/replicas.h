@@ -156,10 +156,13 @@ class Replicas {
   Result<std::vector<Evidence>> evidence() const;
 
   // Stores a cosignature after checking it, if it is newer than the one held
-  // for that witness and log. Returns true if it was kept. bad_signature if
-  // it does not verify with the witness's current key as held here and was
-  // not made by a key its rotations named after; not_found (nothing kept)
-  // when it may be signed by a newer key of the witness not fetched yet.
+  // for that witness and log. Returns true if it was kept. It must verify
+  // with the witness's current key as held here or `witness_key`:
+  // wrong_state (not kept, nobody to blame) for one by a key the witness
+  // retired; bad_signature for one by no key of the witness's when its key
+  // is known for sure (this node's own, or `witness_key` given); not_found
+  // (not kept) otherwise, as it may be signed by a newer key of the witness
+  // whose rotation is not fetched yet.
   // `witness_key`: the witness's current key when the caller knows it (the
   // witness itself sent it after proving that key); zero: the key held here.
   Result<bool> add_cosignature(const Cosignature& cosignature, const PublicKey& witness_key = {});
