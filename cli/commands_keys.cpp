@@ -49,7 +49,8 @@ void run_status(const GlobalOptions& options) {
                        {"node_key_encrypted", limits_json(state.node_key_encrypted)},
                        {"keyring_plain", state.keyring_plain},
                        {"keyring_encrypted", state.keyring_encrypted}});
-  out() << "node key  " << to_hex(state.node_key) << "\n"
+  // The key in node.key: the node's own key, or its newest after a rotation.
+  out() << "signs as  " << to_hex(state.node_key) << "\n"
         << "node.key  "
         << (state.node_key_encrypted ? "encrypted with a passphrase (" + describe(*state.node_key_encrypted) + ")"
                                      : std::string("plain hex (no passphrase)"))

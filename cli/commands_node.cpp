@@ -78,8 +78,8 @@ static void run_rotate_key(const GlobalOptions& options) {
         << "Key " << to_hex(done.old_key) << " is retired: heads it signs after record " << done.seq
         << " are refused.\n"
         << "The node is still named by " << to_hex(done.node) << " (the consortium file is unchanged).\n"
-        << "Start cohoursd so peers fetch the rotation; a retired key that was stolen is refused by every peer "
-           "that holds it.\n";
+        << "In a consortium, start cohoursd now so peers fetch the rotation: a peer that holds it refuses "
+           "the retired key.\n";
 }
 
 struct PolicyArgs {

@@ -15,7 +15,11 @@ Result<ConsortiumSigned> sign_consortium(Node& node, const SignConsortium& r) {
   const net::ConsortiumNode* listed = consortium.find(self);
   if (!listed) return Result<ConsortiumSigned>(Code::not_permitted, "this node is not listed in " + r.file);
   const std::string name = listed->name;
-  net::sign_consortium(consortium, self, node.identity().secret_key);
+  // Signed by the key that signs for the node now, with the rotations that
+  // lead to it when it is not the node's first key.
+  TRY_ASSIGN(std::vector<Bytes> rotations, node.replicas().rotation_entries(self));
+  net::sign_consortium(consortium, self, node.identity().secret_key, node.identity().public_key,
+                       std::move(rotations));
   std::uint64_t missing = 0;
   for (const auto& listed_node : consortium.nodes) {
     bool signed_by = false;

@@ -204,8 +204,12 @@ Result<LogBatch> Replicas::read_batch(const PublicKey& log, std::uint64_t from_s
   return batch;
 }
 
+Result<std::vector<NodeSigner>> held_signers(const Store& store, const PublicKey& log) {
+  return load_node_signers(*log_space(store, log), log);
+}
+
 Result<std::vector<NodeSigner>> Replicas::signers(const PublicKey& log) const {
-  return load_node_signers(*log_space(static_cast<const Store&>(store_), log), log);
+  return held_signers(store_, log);
 }
 
 Result<std::vector<Bytes>> Replicas::rotation_entries(const PublicKey& log) const {

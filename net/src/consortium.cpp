@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cohours/log_space.h"
+#include "cohours/replicas.h"
 
 #include <algorithm>
 #include <set>
@@ -121,7 +122,24 @@ static Result<Consortium> parse_checked(const std::string& json_text) {
       auto node = key_from_hex<PublicKey>(item.value("node", ""));
       auto signature = key_from_hex<Signature>(item.value("signature", ""));
       if (!node || !signature) return bad("a signature needs \"node\" (64 hex) and \"signature\" (128 hex)");
-      out.signatures.push_back({*node, *signature});
+      ConsortiumSignature s{*node, *signature, {}, {}};
+      if (item.contains("key")) {
+        auto key = item["key"].is_string() ? key_from_hex<PublicKey>(item["key"].get<std::string>()) : std::nullopt;
+        if (!key) return bad("a signature's \"key\" is 64 hex digits");
+        s.key = *key;
+        if (!item.contains("rotations") || !item["rotations"].is_array() ||
+            item["rotations"].size() > kMaxNodeRotations)
+          return bad("a signature by a rotated key lists its \"rotations\" (at most " +
+                     std::to_string(kMaxNodeRotations) + ")");
+        for (const auto& hex : item["rotations"]) {
+          auto bytes = hex.is_string() && hex.get<std::string>().size() <= 2 * kMaxEntryBytes
+                           ? from_hex(hex.get<std::string>())
+                           : std::nullopt;
+          if (!bytes) return bad("a signature's rotations are entries in hex");
+          s.rotations.push_back(std::move(*bytes));
+        }
+      }
+      out.signatures.push_back(std::move(s));
     }
   }
   return out;
@@ -139,8 +157,15 @@ std::string consortium_json(const Consortium& consortium) {
                             {"address", node.address},
                             {"currency", node.currency.str()}});
   doc["signatures"] = nlohmann::ordered_json::array();
-  for (const auto& s : consortium.signatures)
-    doc["signatures"].push_back({{"node", to_hex(s.node)}, {"signature", to_hex(s.signature)}});
+  for (const auto& s : consortium.signatures) {
+    nlohmann::ordered_json item = {{"node", to_hex(s.node)}, {"signature", to_hex(s.signature)}};
+    if (!s.key.is_zero()) {
+      item["key"] = to_hex(s.key);
+      item["rotations"] = nlohmann::ordered_json::array();
+      for (const auto& rotation : s.rotations) item["rotations"].push_back(to_hex(rotation));
+    }
+    doc["signatures"].push_back(std::move(item));
+  }
   return doc.dump(2) + "\n";
 }
 
@@ -165,18 +190,51 @@ Hash32 consortium_id(const Consortium& consortium) {
   return blake2b_256(consortium_signed_bytes(consortium));
 }
 
-void sign_consortium(Consortium& consortium, const PublicKey& node, const SecretKey& secret) {
-  Signature signature = sign(consortium_signed_bytes(consortium), secret);
+void sign_consortium(Consortium& consortium, const PublicKey& node, const SecretKey& secret, const PublicKey& key,
+                     std::vector<Bytes> rotations) {
+  ConsortiumSignature mine{node, sign(consortium_signed_bytes(consortium), secret),
+                           key == node ? PublicKey{} : key, key == node ? std::vector<Bytes>{} : std::move(rotations)};
   for (auto& s : consortium.signatures)
     if (s.node == node) {
-      s.signature = signature;
+      s = std::move(mine);
       return;
     }
-  consortium.signatures.push_back({node, signature});
+  consortium.signatures.push_back(std::move(mine));
 }
 
-Status check_consortium(const Consortium& consortium, const PublicKey& self,
-                        std::uint64_t installed_version) {
+namespace {
+
+// The key a signature is by, if its rotations lead to it from the node and
+// include every rotation `held` knows of; else why not.
+Result<PublicKey> signing_key(const ConsortiumSignature& s, const std::string& name, const HeldSigners& held) {
+  std::vector<PublicKey> chain{s.node};
+  for (const Bytes& bytes : s.rotations) {
+    auto entry = decode_entry(bytes);
+    if (!entry.ok() || !verify_signature(entry.value()))
+      return Status(Code::bad_signature, "a key rotation in the signature of node '" + name + "' does not verify");
+    auto next = rotation_to(entry.value(), s.node, chain.back());
+    if (!next)
+      return Status(Code::bad_signature,
+                    "the key rotations in the signature of node '" + name + "' do not follow on from each other");
+    chain.push_back(*next);
+  }
+  const PublicKey key = s.key.is_zero() ? s.node : s.key;
+  if (chain.back() != key)
+    return Status(Code::bad_signature, "the signature of node '" + name + "' is by a key its rotations do not lead to");
+  if (held) {
+    const std::vector<PublicKey> known = held(s.node);
+    if (known.size() > chain.size() || !std::equal(known.begin(), known.end(), chain.begin()))
+      return Status(Code::not_permitted, "node '" + name +
+                                             "' signed with a key that a key rotation this node holds retired: it "
+                                             "signs again with its current key (`cohours consortium sign`)");
+  }
+  return key;
+}
+
+}  // namespace
+
+Status check_consortium(const Consortium& consortium, const PublicKey& self, std::uint64_t installed_version,
+                        const HeldSigners& held) {
   if (!consortium.find(self))
     return Status(Code::not_permitted,
                   "this node (" + to_hex(self).substr(0, 12) + ") is not listed in the file");
@@ -188,7 +246,9 @@ Status check_consortium(const Consortium& consortium, const PublicKey& self,
   for (const auto& s : consortium.signatures) {
     const ConsortiumNode* signer = consortium.find(s.node);
     if (!signer) return Status(Code::not_permitted, "a signature is by a node that is not listed");
-    if (!verify(s.signature, message, s.node))
+    auto key = signing_key(s, signer->name, held);
+    if (!key.ok()) return key.status();
+    if (!verify(s.signature, message, key.value()))
       return Status(Code::bad_signature, "the signature of node '" + signer->name +
                                              "' does not match the file (was it changed after signing?)");
   }
@@ -222,7 +282,15 @@ Status install_consortium(Store& store, const Consortium& consortium, const Publ
   } else if (installed.code() != Code::not_found) {
     return installed.status();
   }
-  if (Status s = check_consortium(consortium, self, installed_version); !s.ok()) return s;
+  const HeldSigners held_here = [&store](const PublicKey& log) {
+    std::vector<PublicKey> keys;
+    if (auto signers = held_signers(store, log); signers.ok())
+      for (const NodeSigner& signer : signers.value()) keys.push_back(signer.key);
+    else
+      keys.push_back(log);
+    return keys;
+  };
+  if (Status s = check_consortium(consortium, self, installed_version, held_here); !s.ok()) return s;
   // The file must give this node's own currency: peers replay its expense
   // claims with the currency listed here.
   std::string own_currency;

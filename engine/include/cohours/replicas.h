@@ -104,6 +104,10 @@ struct InboundTransfer {
   std::uint64_t origin_seq = 0;
 };
 
+// Every key that signed for `log` as the copies in `store` (a node's whole
+// store) show, oldest first; just the log id when none is held.
+Result<std::vector<NodeSigner>> held_signers(const Store& store, const PublicKey& log);
+
 class Replicas {
  public:
   // `store` is the node's whole store, already initialised by Ledger.

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,10 +32,19 @@ struct ConsortiumNode {
   Currency currency;    // the node's cash currency
 };
 
+// A node's signature, by the key that signs for it now: the node's key
+// itself, or, after the node rotated its key, `key` with the node.rotate
+// entries that lead to it from `node` (entry.h; at most kMaxNodeRotations).
 struct ConsortiumSignature {
   PublicKey node;
   Signature signature;
+  PublicKey key;                // zero: `node` signed
+  std::vector<Bytes> rotations; // signed node.rotate entries, oldest first
 };
+
+// The keys that signed for a node's log as the checking node holds them,
+// the log id first (a log it does not hold: just the log id).
+using HeldSigners = std::function<std::vector<PublicKey>(const PublicKey& log)>;
 
 struct Consortium {
   std::string name;
@@ -57,14 +67,19 @@ std::string consortium_json(const Consortium& consortium);
 Bytes consortium_signed_bytes(const Consortium& consortium);
 Hash32 consortium_id(const Consortium& consortium);
 
-// Adds (or replaces) `node`'s signature.
-void sign_consortium(Consortium& consortium, const PublicKey& node, const SecretKey& secret);
+// Adds (or replaces) `node`'s signature by `secret`, whose public half is
+// `key`; `rotations` lead from `node` to `key` (none when key == node).
+void sign_consortium(Consortium& consortium, const PublicKey& node, const SecretKey& secret,
+                     const PublicKey& key = {}, std::vector<Bytes> rotations = {});
 
 // A node installs a file only if it is listed in it, every listed node has
 // signed it, every signature verifies, and its version is not older than
-// the one installed (`installed_version`, 0 if none). The error says which
-// node's signature is missing or bad.
-Status check_consortium(const Consortium& consortium, const PublicKey& self, std::uint64_t installed_version);
+// the one installed (`installed_version`, 0 if none). A signature by a
+// rotated key must show the rotations that lead to it, and none of the
+// rotations `held` knows may be missing (a retired key may be stolen). The
+// error says which node's signature is missing or bad.
+Status check_consortium(const Consortium& consortium, const PublicKey& self, std::uint64_t installed_version,
+                        const HeldSigners& held = {});
 
 // The consortium file this node joined, kept in the store's peers column
 // (key "consortium"): not_found if it joined none.
