@@ -1,7 +1,9 @@
 // The peer handshake (net/src/handshake.cpp): the first bytes a stranger
-// on the peer port gets parsed. Input byte 0 picks the side; the rest is
-// the peer's message(s): msg1 then msg3 for the responder, msg2 for the
-// initiator. Every key is let in, so a well-formed message gets as far as
+// on the peer port gets parsed. Input byte 0 picks the side (bit 0) and,
+// for the responder, whether the last 64 bytes are a msg3 (bit 1); the rest
+// is the peer's message(s): msg1 (a hello of any length since protocol
+// version 2 carries key rotations) then msg3 for the responder, msg2 for
+// the initiator. Every key is let in, so a well-formed message gets as far as
 // its signature check.
 #include <algorithm>
 
@@ -29,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::uint8_t> message(data + 1, size - 1);
   if (data[0] % 2 == 0) {
     ResponderHandshake responder(config());
-    const std::size_t first = std::min<std::size_t>(message.size(), 110);
+    const bool with_msg3 = (data[0] & 2) != 0 && message.size() >= 64;
+    const std::size_t first = with_msg3 ? message.size() - 64 : message.size();
     auto msg2 = responder.on_msg1(message.first(first));
     if (!msg2.ok()) {
       FUZZ_CHECK(!responder.outcome().ok());

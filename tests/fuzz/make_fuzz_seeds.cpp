@@ -160,9 +160,19 @@ int main(int argc, char** argv) {
   auto msg2 = responder.on_msg1(dialler.start());
   write("handshake", "msg2", prefixed(1, msg2.value()));
   auto msg3 = dialler.on_msg2(msg2.value());
-  Bytes msg1_msg3 = prefixed(0, msg1);
-  msg1_msg3.insert(msg1_msg3.end(), msg3.value().begin(), msg3.value().end());
-  write("handshake", "msg1_msg3", msg1_msg3);
+  Bytes whole = prefixed(2, msg1);
+  whole.insert(whole.end(), msg3.value().begin(), msg3.value().end());
+  write("handshake", "msg1_msg3", whole);
+  // A node that rotated its key: its hello carries the rotation.
+  const KeyPair rotated = keypair_from_seed(FixedBytes<32>{{9}});
+  Entry rotation{kEntryFormatVersion, node_b.public_key, node_b.public_key, {}, 1'795'000'000'000, 1,
+                 NodeRotate{rotated.public_key, sign(rotation_proof_message(node_b.public_key, node_b.public_key,
+                                                                            rotated.public_key),
+                                                     rotated.secret_key)}};
+  const Bytes rotation_bytes = sign_entry(rotation, node_b.secret_key).bytes;
+  HandshakeConfig config_rotated{Hash32{{7}}, std::make_shared<const KeyPair>(rotated.copy()),
+                                 [](const PublicKey&) { return true; }, node_b.public_key, {rotation_bytes}, {}};
+  write("handshake", "msg1_rotated", prefixed(0, InitiatorHandshake(config_rotated, node_a.public_key).start()));
 
   // The control protocol: every call.
   control_seeds(control::AllCalls{});
@@ -202,6 +212,9 @@ int main(int argc, char** argv) {
   sign_consortium(consortium, node_a.public_key, node_a.secret_key);
   sign_consortium(consortium, node_b.public_key, node_b.secret_key);
   write("consortium", "two_nodes", consortium_json(consortium));
+  // The same, node b's signature by its rotated key with the rotation.
+  sign_consortium(consortium, node_b.public_key, rotated.secret_key, rotated.public_key, {rotation_bytes});
+  write("consortium", "rotated_signer", consortium_json(consortium));
 
   // Export CSV: each table's header and a row with every kind of field.
   for (const app::ExportTable* table : app::export_tables()) {
