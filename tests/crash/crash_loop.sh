@@ -48,6 +48,7 @@ echo "crash loop: $KILLS kills, seed $SEED (again: crash_loop.sh ... $KILLS $SEE
 started=$SECONDS
 lost=0 audits_passed=0 resent_in=0 resent_refused=0 cli_in=0 cli_out=0
 in_audit=0 reindex_killed=0 reindex_whole=0 reindex_writing=0 reindex_refused_open=0 reindex_ms=300
+rotations=0 rotate_killed=0 rotate_ms=200
 setup_nodes || exit 1
 source "$WORK/env"
 : >"$WORK/acked"
@@ -84,7 +85,10 @@ for kill in $(seq 1 "$KILLS"); do
   if [ "$R" -eq 0 ]; then
     wal=$(newest_wal)
     t0=$(date +%s%N)
-    node a --json reindex >"$WORK/reindex.json" 2>&1 &
+    # Started directly, not through the `node` function: $! must be the
+    # cohours process itself, or the kill would hit a subshell and leave the
+    # command running on.
+    "$COHOURS" --data "$WORK/a" --json reindex >"$WORK/reindex.json" 2>&1 &
     reindex_pid=$!
     draw 2
     if [ "$R" -eq 0 ]; then
@@ -108,6 +112,29 @@ for kill in $(seq 1 "$KILLS"); do
       bad "kill $kill: reindex after the kill: $(cat "$WORK/reindex.json")"
     fi
   fi
+  # One time in eight (at most 6 times a run: a node rotates at most 8), a
+  # `node rotate-key` on the stopped node, killed at a moment drawn within
+  # the time the last whole one took, or let finish. Either way the daemon
+  # must start (opening settles node.key.next), sign with whichever key the
+  # log says, and b must follow it.
+  draw 8
+  if [ "$R" -eq 0 ] && [ $((rotations + rotate_killed)) -lt 6 ]; then
+    t0=$(date +%s%N)
+    "$COHOURS" --data "$WORK/a" --json node rotate-key >"$WORK/rotate.json" 2>&1 &
+    rotate_pid=$!
+    draw $((rotate_ms * 3 / 2)) && ms_sleep "$R"
+    if kill -0 "$rotate_pid" 2>/dev/null; then
+      kill -9 "$rotate_pid" 2>/dev/null
+      wait "$rotate_pid" 2>/dev/null
+      rotate_killed=$((rotate_killed + 1))
+      rotate_ms=$((rotate_ms * 5 / 4))
+    elif wait "$rotate_pid"; then
+      rotations=$((rotations + 1))
+      rotate_ms=$((($(date -r "$WORK/rotate.json" +%s%N) - t0) / 1000000 + 1))
+    else
+      bad "kill $kill: rotate-key on the stopped node: $(cat "$WORK/rotate.json")"
+    fi
+  fi
   if ! start_a; then
     # docs/cli.md: after an interrupted reindex the node refuses to open
     # until `cohours reindex` is run again. Anything else is a failure.
@@ -119,6 +146,7 @@ for kill in $(seq 1 "$KILLS"); do
       break
     fi
   fi
+  if [ -e "$WORK/a/node.key.next" ]; then bad "kill $kill: node.key.next was not settled at start"; fi
   before=$failed
   check_node_a "kill $kill"
   [ "$failed" -gt "$before" ] && break  # keep the state as it failed (KEEP_WORK=1)
@@ -131,6 +159,9 @@ if [ "$failed" -eq 0 ]; then check_node_a "the end"; fi
 
 acked=$(wc -l <"$WORK/acked")
 echo "kills: $kill (of them $in_audit during an audit through the daemon); reindex while down: $reindex_killed killed ($reindex_writing after its first write to the store; $reindex_refused_open left the node refusing to open until reindex ran again), $reindex_whole whole and identical"
+landed=$(node a --json log show 2>/dev/null | jq '[.records[] | select(.kind == "node.rotate")] | length')
+echo "node rotate-key while down: $rotations finished, $rotate_killed killed; rotations in a's log: $landed"
+if [ "$landed" -ge "$rotations" ] && [ "$landed" -le $((rotations + rotate_killed)) ]; then ok; else bad "rotations in the log: $landed"; fi
 echo "acknowledged entries: $acked ($(grep -c '^ACK a' "$WORK/acked") in a's log, $(grep -c '^ACK b' "$WORK/acked") transfers from b)"
 echo "outcome unknown at the kill: phones sent again $resent_in in, $resent_refused refused; CLI runs $cli_in in, $cli_out not"
 echo "entries lost: $lost; audits passed: $audits_passed; a's log: $(wc -l <"$WORK/log.ids") entries; wall time $((SECONDS - started)) s; seed $SEED"
