@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <csignal>
 #include <termios.h>
 #include <unistd.h>
 
@@ -87,23 +88,67 @@ Result<GuardedBytes> read_passphrase_file(const fs::path& path) {
   return checked(std::move(bytes), name);
 }
 
+namespace {
+
+// The terminal's settings while echo is off for a prompt: a signal that ends
+// the process there (Ctrl-C, a hangup, a kill) must not leave the person's
+// terminal without echo. The handler restores them and dies of the signal.
+termios g_echo_settings{};
+volatile std::sig_atomic_t g_echo_off = 0;
+constexpr int kPromptSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+extern "C" void restore_echo_and_die(int signal_number) {
+  if (g_echo_off) (void)::tcsetattr(STDIN_FILENO, TCSANOW, &g_echo_settings);  // async-signal-safe
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
+}
+
+// Echo off for one prompt, with the handlers above in place; the settings
+// and the handlers before it come back when it ends.
+class EchoOff {
+ public:
+  EchoOff() {
+    if (::tcgetattr(STDIN_FILENO, &g_echo_settings) != 0) return;
+    struct sigaction handler {};
+    handler.sa_handler = restore_echo_and_die;
+    ::sigemptyset(&handler.sa_mask);
+    for (std::size_t i = 0; i < std::size(kPromptSignals); ++i)
+      ::sigaction(kPromptSignals[i], &handler, &previous_[i]);
+    termios silent = g_echo_settings;
+    silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    silent.c_lflag |= ECHONL;  // the newline the person types is still shown
+    g_echo_off = 1;
+    // Echo goes off before the prompt shows, so nothing typed after it
+    // appears; what was typed before it is dropped (TCSAFLUSH), as getpass does.
+    (void)::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    active_ = true;
+  }
+  ~EchoOff() {
+    if (!active_) return;
+    (void)::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_echo_settings);
+    g_echo_off = 0;
+    for (std::size_t i = 0; i < std::size(kPromptSignals); ++i) ::sigaction(kPromptSignals[i], &previous_[i], nullptr);
+  }
+  EchoOff(const EchoOff&) = delete;
+  EchoOff& operator=(const EchoOff&) = delete;
+
+ private:
+  bool active_ = false;
+  struct sigaction previous_[std::size(kPromptSignals)] {};
+};
+
+}  // namespace
+
 AskPassphrase terminal_asker() {
   if (::isatty(STDIN_FILENO) == 0) return {};
   return [](const std::string& prompt) -> std::optional<GuardedBytes> {
-    // Echo goes off before the prompt shows, so nothing typed after it
-    // appears; what was typed before it is dropped (TCSAFLUSH), as getpass does.
-    termios before{};
-    const bool quiet = ::tcgetattr(STDIN_FILENO, &before) == 0;
-    if (quiet) {
-      termios silent = before;
-      silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-      silent.c_lflag |= ECHONL;  // the newline the person types is still shown
-      (void)::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
-    }
-    std::cerr << prompt << std::flush;
     GuardedBytes line(kMaxPassphraseBytes + 2);
-    const bool read = read_into(STDIN_FILENO, line, true);
-    if (quiet) (void)::tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);
+    bool read = false;
+    {
+      EchoOff quiet;
+      std::cerr << prompt << std::flush;
+      read = read_into(STDIN_FILENO, line, true);
+    }
     const bool ended = line.size() == 0;  // end of input before any byte
     drop_newline(line);
     if (!read || ended) return std::nullopt;

@@ -98,6 +98,10 @@ else
   kill "$tty_pid" 2>/dev/null
 fi
 wait "$tty_pid" 2>/dev/null
+# Ctrl-C at the prompt: the process dies of it and the terminal gets its
+# echo back (it used to be left off, so the next thing typed was invisible).
+result=$(python3 "$(dirname "$0")/ctrl_c_at_prompt.py" "$COHOURS" "$WORK/node")
+if [ "$result" = "1 1 1 1" ]; then ok; else bad "Ctrl-C at the passphrase prompt (prompt, echo off, signalled, echo back): $result"; fi
 
 # A changed byte of the sealed seed, and a file cut short: refused, and nothing is written.
 cp node/node.key saved.key
