@@ -111,11 +111,17 @@ Status check_rotations(const Hello& hello, const HandshakeConfig& config) {
                                      ", which its key rotations do not lead to"};
   if (config.known_signers) {
     const std::vector<PublicKey> known = config.known_signers(hello.node);
-    if (known.size() > chain.size() || !std::equal(known.begin(), known.end(), chain.begin()))
+    const std::size_t common = std::min(known.size(), chain.size());
+    if (!std::equal(known.begin(), known.begin() + common, chain.begin()))
+      return {Code::not_permitted,
+              "node " + to_hex(hello.node) + " shows key rotations that differ from the ones this node holds for "
+                  "its log: two keys were each made its successor, so one of them is in the wrong hands (a stolen "
+                  "node key); its operator must be told"};
+    if (known.size() > chain.size())
       return {Code::not_permitted,
               "node " + to_hex(hello.node) + " presents key " + to_hex(hello.signer) +
-                  ", but this node holds a key rotation of its log that retired it or leads elsewhere; the "
-                  "node must use its current key (a retired key may be stolen)"};
+                  ", but this node holds a key rotation of its log that retired it; the node must use its current "
+                  "key (a retired key may be stolen)"};
   }
   return Status::success();
 }

@@ -346,6 +346,16 @@ TEST_CASE("handshake: a node that rotated its key proves the new key with its ro
     // The honest node, rotated once more since, is let in.
     complete(rotated_config(c, a3, chain), c.b.public_key, b);
   }
+  SUBCASE("rotations that fork from the ones held: one key made two successors") {
+    HandshakeConfig b = c.config(c.b);
+    const KeyPair other = generate_keypair();
+    b.known_signers = [&](const PublicKey&) { return std::vector<PublicKey>{c.a.public_key, other.public_key}; };
+    InitiatorHandshake a(rotated_config(c, a3, chain), c.b.public_key);
+    ResponderHandshake responder(b);
+    Status refused = responder.on_msg1(a.start()).status();
+    CHECK(refused.code() == Code::not_permitted);
+    CHECK(message_has(refused, "in the wrong hands"));
+  }
   SUBCASE("a new key without the rotations that lead to it") {
     InitiatorHandshake a(rotated_config(c, a3, {chain[0]}), c.b.public_key);
     ResponderHandshake b(c.config(c.b));
