@@ -344,4 +344,24 @@ std::optional<PublicKey> rotation_to(const SignedEntry& entry, const PublicKey& 
   return rotate->new_key;
 }
 
+Result<std::vector<PublicKey>> follow_rotations(const PublicKey& log, std::span<const Bytes> rotations) {
+  std::vector<PublicKey> chain{log};
+  for (std::size_t i = 0; i < rotations.size(); ++i) {
+    const std::string which = "key rotation " + std::to_string(i + 1);
+    auto entry = decode_entry(rotations[i]);
+    if (!entry.ok()) return Status(Code::malformed, which + " does not decode: " + entry.status().message());
+    if (!verify_signature(entry.value())) return Status(Code::bad_signature, which + " has a bad signature");
+    auto next = rotation_to(entry.value(), log, chain.back());
+    if (!next) return Status(Code::not_permitted, which + " is not a rotation signed by the key before it");
+    chain.push_back(*next);
+  }
+  return chain;
+}
+
+ChainFit chain_fit(std::span<const PublicKey> held, std::span<const PublicKey> shown) {
+  const std::size_t common = std::min(held.size(), shown.size());
+  if (!std::equal(held.begin(), held.begin() + common, shown.begin())) return ChainFit::forked;
+  return held.size() > shown.size() ? ChainFit::retired : ChainFit::extends;
+}
+
 }  // namespace cohours

@@ -512,20 +512,18 @@ Result<std::vector<NodeSigner>> Ledger::node_signers() const {
 
 SubmitResult Ledger::rotate_key(const NodeIdentity& next) {
   std::lock_guard rotating(impl_->rotate_mu);
-  Entry entry;
-  entry.node = impl_->log;
-  {
-    // The current key is the leader's to change: read it through the queue.
-    std::lock_guard lock(impl_->queue_mu);
-    entry.author = impl_->node.public_key;
-  }
-  entry.created_ms = impl_->clock.now_ms();
-  entry.nonce = random_u64();
-  entry.body = NodeRotate{next.public_key,
-                          sign(rotation_proof_message(impl_->log, entry.author, next.public_key), next.secret_key)};
   SignedEntry signed_entry;
   {
+    // Signed by the current key, which only a leader changes; next_node is
+    // read by the leader that forms the group, under the same lock.
     std::lock_guard lock(impl_->queue_mu);
+    Entry entry;
+    entry.node = impl_->log;
+    entry.author = impl_->node.public_key;
+    entry.created_ms = impl_->clock.now_ms();
+    entry.nonce = random_u64();
+    entry.body = NodeRotate{next.public_key, sign(rotation_proof_message(impl_->log, entry.author, next.public_key),
+                                                  next.secret_key)};
     signed_entry = sign_entry(entry, impl_->node.secret_key);
     impl_->next_node = next.copy();
   }

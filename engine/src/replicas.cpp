@@ -208,6 +208,15 @@ Result<std::vector<NodeSigner>> held_signers(const Store& store, const PublicKey
   return load_node_signers(*log_space(store, log), log);
 }
 
+std::vector<PublicKey> held_signer_keys(const Store& store, const PublicKey& log) {
+  std::vector<PublicKey> keys;
+  if (auto signers = held_signers(store, log); signers.ok())
+    for (const NodeSigner& signer : signers.value()) keys.push_back(signer.key);
+  else
+    keys.push_back(log);
+  return keys;
+}
+
 Result<std::vector<NodeSigner>> Replicas::signers(const PublicKey& log) const {
   return held_signers(store_, log);
 }

@@ -207,27 +207,17 @@ namespace {
 // The key a signature is by, if its rotations lead to it from the node and
 // include every rotation `held` knows of; else why not.
 Result<PublicKey> signing_key(const ConsortiumSignature& s, const std::string& name, const HeldSigners& held) {
-  std::vector<PublicKey> chain{s.node};
-  for (const Bytes& bytes : s.rotations) {
-    auto entry = decode_entry(bytes);
-    if (!entry.ok() || !verify_signature(entry.value()))
-      return Status(Code::bad_signature, "a key rotation in the signature of node '" + name + "' does not verify");
-    auto next = rotation_to(entry.value(), s.node, chain.back());
-    if (!next)
-      return Status(Code::bad_signature,
-                    "the key rotations in the signature of node '" + name + "' do not follow on from each other");
-    chain.push_back(*next);
-  }
+  auto followed = follow_rotations(s.node, s.rotations);
+  if (!followed.ok())
+    return Status(Code::bad_signature, "the signature of node '" + name + "': " + followed.status().message());
+  const std::vector<PublicKey>& chain = followed.value();
   const PublicKey key = s.key.is_zero() ? s.node : s.key;
   if (chain.back() != key)
     return Status(Code::bad_signature, "the signature of node '" + name + "' is by a key its rotations do not lead to");
-  if (held) {
-    const std::vector<PublicKey> known = held(s.node);
-    if (known.size() > chain.size() || !std::equal(known.begin(), known.end(), chain.begin()))
-      return Status(Code::not_permitted, "node '" + name +
-                                             "' signed with a key that a key rotation this node holds retired: it "
-                                             "signs again with its current key (`cohours consortium sign`)");
-  }
+  if (held && chain_fit(held(s.node), chain) != ChainFit::extends)
+    return Status(Code::not_permitted, "node '" + name +
+                                           "' signed with a key that a key rotation this node holds retired: it "
+                                           "signs again with its current key (`cohours consortium sign`)");
   return key;
 }
 
@@ -282,14 +272,7 @@ Status install_consortium(Store& store, const Consortium& consortium, const Publ
   } else if (installed.code() != Code::not_found) {
     return installed.status();
   }
-  const HeldSigners held_here = [&store](const PublicKey& log) {
-    std::vector<PublicKey> keys;
-    if (auto signers = held_signers(store, log); signers.ok())
-      for (const NodeSigner& signer : signers.value()) keys.push_back(signer.key);
-    else
-      keys.push_back(log);
-    return keys;
-  };
+  const HeldSigners held_here = [&store](const PublicKey& log) { return held_signer_keys(store, log); };
   if (Status s = check_consortium(consortium, self, installed_version, held_here); !s.ok()) return s;
   // The file must give this node's own currency: peers replay its expense
   // claims with the currency listed here.

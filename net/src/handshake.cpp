@@ -96,28 +96,20 @@ Result<Hello> decode_hello(std::span<const std::uint8_t> message, std::size_t si
 // rotations of its log this node already holds: a key a rotation retired
 // (a stolen one, say) is refused by every node that has seen the rotation.
 Status check_rotations(const Hello& hello, const HandshakeConfig& config) {
-  std::vector<PublicKey> chain{hello.node};
-  for (std::size_t i = 0; i < hello.rotations.size(); ++i) {
-    const std::string which = "node " + to_hex(hello.node) + "'s key rotation " + std::to_string(i + 1);
-    auto entry = decode_entry(hello.rotations[i]);
-    if (!entry.ok()) return {Code::malformed, which + " does not decode: " + entry.status().message()};
-    if (!verify_signature(entry.value())) return {Code::bad_signature, which + " has a bad signature"};
-    auto next = rotation_to(entry.value(), hello.node, chain.back());
-    if (!next) return {Code::not_permitted, which + " is not a rotation signed by the key before it"};
-    chain.push_back(*next);
-  }
+  auto followed = follow_rotations(hello.node, hello.rotations);
+  if (!followed.ok()) return {followed.code(), "node " + to_hex(hello.node) + "'s " + followed.status().message()};
+  const std::vector<PublicKey>& chain = followed.value();
   if (chain.back() != hello.signer)
     return {Code::not_permitted, "node " + to_hex(hello.node) + " signs with key " + to_hex(hello.signer) +
                                      ", which its key rotations do not lead to"};
   if (config.known_signers) {
-    const std::vector<PublicKey> known = config.known_signers(hello.node);
-    const std::size_t common = std::min(known.size(), chain.size());
-    if (!std::equal(known.begin(), known.begin() + common, chain.begin()))
+    const ChainFit fit = chain_fit(config.known_signers(hello.node), chain);
+    if (fit == ChainFit::forked)
       return {Code::not_permitted,
               "node " + to_hex(hello.node) + " shows key rotations that differ from the ones this node holds for "
                   "its log: two keys were each made its successor, so one of them is in the wrong hands (a stolen "
                   "node key); its operator must be told"};
-    if (known.size() > chain.size())
+    if (fit == ChainFit::retired)
       return {Code::not_permitted,
               "node " + to_hex(hello.node) + " presents key " + to_hex(hello.signer) +
                   ", but this node holds a key rotation of its log that retired it; the node must use its current "

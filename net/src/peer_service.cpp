@@ -114,14 +114,7 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
       handshake.rotations = std::move(rotations).value();
     else
       log_error("cannot read this node's key rotations: " + rotations.status().message());
-    handshake.known_signers = [&replicas = r](const PublicKey& log) {
-      std::vector<PublicKey> keys;
-      if (auto signers = replicas.signers(log); signers.ok())
-        for (const NodeSigner& signer : signers.value()) keys.push_back(signer.key);
-      else
-        keys.push_back(log);
-      return keys;
-    };
+    handshake.known_signers = [&replicas = r](const PublicKey& log) { return replicas.signer_keys(log); };
   }
 
   static std::vector<PeerInfo> peer_list(const Consortium& consortium, const PublicKey& self) {

@@ -42,6 +42,17 @@ draw() {  # draw N: sets R to a number in 0..N-1 (not in a subshell, which would
   R=$(((rng / 65536) % $1))
 }
 
+# interrupt PID: SIGKILLs the command if it still runs (status 0, reaped);
+# status 1 if it already ended (the caller waits for its exit status).
+interrupt() {
+  kill -0 "$1" 2>/dev/null || return 1
+  kill -9 "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  return 0  # not wait's status: that of the kill
+}
+# ms_since T0 FILE: milliseconds from T0 (date +%s%N) to FILE's last write,
+# which a command's output file gets as the command ends.
+ms_since() { echo $((($(date -r "$2" +%s%N) - $1) / 1000000 + 1)); }
 newest_wal() { ls "$WORK/a/store" | grep '\.log$' | sort | tail -1; }
 
 echo "crash loop: $KILLS kills, seed $SEED (again: crash_loop.sh ... $KILLS $SEED)"
@@ -99,15 +110,12 @@ for kill in $(seq 1 "$KILLS"); do
     else
       draw $((reindex_ms * 3 / 2)) && ms_sleep "$R"
     fi
-    if kill -0 "$reindex_pid" 2>/dev/null; then
-      kill -9 "$reindex_pid" 2>/dev/null
-      wait "$reindex_pid" 2>/dev/null
+    if interrupt "$reindex_pid"; then
       reindex_killed=$((reindex_killed + 1))
       reindex_ms=$((reindex_ms * 5 / 4))
     elif wait "$reindex_pid" && jq -e '.identical == true' "$WORK/reindex.json" >/dev/null; then
       reindex_whole=$((reindex_whole + 1))
-      # Its output is written as it ends: the file's time is the end.
-      reindex_ms=$((($(date -r "$WORK/reindex.json" +%s%N) - t0) / 1000000 + 1))
+      reindex_ms=$(ms_since "$t0" "$WORK/reindex.json")
     else
       bad "kill $kill: reindex after the kill: $(cat "$WORK/reindex.json")"
     fi
@@ -123,14 +131,12 @@ for kill in $(seq 1 "$KILLS"); do
     "$COHOURS" --data "$WORK/a" --json node rotate-key >"$WORK/rotate.json" 2>&1 &
     rotate_pid=$!
     draw $((rotate_ms * 3 / 2)) && ms_sleep "$R"
-    if kill -0 "$rotate_pid" 2>/dev/null; then
-      kill -9 "$rotate_pid" 2>/dev/null
-      wait "$rotate_pid" 2>/dev/null
+    if interrupt "$rotate_pid"; then
       rotate_killed=$((rotate_killed + 1))
       rotate_ms=$((rotate_ms * 5 / 4))
     elif wait "$rotate_pid"; then
       rotations=$((rotations + 1))
-      rotate_ms=$((($(date -r "$WORK/rotate.json" +%s%N) - t0) / 1000000 + 1))
+      rotate_ms=$(ms_since "$t0" "$WORK/rotate.json")
     else
       bad "kill $kill: rotate-key on the stopped node: $(cat "$WORK/rotate.json")"
     fi

@@ -323,6 +323,18 @@ Bytes rotation_proof_message(const PublicKey& log, const PublicKey& outgoing, co
 // verifies; nullopt otherwise. The entry's own signature is checked by the
 // caller. The rules add their checks (a key never used twice) on top.
 std::optional<PublicKey> rotation_to(const SignedEntry& entry, const PublicKey& log, const PublicKey& current);
+// Follows `rotations` (signed node.rotate entries, oldest first) from the
+// log id: every key that signed for `log`, the log id first. Each must
+// decode (malformed), carry its author's signature (bad_signature) and be
+// a rotation of `log` by the key before it (not_permitted); the message
+// names the rotation by its number. What a node shows of its rotations (its
+// handshake, its consortium-file signature) is checked with it.
+Result<std::vector<PublicKey>> follow_rotations(const PublicKey& log, std::span<const Bytes> rotations);
+// How a chain of keys shown for a log stands to the one held for it: it
+// extends or equals it; it stops short (its last key was retired by a
+// rotation held here); or it forks (one key made two successors).
+enum class ChainFit { extends, retired, forked };
+ChainFit chain_fit(std::span<const PublicKey> held, std::span<const PublicKey> shown);
 
 // A category is 1..32 of [a-z0-9-].
 bool valid_category(std::string_view category);

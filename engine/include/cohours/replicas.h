@@ -107,6 +107,10 @@ struct InboundTransfer {
 // Every key that signed for `log` as the copies in `store` (a node's whole
 // store) show, oldest first; just the log id when none is held.
 Result<std::vector<NodeSigner>> held_signers(const Store& store, const PublicKey& log);
+// Their keys alone, for checking what a node shows of its rotations
+// (follow_rotations, chain_fit); just the log id when they cannot be read,
+// which then checks the shown rotations only against each other.
+std::vector<PublicKey> held_signer_keys(const Store& store, const PublicKey& log);
 
 class Replicas {
  public:
@@ -138,6 +142,7 @@ class Replicas {
   // oldest first (record.h); just the log id for a log with no rotation
   // held, or one not followed.
   Result<std::vector<NodeSigner>> signers(const PublicKey& log) const;
+  std::vector<PublicKey> signer_keys(const PublicKey& log) const { return held_signer_keys(store_, log); }
   // The signed node.rotate entries of `log` held here, oldest first: what
   // leads from the log id to its current key (the handshake shows them).
   Result<std::vector<Bytes>> rotation_entries(const PublicKey& log) const;
