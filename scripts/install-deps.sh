@@ -11,16 +11,21 @@
 #           documented TLS proxy in front of the API; clang, its
 #           sanitizer and libFuzzer runtimes and llvm (the symbolizer for
 #           their reports) build the sanitizer and fuzzing runs
-#           (scripts/sanitize.sh, scripts/fuzz.sh). Only tests need them,
-#           so the demo stays small.
+#           (scripts/sanitize.sh, scripts/fuzz.sh); wrk and time drive
+#           the benchmark suite's smoke run. Only tests need them, so the
+#           demo stays small.
+#   --bench what the benchmark suite needs (tests/bench/run): wrk, jq,
+#           time; the peers' scripts install PostgreSQL and Hypercore
+#           themselves.
 set -euo pipefail
 packages=(g++ cmake make pkg-config
           librocksdb-dev libsodium-dev libcereal-dev libboost-dev
           libcli11-dev nlohmann-json3-dev doctest-dev libqrencode-dev)
 case "${1:-}" in
   "") ;;
-  --test) packages+=(chromium jq faketime nginx-light curl openssl clang libclang-rt-14-dev llvm) ;;
-  *) echo "usage: install-deps.sh [--test]" >&2; exit 2 ;;
+  --test) packages+=(chromium jq faketime nginx-light curl openssl clang libclang-rt-14-dev llvm wrk time) ;;
+  --bench) packages+=(wrk jq time) ;;
+  *) echo "usage: install-deps.sh [--test | --bench]" >&2; exit 2 ;;
 esac
 # The phone web app is built with Node.js and npm (web/, docs/phone.md):
 # Debian's, unless a node is already on the PATH.

@@ -1,5 +1,5 @@
 // The RocksDB Store (docs/data-format.md "RocksDB layout"): one database, one
-// column family per Column. Also the column names and big-endian key helpers
+// column family, each key behind its Column's byte. Also the column names and big-endian key helpers
 // shared by both stores.
 #include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
@@ -109,6 +109,23 @@ Status convert(const rocksdb::Status& status, const char* what) {
   return Status(code, std::string(what) + ": " + text);
 }
 
+// Every column lives in RocksDB's one "default" column family, each key
+// behind its column's byte (docs/data-format.md "RocksDB layout"): one
+// memtable, one write-ahead log stream and one set of table files instead of
+// nineteen, so a write touches one skiplist and a CLI command's open and
+// close write one table file, not one per column.
+std::string family_key(Column column, std::string_view key) {
+  std::string out;
+  out.reserve(key.size() + 1);
+  out.push_back(static_cast<char>(column));
+  out.append(key);
+  return out;
+}
+// The smallest key after every key of `column`.
+std::string column_end(Column column) {
+  return std::string(1, static_cast<char>(static_cast<std::uint8_t>(column) + 1));
+}
+
 // A RocksDB snapshot, released when its last reader (a snapshot view, a
 // cursor) is gone.
 using SharedSnapshot = std::shared_ptr<const rocksdb::Snapshot>;
@@ -116,19 +133,20 @@ SharedSnapshot take_snapshot(rocksdb::DB* db) {
   return SharedSnapshot(db->GetSnapshot(), [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
 }
 
-// Reads through a snapshot it shares (its own, or its thread's pinned
-// one), which is released, and the bound's bytes freed, only after the
-// iterator that uses them is gone. Must not outlive the store.
+// Reads one column through a snapshot it shares (its own, or its thread's
+// pinned one), which is released, and the bound's bytes freed, only after
+// the iterator that uses them is gone. Must not outlive the store.
 class RocksCursor final : public Cursor {
  public:
-  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, SharedSnapshot snapshot,
-              std::string_view from, std::string_view to)
-      : snapshot_(std::move(snapshot)), upper_(to), upper_slice_(upper_) {
+  RocksCursor(rocksdb::DB* db, Column column, SharedSnapshot snapshot, std::string_view from, std::string_view to)
+      : snapshot_(std::move(snapshot)),
+        upper_(to.empty() ? column_end(column) : family_key(column, to)),
+        upper_slice_(upper_) {
     rocksdb::ReadOptions options;
     options.snapshot = snapshot_.get();
-    if (!upper_.empty()) options.iterate_upper_bound = &upper_slice_;
-    iterator_.reset(db->NewIterator(options, family));
-    iterator_->Seek(slice(from));
+    options.iterate_upper_bound = &upper_slice_;
+    iterator_.reset(db->NewIterator(options));
+    iterator_->Seek(family_key(column, from));
   }
   ~RocksCursor() override { iterator_.reset(); }
   RocksCursor(const RocksCursor&) = delete;
@@ -137,7 +155,7 @@ class RocksCursor final : public Cursor {
   bool valid() const override { return iterator_->Valid(); }
   std::string_view key() const override {
     rocksdb::Slice key = iterator_->key();
-    return {key.data(), key.size()};
+    return {key.data() + 1, key.size() - 1};  // without the column's byte
   }
   std::string_view value() const override {
     rocksdb::Slice value = iterator_->value();
@@ -168,12 +186,14 @@ class FailedCursor final : public Cursor {
 };
 
 // A read of one key, at `snapshot` (null: the latest state).
-Status rocks_get(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const rocksdb::Snapshot* snapshot,
-                 std::string_view key, std::string* value) {
+Status rocks_get(rocksdb::DB* db, const rocksdb::Snapshot* snapshot, Column column, std::string_view key,
+                 std::string* value) {
   rocksdb::ReadOptions options;
   options.snapshot = snapshot;
-  rocksdb::Status status = db->Get(options, family, slice(key), value);
+  rocksdb::PinnableSlice pinned;
+  rocksdb::Status status = db->Get(options, db->DefaultColumnFamily(), family_key(column, key), &pinned);
   if (status.IsNotFound()) return Status(Code::not_found, "no such key");
+  if (status.ok()) value->assign(pinned.data(), pinned.size());
   return convert(status, "store read");
 }
 
@@ -182,8 +202,7 @@ Status rocks_get(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const roc
 // lives, compaction keeps the versions it sees.
 class RocksSnapshot final : public Store {
  public:
-  RocksSnapshot(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles)
-      : db_(db), handles_(handles), snapshot_(take_snapshot(db)) {}
+  explicit RocksSnapshot(rocksdb::DB* db) : db_(db), snapshot_(take_snapshot(db)) {}
 
   Status compact(Column) override { return snapshot_read_only(); }
   std::unique_ptr<const Store> snapshot() const override { return std::make_unique<RocksSnapshot>(*this); }
@@ -191,74 +210,67 @@ class RocksSnapshot final : public Store {
  protected:
   Status do_get(Column column, std::string_view key, std::string* value) const override {
     if (!known_column(column)) return no_such_column();
-    return rocks_get(db_, family(column), snapshot_.get(), key, value);
+    return rocks_get(db_, snapshot_.get(), column, key, value);
   }
   std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
     if (!known_column(column)) return std::make_unique<FailedCursor>(no_such_column());
-    return std::make_unique<RocksCursor>(db_, family(column), snapshot_, from, to);
+    return std::make_unique<RocksCursor>(db_, column, snapshot_, from, to);
   }
   Status do_write(const WriteBatch&, Durability) override { return snapshot_read_only(); }
   Status do_clear(Column) override { return snapshot_read_only(); }
   Status do_erase_range(Column, std::string_view, std::string_view) override { return snapshot_read_only(); }
 
  private:
-  rocksdb::ColumnFamilyHandle* family(Column column) const {
-    return handles_[static_cast<std::size_t>(column) + 1];
-  }
-
   rocksdb::DB* db_;
-  const std::vector<rocksdb::ColumnFamilyHandle*>& handles_;  // the store's
   SharedSnapshot snapshot_;
 };
 
 class RocksStore final : public Store {
  public:
-  // handles[0] is RocksDB's "default" family, then one per Column in order.
-  RocksStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles)
-      : db_(db), handles_(std::move(handles)) {}
+  explicit RocksStore(rocksdb::DB* db) : db_(db) {}
 
   ~RocksStore() override {
-    // Handles first, then Close, then unique_ptr deletes the DB, as RocksDB
-    // requires. A destructor has no one to report a failure to (and synced
-    // writes are already durable), so a failed step does not stop the rest.
-    // Close fails if a snapshot (a cursor, a ReadSnapshot) is still alive:
-    // they must die first.
-    bool clean = true;
-    for (auto* handle : handles_) clean = db_->DestroyColumnFamilyHandle(handle).ok() && clean;
-    clean = db_->Close().ok() && clean;
-    (void)clean;
+    // Close, then unique_ptr deletes the DB, as RocksDB requires. A
+    // destructor has no one to report a failure to (and synced writes are
+    // already durable). Close fails if a snapshot (a cursor, a
+    // ReadSnapshot) is still alive: they must die first.
+    (void)db_->Close();
   }
   RocksStore(const RocksStore&) = delete;
   RocksStore& operator=(const RocksStore&) = delete;
 
   Status compact(Column column) override {
     if (!known_column(column)) return no_such_column();
-    // Flush every family first: the write-ahead log holding the erased
-    // values is dropped only once no memtable needs it.
+    // Flush first: the write-ahead log holding the erased values is dropped
+    // only once no memtable needs it.
     rocksdb::FlushOptions flush;
     flush.wait = true;
-    if (auto status = db_->Flush(flush, handles_); !status.ok()) return convert(status, "store flush");
+    if (auto status = db_->Flush(flush); !status.ok()) return convert(status, "store flush");
     rocksdb::CompactRangeOptions options;
     options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-    return convert(db_->CompactRange(options, family(column), nullptr, nullptr), "store compact");
+    const std::string from = family_key(column, ""), to = column_end(column);
+    rocksdb::Slice begin(from), end(to);
+    return convert(db_->CompactRange(options, &begin, &end), "store compact");
   }
 
-  std::unique_ptr<const Store> snapshot() const override {
-    return std::make_unique<RocksSnapshot>(db_.get(), handles_);
-  }
+  std::unique_ptr<const Store> snapshot() const override { return std::make_unique<RocksSnapshot>(db_.get()); }
 
  protected:
   Status do_get(Column column, std::string_view key, std::string* value) const override {
     if (!known_column(column)) return no_such_column();
-    return rocks_get(db_.get(), family(column), nullptr, key, value);
+    return rocks_get(db_.get(), nullptr, column, key, value);
   }
 
   Status do_write(const WriteBatch& batch, Durability durability) override {
     rocksdb::WriteBatch rocks;
     for (const auto& op : batch.ops()) {
       if (!known_column(op.column)) return no_such_column();
-      rocksdb::Status status = op.erase ? rocks.Delete(family(op.column), slice(op.key))
-                                        : rocks.Put(family(op.column), slice(op.key), slice(op.value));
+      // The column's byte and the key as two parts: no key is copied here.
+      const char prefix = static_cast<char>(op.column);
+      rocksdb::Slice key_parts[2] = {rocksdb::Slice(&prefix, 1), slice(op.key)};
+      rocksdb::SliceParts key(key_parts, 2);
+      rocksdb::Slice value_part = slice(op.value);
+      rocksdb::Status status = op.erase ? rocks.Delete(key) : rocks.Put(key, rocksdb::SliceParts(&value_part, 1));
       if (!status.ok()) return convert(status, "store batch");
     }
     if (Status resumed = resume_after_failed_write(); !resumed.ok()) return resumed;
@@ -271,44 +283,26 @@ class RocksStore final : public Store {
 
   std::unique_ptr<Cursor> do_scan(Column column, std::string_view from, std::string_view to) const override {
     if (!known_column(column)) return std::make_unique<FailedCursor>(no_such_column());
-    return std::make_unique<RocksCursor>(db_.get(), family(column), take_snapshot(db_.get()), from, to);
+    return std::make_unique<RocksCursor>(db_.get(), column, take_snapshot(db_.get()), from, to);
   }
 
-  // DeleteRange needs an exclusive end key, and no fixed key sorts after every
-  // key (any key, all-0xff included, can be extended by another byte). So the
-  // end is the column's last key followed by a 0x00 byte: the smallest key
-  // greater than it. One range tombstone rather than a delete per key. Keys
-  // written concurrently beyond the last key may survive; reindex, the
-  // caller, is the only writer while it clears.
+  // One range tombstone over the column's keys rather than a delete per key.
   Status do_clear(Column column) override {
     if (!known_column(column)) return no_such_column();
-    std::string end;
-    {
-      std::unique_ptr<rocksdb::Iterator> last(db_->NewIterator(rocksdb::ReadOptions(), family(column)));
-      last->SeekToLast();
-      if (!last->status().ok()) return convert(last->status(), "store clear");
-      if (!last->Valid()) return {};  // already empty
-      end = last->key().ToString();
-      end.push_back('\0');
-    }
-    rocksdb::WriteOptions options;
-    options.sync = true;
-    return convert(db_->DeleteRange(options, family(column), rocksdb::Slice(), end), "store clear");
+    return erase(family_key(column, ""), column_end(column), "store clear");
   }
 
   Status do_erase_range(Column column, std::string_view from, std::string_view to) override {
     if (!known_column(column)) return no_such_column();
     if (to.empty() || !(from < to)) return {};
-    rocksdb::WriteOptions options;
-    options.sync = true;
-    return convert(db_->DeleteRange(options, family(column), rocksdb::Slice(from.data(), from.size()),
-                                    rocksdb::Slice(to.data(), to.size())),
-                   "store erase range");
+    return erase(family_key(column, from), family_key(column, to), "store erase range");
   }
 
  private:
-  rocksdb::ColumnFamilyHandle* family(Column column) const {
-    return handles_[static_cast<std::size_t>(column) + 1];
+  Status erase(const std::string& from, const std::string& to, const char* what) {
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    return convert(db_->DeleteRange(options, db_->DefaultColumnFamily(), from, to), what);
   }
 
   // After a failed write (a full disk, say) RocksDB refuses every later
@@ -333,10 +327,74 @@ class RocksStore final : public Store {
   }
 
   std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::mutex resume_mu_;
   std::atomic<bool> write_failed_{false};
 };
+
+// Stores written before the one-family layout keep each column in a column
+// family of its own. Their rows are copied into the default family behind
+// their column's byte, durably, and only then are the old families dropped:
+// a crash at any point leaves either old families to copy again (the same
+// rows, overwritten with themselves) or the finished layout.
+Status merge_column_families(const std::string& path, const rocksdb::DBOptions& db_options,
+                             const rocksdb::ColumnFamilyOptions& family_options) {
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(db_options, path, &names).ok() || names.size() <= 1)
+    return {};  // a new store, the one-family layout, or an error Open reports
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  std::vector<int> columns;  // each family's column byte; -1 for "default"
+  for (const auto& name : names) {
+    int column = -1;
+    for (std::size_t i = 0; i < kColumnCount; ++i)
+      if (name == column_name(static_cast<Column>(i))) column = static_cast<int>(i);
+    if (column < 0 && name != rocksdb::kDefaultColumnFamilyName)
+      return Status(Code::corruption, "store " + path + " has a column family '" + name +
+                                          "' this version of cohours does not know (written by a newer "
+                                          "version?); it was not opened and nothing was written");
+    families.emplace_back(name, family_options);
+    columns.push_back(column);
+  }
+  rocksdb::DBOptions options = db_options;
+  options.create_if_missing = false;
+  options.create_missing_column_families = false;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status opened = rocksdb::DB::Open(options, path, families, &handles, &raw);
+  if (!opened.ok()) return {};  // the real open below says why
+  std::unique_ptr<rocksdb::DB> db(raw);
+  auto close = [&](Status result) {
+    for (auto* handle : handles) (void)db->DestroyColumnFamilyHandle(handle);
+    (void)db->Close();
+    return result;
+  };
+  constexpr std::size_t kCopyBatchBytes = 4 << 20;
+  std::vector<rocksdb::ColumnFamilyHandle*> old;
+  for (std::size_t f = 0; f < handles.size(); ++f) {
+    if (columns[f] < 0) continue;
+    old.push_back(handles[f]);
+    const Column column = static_cast<Column>(columns[f]);
+    std::unique_ptr<rocksdb::Iterator> rows(db->NewIterator(rocksdb::ReadOptions(), handles[f]));
+    rocksdb::WriteBatch batch;
+    for (rows->SeekToFirst(); rows->Valid(); rows->Next()) {
+      batch.Put(family_key(column, std::string_view(rows->key().data(), rows->key().size())), rows->value());
+      if (batch.GetDataSize() >= kCopyBatchBytes) {
+        if (auto s = db->Write(rocksdb::WriteOptions(), &batch); !s.ok()) return close(convert(s, "store layout"));
+        batch.Clear();
+      }
+    }
+    if (!rows->status().ok()) return close(convert(rows->status(), "store layout"));
+    if (auto s = db->Write(rocksdb::WriteOptions(), &batch); !s.ok()) return close(convert(s, "store layout"));
+  }
+  // Every copy durable (a synced write syncs the log before it) before any
+  // family is dropped.
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  rocksdb::WriteBatch nothing;
+  if (auto s = db->Write(synced, &nothing); !s.ok()) return close(convert(s, "store layout"));
+  if (auto s = db->FlushWAL(true); !s.ok()) return close(convert(s, "store layout"));
+  if (auto s = db->DropColumnFamilies(old); !s.ok()) return close(convert(s, "store layout"));
+  return close({});
+}
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
@@ -357,8 +415,6 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   // Defaults (paranoid_checks included), but for creation and the info log.
   rocksdb::DBOptions options;
   options.create_if_missing = mode == OpenMode::create_if_missing;
-  // Columns added by a later version appear empty in an older store.
-  options.create_missing_column_families = true;
   // No info log file: warnings and errors go to the caller (rocks_warnings.cpp).
   options.info_log = make_rocks_warnings(std::move(warnings));
   // RocksDB's default (point in time) replays the write-ahead log up to the
@@ -367,12 +423,15 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   // This mode still drops an incomplete last record (a write cut off by a
   // crash, never acknowledged) but refuses to open on any checksum mismatch.
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // RocksDB opens each column family's table files on up to 16 threads of
+  // their own: 19 families started ~300 threads for every CLI command, most
+  // of its start-up time (docs/performance.md). The files are few and
+  // small; one thread opens them.
+  options.max_file_opening_threads = 1;
 
-  // RocksDB insists on opening its "default" family; we leave it empty.
   // Memory a node may use for the store, whatever the log's size: one block
-  // cache for every column family (RocksDB's default is 32 MiB each, and
-  // index and filter blocks outside any cache), and one budget for all
-  // memtables, flushed when it is reached and charged to that cache, so the
+  // cache, holding index and filter blocks too, and one budget for the
+  // memtable, flushed when it is reached and charged to that cache, so the
   // store as a whole stays within kStoreMemoryBytes.
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kStoreMemoryBytes);
   options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(kMemtableBudgetBytes, cache);
@@ -386,16 +445,12 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   // free again (it keeps the largest write buffer in reserve and looks every
   // 5 s); the default 64 MiB would leave a small server stuck for good.
   family_options.write_buffer_size = kWriteBufferBytes;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  families.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
-  for (std::size_t i = 0; i < kColumnCount; ++i)
-    families.emplace_back(column_name(static_cast<Column>(i)), family_options);
 
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  if (Status merged = merge_column_families(path, options, family_options); !merged.ok()) return merged;
   rocksdb::DB* db = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(options, path, families, &handles, &db);
+  rocksdb::Status status = rocksdb::DB::Open(rocksdb::Options(options, family_options), path, &db);
   if (!status.ok()) {
-    // On failure RocksDB has already freed the handles and the DB.
+    // On failure RocksDB has already freed the DB.
     std::string text = status.ToString();
     // The LOCK file is held: by another process ("While lock file: …/LOCK")
     // or by another open store in this one ("lock hold by current process").
@@ -412,7 +467,7 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
                                           "it and see docs/operations.md \"A damaged store\"");
     return convert(status, ("cannot open store " + path).c_str());
   }
-  auto store = std::make_unique<RocksStore>(db, std::move(handles));
+  auto store = std::make_unique<RocksStore>(db);
   // The store holds members' contact details: its directory is the owner's
   // alone, whatever the umask or a later chmod of the data directory.
   std::error_code denied;

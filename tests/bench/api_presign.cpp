@@ -62,7 +62,13 @@ int sign(const std::string& keys_file, const PublicKey& node_key, const std::str
   for (std::string line; std::getline(keys, line);)
     if (auto seed = fixed_from_hex<FixedBytes<32>>(line)) members.push_back(keypair_from_seed(*seed));
   if (members.size() < 2) return usage();
-  const std::int64_t now_ms = SystemClock().now_ms();
+  // The node's clock (COHOURS_NOW moves both), or every request is stale.
+  auto clock = app::process_clock();
+  if (!clock.ok()) {
+    std::fprintf(stderr, "%s\n", clock.status().message().c_str());
+    return 1;
+  }
+  const std::int64_t now_ms = clock.value()->now_ms();
   const std::int64_t now_s = now_ms / 1000;
   std::ofstream out(out_file, std::ios::trunc);
   for (std::size_t i = 0; i < requests; ++i) {
