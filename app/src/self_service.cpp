@@ -122,10 +122,9 @@ Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& r) {
 Result<PendingFor> pending_for(Node& node, const ShowSelf& r) {
   TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
   const bool coordinator = member.roles & role_coordinator;
-  TRY_ASSIGN(auto movements, node.ledger().movements());
+  TRY_ASSIGN(auto movements, node.ledger().pending_movements());
   PendingFor out;
   for (const auto& m : movements) {
-    if (m.status != MovementStatus::pending) continue;
     if (m.provider == member.key) {
       out.waiting.push_back({view_of(node, m), false});
       continue;
@@ -202,11 +201,10 @@ Result<PendingFor> coop_pending(Node& node, const ShowSelf& r) {
   TRY_ASSIGN(MemberInfo member, member_for_key(node, r.member));
   if (!(member.roles & role_coordinator))
     return Result<PendingFor>(Code::not_permitted, "every pending entry is for coordinators");
-  TRY_ASSIGN(auto movements, node.ledger().movements());
+  TRY_ASSIGN(auto movements, node.ledger().pending_movements());
   PendingFor out;
   for (const auto& m : movements)
-    if (m.status == MovementStatus::pending)
-      out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero() && m.recipient != member.key});
+    out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero() && m.recipient != member.key});
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include "cohours/log_space.h"
 #include "log_tip.h"
 #include "log_verifier.h"
+#include "pending_index.h"
 #include "parallel_verify.h"
 #include "refusals.h"
 #include "rules.h"
@@ -360,6 +361,8 @@ Result<std::unique_ptr<Ledger>> Ledger::open(Store& base, const NodeIdentity& no
   if (self.code() == Code::not_found)
     return Status(Code::not_found, "the store holds no node; run `cohours init` first");
   if (!self.ok()) return self.status();
+  if (Status s = check_store_format(*log_space(base, self.value())); !s.ok()) return s;
+  if (Status s = build_pending_index(base); !s.ok()) return s;
   auto opened = open_space(base, self.value(), node, clock);
   if (!opened.ok()) return opened;
   // The key must be the one that signs for the node now: the node's first
@@ -626,6 +629,19 @@ Result<std::vector<Movement>> Ledger::movements() const {
   Status status = scan_rows<Movement>(impl_->store, Column::movements, "", "",
                                       [&](std::string_view, Movement row) { out.push_back(std::move(row)); });
   if (!status.ok()) return status;
+  return out;
+}
+
+Result<std::vector<Movement>> Ledger::pending_movements() const {
+  std::vector<Movement> out;
+  auto cursor = impl_->store.scan(Column::pending, "", "");
+  for (; cursor->valid(); cursor->next()) {
+    auto row = load_row<Movement>(impl_->store, Column::movements, cursor->key());
+    if (!row.ok()) return row.status();
+    if (!*row) return Status(Code::corruption, "a pending movement row names no movement; run `cohours reindex`");
+    out.push_back(std::move(**row));
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
   return out;
 }
 

@@ -62,6 +62,8 @@ const char* column_name(Column column) {
       return "refusals";
     case Column::signers:
       return "signers";
+    case Column::pending:
+      return "pending";
     case Column::count_:
       break;
   }

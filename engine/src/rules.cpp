@@ -168,8 +168,14 @@ struct Apply {
     }
   }
 
+  // The pending column lists the movements waiting for a confirmation, so
+  // a member's pending list reads those, not every movement in the log.
   void put_movement(const Movement& movement) {
     view.put(Column::movements, key_of(movement.id), encode_row(movement));
+    if (movement.status == MovementStatus::pending)
+      view.put(Column::pending, key_of(movement.id), "");
+    else
+      view.erase(Column::pending, key_of(movement.id));
   }
 
   Result<Movement> pending_movement(const EntryId& target, const char* action) {

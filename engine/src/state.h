@@ -123,6 +123,9 @@ Result<PublicKey> current_signer(const Source& source, const PublicKey& member) 
 // meta column keys
 namespace meta_key {
 inline constexpr std::string_view self_node = "self_node";  // unprefixed: whose store this is
+// Unprefixed: every log's `pending` column was built from its movements
+// (stores from before the column get it on their first open for writing).
+inline constexpr std::string_view pending_index = "pending_index";
 inline constexpr std::string_view node_key = "node_key";
 inline constexpr std::string_view node_name = "node_name";
 inline constexpr std::string_view created_ms = "created_ms";
@@ -138,7 +141,8 @@ inline constexpr std::string_view currency = "currency";        // the node's ca
 // Columns rebuilt by reindex.
 inline constexpr Column kDerivedColumns[] = {
     Column::entries, Column::postings, Column::balances, Column::movements, Column::requests,
-    Column::members, Column::expenses, Column::inbound,  Column::signers,   Column::tree};
+    Column::members, Column::expenses, Column::inbound,  Column::signers,   Column::tree,
+    Column::pending};
 
 // The store format each log's meta `format_version` holds. 3: entries of
 // format version 2 (bound to their node) and the node-level `refusals`

@@ -277,10 +277,10 @@ TEST_CASE("a GET reads one state: a commit that lands in the middle of its reads
   CHECK(before["pending_out_minutes"] == 120);
   CHECK(before["to_confirm"] == 1);
 
-  // Fern's page reads her balance, then scans the hours waiting for her:
+  // Fern's page reads her balance, then scans the pending hours for hers:
   // the scan is held while she confirms on another phone.
   api::ApiRequest page = n.request("GET", "/v1/me", fern);
-  n.gate->arm(Column::movements);
+  n.gate->arm(Column::pending);
   auto answer = std::async(std::launch::async, [&] { return n.api->handle(page); });
   REQUIRE(n.gate->wait_until_held());
   n.post(fern, confirm);

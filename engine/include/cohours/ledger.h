@@ -218,6 +218,9 @@ class Ledger {
   Result<PublicKey> current_key(const PublicKey& member) const;
   Result<Movement> movement(const EntryId& id) const;
   Result<std::vector<Movement>> movements() const;
+  // The movements still pending, read through the pending column: as many
+  // rows as are waiting, however long the log.
+  Result<std::vector<Movement>> pending_movements() const;
   Result<RespiteRequestState> respite_request(const EntryId& id) const;
   Result<std::vector<RespiteRequestState>> respite_requests() const;
   Result<Policy> policy() const;

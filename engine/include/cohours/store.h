@@ -42,6 +42,7 @@ enum class Column : std::uint8_t {
   witnesses,  // node-level: the newest cosignature by log, witness
   refusals,   // node-level: entry id -> the refusal first given (rule 9)
   signers,    // signing key -> the member it signs for; member -> current key (derived)
+  pending,    // movement id -> empty, while the movement is pending      (derived)
   count_      // number of columns; not a column
 };
 constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count_);
