@@ -7,6 +7,7 @@
 #include "cohours/crypto.h"
 #include "cohours/net/consortium.h"
 #include "cohours/store.h"
+#include "scratch_dir.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -74,6 +75,7 @@ Result<LogAudit> verify_log(Node& node, const VerifyLog& r) {
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   if (node.progress())
     progress = [&node](std::uint64_t done, std::uint64_t total) { node.progress()("verified", done, total); };
+  options.scratch_dir = new_scratch_dir(node.data_dir(), "audit");
   TRY_ASSIGN(AuditReport report, audit_store(node.store(), options, progress));
   const PublicKey audited = options.log.is_zero() ? options.expected_node_key : options.log;
   if (report.passed) {
@@ -105,6 +107,7 @@ Result<LogAudit> verify_log_in(const fs::path& data_dir, const VerifyLog& r, con
   AuditOptions options;
   TRY_ASSIGN(options.known_heads, kept_heads(r.known_heads));
   options.expected_node_key = node_key;
+  options.scratch_dir = new_scratch_dir(data_dir, "audit");
   std::function<void(std::uint64_t, std::uint64_t)> report_progress;
   if (progress)
     report_progress = [&progress](std::uint64_t done, std::uint64_t total) {

@@ -2,6 +2,7 @@
 
 #include "cohours/app/keyring.h"
 #include "cohours/crypto.h"
+#include "try.h"
 
 namespace cohours::app {
 

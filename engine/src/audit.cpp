@@ -14,13 +14,13 @@ namespace {
 
 // Replays the rules into a scratch store and compares derived state.
 struct Replay {
-  Replay(const Store& s, const PublicKey& key, const Currency& c, AuditReport& r)
-      : store(s), node_key(key), currency(c), report(r) {}
+  Replay(const Store& s, const PublicKey& key, const Currency& c, AuditReport& r, std::unique_ptr<Store> into)
+      : store(s), node_key(key), currency(c), report(r), scratch(std::move(into)) {}
   const Store& store;
   PublicKey node_key;
   Currency currency;
   AuditReport& report;
-  std::unique_ptr<Store> scratch = make_memory_store();
+  std::unique_ptr<Store> scratch;
   StateView view{*scratch};
   std::string derived_failure;  // first mismatch of derived state, if any
   bool compare_pending = true;  // false for a store from before the column
@@ -124,7 +124,13 @@ Result<AuditReport> audit_store(const Store& base, const AuditOptions& options,
 
   auto currency = stored_currency(store);
   if (!currency.ok()) return currency.status();  // unread, not damaged
-  Replay replay(store, node_key.value(), currency.value(), report);
+  std::unique_ptr<Store> scratch = make_memory_store();
+  if (!options.scratch_dir.empty()) {
+    auto opened = open_scratch_store(options.scratch_dir);
+    if (!opened.ok()) return opened.status();
+    scratch = std::move(opened).value();
+  }
+  Replay replay(store, node_key.value(), currency.value(), report, std::move(scratch));
   // A store no one has opened for writing since the pending column came
   // has none yet; its first such open builds it.
   auto indexed = has_pending_index(base);

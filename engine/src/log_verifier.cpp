@@ -1,6 +1,7 @@
 #include "log_verifier.h"
 
 #include <algorithm>
+#include <future>
 
 #include "log_tip.h"
 #include "parallel_verify.h"
@@ -70,7 +71,9 @@ struct Walker {
     bool signature_ok = false;
   };
 
-  bool walk_batch(std::vector<Item>& batch) {
+  // Decodes a batch and verifies its signatures on the pool: the part that
+  // needs no state, so it runs while the previous batch is walked.
+  static void check_batch(std::vector<Item>& batch) {
     parallel_for(batch.size(), [&](std::size_t i) {
       Item& item = batch[i];
       item.record = decode_record(as_span(item.bytes));
@@ -78,6 +81,11 @@ struct Walker {
       item.entry = decode_entry(item.record->entry);
       if (item.entry.ok()) item.signature_ok = verify_signature(item.entry.value());
     });
+  }
+
+  // The checks that need the records in order (links, tree, heads, the
+  // rules through `each`), on a batch check_batch has been through.
+  bool walk_batch(std::vector<Item>& batch) {
     std::vector<std::pair<merkle::NodeId, Hash32>> completed;
     for (Item& item : batch) {
       const std::uint64_t expected = check.records + 1;
@@ -114,19 +122,40 @@ struct Walker {
     std::string raw;
     if (store.get(Column::meta, meta_key::log_size, &raw).ok() && raw.size() == 8) total = read_be64(raw);
     auto records = store.scan(Column::records, "", "");
-    std::vector<Item> batch;
-    constexpr std::size_t kBatch = 1024;
-    for (; records->valid(); records->next()) {
-      if (records->key().size() != 8) return fail(check.records + 1, "a record has a malformed key");
-      batch.push_back({read_be64(records->key()), std::string(records->value())});
-      if (batch.size() == kBatch) {
-        if (!walk_batch(batch)) return false;
-        batch.clear();
-        if (progress) progress(check.records, total);
+    // A pipeline of two batches: the next one is read and verified while
+    // this one is walked. A problem met while reading waits until every
+    // record before it has been walked, so the first bad record is the one
+    // reported.
+    std::string read_failure;
+    bool read_failure_at_record = false;  // else the store could not be read
+    auto read_batch = [&](std::vector<Item>& into) {
+      constexpr std::size_t kBatch = 1024;
+      for (; read_failure.empty() && into.size() < kBatch && records->valid(); records->next()) {
+        if (records->key().size() != 8) {
+          read_failure = "a record has a malformed key";
+          read_failure_at_record = true;
+          break;
+        }
+        into.push_back({read_be64(records->key()), std::string(records->value())});
       }
+      if (read_failure.empty())
+        if (Status s = records->status(); !s.ok()) read_failure = s.message();
+    };
+    std::vector<Item> current, next;
+    read_batch(current);
+    check_batch(current);
+    while (!current.empty()) {
+      read_batch(next);
+      std::future<void> verifying;
+      if (!next.empty()) verifying = std::async(std::launch::async, [&next] { check_batch(next); });
+      const bool walked = walk_batch(current);
+      if (verifying.valid()) verifying.get();
+      if (!walked) return false;
+      if (progress) progress(check.records, total);
+      current.swap(next);
+      next.clear();
     }
-    if (Status s = records->status(); !s.ok()) return fail(0, s.message());
-    if (!batch.empty() && !walk_batch(batch)) return false;
+    if (!read_failure.empty()) return fail(read_failure_at_record ? check.records + 1 : 0, read_failure);
     if (progress) progress(check.records, total);
     if (heads->valid())
       return fail(check.records + 1,

@@ -44,6 +44,10 @@ struct AuditOptions {
   // Which log to audit: zero for this node's own, else the node key of a
   // log this node holds a copy of.
   PublicKey log;
+  // Where the replay keeps the state it rebuilds (open_scratch_store): a
+  // directory keeps memory flat however long the log; empty keeps it in
+  // memory (small logs, tests).
+  std::string scratch_dir;
 };
 
 // Never modifies the store. Returns an operational error only if the store

@@ -161,6 +161,13 @@ enum class OpenMode { open_existing, create_if_missing };
 Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMode mode,
                                                 StoreWarnings warnings = {});
 
+// A RocksDB store for work that is thrown away (an audit's replay of the
+// rules): created empty at `path` (whatever an earlier run left there is
+// removed first), written without a write-ahead log, within the same memory
+// budget as a node's store, and removed with its directory when closed. Its
+// writes are never durable, whatever Durability says.
+Result<std::unique_ptr<Store>> open_scratch_store(const std::string& path);
+
 // Big-endian encodings for keys that must sort numerically.
 std::string be64(std::uint64_t value);
 std::uint64_t read_be64(std::string_view bytes);
