@@ -538,15 +538,41 @@ void SyncNode::handle(const PublicKey& from, const GetRecords& m, std::vector<Ac
 
 void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Action>& out) {
   auto flight = in_flight_.find(m.log);
-  if (flight != in_flight_.end() && flight->second.peer == from) in_flight_.erase(flight);
-  // One batch of a log at a time: a second one now would be stale when its
-  // turn came (or, if it goes on from the first, is asked for again after it).
-  if (applying_.count(m.log)) {
+  const bool asked = flight != in_flight_.end() && flight->second.peer == from;
+  if (asked) in_flight_.erase(flight);
+  // One batch of a log is stored at a time. The one fetched ahead, going on
+  // from it, waits its turn; any other would be stale when its turn came.
+  if (auto storing = applying_.find(m.log); storing != applying_.end()) {
+    if (asked && m.from_size == storing->second && !next_batch_.count(m.log)) {
+      next_batch_.emplace(m.log, std::make_pair(from, m));
+      return;
+    }
     log_debug("log " + short_key(m.log) + ": a batch from " + peers_[from].info.name +
               " ignored while another is being stored");
     return;
   }
-  applying_.insert(m.log);
+  store_batch(from, m, out);
+}
+
+// While a batch is verified and stored, the next one is fetched from the
+// same peer, going on from the head this one ends at: the network, the
+// peer's read and this node's storing overlap instead of taking turns. If
+// this batch turns out bad, the one fetched ahead is dropped with it.
+void SyncNode::fetch_ahead(const PublicKey& from, const Records& storing, std::vector<Action>& out) {
+  const std::uint64_t end = storing.head.head.size;
+  auto peer = peers_.find(from);
+  if (peer == peers_.end() || !peer->second.connected || is_banned(from) || in_flight_.count(storing.log)) return;
+  auto size = peer->second.sizes.find(storing.log);
+  if (size == peer->second.sizes.end() || size->second <= end || storing.records.empty()) return;
+  GetRecords request{storing.log, end, storing.head,
+                     std::min<std::uint32_t>(config_.batch_records, kMaxBatchRecords)};
+  in_flight_[storing.log] = {from, clock_.now_ms()};
+  out.push_back(Action::send(from, request));
+}
+
+void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>& out) {
+  applying_[m.log] = m.head.head.size;
+  fetch_ahead(from, m, out);
   // Storing the batch, cosigning its head and recording the transfers it
   // holds are one piece of work, and its outcome is announced only once all
   // of it is done: a peer that hears this node caught up on a log knows the
@@ -583,6 +609,15 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
       },
       [this, from, log = m.log, head = m.head](Applied& applied, std::vector<Action>& done) {
         applying_.erase(log);
+        // The batch fetched ahead is stored next only if this one was and
+        // it goes on from it.
+        std::optional<std::pair<PublicKey, Records>> ahead;
+        if (auto next = next_batch_.find(log); next != next_batch_.end()) {
+          if (applied.result.outcome == AppendResult::Outcome::appended &&
+              next->second.second.from_size == applied.result.size && !is_banned(next->second.first))
+            ahead = std::move(next->second);
+          next_batch_.erase(next);
+        }
         if (applied.bad_head) {
           ban(from, "sent records under a tree head with a bad signature", done);
           return;
@@ -607,6 +642,10 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
               broadcast(push, {}, done);
             }
             if (applied.cosignature_kept) broadcast(Cosignatures{{applied.mine}}, {}, done);
+            if (ahead) {
+              store_batch(ahead->first, std::move(ahead->second), done);
+              return;
+            }
             break;
           case O::frozen:
             held_[log].frozen = true;

@@ -218,6 +218,8 @@ class SyncNode {
   void handle(const PublicKey& from, const Heads& m, std::vector<Action>& out);
   void handle(const PublicKey& from, const GetRecords& m, std::vector<Action>& out);
   void handle(const PublicKey& from, const Records& m, std::vector<Action>& out);
+  void store_batch(const PublicKey& from, Records m, std::vector<Action>& out);
+  void fetch_ahead(const PublicKey& from, const Records& storing, std::vector<Action>& out);
   void handle(const PublicKey& from, const Evidence& m, std::vector<Action>& out);
   void handle(const PublicKey& from, const Cosignatures& m, std::vector<Action>& out);
   void handle(const PublicKey& from, const Goodbye& m, std::vector<Action>& out);
@@ -279,7 +281,10 @@ class SyncNode {
   std::map<PublicKey, Peer> peers_;
   std::map<PublicKey, HeldLog> held_;           // every log held here, this node's own included
   std::map<PublicKey, InFlight> in_flight_;     // by log: one request at a time
-  std::set<PublicKey> applying_;                // logs with a batch being verified and stored
+  std::map<PublicKey, std::uint64_t> applying_;  // logs with a batch being stored: the size it ends at
+  // By log: the batch that goes on from the one being stored, fetched while
+  // it was (one ahead, from the same peer), stored next.
+  std::map<PublicKey, std::pair<PublicKey, Records>> next_batch_;
   std::set<PublicKey> receiving_;               // logs whose transfers are being recorded
   bool cosignature_round_ = false;              // an anti-entropy round's cosignatures are being read
   std::map<PublicKey, std::uint64_t> inbound_;  // by origin log: postings scanned up to this seq
