@@ -1105,8 +1105,11 @@ TEST_CASE("sync: a malformed message drops the link, and the peer is not banned 
 
 // Sync pipelining (issue 14): while one batch is stored the next is fetched
 // from the same peer, and stored as soon as the first is.
-TEST_CASE("sync: the next batch is fetched while one is stored, and stored right after it") {
-  SyncConsortium net(3, handing_out_work());
+namespace {
+
+// A (20 records, batches of 8) and B, just met, work handed out: B's first
+// request for A's log.
+GetRecords first_ask(SyncConsortium& net) {
   Node &a = net[0], &b = net[1];
   net.fill(0, 20);
   net.link(0, 2);  // A learns its own head, as in the test above
@@ -1118,13 +1121,23 @@ TEST_CASE("sync: the next batch is fetched while one is stored, and stored right
   auto asks = requests_for(run_only_work(*b.sync, b.sync->on_message(a.pk(), over_wire(heads[0])), WorkLane::read),
                            a.pk());
   REQUIRE(asks.size() == 1);
-  auto serve = [&](const GetRecords& ask) {
-    auto served = sent<Records>(run_only_work(*a.sync, a.sync->on_message(b.pk(), over_wire(ask)), WorkLane::read),
-                                b.pk());
-    REQUIRE(served.size() == 1);
-    return served[0];
-  };
-  Records first = serve(asks[0].second);
+  return asks[0].second;
+}
+
+// A's answer to B's request.
+Records served_by_a(SyncConsortium& net, const GetRecords& ask) {
+  auto served = sent<Records>(
+      run_only_work(*net[0].sync, net[0].sync->on_message(net[1].pk(), over_wire(ask)), WorkLane::read), net[1].pk());
+  REQUIRE(served.size() == 1);
+  return served[0];
+}
+
+}  // namespace
+
+TEST_CASE("sync: the next batch is fetched while one is stored, and stored right after it") {
+  SyncConsortium net(3, handing_out_work());
+  Node &a = net[0], &b = net[1];
+  Records first = served_by_a(net, first_ask(net));
   REQUIRE(first.records.size() == 8);
 
   // The first batch goes to the write lane and the second is asked for.
@@ -1136,7 +1149,7 @@ TEST_CASE("sync: the next batch is fetched while one is stored, and stored right
   REQUIRE(storing.size() == 1);
 
   // The second arrives while the first is stored: kept, no work yet.
-  Records second = serve(ahead[0].second);
+  Records second = served_by_a(net, ahead[0].second);
   REQUIRE(second.from_size == 8);
   CHECK(b.sync->on_message(a.pk(), over_wire(second)).empty());
   // A batch that does not go on from the first is not kept in its place.
@@ -1163,26 +1176,12 @@ TEST_CASE("sync: the next batch is fetched while one is stored, and stored right
 TEST_CASE("sync: a batch fetched ahead is dropped when the one before it is refused") {
   SyncConsortium net(3, handing_out_work());
   Node &a = net[0], &b = net[1];
-  net.fill(0, 20);
-  net.link(0, 2);  // A learns its own head, as in the test above
-  net.settle();
-  auto greeting = a.sync->on_connected(b.pk());
-  (void)b.sync->on_connected(a.pk());
-  auto heads = sent<Heads>(greeting, b.pk());
-  auto asks = requests_for(run_only_work(*b.sync, b.sync->on_message(a.pk(), over_wire(heads[0])), WorkLane::read),
-                           a.pk());
-  REQUIRE(asks.size() == 1);
-  auto serve = [&](const GetRecords& ask) {
-    return sent<Records>(run_only_work(*a.sync, a.sync->on_message(b.pk(), over_wire(ask)), WorkLane::read),
-                         b.pk())
-        .at(0);
-  };
-  Records first = serve(asks[0].second);
+  Records first = served_by_a(net, first_ask(net));
   first.records[1][first.records[1].size() - 70] ^= 1;  // forged
   auto storing = b.sync->on_message(a.pk(), over_wire(first));
   auto ahead = requests_for(storing, a.pk());
   REQUIRE(ahead.size() == 1);
-  Records second = serve(ahead[0].second);
+  Records second = served_by_a(net, ahead[0].second);
   CHECK(b.sync->on_message(a.pk(), over_wire(second)).empty());
   std::erase_if(storing, [](const Action& x) { return x.kind == Action::Kind::send; });
   REQUIRE(storing.size() == 1);
