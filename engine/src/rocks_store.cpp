@@ -7,6 +7,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/table_properties_collectors.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
 
@@ -477,6 +478,13 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
   // Levels sized from the last one up: the least space lost to keys written
   // again (a balance row is rewritten at every posting).
   family_options.level_compaction_dynamic_level_bytes = true;
+  // A table file dense with deletions (the pending column: a row written
+  // when hours are logged, deleted when they are confirmed) is compacted
+  // first, so its tombstones reach the last level and are dropped: a scan
+  // of the pending rows otherwise stepped over every confirmation the log
+  // ever held (GET /v1/me at 1M records: 96 requests a second).
+  family_options.table_properties_collector_factories.push_back(
+      rocksdb::NewCompactOnDeletionCollectorFactory(128, 32));
   // After a full disk RocksDB resumes writing by itself once this much is
   // free again (it keeps the largest write buffer in reserve and looks every
   // 5 s); the default 64 MiB would leave a small server stuck for good.

@@ -220,7 +220,8 @@ def svg_plot(title, unit, sizes, points):
 
 
 def slug(name):
-    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-").replace("--", "-")
+    words = "".join(c if c.isalnum() else " " for c in name.lower()).split()
+    return "-".join(words)
 
 
 def main():
@@ -249,6 +250,9 @@ def main():
             return 1
     if args.plots:
         os.makedirs(args.plots, exist_ok=True)
+        for old in os.listdir(args.plots):
+            if old.endswith(".svg"):
+                os.remove(os.path.join(args.plots, old))
         links = []
         for name, unit, f in GROWTH:
             path = os.path.join(args.plots, slug(name) + ".svg")
