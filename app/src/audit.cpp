@@ -134,7 +134,7 @@ Result<Reindexed> reindex_node(const fs::path& data_dir, const Clock& clock, con
     report_progress = [&progress](std::uint64_t done, std::uint64_t total) {
       progress("reindexed", done, total);
     };
-  TRY_ASSIGN(ReindexReport report, reindex(*store, clock, report_progress));
+  TRY_ASSIGN(ReindexReport report, reindex(*store, clock, report_progress, new_scratch_dir(data_dir, "reindex")));
   return Reindexed{report.records, report.digest_before, report.digest_after,
                    report.digest_before == report.digest_after};
 }

@@ -784,14 +784,16 @@ Result<Hash32> state_digest(const Store& store) {
 }
 
 Result<ReindexReport> reindex(Store& base, const Clock& clock,
-                              const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+                              const std::function<void(std::uint64_t, std::uint64_t)>& progress,
+                              const std::string& scratch_dir) {
   auto self = self_node_key(base);
   if (!self.ok()) return self.status();
-  return reindex_log(base, self.value(), clock, progress);
+  return reindex_log(base, self.value(), clock, progress, scratch_dir);
 }
 
 Result<ReindexReport> reindex_log(Store& base, const PublicKey& log_key, const Clock& clock,
-                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress,
+                                  const std::string& scratch_dir) {
   (void)clock;
   ReindexReport report;
   auto space = log_space(base, log_key);
@@ -809,7 +811,12 @@ Result<ReindexReport> reindex_log(Store& base, const PublicKey& log_key, const C
   // 1. Rebuild off to the side, verifying every record, signature and
   //    signed head on the way. Nothing in the store changes unless the whole
   //    log is sound: a damaged record must be restored, not indexed over.
-  auto scratch = make_memory_store();
+  std::unique_ptr<Store> scratch = make_memory_store();
+  if (!scratch_dir.empty()) {
+    auto opened = open_scratch_store(scratch_dir);
+    if (!opened.ok()) return opened.status();
+    scratch = std::move(opened).value();
+  }
   StateView view(*scratch);
   auto stored = stored_currency(store);
   if (!stored.ok()) return stored.status();

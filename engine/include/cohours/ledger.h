@@ -257,17 +257,21 @@ class Ledger {
 
 // Throws away all derived state and rebuilds it from the records alone.
 // The store must not be open in a Ledger. `progress` is called with
-// (records done, total) now and then.
+// (records done, total) now and then. The state is rebuilt in a scratch
+// store at `scratch_dir` (open_scratch_store: memory stays flat however
+// long the log), or in memory if it is empty.
 struct ReindexReport {
   std::uint64_t records = 0;
   Hash32 digest_before;  // zero if the derived state was unreadable
   Hash32 digest_after;
 };
 Result<ReindexReport> reindex(Store& store, const Clock& clock,
-                              const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
+                              const std::function<void(std::uint64_t, std::uint64_t)>& progress = {},
+                              const std::string& scratch_dir = {});
 // The same for the copy of another node's log held in this store.
 Result<ReindexReport> reindex_log(Store& store, const PublicKey& log, const Clock& clock,
-                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
+                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress = {},
+                                  const std::string& scratch_dir = {});
 
 // State digest of a store's derived state (same as Ledger::state_digest).
 Result<Hash32> state_digest(const Store& store);
