@@ -7,6 +7,7 @@
 //   node.key          the node's ed25519 secret key, hex or encrypted, mode 0600
 //   keyring/KEY.key   secret keys of members who have no phone, alike
 //   store/            the RocksDB database
+//   scratch/          throwaway stores of a running audit or reindex
 //
 // Thread safety: the parts are thread-safe (Store, Ledger, Replicas,
 // Directory); a Node may serve several use cases at once.
