@@ -639,7 +639,8 @@ Result<std::vector<Movement>> Ledger::pending_movements() const {
     auto row = load_row<Movement>(impl_->store, Column::movements, cursor->key());
     if (!row.ok()) return row.status();
     if (!*row) return Status(Code::corruption, "a pending movement row names no movement; run `cohours reindex`");
-    out.push_back(std::move(**row));
+    // Read without a snapshot, a confirmation can land between the two reads.
+    if ((*row)->status == MovementStatus::pending) out.push_back(std::move(**row));
   }
   if (Status s = cursor->status(); !s.ok()) return s;
   return out;

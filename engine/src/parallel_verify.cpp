@@ -6,6 +6,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -50,7 +51,12 @@ class VerifyPool {
  public:
   VerifyPool() {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 1; i < cores; ++i) threads_.emplace_back([this] { work(); });
+    // A thread that cannot be started leaves the pool smaller, not the
+    // process dead: the caller runs what no pool thread takes.
+    try {
+      for (unsigned i = 1; i < cores; ++i) threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+    }
   }
   ~VerifyPool() {
     {

@@ -410,17 +410,21 @@ Status merge_column_families(const std::string& path, const rocksdb::DBOptions& 
     if (columns[f] < 0) continue;
     old.push_back(handles[f]);
     const Column column = static_cast<Column>(columns[f]);
-    std::unique_ptr<rocksdb::Iterator> rows(db->NewIterator(rocksdb::ReadOptions(), handles[f]));
-    rocksdb::WriteBatch batch;
-    for (rows->SeekToFirst(); rows->Valid(); rows->Next()) {
-      batch.Put(family_key(column, std::string_view(rows->key().data(), rows->key().size())), rows->value());
-      if (batch.GetDataSize() >= kCopyBatchBytes) {
-        if (auto s = db->Write(rocksdb::WriteOptions(), &batch); !s.ok()) return close(convert(s, "store layout"));
-        batch.Clear();
+    // The iterator must be gone before the database closes, on every path.
+    Status copied = [&]() -> Status {
+      std::unique_ptr<rocksdb::Iterator> rows(db->NewIterator(rocksdb::ReadOptions(), handles[f]));
+      rocksdb::WriteBatch batch;
+      for (rows->SeekToFirst(); rows->Valid(); rows->Next()) {
+        batch.Put(family_key(column, std::string_view(rows->key().data(), rows->key().size())), rows->value());
+        if (batch.GetDataSize() >= kCopyBatchBytes) {
+          if (auto s = db->Write(rocksdb::WriteOptions(), &batch); !s.ok()) return convert(s, "store layout");
+          batch.Clear();
+        }
       }
-    }
-    if (!rows->status().ok()) return close(convert(rows->status(), "store layout"));
-    if (auto s = db->Write(rocksdb::WriteOptions(), &batch); !s.ok()) return close(convert(s, "store layout"));
+      if (!rows->status().ok()) return convert(rows->status(), "store layout");
+      return convert(db->Write(rocksdb::WriteOptions(), &batch), "store layout");
+    }();
+    if (!copied.ok()) return close(copied);
   }
   // Every copy durable (a synced write syncs the log before it) before any
   // family is dropped.
@@ -535,8 +539,13 @@ Result<std::unique_ptr<Store>> open_scratch_store(const std::string& path) {
   options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(kMemtableBudgetBytes, cache);
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options(cache)));
   options.write_buffer_size = kMemtableBudgetBytes / 2;
+  // Its rows are thrown away: nothing is flushed to disk at the end.
+  options.avoid_flush_during_shutdown = true;
   rocksdb::Status status = rocksdb::DB::Open(options, path, &db);
   if (!status.ok()) return convert(status, ("cannot open scratch store " + path).c_str());
+  // The replayed state holds what the store does: as private.
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace,
+                               error);
   return std::unique_ptr<Store>(std::make_unique<RocksStore>(db, path));
 }
 

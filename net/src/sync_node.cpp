@@ -560,6 +560,12 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
 // this batch turns out bad, the one fetched ahead is dropped with it.
 void SyncNode::fetch_ahead(const PublicKey& from, const Records& storing, std::vector<Action>& out) {
   const std::uint64_t end = storing.head.head.size;
+  // Only a batch that goes on from the copy held here leads anywhere: after
+  // a refused one (or on a frozen or broken log) nothing is fetched ahead.
+  auto held = held_.find(storing.log);
+  if (held == held_.end() || held->second.frozen || held->second.size != storing.from_size ||
+      broken_.count(storing.log))
+    return;
   auto peer = peers_.find(from);
   if (peer == peers_.end() || !peer->second.connected || is_banned(from) || in_flight_.count(storing.log)) return;
   auto size = peer->second.sizes.find(storing.log);
@@ -612,6 +618,13 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
         // The batch fetched ahead is stored next only if this one was and
         // it goes on from it.
         std::optional<std::pair<PublicKey, Records>> ahead;
+        // A batch that was not stored leaves nothing to go on from: the
+        // request sent ahead of it is forgotten, its answer not stored. (A
+        // forger's is asked of another peer when the ban drops it.)
+        if (!applied.bad_head && applied.result.outcome != AppendResult::Outcome::appended &&
+            applied.result.outcome != AppendResult::Outcome::forged)
+          if (auto flight = in_flight_.find(log); flight != in_flight_.end() && flight->second.peer == from)
+            in_flight_.erase(flight);
         if (auto next = next_batch_.find(log); next != next_batch_.end()) {
           if (applied.result.outcome == AppendResult::Outcome::appended &&
               next->second.second.from_size == applied.result.size && !is_banned(next->second.first))
