@@ -311,6 +311,12 @@ class RocksStore final : public Store {
     rocksdb::WriteOptions options;
     options.sync = durability == Durability::synced && scratch_path_.empty();  // fsync the WAL first
     options.disableWAL = !scratch_path_.empty();
+    // One writer at a time. RocksDB would group concurrent writers (the
+    // ledger's commit, the sync's append) and hand one's batch to another
+    // thread through atomics in Debian's uninstrumented library, which
+    // ThreadSanitizer reports as a race (daemons_loopback, 2026-12-02);
+    // the ledger already groups its own submitters, so little is lost.
+    std::lock_guard one_writer(write_mu_);
     rocksdb::Status status = db_->Write(options, &rocks);
     if (!status.ok() && !status.IsCorruption()) write_failed_ = true;
     return convert(status, "store write");
@@ -364,6 +370,7 @@ class RocksStore final : public Store {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::string scratch_path_;
+  std::mutex write_mu_;
   std::mutex resume_mu_;
   std::atomic<bool> write_failed_{false};
 };
