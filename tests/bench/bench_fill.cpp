@@ -16,6 +16,7 @@
 #include "cohours/app/keyring.h"
 #include "cohours/crypto.h"
 #include "cohours/ledger.h"
+#include "limits.h"
 
 using namespace cohours;
 
@@ -26,24 +27,6 @@ Bytes sign(const PublicKey& log, const KeyPair& author, std::uint64_t nonce, std
            EntryBody body) {
   Entry entry{kEntryFormatVersion, log, author.public_key, {}, now_ms, nonce, std::move(body)};
   return sign_entry(entry, author.secret_key).bytes;
-}
-
-double verify_rate() {
-  KeyPair key = generate_keypair();
-  Bytes message(200, 0x42);
-  Signature signature = cohours::sign(message, key.secret_key);
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  const int per_thread = 20'000;
-  auto start = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t)
-    pool.emplace_back([&] {
-      for (int i = 0; i < per_thread; ++i)
-        if (!verify(signature, message, key.public_key)) std::abort();
-    });
-  for (auto& thread : pool) thread.join();
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return threads * per_thread / seconds;
 }
 
 int fill(const std::filesystem::path& dir, std::uint64_t count) {
@@ -145,7 +128,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--verify-rate") {
-      std::printf("%.0f\n", verify_rate());
+      std::printf("%.0f\n", bench::verify_rate(std::max(1u, std::thread::hardware_concurrency()), 200, 2));
       return 0;
     }
     if (arg == "--data" && i + 1 < argc)
