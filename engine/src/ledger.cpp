@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "cohours/crypto.h"
@@ -13,6 +14,7 @@
 #include "parallel_verify.h"
 #include "refusals.h"
 #include "rules.h"
+#include "row_cache.h"
 #include "state.h"
 #include "tree_store.h"
 
@@ -102,6 +104,8 @@ struct Ledger::Impl {
   // Only the leader touches it.
   std::optional<NodeIdentity> pending_signer;
   std::atomic<std::uint64_t> committed_size{0};
+  // Hot rows as committed; only the leader touches it.
+  RowCache rows;
 
   Impl(Store& b, const Clock& c, const PublicKey& l, const NodeIdentity& n)
       : base(b), space(log_space(b, l)), store(*space), clock(c), log(l), node(n.copy()) {}
@@ -114,11 +118,13 @@ struct Ledger::Impl {
     pending_signer.reset();
   }
   void commit_group(const std::vector<Writer*>& group, const std::optional<NodeIdentity>& rotating);
+  void commit_in_turn(Writer& writer);
   Status reload_tip();
 };
 
 // Makes `tip` the store's own again, after a write whose outcome is unknown.
 Status Ledger::Impl::reload_tip() {
+  rows.clear();  // a write whose outcome is unknown may have changed any of them
   auto loaded = load_tip(store);
   if (!loaded.ok()) return loaded.status();
   if (Status s = check_tip(store, loaded.value()); !s.ok()) return s;
@@ -163,7 +169,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
       return;
     }
   }
-  StateView view(store);
+  StateView view(store, &rows);
   LogTip next = tip;
   const std::int64_t now_ms = clock.now_ms();
   // The key that signs this group's heads; a rotation in the group hands
@@ -276,6 +282,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
     view.drain_into(batch);
     fatal = store.write(batch, Durability::synced);
     write_failed = !fatal.ok();
+    if (!write_failed) rows.learn_written(batch);
   }
   std::string message = "not stored: " + fatal.message();
   if (write_failed) {
@@ -437,9 +444,10 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
     }
     return results;
   }
-  std::vector<SignedEntry> entries(signed_entries.size());
-  std::vector<char> valid(signed_entries.size(), 0);
-  parallel_for(signed_entries.size(), [&](std::size_t i) {
+  const std::size_t count = signed_entries.size();
+  std::vector<SignedEntry> entries(count);
+  std::vector<char> valid(count, 0);
+  auto check = [&](std::size_t i) {
     auto decoded = decode_entry(signed_entries[i]);
     if (!decoded.ok()) {
       results[i].code = decoded.code();
@@ -454,34 +462,40 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
       return;
     }
     valid[i] = 1;
-  });
+  };
+  // Checked on every core before any lock is taken.
+  parallel_for(count, check);
   Writer writer{&entries, &results, {}, false, {}};
-  for (std::size_t i = 0; i < entries.size(); ++i)
+  for (std::size_t i = 0; i < count; ++i)
     if (valid[i]) writer.to_apply.push_back(i);
-  if (writer.to_apply.empty()) return results;
+  if (!writer.to_apply.empty()) impl_->commit_in_turn(writer);
+  return results;
+}
 
-  std::unique_lock lock(impl_->queue_mu);
-  impl_->queue.push_back(&writer);
-  writer.cv.wait(lock, [&] { return writer.done || impl_->queue.front() == &writer; });
-  if (writer.done) return results;
-  // This writer leads: it commits everything queued so far as one group.
+// Queues the writer; the first in the queue leads, committing everything
+// queued so far as one group, and hands over to the next.
+void Ledger::Impl::commit_in_turn(Writer& writer) {
+  std::unique_lock lock(queue_mu);
+  queue.push_back(&writer);
+  writer.cv.wait(lock, [&] { return writer.done || queue.front() == &writer; });
+  if (writer.done) return;
   constexpr std::size_t kMaxGroupEntries = 4096;
   std::vector<Writer*> group;
   std::size_t group_entries = 0;
-  for (Writer* queued : impl_->queue) {
+  for (Writer* queued : queue) {
     if (!group.empty() && group_entries + queued->to_apply.size() > kMaxGroupEntries) break;
     group.push_back(queued);
     group_entries += queued->to_apply.size();
   }
   std::optional<NodeIdentity> rotating;
-  if (impl_->next_node) rotating = impl_->next_node->copy();
+  if (next_node) rotating = next_node->copy();
   lock.unlock();
   try {
-    impl_->commit_group(group, rotating);
+    commit_group(group, rotating);
   } catch (const std::exception& e) {
     // Never leave the queue stuck: every writer of the group gets the error.
     // Whether its write happened is not known: the tip is read again first.
-    impl_->tip_unknown = true;
+    tip_unknown = true;
     for (Writer* member : group)
       for (std::size_t index : member->to_apply) {
         (*member->results)[index].code = Code::io_error;
@@ -493,12 +507,11 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
   }
   lock.lock();
   for (Writer* member : group) {
-    impl_->queue.pop_front();
+    queue.pop_front();
     member->done = true;
     if (member != &writer) member->cv.notify_one();
   }
-  if (!impl_->queue.empty()) impl_->queue.front()->cv.notify_one();
-  return results;
+  if (!queue.empty()) queue.front()->cv.notify_one();
 }
 
 SubmitResult Ledger::submit_one(const Bytes& signed_entry) {

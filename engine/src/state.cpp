@@ -2,6 +2,7 @@
 
 #include "codec.h"
 #include "cohours/crypto.h"
+#include "row_cache.h"
 
 namespace cohours {
 
@@ -12,7 +13,18 @@ Status StateView::get(Column column, std::string_view key, std::string* value) c
     *value = *it->second;
     return Status();
   }
-  return base_.get(column, key, value);
+  if (!cache_ || !RowCache::caches(column, key)) return base_.get(column, key, value);
+  if (const auto* held = cache_->find(column, key)) {
+    if (!*held) return Status(Code::not_found, "absent");
+    *value = **held;
+    return Status();
+  }
+  Status status = base_.get(column, key, value);
+  if (status.ok())
+    cache_->learn_read(column, key, value);
+  else if (status.code() == Code::not_found)
+    cache_->learn_read(column, key, nullptr);
+  return status;
 }
 
 void StateView::put(Column column, std::string_view key, std::string value) {

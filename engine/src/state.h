@@ -14,10 +14,13 @@
 
 namespace cohours {
 
-// Reads see the group's own uncommitted writes first, then the store.
+class RowCache;
+
+// Reads see the group's own uncommitted writes first, then the store
+// (through `cache`, if given, for the rows it holds).
 class StateView {
  public:
-  explicit StateView(const Store& base) : base_(base) {}
+  explicit StateView(const Store& base, RowCache* cache = nullptr) : base_(base), cache_(cache) {}
 
   Status get(Column column, std::string_view key, std::string* value) const;
   void put(Column column, std::string_view key, std::string value);
@@ -28,6 +31,7 @@ class StateView {
 
  private:
   const Store& base_;
+  RowCache* cache_;
   std::map<std::pair<Column, std::string>, std::optional<std::string>> writes_;
 };
 
