@@ -4,6 +4,7 @@
 
 #include "log_verifier.h"
 #include "pending_index.h"
+#include "row_cache.h"
 #include "rules.h"
 #include "state.h"
 #include "tree_store.h"
@@ -21,7 +22,8 @@ struct Replay {
   Currency currency;
   AuditReport& report;
   std::unique_ptr<Store> scratch;
-  StateView view{*scratch};
+  RowCache rows;  // only the replay writes the scratch store
+  StateView view{*scratch, &rows};
   std::string derived_failure;  // first mismatch of derived state, if any
   bool compare_pending = true;  // false for a store from before the column
 
@@ -50,7 +52,9 @@ struct Replay {
     WriteBatch drained;
     view.drain_into(drained);
     Status status = scratch->write(drained, Durability::buffered);
-    return status.ok() ? std::string() : "scratch store failed: " + status.message();
+    if (!status.ok()) return "scratch store failed: " + status.message();
+    rows.learn_written(drained);
+    return {};
   }
 
   // Derived rows must equal the replay's bit for bit.

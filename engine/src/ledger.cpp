@@ -831,7 +831,8 @@ Result<ReindexReport> reindex_log(Store& base, const PublicKey& log_key, const C
     if (!opened.ok()) return opened.status();
     scratch = std::move(opened).value();
   }
-  StateView view(*scratch);
+  RowCache rows;  // only this replay writes the scratch store
+  StateView view(*scratch, &rows);
   auto stored = stored_currency(store);
   if (!stored.ok()) return stored.status();
   const Currency currency = stored.value();
@@ -839,7 +840,12 @@ Result<ReindexReport> reindex_log(Store& base, const PublicKey& log_key, const C
   auto flush = [&] {
     WriteBatch batch;
     view.drain_into(batch);
-    if (Status s = scratch->write(batch, Durability::buffered); !s.ok()) scratch_failure = s.message();
+    if (Status s = scratch->write(batch, Durability::buffered); !s.ok()) {
+      scratch_failure = s.message();
+      rows.clear();
+    } else {
+      rows.learn_written(batch);
+    }
   };
   LogCheck log = verify_log(
       store, node_key.value(), {}, TipMeta::rebuilt,
