@@ -20,6 +20,7 @@
 
 #include "cohours/store.h"
 #include "store_refusals.h"
+#include "rocks_level0.h"
 #include "rocks_warnings.h"
 
 namespace cohours {
@@ -522,6 +523,10 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
                                           "it and see docs/operations.md \"A damaged store\"");
     return convert(status, ("cannot open store " + path).c_str());
   }
+  // A merge that fails (RocksDB's own compaction took the files first, or
+  // a read failed) leaves the files as they were, to be compacted as they
+  // always would be.
+  (void)merge_small_level0(*db);
   auto store = std::make_unique<RocksStore>(db);
   // The store holds members' contact details: its directory is the owner's
   // alone, whatever the umask or a later chmod of the data directory.
