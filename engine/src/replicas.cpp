@@ -1,8 +1,11 @@
 #include "cohours/replicas.h"
 
+#include <map>
+
 #include "cohours/log_space.h"
 #include "log_tip.h"
 #include "parallel_verify.h"
+#include "row_cache.h"
 #include "rules.h"
 #include "state.h"
 #include "tree_store.h"
@@ -89,6 +92,15 @@ std::string prefix_end(std::string prefix) {
 }
 
 }  // namespace
+
+struct Replicas::RowCaches {
+  std::map<std::string, RowCache> by_log;
+};
+
+Replicas::Replicas(Store& store, const Clock& clock, const PublicKey& self)
+    : store_(store), clock_(clock), self_(self), row_caches_(std::make_unique<RowCaches>()) {}
+
+Replicas::~Replicas() = default;
 
 Result<std::unique_ptr<Replicas>> Replicas::open(Store& store, const Clock& clock) {
   auto self = self_node_key(store);
@@ -345,7 +357,8 @@ AppendResult Replicas::append(const LogBatch& batch) {
   auto stored = stored_currency(space);
   if (!stored.ok()) return refuse(Outcome::store_failed, stored.status().message(), held);
   const Currency currency = stored.value();
-  StateView view(space);
+  RowCache& rows = row_caches_->by_log[key_of(log)];
+  StateView view(space, &rows);
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t seq = held + 1 + i;
     const std::string where = "record " + std::to_string(seq) + " of log " + to_hex(log).substr(0, 12) + ": ";
@@ -383,8 +396,11 @@ AppendResult Replicas::append(const LogBatch& batch) {
   view.drain_into(write);
   // A copy can always be fetched again, so its write need not wait for the
   // disk; RocksDB still applies the batch whole or not at all.
-  if (Status s = space.write(write, Durability::buffered); !s.ok())
+  if (Status s = space.write(write, Durability::buffered); !s.ok()) {
+    rows.clear();  // the write may have landed all the same
     return refuse(Outcome::store_failed, s.message(), held);
+  }
+  rows.learn_written(write);
   AppendResult result;
   result.outcome = Outcome::appended;
   result.size = tip.size;

@@ -116,6 +116,7 @@ class Replicas {
  public:
   // `store` is the node's whole store, already initialised by Ledger.
   static Result<std::unique_ptr<Replicas>> open(Store& store, const Clock& clock);
+  ~Replicas();
 
   PublicKey self() const { return self_; }
 
@@ -189,8 +190,7 @@ class Replicas {
                                                  std::uint64_t after_seq = 0) const;
 
  private:
-  Replicas(Store& store, const Clock& clock, const PublicKey& self)
-      : store_(store), clock_(clock), self_(self) {}
+  Replicas(Store& store, const Clock& clock, const PublicKey& self);
   bool frozen_unlocked(const PublicKey& log) const;
   Status store_evidence(const Evidence& evidence);
 
@@ -198,6 +198,10 @@ class Replicas {
   const Clock& clock_;
   PublicKey self_;
   mutable std::mutex append_mu_;  // one batch at a time: each builds on the tip
+  // Each copy's hot rows as last written (row_cache.h), under append_mu_:
+  // append() is the only writer of a copy's rows while the node runs.
+  struct RowCaches;
+  std::unique_ptr<RowCaches> row_caches_;
   // Evidence and cosignatures are read, compared and written: one at a time,
   // so a newer cosignature is never overwritten by an older one.
   std::mutex record_mu_;
