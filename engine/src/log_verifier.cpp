@@ -12,6 +12,12 @@ namespace cohours {
 namespace {
 
 struct Walker {
+  // A constructor rather than aggregate initialisation: g++ -O3 warned that
+  // the LogCheck left to `{}` might be used uninitialised.
+  Walker(const Store& s, const PublicKey& key, std::vector<SignedTreeHead> heads_kept, TipMeta meta,
+         const std::function<std::string(const VerifiedRecord&)>& on_record)
+      : store(s), node_key(key), known(std::move(heads_kept)), tip_meta(meta), each(on_record) {}
+
   const Store& store;
   PublicKey node_key;
   std::vector<SignedTreeHead> known;  // sorted by size
@@ -212,7 +218,7 @@ LogCheck verify_log(const Store& store, const PublicKey& node_key,
                     std::span<const SignedTreeHead> known_heads, TipMeta tip_meta,
                     const std::function<std::string(const VerifiedRecord&)>& each,
                     const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
-  Walker walker{store, node_key, {known_heads.begin(), known_heads.end()}, 0, tip_meta, each, {}};
+  Walker walker(store, node_key, {known_heads.begin(), known_heads.end()}, tip_meta, each);
   std::sort(walker.known.begin(), walker.known.end(),
             [](const SignedTreeHead& a, const SignedTreeHead& b) { return a.head.size < b.head.size; });
   walker.check.passed = walker.run(progress);
