@@ -40,7 +40,9 @@ rocksdb::Status merge_small_level0(rocksdb::DB& db) {
     names.push_back(file.name);
     taken += file.size;
   }
-  return db.CompactFiles(rocksdb::CompactionOptions(), names, 0);
+  rocksdb::CompactionOptions options;
+  options.compression = rocksdb::kDisableCompressionOption;  // the store's own compression
+  return db.CompactFiles(options, names, 0);
 }
 
 }  // namespace cohours

@@ -14,7 +14,8 @@ namespace cohours {
 // records, every few dozen commands. Instead the newest small level-0 files
 // are merged among themselves (a few milliseconds), so level 0 stays under
 // the trigger until it holds kLevel0Bytes, and the rewrite comes that much
-// more rarely. A failed merge changes nothing; the status says why.
+// more rarely. A failed merge leaves the files as they were; the status
+// says why (a damaged file, a full disk, files RocksDB was compacting).
 rocksdb::Status merge_small_level0(rocksdb::DB& db);
 
 }  // namespace cohours

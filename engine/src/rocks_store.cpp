@@ -523,10 +523,18 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
                                           "it and see docs/operations.md \"A damaged store\"");
     return convert(status, ("cannot open store " + path).c_str());
   }
-  // A merge that fails (RocksDB's own compaction took the files first, or
-  // a read failed) leaves the files as they were, to be compacted as they
-  // always would be.
-  (void)merge_small_level0(*db);
+  // A merge that fails leaves the files as they were: RocksDB's own
+  // compaction took them first, or the disk is full (reads still work, and
+  // writes resume once space is freed). A damaged table file is the one
+  // failure to stop at, as any read of it would.
+  if (rocksdb::Status merged = merge_small_level0(*db); merged.IsCorruption()) {
+    std::string text = merged.ToString();
+    (void)db->Close();
+    delete db;
+    return Status(Code::corruption, "store " + path + " is damaged (" + text +
+                                        "); nothing was written. Keep a copy of it and see "
+                                        "docs/operations.md \"A damaged store\"");
+  }
   auto store = std::make_unique<RocksStore>(db);
   // The store holds members' contact details: its directory is the owner's
   // alone, whatever the umask or a later chmod of the data directory.

@@ -5,9 +5,10 @@
 namespace cohours {
 
 namespace {
-// Far more rows than a co-op's members make (a few each): reaching it means
-// something unforeseen, and starting again keeps memory bounded.
-constexpr std::size_t kMaxRows = 200'000;
+// Several times the rows of a co-op's members (a few each). Reaching it
+// (entries from many strangers' keys leave absent rows) starts the cache
+// again: at most ~10 MB per log.
+constexpr std::size_t kMaxRows = 50'000;
 }  // namespace
 
 bool RowCache::caches(Column column, std::string_view key) {

@@ -22,8 +22,8 @@ class RowCache {
   // Rows this cache holds: few per member, so the cache stays small.
   static bool caches(Column column, std::string_view key);
 
-  // The row if it is held: nullopt if not; an absent row is held as an
-  // engaged optional holding nullopt.
+  // The row if it is held, nullptr if not; a row the store does not have
+  // is held as nullopt.
   const std::optional<std::string>* find(Column column, std::string_view key) const;
   // A row as just read from the store (value nullptr: the store has none).
   void learn_read(Column column, std::string_view key, const std::string* value);

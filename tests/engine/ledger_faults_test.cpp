@@ -5,7 +5,8 @@
 // of an entry that landed is answered as a duplicate (never counted twice),
 // no sequence number is used twice (the audit passes), balances equal a
 // reference kept by the test, and a failed read is an error, never a wrong
-// figure.
+// figure. The balance checks also catch the ledger's in-memory hot rows
+// (row_cache.h) kept across a write whose outcome was unknown.
 //
 // The randomized run prints its seed; COHOURS_FAULT_SEED=N replays it and
 // COHOURS_FAULT_ROUNDS=N sets the operations of the memory run (the RocksDB
