@@ -16,9 +16,13 @@ constexpr std::size_t kMergeAtFiles = 3;
 // Past this, level 0 is left to RocksDB's compaction into the levels below:
 // merging it again on every open would cost more than that rewrite.
 constexpr std::uint64_t kLevel0Bytes = 4 << 20;
+// Room a merge must leave: its output, and the write buffers RocksDB keeps
+// in reserve to resume after a full disk.
+constexpr std::uint64_t kMergeRoomBytes = 64 << 20;
 }  // namespace
 
-rocksdb::Status merge_small_level0(rocksdb::DB& db) {
+rocksdb::Status merge_small_level0(rocksdb::DB& db, std::uint64_t disk_free) {
+  if (disk_free < kMergeRoomBytes) return rocksdb::Status::OK();
   rocksdb::ColumnFamilyMetaData meta;
   db.GetColumnFamilyMetaData(&meta);
   if (meta.levels.empty()) return rocksdb::Status::OK();

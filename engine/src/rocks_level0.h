@@ -4,6 +4,8 @@
 
 #include <rocksdb/db.h>
 
+#include <cstdint>
+
 namespace cohours {
 
 // Called on a store just opened. Each run of the CLI opens the store, writes an entry or
@@ -16,6 +18,9 @@ namespace cohours {
 // the trigger until it holds kLevel0Bytes, and the rewrite comes that much
 // more rarely. A failed merge leaves the files as they were; the status
 // says why (a damaged file, a full disk, files RocksDB was compacting).
-rocksdb::Status merge_small_level0(rocksdb::DB& db);
+// `disk_free`: bytes free where the store lives; on a nearly full disk
+// nothing is merged (a merge that ran out of space would stop the store's
+// writes until space is freed, where the one write a command makes fits).
+rocksdb::Status merge_small_level0(rocksdb::DB& db, std::uint64_t disk_free);
 
 }  // namespace cohours

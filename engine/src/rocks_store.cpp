@@ -524,10 +524,12 @@ Result<std::unique_ptr<Store>> open_rocks_store(const std::string& path, OpenMod
     return convert(status, ("cannot open store " + path).c_str());
   }
   // A merge that fails leaves the files as they were: RocksDB's own
-  // compaction took them first, or the disk is full (reads still work, and
-  // writes resume once space is freed). A damaged table file is the one
-  // failure to stop at, as any read of it would.
-  if (rocksdb::Status merged = merge_small_level0(*db); merged.IsCorruption()) {
+  // compaction took them first, or a read failed. None is tried on a nearly
+  // full disk. A damaged table file is the one failure to stop at, as any
+  // read of it would.
+  std::error_code unknown_space;
+  const std::uint64_t disk_free = std::filesystem::space(path, unknown_space).available;
+  if (rocksdb::Status merged = merge_small_level0(*db, unknown_space ? 0 : disk_free); merged.IsCorruption()) {
     std::string text = merged.ToString();
     (void)db->Close();
     delete db;
