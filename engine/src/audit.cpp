@@ -51,10 +51,8 @@ struct Replay {
   std::string flush() {
     WriteBatch drained;
     view.drain_into(drained);
-    Status status = scratch->write(drained, Durability::buffered);
-    if (!status.ok()) return "scratch store failed: " + status.message();
-    rows.learn_written(drained);
-    return {};
+    Status status = rows.write_through(*scratch, drained, Durability::buffered);
+    return status.ok() ? std::string() : "scratch store failed: " + status.message();
   }
 
   // Derived rows must equal the replay's bit for bit.

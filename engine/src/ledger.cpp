@@ -280,9 +280,8 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
     }
     WriteBatch batch;
     view.drain_into(batch);
-    fatal = store.write(batch, Durability::synced);
+    fatal = rows.write_through(store, batch, Durability::synced);
     write_failed = !fatal.ok();
-    if (!write_failed) rows.learn_written(batch);
   }
   std::string message = "not stored: " + fatal.message();
   if (write_failed) {
@@ -840,12 +839,8 @@ Result<ReindexReport> reindex_log(Store& base, const PublicKey& log_key, const C
   auto flush = [&] {
     WriteBatch batch;
     view.drain_into(batch);
-    if (Status s = scratch->write(batch, Durability::buffered); !s.ok()) {
+    if (Status s = rows.write_through(*scratch, batch, Durability::buffered); !s.ok())
       scratch_failure = s.message();
-      rows.clear();
-    } else {
-      rows.learn_written(batch);
-    }
   };
   LogCheck log = verify_log(
       store, node_key.value(), {}, TipMeta::rebuilt,

@@ -396,16 +396,8 @@ AppendResult Replicas::append(const LogBatch& batch) {
   view.drain_into(write);
   // A copy can always be fetched again, so its write need not wait for the
   // disk; RocksDB still applies the batch whole or not at all.
-  try {
-    if (Status s = space.write(write, Durability::buffered); !s.ok()) {
-      rows.clear();  // the write may have landed all the same
-      return refuse(Outcome::store_failed, s.message(), held);
-    }
-    rows.learn_written(write);
-  } catch (...) {
-    rows.clear();  // half learned, or a write whose outcome is unknown
-    throw;
-  }
+  if (Status s = rows.write_through(space, write, Durability::buffered); !s.ok())
+    return refuse(Outcome::store_failed, s.message(), held);
   AppendResult result;
   result.outcome = Outcome::appended;
   result.size = tip.size;

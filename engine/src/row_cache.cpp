@@ -52,4 +52,18 @@ void RowCache::learn_written(const WriteBatch& batch) {
   }
 }
 
+Status RowCache::write_through(Store& store, const WriteBatch& batch, Durability durability) {
+  try {
+    Status status = store.write(batch, durability);
+    if (status.ok())
+      learn_written(batch);
+    else
+      clear();
+    return status;
+  } catch (...) {
+    clear();
+    throw;
+  }
+}
+
 }  // namespace cohours

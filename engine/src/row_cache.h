@@ -29,6 +29,9 @@ class RowCache {
   void learn_read(Column column, std::string_view key, const std::string* value);
   // The rows of a batch the store has durably applied.
   void learn_written(const WriteBatch& batch);
+  // Writes `batch` to `store` and learns it; forgets every row if the write
+  // failed or threw (it may have landed all the same).
+  Status write_through(Store& store, const WriteBatch& batch, Durability durability);
   void clear() { rows_.clear(); }
 
  private:
