@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "cohours/app/input.h"
 #include "session.h"
 
 namespace cohours::cli {
@@ -20,6 +21,7 @@ void add_audit_commands(CLI::App& app, GlobalOptions& options);     // audit, re
 // `audit report`, registered under the audit command.
 void add_report_command(CLI::App& audit, GlobalOptions& options);
 void add_expense_commands(CLI::App& app, GlobalOptions& options);  // expense
+void add_vetting_commands(CLI::App& app, GlobalOptions& options);  // vetting
 void add_export_commands(CLI::App& app, GlobalOptions& options);   // export
 void add_sync_commands(CLI::App& app, GlobalOptions& options);     // consortium, sync, clearing
 void add_key_commands(CLI::App& app, GlobalOptions& options);      // key status, protect, unprotect
@@ -34,7 +36,10 @@ void run_verify_export(const GlobalOptions& options, const std::string& dir, con
 std::int64_t parse_minutes_arg(const std::string& text, const char* option);
 // A whole number of `unit` (e.g. "pence (1240 for 12.40)"), or bad_amount.
 std::int64_t parse_whole_arg(const std::string& text, const char* option, const char* unit);
+// YYYY-MM-DD, today or yesterday (the process's clock), or bad_date.
 std::int32_t parse_date_arg(const std::string& text, const char* option);
+// YYYY-MM -> its first and last day, or bad_date.
+app::DayRange parse_month_arg(const std::string& text, const char* option);
 
 // A subcommand that accepts the global options after its own (fallthrough).
 CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description);

@@ -35,15 +35,31 @@ std::int64_t parse_whole_arg(const std::string& text, const char* option, const 
   return std::stoll(text);
 }
 
+// A duration as people write it (app/input.h); a leading '-' for floors.
 std::int64_t parse_minutes_arg(const std::string& text, const char* option) {
-  return parse_whole_arg(text, option, "minutes (e.g. 90 for 1h 30m)");
+  const bool negative = !text.empty() && text[0] == '-';
+  const bool digits_only = text.size() > (negative ? 1u : 0u) &&
+                           text.find_first_not_of("0123456789", negative ? 1 : 0) == std::string::npos;
+  if (digits_only) return parse_whole_arg(text, option, "minutes");  // says "out of range" for 13+ digits
+  auto minutes = app::parse_duration(std::string_view(text).substr(negative ? 1 : 0));
+  if (!minutes)
+    fail(Code::bad_amount, std::string(option) + " takes a duration in whole minutes such as " +
+                               std::string(app::kDurationExamples) + ", got '" + text + "'");
+  return negative ? -*minutes : *minutes;
 }
 
 std::int32_t parse_date_arg(const std::string& text, const char* option) {
-  auto days = parse_date(text);
+  auto days = app::parse_day(text, days_from_ms(check(app::process_clock())->now_ms()));
   if (!days)
-    fail(Code::bad_date, std::string(option) + " takes a real date as YYYY-MM-DD, got '" + text + "'");
+    fail(Code::bad_date, std::string(option) + " takes a real date as YYYY-MM-DD, today or yesterday, got '" +
+                             text + "'");
   return *days;
+}
+
+app::DayRange parse_month_arg(const std::string& text, const char* option) {
+  auto month = app::parse_month(text);
+  if (!month) fail(Code::bad_date, std::string(option) + " takes a month as YYYY-MM, got '" + text + "'");
+  return *month;
 }
 
 static void run_init(const GlobalOptions& options, const std::string& name,
@@ -83,7 +99,7 @@ static void run_rotate_key(const GlobalOptions& options) {
 }
 
 struct PolicyArgs {
-  std::string as, role, floor, pool_floor, max_entry, categories, mileage_rate;
+  std::string as, role, floor, pool_floor, max_entry, categories, mileage_rate, vetted;
   std::vector<std::string> claim_limits, month_limits;
   bool no_pool_floor = false;
 };
@@ -123,12 +139,18 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
     std::stringstream list(args.categories);
     for (std::string item; std::getline(list, item, ',');) request.categories->push_back(item);
   }
+  if (!args.vetted.empty()) {
+    request.vetted_categories.emplace();
+    std::stringstream list(args.vetted);
+    if (args.vetted != "none")
+      for (std::string item; std::getline(list, item, ',');) request.vetted_categories->push_back(item);
+  }
   if (!request.role_floor && !request.pool_floor_minutes && !request.no_pool_floor &&
       !request.max_entry_minutes && request.claim_limits.empty() && request.month_limits.empty() &&
-      !request.mileage_rate_pence && !request.categories)
+      !request.mileage_rate_pence && !request.categories && !request.vetted_categories)
     usage_error(
         "nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
-        "--no-pool-floor, --max-entry-minutes, --categories, --expense-claim-limit, "
+        "--no-pool-floor, --max-entry-minutes, --categories, --vetted-categories, --expense-claim-limit, "
         "--expense-month-limit or --mileage-rate-pence");
   Client client(options);
   app::PolicySetDone done = client.call(request);
@@ -155,7 +177,8 @@ static void run_policy_show(const GlobalOptions& options) {
       {"mileage_rate_pence", policy.mileage_rate_pence},
       {"expense_claim_limit_pence", claim_limits},
       {"expense_month_limit_pence", month_limits},
-      {"categories", policy.categories}};
+      {"categories", policy.categories},
+      {"vetted_categories", policy.vetted_categories}};
   if (options.json) return print_json(json);
   Table table({"ROLE", "FLOOR"}, {false, true});
   for (auto& [role, floor] : floors.items()) table.add({role, format_minutes(floor.get<std::int64_t>())});
@@ -165,6 +188,10 @@ static void run_policy_show(const GlobalOptions& options) {
         << "maximum per entry: " << format_minutes(policy.max_entry_minutes) << "\n"
         << "categories: ";
   for (std::size_t i = 0; i < policy.categories.size(); ++i) out() << (i ? ", " : "") << policy.categories[i];
+  out() << "\nneeds a current safeguarding check: ";
+  for (std::size_t i = 0; i < policy.vetted_categories.size(); ++i)
+    out() << (i ? ", " : "") << policy.vetted_categories[i];
+  if (policy.vetted_categories.empty()) out() << "nothing";
   out() << "\nexpenses (" << policy.currency << "): mileage " << format_pence(policy.mileage_rate_pence)
         << " a mile\n";
   for (const auto& limits : policy.expense_limits)
@@ -201,6 +228,9 @@ void add_node_commands(CLI::App& app, GlobalOptions& options) {
   set->add_flag("--no-pool-floor", args->no_pool_floor, "Remove the pool's floor");
   set->add_option("--max-entry-minutes", args->max_entry, "Maximum minutes in one entry (1-1440)");
   set->add_option("--categories", args->categories, "Comma-separated list of allowed categories");
+  set->add_option("--vetted-categories", args->vetted,
+                  "Comma-separated categories whose help needs a current safeguarding check (respite also "
+                  "covers respite offers); none for nothing");
   set->add_option("--expense-claim-limit", args->claim_limits,
                   "CATEGORY=PENCE: most one claim may be (repeatable)");
   set->add_option("--expense-month-limit", args->month_limits,

@@ -62,6 +62,8 @@ void write_csv_dir(const fs::path& dir, const nlohmann::json& report) {
   write_csv(dir / "payments.csv", report["payments"],
             {"paid", "recorded", "member", "category", "pence", "claim_date", "claim"});
   write_csv(dir / "unusual.csv", report["unusual"], {"kind", "description", "id"});
+  write_csv(dir / "vettings_expiring.csv", report["vettings_expiring"],
+            {"expires", "days_left", "volunteer", "kind", "id"});
   write_csv(dir / "hours_per_person.csv", report["people"]["hours_per_person"], {"member", "minutes"});
   nlohmann::json definitions = nlohmann::json::array();
   for (auto& [key, value] : report["definitions"].items())
@@ -122,17 +124,30 @@ void print_tables(const nlohmann::json& r) {
   out() << "Unusual items\n";
   if (r["unusual"].empty()) out() << "none\n";
   for (const auto& row : r["unusual"]) out() << "- " << row["description"].get<std::string>() << "\n";
+  out() << "\nSafeguarding checks that run out within 30 days of the period's end\n";
+  if (r["vettings_expiring"].empty()) out() << "none\n";
+  for (const auto& row : r["vettings_expiring"])
+    out() << "- " << row["volunteer"].get<std::string>() << ": " << row["kind"].get<std::string>() << ", expires "
+          << row["expires"].get<std::string>() << " (" << row["days_left"].get<int>() << " days after the period)\n";
   out() << "\nDefinitions\n";
   for (auto& [key, value] : r["definitions"].items())
     out() << "- " << key << ": " << value.get<std::string>() << "\n";
 }
 
 struct ReportArgs {
-  std::string from, to, csv_dir, html_file;
+  std::string from, to, month, csv_dir, html_file;
 };
 
 void run_report(const GlobalOptions& options, const ReportArgs& args) {
-  app::ShowPeriodReport request{parse_date_arg(args.from, "--from"), parse_date_arg(args.to, "--to")};
+  app::ShowPeriodReport request;
+  if (!args.month.empty()) {
+    if (!args.from.empty() || !args.to.empty()) usage_error("give --month, or --from and --to, not both");
+    const app::DayRange range = parse_month_arg(args.month, "--month");
+    request = {range.first, range.last};
+  } else {
+    if (args.from.empty() || args.to.empty()) usage_error("give --month YYYY-MM, or --from and --to");
+    request = {parse_date_arg(args.from, "--from"), parse_date_arg(args.to, "--to")};
+  }
   if (request.from_days > request.to_days) fail(Code::bad_date, "--from is after --to");
   if (!args.csv_dir.empty()) refuse_inside_data_dir(options, args.csv_dir);
   if (!args.html_file.empty()) refuse_inside_data_dir(options, args.html_file);
@@ -159,8 +174,9 @@ void run_report(const GlobalOptions& options, const ReportArgs& args) {
 void add_report_command(CLI::App& audit, GlobalOptions& options) {
   auto args = std::make_shared<ReportArgs>();
   CLI::App* report = add_command(audit, "report", "Figures for the board and the council over a period");
-  report->add_option("--from", args->from, "First day, YYYY-MM-DD")->required();
-  report->add_option("--to", args->to, "Last day, YYYY-MM-DD")->required();
+  report->add_option("--from", args->from, "First day, YYYY-MM-DD");
+  report->add_option("--to", args->to, "Last day, YYYY-MM-DD");
+  report->add_option("--month", args->month, "One calendar month, YYYY-MM (instead of --from and --to)");
   report->add_option("--csv", args->csv_dir, "Write one CSV file per section into DIR");
   report->add_option("--html", args->html_file, "Write a self-contained HTML page with charts");
   report->callback([&options, args] { run_report(options, *args); });

@@ -88,8 +88,14 @@ constexpr const char* kPaymentDates =
     "whenever it was entered in the ledger.";
 
 void run_statement(const GlobalOptions& options, const std::string& alias, const std::string& from_text,
-                   const std::string& to_text, bool benefits, const std::string& viewer) {
+                   const std::string& to_text, const std::string& month, bool benefits, const std::string& viewer) {
   app::ShowStatement request{alias, INT32_MIN, INT32_MAX, viewer};
+  if (!month.empty()) {
+    if (!from_text.empty() || !to_text.empty()) usage_error("give --month, or --from and --to, not both");
+    const app::DayRange range = parse_month_arg(month, "--month");
+    request.from_days = range.first;
+    request.to_days = range.last;
+  }
   if (!from_text.empty()) request.from_days = parse_date_arg(from_text, "--from");
   if (!to_text.empty()) request.to_days = parse_date_arg(to_text, "--to");
   if (request.from_days > request.to_days) fail(Code::bad_date, "--from is after --to");
@@ -261,13 +267,15 @@ void add_report_commands(CLI::App& app, GlobalOptions& options) {
   statement->add_option("alias", *alias, "A member alias, or 'pool'")->required();
   statement->add_option("--from", *from, "First day, YYYY-MM-DD");
   statement->add_option("--to", *to, "Last day, YYYY-MM-DD");
+  auto month = std::make_shared<std::string>();
+  statement->add_option("--month", *month, "One calendar month, YYYY-MM (instead of --from and --to)");
   auto benefits = std::make_shared<bool>(false);
   auto viewer = std::make_shared<std::string>();
   statement->add_flag("--benefits", *benefits,
                       "Cash reimbursed per month, and that time credits are not cash");
   statement->add_option("--as", *viewer, "Who is asking: the member themself, an admin or an auditor");
-  statement->callback([&options, alias, from, to, benefits, viewer] {
-    run_statement(options, *alias, *from, *to, *benefits, *viewer);
+  statement->callback([&options, alias, from, to, month, benefits, viewer] {
+    run_statement(options, *alias, *from, *to, *month, *benefits, *viewer);
   });
 
   CLI::App* log = add_command(app, "log", "Read the node's signed log");

@@ -56,6 +56,7 @@ int exit_code_for(Code code) {
     case Code::wrong_state:
     case Code::already_exists:
     case Code::limit_reached:
+    case Code::not_vetted:
       return exit_refused;
     case Code::not_found:
     case Code::io_error:

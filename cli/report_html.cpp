@@ -523,6 +523,21 @@ std::string render_report_html(const nlohmann::json& report) {
     }
     out += "</ul>";
   }
+  out += "</section>";
+
+  // Safeguarding: checks to renew before volunteers are refused.
+  out += "<section id=\"vettings\"><h2>Safeguarding checks running out</h2>" + defs.beside("vettings_expiring");
+  const json& expiring = list(report, "vettings_expiring");
+  if (expiring.empty()) {
+    out += "<p>None within 30 days of the period's end.</p>";
+  } else {
+    std::vector<std::vector<Cell>> rows;
+    for (const json& item : expiring)
+      rows.push_back({text(item, "expires"), text(item, "volunteer"), text(item, "kind"),
+                      Cell(std::to_string(item.value("days_left", 0)), "num")});
+    table(out, "Safeguarding checks running out", {"Expires", "Volunteer", "Check", Cell("Days left", "num")},
+          rows);
+  }
   out += "</section>" + defs.rest();
 
   out += "<footer><p>Hours are time credits, not cash; expenses are cash in " + esc(currency) +

@@ -73,6 +73,13 @@ nlohmann::json report_json(const app::PeriodReport& r) {
   for (const auto& u : r.unusual)
     report["unusual"].push_back(
         {{"kind", u.kind}, {"description", u.description}, {"id", id_or_empty(u.id)}});
+  report["vettings_expiring"] = nlohmann::json::array();
+  for (const auto& v : r.vettings_expiring)
+    report["vettings_expiring"].push_back({{"volunteer", v.volunteer},
+                                           {"kind", vetting_kind_name(v.kind)},
+                                           {"expires", format_date(v.expires_days)},
+                                           {"days_left", v.days_left},
+                                           {"id", to_hex(v.id)}});
   report["definitions"] = nlohmann::json::object();
   for (const auto& d : r.definitions) report["definitions"][d.figure] = d.definition;
   return report;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "cohours/crypto.h"
+#include "cohours/version.h"
 #include "commands.h"
 #include "output.h"
 
@@ -38,6 +39,7 @@ int run(int argc, char** argv) {
   }
   GlobalOptions options;
   CLI::App app{"cohours: time credits for care co-operatives"};
+  app.set_version_flag("--version", "cohours " + version_text());
   app.name("cohours");
   app.require_subcommand(1);
   app.add_option("--data", options.data_dir, "The node's data directory")->capture_default_str();
@@ -51,6 +53,7 @@ int run(int argc, char** argv) {
   add_report_commands(app, options);
   add_audit_commands(app, options);
   add_expense_commands(app, options);
+  add_vetting_commands(app, options);
   add_export_commands(app, options);
   add_sync_commands(app, options);
   add_key_commands(app, options);
@@ -78,6 +81,9 @@ int run(int argc, char** argv) {
     return app.exit(e, out(), err());
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, out(), err());
+  } catch (const CLI::CallForVersion&) {
+    out() << "cohours " << version_text() << "\n";
+    return exit_ok;
   } catch (const CLI::ParseError& e) {
     std::string message = e.what();
     if (wants_json(argc, argv))

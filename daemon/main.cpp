@@ -26,6 +26,7 @@
 #include "cohours/api/client_api.h"
 #include "cohours/app/clock_source.h"
 #include "cohours/app/node.h"
+#include "cohours/version.h"
 #include "cohours/app/node_key_rotation.h"
 #include "cohours/control/server.h"
 #include "cohours/crypto.h"
@@ -255,6 +256,7 @@ int main(int argc, char** argv) {
   options.http.listen.clear();
   std::string web = COHOURS_DEFAULT_WEB_DIR;
   CLI::App app{"cohoursd: a co-op's node: control socket for `cohours`, sync with the consortium"};
+  app.set_version_flag("--version", "cohoursd " + version_text());
   app.add_option("--data", data, "The node's data directory")->capture_default_str();
   app.add_option("--listen", options.listen,
                  "host:port for peers (default: this node's address in the consortium file)");
@@ -276,6 +278,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 7 * 24 * 3600));
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForVersion&) {
+    std::cout << "cohoursd " << version_text() << "\n";
+    return 0;
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }

@@ -47,6 +47,7 @@ H=$(cohours hours log --as erin --to bob --minutes 60 --category befriending --d
 cohours hours void "$H" --as erin --reason "logged twice"
 
 # Respite: carol asks, erin offers, carol confirms and pays.
+cohours vetting record erin --as dave --kind dbs-enhanced-barred --issued 2026-03-02 --expires 2029-03-01 >/dev/null
 REQUEST=$(cohours respite request --as carol --minutes 180 --date 2026-11-14 --note-private "Saturday, 2-5pm" | id)
 OFFER=$(cohours respite offer "$REQUEST" --as erin | id)
 cohours hours confirm "$OFFER" --as carol

@@ -23,6 +23,7 @@ else
   HOURS=$(cohours hours log --as alice --to bob --minutes 120 --category befriending --date 2026-11-20 | id_of)
   cohours hours confirm "$HOURS" --as bob
   echo "-- carol asks for respite; alice offers it; carol confirms and pays --"
+  cohours vetting record alice --as dave --kind dbs-enhanced-barred --issued 2026-01-05 --expires 2029-01-04
   REQUEST=$(cohours respite request --as carol --minutes 180 --date 2026-11-28 --note-private "Sat afternoon" | id_of)
   OFFER=$(cohours respite offer "$REQUEST" --as alice | id_of)
   cohours hours confirm "$OFFER" --as carol

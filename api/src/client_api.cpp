@@ -62,6 +62,7 @@ ApiResponse refusal(const Status& status) {
     case Code::floor_breached:
     case Code::wrong_state:
     case Code::wrong_node:
+    case Code::not_vetted:
       return ClientApi::error(409, code_name(status.code()), status.message());
     case Code::ok:
       break;

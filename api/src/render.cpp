@@ -57,7 +57,12 @@ json self_json(const app::SelfView& s) {
           {"balance_minutes", s.balance.balance_minutes},
           {"pending_in_minutes", s.balance.pending_in_minutes},
           {"pending_out_minutes", s.balance.pending_out_minutes},
-          {"to_confirm", s.to_confirm}};
+          {"to_confirm", s.to_confirm},
+          {"vetting", s.vetting ? json{{"kind", vetting_kind_name(s.vetting->kind)},
+                                       {"expires", format_date(s.vetting->expires_days)},
+                                       {"days_left", s.vetting->days_left}}
+                                : json(nullptr)},
+          {"vetting_needed_for", s.vetting_needed_for}};
 }
 
 json enrolled_json(const app::Enrolled& e, const app::SelfView& s) {

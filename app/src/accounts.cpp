@@ -49,6 +49,12 @@ std::string setting_summary(const PolicySetting& b) {
              " limit per month " + format_pence(b.amount);
     case PolicyTarget::mileage_rate:
       return "mileage rate " + format_pence(b.amount) + " a mile";
+    case PolicyTarget::vetted_categories: {
+      if (b.categories.empty()) return "no activity needs a vetting";
+      std::string list;
+      for (const auto& category : b.categories) list += (list.empty() ? "" : ", ") + category;
+      return "vetting needed for " + list;
+    }
   }
   return "";
 }
@@ -219,6 +225,11 @@ std::string entry_summary(Node& node, const Entry& e) {
         else if constexpr (std::is_same_v<T, NodeRotate>)
           return "the node now signs with key " + to_hex(b.new_key).substr(0, 12) +
                  " (the previous node key is retired)";
+        else if constexpr (std::is_same_v<T, VettingRecord>)
+          return std::string(vetting_kind_name(b.kind)) + " check for " + name(b.volunteer) + ", " +
+                 format_date(b.issued_days) + " to " + format_date(b.expires_days);
+        else if constexpr (std::is_same_v<T, VettingWithdraw>)
+          return "withdraws vetting " + to_hex(b.record).substr(0, 12);
         else if constexpr (std::is_same_v<T, TransferIn>)
           return format_minutes(b.minutes) + " to " + name(b.to) + " from node " +
                  to_hex(b.from_node).substr(0, 12) + " (origin " + to_hex(b.origin).substr(0, 12) + ")";

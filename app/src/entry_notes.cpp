@@ -18,6 +18,10 @@ std::vector<Hash32> note_digests(const EntryBody& body) {
           return {b.reason_digest};
         else if constexpr (std::is_same_v<T, ExpensePaid>)
           return {b.reference_digest};
+        else if constexpr (std::is_same_v<T, VettingRecord>)
+          return {b.certificate_digest};
+        else if constexpr (std::is_same_v<T, VettingWithdraw>)
+          return {b.reason_digest};
         else
           return {};
       },

@@ -11,6 +11,30 @@ namespace cohours::app {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// A new co-op's defaults that differ from the engine's (whose defaults keep
+// logs made before them replaying as they did): respite needs a current
+// safeguarding check (docs/safeguarding.md). Signed by the node key, the
+// co-op's first entry.
+Status sign_default_policy(Store& store, const NodeIdentity& node, const Clock& clock) {
+  TRY_ASSIGN(auto ledger, Ledger::open(store, node, clock));
+  Entry entry;
+  entry.node = node.public_key;
+  entry.author = node.public_key;
+  entry.created_ms = clock.now_ms();
+  entry.nonce = random_u64();
+  PolicySetting vetted;
+  vetted.target = PolicyTarget::vetted_categories;
+  vetted.categories = {"respite"};
+  entry.body = PolicySet{{vetted}};
+  SubmitResult result = ledger->submit_one(sign_entry(entry, node.secret_key).bytes);
+  if (result.code != Code::ok) return Status(result.code, "the new co-op's policy: " + result.message);
+  return Status();
+}
+
+}  // namespace
+
 Result<NodeCreated> init_node(const fs::path& dir, const std::string& name, const Currency& currency,
                               const Clock& clock) {
   using Answer = Result<NodeCreated>;
@@ -33,6 +57,7 @@ Result<NodeCreated> init_node(const fs::path& dir, const std::string& name, cons
   {
     TRY_ASSIGN(auto store, open_rocks_store((dir / "store").string(), OpenMode::create_if_missing));
     TRY_STATUS(Ledger::initialise(*store, node, name, clock, currency));
+    TRY_STATUS(sign_default_policy(*store, node, clock));
   }
   // The key file is written last: its presence marks a complete node.
   TRY_STATUS(write_secret_key(dir / "node.key", node.secret_key));

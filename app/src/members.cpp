@@ -66,6 +66,13 @@ bool concerns(Node& node, const Entry& entry, const PublicKey& member) {
     auto c = ledger.expense(id);
     return c.ok() && c->claimant == member;
   };
+  auto vetting_concerns = [&](const EntryId& id) {
+    auto checks = ledger.vettings_of(member);
+    if (!checks.ok()) return false;
+    for (const auto& check : checks.value())
+      if (check.id == id) return true;
+    return false;
+  };
   return std::visit(
       [&](const auto& b) -> bool {
         using T = std::decay_t<decltype(b)>;
@@ -86,6 +93,10 @@ bool concerns(Node& node, const Entry& entry, const PublicKey& member) {
         else if constexpr (std::is_same_v<T, ExpenseApprove> || std::is_same_v<T, ExpenseReject> ||
                            std::is_same_v<T, ExpensePaid>)
           return claim_concerns(b.claim);
+        else if constexpr (std::is_same_v<T, VettingRecord>)
+          return b.volunteer == member;
+        else if constexpr (std::is_same_v<T, VettingWithdraw>)
+          return vetting_concerns(b.record);
         else
           return false;
       },

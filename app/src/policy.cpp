@@ -1,5 +1,7 @@
 #include "cohours/app/policy.h"
 
+#include <algorithm>
+
 #include "cohours/app/names.h"
 #include "try.h"
 
@@ -35,6 +37,20 @@ Result<PolicySetDone> set_policy(Node& node, const SetPolicy& r) {
         return Answer(Code::unknown_category, "category '" + category + "' must be 1-32 of a-z, 0-9, '-'");
     changes.push_back({PolicyTarget::categories, 0, 0, *r.categories});
   }
+  if (r.vetted_categories) {
+    if (r.vetted_categories->size() > kMaxCategories)
+      return Answer(Code::malformed, "at most " + std::to_string(kMaxCategories) + " categories need a check");
+    // A typo would vet nothing: each must be a category the co-op uses (the
+    // new list, if this entry sets one too).
+    TRY_ASSIGN(Policy policy, node.ledger().policy());
+    const std::vector<std::string>& allowed = r.categories ? *r.categories : policy.categories;
+    for (const auto& category : *r.vetted_categories)
+      if (std::find(allowed.begin(), allowed.end(), category) == allowed.end())
+        return Answer(Code::unknown_category, "category '" + category +
+                                                  "' is not one the co-op uses (`policy show`); a check "
+                                                  "can only be needed for one of those");
+    changes.push_back({PolicyTarget::vetted_categories, 0, 0, *r.vetted_categories});
+  }
   const auto count = static_cast<std::uint32_t>(changes.size());
   Submission submission(node);
   TRY_ASSIGN(Accepted accepted, submission.as_member(admin, PolicySet{std::move(changes)}));
@@ -51,6 +67,7 @@ Result<PolicyView> show_policy(Node& node, const ShowPolicy&) {
   view.categories = policy.categories;
   view.currency = node.ledger().currency().str();
   view.mileage_rate_pence = policy.mileage_rate_pence;
+  view.vetted_categories = policy.vetted_categories;
   for (std::size_t i = 0; i < kExpenseCategoryCount; ++i)
     view.expense_limits.push_back({expense_category_name(static_cast<ExpenseCategory>(i + 1)),
                                    policy.expense_claim_limit_pence[i], policy.expense_month_limit_pence[i]});

@@ -72,7 +72,11 @@ const std::vector<FigureDefinition>& definitions() {
        "Items for the board to look at: hours at the per-entry maximum then in force, and hours a "
        "coordinator confirmed for the recipient, both given on a day in the period; reversals recorded in "
        "the period; members over a monthly expense limit in a calendar month the period touches (by the "
-       "claims' dates, rejected claims left out); one receipt cited by two or more of those claims."}};
+       "claims' dates, rejected claims left out); one receipt cited by two or more of those claims."},
+      {"vettings_expiring",
+       "Safeguarding checks (DBS and the like) current on the period's last day that expire within 30 "
+       "days after it, soonest first, with the days left from the period's last day. Withdrawn checks are "
+       "not listed; a volunteer with a newer check that runs longer is not listed either."}};
   return all;
 }
 
@@ -230,6 +234,20 @@ Result<PeriodReport> period_report(Node& node, const ShowPeriodReport& r) {
                            "one receipt is cited by " + std::to_string(same.size()) + " claims (" + who + ")",
                            same.front()->id});
   }
+  // Checks that run out soon after the period: the longest-running current
+  // check of each volunteer, if it ends within the warning window.
+  TRY_ASSIGN(auto checks, ledger.vettings());
+  std::map<PublicKey, const VettingState*> longest;
+  for (const auto& check : checks)
+    if (check.covers(to) && (!longest.count(check.volunteer) ||
+                             check.expires_days > longest[check.volunteer]->expires_days))
+      longest[check.volunteer] = &check;
+  for (const auto& [volunteer, check] : longest)
+    if (check->expires_days - to <= kVettingExpiryWarningDays)
+      out.vettings_expiring.push_back({check->id, member_name(node, volunteer), check->kind, check->expires_days,
+                                       check->expires_days - to});
+  std::stable_sort(out.vettings_expiring.begin(), out.vettings_expiring.end(),
+                   [](const ExpiringVetting& a, const ExpiringVetting& b) { return a.expires_days < b.expires_days; });
   out.definitions = definitions();
   return out;
 }

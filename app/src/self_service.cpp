@@ -145,15 +145,25 @@ Result<SelfView> show_self(Node& node, const ShowSelf& r) {
   TRY_ASSIGN(Balance balance, node.ledger().balance(AccountId::member(member.key)));
   TRY_ASSIGN(PendingFor pending, pending_for(node, r));
   Ledger& ledger = node.ledger();
-  return SelfView{member_name(node, member.key),
-                  r.member,
-                  member.key,
-                  member.roles,
-                  ledger.node_name(),
-                  ledger.node_key(),
-                  ledger.currency().str(),
-                  balance,
-                  pending.to_confirm.size()};
+  SelfView view{member_name(node, member.key),
+                r.member,
+                member.key,
+                member.roles,
+                ledger.node_name(),
+                ledger.node_key(),
+                ledger.currency().str(),
+                balance,
+                pending.to_confirm.size(),
+                std::nullopt,
+                {}};
+  TRY_ASSIGN(auto checks, ledger.vettings_of(member.key));
+  const std::int32_t today = days_from_ms(node.clock().now_ms());
+  for (const auto& check : checks)
+    if (check.covers(today) && (!view.vetting || check.expires_days > view.vetting->expires_days))
+      view.vetting = SelfView::Vetting{check.kind, check.expires_days, check.expires_days - today};
+  TRY_ASSIGN(Policy policy, ledger.policy());
+  view.vetting_needed_for = policy.vetted_categories;
+  return view;
 }
 
 Result<RespiteBoard> respite_board(Node& node, const ShowSelf& r) {

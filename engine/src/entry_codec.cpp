@@ -21,7 +21,7 @@ void layout(C& c, MemberRole& b) {
 }
 template <typename C>
 void layout(C& c, PolicySetting& b) {
-  c.enumeration(b.target, 1, 8);
+  c.enumeration(b.target, 1, 9);
   c.num(b.subject);
   c.num(b.amount);
   c.list(b.categories, kMaxCategories,
@@ -137,6 +137,21 @@ void layout(C& c, NodeRotate& b) {
   c.fixed(b.proof);
 }
 
+template <typename C>
+void layout(C& c, VettingRecord& b) {
+  c.fixed(b.volunteer);
+  c.enumeration(b.kind, 1, kVettingKindCount);
+  c.num(b.issued_days);
+  c.num(b.expires_days);
+  c.fixed(b.certificate_digest);
+}
+
+template <typename C>
+void layout(C& c, VettingWithdraw& b) {
+  c.fixed(b.record);
+  c.fixed(b.reason_digest);
+}
+
 // Variant index i holds kind i + 1: the body types are listed in kind order.
 EntryBody body_for_kind(EntryKind kind) {
   EntryBody body;
@@ -188,7 +203,12 @@ constexpr const char* kKindNames[] = {"",
                                       "transfer.in",
                                       "hours.log.remote",
                                       "member.rekey",
-                                      "node.rotate"};
+                                      "node.rotate",
+                                      "vetting.record",
+                                      "vetting.withdraw"};
+
+constexpr const char* kVettingKindNames[] = {"",           "dbs-basic", "dbs-standard", "dbs-enhanced",
+                                             "dbs-enhanced-barred", "pvg", "access-ni", "other"};
 
 constexpr const char* kExpenseCategoryNames[] = {"", "travel", "childcare", "meals", "uniform", "other"};
 
@@ -231,6 +251,17 @@ std::string roles_to_string(std::uint32_t roles) {
 const char* expense_category_name(ExpenseCategory category) {
   auto index = static_cast<std::size_t>(category);
   return index < std::size(kExpenseCategoryNames) ? kExpenseCategoryNames[index] : "unknown";
+}
+
+const char* vetting_kind_name(VettingKind kind) {
+  const auto index = static_cast<std::size_t>(kind);
+  return index < std::size(kVettingKindNames) ? kVettingKindNames[index] : "unknown";
+}
+
+std::optional<VettingKind> parse_vetting_kind(std::string_view name) {
+  for (std::size_t i = 1; i < std::size(kVettingKindNames); ++i)
+    if (name == kVettingKindNames[i]) return static_cast<VettingKind>(i);
+  return std::nullopt;
 }
 
 std::optional<ExpenseCategory> parse_expense_category(std::string_view name) {

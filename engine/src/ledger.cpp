@@ -684,6 +684,22 @@ Result<std::vector<ExpenseState>> Ledger::expenses() const {
   return out;
 }
 
+Result<std::vector<VettingState>> Ledger::vettings() const {
+  std::vector<VettingState> out;
+  // Only the 0x01 rows: each volunteer's checks (0x02 rows name owners).
+  Status status = scan_rows<std::vector<VettingState>>(
+      impl_->store, Column::vettings, std::string(1, '\x01'), std::string(1, '\x02'),
+      [&](std::string_view, std::vector<VettingState> row) { out.insert(out.end(), row.begin(), row.end()); });
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<std::vector<VettingState>> Ledger::vettings_of(const PublicKey& volunteer) const {
+  auto row = load_row<std::vector<VettingState>>(impl_->store, Column::vettings, vettings_row_key(volunteer));
+  if (!row.ok()) return row.status();
+  return row->value_or(std::vector<VettingState>{});
+}
+
 Result<std::vector<RespiteRequestState>> Ledger::respite_requests() const {
   std::vector<RespiteRequestState> out;
   Status status =

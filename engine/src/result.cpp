@@ -32,6 +32,8 @@ const char* code_name(Code code) {
       return "wrong_node";
     case Code::limit_reached:
       return "limit_reached";
+    case Code::not_vetted:
+      return "not_vetted";
     case Code::not_found:
       return "not_found";
     case Code::io_error:
@@ -57,6 +59,7 @@ std::optional<Code> code_from_name(std::string_view name) {
                            Code::already_exists,
                            Code::wrong_node,
                            Code::limit_reached,
+                           Code::not_vetted,
                            Code::not_found,
                            Code::io_error,
                            Code::corruption};

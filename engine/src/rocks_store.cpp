@@ -67,6 +67,8 @@ const char* column_name(Column column) {
       return "signers";
     case Column::pending:
       return "pending";
+    case Column::vettings:
+      return "vettings";
     case Column::count_:
       break;
   }

@@ -192,6 +192,120 @@ struct Apply {
     return movement;
   }
 
+  Result<std::vector<VettingState>> vettings_of(const PublicKey& volunteer) {
+    auto row = load_row<std::vector<VettingState>>(view, Column::vettings, vettings_row_key(volunteer));
+    if (!row.ok()) return row.status();
+    return row->value_or(std::vector<VettingState>{});
+  }
+
+  // Help in a category the policy lists needs a check that was current on
+  // the day of the help (not today), so an entry replays the same forever.
+  Status check_vetted(const PublicKey& volunteer, const std::string& category, std::int32_t day,
+                      const Policy& policy) {
+    if (!policy.needs_vetting(category)) return Status();
+    auto checks = vettings_of(volunteer);
+    if (!checks.ok()) return checks.status();
+    for (const auto& check : *checks)
+      if (check.covers(day)) return Status();
+    std::string why = "no safeguarding check is recorded for them";
+    for (const auto& check : *checks) {
+      if (check.withdrawn)
+        why = "their check was withdrawn";
+      else if (check.expires_days < day)
+        why = "their check expired on " + format_date(check.expires_days);
+      else if (check.issued_days > day)
+        why = "their check was issued on " + format_date(check.issued_days) + ", after that day";
+    }
+    // No key in the message: the front ends name the volunteer, who is the
+    // member acting (or the one a coordinator acts for).
+    return reject(Code::not_vetted, "the volunteer needs a current safeguarding check for '" + category +
+                                        "' on " + format_date(day) + ": " + why +
+                                        ". An admin or coordinator records one with `cohours vetting record`");
+  }
+
+  // Vetting is recorded and withdrawn by an admin or a coordinator, never
+  // for themselves and never on behalf of someone.
+  Status require_checker(const char* what) {
+    if (!entry.on_behalf.is_zero())
+      return reject(Code::not_permitted, std::string(what) + " cannot be signed on behalf of someone");
+    auto signer = member(author);
+    if (!signer.ok()) return signer.status();
+    if (!*signer) return reject(Code::unknown_member, "signer is not a member of this co-op");
+    if (!((*signer)->roles & (role_admin | role_coordinator)))
+      return reject(Code::not_permitted, std::string("only an admin or a coordinator may ") + what);
+    return Status();
+  }
+
+  // Ten years and a few leap days: no co-op renews less often, and dates
+  // stay within four-digit years.
+  static constexpr std::int32_t kMaxVettingDays = 3660;
+
+  Status handle(const VettingRecord& b) {
+    if (Status s = require_checker("record a vetting"); !s.ok()) return s;
+    if (b.volunteer.is_zero() || signed_for_node(node_keys, b.volunteer))
+      return reject(Code::malformed, "a vetting names a volunteer's key");
+    if (b.volunteer == author) return reject(Code::not_permitted, "nobody records their own vetting");
+    // A member is named by the key they joined with; a visiting volunteer
+    // of another co-op (hours.log.remote) by their own key.
+    auto signer = find_signer(view, b.volunteer);
+    if (!signer.ok()) return signer.status();
+    if (*signer && (*signer)->member != b.volunteer)
+      return reject(Code::malformed, "name the member by the key they joined with, not a later one");
+    if (b.issued_days < 0 || b.expires_days < b.issued_days)
+      return reject(Code::bad_date, "a check runs from its issue date to an expiry date on or after it");
+    if (b.expires_days - b.issued_days > kMaxVettingDays)
+      return reject(Code::bad_date, "a check is recorded for at most 10 years from its issue date; record a "
+                                    "renewal when it is seen");
+    if (b.issued_days > days_from_ms(context.received_ms) + 1)
+      return reject(Code::bad_date, "a check is recorded once seen: " + format_date(b.issued_days) +
+                                        " is more than a day ahead");
+    auto loaded = vettings_of(b.volunteer);
+    if (!loaded.ok()) return loaded.status();
+    std::vector<VettingState> checks = loaded.value();
+    if (checks.size() >= kMaxVettingsPerVolunteer)
+      return reject(Code::limit_reached, "this volunteer already has " +
+                                             std::to_string(kMaxVettingsPerVolunteer) + " checks recorded");
+    VettingState check;
+    check.id = signed_entry.id;
+    check.volunteer = b.volunteer;
+    check.kind = b.kind;
+    check.issued_days = b.issued_days;
+    check.expires_days = b.expires_days;
+    check.certificate_digest = b.certificate_digest;
+    check.checker = author;
+    check.recorded_seq = context.seq;
+    checks.push_back(check);
+    view.put(Column::vettings, vettings_row_key(b.volunteer), encode_row(checks));
+    view.put(Column::vettings, vetting_owner_key(check.id), key_of(b.volunteer));
+    return Status();
+  }
+
+  Status handle(const VettingWithdraw& b) {
+    if (Status s = require_checker("withdraw a vetting"); !s.ok()) return s;
+    std::string owner;
+    Status found = view.get(Column::vettings, vetting_owner_key(b.record), &owner);
+    if (found.code() == Code::not_found)
+      return reject(Code::unknown_entry, "no vetting " + short_id(b.record) + " (give the id `vetting list` shows)");
+    if (!found.ok()) return found;
+    if (owner.size() != 32) return Status(Code::corruption, "a vetting's owner row is malformed");
+    PublicKey volunteer;
+    std::copy(owner.begin(), owner.end(), volunteer.bytes.begin());
+    auto loaded = vettings_of(volunteer);
+    if (!loaded.ok()) return loaded.status();
+    std::vector<VettingState> checks = loaded.value();
+    for (auto& check : checks) {
+      if (check.id != b.record) continue;
+      if (check.withdrawn) return reject(Code::wrong_state, "that vetting is already withdrawn");
+      check.withdrawn = true;
+      check.withdrawn_by = signed_entry.id;
+      check.withdrawn_by_key = author;
+      check.reason_digest = b.reason_digest;
+      view.put(Column::vettings, vettings_row_key(volunteer), encode_row(checks));
+      return Status();
+    }
+    return Status(Code::corruption, "a vetting's owner row names a volunteer without it");
+  }
+
   Status dispatch() {
     return std::visit([&](const auto& body) { return handle(body); }, entry.body);
   }
@@ -285,7 +399,8 @@ struct Apply {
                              b.target == PolicyTarget::expense_month_limit;
     if (!has_subject && b.subject != 0)
       return reject(Code::malformed, "this policy setting names no role or category");
-    if (b.target != PolicyTarget::categories && !b.categories.empty())
+    if (b.target != PolicyTarget::categories && b.target != PolicyTarget::vetted_categories &&
+        !b.categories.empty())
       return reject(Code::malformed, "only a categories policy lists categories");
     switch (b.target) {
       case PolicyTarget::role_floor:
@@ -330,12 +445,28 @@ struct Apply {
               return reject(Code::malformed, "category '" + b.categories[i] + "' is listed twice");
         policy.categories = b.categories;
         return Status();
+      case PolicyTarget::vetted_categories:
+        if (b.amount != 0) return reject(Code::malformed, "a vetted categories setting has no amount");
+        // Empty is allowed: a co-op may decide nothing needs a check.
+        for (std::size_t i = 0; i < b.categories.size(); ++i) {
+          if (!valid_category(b.categories[i]))
+            return reject(Code::malformed, "'" + b.categories[i] + "' is not a category");
+          for (std::size_t j = 0; j < i; ++j)
+            if (b.categories[i] == b.categories[j])
+              return reject(Code::malformed, "category '" + b.categories[i] + "' is listed twice");
+        }
+        policy.vetted_categories = b.categories;
+        return Status();
     }
     return reject(Code::malformed, "unknown policy setting");
   }
 
   Status handle(const PolicySet& b) {
-    if (Status s = require_admin_author("set policy"); !s.ok()) return s;
+    // The node operator too: `cohours init` signs the new co-op's defaults
+    // (vetting for respite) before it has an admin.
+    const bool operator_signed = author == node_signer() && entry.on_behalf.is_zero();
+    if (!operator_signed)
+      if (Status s = require_admin_author("set policy"); !s.ok()) return s;
     if (b.settings.empty()) return reject(Code::malformed, "a policy entry needs at least one setting");
     auto loaded = load_policy(view);
     if (!loaded.ok()) return loaded.status();
@@ -391,6 +522,7 @@ struct Apply {
       return reject(Code::bad_date, "hours are logged for help already given: " + format_date(b.date_days) +
                                         " is more than a day ahead");
     if (b.date_days < 0) return reject(Code::bad_date, "dates start at 1970-01-01");
+    if (Status s = check_vetted(provider, b.category, b.date_days, *policy); !s.ok()) return s;
     AccountId payer;
     if (b.recipient.is_zero()) {
       if (b.payer != Payer::pool) return reject(Code::malformed, "community hours are paid by the pool");
@@ -668,6 +800,11 @@ struct Apply {
                     std::string("that request is ") + request_status_name(state->status) + ", not open");
     if (state->carer == volunteer->key)
       return reject(Code::not_permitted, "you cannot offer respite to yourself");
+    {
+      auto policy = load_policy(view);
+      if (!policy.ok()) return policy.status();
+      if (Status s = check_vetted(volunteer->key, "respite", state->date_days, *policy); !s.ok()) return s;
+    }
     Movement movement{signed_entry.id,
                       MovementKind::respite,
                       MovementStatus::pending,

@@ -144,6 +144,18 @@ void layout(C& c, Policy& r) {
   for (auto& limit : r.expense_claim_limit_pence) c.num(limit);
   for (auto& limit : r.expense_month_limit_pence) c.num(limit);
   c.num(r.mileage_rate_pence);
+  // Added with vetting, written only when not empty: an empty list is the
+  // same bytes as a row written before vetting existed.
+  if constexpr (C::decoding) {
+    if (c.remaining() == 0) {
+      r.vetted_categories.clear();
+      return;
+    }
+  } else if (r.vetted_categories.empty()) {
+    return;
+  }
+  c.list(r.vetted_categories, kMaxCategories,
+         [&](std::string& category) { c.short_string(category, kMaxCategoryLength); });
 }
 
 template <typename C>
@@ -178,6 +190,32 @@ void layout(C& c, SigningKey& r) {
   c.num(r.retired_seq);
   c.num(r.retired_ms);
   c.fixed(r.replaced_by);
+}
+
+template <typename C>
+void layout(C& c, VettingState& r) {
+  c.fixed(r.id);
+  c.fixed(r.volunteer);
+  c.enumeration(r.kind, 1, kVettingKindCount);
+  c.num(r.issued_days);
+  c.num(r.expires_days);
+  c.fixed(r.certificate_digest);
+  c.fixed(r.checker);
+  c.num(r.recorded_seq);
+  std::uint8_t withdrawn = r.withdrawn;
+  c.num(withdrawn);
+  if constexpr (C::decoding) {
+    if (withdrawn > 1) throw codec::DecodeError{"bad flag"};
+    r.withdrawn = withdrawn == 1;
+  }
+  c.fixed(r.withdrawn_by);
+  c.fixed(r.withdrawn_by_key);
+  c.fixed(r.reason_digest);
+}
+
+template <typename C>
+void layout(C& c, std::vector<VettingState>& r) {
+  c.list(r, kMaxVettingsPerVolunteer, [&](VettingState& check) { layout(c, check); });
 }
 
 template <typename Row>
@@ -253,6 +291,19 @@ Status decode_row(std::string_view b, SigningKey* r) {
   return decode_any(b, r);
 }
 
+std::string encode_row(const std::vector<VettingState>& row) {
+  return encode_any(row);
+}
+Status decode_row(std::string_view b, std::vector<VettingState>* r) {
+  return decode_any(b, r);
+}
+std::string vettings_row_key(const PublicKey& volunteer) {
+  return std::string(1, '\x01') + key_of(volunteer);
+}
+std::string vetting_owner_key(const EntryId& record) {
+  return std::string(1, '\x02') + key_of(record);
+}
+
 std::string signer_row_key(const PublicKey& key) {
   return std::string(1, '\x01') + key_of(key);
 }
@@ -302,6 +353,12 @@ std::int64_t Policy::floor_for_roles(std::uint32_t roles) const {
     any = true;
   }
   return floor;
+}
+
+bool Policy::needs_vetting(std::string_view category) const {
+  for (const auto& vetted : vetted_categories)
+    if (vetted == category) return true;
+  return false;
 }
 
 bool Policy::category_allowed(std::string_view category) const {

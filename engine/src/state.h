@@ -44,6 +44,7 @@ std::string encode_row(const Posting& row);
 std::string encode_row(const Policy& row);
 std::string encode_row(const ExpenseState& row);
 std::string encode_row(const SigningKey& row);
+std::string encode_row(const std::vector<VettingState>& row);
 Status decode_row(std::string_view bytes, MemberInfo* row);
 Status decode_row(std::string_view bytes, Balance* row);
 Status decode_row(std::string_view bytes, Movement* row);
@@ -52,6 +53,11 @@ Status decode_row(std::string_view bytes, Posting* row);
 Status decode_row(std::string_view bytes, Policy* row);
 Status decode_row(std::string_view bytes, ExpenseState* row);
 Status decode_row(std::string_view bytes, SigningKey* row);
+Status decode_row(std::string_view bytes, std::vector<VettingState>* row);
+// vettings column keys: a volunteer's checks, and which volunteer a check
+// (its vetting.record id) belongs to.
+std::string vettings_row_key(const PublicKey& volunteer);
+std::string vetting_owner_key(const EntryId& record);
 
 // Loads a row: nullopt if absent; corruption if it does not decode.
 template <typename Row, typename Source>
@@ -146,7 +152,7 @@ inline constexpr std::string_view currency = "currency";        // the node's ca
 inline constexpr Column kDerivedColumns[] = {
     Column::entries, Column::postings, Column::balances, Column::movements, Column::requests,
     Column::members, Column::expenses, Column::inbound,  Column::signers,   Column::tree,
-    Column::pending};
+    Column::pending, Column::vettings};
 
 // The store format each log's meta `format_version` holds. 3: entries of
 // format version 2 (bound to their node) and the node-level `refusals`

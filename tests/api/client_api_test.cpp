@@ -15,6 +15,7 @@
 #include "cohours/app/policy.h"
 #include "cohours/app/receipts.h"
 #include "cohours/app/rekey.h"
+#include "cohours/app/vetting.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
 #include "test_phone.h"
@@ -169,7 +170,7 @@ TEST_CASE("every error code the API can answer is in the error schema") {
   for (const char* code : {"bad_request", "unauthorised", "forbidden", "bad_code", "not_found", "method_not_allowed",
                            "already_exists", "limit_reached", "too_large", "rate_limited", "internal", "busy",
                            code_name(Code::bad_signature), code_name(Code::floor_breached),
-                           code_name(Code::wrong_state), code_name(Code::wrong_node)}) {
+                           code_name(Code::wrong_state), code_name(Code::wrong_node), code_name(Code::not_vetted)}) {
     CAPTURE(code);
     f.check_schema(json{{"error", code}, {"message", "why"}}, "error");
   }
@@ -671,4 +672,21 @@ TEST_CASE("the co-op's expense claims: for admins and auditors, decided in app")
   // An admin too (dave's roles, on a phone of an admin).
   Phone ivy = f.enrol("ivy", {"admin"});
   CHECK(f.ok(f.call("GET", "/v1/coop/expenses", "", &ivy), "coop-expenses") == all);
+}
+
+TEST_CASE("GET /v1/me: the volunteer's safeguarding check and what needs one") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  json before = f.ok(f.call("GET", "/v1/me", "", &erin), "me");
+  CHECK(before["vetting"].is_null());
+  CHECK(before["vetting_needed_for"] == json::array({"respite"}));
+  // Today is 2026-11-18; two checks, the one that runs longer is shown.
+  for (auto [issued, expires] : {std::pair{"2026-01-05", "2026-12-10"}, std::pair{"2026-02-01", "2029-01-31"}})
+    REQUIRE(app::record_vetting(*f.t, {"dave", "erin", "dbs-enhanced-barred", *parse_date(issued),
+                                       *parse_date(expires), ""})
+                .ok());
+  json after = f.ok(f.call("GET", "/v1/me", "", &erin), "me");
+  CHECK(after["vetting"]["expires"] == "2029-01-31");
+  CHECK(after["vetting"]["kind"] == "dbs-enhanced-barred");
+  CHECK(after["vetting"]["days_left"] == *parse_date("2029-01-31") - *parse_date("2026-11-18"));
 }

@@ -4,6 +4,7 @@
 #include "cohours/app/accounts.h"
 #include "cohours/app/exchanges.h"
 #include "cohours/app/expenses.h"
+#include "cohours/app/vetting.h"
 #include "cohours/dates.h"
 #include "../test_helpers.h"
 
@@ -150,8 +151,34 @@ TEST_CASE("period report: every figure is defined, and each definition says whic
   CHECK(figures == std::vector<std::string>{"active_carers", "active_volunteers", "expenses_by_category",
                                             "hours_by_category", "hours_by_month", "hours_per_person",
                                             "payments", "pending_over_14_days", "pool", "respite_minutes",
-                                            "unusual"});
+                                            "unusual", "vettings_expiring"});
   CHECK(empty.hours_by_month.empty());
   CHECK(empty.expenses_by_category.empty());
   CHECK(empty.pool.closing_minutes == 0);
+}
+
+TEST_CASE("period report: the safeguarding checks that run out within 30 days of the period's end") {
+  TestNode t;
+  t.add("vic", {"volunteer"});
+  t.add("val", {"volunteer"});
+  auto record = [&](const char* who, const char* issued, const char* expires) {
+    auto r = app::record_vetting(*t, {"dave", who, "dbs-enhanced", *parse_date(issued), *parse_date(expires), ""});
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    return r->entry.id;
+  };
+  record("alice", "2024-01-01", "2026-12-20");  // 20 days after 2026-11-30
+  record("vic", "2024-01-01", "2026-12-05");    // but a renewal runs on: not listed
+  record("vic", "2026-11-01", "2029-10-31");
+  const EntryId val = record("val", "2024-01-01", "2026-12-01");
+  record("carol", "2024-01-01", "2027-06-01");  // months away
+  app::PeriodReport r = report(t, "2026-11-01", "2026-11-30");
+  REQUIRE(r.vettings_expiring.size() == 2);
+  CHECK(r.vettings_expiring[0].volunteer == "val");
+  CHECK(r.vettings_expiring[0].days_left == 1);
+  CHECK(r.vettings_expiring[1].volunteer == "alice");
+  CHECK(r.vettings_expiring[1].days_left == 20);
+  REQUIRE(app::withdraw_vetting(*t, {"dave", to_hex(val), "left the co-op"}).ok());
+  app::PeriodReport after = report(t, "2026-11-01", "2026-11-30");
+  REQUIRE(after.vettings_expiring.size() == 1);
+  CHECK(after.vettings_expiring[0].volunteer == "alice");
 }

@@ -54,6 +54,14 @@ HOURS=$(last_line)
 expect_ok hours confirm "$HOURS" --as bob
 expect_ok respite request --as carol --minutes 180 --date 2026-11-28 --note-private "Sat afternoon"
 REQUEST=$(last_line)
+# Respite needs a current safeguarding check (docs/safeguarding.md).
+expect_fail 6 "safeguarding check" respite offer "$REQUEST" --as alice
+expect_fail 5 "admin or a coordinator" vetting record alice --as carol --kind dbs-enhanced-barred --issued 2026-01-05 --expires 2029-01-04
+expect_fail 4 "kind of check" vetting record alice --as dave --kind dbs-maybe --issued 2026-01-05 --expires 2029-01-04
+expect_fail 4 "real date" vetting record alice --as dave --kind dbs-enhanced --issued 2026-02-30 --expires 2029-01-04
+expect_ok vetting record alice --as dave --kind dbs-enhanced-barred --issued 2026-01-05 --expires 2029-01-04 --certificate 001234567890
+expect_ok vetting list
+grep -q "alice .*dbs-enhanced-barred .*2029-01-04 .*current" <<<"$out" && ok || bad "vetting list: $out"
 expect_ok respite offer "$REQUEST" --as alice
 OFFER=$(last_line)
 expect_ok hours confirm "$OFFER" --as carol
@@ -95,8 +103,17 @@ expect_fail 3 "no member called" hours log --as zoe --to bob --minutes 60 --cate
 expect_fail 3 "no member called" hours log --as alice --to zoe --minutes 60 --category befriending --date 2026-11-20
 expect_fail 4 "positive" hours log --as alice --to bob --minutes 0 --category befriending --date 2026-11-20
 expect_fail 4 "positive" hours log --as alice --to bob --minutes -30 --category befriending --date 2026-11-20
-expect_fail 4 "whole number" hours log --as alice --to bob --minutes 1.5 --category befriending --date 2026-11-20
-expect_fail 4 "whole number" hours log --as alice --to bob --minutes abc --category befriending --date 2026-11-20
+expect_fail 4 "whole minutes such as 90, 90m, 1h30" hours log --as alice --to bob --minutes 1.5 --category befriending --date 2026-11-20
+expect_fail 4 "whole minutes" hours log --as alice --to bob --minutes abc --category befriending --date 2026-11-20
+expect_fail 4 "whole minutes" hours log --as alice --to bob --minutes 1.01h --category befriending --date 2026-11-20
+expect_fail 4 "today or yesterday" hours log --as alice --to bob --minutes 60 --category befriending --date tomorrow
+# Durations and days as people write them (docs/cli.md "Values").
+expect_ok hours log --as alice --to bob --minutes "1h 30m" --category befriending --date yesterday
+grep -q "gave bob 1 hour 30 minutes of befriending on 2026-11-29" <<<"$out" && ok || bad "1h 30m yesterday: $out"
+expect_ok hours log --as alice --to bob --minutes 1.25h --category befriending --date today
+grep -q "gave bob 1 hour 15 minutes of befriending on 2026-11-30" <<<"$out" && ok || bad "1.25h today: $out"
+expect_ok --version
+grep -q "^cohours [0-9.]* (entry format 2, store format [0-9]*)" <<<"$out" && ok || bad "--version: $out"
 expect_fail 4 "maximum" hours log --as alice --to bob --minutes 721 --category befriending --date 2026-11-20
 expect_fail 4 "category" hours log --as alice --to bob --minutes 60 --category knitting --date 2026-11-20
 expect_fail 4 "date" hours log --as alice --to bob --minutes 60 --category befriending --date 2026-02-30

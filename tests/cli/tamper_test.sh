@@ -13,7 +13,8 @@ trap 'rm -rf "$WORK"' EXIT
 . "$(dirname "$0")/testlib.sh"
 cd "$WORK" || exit 1
 
-# A small co-op: 16 records (3 joins, 6 hours logged and confirmed, 1 transfer).
+# A small co-op: 18 records (init's policy, 3 joins, 6 hours logged and
+# confirmed, 1 transfer, 1 vetting).
 expect_ok init --name "Tamper Co-op"
 expect_ok member add alice --role volunteer
 expect_ok member add bob --role service-user
@@ -23,13 +24,14 @@ for _ in 1 2 3 4 5 6; do
   expect_ok hours confirm "$(tail -n 1 <<<"$out")" --as bob
 done
 expect_ok transfer --as alice --to bob --minutes 15
+expect_ok vetting record alice --as dave --kind dbs-enhanced-barred --issued 2026-01-05 --expires 2029-01-04
 expect_ok audit verify
 cp -a cohours-data pristine
 
 seq_key() { printf '%016x' "$1"; }
 first_key() { "$TOOL" pristine/store keys "$1" | head -n 1; }
 meta_key() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
-[ "$("$TOOL" pristine/store keys records | wc -l)" -eq 16 ] && ok || bad "expected 16 records"
+[ "$("$TOOL" pristine/store keys records | wc -l)" -eq 18 ] && ok || bad "expected 18 records"
 
 cases=0
 # damaged EXPECTED TOOL-ARGS...: a fresh copy, one change, then the audit.
@@ -50,18 +52,18 @@ damaged() {
 
 # Records: changed, cut short, deleted, swapped; in the middle and the last.
 damaged "record 5: the entry's signature does not verify" flip records "$(seq_key 5)"
-damaged "record 16: the entry's signature does not verify" flip records "$(seq_key 16)"
+damaged "record 18: the entry's signature does not verify" flip records "$(seq_key 18)"
 damaged "record 7: malformed record" cut records "$(seq_key 7)" 10
-damaged "record 16: malformed record" cut records "$(seq_key 16)" 3
+damaged "record 18: malformed record" cut records "$(seq_key 18)" 3
 damaged "record 5 is missing" delete records "$(seq_key 5)"
-damaged "records were removed" delete records "$(seq_key 16)"
+damaged "records were removed" delete records "$(seq_key 18)"
 damaged "record 3 says it is record 4" swap records "$(seq_key 3)" "$(seq_key 4)"
-damaged "record 1 says it is record 16" swap records "$(seq_key 1)" "$(seq_key 16)"
+damaged "record 1 says it is record 18" swap records "$(seq_key 1)" "$(seq_key 18)"
 # Signed tree heads.
-damaged "signed tree head at size 16 has a bad node signature" flip heads "$(seq_key 16)"
+damaged "signed tree head at size 18 has a bad node signature" flip heads "$(seq_key 18)"
 damaged "signed tree head at size 5 has a bad node signature" flip heads "$(seq_key 5)"
-damaged "no signed tree head covers the last record" delete heads "$(seq_key 16)"
-damaged "signed tree head at size 15 is filed under the wrong size" swap heads "$(seq_key 15)" "$(seq_key 16)"
+damaged "no signed tree head covers the last record" delete heads "$(seq_key 18)"
+damaged "signed tree head at size 17 is filed under the wrong size" swap heads "$(seq_key 17)" "$(seq_key 18)"
 # Merkle tree nodes.
 damaged "the stored Merkle tree does not match the records" flip tree "$(first_key tree)"
 damaged "the stored Merkle tree does not match the records" delete tree "$(first_key tree)"
@@ -71,6 +73,7 @@ damaged "stored postings rows differ" delete postings "$(first_key postings)"
 damaged "stored members rows differ" flip members "$(first_key members)"
 damaged "stored entries rows differ" flip entries "$(first_key entries)"
 damaged "stored movements rows differ" delete movements "$(first_key movements)"
+damaged "stored vettings rows differ" flip vettings "$(first_key vettings)"
 # The log's own metadata.
 damaged "the stored chain tip is not the hash of the last record" flip meta "$(meta_key last_hash)" 0
 damaged "the latest signed tree head does not cover the whole log" flip meta "$(meta_key latest_head)" 0

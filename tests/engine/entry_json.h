@@ -248,6 +248,31 @@ inline void read(const Json& j, NodeRotate& b) {
   b.proof = fixed<Signature>(j.at("proof"), "proof");
 }
 
+inline Json body(const VettingRecord& b) {
+  return {{"volunteer", to_hex(b.volunteer)},
+          {"kind", vetting_kind_name(b.kind)},
+          {"issued_days", b.issued_days},
+          {"expires_days", b.expires_days},
+          {"certificate_digest", to_hex(b.certificate_digest)}};
+}
+inline void read(const Json& j, VettingRecord& b) {
+  b.volunteer = fixed<PublicKey>(j.at("volunteer"), "volunteer");
+  auto kind = parse_vetting_kind(j.at("kind").get<std::string>());
+  if (!kind) throw std::runtime_error("unknown vetting kind");
+  b.kind = *kind;
+  b.issued_days = j.at("issued_days").get<std::int32_t>();
+  b.expires_days = j.at("expires_days").get<std::int32_t>();
+  b.certificate_digest = fixed<Hash32>(j.at("certificate_digest"), "certificate_digest");
+}
+
+inline Json body(const VettingWithdraw& b) {
+  return {{"record", to_hex(b.record)}, {"reason_digest", to_hex(b.reason_digest)}};
+}
+inline void read(const Json& j, VettingWithdraw& b) {
+  b.record = fixed<EntryId>(j.at("record"), "record");
+  b.reason_digest = fixed<Hash32>(j.at("reason_digest"), "reason_digest");
+}
+
 // The body variant for a kind name ("hours.log"): index i is kind i + 1.
 inline EntryBody empty_body(const std::string& kind) {
   for (std::size_t k = 1; k <= std::variant_size_v<EntryBody>; ++k)

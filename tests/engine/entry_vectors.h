@@ -95,6 +95,9 @@ inline std::vector<VectorInput> vector_inputs() {
       // Appended after the 18 first pinned (make_entry_vectors --append).
       entry(MemberRekey{member, vector_key(6).public_key}),
       rotate,
+      // Appended after node.rotate (make_entry_vectors --append).
+      entry(VettingRecord{member, VettingKind::dbs_enhanced_barred, 20'450, 21'545, vector_hash(0xcc)}),
+      entry(VettingWithdraw{vector_hash(0xee), vector_hash(0xff)}),
   };
 }
 

@@ -31,7 +31,7 @@ const char* const kComment[] = {
     "Written once by tests/engine/make_entry_vectors.cpp and pinned: tests/engine/entry_vectors_test.cpp and "
     "the "
     "phone web app check their encoders against it. Never edit it by hand.",
-    "vectors: one entry of every kind, in kind order (1 member.join .. 20 node.rotate); kinds after the "
+    "vectors: one entry of every kind, in kind order (1 member.join .. 22 vetting.withdraw); kinds after the "
     "first "
     "18 were appended later without changing the vectors before them.",
     "seed: hex of the 32-byte ed25519 seed of the signer (libsodium crypto_sign_seed_keypair); ed25519 is "
@@ -49,7 +49,9 @@ const char* const kComment[] = {
     "enums by name: payer 'recipient' (0) or 'pool' (1); expense category 'travel' (1), 'childcare' (2), "
     "'meals' (3), 'uniform' (4), 'other' (5); policy target 'role_floor' (1), 'pool_floor' (2), "
     "'max_entry_minutes' (3), 'categories' (4), 'pool_floor_none' (5), 'expense_claim_limit' (6), "
-    "'expense_month_limit' (7), 'mileage_rate' (8); currency as its three letters; categories as strings. "
+    "'expense_month_limit' (7), 'mileage_rate' (8), 'vetted_categories' (9); vetting kind 'dbs-basic' (1), "
+    "'dbs-standard' (2), 'dbs-enhanced' (3), 'dbs-enhanced-barred' (4), 'pvg' (5), 'access-ni' (6), 'other' (7); "
+    "currency as its three letters; categories as strings. "
     "hours.log.remote nests the hours.log body under 'hours'. member.rekey's new_key is the key from seed "
     "06.",
     "unsigned: hex of the canonical bytes the signature covers; signature: hex of the 64-byte ed25519 "

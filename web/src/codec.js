@@ -23,7 +23,9 @@ export const ZERO_KEY = '0'.repeat(64);
 export const PAYERS = ['recipient', 'pool'];
 export const EXPENSE_CATEGORIES = ['travel', 'childcare', 'meals', 'uniform', 'other'];
 export const POLICY_TARGETS = ['role_floor', 'pool_floor', 'max_entry_minutes', 'categories',
-  'pool_floor_none', 'expense_claim_limit', 'expense_month_limit', 'mileage_rate'];
+  'pool_floor_none', 'expense_claim_limit', 'expense_month_limit', 'mileage_rate', 'vetted_categories'];
+export const VETTING_KINDS = ['dbs-basic', 'dbs-standard', 'dbs-enhanced', 'dbs-enhanced-barred', 'pvg',
+  'access-ni', 'other'];
 export const ROLES = { volunteer: 1, carer: 2, 'service-user': 4, staff: 8, coordinator: 16,
   admin: 32, auditor: 64 };
 
@@ -58,6 +60,10 @@ export const KINDS = {
   'member.rekey': [19, [['member', 'key'], ['new_key', 'key']]],
   // Only a node makes these (`cohours node rotate-key`); a phone reads them.
   'node.rotate': [20, [['new_key', 'key'], ['proof', 'signature']]],
+  // Signed by an admin or coordinator (`cohours vetting`); a phone reads them.
+  'vetting.record': [21, [['volunteer', 'key'], ['kind', 'vetting_kind'], ['issued_days', 'i32'],
+    ['expires_days', 'i32'], ['certificate_digest', 'key']]],
+  'vetting.withdraw': [22, [['record', 'key'], ['reason_digest', 'key']]],
 };
 const KIND_BY_VALUE = Object.fromEntries(Object.entries(KINDS).map(([name, [value]]) => [value, name]));
 
@@ -208,6 +214,10 @@ const TYPES = {
   expense_category: {
     write(w, v, n) { w.fixed(enumIndex(EXPENSE_CATEGORIES, v, n, 1), 1, false, n); },
     read(r, n) { return enumName(EXPENSE_CATEGORIES, r.fixed(1, false, n), n, 1); },
+  },
+  vetting_kind: {
+    write(w, v, n) { w.fixed(enumIndex(VETTING_KINDS, v, n, 1), 1, false, n); },
+    read(r, n) { return enumName(VETTING_KINDS, r.fixed(1, false, n), n, 1); },
   },
   policy_target: {
     write(w, v, n) { w.fixed(enumIndex(POLICY_TARGETS, v, n, 1), 1, false, n); },

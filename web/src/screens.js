@@ -7,7 +7,7 @@ import { WAITING } from './outbox.js';
 import { ZERO_KEY, EXPENSE_CATEGORIES } from './codec.js';
 import { daysFromIso, localIso, addDaysIso } from './dates.js';
 import { othersThan } from './identity.js';
-import { duration, balanceWords, categoryName, money, parsePence, movementSentence, dateWords, requestStatusWords, expenseStatusWords } from './words.js';
+import { duration, balanceWords, categoryName, money, parsePence, movementSentence, dateWords, requestStatusWords, expenseStatusWords, vettingWords } from './words.js';
 import { makeBackup, openBackup, passphraseProblem, BackupError } from './backup.js';
 import { RECEIPT_MAX, receiptType } from './receipt.js';
 
@@ -167,6 +167,11 @@ export function Home() {
         : html`<${Freshness} remote=${me} what="your hours" />`}
         ${m && html`<${Freshness} remote=${me} what="your hours" />`}
       </section>
+      ${has('volunteer') && vettingWords(m) && html`
+        <section class="card notice" aria-labelledby="vetting-h">
+          <h2 id="vetting-h">Safeguarding check</h2>
+          <p>${vettingWords(m)}</p>
+        </section>`}
       ${(waiting > 0 || refused > 0) && html`
         <section class="card notice" aria-labelledby="outbox-h">
           <h2 id="outbox-h">${waiting > 0 ? html`<span aria-hidden="true">◔ </span>${waiting === 1 ? '1 thing' : `${waiting} things`} waiting to send` : html`<span aria-hidden="true">✗ </span>Not accepted`}</h2>

@@ -21,6 +21,19 @@ export function balanceWords(minutes) {
   return duration(minutes);
 }
 
+// What a volunteer is told about their safeguarding check on the home
+// screen (docs/safeguarding.md), from GET /v1/me; null when nothing needs
+// saying (a check with more than `soonDays` left, or nothing needs one).
+export function vettingWords(me, soonDays = 60) {
+  if (!me || !(me.vetting_needed_for ?? []).length) return null;
+  const needs = me.vetting_needed_for.map((c) => categoryName(c).toLowerCase()).join(', ');
+  if (!me.vetting)
+    return `You have no current safeguarding check (DBS). Help with ${needs} needs one: ask your coordinator.`;
+  if (me.vetting.days_left > soonDays) return null;
+  const when = me.vetting.days_left === 0 ? 'today' : `on ${spokenDate(me.vetting.expires)}`;
+  return `Your safeguarding check (DBS) runs out ${when}. Ask your coordinator to record your new one, or help with ${needs} will not be accepted after that.`;
+}
+
 export function categoryName(category) {
   if (!category) return '';
   const words = category.replace(/-/g, ' ');
@@ -91,6 +104,7 @@ export function expenseStatusWords(status) {
 // it, so it is not capitalised), or one for the code.
 const REASONS = {
   floor_breached: 'that would take the balance below what the co-op allows',
+  not_vetted: 'this needs a current safeguarding check (DBS); ask your coordinator',
   wrong_state: 'this was already done or cancelled',
   already_exists: 'this already exists',
   not_permitted: 'you are not allowed to do this',

@@ -52,6 +52,8 @@ enum class EntryKind : std::uint8_t {
   hours_log_remote = 18,
   member_rekey = 19,
   node_rotate = 20,
+  vetting_record = 21,
+  vetting_withdraw = 22,
 };
 const char* kind_name(EntryKind kind);  // e.g. "hours.log"
 
@@ -93,6 +95,7 @@ enum class PolicyTarget : std::uint8_t {
   expense_claim_limit = 6,  // subject: ExpenseCategory; amount: pence per claim (0: no limit)
   expense_month_limit = 7,  // subject: ExpenseCategory; amount: pence per member per month (0: no limit)
   mileage_rate = 8,         // amount: pence per mile
+  vetted_categories = 9,    // categories: the activities that need a current vetting (may be empty)
 };
 struct PolicySetting {
   PolicyTarget target = PolicyTarget::role_floor;
@@ -271,11 +274,45 @@ struct NodeRotate {
 // carries every rotation (net/HANDSHAKE.md) and must stay small.
 inline constexpr std::size_t kMaxNodeRotations = 8;
 
+// Safeguarding (docs/safeguarding.md): the kinds of check a co-op records
+// as seen before a volunteer helps in someone's home.
+enum class VettingKind : std::uint8_t {
+  dbs_basic = 1,            // England and Wales: DBS basic
+  dbs_standard = 2,         // DBS standard
+  dbs_enhanced = 3,         // DBS enhanced
+  dbs_enhanced_barred = 4,  // DBS enhanced with the adults' and/or children's barred list
+  pvg = 5,                  // Scotland: PVG scheme membership
+  access_ni = 6,            // Northern Ireland: AccessNI enhanced
+  other = 7,                // a check the co-op's policy names otherwise
+};
+constexpr std::uint8_t kVettingKindCount = 7;
+const char* vetting_kind_name(VettingKind kind);  // "dbs-enhanced-barred"
+std::optional<VettingKind> parse_vetting_kind(std::string_view name);
+
+// vetting.record: an admin or coordinator (the checker, who signs) saw a
+// check for `volunteer`, valid from `issued_days` to `expires_days`
+// inclusive. The certificate number is kept off the log: only its keyed
+// digest is signed, the number itself lives in the erasable notes.
+struct VettingRecord {
+  PublicKey volunteer;
+  VettingKind kind = VettingKind::dbs_enhanced_barred;
+  std::int32_t issued_days = 0;
+  std::int32_t expires_days = 0;
+  Hash32 certificate_digest;  // keyed digest of the certificate number, or zero
+};
+
+// vetting.withdraw: an admin or coordinator withdraws a recorded check (a
+// concern raised, a certificate found wrong); the reason stays off the log.
+struct VettingWithdraw {
+  EntryId record;
+  Hash32 reason_digest;
+};
+
 using EntryBody =
     std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
                  RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim, ExpenseApprove,
                  ExpenseReject, ExpensePaid, TransferOut, TransferIn, RemoteHoursLog, MemberRekey,
-                 NodeRotate>;
+                 NodeRotate, VettingRecord, VettingWithdraw>;
 
 EntryKind kind_of(const EntryBody& body);
 

@@ -129,6 +129,29 @@ struct ExpenseState {
   PublicKey signed_by;  // who signed the claim (the claimant, or a coordinator for them)
 };
 
+// A check recorded by vetting.record and where it stands. A volunteer's
+// checks are one row (docs/data-format.md, vettings column).
+struct VettingState {
+  EntryId id;  // the vetting.record entry
+  PublicKey volunteer;
+  VettingKind kind = VettingKind::dbs_enhanced_barred;
+  std::int32_t issued_days = 0;
+  std::int32_t expires_days = 0;  // valid to the end of this day
+  Hash32 certificate_digest;
+  PublicKey checker;  // the member who signed the record
+  std::uint64_t recorded_seq = 0;
+  bool withdrawn = false;
+  EntryId withdrawn_by;  // the vetting.withdraw entry
+  PublicKey withdrawn_by_key;
+  Hash32 reason_digest;
+
+  // Whether this check vouches for help given on `day`.
+  bool covers(std::int32_t day) const { return !withdrawn && issued_days <= day && day <= expires_days; }
+};
+// A volunteer holds at most this many recorded checks, withdrawn ones
+// included: enough for a renewal every year for decades.
+inline constexpr std::size_t kMaxVettingsPerVolunteer = 64;
+
 // One leg of a movement on one account.
 struct Posting {
   AccountId account;
@@ -226,6 +249,9 @@ class Ledger {
   Result<Policy> policy() const;
   Result<ExpenseState> expense(const EntryId& id) const;
   Result<std::vector<ExpenseState>> expenses() const;
+  // Every check recorded, by volunteer; one volunteer's (empty if none).
+  Result<std::vector<VettingState>> vettings() const;
+  Result<std::vector<VettingState>> vettings_of(const PublicKey& volunteer) const;
   // The node's currency for cash (set at initialise).
   Currency currency() const;
   // The entry whose id is `hex` or starts with it (at least 8 hex digits, so

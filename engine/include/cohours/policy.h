@@ -30,9 +30,15 @@ struct Policy {
   std::array<std::int64_t, kExpenseCategoryCount> expense_month_limit_pence{};
   // HMRC's approved mileage rate for cars, the usual volunteer rate.
   std::int64_t mileage_rate_pence = 45;
+  // Activities a volunteer needs a current vetting for: hours in these
+  // categories, and respite offers if "respite" is listed. Empty by default
+  // so that logs made before vetting existed replay as they did; `cohours
+  // init` lists "respite" for every new co-op (docs/safeguarding.md).
+  std::vector<std::string> vetted_categories;
 
   std::int64_t floor_for_roles(std::uint32_t roles) const;
   bool category_allowed(std::string_view category) const;
+  bool needs_vetting(std::string_view category) const;
 };
 
 }  // namespace cohours

@@ -27,6 +27,7 @@ enum class Code {
   already_exists,    // e.g. member key joined twice, node initialised twice
   wrong_node,        // the entry was signed for another node's log (no replay across co-ops)
   limit_reached,     // a bound on what the node keeps for one member (e.g. receipts no claim names yet)
+  not_vetted,        // the volunteer has no current vetting for this activity on that date
   // Operational errors.
   not_found,   // a store key or record that is absent
   io_error,    // the store or a file failed

@@ -94,6 +94,13 @@ export async function startRealNode({ dist, out, cohours, cohoursd }) {
       return accounts.find((a) => a.account === alias)?.balance_minutes;
     },
     // An admin changes the categories the co-op uses (policy.set).
+    // A coordinator records the volunteer's DBS check, valid from a year
+    // ago to two years ahead (the daemon's clock is the real one).
+    async vet(alias) {
+      const day = (offset) => new Date(Date.now() + offset * 86400e3).toISOString().slice(0, 10);
+      await cli('vetting', 'record', alias, '--as', 'dave', '--kind', 'dbs-enhanced-barred',
+        '--issued', day(-365), '--expires', day(730));
+    },
     async setCategories(list) {
       await cli('policy', 'set', '--categories', list.join(','), '--as', 'dave');
     },

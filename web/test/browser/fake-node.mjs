@@ -25,6 +25,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
   const nodeSeed = new Uint8Array(32).fill(3);
   const nodeKey = toHex(publicKeyFromSeed(nodeSeed));
   const members = new Map(); // key -> { alias, roles: [] }
+  const vetted = new Set(); // member keys with a current safeguarding check
   const codes = new Map();   // code -> { alias, roles }
   const entries = new Map(); // id -> { seq, fields } ; refusals kept too
   const refusals = new Map();
@@ -103,6 +104,8 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
         if (!r) return refuse('unknown_entry', 'no respite request');
         if (r.status !== 'open') return refuse('wrong_state', `that request is ${r.status}, not open`);
         if (r.carer === author) return refuse('not_permitted', 'you cannot offer respite to yourself');
+        // As a node made by `cohours init`: respite needs a current check.
+        if (!vetted.has(author)) return refuse('not_vetted', 'the volunteer needs a current safeguarding check for \'respite\'');
         r.status = 'offered';
         r.volunteer = author;
         movements.set(id, { id, kind: 'respite', status: 'pending', provider: author, recipient: r.carer, payer: r.carer,
@@ -221,7 +224,9 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
         const pout = [...movements.values()].filter((m) => m.status === 'pending' && m.payer === me).reduce((n, m) => n + m.minutes, 0);
         const toConfirm = [...movements.values()].filter((m) => m.status === 'pending' && m.recipient === me).length;
         return send(200, { alias: who.alias, key: me, member_key: me, roles: who.roles, node: name, node_key: nodeKey, currency: 'GBP',
-          balance_minutes: bal(me), pending_in_minutes: pin, pending_out_minutes: pout, to_confirm: toConfirm, _statement: st.closing_minutes });
+          balance_minutes: bal(me), pending_in_minutes: pin, pending_out_minutes: pout, to_confirm: toConfirm,
+          vetting: vetted.has(me) ? { kind: 'dbs-enhanced-barred', expires: '2029-01-04', days_left: 760 } : null,
+          vetting_needed_for: ['respite'], _statement: st.closing_minutes });
       }
       case 'GET /v1/members':
         return send(200, { members: [...members].map(([key, m]) => ({ alias: m.alias, key, roles: m.roles })), categories: cats, max_entry_minutes: 720 });
@@ -310,6 +315,10 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
       return undefined;
     },
     async setCategories(list) { cats = [...list]; },
+    // A coordinator records the volunteer's safeguarding check.
+    async vet(aliasName) {
+      for (const [key, m] of members) if (m.alias === aliasName) vetted.add(key);
+    },
     // Whether the node holds exactly these bytes under their digest.
     async receiptStored(digest, bytes) {
       const kept = receipts.get(digest)?.bytes;

@@ -72,6 +72,7 @@ async function startBackend() {
       balanceMinutes: (alias) => node.balanceMinutes(alias),
       entriesOfKind: (kind) => node.entriesOfKind(kind),
       setCategories: (list) => node.setCategories(list),
+      vet: (alias) => node.vet(alias),
       receiptStored: (digest, bytes) => node.receiptStored(digest, bytes),
       stop: () => node.close(),
       describe: 'the fake node (test/browser/fake-node.mjs)',
@@ -301,7 +302,9 @@ try {
   check('an entry the rules refuse: "Not accepted: " and the node\'s reason', await text(erin.page, /Not accepted: .*shopping/i));
   await screen(erin, 'done-refused');
 
-  // 9. Respite: carol asks, erin offers, carol sees the offer.
+  // 9. Respite: carol asks, erin (whose DBS check a coordinator recorded:
+  // respite needs one, docs/safeguarding.md) offers, carol sees the offer.
+  await backend.vet('erin');
   await carol.page.getByRole('link', { name: 'Respite' }).click();
   await heading(carol.page, 'Respite');
   await carol.page.locator('main').getByText('You have not asked for respite yet.').waitFor();

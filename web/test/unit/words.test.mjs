@@ -1,7 +1,7 @@
 // Plain words: who gave whom how long, money, dates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { duration, balanceWords, movementSentence, parsePence, money, categoryName, refusalWords } from '../../src/words.js';
+import { duration, balanceWords, movementSentence, parsePence, money, categoryName, refusalWords, vettingWords } from '../../src/words.js';
 import { daysFromIso, isoFromDays, spokenDate, addDaysIso } from '../../src/dates.js';
 
 test('durations in hours and minutes', () => {
@@ -54,4 +54,14 @@ test('days since 1970-01-01, as in entries', () => {
   assert.equal(spokenDate('2026-11-20'), 'Friday 20 November 2026');
   assert.equal(spokenDate('2026-11-30', '2026-11-30'), 'Today');
   assert.equal(spokenDate('2026-11-29', '2026-11-30'), 'Yesterday');
+});
+
+test('the safeguarding check on the home screen: missing, running out, or nothing to say', () => {
+  const me = (vetting, needs = ['respite']) => ({ vetting, vetting_needed_for: needs });
+  assert.match(vettingWords(me(null)), /no current safeguarding check .* respite needs one/);
+  assert.equal(vettingWords(me(null, [])), null);
+  assert.equal(vettingWords(me({ kind: 'dbs-enhanced', expires: '2029-01-04', days_left: 400 })), null);
+  assert.match(vettingWords(me({ kind: 'dbs-enhanced', expires: '2026-12-20', days_left: 18 })),
+    /runs out on Sunday 20 December 2026\. Ask your coordinator/);
+  assert.match(vettingWords(me({ kind: 'dbs-enhanced', expires: '2026-12-02', days_left: 0 })), /runs out today/);
 });

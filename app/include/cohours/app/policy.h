@@ -38,6 +38,9 @@ struct SetPolicy {
   std::vector<ExpenseLimit> month_limits;  // per member and month: over it is flagged
   std::optional<std::int64_t> mileage_rate_pence;
   std::optional<std::vector<std::string>> categories;  // the complete new list
+  // The complete new list of activities that need a current safeguarding
+  // check (docs/safeguarding.md); empty: none.
+  std::optional<std::vector<std::string>> vetted_categories;
 };
 struct PolicySetDone {
   Accepted entry;
@@ -60,6 +63,7 @@ struct PolicyView {
   std::string currency;  // of the cash amounts below
   std::int64_t mileage_rate_pence = 0;
   std::vector<ExpenseLimits> expense_limits;  // every expense category, in order
+  std::vector<std::string> vetted_categories;
 };
 Result<PolicyView> show_policy(Node& node, const ShowPolicy& request);
 

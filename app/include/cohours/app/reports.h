@@ -80,6 +80,18 @@ struct UnusualItem {
   std::string description;
   EntryId id;  // the entry to look at; zero for none
 };
+// A safeguarding check that runs out soon after the period (safeguarding.md).
+struct ExpiringVetting {
+  EntryId id;  // the vetting.record
+  std::string volunteer;
+  VettingKind kind = VettingKind::dbs_enhanced_barred;
+  std::int32_t expires_days = 0;
+  std::int32_t days_left = 0;  // from the period's last day
+};
+// Checks current on the period's last day that expire within this many
+// days after it are listed.
+inline constexpr std::int32_t kVettingExpiryWarningDays = 30;
+
 struct FigureDefinition {
   std::string figure;  // the figure's key, e.g. "hours_by_month"
   std::string definition;
@@ -103,7 +115,8 @@ struct PeriodReport {
   ExpenseTotals expenses_totals;
   std::vector<PaymentItem> payments;  // by the day paid, then the claim's order
   std::vector<UnusualItem> unusual;
-  std::vector<FigureDefinition> definitions;  // one per figure, by key
+  std::vector<ExpiringVetting> vettings_expiring;  // soonest first
+  std::vector<FigureDefinition> definitions;       // one per figure, by key
 };
 
 // Reads the whole derived state once (movements, the pool's postings,

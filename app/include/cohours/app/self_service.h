@@ -73,6 +73,15 @@ struct SelfView {
   std::string currency;
   Balance balance;
   std::uint64_t to_confirm = 0;  // hours waiting for this member's confirmation
+  // The member's check current today that runs longest (none: no current
+  // one), and what the co-op needs a check for (docs/safeguarding.md).
+  struct Vetting {
+    VettingKind kind = VettingKind::dbs_enhanced_barred;
+    std::int32_t expires_days = 0;
+    std::int32_t days_left = 0;
+  };
+  std::optional<Vetting> vetting;
+  std::vector<std::string> vetting_needed_for;
 };
 Result<SelfView> show_self(Node& node, const ShowSelf& request);
 

@@ -9,8 +9,9 @@
 #include "cohours/control/calls_members.h"
 #include "cohours/control/calls_policy.h"
 #include "cohours/control/calls_sync.h"
+#include "cohours/control/calls_vetting.h"
 
 namespace cohours::control {
 using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls, ExpenseCalls,
-                           AuditCalls, InvitationCalls>::type;
+                           AuditCalls, InvitationCalls, VettingCalls>::type;
 }  // namespace cohours::control

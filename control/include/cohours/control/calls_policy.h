@@ -11,12 +11,12 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RoleFloor, role, minutes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ExpenseLimit, category, pence)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SetPolicy, as, role_floor, pool_floor_minutes, no_pool_floor,
                                    max_entry_minutes, claim_limits, month_limits, mileage_rate_pence,
-                                   categories)
+                                   categories, vetted_categories)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PolicySetDone, entry, settings)
 COHOURS_JSON_EMPTY(ShowPolicy)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ExpenseLimits, category, claim_limit_pence, month_limit_pence)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PolicyView, role_floors, pool_floor_minutes, max_entry_minutes, categories,
-                                   currency, mileage_rate_pence, expense_limits)
+                                   currency, mileage_rate_pence, expense_limits, vetted_categories)
 }  // namespace cohours::app
 
 COHOURS_CALL(cohours::app::SetPolicy, cohours::app::PolicySetDone, "policy.set", cohours::app::set_policy)
