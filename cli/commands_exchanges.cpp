@@ -33,13 +33,14 @@ std::string describe_movement(const app::MovementView& m) {
 
 struct LogArgs {
   std::string as, on_behalf_of, to, minutes, category, date, note;
+  bool again = false;
 };
 
 void run_hours_log(const GlobalOptions& options, const LogArgs& args) {
   app::LogHours request{args.as,       args.on_behalf_of,
                         args.to,       parse_minutes_arg(args.minutes, "--minutes"),
                         args.category, parse_date_arg(args.date, "--date"),
-                        args.note};
+                        args.note,         args.again};
   Client client(options);
   app::HoursLogged logged = client.call(request);
   const app::MovementView& m = logged.movement;
@@ -167,6 +168,8 @@ void add_exchange_commands(CLI::App& app, GlobalOptions& options) {
       ->required();
   log_cmd->add_option("--date", log->date, "Day the help was given, YYYY-MM-DD")->required();
   log_cmd->add_option("--note-private", log->note, "A private note, kept off the signed log");
+  log_cmd->add_flag("--again", log->again,
+                    "Log it although the same hours (volunteer, recipient, day, length) are already logged");
   log_cmd->callback([&options, log] { run_hours_log(options, *log); });
 
   auto target = std::make_shared<std::string>();

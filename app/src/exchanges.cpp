@@ -1,6 +1,8 @@
 #include "cohours/app/exchanges.h"
 
+#include "cohours/app/format.h"
 #include "cohours/app/names.h"
+#include "cohours/dates.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -27,6 +29,33 @@ Result<PublicKey> on_behalf_for(Node& node, const PublicKey& signer, const Publi
   TRY_ASSIGN(MemberInfo info, node.ledger().member(signer));
   if (info.roles & role_coordinator) return member;
   return PublicKey{};
+}
+
+}  // namespace
+
+namespace {
+
+// Hours of `provider` to `recipient` (zero: the community) on `day` of
+// `minutes`, pending or confirmed: the pending ones from the pending
+// column, the confirmed ones from the provider's own postings, so the
+// look-up grows with one member's history, not the log.
+Result<std::optional<Movement>> same_hours(Node& node, const PublicKey& provider, const PublicKey& recipient,
+                                           std::int32_t day, std::int64_t minutes) {
+  Ledger& ledger = node.ledger();
+  auto matches = [&](const Movement& m) {
+    return m.kind != MovementKind::transfer && m.provider == provider && m.recipient == recipient &&
+           m.date_days == day && m.minutes == minutes;
+  };
+  TRY_ASSIGN(auto pending, ledger.pending_movements());
+  for (const auto& m : pending)
+    if (matches(m)) return std::optional<Movement>(m);
+  TRY_ASSIGN(auto postings, ledger.postings(AccountId::member(provider)));
+  for (const auto& posting : postings) {
+    if (posting.delta_minutes != minutes) continue;
+    auto m = ledger.movement(posting.movement);
+    if (m.ok() && m->status == MovementStatus::posted && matches(m.value())) return std::optional<Movement>(*m);
+  }
+  return std::optional<Movement>();
 }
 
 }  // namespace
@@ -61,6 +90,16 @@ Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
   if (!valid_category(body.category))
     return Result<HoursLogged>(Code::unknown_category,
                                "category '" + body.category + "' is not allowed (see `cohours policy show`)");
+  if (!r.again && !visitor) {
+    TRY_ASSIGN(auto same, same_hours(node, provider, body.recipient, body.date_days, body.minutes));
+    if (same)
+      return Result<HoursLogged>(
+          Code::already_exists,
+          member_name(node, provider) + " already has " + describe_minutes(same->minutes) + " to " +
+              (body.recipient.is_zero() ? std::string("the community") : member_name(node, body.recipient)) +
+              " on " + format_date(same->date_days) + " (" + movement_status_name(same->status) + ", entry " +
+              to_hex(same->id).substr(0, 12) + "); if this is more help, log it again with --again");
+  }
   Submission submission(node);
   TRY_ASSIGN(body.note_digest, submission.note(r.note));
   Result<Accepted> accepted =

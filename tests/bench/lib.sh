@@ -103,7 +103,11 @@ time_hours_log() {  # time_hours_log NAME: LATENCY_RUNS × `hours log` on a, p50
   : >"$WORK/latency.us"
   for i in $(seq 1 "$LATENCY_RUNS"); do
     start=$(now_ns)
-    node a hours log --as alice --to bob --minutes 30 --category befriending --date 2026-11-20 >/dev/null
+    # A different length or day each time, across every call: each is new
+    # help, and the look-up for a possible duplicate runs every time.
+    HOURS_LOGGED=$((${HOURS_LOGGED:-0} + 1))
+    node a hours log --as alice --to bob --minutes $((1 + HOURS_LOGGED % 700)) --category befriending \
+      --date "2026-11-$((10 + HOURS_LOGGED / 700))" >/dev/null
     echo $((($(now_ns) - start) / 1000)) >>"$WORK/latency.us"
   done
   record "${1}_p50_us" "$(percentile_of 50 "$WORK/latency.us")"

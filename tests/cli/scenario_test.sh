@@ -112,6 +112,9 @@ expect_ok hours log --as alice --to bob --minutes "1h 30m" --category befriendin
 grep -q "gave bob 1 hour 30 minutes of befriending on 2026-11-29" <<<"$out" && ok || bad "1h 30m yesterday: $out"
 expect_ok hours log --as alice --to bob --minutes 1.25h --category befriending --date today
 grep -q "gave bob 1 hour 15 minutes of befriending on 2026-11-30" <<<"$out" && ok || bad "1.25h today: $out"
+# The same hours twice: a possible duplicate, logged only with --again.
+expect_fail 6 "already has 1 hour 30 minutes to bob on 2026-11-29" hours log --as alice --to bob --minutes 90 --category befriending --date yesterday
+expect_ok hours log --as alice --to bob --minutes 90 --category befriending --date yesterday --again
 expect_ok --version
 grep -q "^cohours [0-9.]* (entry format 2, store format [0-9]*)" <<<"$out" && ok || bad "--version: $out"
 expect_fail 4 "maximum" hours log --as alice --to bob --minutes 721 --category befriending --date 2026-11-20

@@ -20,7 +20,7 @@ expect_ok member add alice --role volunteer
 expect_ok member add bob --role service-user
 expect_ok member add dave --role coordinator --role admin
 for _ in 1 2 3 4 5 6; do
-  run hours log --as alice --to bob --minutes 30 --category befriending --date 2026-11-20
+  run hours log --as alice --to bob --minutes 30 --category befriending --date 2026-11-20 --again
   expect_ok hours confirm "$(tail -n 1 <<<"$out")" --as bob
 done
 expect_ok transfer --as alice --to bob --minutes 15

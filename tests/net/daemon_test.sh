@@ -117,9 +117,9 @@ for name in a b c; do start "$name"; done
 
 # ---- entries on each node converge everywhere ------------------------------
 for i in 1 2 3; do
-  expect_ok --data "$WORK/a" --json hours log --as dan --to sue --minutes 60 --category befriending --date "$TODAY"
+  expect_ok --data "$WORK/a" --json hours log --as dan --to sue --minutes 60 --category befriending --date "$TODAY" --again
   logged=$(echo "$out" | jq -r .id)
-  expect_ok --data "$WORK/c" hours log --as bob --to tom --minutes 30 --category shopping --date "$TODAY"
+  expect_ok --data "$WORK/c" hours log --as bob --to tom --minutes 30 --category shopping --date "$TODAY" --again
 done
 expect_ok --data "$WORK/b" member add eve --role carer
 wait_for "three nodes to converge" 30 converged
@@ -163,7 +163,7 @@ wait_for "b's head to be witnessed by a and c" 30 bash -c \
 # ---- a node stopped, work elsewhere, restart, catch-up ----------------------
 stop c
 for i in 1 2 3 4; do
-  expect_ok --data "$WORK/a" hours log --as dan --to sue --minutes 15 --category befriending --date "$TODAY"
+  expect_ok --data "$WORK/a" hours log --as dan --to sue --minutes 15 --category befriending --date "$TODAY" --again
 done
 expect_ok --data "$WORK/b" member add fay --role volunteer
 expect_ok --data "$WORK/c" hours log --as bob --to tom --minutes 20 --category shopping --date "$TODAY"  # offline

@@ -31,6 +31,10 @@ struct LogHours {
   std::string category;
   std::int32_t date_days = 0;
   std::string note;  // private, kept off the log
+  // Hours with the same provider, recipient, day and length already
+  // logged (pending or confirmed) are a possible duplicate: refused with
+  // already_exists unless `again` says this is more help.
+  bool again = false;
 };
 struct HoursLogged {
   Accepted entry;

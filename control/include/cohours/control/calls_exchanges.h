@@ -9,7 +9,7 @@ namespace cohours::app {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Accepted, id, seq, duplicate)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MovementView, id, kind, status, provider, recipient, payer, payee,
                                    pool_pays, minutes, category, date_days, seq)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LogHours, as, on_behalf_of, to, minutes, category, date_days, note)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LogHours, as, on_behalf_of, to, minutes, category, date_days, note, again)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HoursLogged, entry, movement, other_coop, provider)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfirmHours, id, as)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VoidHours, id, as, reason)
