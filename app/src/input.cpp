@@ -13,8 +13,11 @@ namespace {
 std::optional<std::int64_t> digits_at(std::string_view text, std::size_t& i, std::size_t* count = nullptr) {
   const std::size_t start = i;
   std::int64_t value = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') value = value * 10 + (text[i++] - '0');
-  if (i == start || i - start > 12) return std::nullopt;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (i - start == 12) return std::nullopt;  // a 13th digit: too long, and before it could overflow
+    value = value * 10 + (text[i++] - '0');
+  }
+  if (i == start) return std::nullopt;
   if (count) *count = i - start;
   return value;
 }

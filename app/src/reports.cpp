@@ -76,7 +76,8 @@ const std::vector<FigureDefinition>& definitions() {
       {"vettings_expiring",
        "Safeguarding checks (DBS and the like) current on the period's last day that expire within 30 "
        "days after it, soonest first, with the days left from the period's last day. Withdrawn checks are "
-       "not listed; a volunteer with a newer check that runs longer is not listed either."}};
+       "not listed; nor is a volunteer with another check recorded (a renewal, even one issued after the "
+       "period) that runs past those 30 days."}};
   return all;
 }
 
@@ -234,16 +235,21 @@ Result<PeriodReport> period_report(Node& node, const ShowPeriodReport& r) {
                            "one receipt is cited by " + std::to_string(same.size()) + " claims (" + who + ")",
                            same.front()->id});
   }
-  // Checks that run out soon after the period: the longest-running current
-  // check of each volunteer, if it ends within the warning window.
+  // Checks that run out soon after the period: a volunteer's check current
+  // on its last day, listed if no check of theirs (a renewal recorded since,
+  // even one issued after the period) runs past the warning window.
   TRY_ASSIGN(auto checks, ledger.vettings());
-  std::map<PublicKey, const VettingState*> longest;
-  for (const auto& check : checks)
-    if (check.covers(to) && (!longest.count(check.volunteer) ||
-                             check.expires_days > longest[check.volunteer]->expires_days))
-      longest[check.volunteer] = &check;
-  for (const auto& [volunteer, check] : longest)
-    if (check->expires_days - to <= kVettingExpiryWarningDays)
+  std::map<PublicKey, const VettingState*> current;
+  std::map<PublicKey, std::int32_t> runs_to;
+  for (const auto& check : checks) {
+    if (check.withdrawn) continue;
+    runs_to[check.volunteer] = std::max(runs_to[check.volunteer], check.expires_days);
+    if (check.covers(to) && (!current.count(check.volunteer) ||
+                             check.expires_days > current[check.volunteer]->expires_days))
+      current[check.volunteer] = &check;
+  }
+  for (const auto& [volunteer, check] : current)
+    if (runs_to[volunteer] - to <= kVettingExpiryWarningDays)
       out.vettings_expiring.push_back({check->id, member_name(node, volunteer), check->kind, check->expires_days,
                                        check->expires_days - to});
   std::stable_sort(out.vettings_expiring.begin(), out.vettings_expiring.end(),

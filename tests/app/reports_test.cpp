@@ -182,3 +182,17 @@ TEST_CASE("period report: the safeguarding checks that run out within 30 days of
   REQUIRE(after.vettings_expiring.size() == 1);
   CHECK(after.vettings_expiring[0].volunteer == "alice");
 }
+
+TEST_CASE("period report: a renewal issued after the period keeps the volunteer off the expiring list") {
+  TestNode t;  // today is 2026-11-18
+  REQUIRE(app::record_vetting(*t, {"dave", "alice", "dbs-enhanced", *parse_date("2024-01-01"),
+                                   *parse_date("2026-11-20"), ""})
+              .ok());
+  app::PeriodReport before = report(t, "2026-10-01", "2026-11-10");
+  REQUIRE(before.vettings_expiring.size() == 1);
+  CHECK(before.vettings_expiring[0].days_left == 10);
+  REQUIRE(app::record_vetting(*t, {"dave", "alice", "dbs-enhanced", *parse_date("2026-11-15"),
+                                   *parse_date("2029-11-14"), ""})
+              .ok());
+  CHECK(report(t, "2026-10-01", "2026-11-10").vettings_expiring.empty());
+}

@@ -23,7 +23,7 @@ trap 'pkill -KILL -f "cohoursd --data $DISK" 2>/dev/null; umount "$DISK"; rm -rf
 WORK=$SCRATCH  # testlib keeps each command's stderr here, off the full disk
 . "$(dirname "$0")/testlib.sh"
 
-log_hours() { run --data "$1" hours log --as alice --to bob --minutes 30 --category befriending --date 2026-11-20; }
+log_hours() { run --data "$1" hours log --as alice --to bob --minutes 30 --category befriending --date 2026-11-20 --again; }
 
 # Fills the disk but for 300 KB, then logs hours until the disk refuses one.
 # Keeps the id of every acknowledged entry in $SCRATCH/acked.
