@@ -75,7 +75,7 @@ std::optional<DayRange> parse_month(std::string_view text) {
     month = 1;
     ++year;
   }
-  char next[16];
+  char next[32];  // room for any int, so the compiler sees no truncation
   std::snprintf(next, sizeof next, "%04d-%02d-01", year, month);
   auto after = parse_date(next);
   if (!after) return std::nullopt;  // 9999-12: past the last date we read
