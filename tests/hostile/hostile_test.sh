@@ -186,16 +186,26 @@ ATTACKERS=()
 "$HOSTILE" "${H[@]}" silent "$SILENT" "$ATTACK" >"$WORK/att.silent" 2>&1 & ATTACKERS+=($!)
 "$HOSTILE" "${H[@]}" slow-header "$SLOW" "$ATTACK" >"$WORK/att.slow-header" 2>&1 & ATTACKERS+=($!)
 "$HOSTILE" "${H[@]}" slow-body "$SLOW" "$FLOOD_AT" >"$WORK/att.slow-body" 2>&1 & ATTACKERS+=($!)
-"$HOSTILE" "${H[@]}" upload "$UPLOADS" 12 >"$WORK/att.upload" 2>&1 & ATTACKERS+=($!)
+"$HOSTILE" "${H[@]}" upload "$UPLOADS" 12 >"$WORK/att.upload" 2>&1 &
+UPLOADS_PID=$!  # waited for before the rate case, not with the others
 "$HOSTILE" "${P[@]}" silent "$PEER_SILENT" "$ATTACK" >"$WORK/att.peer-silent" 2>&1 & ATTACKERS+=($!)
 "$HOSTILE" "${P[@]}" half-handshake "$PEER_HALF" "$ATTACK" "$WORK/county.json" >"$WORK/att.peer-half" 2>&1 & ATTACKERS+=($!)
 
 # One-shot cases, each checked against its documented answer.
-for c in oversized nested many-keys bad-utf8 replay forged other-key expired future unknown-key garbage rate; do
+http_case() {
+  local c=$1
   if "$HOSTILE" http "$HTTP_PORT" "$c" "$WORK/mallory.seed" "$WORK/p1.seed" >"$WORK/case.$c" 2>&1; then ok; else
     bad "http case $c: $(grep -v '(want \([0-9]*\).*) *$' "$WORK/case.$c" | head -3) $(cat "$WORK/case.$c" | tr '\n' ' ' | cut -c1-600)"
   fi
+}
+for c in oversized nested many-keys bad-utf8 replay forged other-key expired future unknown-key garbage; do
+  http_case "$c"
 done
+# The rate case floods on eight connections: once the uploads attack is
+# over, so that it does not starve the uploads of the time they need to
+# fill the daemon's budget for bodies (whose 503 is checked below).
+wait "$UPLOADS_PID" || bad "the uploads attacker could not run: see $WORK/att.upload"
+http_case rate
 for c in garbage huge-frame unknown-key; do
   if "$HOSTILE" peer "$PEER_PORT" "$c" "$WORK/county.json" >"$WORK/peer.$c" 2>&1; then ok; else bad "peer case $c: $(cat "$WORK/peer.$c")"; fi
 done
