@@ -82,16 +82,20 @@ struct Apply {
     return reject(Code::not_permitted, "only an admin or the node operator may change membership");
   }
 
-  Status require_admin_author(const char* what) {
+  // The author themself (never on behalf of someone) holds one of `roles`;
+  // `who` names them in the refusal ("an admin").
+  Status require_author_role(const char* what, std::uint32_t roles, const char* who) {
     if (!entry.on_behalf.is_zero())
       return reject(Code::not_permitted, std::string(what) + " cannot be signed on behalf of someone");
     auto signer = member(author);
     if (!signer.ok()) return signer.status();
     if (!*signer) return reject(Code::unknown_member, "signer is not a member of this co-op");
-    if (!((*signer)->roles & role_admin))
-      return reject(Code::not_permitted, std::string("only an admin may ") + what);
+    if (!((*signer)->roles & roles))
+      return reject(Code::not_permitted, std::string("only ") + who + " may " + what);
     return Status();
   }
+
+  Status require_admin_author(const char* what) { return require_author_role(what, role_admin, "an admin"); }
 
   Result<Balance> balance(const AccountId& account) {
     auto row = load_row<Balance>(view, Column::balances, account.to_key());
@@ -226,14 +230,7 @@ struct Apply {
   // Vetting is recorded and withdrawn by an admin or a coordinator, never
   // for themselves and never on behalf of someone.
   Status require_checker(const char* what) {
-    if (!entry.on_behalf.is_zero())
-      return reject(Code::not_permitted, std::string(what) + " cannot be signed on behalf of someone");
-    auto signer = member(author);
-    if (!signer.ok()) return signer.status();
-    if (!*signer) return reject(Code::unknown_member, "signer is not a member of this co-op");
-    if (!((*signer)->roles & (role_admin | role_coordinator)))
-      return reject(Code::not_permitted, std::string("only an admin or a coordinator may ") + what);
-    return Status();
+    return require_author_role(what, role_admin | role_coordinator, "an admin or a coordinator");
   }
 
   // Ten years and a few leap days: no co-op renews less often, and dates
@@ -800,11 +797,9 @@ struct Apply {
                     std::string("that request is ") + request_status_name(state->status) + ", not open");
     if (state->carer == volunteer->key)
       return reject(Code::not_permitted, "you cannot offer respite to yourself");
-    {
-      auto policy = load_policy(view);
-      if (!policy.ok()) return policy.status();
-      if (Status s = check_vetted(volunteer->key, "respite", state->date_days, *policy); !s.ok()) return s;
-    }
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    if (Status s = check_vetted(volunteer->key, "respite", state->date_days, *policy); !s.ok()) return s;
     Movement movement{signed_entry.id,
                       MovementKind::respite,
                       MovementStatus::pending,
@@ -818,8 +813,6 @@ struct Apply {
                       context.seq,
                       state->id,
                       {}};
-    auto policy = load_policy(view);
-    if (!policy.ok()) return policy.status();
     movement.max_entry_minutes_then = policy->max_entry_minutes;
     put_movement(movement);
     adjust(movement.payer, {0, 0, movement.minutes});
