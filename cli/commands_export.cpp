@@ -13,7 +13,7 @@
 #include "cohours/app/export.h"
 #include "cohours/dates.h"
 #include "commands.h"
-#include "csv.h"
+#include "cohours/app/csv.h"
 #include "output.h"
 #include "output_paths.h"
 
@@ -22,7 +22,9 @@ namespace cohours::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using app::csv_field;
 using app::ExportRow;
+using app::parse_csv;
 using app::ExportTable;
 
 std::string file_name(const ExportTable& table, bool json) {

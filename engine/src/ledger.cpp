@@ -71,6 +71,7 @@ struct Writer {
   std::vector<SignedEntry>* entries;
   std::vector<SubmitResult>* results;
   std::vector<std::size_t> to_apply;  // indices of entries that passed decoding and signature checks
+  std::optional<Together> together;   // submit_together(): its entries stand or fall as one
   bool done = false;
   std::condition_variable cv;
 };
@@ -140,6 +141,13 @@ Status Ledger::Impl::reload_tip() {
   return {};
 }
 
+// Where a together batch began in a group, to go back to.
+struct Savepoint {
+  StateView::Writes writes;
+  LogTip next;
+  std::size_t since_head_records, since_head_bytes, accepted;
+};
+
 // Every entry of the group that was going to be accepted gets `message`
 // and the error's code instead.
 static void fail_group(const std::vector<Writer*>& group, const Status& error, const std::string& message,
@@ -187,6 +195,12 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
   Status fatal;
   bool write_failed = false;
   for (Writer* writer : group) {
+    // A together batch (submit_together) starts from here, and comes back
+    // here if it is not to be stored.
+    std::optional<Savepoint> savepoint;
+    if (writer->together)
+      savepoint = Savepoint{view.save(), next, since_head_records, since_head_bytes, accepted.size()};
+    bool refused_in_batch = false;
     for (std::size_t index : writer->to_apply) {
       SignedEntry& entry = (*writer->entries)[index];
       SubmitResult& result = (*writer->results)[index];
@@ -228,6 +242,10 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
         }
         result.code = applied.code();
         result.message = applied.message();
+        if (writer->together) {
+          refused_in_batch = true;
+          continue;
+        }
         auto remember = remembers_refusal(view, entry, applied.code());
         if (!remember.ok()) {
           fatal = remember.status();
@@ -263,6 +281,19 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
       }
     }
     if (!fatal.ok()) break;
+    if (savepoint) {
+      // Earlier refusals answer as they did; only a new judgement counts.
+      for (std::size_t index : writer->to_apply)
+        if ((*writer->results)[index].refused_before) refused_in_batch = true;
+      if (refused_in_batch || *writer->together == Together::dry_run) {
+        for (std::size_t i = savepoint->accepted; i < accepted.size(); ++i) accepted[i]->held_back = true;
+        view.restore(std::move(savepoint->writes));
+        next = std::move(savepoint->next);
+        since_head_records = savepoint->since_head_records;
+        since_head_bytes = savepoint->since_head_bytes;
+        accepted.resize(savepoint->accepted);
+      }
+    }
   }
   // A group that only refused still writes, to remember its refusals.
   if (fatal.ok() && !view.empty()) {
@@ -431,22 +462,24 @@ Result<std::unique_ptr<Ledger>> Ledger::open_copy(Store& store, const PublicKey&
   return opened;
 }
 
-std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) {
-  std::vector<SubmitResult> results(signed_entries.size());
-  // Rules checked against a snapshot could pass what the live state
-  // refuses; the store would refuse the write anyway, so refuse up front.
-  const bool pinned = ReadSnapshot::active(impl_->base);
-  if (impl_->read_only || pinned) {
+// Decodes and verifies `signed_entries` on every core, before any lock is
+// taken; the indices of those that passed go to the writer's to_apply.
+// Refuses them all when this ledger cannot submit: rules checked against a
+// snapshot could pass what the live state refuses (the store would refuse
+// the write anyway), and a read-only ledger never writes.
+static void prepare(std::span<const Bytes> signed_entries, bool read_only, bool pinned, Writer& writer) {
+  auto& results = *writer.results;
+  auto& entries = *writer.entries;
+  if (read_only || pinned) {
     for (auto& result : results) {
       result.code = Code::not_permitted;
       result.message = pinned ? "cannot submit while this thread reads a snapshot" : "read-only ledger";
     }
-    return results;
+    return;
   }
   const std::size_t count = signed_entries.size();
-  std::vector<SignedEntry> entries(count);
   std::vector<char> valid(count, 0);
-  auto check = [&](std::size_t i) {
+  parallel_for(count, [&](std::size_t i) {
     auto decoded = decode_entry(signed_entries[i]);
     if (!decoded.ok()) {
       results[i].code = decoded.code();
@@ -461,12 +494,29 @@ std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) 
       return;
     }
     valid[i] = 1;
-  };
-  // Checked on every core before any lock is taken.
-  parallel_for(count, check);
-  Writer writer{&entries, &results, {}, false, {}};
+  });
   for (std::size_t i = 0; i < count; ++i)
     if (valid[i]) writer.to_apply.push_back(i);
+}
+
+std::vector<SubmitResult> Ledger::submit(std::span<const Bytes> signed_entries) {
+  std::vector<SubmitResult> results(signed_entries.size());
+  std::vector<SignedEntry> entries(signed_entries.size());
+  Writer writer{&entries, &results, {}, {}, false, {}};
+  prepare(signed_entries, impl_->read_only, ReadSnapshot::active(impl_->base), writer);
+  if (!writer.to_apply.empty()) impl_->commit_in_turn(writer);
+  return results;
+}
+
+std::vector<SubmitResult> Ledger::submit_together(std::span<const Bytes> signed_entries, Together how) {
+  std::vector<SubmitResult> results(signed_entries.size());
+  std::vector<SignedEntry> entries(signed_entries.size());
+  Writer writer{&entries, &results, {}, how, false, {}};
+  const bool pinned = ReadSnapshot::active(impl_->base);
+  prepare(signed_entries, impl_->read_only, pinned, writer);
+  if (impl_->read_only || pinned) return results;
+  // One that cannot even be read sinks the batch: the rest are still judged.
+  if (writer.to_apply.size() != signed_entries.size()) writer.together = Together::dry_run;
   if (!writer.to_apply.empty()) impl_->commit_in_turn(writer);
   return results;
 }

@@ -28,11 +28,16 @@ class StateView {
   // Moves all writes into `batch` (in a deterministic order) and forgets them.
   void drain_into(WriteBatch& batch);
   bool empty() const { return writes_.empty(); }
+  // The writes so far, to go back to them (a batch that stands or falls as
+  // one). Reads the view learnt are the base's and stay valid.
+  using Writes = std::map<std::pair<Column, std::string>, std::optional<std::string>>;
+  Writes save() const { return writes_; }
+  void restore(Writes writes) { writes_ = std::move(writes); }
 
  private:
   const Store& base_;
   RowCache* cache_;
-  std::map<std::pair<Column, std::string>, std::optional<std::string>> writes_;
+  Writes writes_;
 };
 
 // Row encodings of derived columns (docs/data-format.md).

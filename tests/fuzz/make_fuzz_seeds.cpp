@@ -23,7 +23,7 @@
 #include "cohours/net/handshake.h"
 #include "cohours/net/messages.h"
 #include "cohours/record.h"
-#include "csv.h"
+#include "cohours/app/csv.h"
 #include "proof_tree.h"
 
 using namespace cohours;
@@ -219,10 +219,10 @@ int main(int argc, char** argv) {
   // Export CSV: each table's header and a row with every kind of field.
   for (const app::ExportTable* table : app::export_tables()) {
     std::string text;
-    for (std::size_t i = 0; i < table->columns.size(); ++i) text += (i ? "," : "") + cli::csv_field(table->columns[i].name);
+    for (std::size_t i = 0; i < table->columns.size(); ++i) text += (i ? "," : "") + app::csv_field(table->columns[i].name);
     text += "\r\n";
     for (std::size_t i = 0; i < table->columns.size(); ++i)
-      text += (i ? "," : "") + cli::csv_field(i % 3 == 0 ? "12" : i % 3 == 1 ? "a, \"quoted\"\nline" : "");
+      text += (i ? "," : "") + app::csv_field(i % 3 == 0 ? "12" : i % 3 == 1 ? "a, \"quoted\"\nline" : "");
     text += "\n";
     write("export_csv", table->name, text);
   }

@@ -43,7 +43,17 @@ struct SubmitResult {
   // message). A refused entry is never judged again; the member signs a new
   // entry (a new nonce) instead.
   bool refused_before = false;
+  // From submit_together() only: the entry passed on its own but was not
+  // stored, because another entry of the batch was refused or the batch
+  // was a dry run (seq then says where it would have gone).
+  bool held_back = false;
   bool ok() const { return code == Code::ok; }
+};
+
+// How submit_together() treats a batch.
+enum class Together {
+  all_or_none,  // every entry is stored, or (one refused) none is
+  dry_run,      // judged as all_or_none would, and nothing is stored
 };
 
 struct MemberInfo {
@@ -201,6 +211,13 @@ class Ledger {
   // bytes answers with it (refused_before = true).
   std::vector<SubmitResult> submit(std::span<const Bytes> signed_entries);
   SubmitResult submit_one(const Bytes& signed_entry);
+  // As submit(), for entries that stand or fall together (an imported
+  // timesheet): each is judged after the ones before it, every refusal is
+  // reported, and refusals are not remembered (a corrected batch is judged
+  // afresh). Entries already in the log answer as duplicates and count as
+  // good. If any entry is refused, or `how` is dry_run, nothing is stored
+  // and the good entries answer held_back.
+  std::vector<SubmitResult> submit_together(std::span<const Bytes> signed_entries, Together how);
 
   // The node's log id: its first key, whatever key signs for it now.
   PublicKey node_key() const;

@@ -1,6 +1,6 @@
-#include "csv.h"
+#include "cohours/app/csv.h"
 
-namespace cohours::cli {
+namespace cohours::app {
 
 std::string csv_field(const std::string& value) {
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
@@ -9,15 +9,16 @@ std::string csv_field(const std::string& value) {
   return out + "\"";
 }
 
-// RFC 4180 records; accepts CRLF or LF line ends.
-Result<std::vector<app::ExportRow>> parse_csv(const std::string& text, const std::string& file) {
-  std::vector<app::ExportRow> rows;
-  app::ExportRow row;
+Result<std::vector<CsvRecord>> parse_csv_records(const std::string& text, const std::string& file) {
+  std::vector<CsvRecord> records;
+  CsvRecord record{1, {}};
   std::string field;
+  int line = 1;
   bool quoted = false, in_row = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char ch = text[i];
     if (quoted) {
+      if (ch == '\n') ++line;
       if (ch != '"')
         field += ch;
       else if (i + 1 < text.size() && text[i + 1] == '"')
@@ -27,15 +28,15 @@ Result<std::vector<app::ExportRow>> parse_csv(const std::string& text, const std
     } else if (ch == '"' && field.empty()) {
       quoted = in_row = true;
     } else if (ch == ',') {
-      row.push_back(std::move(field));
+      record.fields.push_back(std::move(field));
       field.clear();
       in_row = true;
     } else if (ch == '\n' || ch == '\r') {
       if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row.push_back(std::move(field));
+      record.fields.push_back(std::move(field));
       field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
+      records.push_back(std::move(record));
+      record = CsvRecord{++line, {}};
       in_row = false;
     } else {
       field += ch;
@@ -44,10 +45,19 @@ Result<std::vector<app::ExportRow>> parse_csv(const std::string& text, const std
   }
   if (quoted) return Status(Code::corruption, file + " ends inside a quoted field");
   if (in_row || !field.empty()) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
+    record.fields.push_back(std::move(field));
+    records.push_back(std::move(record));
   }
+  return records;
+}
+
+Result<std::vector<std::vector<std::string>>> parse_csv(const std::string& text, const std::string& file) {
+  auto records = parse_csv_records(text, file);
+  if (!records.ok()) return records.status();
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(records->size());
+  for (auto& record : records.value()) rows.push_back(std::move(record.fields));
   return rows;
 }
 
-}  // namespace cohours::cli
+}  // namespace cohours::app
