@@ -171,6 +171,7 @@ void add_exchange_commands(CLI::App& app, GlobalOptions& options) {
   log_cmd->add_flag("--again", log->again,
                     "Log it although the same hours (volunteer, recipient, day, length) are already logged");
   log_cmd->callback([&options, log] { run_hours_log(options, *log); });
+  add_hours_import_command(*hours, options);
 
   auto target = std::make_shared<std::string>();
   auto as = std::make_shared<std::string>();

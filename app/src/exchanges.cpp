@@ -33,33 +33,6 @@ Result<PublicKey> on_behalf_for(Node& node, const PublicKey& signer, const Publi
 
 }  // namespace
 
-namespace {
-
-// Hours of `provider` to `recipient` (zero: the community) on `day` of
-// `minutes`, pending or confirmed: the pending ones from the pending
-// column, the confirmed ones from the provider's own postings, so the
-// look-up grows with one member's history, not the log.
-Result<std::optional<Movement>> same_hours(Node& node, const PublicKey& provider, const PublicKey& recipient,
-                                           std::int32_t day, std::int64_t minutes) {
-  Ledger& ledger = node.ledger();
-  auto matches = [&](const Movement& m) {
-    return m.kind != MovementKind::transfer && m.provider == provider && m.recipient == recipient &&
-           m.date_days == day && m.minutes == minutes;
-  };
-  TRY_ASSIGN(auto pending, ledger.pending_movements());
-  for (const auto& m : pending)
-    if (matches(m)) return std::optional<Movement>(m);
-  TRY_ASSIGN(auto postings, ledger.postings(AccountId::member(provider)));
-  for (const auto& posting : postings) {
-    if (posting.delta_minutes != minutes) continue;
-    auto m = ledger.movement(posting.movement);
-    if (m.ok() && m->status == MovementStatus::posted && matches(m.value())) return std::optional<Movement>(*m);
-  }
-  return std::optional<Movement>();
-}
-
-}  // namespace
-
 Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
   TRY_ASSIGN(PublicKey author, member_key(node, r.as));
   // A volunteer of another co-op (ALIAS@NODE): the hours are logged here,
@@ -83,15 +56,14 @@ Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
   } else {
     TRY_ASSIGN(body.recipient, member_key(node, r.to));
     TRY_ASSIGN(MemberInfo recipient, node.ledger().member(body.recipient));
-    // Service users do not pay: their help comes out of the co-op pool (the
-    // rules refuse anything else).
-    body.payer = (recipient.roles & role_service_user) ? Payer::pool : Payer::recipient;
+    body.payer = payer_for(recipient);
   }
   if (!valid_category(body.category))
     return Result<HoursLogged>(Code::unknown_category,
                                "category '" + body.category + "' is not allowed (see `cohours policy show`)");
   if (!r.again && !visitor) {
-    TRY_ASSIGN(auto same, same_hours(node, provider, body.recipient, body.date_days, body.minutes));
+    TRY_ASSIGN(auto matches, same_hours(node, provider, body.recipient, body.date_days, body.minutes));
+    const Movement* same = matches.empty() ? nullptr : &matches.front();
     if (same)
       return Result<HoursLogged>(
           Code::already_exists,

@@ -21,4 +21,26 @@ MovementView view_of(Node& node, const Movement& m) {
   return view;
 }
 
+Result<std::vector<Movement>> same_hours(Node& node, const PublicKey& provider, const PublicKey& recipient,
+                                         std::int32_t day, std::int64_t minutes) {
+  Ledger& ledger = node.ledger();
+  auto matches = [&](const Movement& m) {
+    return m.kind != MovementKind::transfer && m.provider == provider && m.recipient == recipient &&
+           m.date_days == day && m.minutes == minutes;
+  };
+  std::vector<Movement> found;
+  auto pending = ledger.pending_movements();
+  if (!pending.ok()) return pending.status();
+  for (const auto& m : pending.value())
+    if (matches(m)) found.push_back(m);
+  auto postings = ledger.postings(AccountId::member(provider));
+  if (!postings.ok()) return postings.status();
+  for (const auto& posting : postings.value()) {
+    if (posting.delta_minutes != minutes) continue;
+    auto m = ledger.movement(posting.movement);
+    if (m.ok() && m->status == MovementStatus::posted && matches(m.value())) found.push_back(*m);
+  }
+  return found;
+}
+
 }  // namespace cohours::app

@@ -1,6 +1,7 @@
 // Movements of credits as people read them: names instead of keys.
 #pragma once
 
+#include <vector>
 #include <string>
 
 #include "cohours/app/node.h"
@@ -24,5 +25,18 @@ struct MovementView {
 };
 
 MovementView view_of(Node& node, const Movement& movement);
+
+// Who pays for help a member received: service users do not pay, their
+// help comes out of the co-op pool (the rules refuse anything else).
+inline Payer payer_for(const MemberInfo& recipient) {
+  return (recipient.roles & role_service_user) ? Payer::pool : Payer::recipient;
+}
+
+// Every movement of hours `provider` gave `recipient` (zero: the
+// community) on `day` of `minutes`, pending or confirmed: possible duplicates of new hours like
+// them. Read from the pending column and the provider's own postings, so
+// the look-up grows with one member's history, not the log.
+Result<std::vector<Movement>> same_hours(Node& node, const PublicKey& provider, const PublicKey& recipient,
+                                         std::int32_t day, std::int64_t minutes);
 
 }  // namespace cohours::app

@@ -37,17 +37,29 @@ class Submission {
 
   // Keeps `text` as a private note; its digest (zero for empty text).
   Result<Hash32> note(std::string_view text);
+  // Keeps `text` under a salt the use case derived (a timesheet row's, so
+  // a retry makes the same digest). A note already kept under that salt
+  // is not erased if this submission fails: it belongs to an earlier one.
+  Result<Hash32> note(std::string_view text, const Hash32& salt);
+  // The notes kept so far belong to entries the use case submitted itself
+  // (Ledger::submit_together) and stored: keep them.
+  void keep_notes() { unsubmitted_notes_.clear(); }
   // Signs `body` as the member `author` (an identity) with the keyring key
   // that signs for them now (a new one after a rekey), acting for
   // `on_behalf` if not zero, for this node, and submits it. not_permitted
   // if that key is not in the keyring or the member waits for a new key;
   // the ledger's refusal otherwise.
   Result<Accepted> as_member(const PublicKey& author, const EntryBody& body, const PublicKey& on_behalf = {});
+  // Signs as as_member() does, without submitting, with the time and nonce
+  // given: entries a use case submits together whose bytes derive from
+  // their input, so that a retry makes the same bytes.
+  Result<SignedEntry> sign_as_member(const PublicKey& author, const EntryBody& body, const PublicKey& on_behalf,
+                                     std::int64_t created_ms, std::uint64_t nonce);
   // Signs with the node key (membership entries by the operator).
   Result<Accepted> as_node(const EntryBody& body);
 
  private:
-  Result<Accepted> submit(const Entry& entry, const SecretKey& secret);
+  Result<Accepted> submit(const SignedEntry& signed_entry);
 
   Node& node_;
   std::vector<Hash32> unsubmitted_notes_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cohours/app/exchanges.h"
+#include "cohours/app/timesheet_import.h"
 #include "cohours/control/call.h"
 #include "cohours/control/json_basics.h"
 
@@ -11,6 +12,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MovementView, id, kind, status, provider, rec
                                    pool_pays, minutes, category, date_days, seq)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LogHours, as, on_behalf_of, to, minutes, category, date_days, note, again)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HoursLogged, entry, movement, other_coop, provider)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImportHours, as, csv, file, dry_run, again)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImportedRow, line, outcome, code, message, id, volunteer, recipient, date_days,
+                                   minutes, category)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HoursImported, rows, added, already_imported, refused, dry_run, file_digest)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfirmHours, id, as)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VoidHours, id, as, reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HoursClosed, entry, movement)
@@ -28,6 +33,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Reversed, entry, movement)
 }  // namespace cohours::app
 
 COHOURS_CALL(cohours::app::LogHours, cohours::app::HoursLogged, "hours.log", cohours::app::log_hours)
+COHOURS_CALL(cohours::app::ImportHours, cohours::app::HoursImported, "hours.import",
+             cohours::app::import_hours)
 COHOURS_CALL(cohours::app::ConfirmHours, cohours::app::HoursClosed, "hours.confirm",
              cohours::app::confirm_hours)
 COHOURS_CALL(cohours::app::VoidHours, cohours::app::HoursClosed, "hours.void", cohours::app::void_hours)
@@ -43,6 +50,6 @@ COHOURS_CALL(cohours::app::Reverse, cohours::app::Reversed, "reverse", cohours::
 
 namespace cohours::control {
 using ExchangeCalls =
-    CallList<app::LogHours, app::ConfirmHours, app::VoidHours, app::RequestRespite, app::OfferRespite,
+    CallList<app::LogHours, app::ImportHours, app::ConfirmHours, app::VoidHours, app::RequestRespite, app::OfferRespite,
              app::CancelRespite, app::ListRespite, app::SendCredits, app::Reverse>;
 }  // namespace cohours::control
