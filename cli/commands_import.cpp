@@ -25,7 +25,7 @@ std::string read_timesheet_file(const std::string& file) {
   std::error_code ec;
   const std::filesystem::path path(file);
   if (!std::filesystem::is_regular_file(path, ec))
-    fail(Code::not_found, "timesheet file '" + file + "' does not exist or is not a file");
+    fail(Code::malformed, "timesheet file '" + file + "' does not exist or is not a file");
   if (std::filesystem::file_size(path, ec) > app::kMaxTimesheetBytes)
     fail(Code::malformed, "timesheet file '" + file + "' is larger than 4 MiB: split it into smaller files");
   std::ifstream in(path, std::ios::binary);

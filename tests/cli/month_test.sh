@@ -101,6 +101,43 @@ grep -q '"carol"' <<<"$out" && bad "the report still names carol" || ok
 run expense list --json
 grep -q "member-" <<<"$out" && ok || bad "a forgotten member is not shown as a pseudonym"
 expect_fail 5 "only an admin" member forget alice --as erin
+# A paper timesheet (docs/timesheets.md): 40 rows with a bad one on line
+# 17 stores nothing and names the line; corrected, it goes in whole; the
+# same file again adds nothing; its notes leave with a forgotten member.
+sheet=$WORK/timesheet.csv
+{
+  echo "Volunteer,Recipient,Date,Duration,Category,Note"
+  echo 'alice,bob,2026-10-01,1h30,befriending,"Tea at the park, with his neighbour"'
+  for i in $(seq 2 39); do
+    [ "$i" -eq 16 ] && echo "erin,bob,2026-10-16,2 hours,shopping,"
+    printf '%s,%s,%02d/10/2026,%dm,%s,\n' "$([ $((i % 2)) -eq 0 ] && echo erin || echo frank)" \
+      "$([ $((i % 3)) -eq 0 ] && echo community || echo bob)" "$((i % 28 + 1))" "$((20 + i))" \
+      "$([ $((i % 3)) -eq 0 ] && echo gardening || echo shopping)"
+  done
+} >"$sheet"
+[ "$(grep -c . "$sheet")" -eq 41 ] && ok || bad "the timesheet should have a header and 40 rows"
+expect_fail 4 "line 17" hours import "$sheet" --as dave
+run hours import "$sheet" --as dave
+grep -q "timesheet.csv line 17: duration '2 hours'" <<<"$out" && ok || bad "line 17 is not named: $out"
+[ "$(grep -c "not stored" <<<"$out")" -eq 39 ] && ok || bad "the 39 good rows should be listed as not stored"
+expect_fail 5 "not a coordinator" hours import "$sheet" --as erin
+expect_fail 4 "does not exist" hours import "$WORK/missing.csv" --as dave
+sed -i 's/,2 hours,/,2h,/' "$sheet"
+before=$(fingerprint)
+run hours import "$sheet" --as dave --dry-run
+[ "$status" -eq 0 ] && grep -q "40 of 40 rows would be added" <<<"$out" && [ "$before" = "$(fingerprint)" ] && ok ||
+  bad "dry run: $status $out $err"
+run hours import "$sheet" --as dave --json
+size_before=$(grep '"log_size"' <<<"$before" | tr -dc '0-9')
+run log show --json
+[ "$(grep '"log_size"' <<<"$out" | tr -dc '0-9')" -eq $((size_before + 40)) ] && ok || bad "the import should add 40 entries"
+grep -rqa "with his neighbour" "$DATA/store" && ok || bad "the imported note should be on disk"
+run hours import "$sheet" --as dave --json
+[ "$status" -eq 0 ] && grep -q '"already_imported": 40' <<<"$out" && grep -q '"added": 0' <<<"$out" && ok ||
+  bad "the same file again: $status $out"
+run log show --json
+[ "$(grep '"log_size"' <<<"$out" | tr -dc '0-9')" -eq $((size_before + 40)) ] && ok || bad "importing again added entries"
+
 # bob's contact details and the notes about his hours (a void reason another
 # member wrote) leave the disk, not just the index.
 grep -rqa "07700 900456" "$DATA/store" && ok || bad "bob's contact should be on disk before"
@@ -108,6 +145,7 @@ run member forget bob --as gina
 [ "$status" -eq 0 ] && ok || bad "forget bob: $err"
 grep -rqa "07700 900456" "$DATA/store" && bad "bob's contact is still in the store files" || ok
 grep -rqa "logged twice" "$DATA/store" && bad "a note about bob's hours is still in the store files" || ok
+grep -rqa "with his neighbour" "$DATA/store" && bad "an imported note about bob is still in the store files" || ok
 run audit verify
 [ "$status" -eq 0 ] && ok || bad "audit after forgetting bob: $err"
 
