@@ -63,14 +63,9 @@ Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
                                "category '" + body.category + "' is not allowed (see `cohours policy show`)");
   if (!r.again && !visitor) {
     TRY_ASSIGN(auto matches, same_hours(node, provider, body.recipient, body.date_days, body.minutes));
-    const Movement* same = matches.empty() ? nullptr : &matches.front();
-    if (same)
-      return Result<HoursLogged>(
-          Code::already_exists,
-          member_name(node, provider) + " already has " + describe_minutes(same->minutes) + " to " +
-              (body.recipient.is_zero() ? std::string("the community") : member_name(node, body.recipient)) +
-              " on " + format_date(same->date_days) + " (" + movement_status_name(same->status) + ", entry " +
-              to_hex(same->id).substr(0, 12) + "); if this is more help, log it again with --again");
+    if (!matches.empty())
+      return Result<HoursLogged>(Code::already_exists, describe_same_hours(node, matches.front()) +
+                                                           "; if this is more help, log it again with --again");
   }
   Submission submission(node);
   TRY_ASSIGN(body.note_digest, submission.note(r.note));

@@ -1,6 +1,8 @@
 #include "cohours/app/movements.h"
 
+#include "cohours/app/format.h"
 #include "cohours/app/names.h"
+#include "cohours/dates.h"
 
 namespace cohours::app {
 
@@ -41,6 +43,13 @@ Result<std::vector<Movement>> same_hours(Node& node, const PublicKey& provider, 
     if (m.ok() && m->status == MovementStatus::posted && matches(m.value())) found.push_back(*m);
   }
   return found;
+}
+
+std::string describe_same_hours(Node& node, const Movement& same) {
+  return member_name(node, same.provider) + " already has " + describe_minutes(same.minutes) + " to " +
+         (same.recipient.is_zero() ? std::string("the community") : member_name(node, same.recipient)) + " on " +
+         format_date(same.date_days) + " (" + movement_status_name(same.status) + ", entry " +
+         to_hex(same.id).substr(0, 12) + ")";
 }
 
 }  // namespace cohours::app

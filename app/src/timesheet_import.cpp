@@ -118,13 +118,6 @@ Result<std::optional<EntryId>> imported_before(Node& node, const std::vector<Mov
   return std::optional<EntryId>();
 }
 
-std::string describe_same(Node& node, const Movement& m, const ImportedRow& row) {
-  return "possible duplicate: " + row.volunteer + " already has " + describe_minutes(m.minutes) + " to " +
-         (m.recipient.is_zero() ? std::string("the community") : member_name(node, m.recipient)) + " on " +
-         format_date(m.date_days) + " (" + movement_status_name(m.status) + ", entry " +
-         to_hex(m.id).substr(0, 12) + "); if this is more help, import with --again";
-}
-
 }  // namespace
 
 Result<HoursImported> import_hours(Node& node, const ImportHours& r) {
@@ -198,7 +191,8 @@ Result<HoursImported> import_hours(Node& node, const ImportHours& r) {
       continue;
     }
     if (!r.again && !same.empty()) {
-      refuse(row, Code::already_exists, describe_same(node, same.front(), row));
+      refuse(row, Code::already_exists, "possible duplicate: " + describe_same_hours(node, same.front()) +
+                                             "; if this is more help, import with --again");
       continue;
     }
     const Hash32 salt = row_note_salt(out.file_digest, identity);

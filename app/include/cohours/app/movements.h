@@ -38,5 +38,8 @@ inline Payer payer_for(const MemberInfo& recipient) {
 // the look-up grows with one member's history, not the log.
 Result<std::vector<Movement>> same_hours(Node& node, const PublicKey& provider, const PublicKey& recipient,
                                          std::int32_t day, std::int64_t minutes);
+// "alice already has 1 hour to bob on 2026-11-29 (pending, entry 1c8ee42b7c12)":
+// what a possible duplicate refusal says of the hours found.
+std::string describe_same_hours(Node& node, const Movement& same);
 
 }  // namespace cohours::app
