@@ -2,14 +2,11 @@
 // file is read here and its text sent to the use case; the answer is
 // rendered row by row.
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "client.h"
 #include "cohours/app/timesheet_import.h"
 #include "cohours/dates.h"
 #include "commands.h"
+#include "import_file.h"
 #include "output.h"
 
 namespace cohours::cli {
@@ -20,20 +17,6 @@ struct ImportArgs {
   std::string file, as;
   bool dry_run = false, again = false;
 };
-
-std::string read_timesheet_file(const std::string& file) {
-  std::error_code ec;
-  const std::filesystem::path path(file);
-  if (!std::filesystem::is_regular_file(path, ec))
-    fail(Code::malformed, "timesheet file '" + file + "' does not exist or is not a file");
-  if (std::filesystem::file_size(path, ec) > app::kMaxTimesheetBytes)
-    fail(Code::malformed, "timesheet file '" + file + "' is larger than 4 MiB: split it into smaller files");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) fail(Code::io_error, "cannot read timesheet file '" + file + "'");
-  return text.str();
-}
 
 nlohmann::json row_json(const app::ImportedRow& row) {
   nlohmann::json json = {{"line", row.line},
@@ -67,7 +50,7 @@ std::string summary(const app::HoursImported& done) {
 }
 
 void run_hours_import(const GlobalOptions& options, const ImportArgs& args) {
-  app::ImportHours request{args.as, read_timesheet_file(args.file), args.file, args.dry_run, args.again};
+  app::ImportHours request{args.as, read_import_file(args.file, app::kMaxTimesheetBytes, "timesheet file"), args.file, args.dry_run, args.again};
   Client client(options);
   app::HoursImported done = client.call(request);
   if (options.json) {
@@ -112,7 +95,7 @@ void add_hours_import_command(CLI::App& hours, GlobalOptions& options) {
   CLI::App* cmd = add_command(hours, "import",
                               "Import a timesheet (CSV: volunteer,recipient,date,duration,category,note): "
                               "every row checked, nothing stored unless all are good");
-  cmd->add_option("file", args->file, "The CSV file (template: docs/timesheet-template.csv)")->required();
+  cmd->add_option("file", args->file, "The CSV file (template: docs/timesheets/template.csv)")->required();
   cmd->add_option("--as", args->as, "The coordinator who signs every row for its volunteer")->required();
   cmd->add_flag("--dry-run", args->dry_run, "Check every row and store nothing");
   cmd->add_flag("--again", args->again,

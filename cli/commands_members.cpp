@@ -157,6 +157,7 @@ void add_member_commands(CLI::App& app, GlobalOptions& options) {
   forget->callback([&options, alias, forget_as] { run_forget(options, *alias, *forget_as); });
 
   add_invitation_commands(*member, options);
+  add_member_import_command(*member, options);
 }
 
 }  // namespace cohours::cli

@@ -52,6 +52,12 @@ std::string posting_text(const app::Statement& statement, const app::StatementLi
   const std::string& other = line.counterparty;
   if (line.reversal)
     return "reversal: " + amount + (change > 0 ? " returned from " : " returned to ") + other;
+  if (m.kind == MovementKind::opening) {
+    if (statement.kind == AccountKind::pool)
+      return "opening balance of " + m.provider + " brought over (" + (change < 0 ? "paid " : "received ") + amount +
+             ")";
+    return "opening balance brought over: " + amount + (change > 0 ? " in credit" : " owed");
+  }
   if (m.kind == MovementKind::transfer)
     return change > 0 ? other + " gave you " + amount + " of credit"
                       : "you gave " + other + " " + amount + " of credit";

@@ -57,6 +57,7 @@ int exit_code_for(Code code) {
     case Code::already_exists:
     case Code::limit_reached:
     case Code::not_vetted:
+    case Code::possible_duplicate:
       return exit_refused;
     case Code::not_found:
     case Code::io_error:

@@ -213,6 +213,8 @@ struct ClientApi::Impl {
     if (b.contains("notes"))
       for (const auto& note : b["notes"])
         request.notes.push_back({*fixed_from_hex<Hash32>(note["salt"].get<std::string>()), note["text"]});
+    if (b.contains("again"))
+      for (const auto& id : b["again"]) request.again.push_back(*fixed_from_hex<EntryId>(id.get<std::string>()));
     auto outcomes = app::submit_signed(node, request);
     if (!outcomes.ok()) return refusal(outcomes.status());
     ApiResponse out = json_response(200, outcomes_json(outcomes.value()));

@@ -16,6 +16,8 @@ const char* kind_word(MovementKind kind) {
       return "respite";
     case MovementKind::transfer:
       return "transfer";
+    case MovementKind::opening:
+      return "opening";
   }
   return "other";
 }
@@ -119,6 +121,10 @@ json statement_json(const app::Statement& s, const std::string& member) {
       out["direction"] = change < 0 ? "gave" : "received";
       out["other"] = line.counterparty;
       out["category"] = line.about->category;
+    } else if (line.about->kind == MovementKind::opening) {
+      out["kind"] = "opening";
+      out["direction"] = change < 0 ? "gave" : "received";
+      out["other"] = "balance brought over";
     } else if (line.about->kind == MovementKind::transfer) {
       out["kind"] = "transfer";
       out["direction"] = change < 0 ? "gave" : "received";

@@ -230,6 +230,9 @@ std::string entry_summary(Node& node, const Entry& e) {
                  format_date(b.issued_days) + " to " + format_date(b.expires_days);
         else if constexpr (std::is_same_v<T, VettingWithdraw>)
           return "withdraws vetting " + to_hex(b.record).substr(0, 12);
+        else if constexpr (std::is_same_v<T, BalanceOpen>)
+          return "opening balance " + format_minutes(b.minutes) + " for " + name(b.member) + " (row " +
+                 std::to_string(b.source_row) + " of file " + to_hex(b.source_digest).substr(0, 12) + ")";
         else if constexpr (std::is_same_v<T, TransferIn>)
           return format_minutes(b.minutes) + " to " + name(b.to) + " from node " +
                  to_hex(b.from_node).substr(0, 12) + " (origin " + to_hex(b.origin).substr(0, 12) + ")";

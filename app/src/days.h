@@ -23,7 +23,7 @@ inline Result<std::int32_t> recorded_day(Node& node, std::uint64_t seq) {
 // else (transfers, credits between co-ops, reversals) on `recorded`, the
 // day its entry was recorded.
 inline std::int32_t counting_day(const Posting& posting, const Movement* m, std::int32_t recorded) {
-  if (!m || m->kind == MovementKind::transfer ||
+  if (!m || !is_help(m->kind) ||
       (posting.entry == m->closed_by && m->status == MovementStatus::reversed))
     return recorded;
   return m->date_days;

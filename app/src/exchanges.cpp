@@ -13,7 +13,7 @@ namespace {
 Result<Movement> hours_movement(Node& node, const std::string& id_text, const char* hint) {
   TRY_ASSIGN(EntryId id, node.ledger().resolve_id(id_text));
   auto found = node.ledger().movement(id);
-  if (!found.ok() || found->kind == MovementKind::transfer)
+  if (!found.ok() || !is_help(found->kind))
     return Result<Movement>(Code::unknown_entry, "entry " + id_text + " is not an hours entry" + hint);
   return found.value();
 }
@@ -64,7 +64,7 @@ Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
   if (!r.again && !visitor) {
     TRY_ASSIGN(auto matches, same_hours(node, provider, body.recipient, body.date_days, body.minutes));
     if (!matches.empty())
-      return Result<HoursLogged>(Code::already_exists, describe_same_hours(node, matches.front()) +
+      return Result<HoursLogged>(Code::possible_duplicate, describe_same_hours(node, matches.front()) +
                                                            "; if this is more help, log it again with --again");
   }
   Submission submission(node);

@@ -27,7 +27,7 @@ Result<std::vector<Movement>> same_hours(Node& node, const PublicKey& provider, 
                                          std::int32_t day, std::int64_t minutes) {
   Ledger& ledger = node.ledger();
   auto matches = [&](const Movement& m) {
-    return m.kind != MovementKind::transfer && m.provider == provider && m.recipient == recipient &&
+    return is_help(m.kind) && m.provider == provider && m.recipient == recipient &&
            m.date_days == day && m.minutes == minutes;
   };
   std::vector<Movement> found;

@@ -106,7 +106,7 @@ Result<PeriodReport> period_report(Node& node, const ShowPeriodReport& r) {
   std::map<std::string, std::int64_t> by_month, by_category, by_person;
   std::set<PublicKey> volunteers, carers;
   for (const auto& m : movements) {
-    if (m.kind == MovementKind::transfer) continue;
+    if (!is_help(m.kind)) continue;
     if (m.status == MovementStatus::pending && m.date_days < to - 14) {
       TRY_ASSIGN(std::int32_t recorded, recorded_day(node, m.seq));
       out.pending_over_14_days.push_back(

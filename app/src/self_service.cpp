@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "cohours/app/expenses.h"
+#include "cohours/app/movements.h"
 #include "cohours/app/names.h"
 #include "cohours/app/receipts.h"
 #include "cohours/app/submission.h"
@@ -42,6 +43,23 @@ std::optional<Hash32> receipt_missing(Node& node, const EntryId& id, const Entry
   return claim->receipt_digest;
 }
 
+// Hours a phone logs with the same volunteer, recipient, day and length as
+// hours already logged: a question for the member, as `hours log` asks on
+// the CLI (docs/decisions.md "Possible duplicates"). Empty: no question.
+// Bytes the log holds already are a retry, never a question.
+Result<std::string> possible_duplicate(Node& node, const SignedEntry& signed_entry, const std::set<EntryId>& again) {
+  const auto* hours = std::get_if<HoursLog>(&signed_entry.entry.body);
+  // An entry for another co-op's log is refused wrong_node by the ledger.
+  if (!hours || signed_entry.entry.node != node.ledger().node_key() || again.count(signed_entry.id) ||
+      node.ledger().seq_of(signed_entry.id).ok())
+    return std::string();
+  TRY_ASSIGN(MemberInfo provider, member_for_key(node, signed_entry.entry.actor()));
+  TRY_ASSIGN(auto same, same_hours(node, provider.key, hours->recipient, hours->date_days, hours->minutes));
+  if (same.empty()) return std::string();
+  return "possible duplicate: " + describe_same_hours(node, same.front()) +
+         "; if this is more help, say so and send it again";
+}
+
 }  // namespace
 
 Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& r) {
@@ -55,6 +73,7 @@ Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& r) {
   std::vector<std::size_t> submitted_index;
   std::vector<std::vector<Hash32>> digests_of(r.entries.size());
   std::set<Hash32> carried;
+  const std::set<EntryId> again(r.again.begin(), r.again.end());
   for (std::size_t i = 0; i < r.entries.size(); ++i) {
     EntryOutcome& result = out.results[i];
     result.id = entry_id_of(r.entries[i]);
@@ -80,6 +99,13 @@ Result<SubmitOutcomes> submit_signed(Node& node, const SubmitSigned& r) {
         digests_of[i].push_back(digest);
         carried.insert(digest);
       }
+    // Its note travels in the request and is carried; it is not kept.
+    TRY_ASSIGN(std::string question, possible_duplicate(node, decoded.value(), again));
+    if (!question.empty()) {
+      result.code = Code::possible_duplicate;
+      result.message = question;
+      continue;
+    }
     to_submit.push_back(r.entries[i]);
     submitted_index.push_back(i);
   }

@@ -18,17 +18,6 @@
 
 namespace cohours::app {
 
-const char* row_outcome_name(RowOutcome outcome) {
-  switch (outcome) {
-    case RowOutcome::added: return "added";
-    case RowOutcome::already_imported: return "already imported";
-    case RowOutcome::would_add: return "would be added";
-    case RowOutcome::held_back: return "not stored";
-    case RowOutcome::refused: return "refused";
-  }
-  return "?";
-}
-
 namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
@@ -175,7 +164,7 @@ Result<HoursImported> import_hours(Node& node, const ImportHours& r) {
     const std::uint32_t occurrence = occurrences[help]++;
     if (occurrence == 0) first_line[help] = row.line;
     if (occurrence > 0 && !r.again) {
-      refuse(row, Code::already_exists,
+      refuse(row, Code::possible_duplicate,
              "the same hours as line " + std::to_string(first_line[help]) +
                  " (volunteer, recipient, day, length and category); if this is more help, import with --again");
       continue;
@@ -191,7 +180,7 @@ Result<HoursImported> import_hours(Node& node, const ImportHours& r) {
       continue;
     }
     if (!r.again && !same.empty()) {
-      refuse(row, Code::already_exists, "possible duplicate: " + describe_same_hours(node, same.front()) +
+      refuse(row, Code::possible_duplicate, "possible duplicate: " + describe_same_hours(node, same.front()) +
                                              "; if this is more help, import with --again");
       continue;
     }

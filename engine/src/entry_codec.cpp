@@ -152,6 +152,14 @@ void layout(C& c, VettingWithdraw& b) {
   c.fixed(b.reason_digest);
 }
 
+template <typename C>
+void layout(C& c, BalanceOpen& b) {
+  c.fixed(b.member);
+  c.num(b.minutes);
+  c.fixed(b.source_digest);
+  c.num(b.source_row);
+}
+
 // Variant index i holds kind i + 1: the body types are listed in kind order.
 EntryBody body_for_kind(EntryKind kind) {
   EntryBody body;
@@ -205,7 +213,8 @@ constexpr const char* kKindNames[] = {"",
                                       "member.rekey",
                                       "node.rotate",
                                       "vetting.record",
-                                      "vetting.withdraw"};
+                                      "vetting.withdraw",
+                                      "balance.open"};
 
 constexpr const char* kVettingKindNames[] = {"",           "dbs-basic", "dbs-standard", "dbs-enhanced",
                                              "dbs-enhanced-barred", "pvg", "access-ni", "other"};

@@ -750,6 +750,17 @@ Result<std::vector<VettingState>> Ledger::vettings_of(const PublicKey& volunteer
   return row->value_or(std::vector<VettingState>{});
 }
 
+Result<std::optional<EntryId>> Ledger::opening_of(const PublicKey& member) const {
+  std::string raw;
+  Status found = impl_->store.get(Column::openings, key_of(member), &raw);
+  if (found.code() == Code::not_found) return std::optional<EntryId>();
+  if (!found.ok()) return found;
+  EntryId id;
+  if (raw.size() != id.bytes.size()) return Status(Code::corruption, "an openings row is malformed");
+  std::copy(raw.begin(), raw.end(), id.bytes.begin());
+  return std::optional<EntryId>(id);
+}
+
 Result<std::vector<RespiteRequestState>> Ledger::respite_requests() const {
   std::vector<RespiteRequestState> out;
   Status status =

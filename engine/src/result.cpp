@@ -34,6 +34,8 @@ const char* code_name(Code code) {
       return "limit_reached";
     case Code::not_vetted:
       return "not_vetted";
+    case Code::possible_duplicate:
+      return "possible_duplicate";
     case Code::not_found:
       return "not_found";
     case Code::io_error:
@@ -60,6 +62,7 @@ std::optional<Code> code_from_name(std::string_view name) {
                            Code::wrong_node,
                            Code::limit_reached,
                            Code::not_vetted,
+                           Code::possible_duplicate,
                            Code::not_found,
                            Code::io_error,
                            Code::corruption};

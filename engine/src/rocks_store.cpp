@@ -69,6 +69,8 @@ const char* column_name(Column column) {
       return "pending";
     case Column::vettings:
       return "vettings";
+    case Column::openings:
+      return "openings";
     case Column::count_:
       break;
   }

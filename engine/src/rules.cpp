@@ -185,7 +185,7 @@ struct Apply {
   Result<Movement> pending_movement(const EntryId& target, const char* action) {
     auto row = load_row<Movement>(view, Column::movements, key_of(target));
     if (!row.ok()) return row.status();
-    if (!*row || (*row)->kind == MovementKind::transfer)
+    if (!*row || !is_help((*row)->kind))
       return reject(Code::unknown_entry, "no hours entry " + short_id(target) + " to " + action +
                                              " (give the id printed by `hours log` or `respite offer`)");
     const Movement& movement = **row;
@@ -301,6 +301,61 @@ struct Apply {
       return Status();
     }
     return Status(Code::corruption, "a vetting's owner row names a volunteer without it");
+  }
+
+  // A balance brought over from the time bank the co-op used before. No
+  // floor applies: the figure is history, already spent or earned there
+  // (docs/decisions.md "Opening balances").
+  Status handle(const BalanceOpen& b) {
+    if (Status s = require_admin_author("bring over a balance"); !s.ok()) return s;
+    auto joined = member(b.member);
+    if (!joined.ok()) return joined.status();
+    if (!*joined)
+      return reject(Code::unknown_member, "no member " + short_id(b.member) +
+                                              " (an opening balance is for a member who joined here)");
+    if (b.minutes < -kMaxOpeningMinutes || b.minutes > kMaxOpeningMinutes)
+      return reject(Code::bad_amount, "an opening balance is at most " + std::to_string(kMaxOpeningMinutes) +
+                                          " minutes either way, got " + std::to_string(b.minutes));
+    if (b.source_digest.is_zero())
+      return reject(Code::malformed, "an opening balance cites the digest of the file it came from");
+    std::string standing;
+    Status found = view.get(Column::openings, key_of(b.member), &standing);
+    if (found.ok()) {
+      EntryId before;
+      if (standing.size() != before.bytes.size())
+        return Status(Code::corruption, "an openings row is malformed");
+      std::copy(standing.begin(), standing.end(), before.bytes.begin());
+      auto earlier = load_row<Movement>(view, Column::movements, key_of(before));
+      if (!earlier.ok()) return earlier.status();
+      // Only a reversed one may be replaced; a zero one has no movement.
+      if (!*earlier || (*earlier)->status != MovementStatus::reversed)
+        return reject(Code::already_exists, "member " + short_id(b.member) + " already has an opening balance (" +
+                                                short_id(before) + "); an admin reverses it before bringing "
+                                                "over another");
+    } else if (found.code() != Code::not_found) {
+      return found;
+    }
+    view.put(Column::openings, key_of(b.member), key_of(signed_entry.id));
+    if (b.minutes == 0) return Status();
+    const AccountId pool = AccountId::pool(context.node_key), account = AccountId::member(b.member);
+    const bool credit = b.minutes > 0;
+    const std::int64_t minutes = credit ? b.minutes : -b.minutes;
+    Movement movement{signed_entry.id,
+                      MovementKind::opening,
+                      MovementStatus::posted,
+                      credit ? pool : account,
+                      credit ? account : pool,
+                      minutes,
+                      b.member,
+                      PublicKey{},
+                      "",
+                      days_from_ms(context.received_ms),
+                      context.seq,
+                      EntryId{},
+                      signed_entry.id};
+    post(movement.id, movement.payer, movement.payee, minutes);
+    put_movement(movement);
+    return Status();
   }
 
   Status dispatch() {

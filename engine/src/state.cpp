@@ -94,7 +94,7 @@ void layout(C& c, Balance& r) {
 template <typename C>
 void layout(C& c, Movement& r) {
   c.fixed(r.id);
-  c.enumeration(r.kind, 1, 3);
+  c.enumeration(r.kind, 1, 4);
   c.enumeration(r.status, 1, 4);
   layout(c, r.payer);
   layout(c, r.payee);

@@ -157,7 +157,7 @@ inline constexpr std::string_view currency = "currency";        // the node's ca
 inline constexpr Column kDerivedColumns[] = {
     Column::entries, Column::postings, Column::balances, Column::movements, Column::requests,
     Column::members, Column::expenses, Column::inbound,  Column::signers,   Column::tree,
-    Column::pending, Column::vettings};
+    Column::pending, Column::vettings, Column::openings};
 
 // The store format each log's meta `format_version` holds. 3: entries of
 // format version 2 (bound to their node) and the node-level `refusals`

@@ -170,7 +170,8 @@ TEST_CASE("every error code the API can answer is in the error schema") {
   for (const char* code : {"bad_request", "unauthorised", "forbidden", "bad_code", "not_found", "method_not_allowed",
                            "already_exists", "limit_reached", "too_large", "rate_limited", "internal", "busy",
                            code_name(Code::bad_signature), code_name(Code::floor_breached),
-                           code_name(Code::wrong_state), code_name(Code::wrong_node), code_name(Code::not_vetted)}) {
+                           code_name(Code::wrong_state), code_name(Code::wrong_node), code_name(Code::not_vetted),
+                           code_name(Code::possible_duplicate)}) {
     CAPTURE(code);
     f.check_schema(json{{"error", code}, {"message", "why"}}, "error");
   }
@@ -368,6 +369,35 @@ TEST_CASE("entries from a phone: stored, duplicate, refused, and every refusal r
   CHECK(results[1]["error"] == "not_permitted");
   CHECK(results[2]["error"] == "malformed");
   CHECK(f.t.node->ledger().log_size() == size);
+}
+
+TEST_CASE("hours from a phone like some already logged are a question, answered with again") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  // A coordinator logged erin's visit to carol from a paper sheet.
+  HoursLog visit = f.hours_for("carol", 60);
+  REQUIRE(app::log_hours(*f.t, {"dave", "erin", "carol", 60, "befriending", visit.date_days, ""}).ok());
+  const std::uint64_t size = f.t.node->ledger().log_size();
+
+  const std::string same = f.sign(erin, visit);
+  const std::string other = f.sign(erin, f.hours_for("carol", 45));
+  json asked = f.ok(f.call("POST", "/v1/entries", json{{"entries", {same, other}}}.dump(), &erin), "entries-response");
+  CHECK(asked["results"][0]["status"] == "refused");
+  CHECK(asked["results"][0]["error"] == "possible_duplicate");
+  CHECK(asked["results"][0]["message"].get<std::string>().find("possible duplicate") != std::string::npos);
+  CHECK(asked["results"][1]["status"] == "stored");
+  CHECK(f.t.node->ledger().log_size() == size + 1);
+
+  // Not remembered: the same bytes, said to be more help, go in.
+  const std::string id = asked["results"][0]["id"];
+  json more = f.ok(f.call("POST", "/v1/entries", json{{"entries", {same}}, {"again", {id}}}.dump(), &erin),
+                   "entries-response");
+  CHECK(more["results"][0]["status"] == "stored");
+  // And once stored, sending them again is a retry, not a question.
+  json retry = f.ok(f.call("POST", "/v1/entries", json{{"entries", {same}}}.dump(), &erin), "entries-response");
+  CHECK(retry["results"][0]["status"] == "duplicate");
+  // `again` must be entry ids.
+  CHECK(f.call("POST", "/v1/entries", json{{"entries", {same}}, {"again", {"xyz"}}}.dump(), &erin).status == 400);
 }
 
 TEST_CASE("private notes: the phone's salt, checked against the entry, kept only for accepted entries") {

@@ -16,7 +16,7 @@ TEST_CASE("hours log: the same hours again are a possible duplicate, logged only
   const std::uint64_t size = t.node->ledger().log_size();
 
   auto twice = app::log_hours(*t, hours);
-  CHECK(twice.code() == Code::already_exists);
+  CHECK(twice.code() == Code::possible_duplicate);
   CHECK(twice.status().message().find("--again") != std::string::npos);
   CHECK(twice.status().message().find("pending") != std::string::npos);
   CHECK(t.node->ledger().log_size() == size);
@@ -24,7 +24,7 @@ TEST_CASE("hours log: the same hours again are a possible duplicate, logged only
   SUBCASE("confirmed hours count too") {
     REQUIRE(app::confirm_hours(*t, {to_hex(first->entry.id), "bob"}).ok());
     auto again = app::log_hours(*t, hours);
-    CHECK(again.code() == Code::already_exists);
+    CHECK(again.code() == Code::possible_duplicate);
     CHECK(again.status().message().find("confirmed") != std::string::npos);
   }
   SUBCASE("voided hours do not") {

@@ -162,7 +162,7 @@ TEST_CASE("the same hours twice need --again, in the file or beside hours alread
   const std::string row = "alice,bob,2026-11-02,1h,befriending,";
   app::HoursImported twice = import(t, sheet({row, row}));
   CHECK(twice.rows[1].outcome == app::RowOutcome::refused);
-  CHECK(twice.rows[1].code == Code::already_exists);
+  CHECK(twice.rows[1].code == Code::possible_duplicate);
   CHECK(twice.rows[1].message.find("line 2") != std::string::npos);
 
   app::HoursImported more = import(t, sheet({row, row}), false, /*again=*/true);
@@ -178,7 +178,7 @@ TEST_CASE("the same hours twice need --again, in the file or beside hours alread
   REQUIRE(logged.ok());
   const std::string same = sheet({"erin,bob,2026-11-05,45m,befriending,"});
   app::HoursImported possible = import(t, same);
-  CHECK(possible.rows[0].code == Code::already_exists);
+  CHECK(possible.rows[0].code == Code::possible_duplicate);
   CHECK(possible.rows[0].message.find("possible duplicate") != std::string::npos);
   CHECK(possible.rows[0].message.find(to_hex(logged->entry.id).substr(0, 12)) != std::string::npos);
   CHECK(import(t, same, false, true).added == 1);

@@ -138,6 +138,31 @@ run hours import "$sheet" --as dave --json
 run log show --json
 [ "$(grep '"log_size"' <<<"$out" | tr -dc '0-9')" -eq $((size_before + 40)) ] && ok || bad "importing again added entries"
 
+# A time bank brought over from TimeOverflow (docs/moving-from-timeoverflow.md):
+# a bad balance on line 4 stores nothing; the example goes in whole with
+# its balances; the same file again adds nothing; a volunteer may not.
+members=$WORK/timeoverflow.csv
+sed 's/,&mdash;$/,1h30/; s/,&mdash;\r$/,1h30\r/' "$ROOT/docs/timeoverflow/example.csv" >"$members"
+expect_fail 4 "line 4" member import-timeoverflow "$members" --as gina
+run member import-timeoverflow "$members" --as gina
+grep -q "timeoverflow.csv line 4: balance '1h30'" <<<"$out" && ok || bad "line 4 is not named: $out"
+expect_fail 5 "not an admin" member import-timeoverflow "$ROOT/docs/timeoverflow/example.csv" --as erin
+before=$(fingerprint)
+run member import-timeoverflow "$ROOT/docs/timeoverflow/example.csv" --as gina --dry-run
+[ "$status" -eq 0 ] && grep -q "5 of 5 members would join" <<<"$out" && [ "$before" = "$(fingerprint)" ] && ok ||
+  bad "TimeOverflow dry run: $status $out $err"
+run member import-timeoverflow "$ROOT/docs/timeoverflow/example.csv" --as gina --json
+[ "$status" -eq 0 ] && grep -q '"added": 5' <<<"$out" && grep -q '"net_minutes": 885' <<<"$out" && ok ||
+  bad "TimeOverflow import: $status $out $err"
+run balance joan.puig --json
+grep -q -- '-135' <<<"$out" && ok || bad "joan.puig should start 2:15 below zero: $out"
+run statement maria.garcia-7
+grep -q "opening balance brought over: 45 minutes in credit" <<<"$out" && ok || bad "statement: $out"
+run member import-timeoverflow "$ROOT/docs/timeoverflow/example.csv" --as gina
+[ "$status" -eq 0 ] && grep -q "Nothing new" <<<"$out" && ok || bad "TimeOverflow again: $status $out"
+run audit verify
+[ "$status" -eq 0 ] && ok || bad "audit after the TimeOverflow import: $err"
+
 # bob's contact details and the notes about his hours (a void reason another
 # member wrote) leave the disk, not just the index.
 grep -rqa "07700 900456" "$DATA/store" && ok || bad "bob's contact should be on disk before"

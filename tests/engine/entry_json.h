@@ -273,6 +273,19 @@ inline void read(const Json& j, VettingWithdraw& b) {
   b.reason_digest = fixed<Hash32>(j.at("reason_digest"), "reason_digest");
 }
 
+inline Json body(const BalanceOpen& b) {
+  return {{"member", to_hex(b.member)},
+          {"minutes", b.minutes},
+          {"source_digest", to_hex(b.source_digest)},
+          {"source_row", b.source_row}};
+}
+inline void read(const Json& j, BalanceOpen& b) {
+  b.member = fixed<PublicKey>(j.at("member"), "member");
+  b.minutes = j.at("minutes").get<std::int64_t>();
+  b.source_digest = fixed<Hash32>(j.at("source_digest"), "source_digest");
+  b.source_row = j.at("source_row").get<std::uint32_t>();
+}
+
 // The body variant for a kind name ("hours.log"): index i is kind i + 1.
 inline EntryBody empty_body(const std::string& kind) {
   for (std::size_t k = 1; k <= std::variant_size_v<EntryBody>; ++k)

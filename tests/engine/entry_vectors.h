@@ -98,6 +98,8 @@ inline std::vector<VectorInput> vector_inputs() {
       // Appended after node.rotate (make_entry_vectors --append).
       entry(VettingRecord{member, VettingKind::dbs_enhanced_barred, 20'450, 21'545, vector_hash(0xcc)}),
       entry(VettingWithdraw{vector_hash(0xee), vector_hash(0xff)}),
+      // Appended after vetting.withdraw (make_entry_vectors --append).
+      entry(BalanceOpen{member, -750, vector_hash(0xdd), 42}),
   };
 }
 

@@ -31,7 +31,7 @@ const char* const kComment[] = {
     "Written once by tests/engine/make_entry_vectors.cpp and pinned: tests/engine/entry_vectors_test.cpp and "
     "the "
     "phone web app check their encoders against it. Never edit it by hand.",
-    "vectors: one entry of every kind, in kind order (1 member.join .. 22 vetting.withdraw); kinds after the "
+    "vectors: one entry of every kind, in kind order (1 member.join .. 23 balance.open); kinds after the "
     "first "
     "18 were appended later without changing the vectors before them.",
     "seed: hex of the 32-byte ed25519 seed of the signer (libsodium crypto_sign_seed_keypair); ed25519 is "

@@ -411,7 +411,7 @@ TEST_CASE("every column has a distinct name") {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < kColumnCount; ++i) names.emplace_back(column_name(static_cast<Column>(i)));
   CHECK(names.front() == "meta");
-  CHECK(names.back() == "vettings");
+  CHECK(names.back() == "openings");
   for (std::size_t i = 0; i < names.size(); ++i)
     for (std::size_t j = i + 1; j < names.size(); ++j) CHECK(names[i] != names[j]);
 }

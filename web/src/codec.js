@@ -64,6 +64,8 @@ export const KINDS = {
   'vetting.record': [21, [['volunteer', 'key'], ['kind', 'vetting_kind'], ['issued_days', 'i32'],
     ['expires_days', 'i32'], ['certificate_digest', 'key']]],
   'vetting.withdraw': [22, [['record', 'key'], ['reason_digest', 'key']]],
+  // Signed by an admin bringing a time bank over (`cohours member import-timeoverflow`).
+  'balance.open': [23, [['member', 'key'], ['minutes', 'i64'], ['source_digest', 'key'], ['source_row', 'u32']]],
 };
 const KIND_BY_VALUE = Object.fromEntries(Object.entries(KINDS).map(([name, [value]]) => [value, name]));
 

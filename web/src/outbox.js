@@ -8,7 +8,9 @@
 //
 // States: 'waiting' (not yet accepted), 'sent' (stored or duplicate: the node
 // has it, at `seq`), 'refused' (the ledger's rules said no: `message` says
-// why, in the node's words). A refused item is never sent again: the node
+// why, in the node's words), 'question' (hours like some already logged,
+// `possible_duplicate`: the member answers with answer(); the node did not
+// remember it, so the same bytes go again with their id in `again`). A refused item is never sent again: the node
 // remembers its refusal, so to try again the member signs a new entry. The
 // one exception is a claim refused `not_found` because the node does not
 // hold its receipt (docs/api.md): that refusal is not remembered, so the
@@ -20,6 +22,7 @@
 export const WAITING = 'waiting';
 export const SENT = 'sent';
 export const REFUSED = 'refused';
+export const QUESTION = 'question';
 
 const BATCH = 100; // docs/api.md: at most 100 entries per request
 const BATCH_BYTES = 900 * 1024; // and 1 MiB of JSON: notes can be long
@@ -46,7 +49,7 @@ export class TransportError extends Error {
 
 // storage: { all(): Promise<item[]>, put(item): Promise, remove(id): Promise }
 // transport: {
-//   postEntries({entries: [hex], notes: [{salt, text}]}) -> {results: [...]}
+//   postEntries({entries: [hex], notes: [{salt, text}], again?: [id]}) -> {results: [...]}
 //     throws TransportError to retry later, or any other Error with
 //     .status 400 (a request the node will never take as it is)
 //   postReceipt(blob, type) -> {digest}
@@ -92,6 +95,19 @@ export class Outbox {
     return (await this.storage.all()).find((i) => i.id === id);
   }
 
+  // The member's answer to a question: `more` (this is more help, send it
+  // again) or not (the same help logged twice: it is dropped, never sent).
+  async answer(id, more) {
+    const item = await this.get(id);
+    if (!item || item.state !== QUESTION) return;
+    if (more) {
+      await this.storage.put({ ...item, state: WAITING, again: true, error: '', message: '' });
+    } else {
+      await this.storage.put({ ...item, state: REFUSED, error: 'dropped', message: 'you said this help was logged already', seen: true });
+    }
+    this.onChange();
+  }
+
   // Sends every waiting item, oldest first. One run at a time: a second call
   // while one runs waits for it. Returns { sent, refused, waiting, problem }.
   flush() {
@@ -135,9 +151,11 @@ export class Outbox {
     if (batch.length === 0) return;
     let answer;
     try {
+      const again = batch.filter((i) => i.again).map((i) => i.id);
       answer = await this.transport.postEntries({
         entries: batch.map((i) => i.hex),
         notes: batch.flatMap((i) => i.notes ?? []),
+        ...(again.length ? { again } : {}),
       });
     } catch (e) {
       if (e instanceof TransportError) throw e;
@@ -205,6 +223,10 @@ export class Outbox {
       next.seq = result.seq ?? null;
       next.sent_ms = this.now();
       report.sent += 1;
+    } else if (result.status === 'refused' && result.error === 'possible_duplicate') {
+      next.state = QUESTION;
+      next.error = result.error;
+      next.message = result.message ?? '';
     } else if (result.status === 'refused') {
       next.state = REFUSED;
       next.error = result.error ?? 'refused';

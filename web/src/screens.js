@@ -1,9 +1,9 @@
 // Every screen of the app, one task each (docs/phone.md).
 
 import { useEffect, useState } from 'preact/hooks';
-import { html, go, Screen, ItemState, Choice, ErrorText, useAppState, useRemote, Freshness, itemFor, waitingCount } from './ui.js';
+import { html, go, Screen, ItemState, Choice, ErrorText, useAppState, useRemote, Freshness, itemFor, waitingCount, questionCount } from './ui.js';
 import { state, api, enrol, restore, signAndQueue, sendSoon, getPref, setPref, outbox } from './state.js';
-import { WAITING } from './outbox.js';
+import { WAITING, QUESTION } from './outbox.js';
 import { ZERO_KEY, EXPENSE_CATEGORIES } from './codec.js';
 import { daysFromIso, localIso, addDaysIso } from './dates.js';
 import { othersThan } from './identity.js';
@@ -155,6 +155,7 @@ export function Home() {
   const m = me.data;
   const waiting = waitingCount(s.items);
   const refused = s.items.filter((i) => i.state === 'refused' && !i.seen).length;
+  const questions = questionCount(s.items);
   const gives = has('volunteer') || has('carer');
   return html`
     <${Screen} title=${`Hello, ${id.alias}`} back=${false}>
@@ -171,6 +172,12 @@ export function Home() {
         <section class="card notice" aria-labelledby="vetting-h">
           <h2 id="vetting-h">Safeguarding check</h2>
           <p>${vettingWords(m)}</p>
+        </section>`}
+      ${questions > 0 && html`
+        <section class="card notice" aria-labelledby="question-h">
+          <h2 id="question-h"><span aria-hidden="true">? </span>${questions === 1 ? 'Hours you logged look like some already logged' : `${questions} hours you logged look like some already logged`}</h2>
+          <p>Tell us whether they are more help, so they are not counted twice.</p>
+          <a class="button secondary" href="#/sending">Answer</a>
         </section>`}
       ${(waiting > 0 || refused > 0) && html`
         <section class="card notice" aria-labelledby="outbox-h">
@@ -278,6 +285,18 @@ export function LogHours() {
     <//>`;
 }
 
+// Hours like some already logged: the node asks whether they are more help
+// (docs/api.md, possible duplicates); the member answers here.
+function DuplicateQuestion({ item }) {
+  if (item.state !== QUESTION) return null;
+  return html`
+    <div class="question" role="group" aria-labelledby=${`q-${item.id}`}>
+      <p id=${`q-${item.id}`}>Is this more help, on another visit? Or the same help logged twice?</p>
+      <button class="primary" type="button" onClick=${async () => { await outbox.answer(item.id, true); sendSoon(); }}>It is more help: send it</button>
+      <button class="secondary" type="button" onClick=${() => outbox.answer(item.id, false)}>It is the same: do not send it</button>
+    </div>`;
+}
+
 // What happened to one signed entry: its sentence and its state, live.
 export function Done({ id }) {
   const s = useAppState();
@@ -291,9 +310,10 @@ export function Done({ id }) {
     'expense.claim': 'The co-op decides on your claim and pays it. You can follow it under "My expense claims".',
   }[item.kind];
   return html`
-    <${Screen} title=${item.state === 'refused' ? 'Not accepted' : item.state === 'sent' ? 'Sent' : 'Saved on this phone'}>
+    <${Screen} title=${item.state === 'refused' ? 'Not accepted' : item.state === 'sent' ? 'Sent' : item.state === QUESTION ? 'Already logged?' : 'Saved on this phone'}>
       <p class="big-text">${item.summary}</p>
       <div aria-live="polite"><${ItemState} item=${item} /></div>
+      <${DuplicateQuestion} item=${item} />
       ${item.state === WAITING && html`<p>It is safe on this phone. ${sendingWords(s)}</p>`}
       ${item.state === 'sent' && after && html`<p>${after}</p>`}
       ${item.state === 'refused' && html`<p>Nothing was changed, so this does not count. If you think this is wrong, talk to your coordinator.</p>`}
@@ -317,7 +337,7 @@ export function Sending() {
         <button class="primary" type="button" onClick=${() => { outbox.nextAttemptAt = 0; sendSoon(); }}>Try again now</button>`
       : html`<p>Everything has been sent.</p>`}
       <ul class="list">
-        ${items.map((i) => html`<li><p>${i.summary}</p><${ItemState} item=${i} /></li>`)}
+        ${items.map((i) => html`<li><p>${i.summary}</p><${ItemState} item=${i} /><${DuplicateQuestion} item=${i} /></li>`)}
       </ul>
     <//>`;
 }

@@ -6,7 +6,7 @@
 import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
-import { WAITING, SENT, REFUSED } from './outbox.js';
+import { WAITING, SENT, REFUSED, QUESTION } from './outbox.js';
 import { refusalWords } from './words.js';
 import { state, remember, subscribe } from './state.js';
 import { TransportError } from './outbox.js';
@@ -34,6 +34,9 @@ export function Screen({ title, back = true, children }) {
 export function ItemState({ item }) {
   if (!item) return null;
   if (item.state === SENT) return html`<p class="state state-sent"><span aria-hidden="true">✓ </span>Sent</p>`;
+  if (item.state === QUESTION) {
+    return html`<p class="state state-question"><span aria-hidden="true">? </span>Already logged? ${item.message}</p>`;
+  }
   if (item.state === REFUSED) {
     return html`<p class="state state-refused"><span aria-hidden="true">✗ </span>Not accepted: ${refusalWords(item.error, item.message)}</p>`;
   }
@@ -104,4 +107,8 @@ export function itemFor(items, predicate) {
 
 export function waitingCount(items) {
   return items.filter((i) => i.state === WAITING).length;
+}
+
+export function questionCount(items) {
+  return items.filter((i) => i.state === QUESTION).length;
 }

@@ -69,6 +69,10 @@ export function movementSentence(line) {
       ? `Corrected: ${time} went back from you to ${other}`
       : `Corrected: ${time} came back to you from ${other}`;
   }
+  if (line.kind === 'opening') {
+    return line.direction === 'gave' ? `You started here owing ${time}, brought over from the old time bank`
+      : `You started here with ${time}, brought over from the old time bank`;
+  }
   if (line.kind === 'transfer') {
     return line.direction === 'gave' ? `You gave ${other} ${time} from your balance` : `${other} gave you ${time} from their balance`;
   }

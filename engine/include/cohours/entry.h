@@ -54,6 +54,7 @@ enum class EntryKind : std::uint8_t {
   node_rotate = 20,
   vetting_record = 21,
   vetting_withdraw = 22,
+  balance_open = 23,
 };
 const char* kind_name(EntryKind kind);  // e.g. "hours.log"
 
@@ -308,11 +309,28 @@ struct VettingWithdraw {
   Hash32 reason_digest;
 };
 
+// The largest balance a co-op may bring over for one member, either way:
+// 10,000 hours. A sanity bound (a rule), far above any real time bank's.
+inline constexpr std::int64_t kMaxOpeningMinutes = 600'000;
+
+// balance.open: a member's balance brought over from the time bank the co-op
+// used before (a TimeOverflow export, docs/moving-from-timeoverflow.md).
+// Posts pool -> member for credit, member -> pool for a debt, nothing for
+// zero. Signed by an admin. Cites BLAKE2b-256 of the source file and the
+// member's row (their number) in it, so an auditor can check each figure
+// against the file. A member has at most one that is not reversed.
+struct BalanceOpen {
+  PublicKey member;
+  std::int64_t minutes = 0;  // negative: the member owed time
+  Hash32 source_digest;
+  std::uint32_t source_row = 0;
+};
+
 using EntryBody =
     std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
                  RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim, ExpenseApprove,
                  ExpenseReject, ExpensePaid, TransferOut, TransferIn, RemoteHoursLog, MemberRekey,
-                 NodeRotate, VettingRecord, VettingWithdraw>;
+                 NodeRotate, VettingRecord, VettingWithdraw, BalanceOpen>;
 
 EntryKind kind_of(const EntryBody& body);
 

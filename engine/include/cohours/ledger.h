@@ -79,11 +79,15 @@ struct SigningKey {
   PublicKey replaced_by;          // the key that rekey named; zero while current or if it named none
 };
 
-enum class MovementKind : std::uint8_t { hours = 1, respite = 2, transfer = 3 };
+enum class MovementKind : std::uint8_t { hours = 1, respite = 2, transfer = 3, opening = 4 };
+// Help given (hours or respite), as against credits moved (a transfer) or
+// a balance brought over from another time bank (opening).
+inline bool is_help(MovementKind kind) { return kind == MovementKind::hours || kind == MovementKind::respite; }
 enum class MovementStatus : std::uint8_t { pending = 1, posted = 2, voided = 3, reversed = 4 };
 const char* movement_status_name(MovementStatus status);
 
-// A movement of credits: created by hours.log, respite.offer or transfer.
+// A movement of credits: created by hours.log, respite.offer, transfer or
+// balance.open.
 struct Movement {
   EntryId id;  // the creating entry
   MovementKind kind = MovementKind::hours;
@@ -269,6 +273,9 @@ class Ledger {
   // Every check recorded, by volunteer; one volunteer's (empty if none).
   Result<std::vector<VettingState>> vettings() const;
   Result<std::vector<VettingState>> vettings_of(const PublicKey& volunteer) const;
+  // The member's standing balance.open entry (the newest, whether or not
+  // reversed since), or nullopt if none was ever made for them.
+  Result<std::optional<EntryId>> opening_of(const PublicKey& member) const;
   // The node's currency for cash (set at initialise).
   Currency currency() const;
   // The entry whose id is `hex` or starts with it (at least 8 hex digits, so

@@ -28,6 +28,7 @@ enum class Code {
   wrong_node,        // the entry was signed for another node's log (no replay across co-ops)
   limit_reached,     // a bound on what the node keeps for one member (e.g. receipts no claim names yet)
   not_vetted,        // the volunteer has no current vetting for this activity on that date
+  possible_duplicate,  // hours like some already logged: the member says whether it is more help
   // Operational errors.
   not_found,   // a store key or record that is absent
   io_error,    // the store or a file failed

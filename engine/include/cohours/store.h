@@ -44,6 +44,7 @@ enum class Column : std::uint8_t {
   signers,    // signing key -> the member it signs for; member -> current key (derived)
   pending,    // movement id -> empty, while the movement is pending      (derived)
   vettings,   // 0x01 || volunteer -> their checks; 0x02 || record id -> volunteer (derived)
+  openings,   // member -> their standing balance.open entry id              (derived)
   count_      // number of columns; not a column
 };
 constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::count_);

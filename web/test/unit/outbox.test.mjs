@@ -4,14 +4,15 @@
 // with the node's reason, receipts go up before their claim.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Outbox, TransportError, memoryStorage, backoffMs, WAITING, SENT, REFUSED } from '../../src/outbox.js';
+import { Outbox, TransportError, memoryStorage, backoffMs, WAITING, SENT, REFUSED, QUESTION } from '../../src/outbox.js';
 
 // A node that keeps entries by their bytes; `down` makes every call fail as
 // a phone with no signal does; `loseNextAnswer` stores but loses the answer.
 function fakeNode() {
   const node = {
     down: false, loseNextAnswer: false, stored: new Map(), refuse: new Set(), calls: 0, receipts: new Map(), badRequest: new Set(),
-    async postEntries({ entries, notes }) {
+    alike: new Set(),
+    async postEntries({ entries, notes, again = [] }) {
       node.calls += 1;
       if (node.down) throw new TransportError('No connection to the co-op right now.');
       if (entries.some((h) => node.badRequest.has(h))) throw Object.assign(new Error('notes: bad salt'), { status: 400, error: 'bad_request' });
@@ -19,6 +20,9 @@ function fakeNode() {
       const results = entries.map((hex) => {
         const id = 'id-' + hex;
         if (node.refuse.has(hex)) return { status: 'refused', id, error: 'floor_breached', message: 'carol would go below their floor of -10h 00m' };
+        // Like the node: a question, not remembered, until `again` names the id.
+        if (node.alike.has(hex) && !node.stored.has(hex) && !again.includes(id))
+          return { status: 'refused', id, error: 'possible_duplicate', message: 'possible duplicate: alice logged 1h of shopping for bob on 2026-11-20 (pending)' };
         if (node.stored.has(hex)) return { status: 'duplicate', id, seq: node.stored.get(hex) };
         node.stored.set(hex, node.stored.size + 1);
         return { status: 'stored', id, seq: node.stored.size };
@@ -101,6 +105,35 @@ test('a refusal is final, keeps the node\'s reason, and is not sent again', asyn
   const calls = node.calls;
   await outbox.flush();
   assert.equal(node.calls, calls, 'nothing left to send');
+});
+
+test('hours like some already logged wait for the member\'s answer: more help goes again, the same help is dropped', async () => {
+  const { node, outbox } = setup();
+  node.alike.add('a1');
+  node.alike.add('a2');
+  await outbox.add(item('a1'));
+  await outbox.add(item('a2'));
+  await outbox.add(item('a3'));
+  const report = await outbox.flush();
+  assert.deepEqual([report.sent, report.refused, report.waiting], [1, 0, 0]);
+  const asked = await outbox.get('id-a1');
+  assert.equal(asked.state, QUESTION);
+  assert.match(asked.message, /possible duplicate/);
+  const calls = node.calls;
+  await outbox.flush();
+  assert.equal(node.calls, calls, 'a question is not sent again until it is answered');
+
+  await outbox.answer('id-a1', true);
+  await outbox.answer('id-a2', false);
+  assert.equal((await outbox.get('id-a1')).state, WAITING);
+  const dropped = await outbox.get('id-a2');
+  assert.equal(dropped.state, REFUSED);
+  assert.equal(dropped.error, 'dropped');
+  const second = await outbox.flush();
+  assert.equal(second.sent, 1);
+  assert.equal((await outbox.get('id-a1')).state, SENT);
+  assert.ok(node.stored.has('a1'));
+  assert.ok(!node.stored.has('a2'), 'the same help is never sent');
 });
 
 test('a request the node will never take is narrowed down to the entry at fault', async () => {

@@ -21,8 +21,12 @@ test('who gave whom: never "sent" or "received"', () => {
   assert.equal(movementSentence({ direction: 'received', other: 'erin', minutes: 60, kind: 'hours', category: 'help-online' }), 'erin gave you 1 hour of help online');
   assert.equal(movementSentence({ direction: 'received', other: 'alice', minutes: 180, kind: 'respite' }), 'alice gave you 3 hours of respite');
   assert.equal(movementSentence({ direction: 'gave', other: 'alice', minutes: 30, kind: 'transfer' }), 'You gave alice 30 minutes from your balance');
+  assert.equal(movementSentence({ direction: 'received', other: 'balance brought over', minutes: 750, kind: 'opening' }),
+    'You started here with 12 hours 30 minutes, brought over from the old time bank');
+  assert.equal(movementSentence({ direction: 'gave', other: 'balance brought over', minutes: 135, kind: 'opening' }),
+    'You started here owing 2 hours 15 minutes, brought over from the old time bank');
   for (const d of ['gave', 'received']) {
-    for (const kind of ['hours', 'respite', 'transfer', 'reversal']) {
+    for (const kind of ['hours', 'respite', 'transfer', 'reversal', 'opening']) {
       const s = movementSentence({ direction: d, other: 'x', minutes: 60, kind, category: 'shopping' });
       assert.doesNotMatch(s, /\b(sent|received)\b/i, s);
     }

@@ -33,7 +33,7 @@ struct LogHours {
   std::string note;  // private, kept off the log
   // Hours with the same provider, recipient, day and length already
   // logged (pending or confirmed) are a possible duplicate: refused with
-  // already_exists unless `again` says this is more help.
+  // possible_duplicate unless `again` says this is more help.
   bool again = false;
 };
 struct HoursLogged {

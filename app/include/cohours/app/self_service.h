@@ -45,6 +45,10 @@ struct SubmitSigned {
   PublicKey member;  // the authenticated key (the phone's): every entry's author
   std::vector<Bytes> entries;
   std::vector<NoteText> notes;
+  // hours.log entries the member said are more help, not a second record of
+  // the same help: without this, hours like some already logged (same
+  // volunteer, recipient, day and length) are refused possible_duplicate.
+  std::vector<EntryId> again;
 };
 enum class Outcome : std::uint8_t { stored = 1, duplicate = 2, refused = 3 };
 struct EntryOutcome {

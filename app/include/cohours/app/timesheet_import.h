@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cohours/app/import_outcome.h"
 #include "cohours/app/node.h"
 
 namespace cohours::app {
@@ -26,15 +27,6 @@ struct ImportHours {
   // already logged, or as an earlier row, are more help, not a mistake.
   bool again = false;
 };
-
-enum class RowOutcome : std::uint8_t {
-  added = 1,             // stored now
-  already_imported = 2,  // an earlier import of this row stored it
-  would_add = 3,         // dry run: good, and would be stored
-  held_back = 4,         // good, but another row was refused, so nothing was stored
-  refused = 5,           // see code and message
-};
-const char* row_outcome_name(RowOutcome outcome);  // "added", "already imported", ...
 
 struct ImportedRow {
   int line = 0;  // the line of the file the row starts on

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cohours/app/members.h"
+#include "cohours/app/timeoverflow_import.h"
 #include "cohours/control/call.h"
 #include "cohours/control/calls_exchanges.h"  // Accepted
 #include "cohours/control/json_basics.h"
@@ -21,6 +22,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberEdited, key, alias, contact)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ForgetMember, member, as)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberForgotten, pseudonym, notes_erased, receipts_erased,
                                    keyring_key_erased)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImportTimeOverflow, as, csv, file, dry_run, roles)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImportedMember, line, outcome, code, message, number, name, alias,
+                                   balance_minutes, key, opening)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TimeOverflowImported, rows, added, already_imported, refused, dry_run,
+                                   file_digest, net_minutes)
 }  // namespace cohours::app
 
 COHOURS_CALL(cohours::app::AddMember, cohours::app::MemberAdded, "member.add", cohours::app::add_member)
@@ -30,8 +36,10 @@ COHOURS_CALL(cohours::app::ChangeRoles, cohours::app::RolesChanged, "member.role
 COHOURS_CALL(cohours::app::EditMember, cohours::app::MemberEdited, "member.edit", cohours::app::edit_member)
 COHOURS_CALL(cohours::app::ForgetMember, cohours::app::MemberForgotten, "member.forget",
              cohours::app::forget_member)
+COHOURS_CALL(cohours::app::ImportTimeOverflow, cohours::app::TimeOverflowImported, "member.import_timeoverflow",
+             cohours::app::import_timeoverflow)
 
 namespace cohours::control {
 using MemberCalls = CallList<app::AddMember, app::ListMembers, app::ShowMember, app::ChangeRoles,
-                             app::EditMember, app::ForgetMember>;
+                             app::EditMember, app::ForgetMember, app::ImportTimeOverflow>;
 }  // namespace cohours::control
