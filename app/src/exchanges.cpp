@@ -145,7 +145,9 @@ Result<CreditsSent> send_credits(Node& node, const SendCredits& r) {
     // A member of another co-op: transfer.out here, transfer.in there.
     TRY_ASSIGN(Accepted accepted,
                submission.as_member(sender, TransferOut{remote->member, remote->node, r.minutes, memo}));
-    return CreditsSent{accepted, member_name(node, sender), r.to, remote->node_name};
+    const RemoteParty party{remote->node, remote->member, true};
+    learn_remote_names(node, {party});  // KEY@NODE: ask the name it shows
+    return CreditsSent{accepted, member_name(node, sender), remote_party_name(node, party), remote->node_name};
   }
   TRY_ASSIGN(PublicKey to, member_key(node, r.to));
   TRY_ASSIGN(Accepted accepted, submission.as_member(sender, Transfer{to, r.minutes, memo}));

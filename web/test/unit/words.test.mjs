@@ -21,6 +21,9 @@ test('who gave whom: never "sent" or "received"', () => {
   assert.equal(movementSentence({ direction: 'received', other: 'erin', minutes: 60, kind: 'hours', category: 'help-online' }), 'erin gave you 1 hour of help online');
   assert.equal(movementSentence({ direction: 'received', other: 'alice', minutes: 180, kind: 'respite' }), 'alice gave you 3 hours of respite');
   assert.equal(movementSentence({ direction: 'gave', other: 'alice', minutes: 30, kind: 'transfer' }), 'You gave alice 30 minutes from your balance');
+  // Across co-ops the node names the person, alias@node, and the phone shows it as given.
+  assert.equal(movementSentence({ direction: 'received', other: 'dan@hilltop', minutes: 60, kind: 'transfer' }), 'dan@hilltop gave you 1 hour from their balance');
+  assert.equal(movementSentence({ direction: 'gave', other: 'member-3f2a9c1e@riverside', minutes: 45, kind: 'transfer' }), 'You gave member-3f2a9c1e@riverside 45 minutes from your balance');
   for (const d of ['gave', 'received']) {
     for (const kind of ['hours', 'respite', 'transfer', 'reversal']) {
       const s = movementSentence({ direction: d, other: 'x', minutes: 60, kind, category: 'shopping' });
