@@ -96,8 +96,9 @@ struct County {
   std::string hex8(TestNode& t, const std::string& alias) { return to_hex(t.key(alias)).substr(0, 8); }
 };
 
-// The statement line of a transfer, and its movement's view.
-const app::StatementLine& transfer_line(const app::Statement& statement) {
+// The statement line of a transfer, and its movement's view (a copy: the
+// statement is often a temporary).
+app::StatementLine transfer_line(const app::Statement& statement) {
   for (const auto& line : statement.lines)
     if (line.about && line.about->kind == MovementKind::transfer) return line;
   FAIL("no transfer in the statement");
@@ -125,7 +126,7 @@ TEST_CASE("remote names: both statements name the person at the other end, learn
   CHECK(c.hill.node->directory().remote_alias(c.river.node->identity().public_key, c.river.key("carol")) ==
         std::optional<std::string>("carol"));
 
-  const app::StatementLine& out = transfer_line(statement_of(c.hill, "alice"));
+  const app::StatementLine out = transfer_line(statement_of(c.hill, "alice"));
   CHECK(out.counterparty == "carol@riverside");
   CHECK(out.change_minutes == -60);
   REQUIRE(out.about);
@@ -137,7 +138,7 @@ TEST_CASE("remote names: both statements name the person at the other end, learn
   // Riverside records the transfer.in; Carol's statement asks hilltop (through
   // the daemon) who the sender is, once.
   c.deliver(c.hill, c.river);
-  const app::StatementLine& in = transfer_line(statement_of(c.river, "carol"));
+  const app::StatementLine in = transfer_line(statement_of(c.river, "carol"));
   CHECK(in.counterparty == "alice@hilltop");
   CHECK(in.change_minutes == 60);
   REQUIRE(in.about);

@@ -1058,7 +1058,10 @@ TEST_CASE("sync: a peer that predates the reverse query is never sent it, so the
   });
   CHECK(actions.empty());  // nothing sent that A would take as malformed
   CHECK(calls == 1);
-  // A new node answers the probe with its features.
+  // Upgraded, A answers the next link's probe with its features.
+  (void)b.sync->on_disconnected(a.pk());
+  probe = sent<AliasQuery>(b.sync->on_connected(a.pk()), a.pk());
+  REQUIRE(probe.size() == 1);
   (void)a.sync->on_connected(b.pk());
   auto answers = sent<AliasAnswer>(a.sync->on_message(b.pk(), over_wire(probe[0])), b.pk());
   REQUIRE(answers.size() == 1);
