@@ -73,9 +73,11 @@ Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
       visitor ? submission.as_member(author, RemoteHoursLog{visitor->member, visitor->node, body})
               : submission.as_member(author, body, r.on_behalf_of.empty() ? PublicKey{} : provider);
   if (!accepted.ok()) return accepted.status();
+  if (visitor) learn_remote_names(node, {{visitor->node, visitor->member, true}});  // KEY@NODE: ask the name
   TRY_ASSIGN(Movement movement, node.ledger().movement(accepted->id));
   HoursLogged out{accepted.value(), view_of(node, movement), visitor.has_value(),
-                  visitor ? r.on_behalf_of : member_name(node, provider)};
+                  visitor ? remote_party_name(node, {visitor->node, visitor->member, true})
+                          : member_name(node, provider)};
   return out;
 }
 

@@ -219,3 +219,38 @@ TEST_CASE("remote names: learnt lazily, and forgotten with consortium forget-nam
   CHECK(transfer_line(statement_of(c.hill, "alice")).counterparty ==
         "member-" + c.hex8(c.river, "carol") + "@riverside");
 }
+
+TEST_CASE("remote names: hours a volunteer of another co-op gave, on both sides") {
+  County c;
+  const std::int32_t day = *parse_date("2026-11-17");
+  // Riverside's coordinator enters hilltop's alice by key: no daemon, no name yet.
+  const std::string by_key = to_hex(c.hill.key("alice")) + "@hilltop";
+  auto logged = app::log_hours(*c.river.node, {"dave", by_key, "bob", 60, "befriending", day, "", false});
+  REQUIRE_MESSAGE(logged.ok(), logged.status().message());
+  const std::string fallback = "member-" + c.hex8(c.hill, "alice") + "@hilltop";
+  CHECK(logged->provider == fallback);
+  CHECK(logged->movement.provider == fallback);
+  REQUIRE(app::confirm_hours(*c.river.node, {to_hex(logged->entry.id), "bob"}).ok());
+
+  // The pool paid; its statement names the volunteer, not clearing-hilltop.
+  auto pool = statement_of(c.river, "pool");
+  REQUIRE(pool.lines.size() == 1);
+  CHECK(pool.lines[0].counterparty == fallback);
+  CHECK(pool.lines[0].about->provider == fallback);
+  DirectoryPeers river_peers(*c.hill.node);
+  c.river.node->set_peers(&river_peers);
+  pool = statement_of(c.river, "pool");
+  CHECK(pool.lines[0].counterparty == "alice@hilltop");
+  CHECK(pool.lines[0].about->provider == "alice@hilltop");
+  CHECK(pool.lines[0].about->recipient == "bob");
+
+  // Hilltop credits alice; her statement names whom she helped there.
+  c.deliver(c.river, c.hill);
+  auto statement = statement_of(c.hill, "alice");
+  const app::StatementLine before = transfer_line(statement);
+  CHECK(before.counterparty == "member-" + c.hex8(c.river, "bob") + "@riverside");
+  CHECK(before.change_minutes == 60);
+  DirectoryPeers hill_peers(*c.river.node);
+  c.hill.node->set_peers(&hill_peers);
+  CHECK(transfer_line(statement_of(c.hill, "alice")).counterparty == "bob@riverside");
+}
