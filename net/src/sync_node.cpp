@@ -185,8 +185,8 @@ std::vector<Action> SyncNode::on_connected(const PublicKey& peer, const PublicKe
 
 void SyncNode::probe_features(const PublicKey& peer, std::vector<Action>& out) {
   const std::uint64_t id = next_request_id_++;
-  // An old node answers "not found"; an answer after the link was replaced
-  // by a new one is the same node's, so its features still hold.
+  // An old node answers "not found". A link that closes first ends the
+  // wait like any alias query (on_disconnected); the next link probes again.
   alias_waits_[id] = {peer, clock_.now_ms(), [this, peer](std::optional<PublicKey> answer) {
                         auto it = peers_.find(peer);
                         if (it != peers_.end() && it->second.connected)
