@@ -168,6 +168,22 @@ void run_consortium_show(const GlobalOptions& options) {
   out() << table.render();
 }
 
+void run_consortium_forget_names(const GlobalOptions& options, const std::string& node_name) {
+  Client client(options);
+  app::RemoteNamesForgotten done = client.call(app::ForgetRemoteNames{node_name});
+  if (options.json) {
+    nlohmann::json node = nullptr;
+    if (!done.node_name.empty()) node = done.node_name;
+    print_json({{"erased", done.erased}, {"node", node}});
+    return;
+  }
+  const std::string names = done.erased == 1 ? "1 name" : std::to_string(done.erased) + " names";
+  out() << "Forgot " << names << " learnt of "
+        << (done.node_name.empty() ? "other nodes' members" : done.node_name + "'s members")
+        << "; statements name them member-KEY@NODE until a transfer or a statement shown through the daemon "
+           "learns them again.\n";
+}
+
 void run_consortium_key(const GlobalOptions& options) {
   Client client(options);
   app::NodeInfo self = client.call(app::DescribeNode{});
@@ -426,6 +442,11 @@ void add_sync_commands(CLI::App& app, GlobalOptions& options) {
 
   CLI::App* show = add_command(*consortium, "show", "Show the consortium this node joined");
   show->callback([&options] { run_consortium_show(options); });
+
+  CLI::App* forget = add_command(*consortium, "forget-names",
+                                 "Erase the names learnt of other nodes' members (alice@riverside)");
+  forget->add_option("--node", node_name, "Only those of this node (default: every node)");
+  forget->callback([&options, a] { run_consortium_forget_names(options, a->node_name); });
 
   CLI::App* key = add_command(*consortium, "key", "Print this node's key, to put in a consortium file");
   key->callback([&options] { run_consortium_key(options); });

@@ -7,6 +7,13 @@ std::optional<PublicKey> DaemonPeers::resolve_alias(const std::string& node_name
   return peers_->resolve_alias(node_name, alias);
 }
 
+std::map<PublicKey, std::optional<std::string>> DaemonPeers::member_aliases(const std::string& node_name,
+                                                                            const std::vector<PublicKey>& members) {
+  if (!peers_) return {};
+  // A statement waits for this: a peer that is up answers in milliseconds.
+  return peers_->member_aliases(node_name, members, std::chrono::milliseconds(3'000));
+}
+
 app::SyncState DaemonPeers::sync_state() {
   app::SyncState state;
   state.consortium = consortium_;

@@ -4,8 +4,10 @@
 // the logs held here.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cohours/app/node.h"
 #include "cohours/net/peer_service.h"
@@ -18,6 +20,8 @@ class DaemonPeers final : public app::PeerView {
   DaemonPeers(net::PeerService* peers, Replicas& replicas, std::string consortium)
       : peers_(peers), replicas_(replicas), consortium_(std::move(consortium)) {}
   std::optional<PublicKey> resolve_alias(const std::string& node_name, const std::string& alias) override;
+  std::map<PublicKey, std::optional<std::string>> member_aliases(const std::string& node_name,
+                                                                 const std::vector<PublicKey>& members) override;
   app::SyncState sync_state() override;
 
  private:

@@ -157,6 +157,13 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
       if (!key.ok()) return std::nullopt;
       return key.value();
     };
+    // Only this node's own members: the directory's member rows, never the
+    // names it learnt of other nodes' members.
+    local.alias_of = [&directory](const PublicKey& member) -> std::optional<std::string> {
+      auto entry = directory.find(member);
+      if (!entry) return std::nullopt;
+      return entry->alias;
+    };
     PeerServiceOptions options;
     options.listen_address = listen;
     options.sync.ban_ms = ban_seconds * 1000;

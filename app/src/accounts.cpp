@@ -104,6 +104,15 @@ Result<Statement> statement(Node& node, const ShowStatement& r) {
   out.currency = ledger.currency().str();
 
   TRY_ASSIGN(auto postings, ledger.postings(account));
+  // People at the other end of cross-co-op lines whose names are not known
+  // yet are asked for first (through the daemon), all at once.
+  std::vector<RemoteParty> remote;
+  for (const auto& posting : postings) {
+    if (posting.counterparty.kind != AccountKind::clearing) continue;
+    if (auto movement = ledger.movement(posting.movement); movement.ok())
+      if (auto party = remote_party(node, movement.value())) remote.push_back(*party);
+  }
+  learn_remote_names(node, remote);
   std::vector<StatementLine> lines;
   for (const auto& posting : postings) {
     auto movement = ledger.movement(posting.movement);
@@ -115,7 +124,11 @@ Result<Statement> statement(Node& node, const ShowStatement& r) {
     line.date_days = counting_day(posting, m, recorded);
     line.change_minutes = posting.delta_minutes;
     line.entry = posting.entry;
-    line.counterparty = account_name(node, posting.counterparty);
+    // The person, not the clearing account, at the other end of a line
+    // that crosses to another co-op.
+    std::optional<RemoteParty> party;
+    if (m && posting.counterparty.kind == AccountKind::clearing) party = remote_party(node, *m);
+    line.counterparty = party ? remote_party_name(node, *party) : account_name(node, posting.counterparty);
     line.reversal =
         m && posting.entry != m->id && m->status == MovementStatus::reversed && posting.entry == m->closed_by;
     if (m) line.about = view_of(node, *m);
@@ -211,8 +224,7 @@ std::string entry_summary(Node& node, const Entry& e) {
         else if constexpr (std::is_same_v<T, ExpensePaid>)
           return "pays claim " + to_hex(b.claim).substr(0, 12);
         else if constexpr (std::is_same_v<T, TransferOut>)
-          return format_minutes(b.minutes) + " to member-" + to_hex(b.to).substr(0, 8) + " at node " +
-                 to_hex(b.to_node).substr(0, 12);
+          return format_minutes(b.minutes) + " to " + remote_party_name(node, {b.to_node, b.to, true});
         else if constexpr (std::is_same_v<T, RemoteHoursLog>)
           return format_minutes(b.hours.minutes) + " " + b.hours.category + " from member-" +
                  to_hex(b.provider).substr(0, 8) + " of node " + to_hex(b.provider_node).substr(0, 12) +
@@ -234,8 +246,12 @@ std::string entry_summary(Node& node, const Entry& e) {
           return "opening balance " + format_minutes(b.minutes) + " for " + name(b.member) + " (row " +
                  std::to_string(b.source_row) + " of file " + to_hex(b.source_digest).substr(0, 12) + ")";
         else if constexpr (std::is_same_v<T, TransferIn>)
-          return format_minutes(b.minutes) + " to " + name(b.to) + " from node " +
-                 to_hex(b.from_node).substr(0, 12) + " (origin " + to_hex(b.origin).substr(0, 12) + ")";
+        {
+          auto sender = node.replicas().origin_party(b.from_node, b.origin);
+          const RemoteParty party{b.from_node, sender.ok() ? sender.value() : PublicKey{}, sender.ok()};
+          return format_minutes(b.minutes) + " to " + name(b.to) + " from " + remote_party_name(node, party) +
+                 " (origin " + to_hex(b.origin).substr(0, 12) + ")";
+        }
         else
           static_assert(sizeof(T) == 0, "every kind has a summary");
       },
@@ -248,6 +264,21 @@ Result<LogRecords> log_records(Node& node, const ShowLog& r) {
   out.log_size = ledger.log_size();
   if (r.from_seq == 0) return Result<LogRecords>(Code::malformed, "--from starts at 1");
   std::uint64_t to = (r.to_seq == 0 || r.to_seq > out.log_size) ? out.log_size : r.to_seq;
+  // Members of other co-ops that transfers name, asked for first (through
+  // the daemon) so the summaries name them as statements do.
+  std::vector<RemoteParty> remote;
+  for (std::uint64_t seq = r.from_seq; seq <= to; ++seq) {
+    auto record = ledger.record(seq);
+    if (!record.ok()) break;
+    auto decoded = decode_entry(record->entry);
+    if (!decoded.ok()) break;
+    if (const auto* out_body = std::get_if<TransferOut>(&decoded->entry.body))
+      remote.push_back({out_body->to_node, out_body->to, true});
+    if (const auto* in_body = std::get_if<TransferIn>(&decoded->entry.body))
+      if (auto sender = node.replicas().origin_party(in_body->from_node, in_body->origin); sender.ok())
+        remote.push_back({in_body->from_node, sender.value(), true});
+  }
+  learn_remote_names(node, remote);
   for (std::uint64_t seq = r.from_seq; seq <= to; ++seq) {
     TRY_ASSIGN(Record record, ledger.record(seq));
     auto decoded = decode_entry(record.entry);

@@ -73,9 +73,11 @@ Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
       visitor ? submission.as_member(author, RemoteHoursLog{visitor->member, visitor->node, body})
               : submission.as_member(author, body, r.on_behalf_of.empty() ? PublicKey{} : provider);
   if (!accepted.ok()) return accepted.status();
+  if (visitor) learn_remote_names(node, {{visitor->node, visitor->member, true}});  // KEY@NODE: ask the name
   TRY_ASSIGN(Movement movement, node.ledger().movement(accepted->id));
   HoursLogged out{accepted.value(), view_of(node, movement), visitor.has_value(),
-                  visitor ? r.on_behalf_of : member_name(node, provider)};
+                  visitor ? remote_party_name(node, {visitor->node, visitor->member, true})
+                          : member_name(node, provider)};
   return out;
 }
 
@@ -145,7 +147,9 @@ Result<CreditsSent> send_credits(Node& node, const SendCredits& r) {
     // A member of another co-op: transfer.out here, transfer.in there.
     TRY_ASSIGN(Accepted accepted,
                submission.as_member(sender, TransferOut{remote->member, remote->node, r.minutes, memo}));
-    return CreditsSent{accepted, member_name(node, sender), r.to, remote->node_name};
+    const RemoteParty party{remote->node, remote->member, true};
+    learn_remote_names(node, {party});  // KEY@NODE: ask the name it shows
+    return CreditsSent{accepted, member_name(node, sender), remote_party_name(node, party), remote->node_name};
   }
   TRY_ASSIGN(PublicKey to, member_key(node, r.to));
   TRY_ASSIGN(Accepted accepted, submission.as_member(sender, Transfer{to, r.minutes, memo}));

@@ -15,6 +15,15 @@ MovementView view_of(Node& node, const Movement& m) {
   view.recipient = m.recipient.is_zero() ? "" : member_name(node, m.recipient);
   view.payer = account_name(node, m.payer);
   view.payee = account_name(node, m.payee);
+  // A member of another co-op is named as alice@riverside (names.h), never
+  // by a key prefix or their node's key.
+  if (auto party = remote_party(node, m)) {
+    const std::string name = remote_party_name(node, *party);
+    if (m.payer.kind == AccountKind::clearing || m.kind == MovementKind::hours)
+      view.provider = name;  // the sender of a transfer.in; the volunteer of hours.log.remote
+    else
+      view.recipient = name;  // the receiver of a transfer.out
+  }
   view.pool_pays = m.payer.kind == AccountKind::pool;
   view.minutes = m.minutes;
   view.category = m.category;

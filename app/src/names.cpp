@@ -1,5 +1,8 @@
 #include "cohours/app/names.h"
 
+#include <map>
+#include <set>
+
 #include "cohours/net/consortium.h"
 
 namespace cohours::app {
@@ -85,7 +88,72 @@ Result<std::optional<RemoteMember>> remote_member(Node& node, const std::string&
   if (!key)
     return Answer(Code::unknown_member, "node " + node_name + " has no member '" + alias +
                                             "', or could not be asked (see `cohours sync status`)");
+  // The other node just told us: the name statements show for that key.
+  // Only a name, so a failed write costs the fallback name, not the transfer.
+  (void)node.directory().put_remote_alias(other->key, *key, alias);
   return std::optional<RemoteMember>(RemoteMember{*key, other->key, other->name});
+}
+
+std::string node_name(Node& node, const PublicKey& node_key) {
+  auto consortium = net::installed_consortium(node.store());
+  if (consortium.ok())
+    if (const net::ConsortiumNode* other = consortium->find(node_key)) return other->name;
+  return "node-" + to_hex(node_key).substr(0, 8);
+}
+
+std::optional<RemoteParty> remote_party(Node& node, const Movement& m) {
+  if (m.payee.kind == AccountKind::clearing) {
+    // Made here: the receiver of a transfer.out, the volunteer of hours.log.remote.
+    return RemoteParty{m.payee.key, m.kind == MovementKind::hours ? m.provider : m.recipient, true};
+  }
+  if (m.payer.kind == AccountKind::clearing) {
+    // A transfer.in: who is at the other end is in the origin's log.
+    auto party = node.replicas().origin_party(m.payer.key, m.request);
+    if (!party.ok()) return RemoteParty{m.payer.key, PublicKey{}, false};
+    return RemoteParty{m.payer.key, party.value(), true};
+  }
+  return std::nullopt;
+}
+
+std::string remote_party_name(Node& node, const RemoteParty& party) {
+  const std::string at = node_name(node, party.node);
+  if (!party.known) return "a member of " + at;
+  if (party.member.is_zero()) return "community@" + at;
+  if (auto alias = node.directory().remote_alias(party.node, party.member)) return *alias + "@" + at;
+  return "member-" + to_hex(party.member).substr(0, 8) + "@" + at;
+}
+
+void learn_remote_names(Node& node, const std::vector<RemoteParty>& parties) {
+  PeerView* peers = node.peers();
+  if (!peers) return;
+  std::map<PublicKey, std::set<PublicKey>> unknown;  // by node
+  for (const auto& party : parties)
+    if (party.known && !party.member.is_zero() && !node.directory().remote_alias(party.node, party.member))
+      unknown[party.node].insert(party.member);
+  for (const auto& [other, members] : unknown) {
+    auto answers = peers->member_aliases(node_name(node, other),
+                                         std::vector<PublicKey>(members.begin(), members.end()));
+    // Only what was asked; "no such member" leaves the fallback name.
+    for (const auto& [member, alias] : answers)
+      if (members.count(member) && alias) (void)node.directory().put_remote_alias(other, member, *alias);
+  }
+}
+
+Result<RemoteNamesForgotten> forget_remote_names(Node& node, const ForgetRemoteNames& r) {
+  PublicKey other;
+  if (!r.node_name.empty()) {
+    auto consortium = net::installed_consortium(node.store());
+    const net::ConsortiumNode* found = consortium.ok() ? consortium->find_name(r.node_name) : nullptr;
+    if (!found)
+      return Result<RemoteNamesForgotten>(
+          Code::unknown_member, "no node named '" + r.node_name +
+                                    "' in this node's consortium (see `cohours consortium show`); "
+                                    "leave out --node to forget the names learnt of every node");
+    other = found->key;
+  }
+  auto erased = node.directory().erase_remote_aliases(other);
+  if (!erased.ok()) return erased.status();
+  return RemoteNamesForgotten{erased.value(), r.node_name};
 }
 
 }  // namespace cohours::app

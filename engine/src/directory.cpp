@@ -35,6 +35,13 @@ std::string upload_key(const PublicKey& member, const Hash32& digest) {
   return std::string(kUploadPrefix) + key_of(member) + key_of(digest);
 }
 
+// "remote:" + node key + member key -> the alias there: node first, so
+// one node's names are one range.
+constexpr std::string_view kRemotePrefix = "remote:";
+std::string remote_key(const PublicKey& node, const PublicKey& member) {
+  return std::string(kRemotePrefix) + key_of(node) + key_of(member);
+}
+
 template <typename C>
 void invitation_layout(C& c, Invitation& i) {
   c.fixed(i.code_digest);
@@ -365,6 +372,47 @@ Result<std::vector<PublicKey>> Directory::uploaders(const Hash32& digest) const 
   }
   if (Status s = cursor->status(); !s.ok()) return s;
   return out;
+}
+
+Status Directory::put_remote_alias(const PublicKey& node, const PublicKey& member, std::string_view alias) {
+  if (!valid_alias(alias))
+    return Status(Code::malformed, "'" + std::string(alias) + "' is not an alias another node could hold");
+  WriteBatch batch;
+  batch.put(Column::directory, remote_key(node, member), std::string(alias));
+  return store_.write(batch, Durability::synced);
+}
+
+std::optional<std::string> Directory::remote_alias(const PublicKey& node, const PublicKey& member) const {
+  std::string raw;
+  if (!store_.get(Column::directory, remote_key(node, member), &raw).ok() || !valid_alias(raw))
+    return std::nullopt;
+  return raw;
+}
+
+Status Directory::erase_remote_alias(const PublicKey& node, const PublicKey& member) {
+  WriteBatch batch;
+  batch.erase(Column::directory, remote_key(node, member));
+  return store_.write(batch, Durability::synced);
+}
+
+Result<std::size_t> Directory::erase_remote_aliases(const PublicKey& node) {
+  std::string from(kRemotePrefix), to = "remote;";
+  if (!node.is_zero()) {
+    from += key_of(node);
+    // Past every member key after the node's key: 32 bytes of 0xff and one more.
+    to = from + std::string(33, '\xff');
+  }
+  WriteBatch batch;
+  std::size_t erased = 0;
+  auto cursor = store_.scan(Column::directory, from, to);
+  for (; cursor->valid(); cursor->next()) {
+    batch.erase(Column::directory, std::string(cursor->key()));
+    ++erased;
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  if (erased == 0) return erased;
+  if (Status s = store_.write(batch, Durability::synced); !s.ok()) return s;
+  return erased;
 }
 
 std::string display_name(const Directory& directory, const PublicKey& key) {

@@ -530,4 +530,31 @@ Result<std::vector<InboundTransfer>> Replicas::in_flight(const PublicKey& from_l
   return out;
 }
 
+Result<PublicKey> Replicas::origin_party(const PublicKey& from_log, const EntryId& origin) const {
+  auto copy = log_space(static_cast<const Store&>(store_), from_log);
+  std::string raw;
+  Status found = copy->get(Column::entries, key_of(origin), &raw);
+  if (found.code() == Code::not_found)
+    return Status(Code::unknown_entry, "the copy of that log does not hold entry " + to_hex(origin));
+  if (!found.ok()) return found;
+  if (raw.size() != 8) return Status(Code::corruption, "entry index row is malformed");
+  const std::uint64_t seq = read_be64(raw);
+  // The origin's postings into this node's clearing account: one leg.
+  const AccountId clearing = AccountId::clearing(self_);
+  auto cursor = copy->scan(Column::postings, posting_key(clearing, seq, 0), posting_key(clearing, seq + 1, 0));
+  for (; cursor->valid(); cursor->next()) {
+    Posting posting;
+    if (Status s = decode_row(cursor->value(), &posting); !s.ok()) return s;
+    if (posting.delta_minutes <= 0 || posting.entry != origin) continue;
+    auto movement = load_row<Movement>(*copy, Column::movements, key_of(posting.movement));
+    if (!movement.ok()) return movement.status();
+    if (!*movement) return Status(Code::corruption, "a clearing posting has no movement");
+    // The beneficiary here is in_flight's; the person there is the other side.
+    const Movement& m = **movement;
+    return m.kind == MovementKind::hours ? m.recipient : m.provider;
+  }
+  if (Status s = cursor->status(); !s.ok()) return s;
+  return Status(Code::not_found, "entry " + to_hex(origin).substr(0, 12) + " sent this node nothing");
+}
+
 }  // namespace cohours

@@ -12,7 +12,8 @@ namespace cohours::net {
 
 static_assert(std::is_same_v<std::variant_alternative_t<0, Message>, Heads>);
 static_assert(std::is_same_v<std::variant_alternative_t<8, Message>, GetHead>);
-static_assert(std::variant_size_v<Message> == 9);
+static_assert(std::is_same_v<std::variant_alternative_t<10, Message>, MemberAliasAnswer>);
+static_assert(std::variant_size_v<Message> == 11);
 
 namespace {
 
@@ -85,6 +86,19 @@ void write_body(wire::Writer& w, const AliasAnswer& m) {
 void write_body(wire::Writer& w, const GetHead& m) {
   w.fixed(m.log);
   w.u64(m.size);
+}
+
+void write_body(wire::Writer& w, const MemberAliasQuery& m) {
+  w.u64(m.request_id);
+  w.fixed(m.member);
+}
+
+void write_body(wire::Writer& w, const MemberAliasAnswer& m) {
+  assert(m.alias.size() <= kMaxMemberAliasBytes);
+  w.u64(m.request_id);
+  w.u8(m.found ? 1 : 0);
+  // One encoding per answer: no stray alias in a "not found".
+  w.string16(m.found ? std::string_view(m.alias) : std::string_view());
 }
 
 // ---- decoding ----
@@ -202,6 +216,19 @@ void read_body(wire::Reader& r, GetHead& m, const MessageLimits&) {
   m.size = r.u64("size");
 }
 
+void read_body(wire::Reader& r, MemberAliasQuery& m, const MessageLimits&) {
+  m.request_id = r.u64("request_id");
+  m.member = r.fixed<PublicKey>("member");
+}
+
+void read_body(wire::Reader& r, MemberAliasAnswer& m, const MessageLimits&) {
+  m.request_id = r.u64("request_id");
+  m.found = read_bool(r, "found");
+  m.alias = r.string16(kMaxMemberAliasBytes, "alias");
+  if (r.ok() && m.found && m.alias.empty()) r.fail("an empty alias in a \"found\" answer");
+  if (r.ok() && !m.found && !m.alias.empty()) r.fail("an alias in a \"not found\" answer");
+}
+
 template <typename T>
 Result<Message> decode_as(wire::Reader& r, MessageType type, const MessageLimits& limits) {
   T message;
@@ -239,6 +266,10 @@ const char* message_type_name(MessageType type) {
       return "alias_answer";
     case MessageType::get_head:
       return "get_head";
+    case MessageType::member_alias_query:
+      return "member_alias_query";
+    case MessageType::member_alias_answer:
+      return "member_alias_answer";
   }
   return "unknown";
 }
@@ -274,6 +305,10 @@ Result<Message> decode_message(std::span<const std::uint8_t> bytes, const Messag
       return decode_as<AliasAnswer>(r, MessageType::alias_answer, limits);
     case MessageType::get_head:
       return decode_as<GetHead>(r, MessageType::get_head, limits);
+    case MessageType::member_alias_query:
+      return decode_as<MemberAliasQuery>(r, MessageType::member_alias_query, limits);
+    case MessageType::member_alias_answer:
+      return decode_as<MemberAliasAnswer>(r, MessageType::member_alias_answer, limits);
   }
   return Status(Code::malformed, "unknown message type " + std::to_string(type) +
                                      "; the peer may run a newer version of cohours");

@@ -487,4 +487,33 @@ std::optional<PublicKey> PeerService::resolve_alias(const std::string& node_name
   return wait_for(future, std::chrono::milliseconds(15'000)).value_or(std::nullopt);
 }
 
+std::map<PublicKey, std::optional<std::string>> PeerService::member_aliases(
+    const std::string& node_name, const std::vector<PublicKey>& members, std::chrono::milliseconds limit) {
+  std::map<PublicKey, std::optional<std::string>> out;
+  auto impl = impl_;
+  const ConsortiumNode* node = impl->consortium.find_name(node_name);
+  if (!node || members.empty()) return out;
+  const PublicKey peer = node->key;
+  using Reply = std::promise<MemberAliasReply>;
+  std::vector<std::shared_ptr<Reply>> promises;
+  std::vector<std::future<MemberAliasReply>> futures;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    promises.push_back(std::make_shared<Reply>());
+    futures.push_back(promises.back()->get_future());
+  }
+  asio::post(impl->io, [impl, promises, peer, members] {
+    for (std::size_t i = 0; i < members.size(); ++i)
+      impl->execute(impl->sync.query_member_alias(
+          peer, members[i], [promise = promises[i]](MemberAliasReply reply) { promise->set_value(reply); }));
+  });
+  // One deadline for all: the queries went out together.
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (futures[i].wait_until(deadline) != std::future_status::ready) continue;
+    MemberAliasReply reply = futures[i].get();
+    if (reply.answered) out[members[i]] = reply.alias;
+  }
+  return out;
+}
+
 }  // namespace cohours::net

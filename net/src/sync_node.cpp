@@ -177,8 +177,27 @@ std::vector<Action> SyncNode::on_connected(const PublicKey& peer, const PublicKe
   it->second.connected = true;
   it->second.signer = signer.is_zero() ? peer : signer;
   it->second.last_contact_ms = clock_.now_ms();
+  it->second.features = 0;
   send_greeting(peer, out);
+  probe_features(peer, out);
   return out;
+}
+
+void SyncNode::probe_features(const PublicKey& peer, std::vector<Action>& out) {
+  const std::uint64_t id = next_request_id_++;
+  // An old node answers "not found". A link that closes first ends the
+  // wait like any alias query (on_disconnected); the next link probes again.
+  alias_waits_[id] = {peer, clock_.now_ms(), [this, peer](std::optional<PublicKey> answer) {
+                        auto it = peers_.find(peer);
+                        if (it != peers_.end() && it->second.connected)
+                          it->second.features = answer ? answer->bytes[0] : 0;
+                      }};
+  out.push_back(Action::send(peer, AliasQuery{id, std::string(kFeatureProbe)}));
+}
+
+bool SyncNode::knows_member_alias(const PublicKey& peer) const {
+  auto it = peers_.find(peer);
+  return it != peers_.end() && it->second.connected && (it->second.features & kFeatureMemberAlias);
 }
 
 std::vector<Action> SyncNode::on_disconnected(const PublicKey& peer) {
@@ -195,7 +214,22 @@ std::vector<Action> SyncNode::on_disconnected(const PublicKey& peer) {
       ++wait;
     }
   }
+  end_member_alias_waits(peer, 0);
   return out;
+}
+
+void SyncNode::end_member_alias_waits(const PublicKey& peer, std::int64_t now) {
+  for (auto wait = member_alias_waits_.begin(); wait != member_alias_waits_.end();) {
+    const bool ends = peer.is_zero() ? now - wait->second.sent_ms >= config_.request_timeout_ms
+                                     : wait->second.peer == peer;
+    if (ends) {
+      auto done = std::move(wait->second.done);
+      wait = member_alias_waits_.erase(wait);
+      done(MemberAliasReply{});
+    } else {
+      ++wait;
+    }
+  }
 }
 
 std::vector<Action> SyncNode::on_message(const PublicKey& peer, const Message& message) {
@@ -265,6 +299,7 @@ std::vector<Action> SyncNode::on_tick() {
       ++wait;
     }
   }
+  end_member_alias_waits({}, now);
   if (now - last_round_ms_ >= config_.anti_entropy_ms) {
     last_round_ms_ = now;
     // Anti-entropy: everyone hears every head and cosignature again, so a
@@ -294,6 +329,19 @@ std::vector<Action> SyncNode::query_alias(const PublicKey& peer, const std::stri
   const std::uint64_t id = next_request_id_++;
   alias_waits_[id] = {peer, clock_.now_ms(), std::move(done)};
   out.push_back(Action::send(peer, AliasQuery{id, alias}));
+  return out;
+}
+
+std::vector<Action> SyncNode::query_member_alias(const PublicKey& peer, const PublicKey& member,
+                                                 std::function<void(MemberAliasReply)> done) {
+  std::vector<Action> out;
+  if (!knows_member_alias(peer) || member.is_zero()) {
+    done(MemberAliasReply{});
+    return out;
+  }
+  const std::uint64_t id = next_request_id_++;
+  member_alias_waits_[id] = {peer, clock_.now_ms(), std::move(done)};
+  out.push_back(Action::send(peer, MemberAliasQuery{id, member}));
   return out;
 }
 
@@ -829,6 +877,12 @@ void SyncNode::handle(const PublicKey& from, const Goodbye& m, std::vector<Actio
 }
 
 void SyncNode::handle(const PublicKey& from, const AliasQuery& m, std::vector<Action>& out) {
+  if (m.alias == kFeatureProbe) {
+    PublicKey features;
+    features.bytes[0] = kFeaturesKnown;
+    out.push_back(Action::send(from, AliasAnswer{m.request_id, true, features}));
+    return;
+  }
   using Found = std::optional<PublicKey>;
   start_work<Found>(
       WorkLane::read, "lookup_alias", from,
@@ -860,6 +914,41 @@ void SyncNode::handle(const PublicKey& from, const GetHead& m, std::vector<Actio
           done.push_back(Action::send(from, Heads{{*head.value()}}));
       },
       out);
+}
+
+// Answered from this node's own members only, and only with the alias: a
+// key that is no member here (never one, or forgotten), or the zero key,
+// is "not found", and the link stays up.
+void SyncNode::handle(const PublicKey& from, const MemberAliasQuery& m, std::vector<Action>& out) {
+  if (m.member.is_zero()) {
+    out.push_back(Action::send(from, MemberAliasAnswer{m.request_id, false, {}}));
+    return;
+  }
+  using Found = std::optional<std::string>;
+  start_work<Found>(
+      WorkLane::read, "lookup_member_alias", from,
+      [alias_of = local_.alias_of, member = m.member]() -> Found {
+        Found alias = alias_of ? alias_of(member) : std::nullopt;
+        if (alias && (alias->empty() || alias->size() > kMaxMemberAliasBytes)) return std::nullopt;
+        return alias;
+      },
+      [this, from, id = m.request_id](Found& alias, std::vector<Action>& done) {
+        if (connected(from))
+          done.push_back(
+              Action::send(from, MemberAliasAnswer{id, alias.has_value(), alias.value_or(std::string())}));
+      },
+      out);
+}
+
+void SyncNode::handle(const PublicKey& from, const MemberAliasAnswer& m, std::vector<Action>&) {
+  auto wait = member_alias_waits_.find(m.request_id);
+  if (wait == member_alias_waits_.end() || wait->second.peer != from) return;
+  auto done = std::move(wait->second.done);
+  member_alias_waits_.erase(wait);
+  MemberAliasReply reply;
+  reply.answered = true;
+  if (m.found) reply.alias = m.alias;
+  done(std::move(reply));
 }
 
 }  // namespace cohours::net

@@ -138,6 +138,8 @@ int main(int argc, char** argv) {
       {"alias_query", AliasQuery{7, "alice"}},
       {"alias_answer", AliasAnswer{7, true, node_b.public_key}},
       {"get_head", GetHead{node_a.public_key, 2}},
+      {"member_alias_query", MemberAliasQuery{8, node_b.public_key}},
+      {"member_alias_answer", MemberAliasAnswer{8, true, "alice"}},
   };
   for (const auto& [name, message] : messages) {
     write("peer_messages", name, prefixed(2, encode_message(message)));

@@ -129,6 +129,12 @@ expect_ok --data "$WORK/a" hours confirm "$logged" --as sue
 expect_ok --data "$WORK/a" transfer --as dan --to alice@b --minutes 45
 if [[ "$out" == *"alice@b"* ]]; then ok; else bad "transfer output: $out"; fi
 wait_for "alice at b to receive 45 minutes" 30 balance_is b alice 45
+# Both statements name the person at the other end, not a clearing account:
+# b asks a for the sender's alias over the peer link (MemberAliasQuery).
+expect_ok --data "$WORK/b" statement alice
+if [[ "$out" == *"dan@a gave you 45 minutes of credit"* ]]; then ok; else bad "statement at b: $out"; fi
+expect_ok --data "$WORK/a" statement dan
+if [[ "$out" == *"you gave alice@b 45 minutes of credit"* ]]; then ok; else bad "statement at a: $out"; fi
 wait_for "the transfer.in to reach every node" 30 converged
 run --data "$WORK/c" --json clearing
 if [ "$(echo "$out" | jq '[.pairs[] | .net_minutes] | add')" = "0" ] &&
@@ -144,6 +150,12 @@ run --data "$WORK/c" hours log --as cora --on-behalf-of nobody@a --to tom --minu
 if [ "$status" -eq 3 ]; then ok; else bad "unknown visiting volunteer: $status $err"; fi
 expect_ok --data "$WORK/c" hours confirm "$remote" --as tom
 wait_for "dan at a to be credited for his help at c" 30 balance_is a dan "$((before + 30))"
+expect_ok --data "$WORK/a" statement dan
+if [[ "$out" == *"tom@c gave you 30 minutes of credit"* ]]; then ok; else bad "statement of hours at a: $out"; fi
+expect_ok --data "$WORK/c" statement pool
+if [[ "$out" == *"dan@a gave tom 30 minutes of shopping"* ]]; then ok; else bad "statement of hours at c: $out"; fi
+expect_ok --data "$WORK/b" consortium forget-names --node a
+if [[ "$out" == "Forgot 1 name learnt of a's members"* ]]; then ok; else bad "forget-names: $out"; fi
 
 # Any co-op audits another from the copy it holds.
 expect_ok --data "$WORK/c" audit verify --node a

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cohours/crypto.h"
+#include "cohours/directory.h"
 #include "cohours/merkle.h"
 #include "cohours/net/frame.h"
 #include "../test_helpers.h"
@@ -112,6 +113,9 @@ std::vector<Message> samples() {
       AliasAnswer{42, true, key(9)},
       AliasAnswer{43, false, PublicKey{}},
       GetHead{key(5), 77},
+      MemberAliasQuery{44, key(6)},
+      MemberAliasAnswer{44, true, "alice"},
+      MemberAliasAnswer{45, false, ""},
   };
 }
 
@@ -194,7 +198,7 @@ TEST_CASE("messages: a trailing byte fails") {
 }
 
 TEST_CASE("messages: unknown types fail") {
-  for (std::uint8_t type : {0, 10, 200, 255}) {
+  for (std::uint8_t type : {0, 12, 200, 255}) {
     auto decoded = decode(Bytes{type, 0, 0, 0, 0});
     CHECK(decoded.code() == Code::malformed);
     CHECK(message_has(decoded.status(), "unknown message type " + std::to_string(type)));
@@ -400,4 +404,43 @@ TEST_CASE("messages: a flood of one head is refused at its count, before any hea
   auto copies = decode_message(encode_message(Heads{std::vector<SignedTreeHead>(5, head_of(other(0), 7))}),
                                MessageLimits{5});
   CHECK(copies.code() == Code::malformed);
+}
+
+TEST_CASE("messages: the reverse alias query and its answer, byte for byte") {
+  Bytes query = encode_message(MemberAliasQuery{1, key(0xcd)});
+  REQUIRE(query.size() == 1 + 8 + 32);
+  CHECK(query[0] == 10);
+  CHECK(Bytes(query.begin() + 1, query.begin() + 9) == Bytes{1, 0, 0, 0, 0, 0, 0, 0});
+  CHECK(query.back() == 0xcd);
+
+  Bytes found = encode_message(MemberAliasAnswer{1, true, "ab"});
+  CHECK(found == Bytes{11, 1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 'a', 'b'});
+  Bytes unknown = encode_message(MemberAliasAnswer{2, false, ""});
+  CHECK(unknown == Bytes{11, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  auto decoded = decode(found);
+  REQUIRE(decoded.ok());
+  CHECK(std::get<MemberAliasAnswer>(decoded.value()).alias == "ab");
+
+  // One encoding per answer: an alias in "not found", none in "found".
+  auto stray = decode(with_byte(found, 9, 0));
+  CHECK(stray.code() == Code::malformed);
+  CHECK(message_has(stray.status(), "an alias in a \"not found\" answer"));
+  auto empty = decode(with_byte(unknown, 9, 1));
+  CHECK(empty.code() == Code::malformed);
+  CHECK(message_has(empty.status(), "an empty alias"));
+  // An alias longer than any alias a directory holds.
+  Bytes long_alias = encode_message(MemberAliasAnswer{3, true, std::string(32, 'a')});
+  CHECK(decode(long_alias).ok());
+  long_alias[10] = 33;
+  long_alias.push_back('a');
+  CHECK(decode(long_alias).code() == Code::malformed);
+}
+
+TEST_CASE("messages: the feature probe is an AliasQuery any version decodes, for a text no alias can be") {
+  Bytes probe = encode_message(AliasQuery{9, std::string(kFeatureProbe)});
+  CHECK(probe[0] == 7);
+  auto decoded = decode(probe);
+  REQUIRE(decoded.ok());
+  CHECK(std::get<AliasQuery>(decoded.value()).alias == kFeatureProbe);
+  CHECK_FALSE(valid_alias(kFeatureProbe));
 }

@@ -163,6 +163,11 @@ struct SyncConsortium {
       if (it == node.members.end()) return std::nullopt;
       return it->second.public_key;
     };
+    local.alias_of = [&node](const PublicKey& member) -> std::optional<std::string> {
+      for (const auto& [alias, pair] : node.members)
+        if (pair.public_key == member) return alias;
+      return std::nullopt;
+    };
     node.sync = std::make_unique<SyncNode>(*node.replicas, node.identity(), clock, local, peers, config);
   }
 
@@ -305,18 +310,21 @@ TEST_CASE("sync: on_connected greets a consortium peer with heads, cosignatures 
   Node &a = net[0], &b = net[1], &c = net[2];
   net.fill(0, 5);
 
-  SUBCASE("a fresh node announces no heads and nothing else") {
+  SUBCASE("a fresh node announces no heads, and asks which newer messages the peer knows") {
     auto actions = b.sync->on_connected(a.pk());
-    REQUIRE(actions.size() == 1);
+    REQUIRE(actions.size() == 2);
     CHECK(actions[0].peer == a.pk());
     auto heads = sent<Heads>(actions, a.pk());
     REQUIRE(heads.size() == 1);
     CHECK(std::get<Heads>(over_wire(heads[0])).heads.empty());
+    auto probe = sent<AliasQuery>(actions, a.pk());
+    REQUIRE(probe.size() == 1);
+    CHECK(probe[0].alias == kFeatureProbe);
   }
 
   SUBCASE("heads, then cosignatures and evidence when held") {
     auto plain = a.sync->on_connected(b.pk());
-    REQUIRE(plain.size() == 1);
+    REQUIRE(plain.size() == 2);  // heads and the feature probe
     // A cosignature of A's head by C, and evidence that C signed two roots.
     const SignedTreeHead own = a.ledger->latest_head().value();
     REQUIRE(a.replicas->add_cosignature(cosign_tree_head(own.head, c.pk(), c.key.secret_key)).value());
@@ -329,7 +337,7 @@ TEST_CASE("sync: on_connected greets a consortium peer with heads, cosignatures 
     REQUIRE(a.replicas->add_evidence(evidence).value());
 
     auto actions = a.sync->on_connected(b.pk());
-    REQUIRE(actions.size() == 3);
+    REQUIRE(actions.size() == 4);
     for (const auto& action : actions) {
       CHECK(action.kind == Action::Kind::send);
       CHECK(action.peer == b.pk());
@@ -949,6 +957,122 @@ TEST_CASE("sync: alias queries answer with the peer's key, or nullopt") {
     CHECK(b.sync->query_alias(c.pk(), std::string(kMaxAliasBytes + 1, 'x'), done).empty());
     CHECK(calls == 2);
   }
+}
+
+TEST_CASE("sync: the reverse alias query names a peer's member by key; unknown and zero keys are 'unknown'") {
+  SyncConsortium net(3);
+  Node &a = net[0], &b = net[1], &c = net[2];
+  net.add_member(0, "dan", role_volunteer);
+  net.link(0, 1);
+  net.settle();
+  // The greeting's feature probe was answered: A knows the reverse query.
+  REQUIRE(b.sync->knows_member_alias(a.pk()));
+  CHECK_FALSE(b.sync->knows_member_alias(c.pk()));  // not connected
+
+  int calls = 0;
+  MemberAliasReply got;
+  auto done = [&](MemberAliasReply reply) {
+    ++calls;
+    got = std::move(reply);
+  };
+  auto ask = [&](const PublicKey& member) {
+    auto actions = b.sync->query_member_alias(a.pk(), member, done);
+    auto queries = sent<MemberAliasQuery>(actions, a.pk());
+    REQUIRE(actions.size() == 1);
+    REQUIRE(queries.size() == 1);
+    CHECK(queries[0].member == member);
+    return queries[0];
+  };
+  // A answers on its read lane; nothing else is sent and the link stays.
+  auto answer_of = [&](const MemberAliasQuery& query) {
+    auto actions = a.sync->on_message(b.pk(), over_wire(query));
+    auto answers = sent<MemberAliasAnswer>(actions, b.pk());
+    REQUIRE(actions.size() == 1);
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].request_id == query.request_id);
+    return answers[0];
+  };
+
+  SUBCASE("a member of the peer: their alias") {
+    auto answer = answer_of(ask(a.members.at("dan").public_key));
+    CHECK(answer.found);
+    CHECK(answer.alias == "dan");
+    // The same id from another peer is not the answer.
+    (void)b.sync->on_message(c.pk(), over_wire(answer));
+    CHECK(calls == 0);
+    (void)b.sync->on_message(a.pk(), over_wire(answer));
+    REQUIRE(calls == 1);
+    CHECK(got.answered);
+    CHECK(got.alias == std::optional<std::string>("dan"));
+  }
+  SUBCASE("a key that is no member there: answered unknown") {
+    auto answer = answer_of(ask(seeded_key(77).public_key));
+    CHECK_FALSE(answer.found);
+    CHECK(answer.alias.empty());
+    (void)b.sync->on_message(a.pk(), over_wire(answer));
+    REQUIRE(calls == 1);
+    CHECK(got.answered);
+    CHECK_FALSE(got.alias);
+  }
+  SUBCASE("the zero key: refused as unknown without engine work, and the link stays up") {
+    auto actions = a.sync->on_message(b.pk(), over_wire(MemberAliasQuery{99, PublicKey{}}));
+    REQUIRE(actions.size() == 1);
+    CHECK(actions[0].kind == Action::Kind::send);
+    auto answers = sent<MemberAliasAnswer>(actions, b.pk());
+    REQUIRE(answers.size() == 1);
+    CHECK_FALSE(answers[0].found);
+    // Asking for it is not even sent.
+    CHECK(b.sync->query_member_alias(a.pk(), PublicKey{}, done).empty());
+    CHECK(calls == 1);
+    CHECK_FALSE(got.answered);
+  }
+  SUBCASE("no answer in time, or the link closes: not answered") {
+    (void)ask(a.members.at("dan").public_key);
+    net.clock.advance_ms(net.config.request_timeout_ms);
+    (void)b.sync->on_tick();
+    REQUIRE(calls == 1);
+    CHECK_FALSE(got.answered);
+    got.answered = true;
+    (void)ask(a.members.at("dan").public_key);
+    (void)b.sync->on_disconnected(a.pk());
+    REQUIRE(calls == 2);
+    CHECK_FALSE(got.answered);
+  }
+}
+
+TEST_CASE("sync: a peer that predates the reverse query is never sent it, so the link stays up") {
+  SyncConsortium net(2);
+  Node &a = net[0], &b = net[1];
+  net.add_member(0, "dan", role_volunteer);
+  // B greets A; A is an older node: its directory has no alias "?features",
+  // so it answers the probe "not found" like any unknown alias.
+  auto greeting = b.sync->on_connected(a.pk());
+  auto probe = sent<AliasQuery>(greeting, a.pk());
+  REQUIRE(probe.size() == 1);
+  (void)b.sync->on_message(a.pk(), over_wire(AliasAnswer{probe[0].request_id, false, PublicKey{}}));
+  CHECK_FALSE(b.sync->knows_member_alias(a.pk()));
+  int calls = 0;
+  auto actions = b.sync->query_member_alias(a.pk(), a.members.at("dan").public_key, [&](MemberAliasReply reply) {
+    ++calls;
+    CHECK_FALSE(reply.answered);
+  });
+  CHECK(actions.empty());  // nothing sent that A would take as malformed
+  CHECK(calls == 1);
+  // Upgraded, A answers the next link's probe with its features.
+  (void)b.sync->on_disconnected(a.pk());
+  probe = sent<AliasQuery>(b.sync->on_connected(a.pk()), a.pk());
+  REQUIRE(probe.size() == 1);
+  (void)a.sync->on_connected(b.pk());
+  auto answers = sent<AliasAnswer>(a.sync->on_message(b.pk(), over_wire(probe[0])), b.pk());
+  REQUIRE(answers.size() == 1);
+  CHECK(answers[0].found);
+  CHECK(answers[0].key.bytes[0] == kFeatureMemberAlias);
+  (void)b.sync->on_message(a.pk(), over_wire(answers[0]));
+  CHECK(b.sync->knows_member_alias(a.pk()));
+  // Each link asks again: after a reconnect, until answered, it is not assumed.
+  (void)b.sync->on_disconnected(a.pk());
+  (void)b.sync->on_connected(a.pk());
+  CHECK_FALSE(b.sync->knows_member_alias(a.pk()));
 }
 
 namespace {

@@ -86,6 +86,18 @@ class Directory {
   // Every member recorded as uploading that digest.
   Result<std::vector<PublicKey>> uploaders(const Hash32& digest) const;
 
+  // Names of members of other consortium nodes (`alice` of alice@hilltop),
+  // learnt so statements name the person at the other end of a cross-co-op
+  // transfer: (their node's key, their key) -> alias. Like aliases, kept
+  // off the log and never in a row key. put: malformed for an alias that is
+  // not valid_alias (the other node's directory would not hold it); a put
+  // replaces a name held. erase_remote_aliases: every name learnt from
+  // `node` (zero: from every node); answers how many were erased.
+  Status put_remote_alias(const PublicKey& node, const PublicKey& member, std::string_view alias);
+  std::optional<std::string> remote_alias(const PublicKey& node, const PublicKey& member) const;
+  Status erase_remote_alias(const PublicKey& node, const PublicKey& member);
+  Result<std::size_t> erase_remote_aliases(const PublicKey& node);
+
  private:
   // The key whose entry has this alias, if any; corruption for a member row
   // that does not decode.

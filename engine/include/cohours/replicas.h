@@ -189,6 +189,14 @@ class Replicas {
   Result<std::vector<InboundTransfer>> in_flight(const PublicKey& from_log, const PublicKey& to_log,
                                                  std::uint64_t after_seq = 0) const;
 
+  // The member of `from_log`'s node at the other end of a credit that log
+  // sent this node with entry `origin` (a transfer.in's origin): the sender
+  // of a transfer.out, or the member who received the hours of an
+  // hours.log.remote confirmed by `origin` (zero: the community there).
+  // unknown_entry while the copy does not hold `origin`; not_found if the
+  // entry sent this node nothing.
+  Result<PublicKey> origin_party(const PublicKey& from_log, const EntryId& origin) const;
+
  private:
   Replicas(Store& store, const Clock& clock, const PublicKey& self);
   bool frozen_unlocked(const PublicKey& log) const;

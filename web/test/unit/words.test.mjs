@@ -25,6 +25,9 @@ test('who gave whom: never "sent" or "received"', () => {
     'You started here with 12 hours 30 minutes, brought over from the old time bank');
   assert.equal(movementSentence({ direction: 'gave', other: 'balance brought over', minutes: 135, kind: 'opening' }),
     'You started here owing 2 hours 15 minutes, brought over from the old time bank');
+  // Across co-ops the node names the person, alias@node, and the phone shows it as given.
+  assert.equal(movementSentence({ direction: 'received', other: 'dan@hilltop', minutes: 60, kind: 'transfer' }), 'dan@hilltop gave you 1 hour from their balance');
+  assert.equal(movementSentence({ direction: 'gave', other: 'member-3f2a9c1e@riverside', minutes: 45, kind: 'transfer' }), 'You gave member-3f2a9c1e@riverside 45 minutes from your balance');
   for (const d of ['gave', 'received']) {
     for (const kind of ['hours', 'respite', 'transfer', 'reversal', 'opening']) {
       const s = movementSentence({ direction: d, other: 'x', minutes: 60, kind, category: 'shopping' });

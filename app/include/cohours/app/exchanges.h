@@ -40,7 +40,7 @@ struct HoursLogged {
   Accepted entry;
   MovementView movement;
   bool other_coop = false;  // the provider is a volunteer of another co-op
-  std::string provider;     // as typed for another co-op's volunteer (ALIAS@NODE), else the alias
+  std::string provider;     // the alias, or alice@riverside for another co-op's volunteer (names.h remote_party_name)
 };
 Result<HoursLogged> log_hours(Node& node, const LogHours& request);
 
@@ -113,7 +113,7 @@ struct SendCredits {
 struct CreditsSent {
   Accepted entry;
   std::string sender;
-  std::string recipient;   // the alias, or ALIAS@NODE as typed
+  std::string recipient;   // the alias, or alice@riverside (names.h remote_party_name)
   std::string other_node;  // the receiving co-op's name, for another co-op
 };
 Result<CreditsSent> send_credits(Node& node, const SendCredits& request);

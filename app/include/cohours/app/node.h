@@ -66,6 +66,17 @@ class PeerView {
   // asked of that node over the peer link; nullopt if it does not know the
   // alias or cannot be asked now.
   virtual std::optional<PublicKey> resolve_alias(const std::string& node_name, const std::string& alias) = 0;
+  // The reverse: the aliases of `members` at the node called `node_name`,
+  // asked of that node over the peer link. A member it answered for maps
+  // to the alias, or to nullopt when it has no such member (never, or
+  // forgotten there); members it could not be asked about or did not
+  // answer for in time are left out. The default asks nobody.
+  virtual std::map<PublicKey, std::optional<std::string>> member_aliases(const std::string& node_name,
+                                                                         const std::vector<PublicKey>& members) {
+    (void)node_name;
+    (void)members;
+    return {};
+  }
   // The daemon's sync as it is now.
   virtual SyncState sync_state() = 0;
 };

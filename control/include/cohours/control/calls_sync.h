@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cohours/app/consortium.h"
+#include "cohours/app/names.h"
 #include "cohours/app/sync.h"
 #include "cohours/control/call.h"
 #include "cohours/control/json_basics.h"
@@ -18,6 +19,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConsortiumJoined, name, version, id, nodes, d
 COHOURS_JSON_EMPTY(ShowConsortium)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConsortiumNodeView, name, key, address, currency, this_node)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConsortiumView, name, version, id, nodes, file_text)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ForgetRemoteNames, node_name)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RemoteNamesForgotten, erased, node_name)
 
 COHOURS_JSON_EMPTY(ShowSyncStatus)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LogSyncView, log, name, node_name, own, size, frozen, broken)
@@ -47,6 +50,8 @@ COHOURS_CALL(cohours::app::JoinConsortium, cohours::app::ConsortiumJoined, "cons
              cohours::app::join_consortium)
 COHOURS_CALL(cohours::app::ShowConsortium, cohours::app::ConsortiumView, "consortium.show",
              cohours::app::show_consortium)
+COHOURS_CALL(cohours::app::ForgetRemoteNames, cohours::app::RemoteNamesForgotten, "consortium.forget_names",
+             cohours::app::forget_remote_names)
 COHOURS_CALL(cohours::app::ShowSyncStatus, cohours::app::SyncStatusView, "sync.status",
              cohours::app::sync_status)
 COHOURS_CALL(cohours::app::ShowClearing, cohours::app::ClearingView, "clearing", cohours::app::clearing)
@@ -56,5 +61,5 @@ COHOURS_CALL(cohours::app::ListEquivocations, cohours::app::EquivocationList, "a
 
 namespace cohours::control {
 using SyncCalls = CallList<app::DescribeNode, app::SignConsortium, app::JoinConsortium, app::ShowConsortium,
-                           app::ShowSyncStatus, app::ShowClearing, app::ListHeads, app::ListEquivocations>;
+                           app::ForgetRemoteNames, app::ShowSyncStatus, app::ShowClearing, app::ListHeads, app::ListEquivocations>;
 }  // namespace cohours::control

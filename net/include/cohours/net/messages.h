@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -88,9 +89,36 @@ struct GetHead {
   std::uint64_t size = 0;
 };
 
+// What alias, if any, does this member key have in the peer's member
+// directory? The reverse of AliasQuery, so a statement can name the person
+// at the other end of a cross-co-op transfer. Sent only to a peer that
+// answered the feature probe with kFeatureMemberAlias: a node that predates
+// these kinds would take the unknown type as malformed and drop the link.
+struct MemberAliasQuery {
+  std::uint64_t request_id = 0;
+  PublicKey member;
+};
+
+inline constexpr std::size_t kMaxMemberAliasBytes = 32;  // directory.h valid_alias
+
+struct MemberAliasAnswer {
+  std::uint64_t request_id = 0;  // the query's
+  bool found = false;
+  std::string alias;  // 1..kMaxMemberAliasBytes when found, empty when not
+};
+
+// The feature probe: an AliasQuery for this text, which is never an alias
+// (valid aliases have no '?'). A node that predates the probe answers it
+// "not found" like any unknown alias; a node that knows it answers found,
+// with the kinds it knows beyond 1-9 as bits of the key's first byte (the
+// other 31 bytes zero). Sent once per link, in the greeting.
+inline constexpr std::string_view kFeatureProbe = "?features";
+inline constexpr std::uint8_t kFeatureMemberAlias = 1;  // MemberAliasQuery and MemberAliasAnswer
+inline constexpr std::uint8_t kFeaturesKnown = kFeatureMemberAlias;
+
 // The alternatives in wire-type order: a message's type byte is its index + 1.
 using Message = std::variant<Heads, GetRecords, Records, Evidence, Cosignatures, Goodbye, AliasQuery,
-                             AliasAnswer, GetHead>;
+                             AliasAnswer, GetHead, MemberAliasQuery, MemberAliasAnswer>;
 
 enum class MessageType : std::uint8_t {
   heads = 1,
@@ -102,6 +130,8 @@ enum class MessageType : std::uint8_t {
   alias_query = 7,
   alias_answer = 8,
   get_head = 9,
+  member_alias_query = 10,
+  member_alias_answer = 11,
 };
 
 MessageType message_type(const Message& message);

@@ -17,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,14 @@ class PeerService {
   // Thread-safe, blocking: the key of `alias` at node `node_name`, asked of
   // that node; nullopt if it has none or cannot be asked now.
   std::optional<PublicKey> resolve_alias(const std::string& node_name, const std::string& alias);
+  // Thread-safe, blocking: the aliases of `members` at node `node_name`,
+  // asked of that node all at once and waited for at most `limit`. Each
+  // member the node answered for is in the map: with its alias, or nullopt
+  // when the node has no such member; members nobody answered for (the node
+  // is not connected, predates the query, or was too slow) are left out.
+  std::map<PublicKey, std::optional<std::string>> member_aliases(const std::string& node_name,
+                                                                 const std::vector<PublicKey>& members,
+                                                                 std::chrono::milliseconds limit);
 
  private:
   struct Impl;

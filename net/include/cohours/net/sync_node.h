@@ -130,6 +130,15 @@ struct LocalNode {
   std::function<std::vector<SubmitResult>(std::span<const Bytes>)> submit;
   // A member's key by alias in this node's directory, for peers' queries.
   std::function<std::optional<PublicKey>(const std::string&)> lookup_alias;
+  // A member's alias by key in this node's directory (members of this node
+  // only: no learnt names of other nodes' members), for peers' queries.
+  std::function<std::optional<std::string>(const PublicKey&)> alias_of;
+};
+
+// What a peer said to a MemberAliasQuery.
+struct MemberAliasReply {
+  bool answered = false;             // false: not connected, too old to ask, or no answer in time
+  std::optional<std::string> alias;  // answered: the alias, or nullopt for "no such member there"
 };
 
 struct PeerStatus {
@@ -175,6 +184,14 @@ class SyncNode {
   // nullopt if the peer has none, is not connected or does not answer in time.
   std::vector<Action> query_alias(const PublicKey& peer, const std::string& alias,
                                   std::function<void(std::optional<PublicKey>)> done);
+  // Asks `peer` which alias its member `member` has. `done` gets the reply;
+  // a peer that did not answer the feature probe with kFeatureMemberAlias
+  // is not asked (it would drop the link), and that counts as not answered.
+  std::vector<Action> query_member_alias(const PublicKey& peer, const PublicKey& member,
+                                         std::function<void(MemberAliasReply)> done);
+  // Whether `peer` said, in this link's feature probe, that it knows
+  // MemberAliasQuery.
+  bool knows_member_alias(const PublicKey& peer) const;
 
   std::vector<PeerStatus> status() const;
   bool is_banned(const PublicKey& peer) const;
@@ -192,6 +209,7 @@ class SyncNode {
     std::int64_t banned_until_ms = 0;
     std::string ban_reason;
     std::map<PublicKey, std::uint64_t> sizes;
+    std::uint8_t features = 0;  // from this link's feature probe answer
   };
   struct InFlight {
     PublicKey peer;
@@ -201,6 +219,11 @@ class SyncNode {
     PublicKey peer;
     std::int64_t sent_ms = 0;
     std::function<void(std::optional<PublicKey>)> done;
+  };
+  struct MemberAliasWait {
+    PublicKey peer;
+    std::int64_t sent_ms = 0;
+    std::function<void(MemberAliasReply)> done;
   };
   // What recording the transfers found in another log did (in SyncWork).
   struct TransfersRecorded {
@@ -226,6 +249,12 @@ class SyncNode {
   void handle(const PublicKey& from, const AliasQuery& m, std::vector<Action>& out);
   void handle(const PublicKey& from, const AliasAnswer& m, std::vector<Action>& out);
   void handle(const PublicKey& from, const GetHead& m, std::vector<Action>& out);
+  void handle(const PublicKey& from, const MemberAliasQuery& m, std::vector<Action>& out);
+  void handle(const PublicKey& from, const MemberAliasAnswer& m, std::vector<Action>& out);
+  // Sends the feature probe (an AliasQuery for kFeatureProbe) to `peer`.
+  void probe_features(const PublicKey& peer, std::vector<Action>& out);
+  // Ends the member alias waits on `peer` (zero: those past the timeout) as not answered.
+  void end_member_alias_waits(const PublicKey& peer, std::int64_t now);
 
   // Hands out `engine` as work (or runs it now, EngineWork::in_call); `then`
   // gets its outcome on this thread.
@@ -290,6 +319,7 @@ class SyncNode {
   std::map<PublicKey, std::uint64_t> inbound_;  // by origin log: postings scanned up to this seq
   std::map<PublicKey, std::string> broken_;
   std::map<std::uint64_t, AliasWait> alias_waits_;
+  std::map<std::uint64_t, MemberAliasWait> member_alias_waits_;
   std::uint64_t next_request_id_ = 1;
   std::int64_t last_round_ms_ = 0;
 };
