@@ -20,7 +20,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EditMember, member, as, alias, contact, clear
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberEdited, key, alias, contact)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ForgetMember, member, as)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberForgotten, pseudonym, notes_erased, receipts_erased,
-                                   keyring_key_erased)
+                                   keyring_key_erased, thanks_erased)
 }  // namespace cohours::app
 
 COHOURS_CALL(cohours::app::AddMember, cohours::app::MemberAdded, "member.add", cohours::app::add_member)
