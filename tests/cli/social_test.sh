@@ -96,10 +96,10 @@ PY
 # CSV: social_value.csv, figure, value and method on every row.
 expect_ok audit report --from 2027-01-01 --to 2027-04-30 --csv "$WORK/csv"
 head -n 1 "$WORK/csv/social_value.csv" | grep -q "^figure,value,method"$'\r'"\$" && ok || bad "social_value.csv header"
-grep -q "^estimate_pence,4133,social_value_hours in minutes x the replacement rate" "$WORK/csv/social_value.csv" && ok ||
+grep -q "^estimate_pence,4133,\"social_value_hours in minutes x the replacement rate" "$WORK/csv/social_value.csv" && ok ||
   bad "social_value.csv: $(cat "$WORK/csv/social_value.csv")"
 grep -q "^rate_source,Kent County Council homecare rate 2026/27," "$WORK/csv/social_value.csv" && ok || bad "rate_source row"
-grep -q "^new_volunteers_stayed_active,1,Of the new volunteers" "$WORK/csv/social_value.csv" && ok || bad "retention row"
+grep -q "^new_volunteers_stayed_active,1,\"Of the new volunteers" "$WORK/csv/social_value.csv" && ok || bad "retention row"
 
 # HTML: the section, the figure with the rate, source and date beside it.
 expect_ok audit report --from 2027-01-01 --to 2027-04-30 --html "$WORK/report.html"
