@@ -329,8 +329,6 @@ std::string social_value_html(const json& s, const std::string& currency, Defini
                           "social_value_people_helped", "social_value_new_volunteers", "social_value_retention",
                           "social_value_days_to_first_exchange"})
     defs.beside(key);  // each method is printed beside its figure here
-  const json& hours = field(s, "hours");
-  out += card("Hours of help valued", big(minutes_text(integer(hours, "minutes"))), method(hours));
   const json& estimate = field(s, "estimate");
   out += card("Estimated value",
               big(integer(estimate, "pence") ? money_text(integer(estimate, "pence"), currency) : "not valued") +
@@ -339,6 +337,8 @@ std::string social_value_html(const json& s, const std::string& currency, Defini
                                           "</p>"
                                     : std::string("<p>no replacement rate is set</p>")),
               method(estimate), true);
+  const json& hours = field(s, "hours");
+  out += card("Hours of help valued", big(minutes_text(integer(hours, "minutes"))), method(hours));
   const json& respite = field(s, "respite");
   out += card("Respite for carers",
               pairs({{"Hours", minutes_text(integer(respite, "minutes"))}, {"Carers", count_text(integer(respite, "carers"))}}),

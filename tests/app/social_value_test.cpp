@@ -6,6 +6,7 @@
 
 #include "app_support.h"
 #include "cohours/app/exchanges.h"
+#include "cohours/app/policy.h"
 #include "cohours/app/reports.h"
 #include "cohours/app/vetting.h"
 #include "cohours/dates.h"
@@ -33,8 +34,9 @@ void helped(TestNode& t, const std::string& volunteer, const std::string& to, st
   t.clock.set_ms(noon(date));
   auto logged = app::log_hours(*t, {volunteer, "", to, minutes, "befriending", day(date), ""});
   REQUIRE_MESSAGE(logged.ok(), logged.status().message());
-  if (to == "community") return (void)REQUIRE(app::confirm_hours(*t, {to_hex(logged->entry.id), "dave"}).ok());
-  REQUIRE(app::confirm_hours(*t, {to_hex(logged->entry.id), to}).ok());
+  // Community work is confirmed by a coordinator.
+  const std::string confirmer = to == "community" ? "dave" : to;
+  REQUIRE(app::confirm_hours(*t, {to_hex(logged->entry.id), confirmer}).ok());
 }
 
 void joins(TestNode& t, const std::string& alias, const char* date) {
@@ -47,6 +49,10 @@ void joins(TestNode& t, const std::string& alias, const char* date) {
 // fred on 02-10 (third month 04-12 to 05-11; he helps the day before and
 // the day after it), gina on 05-15 (too early by 06-30).
 void history(TestNode& t) {
+  app::SetPolicy floor;  // carers may go 10 hours below zero, as co-ops set it
+  floor.as = "dave";
+  floor.role_floor = app::RoleFloor{"carer", -600};
+  REQUIRE(app::set_policy(*t, floor).ok());
   joins(t, "erin", "2027-01-05");
   helped(t, "erin", "bob", 60, "2027-01-15");  // 10 days after joining
   joins(t, "hal", "2027-01-20");

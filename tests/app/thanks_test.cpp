@@ -5,6 +5,7 @@
 #include "app_support.h"
 #include "cohours/app/exchanges.h"
 #include "cohours/app/members.h"
+#include "cohours/app/policy.h"
 #include "../test_helpers.h"
 
 using namespace cohours;
@@ -57,6 +58,10 @@ TEST_CASE("thanks: only the member helped (or paying) thanks the volunteer, once
   CHECK(app::send_thanks(*t, {"bob", voided, "thanks"}).code() == Code::wrong_state);
 
   // carol pays for help to herself: she may thank after confirming.
+  app::SetPolicy floor;
+  floor.as = "dave";
+  floor.role_floor = app::RoleFloor{"carer", -600};
+  REQUIRE(app::set_policy(*t, floor).ok());
   const std::string for_carol = logged(t, "alice", "carol", 60);
   REQUIRE(app::confirm_hours(*t, {for_carol, "carol"}).ok());
   REQUIRE(app::send_thanks(*t, {"carol", for_carol, "Lovely afternoon"}).ok());
