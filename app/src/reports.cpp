@@ -69,11 +69,6 @@ const std::vector<FigureDefinition>& definitions() {
       {"respite_minutes",
        "Confirmed respite given on a day in the period (carers paying volunteers), by the day it was "
        "given."},
-      {"unusual",
-       "Items for the board to look at: hours at the per-entry maximum then in force, and hours a "
-       "coordinator confirmed for the recipient, both given on a day in the period; reversals recorded in "
-       "the period; members over a monthly expense limit in a calendar month the period touches (by the "
-       "claims' dates, rejected claims left out); one receipt cited by two or more of those claims."},
       {"social_value_days_to_first_exchange",
        "For the new volunteers: days from the day they joined to the first day they gave confirmed help, "
        "counting help given on or before the period's last day (help dated before the day they joined "
@@ -82,7 +77,8 @@ const std::vector<FigureDefinition>& definitions() {
        "no confirmed help by the period's last day."},
       {"social_value_estimate",
        "social_value_hours in minutes x the replacement rate in pence an hour / 60, in whole numbers, "
-       "worked out once on the period's total and rounded down to a whole penny. It is an estimate of what "
+       "worked out once on the period's total (help counted by the day it was given) and rounded down to a "
+       "whole penny. It is an estimate of what "
        "the same care would have cost if bought in at that rate: not money, never in the ledger, and no one "
        "was paid it. Without a rate set, no value is given."},
       {"social_value_hours",
@@ -107,6 +103,11 @@ const std::vector<FigureDefinition>& definitions() {
        "90 after the day they joined); 'not active' gave none on those days; 'too early to tell' joined "
        "fewer than 90 days before the period's last day, so their day 90 is after it. They are not counted "
        "as lost."},
+      {"unusual",
+       "Items for the board to look at: hours at the per-entry maximum then in force, and hours a "
+       "coordinator confirmed for the recipient, both given on a day in the period; reversals recorded in "
+       "the period; members over a monthly expense limit in a calendar month the period touches (by the "
+       "claims' dates, rejected claims left out); one receipt cited by two or more of those claims."},
       {"vettings_expiring",
        "Safeguarding checks (DBS and the like) current on the period's last day that expire within 30 "
        "days after it, soonest first, with the days left from the period's last day. Withdrawn checks are "

@@ -62,6 +62,7 @@ TEST_CASE("thanks: only the member helped (or paying) thanks the volunteer, once
   floor.as = "dave";
   floor.role_floor = app::RoleFloor{"carer", -600};
   REQUIRE(app::set_policy(*t, floor).ok());
+  t.clock.advance_ms(1000);  // listed oldest first
   const std::string for_carol = logged(t, "alice", "carol", 60);
   REQUIRE(app::confirm_hours(*t, {for_carol, "carol"}).ok());
   REQUIRE(app::send_thanks(*t, {"carol", for_carol, "Lovely afternoon"}).ok());
@@ -87,6 +88,7 @@ TEST_CASE("thanks: 280 characters of UTF-8 at most, and some words") {
   CHECK(app::send_thanks(*t, {"bob", logged(t, "alice", "bob", 12), "caf\xc3"}).code() == Code::malformed);
   // 280 characters of two and four bytes each are within the limit.
   CHECK(app::send_thanks(*t, {"bob", logged(t, "alice", "bob", 13), repeat("é", 280)}).ok());
+  t.clock.advance_ms(1000);  // listed oldest first
   auto wide = app::send_thanks(*t, {"bob", logged(t, "alice", "bob", 14), repeat("\xf0\x9f\x92\x90", 280)});
   REQUIRE_MESSAGE(wide.ok(), wide.status().message());
   auto list = app::list_thanks(*t, {"alice"});

@@ -43,7 +43,7 @@ class ThanksBook {
   // characters; already_exists if this sender thanked for this movement
   // already; limit_reached if the volunteer keeps kMaxThanksKept.
   Status put(const ThankYou& thanks);
-  // What a volunteer received, oldest first.
+  // What a volunteer received, oldest first (ties in key order).
   Result<std::vector<ThankYou>> received(const PublicKey& volunteer) const;
   // What a member sent, oldest first (reads every thank-you: a co-op's few thousand).
   Result<std::vector<ThankYou>> sent(const PublicKey& sender) const;
