@@ -124,6 +124,16 @@ expect_fail 5 "only its sender, the volunteer thanked or an admin" thanks erase 
 expect_ok thanks erase "$THANKS" --as bob
 expect_ok thanks list --as erin
 says "Thank-yous received: 0"
+# Off the log: the audit passes, and reindex keeps the rate and thank-yous.
+expect_ok thanks send "$WALK" "Thank you, erin" --as bob
+expect_ok audit verify
+says "audit passed"
+expect_ok reindex
+expect_ok policy social-value
+says "source: Kent County Council homecare rate 2026/27"
+expect_ok thanks list --as erin
+says "Thank-yous received: 1"
+expect_ok thanks erase "$(printf '%s\n' "$out" | sed -n 3p | tr -d ' ')" --as erin
 # Forgetting the sender erases what they sent.
 expect_ok thanks send "$WALK" "Thank you, erin" --as bob
 expect_ok member forget bob --as dave
