@@ -100,10 +100,13 @@ void run_forget(const GlobalOptions& options, const std::string& alias, const st
     return print_json({{"pseudonym", forgotten.pseudonym},
                        {"notes_erased", forgotten.notes_erased},
                        {"receipts_erased", forgotten.receipts_erased},
-                       {"keyring_key_erased", forgotten.keyring_key_erased}});
+                       {"keyring_key_erased", forgotten.keyring_key_erased},
+                       {"thanks_erased", forgotten.thanks_erased}});
   out() << "Forgot " << alias << ": directory entry, " << forgotten.notes_erased << " private notes, "
         << forgotten.receipts_erased << " receipts"
-        << (forgotten.keyring_key_erased ? " and the keyring key" : "") << " erased.\n"
+        << (forgotten.keyring_key_erased ? " and the keyring key" : "") << " erased.\n";
+  if (forgotten.thanks_erased > 0) out() << forgotten.thanks_erased << " thank-yous sent or received erased.\n";
+  out()
         << "The signed log is unchanged; reports now show this member as " << forgotten.pseudonym << ".\n";
 }
 

@@ -240,6 +240,7 @@ void add_node_commands(CLI::App& app, GlobalOptions& options) {
   set->callback([&options, args] { run_policy_set(options, *args); });
   CLI::App* show = add_command(*policy, "show", "Show the limits in force");
   show->callback([&options] { run_policy_show(options); });
+  add_social_value_command(*policy, options);
 }
 
 }  // namespace cohours::cli

@@ -38,6 +38,40 @@ void write_csv(const fs::path& path, const nlohmann::json& rows, const std::vect
   if (!out) fail(Code::io_error, "cannot write " + path.string());
 }
 
+// The social value section as rows of figure, value and method: every
+// number with the words that say how it was counted.
+nlohmann::json social_value_rows(const nlohmann::json& s) {
+  nlohmann::json rows = nlohmann::json::array();
+  auto row = [&rows](const std::string& figure, const nlohmann::json& value, const nlohmann::json& method) {
+    rows.push_back({{"figure", figure}, {"value", value.is_null() ? nlohmann::json("") : value}, {"method", method}});
+  };
+  const nlohmann::json& rate = s["rate"]["value"];
+  if (rate.is_null()) {
+    row("rate_pence_per_hour", "not set", s.value("no_rate", ""));
+  } else {
+    row("rate_pence_per_hour", rate["pence_per_hour"], s["rate"]["method"]);
+    row("rate_source", rate["source"], "where the rate comes from, as the admin gave it");
+    row("rate_date", rate["date"], "the day the rate is dated");
+    row("rate_set_by", rate["set_by"], "the admin who set it, at " + rate["set_at"].get<std::string>());
+  }
+  row("hours_minutes", s["hours"]["minutes"], s["hours"]["method"]);
+  row("estimate_pence", s["estimate"]["pence"].is_null() ? nlohmann::json("not valued: no rate set") : s["estimate"]["pence"],
+      s["estimate"]["method"]);
+  row("respite_minutes", s["respite"]["minutes"], s["respite"]["method"]);
+  row("carers_given_respite", s["respite"]["carers"], s["respite"]["method"]);
+  row("people_helped", s["people_helped"]["count"], s["people_helped"]["method"]);
+  row("new_volunteers", s["new_volunteers"]["count"], s["new_volunteers"]["method"]);
+  for (const char* key : {"stayed_active", "not_active", "too_early_to_tell"})
+    row(std::string("new_volunteers_") + key, s["retention"][key], s["retention"]["method"]);
+  const nlohmann::json& first = s["days_to_first_exchange"];
+  row("median_days_to_first_exchange", first["median_days"].is_null() ? nlohmann::json("none yet") : first["median_days"],
+      first["method"]);
+  row("new_volunteers_with_first_exchange", first["with_first_exchange"], first["method"]);
+  row("new_volunteers_no_exchange_yet", first["none_yet"], first["method"]);
+  row("statement", s["estimate_statement"], "");
+  return rows;
+}
+
 void write_csv_dir(const fs::path& dir, const nlohmann::json& report) {
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -65,10 +99,53 @@ void write_csv_dir(const fs::path& dir, const nlohmann::json& report) {
   write_csv(dir / "vettings_expiring.csv", report["vettings_expiring"],
             {"expires", "days_left", "volunteer", "kind", "id"});
   write_csv(dir / "hours_per_person.csv", report["people"]["hours_per_person"], {"member", "minutes"});
+  write_csv(dir / "social_value.csv", social_value_rows(report["social_value"]), {"figure", "value", "method"});
   nlohmann::json definitions = nlohmann::json::array();
   for (auto& [key, value] : report["definitions"].items())
     definitions.push_back({{"figure", key}, {"definition", value}});
   write_csv(dir / "definitions.csv", definitions, {"figure", "definition"});
+}
+
+// Each figure, then how it was counted, indented beneath it.
+void print_social_value(const nlohmann::json& s, const std::string& currency) {
+  auto method = [](const nlohmann::json& figure) { out() << "  how: " << figure["method"].get<std::string>() << "\n"; };
+  auto minutes = [](const nlohmann::json& v) { return format_minutes(v.get<std::int64_t>()); };
+  out() << "\nSocial value (an estimate, never money in the ledger)\n";
+  const nlohmann::json& rate = s["rate"]["value"];
+  if (rate.is_null()) {
+    out() << "Replacement rate: not set. " << s["no_rate"].get<std::string>() << "\n";
+  } else {
+    out() << "Replacement rate: " << format_pence(rate["pence_per_hour"].get<std::int64_t>()) << " " << currency
+          << " an hour (" << rate["pence_per_hour"].get<std::int64_t>() << " pence), " << rate["source"].get<std::string>()
+          << ", dated " << rate["date"].get<std::string>() << "; set by " << rate["set_by"].get<std::string>() << "\n";
+    method(s["rate"]);
+  }
+  out() << "Hours of help valued: " << minutes(s["hours"]["minutes"]) << "\n";
+  method(s["hours"]);
+  if (s["estimate"]["pence"].is_null())
+    out() << "Estimated value: not valued (no replacement rate set)\n";
+  else
+    out() << "Estimated value: " << format_pence(s["estimate"]["pence"].get<std::int64_t>()) << " " << currency
+          << " at " << format_pence(rate["pence_per_hour"].get<std::int64_t>()) << " " << currency << " an hour ("
+          << rate["source"].get<std::string>() << ", " << rate["date"].get<std::string>() << ")\n";
+  method(s["estimate"]);
+  out() << "Respite for carers: " << minutes(s["respite"]["minutes"]) << " to " << s["respite"]["carers"]
+        << " carers\n";
+  method(s["respite"]);
+  out() << "People helped: " << s["people_helped"]["count"] << "\n";
+  method(s["people_helped"]);
+  out() << "New volunteers: " << s["new_volunteers"]["count"] << "\n";
+  method(s["new_volunteers"]);
+  const nlohmann::json& kept = s["retention"];
+  out() << "Active after three months: " << kept["stayed_active"] << " stayed active, " << kept["not_active"]
+        << " not active, " << kept["too_early_to_tell"] << " too early to tell\n";
+  method(kept);
+  const nlohmann::json& first = s["days_to_first_exchange"];
+  out() << "Days from joining to a first exchange: median "
+        << (first["median_days"].is_null() ? std::string("none yet") : std::to_string(first["median_days"].get<int>()))
+        << " (" << first["with_first_exchange"] << " with one, " << first["none_yet"] << " none yet)\n";
+  method(first);
+  out() << s["estimate_statement"].get<std::string>() << "\n";
 }
 
 void print_tables(const nlohmann::json& r) {
@@ -129,6 +206,7 @@ void print_tables(const nlohmann::json& r) {
   for (const auto& row : r["vettings_expiring"])
     out() << "- " << row["volunteer"].get<std::string>() << ": " << row["kind"].get<std::string>() << ", expires "
           << row["expires"].get<std::string>() << " (" << row["days_left"].get<int>() << " days after the period)\n";
+  print_social_value(r["social_value"], currency);
   out() << "\nDefinitions\n";
   for (auto& [key, value] : r["definitions"].items())
     out() << "- " << key << ": " << value.get<std::string>() << "\n";

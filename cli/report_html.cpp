@@ -304,6 +304,64 @@ std::string count_text(Amount n) {
   return n ? num(*n) : "—";
 }
 
+// The social value section: each figure on a card with its method beside
+// it, the rate with its source and date, and the statement that the value
+// is an estimate. Without a rate it says how to set one instead of a zero.
+std::string social_value_html(const json& s, const std::string& currency, Definitions& defs) {
+  if (!s.is_object()) return "";
+  std::string out = "<section id=\"social-value\"><h2>Social value</h2><p class=\"estimate\"><strong>" +
+                    esc(text(s, "estimate_statement")) + "</strong></p><div class=\"cards\">";
+  const json& rate = field(field(s, "rate"), "value");
+  defs.beside("social_value_rate");  // shown beside the rate below, not again at the end
+  auto method = [](const json& figure) {
+    const std::string how = text(figure, "method");
+    return how.empty() ? std::string() : "<p class=\"def\"><span>How it is counted:</span> " + esc(how) + "</p>";
+  };
+  if (rate.is_object()) {
+    out += card("Replacement rate",
+                big(money_text(integer(rate, "pence_per_hour"), currency) + " an hour") +
+                    pairs({{"Source", text(rate, "source")}, {"Dated", text(rate, "date")}, {"Set by", text(rate, "set_by")}}),
+                method(field(s, "rate")), true);
+  } else {
+    out += card("Replacement rate", "<p>Not set. " + esc(text(s, "no_rate")) + "</p>", method(field(s, "rate")), true);
+  }
+  for (const char* key : {"social_value_hours", "social_value_estimate", "social_value_respite",
+                          "social_value_people_helped", "social_value_new_volunteers", "social_value_retention",
+                          "social_value_days_to_first_exchange"})
+    defs.beside(key);  // each method is printed beside its figure here
+  const json& estimate = field(s, "estimate");
+  out += card("Estimated value",
+              big(integer(estimate, "pence") ? money_text(integer(estimate, "pence"), currency) : "not valued") +
+                  (rate.is_object() ? "<p>at " + esc(money_text(integer(rate, "pence_per_hour"), currency)) +
+                                          " an hour, " + esc(text(rate, "source")) + ", " + esc(text(rate, "date")) +
+                                          "</p>"
+                                    : std::string("<p>no replacement rate is set</p>")),
+              method(estimate), true);
+  const json& hours = field(s, "hours");
+  out += card("Hours of help valued", big(minutes_text(integer(hours, "minutes"))), method(hours));
+  const json& respite = field(s, "respite");
+  out += card("Respite for carers",
+              pairs({{"Hours", minutes_text(integer(respite, "minutes"))}, {"Carers", count_text(integer(respite, "carers"))}}),
+              method(respite));
+  const json& helped = field(s, "people_helped");
+  out += card("People helped", big(count_text(integer(helped, "count"))), method(helped));
+  const json& joined = field(s, "new_volunteers");
+  out += card("New volunteers", big(count_text(integer(joined, "count"))), method(joined));
+  const json& kept = field(s, "retention");
+  out += card("Active after three months",
+              pairs({{"Stayed active", count_text(integer(kept, "stayed_active"))},
+                     {"Not active", count_text(integer(kept, "not_active"))},
+                     {"Too early to tell", count_text(integer(kept, "too_early_to_tell"))}}),
+              method(kept), true);
+  const json& first = field(s, "days_to_first_exchange");
+  out += card("Days from joining to a first exchange",
+              pairs({{"Median (days)", integer(first, "median_days") ? num(*integer(first, "median_days")) : "none yet"},
+                     {"With one", count_text(integer(first, "with_first_exchange"))},
+                     {"None yet", count_text(integer(first, "none_yet"))}}),
+              method(first), true);
+  return out + "</div></section>";
+}
+
 constexpr const char* kStyle = R"(
 *{box-sizing:border-box}
 body{font:16px/1.45 system-ui,"Liberation Sans",Arial,sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;padding:1rem;max-width:56rem}
@@ -317,6 +375,7 @@ section{margin:1.6rem 0}
 .card.wide{grid-column:1/-1}
 .value{font-size:1.5rem;font-weight:700;margin:.1rem 0}
 .def{font-size:.85rem;color:#444;margin:.35rem 0 0}
+.estimate{border-left:4px solid #e69f00;padding:.3rem .6rem;margin:.3rem 0 .7rem}
 .def span{font-weight:600}
 .pairs{display:grid;grid-template-columns:repeat(auto-fit,minmax(7.5rem,1fr));gap:.4rem;margin:.3rem 0}
 .pairs dt{font-size:.8rem;color:#444}
@@ -402,6 +461,8 @@ std::string render_report_html(const nlohmann::json& report) {
                      {"Paid", money_text(integer(totals, "paid_pence"), currency)}}),
               expense_def, true);
   out += "</div></section>";
+
+  out += social_value_html(field(report, "social_value"), currency, defs);
 
   // Hours per month.
   std::vector<Row> rows;

@@ -18,6 +18,54 @@ std::string id_or_empty(const EntryId& id) {
   return id.is_zero() ? std::string() : to_hex(id);
 }
 
+std::string definition_of(const app::PeriodReport& r, const char* figure) {
+  for (const auto& d : r.definitions)
+    if (d.figure == figure) return d.definition;
+  return "";
+}
+
+// Each figure with its method beside it (the same text as under
+// "definitions"), so a figure copied out of the report keeps its meaning.
+nlohmann::json social_value_json(const app::PeriodReport& r) {
+  const app::SocialValueSection& s = r.social_value;
+  auto optional = [](const auto& value) { return value ? nlohmann::json(*value) : nlohmann::json(nullptr); };
+  nlohmann::json rate = nullptr;
+  if (s.rate.set)
+    rate = {{"pence_per_hour", s.rate.pence_per_hour},
+            {"currency", s.rate.currency},
+            {"source", s.rate.source},
+            {"date", format_date(s.rate.date_days)},
+            {"set_by", s.rate.set_by},
+            {"set_at", format_time_ms(s.rate.set_ms)}};
+  nlohmann::json out = {
+      {"estimate_statement", s.estimate_statement},
+      {"rate", {{"value", rate}, {"method", definition_of(r, "social_value_rate")}}},
+      {"hours", {{"minutes", s.valued_minutes}, {"method", definition_of(r, "social_value_hours")}}},
+      {"estimate",
+       {{"pence", optional(s.value_pence)},
+        {"currency", s.rate.currency},
+        {"method", definition_of(r, "social_value_estimate")}}},
+      {"respite",
+       {{"minutes", s.respite_minutes},
+        {"carers", s.carers_given_respite},
+        {"method", definition_of(r, "social_value_respite")}}},
+      {"people_helped", {{"count", s.people_helped}, {"method", definition_of(r, "social_value_people_helped")}}},
+      {"new_volunteers",
+       {{"count", s.new_volunteers}, {"method", definition_of(r, "social_value_new_volunteers")}}},
+      {"retention",
+       {{"stayed_active", s.stayed_active},
+        {"not_active", s.not_active},
+        {"too_early_to_tell", s.too_early_to_tell},
+        {"method", definition_of(r, "social_value_retention")}}},
+      {"days_to_first_exchange",
+       {{"median_days", optional(s.median_days_to_first_exchange)},
+        {"with_first_exchange", s.with_first_exchange},
+        {"none_yet", s.no_exchange_yet},
+        {"method", definition_of(r, "social_value_days_to_first_exchange")}}}};
+  if (!s.no_rate_advice.empty()) out["no_rate"] = s.no_rate_advice;
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json report_json(const app::PeriodReport& r) {
@@ -80,6 +128,7 @@ nlohmann::json report_json(const app::PeriodReport& r) {
                                            {"expires", format_date(v.expires_days)},
                                            {"days_left", v.days_left},
                                            {"id", to_hex(v.id)}});
+  report["social_value"] = social_value_json(r);
   report["definitions"] = nlohmann::json::object();
   for (const auto& d : r.definitions) report["definitions"][d.figure] = d.definition;
   return report;

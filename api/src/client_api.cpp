@@ -13,6 +13,7 @@
 #include "cohours/app/names.h"
 #include "cohours/app/receipts.h"
 #include "cohours/app/self_service.h"
+#include "cohours/app/thanks.h"
 #include "cohours/dates.h"
 #include "render.h"
 
@@ -245,6 +246,25 @@ struct ClientApi::Impl {
     return json_response(200, receipt_json(stored.value()));
   }
 
+  // A thank-you from the signer (their identity) for help they received
+  // or pay for; app says who may thank whom.
+  ApiResponse send_thanks(const ApiRequest& r, const PublicKey& sender) {
+    auto body = body_of(r, "thanks-request");
+    if (auto* answer = std::get_if<ApiResponse>(&body)) return *answer;
+    const json& b = std::get<json>(body);
+    auto sent = app::send_thanks(node, {to_hex(sender), b["entry"].get<std::string>(), b["text"].get<std::string>()});
+    if (!sent.ok()) return refusal(sent.status());
+    return json_response(200, thank_you_json(sent.value()));
+  }
+
+  ApiResponse erase_thanks(const ApiRequest& r, const PublicKey& member) {
+    auto body = body_of(r, "thanks-erase-request");
+    if (auto* answer = std::get_if<ApiResponse>(&body)) return *answer;
+    auto erased = app::erase_thanks(node, {to_hex(member), std::get<json>(body)["id"].get<std::string>()});
+    if (!erased.ok()) return refusal(erased.status());
+    return json_response(200, {{"erased", erased->id}});
+  }
+
   ApiResponse statement(const Target& t, const std::string& account, const PublicKey& viewer) {
     app::ShowStatement request{account, INT32_MIN, INT32_MAX, to_hex(viewer)};
     for (const auto& [name, value] : t.query) {
@@ -320,6 +340,8 @@ struct ClientApi::Impl {
     const bool get = r.method == "GET";
     if (p == "/v1/entries") return r.method == "POST" ? entries(r, me) : not_allowed();
     if (p == "/v1/receipts") return r.method == "POST" ? receipt(r, identity) : not_allowed();
+    if (p == "/v1/thanks") return r.method == "POST" ? send_thanks(r, identity) : not_allowed();
+    if (p == "/v1/thanks/erase") return r.method == "POST" ? erase_thanks(r, identity) : not_allowed();
     if (!get) return not_allowed();
     // `nonce` may ride on any request, only to make its signature unique (two
     // equal requests in one second would otherwise sign the same and the
@@ -332,6 +354,7 @@ struct ClientApi::Impl {
     if (p == "/v1/me/pending") return answer(app::pending_for(node, self), pending_json);
     if (p == "/v1/respite/open") return answer(app::respite_board(node, self), respite_json);
     if (p == "/v1/me/expenses") return answer(app::claims_of(node, self), claims_json);
+    if (p == "/v1/me/thanks") return answer(app::list_thanks(node, {to_hex(identity)}), thanks_list_json);
     if (p == "/v1/members") return answer(app::show_coop(node, {}), coop_json);
     // The co-op's views: app says who may see them.
     if (p == "/v1/coop/balances") return answer(app::coop_balances(node, self), balances_json);
@@ -356,7 +379,8 @@ struct ClientApi::Impl {
     static const char* const paths[] = {"/v1/entries",       "/v1/receipts",     "/v1/me",
                                         "/v1/me/statement",  "/v1/me/pending",   "/v1/respite/open",
                                         "/v1/me/expenses",   "/v1/members",      "/v1/coop/balances",
-                                        "/v1/coop/pending",  "/v1/coop/expenses"};
+                                        "/v1/coop/pending",  "/v1/coop/expenses", "/v1/thanks",
+                                        "/v1/thanks/erase",  "/v1/me/thanks"};
     for (const char* path : paths)
       if (p == path) return true;
     return statement_path(p);

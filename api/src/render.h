@@ -8,6 +8,7 @@
 #include "cohours/app/invitations.h"
 #include "cohours/app/receipts.h"
 #include "cohours/app/self_service.h"
+#include "cohours/app/thanks.h"
 
 namespace cohours::api {
 
@@ -25,5 +26,8 @@ nlohmann::json coop_claims_json(const app::ClaimList& claims);
 nlohmann::json receipt_json(const app::ReceiptStored& stored);
 nlohmann::json coop_json(const app::CoopView& coop);
 nlohmann::json balances_json(const app::Balances& balances);
+// Thank-yous (render_thanks.cpp).
+nlohmann::json thank_you_json(const app::ThanksView& thanks);
+nlohmann::json thanks_list_json(const app::ThanksList& list);
 
 }  // namespace cohours::api

@@ -6,6 +6,7 @@
 #include "cohours/app/receipts.h"
 #include "entry_notes.h"
 #include "roles.h"
+#include "cohours/thanks.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -269,6 +270,7 @@ Result<MemberForgotten> forget_member(Node& node, const ForgetMember& r) {
   for (const auto& invitation : invitations)
     if (invitation.member == key) TRY_STATUS(node.directory().remove_invitation(invitation.code_digest));
   if (node.directory().find(key)) TRY_STATUS(node.directory().remove(key));
+  TRY_ASSIGN(forgotten.thanks_erased, ThanksBook(node.store()).erase_member(key));
   // Deleted rows linger in the database files until rewritten.
   TRY_STATUS(node.store().compact(Column::directory));
   TRY_STATUS(node.store().compact(Column::notes));

@@ -9,6 +9,7 @@
 #include "cohours/app/names.h"
 #include "cohours/dates.h"
 #include "days.h"
+#include "social_value.h"
 #include "try.h"
 
 namespace cohours::app {
@@ -68,6 +69,40 @@ const std::vector<FigureDefinition>& definitions() {
       {"respite_minutes",
        "Confirmed respite given on a day in the period (carers paying volunteers), by the day it was "
        "given."},
+      {"social_value_days_to_first_exchange",
+       "For the new volunteers: days from the day they joined to the first day they gave confirmed help, "
+       "counting help given on or before the period's last day (help dated before the day they joined "
+       "counts as 0 days). The median is the middle value, or for an even number of volunteers the mean of "
+       "the two middle values rounded down to a whole day; 'none yet' counts new volunteers who had given "
+       "no confirmed help by the period's last day."},
+      {"social_value_estimate",
+       "social_value_hours in minutes x the replacement rate in pence an hour / 60, in whole numbers, "
+       "worked out once on the period's total (help counted by the day it was given) and rounded down to a "
+       "whole penny. It is an estimate of what "
+       "the same care would have cost if bought in at that rate: not money, never in the ledger, and no one "
+       "was paid it. Without a rate set, no value is given."},
+      {"social_value_hours",
+       "Confirmed hours of help (hours and respite) given on a day in the period, by the day the help was "
+       "given: the same hours as hours_by_month. Each volunteer's time is counted once, however many people "
+       "shared it."},
+      {"social_value_new_volunteers",
+       "Members who hold the volunteer role and whose joining (their member.join entry) was recorded on a "
+       "day in the period."},
+      {"social_value_people_helped",
+       "Distinct members who received confirmed help given on a day in the period, each counted once however "
+       "often they were helped. Community work names no recipient and adds no one."},
+      {"social_value_rate",
+       "The replacement rate the co-op chose for one hour of care (what a council or a family would pay to "
+       "buy it in), in pence an hour, with its source and the day it is dated, as an admin set it with "
+       "`cohours policy social-value`. The rate set when the report is made applies to the whole period."},
+      {"social_value_respite",
+       "Confirmed respite given to carers (carers paying volunteers) on a day in the period, by the day it "
+       "was given, and how many distinct carers received it."},
+      {"social_value_retention",
+       "Of the new volunteers: 'stayed active' gave confirmed help on a day in their third month (days 61 to "
+       "90 after the day they joined); 'not active' gave none on those days; 'too early to tell' joined "
+       "fewer than 90 days before the period's last day, so their day 90 is after it. They are not counted "
+       "as lost."},
       {"unusual",
        "Items for the board to look at: hours at the per-entry maximum then in force, and hours a "
        "coordinator confirmed for the recipient, both given on a day in the period; reversals recorded in "
@@ -254,6 +289,27 @@ Result<PeriodReport> period_report(Node& node, const ShowPeriodReport& r) {
                                        check->expires_days - to});
   std::stable_sort(out.vettings_expiring.begin(), out.vettings_expiring.end(),
                    [](const ExpiringVetting& a, const ExpiringVetting& b) { return a.expires_days < b.expires_days; });
+  // Social value (app/social_value.h): help as a list of what each
+  // provider gave, so group sessions can add theirs to the same list.
+  std::vector<VolunteerJoined> joined;
+  for (const auto& m : members) {
+    if (!(m.roles & role_volunteer)) continue;
+    TRY_ASSIGN(std::int32_t day, recorded_day(node, m.joined_seq));
+    joined.push_back({m.key, day});
+  }
+  TRY_ASSIGN(SocialValueRateView rate_view, show_social_value_rate(node, {}));
+  out.social_value =
+      count_social_value(help_from_movements(movements), joined, from, to,
+                         rate_view.set ? std::optional<std::int64_t>(rate_view.pence_per_hour) : std::nullopt);
+  out.social_value.rate = rate_view;
+  out.social_value.estimate_statement =
+      "The value of volunteer hours is an estimate: what the same care would have cost if bought in at the "
+      "replacement rate shown. It is not money, it is never in the ledger, and no one was paid it.";
+  if (!rate_view.set)
+    out.social_value.no_rate_advice =
+        "No replacement rate is set, so the hours are not valued. An admin sets one with `cohours policy "
+        "social-value --rate PENCE_AN_HOUR --source \"WHERE THE RATE COMES FROM\" --date YYYY-MM-DD --as "
+        "ADMIN` (1600 is 16.00 an hour).";
   out.definitions = definitions();
   return out;
 }

@@ -16,6 +16,7 @@
 #include "cohours/app/receipts.h"
 #include "cohours/app/rekey.h"
 #include "cohours/app/vetting.h"
+#include "cohours/app/thanks.h"
 #include "cohours/crypto.h"
 #include "cohours/dates.h"
 #include "test_phone.h"
@@ -719,4 +720,46 @@ TEST_CASE("GET /v1/me: the volunteer's safeguarding check and what needs one") {
   CHECK(after["vetting"]["expires"] == "2029-01-31");
   CHECK(after["vetting"]["kind"] == "dbs-enhanced-barred");
   CHECK(after["vetting"]["days_left"] == *parse_date("2029-01-31") - *parse_date("2026-11-18"));
+}
+
+TEST_CASE("thanks from a phone: sent for help received, listed, erased; anyone else refused") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"service-user"});
+  Phone fred = f.enrol("fred", {"volunteer"});
+  auto logged = app::log_hours(*f.t, {"alice", "", "erin", 60, "befriending", days_from_ms(f.t.clock.now_ms()), ""});
+  REQUIRE_MESSAGE(logged.ok(), logged.status().message());
+  const std::string entry = to_hex(logged->entry.id);
+  const json body = {{"entry", entry}, {"text", "Thank you, alice — see you Tuesday"}};
+  f.expect_error(f.call("POST", "/v1/thanks", body.dump()), 401, "unauthorised");
+  f.expect_error(f.call("POST", "/v1/thanks", body.dump(), &fred), 403, "forbidden");  // not the one helped
+  json sent = f.ok(f.call("POST", "/v1/thanks", body.dump(), &erin), "thank-you");
+  CHECK(sent["to"] == "alice");
+  CHECK(sent["from"] == "erin");
+  CHECK(sent["entry"] == entry);
+  CHECK(sent["minutes"] == 60);
+  CHECK(sent["text"] == "Thank you, alice — see you Tuesday");
+  f.expect_error(f.call("POST", "/v1/thanks", body.dump(), &erin), 409, "already_exists");
+  f.expect_error(f.call("POST", "/v1/thanks", json{{"entry", entry}, {"text", std::string(281, 'a')}}.dump(), &erin),
+                 400, "bad_request");
+  f.expect_error(f.call("POST", "/v1/thanks", json{{"entry", entry}, {"text", ""}}.dump(), &erin), 400,
+                 "bad_request");
+  f.expect_error(f.call("POST", "/v1/thanks", json{{"entry", std::string(64, 'a')}, {"text", "hi"}}.dump(), &erin),
+                 404, "not_found");
+  f.expect_error(f.call("GET", "/v1/thanks", "", &erin), 405, "method_not_allowed");
+
+  json mine = f.ok(f.call("GET", "/v1/me/thanks", "", &erin), "thanks");
+  REQUIRE(mine["sent"].size() == 1);
+  CHECK(mine["received"].empty());
+  auto alice = app::list_thanks(*f.t, {"alice"});  // the volunteer sees it
+  REQUIRE(alice.ok());
+  REQUIRE(alice->received.size() == 1);
+  CHECK(alice->received[0].from == "erin");
+
+  const std::string erase = json{{"id", sent["id"]}}.dump();
+  f.expect_error(f.call("POST", "/v1/thanks/erase", erase, &fred), 403, "forbidden");
+  f.expect_error(f.call("POST", "/v1/thanks/erase", json{{"id", "xyz"}}.dump(), &erin), 400, "bad_request");
+  json erased = f.ok(f.call("POST", "/v1/thanks/erase", erase, &erin), "thanks-erased");
+  CHECK(erased["erased"] == sent["id"]);
+  CHECK(f.ok(f.call("GET", "/v1/me/thanks", "", &erin), "thanks")["sent"].empty());
+  f.expect_error(f.call("POST", "/v1/thanks/erase", erase, &erin), 404, "not_found");
 }

@@ -210,7 +210,9 @@ TEST_CASE("audit: the report, the verify and an export's pages through serve_cal
   auto parsed = control::result_from_json<app::PeriodReport>(report);
   REQUIRE(parsed.ok());
   CHECK(parsed->coop == "Hilltop Care Co-op");
-  CHECK(parsed->definitions.size() == 12);
+  CHECK(parsed->definitions.size() == 20);
+  CHECK_FALSE(parsed->social_value.rate.set);
+  CHECK(report["reply"]["social_value"]["value_pence"].is_null());  // no rate: no value, not 0
   json backwards =
       serve(*t, "audit.report", app::ShowPeriodReport{*parse_date("2026-11-30"), *parse_date("2026-11-01")});
   CHECK(backwards["code"] == "bad_date");
@@ -233,4 +235,30 @@ TEST_CASE("audit: the report, the verify and an export's pages through serve_cal
   CHECK(list->accounts.size() == list->rows.size());
   CHECK(serve(*t, "export.postings", app::ExportPostings{list->accounts.at(0), 0})["ok"] == true);
   CHECK(serve(*t, "export.expenses", app::ExportExpenses{0})["ok"] == true);
+}
+
+TEST_CASE("social value and thanks: the rate and thank-yous through serve_call") {
+  TestNode t;
+  json set = serve(*t, "policy.social_value.set",
+                   app::SetSocialValueRate{"dave", 1600, "council homecare rate", *parse_date("2026-04-01")});
+  REQUIRE(set["ok"] == true);
+  CHECK(set["reply"]["pence_per_hour"] == 1600);
+  CHECK(set["reply"]["set_by"] == "dave");
+  json refused = serve(*t, "policy.social_value.set",
+                       app::SetSocialValueRate{"alice", 1600, "council homecare rate", *parse_date("2026-04-01")});
+  CHECK(refused["code"] == "not_permitted");
+  json shown = serve(*t, "policy.social_value.show", app::ShowSocialValueRate{});
+  CHECK(shown["reply"]["source"] == "council homecare rate");
+
+  auto logged = app::log_hours(*t, {"alice", "", "bob", 90, "befriending", *parse_date("2026-11-17"), ""});
+  REQUIRE(logged.ok());
+  json sent = serve(*t, "thanks.send", app::SendThanks{"bob", to_hex(logged->entry.id), "Thank you"});
+  REQUIRE(sent["ok"] == true);
+  CHECK(sent["reply"]["to"] == "alice");
+  json listed = serve(*t, "thanks.list", app::ListThanks{"alice"});
+  REQUIRE(listed["reply"]["received"].size() == 1);
+  CHECK(listed["reply"]["received"][0]["text"] == "Thank you");
+  json erased = serve(*t, "thanks.erase", app::EraseThanks{"bob", sent["reply"]["id"].get<std::string>()});
+  CHECK(erased["ok"] == true);
+  CHECK(serve(*t, "thanks.list", app::ListThanks{"alice"})["reply"]["received"].empty());
 }

@@ -151,7 +151,11 @@ TEST_CASE("period report: every figure is defined, and each definition says whic
   CHECK(figures == std::vector<std::string>{"active_carers", "active_volunteers", "expenses_by_category",
                                             "hours_by_category", "hours_by_month", "hours_per_person",
                                             "payments", "pending_over_14_days", "pool", "respite_minutes",
-                                            "unusual", "vettings_expiring"});
+                                            "social_value_days_to_first_exchange", "social_value_estimate",
+                                            "social_value_hours", "social_value_new_volunteers",
+                                            "social_value_people_helped", "social_value_rate",
+                                            "social_value_respite", "social_value_retention", "unusual",
+                                            "vettings_expiring"});
   CHECK(empty.hours_by_month.empty());
   CHECK(empty.expenses_by_category.empty());
   CHECK(empty.pool.closing_minutes == 0);

@@ -117,6 +117,10 @@ export class Api {
   respite() { return this.request('GET', '/v1/respite/open'); }
   expenses() { return this.request('GET', '/v1/me/expenses'); }
   postEntries(body) { return this.request('POST', '/v1/entries', { body }); }
+  // Thank-yous are kept off the signed log: a plain signed request, sent
+  // while online (docs/phone.md "Thank-yous").
+  thanks() { return this.request('GET', '/v1/me/thanks'); }
+  sendThanks(entry, text) { return this.request('POST', '/v1/thanks', { body: { entry, text } }); }
   async postReceipt(blob, type) {
     const bytes = blob instanceof Uint8Array ? blob : new Uint8Array(await blob.arrayBuffer());
     return this.request('POST', '/v1/receipts', { body: bytes, contentType: type });

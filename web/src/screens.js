@@ -179,6 +179,7 @@ export function Home() {
           <p>Tell us whether they are more help, so they are not counted twice.</p>
           <a class="button secondary" href="#/sending">Answer</a>
         </section>`}
+      ${gives && html`<${ThanksCard} />`}
       ${(waiting > 0 || refused > 0) && html`
         <section class="card notice" aria-labelledby="outbox-h">
           <h2 id="outbox-h">${waiting > 0 ? html`<span aria-hidden="true">◔ </span>${waiting === 1 ? '1 thing' : `${waiting} things`} waiting to send` : html`<span aria-hidden="true">✗ </span>Not accepted`}</h2>
@@ -344,6 +345,62 @@ export function Sending() {
 
 // ---- confirming help received ----
 
+const THANKS_MAX = 280;
+
+// After confirming: a short thank-you to the volunteer, sent at once (it
+// is not a ledger entry, so it does not wait in the outbox).
+function SayThanks({ entry, volunteer }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [sent, setSent] = useState(false);
+  const id = 'thanks-' + entry.slice(0, 12);
+  if (sent) return html`<p class="state state-sent" role="status"><span aria-hidden="true">✓ </span>Your thank-you was sent to ${volunteer}.</p>`;
+  const left = THANKS_MAX - [...text].length;
+  const send = async (e) => {
+    e.preventDefault();
+    if (!text.trim()) return setError('Write a few words first.');
+    if (left < 0) return setError(`That is ${-left} characters too long.`);
+    setBusy(true);
+    setError('');
+    try {
+      await api.sendThanks(entry, text.trim());
+      setSent(true);
+    } catch (err) {
+      setError(err.status === 409 ? 'You have thanked them for this already.' : err.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`
+    <form class="thanks" onSubmit=${send}>
+      <label class="field" for=${id}>Say thank you to ${volunteer} <span class="optional">(you can leave this empty)</span></label>
+      <p class="hint" id=${id + '-hint'}>Only ${volunteer} and you see it, and either of you can delete it. ${left} characters left.</p>
+      <textarea id=${id} rows="2" maxlength=${THANKS_MAX * 2} aria-describedby=${id + '-hint'} value=${text}
+                onInput=${(e) => setText(e.target.value)}></textarea>
+      <${ErrorText} id=${id + '-error'} text=${error} />
+      <button type="submit" disabled=${busy}>${busy ? 'Sending…' : 'Send thank you'}</button>
+    </form>`;
+}
+
+// Thank-yous this volunteer received, newest first, on the home screen.
+function ThanksCard() {
+  const thanks = useRemote('thanks', () => api.thanks());
+  const received = [...(thanks.data?.received ?? [])].reverse();
+  if (!thanks.data && !thanks.error) return null;
+  if (received.length === 0 && !thanks.error) return null;
+  return html`
+    <section class="card" aria-labelledby="thanks-h">
+      <h2 id="thanks-h">Thank-yous</h2>
+      <${Freshness} remote=${thanks} what="your thank-yous" />
+      <ul class="list">
+        ${received.slice(0, 5).map((t) => html`<li>
+          <p class="big-text">“${t.text}”</p>
+          <p>${t.from}, for ${duration(t.minutes)}. ${dateWords(t.date, today())}</p></li>`)}
+      </ul>
+    </section>`;
+}
+
 export function Confirm() {
   const s = useAppState();
   const pending = useRemote('pending', () => api.pending());
@@ -366,7 +423,8 @@ export function Confirm() {
           return html`<li>
             <p class="big-text">${sentence}</p>
             <p>${dateWords(p.date, today())}</p>
-            ${done ? html`<p>${done.kind === 'hours.confirm' ? 'You confirmed this.' : 'You said this did not happen.'}</p><${ItemState} item=${done} />`
+            ${done ? html`<p>${done.kind === 'hours.confirm' ? 'You confirmed this.' : 'You said this did not happen.'}</p><${ItemState} item=${done} />
+                ${done.kind === 'hours.confirm' && html`<${SayThanks} entry=${p.id} volunteer=${p.provider ?? 'the volunteer'} />`}`
               : html`<div class="row-buttons">
                 <button class="primary" type="button" onClick=${() => confirm(p)}
                         aria-label=${`Yes, confirm: ${sentence}`}>Yes, confirm</button>

@@ -35,6 +35,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
   const balances = new Map(); // key | 'pool' -> minutes
   const receipts = new Map();
   const notes = new Map();
+  const thanks = []; // { id, entry, sender, volunteer, text, sent }
   const seen = new Set();
   let seq = 0;
   // The engine's default categories, in its order (engine/include/cohours/policy.h).
@@ -246,6 +247,27 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
       case 'GET /v1/me/expenses':
         return send(200, { currency: 'GBP', claims: [...claims.values()].filter((c) => c.claimant === me).reverse()
           .map((c) => ({ id: c.id, date: c.date, category: c.category, pence: c.pence, miles: c.miles, status: c.status, receipt: c.receipt })) });
+      case 'GET /v1/me/thanks': {
+        const view = (t) => { const m = movements.get(t.entry);
+          return { id: t.id, entry: t.entry, from: alias(t.sender), to: alias(t.volunteer), text: t.text, sent: t.sent,
+            minutes: m.minutes, category: m.category, date: m.date }; };
+        return send(200, { received: thanks.filter((t) => t.volunteer === me).map(view), sent: thanks.filter((t) => t.sender === me).map(view) });
+      }
+      case 'POST /v1/thanks': {
+        let b;
+        try { b = JSON.parse(new TextDecoder().decode(raw)); } catch { return send(400, { error: 'bad_request', message: 'not JSON' }); }
+        const chars = [...(b.text ?? '')].length;
+        if (chars < 1 || chars > 280) return send(400, { error: 'bad_request', message: 'text: 1 to 280 characters', field: 'text' });
+        const m = movements.get(b.entry);
+        if (!m) return send(404, { error: 'not_found', message: 'that entry is not hours of help' });
+        if (m.recipient !== me && m.payer !== me) return send(403, { error: 'forbidden', message: 'only the member who received this help, or who pays for it, may thank for it' });
+        if (thanks.some((t) => t.entry === b.entry && t.sender === me)) return send(409, { error: 'already_exists', message: 'you have thanked them for this help already' });
+        const t = { id: toHex(blake2b256(new TextEncoder().encode(b.entry + me))).slice(0, 32), entry: b.entry, sender: me,
+          volunteer: m.provider, text: b.text, sent: new Date().toISOString().slice(0, 19) + 'Z' };
+        thanks.push(t);
+        return send(200, { id: t.id, entry: t.entry, from: alias(me), to: alias(m.provider), text: t.text, sent: t.sent,
+          minutes: m.minutes, category: m.category, date: m.date });
+      }
       case 'POST /v1/receipts': {
         const given = req.headers['content-type'] ?? '';
         const type = given.split(';')[0].trim().toLowerCase();

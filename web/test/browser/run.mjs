@@ -269,6 +269,12 @@ try {
   await carol.page.getByRole('button', { name: /Yes, confirm: erin gave you 1 hour/ }).click();
   await carol.page.locator('.state-sent').waitFor();
   check('carol confirmed it: "Sent"', true);
+  // 7a. ... and says thank you to erin (kept off the log, sent at once).
+  await carol.page.getByLabel(/Say thank you to erin/).fill('Thank you, erin: a lovely afternoon');
+  await carol.page.getByRole('button', { name: 'Send thank you' }).click();
+  await carol.page.locator('main').getByText('Your thank-you was sent to erin.').waitFor();
+  check('carol thanked erin', true);
+  await screen(carol, 'thanks-sent');
 
   // 8. Both balances changed.
   await carol.page.getByRole('link', { name: 'Back to home' }).click();
@@ -278,6 +284,9 @@ try {
   await heading(erin.page, 'Hello, erin');
   await erin.page.locator('.big', { hasText: /^1 hour$/ }).waitFor();
   check("erin's hours went up by an hour", true);
+  await erin.page.locator('main').getByText('“Thank you, erin: a lovely afternoon”').waitFor();
+  check("erin's home shows carol's thank-you", await text(erin.page, 'carol, for 1 hour'));
+  await screen(erin, 'home-thanks');
   check('the node agrees: erin +60 minutes, carol -60, one hours entry',
     (await backend.balanceMinutes('erin')) === 60 && (await backend.balanceMinutes('carol')) === -60
     && (await backend.entriesOfKind('hours.log')) === 1);

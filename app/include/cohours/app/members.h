@@ -120,6 +120,7 @@ struct MemberForgotten {
   std::uint64_t notes_erased = 0;
   std::uint64_t receipts_erased = 0;
   bool keyring_key_erased = false;
+  std::uint64_t thanks_erased = 0;  // thank-yous they sent or received
 };
 Result<MemberForgotten> forget_member(Node& node, const ForgetMember& request);
 

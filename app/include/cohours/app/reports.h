@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cohours/app/node.h"
+#include "cohours/app/social_value.h"
 
 namespace cohours::app {
 
@@ -116,6 +117,7 @@ struct PeriodReport {
   std::vector<PaymentItem> payments;  // by the day paid, then the claim's order
   std::vector<UnusualItem> unusual;
   std::vector<ExpiringVetting> vettings_expiring;  // soonest first
+  SocialValueSection social_value;                 // app/social_value.h
   std::vector<FigureDefinition> definitions;       // one per figure, by key
 };
 

@@ -8,10 +8,12 @@
 #include "cohours/control/calls_invitations.h"
 #include "cohours/control/calls_members.h"
 #include "cohours/control/calls_policy.h"
+#include "cohours/control/calls_social.h"
 #include "cohours/control/calls_sync.h"
 #include "cohours/control/calls_vetting.h"
 
 namespace cohours::control {
 using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls, ExpenseCalls,
-                           AuditCalls, InvitationCalls, VettingCalls>::type;
+                           AuditCalls, InvitationCalls, VettingCalls,
+                           SocialCalls>::type;
 }  // namespace cohours::control

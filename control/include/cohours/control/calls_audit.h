@@ -9,6 +9,7 @@
 #include "cohours/app/reports.h"
 #include "cohours/control/call.h"
 #include "cohours/control/calls_accounts.h"  // AccountId
+#include "cohours/control/calls_social.h"    // SocialValueSection
 #include "cohours/control/json_basics.h"
 
 namespace cohours::app {
@@ -38,7 +39,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeriodReport, coop, currency, from_days, to_d
                                    hours_by_month, hours_by_category, hours_per_person, active_volunteers,
                                    active_carers, respite_minutes, pool, pending_over_14_days,
                                    expenses_by_category, expenses_totals, payments, unusual, vettings_expiring,
-                                   definitions)
+                                   social_value, definitions)
 
 COHOURS_JSON_EMPTY(StartExport)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ExportHead, node_name, node_key, currency, size, root, time_ms,

@@ -21,7 +21,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EditMember, member, as, alias, contact, clear
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberEdited, key, alias, contact)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ForgetMember, member, as)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MemberForgotten, pseudonym, notes_erased, receipts_erased,
-                                   keyring_key_erased)
+                                   keyring_key_erased, thanks_erased)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImportTimeOverflow, as, csv, file, dry_run, roles)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImportedMember, line, outcome, code, message, number, name, alias,
                                    balance_minutes, key, opening)
