@@ -24,6 +24,7 @@ void add_audit_commands(CLI::App& app, GlobalOptions& options);     // audit, re
 void add_report_command(CLI::App& audit, GlobalOptions& options);
 void add_expense_commands(CLI::App& app, GlobalOptions& options);  // expense
 void add_vetting_commands(CLI::App& app, GlobalOptions& options);  // vetting
+void add_offers_commands(CLI::App& app, GlobalOptions& options);   // offers, alerts
 void add_export_commands(CLI::App& app, GlobalOptions& options);   // export
 void add_sync_commands(CLI::App& app, GlobalOptions& options);     // consortium, sync, clearing
 void add_key_commands(CLI::App& app, GlobalOptions& options);      // key status, protect, unprotect

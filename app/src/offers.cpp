@@ -1,6 +1,7 @@
 #include "cohours/app/offers.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "cohours/app/names.h"
 #include "cohours/crypto.h"
@@ -25,7 +26,9 @@ Result<MemberInfo> offers_member(Node& node, const std::string& as) {
 }
 
 std::string offers_id_text(std::uint64_t id) {
-  return to_hex(be64(id));
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(id));
+  return text;
 }
 
 std::int32_t offers_today(Node& node) {
@@ -50,7 +53,7 @@ Result<std::optional<Listing>> offers_find(Node& node, const std::string& id) {
 
 Result<Listing> offers_listing(Node& node, const std::string& id) {
   TRY_ASSIGN(auto found, offers_find(node, id));
-  if (!found) return Status(Code::not_found, "no listing " + id + " (give the id `offers list` shows)");
+  if (!found) return Status(Code::unknown_entry, "no listing " + id + " (give the id `offers list` shows)");
   return *found;
 }
 
@@ -361,7 +364,7 @@ Result<MatchMade> match_volunteer(Node& node, const MatchVolunteer& r) {
   // Not a listing: a respite request, by its entry id.
   auto id = node.ledger().resolve_id(r.id);
   if (!id.ok())
-    return Status(Code::not_found, "no listing or respite request " + r.id +
+    return Status(Code::unknown_entry, "no listing or respite request " + r.id +
                                        " (give an id `offers list` or `respite list` shows)");
   TRY_ASSIGN(RespiteRequestState request, node.ledger().respite_request(*id));
   out.respite = offers_respite_fit(node, request);

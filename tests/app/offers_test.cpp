@@ -128,7 +128,7 @@ TEST_CASE("a member has at most 20 open listings; withdrawing one makes room") {
   CHECK(withdrawn->status == ListingStatus::withdrawn);
   CHECK(app::withdraw_listing(*t, {"alice", first}).code() == Code::wrong_state);
   CHECK(app::post_listing(*t, offer_of("alice", "gardening", "sun")).ok());
-  CHECK(app::withdraw_listing(*t, {"alice", "0000000000000000"}).code() == Code::not_found);
+  CHECK(app::withdraw_listing(*t, {"alice", "0000000000000000"}).code() == Code::unknown_entry);
 }
 
 TEST_CASE("listings are seen by the co-op's members only") {

@@ -53,7 +53,7 @@ struct PostListing {
 Result<ListingView> post_listing(Node& node, const PostListing& request);
 
 // offers withdraw: the listing's owner, or a coordinator or admin, closes
-// it. not_found for an unknown id; wrong_state unless it is open.
+// it. unknown_entry for an unknown id; wrong_state unless it is open.
 struct WithdrawListing {
   std::string as;
   std::string id;

@@ -7,11 +7,12 @@
 #include "cohours/control/calls_expenses.h"
 #include "cohours/control/calls_invitations.h"
 #include "cohours/control/calls_members.h"
+#include "cohours/control/calls_offers.h"
 #include "cohours/control/calls_policy.h"
 #include "cohours/control/calls_sync.h"
 #include "cohours/control/calls_vetting.h"
 
 namespace cohours::control {
 using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls, ExpenseCalls,
-                           AuditCalls, InvitationCalls, VettingCalls>::type;
+                           AuditCalls, InvitationCalls, VettingCalls, OfferCalls>::type;
 }  // namespace cohours::control
