@@ -160,6 +160,8 @@ DayMask weekday_bit(std::int32_t days) {
 std::string format_days(DayMask mask) {
   static const char* const kNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
   if (mask == 0 || mask == 0x7f) return "any day";
+  if (mask == 0x1f) return "weekdays";
+  if (mask == 0x60) return "weekends";
   std::string out;
   for (int i = 0; i < 7; ++i)
     if (mask & (1u << i)) out += (out.empty() ? "" : ",") + std::string(kNames[i]);

@@ -85,6 +85,10 @@ TEST_CASE("a listing keeps its fields; bad fields are refused with what to give 
   CHECK(offer->days == "tue,fri");
   CHECK(offer->district == "LS6");
   CHECK(offer->status == ListingStatus::open);
+  auto weekdays = app::post_listing(*t, offer_of("alice", "transport", "Mon, tue,wednesday thu fri"));
+  REQUIRE(weekdays.ok());
+  CHECK(weekdays->days == "weekdays");
+  CHECK(weekdays->district.empty());
 
   auto full = app::post_listing(*t, offer_of("alice", "shopping", "tue", "LS6 1AB"));
   CHECK(full.code() == Code::malformed);
@@ -108,7 +112,7 @@ TEST_CASE("a listing keeps its fields; bad fields are refused with what to give 
   // Nothing refused was stored.
   auto mine = app::list_listings(*t, {"alice", "", true});
   REQUIRE(mine.ok());
-  CHECK(mine->listings.size() == 1);
+  CHECK(mine->listings.size() == 2);
 }
 
 TEST_CASE("a member has at most 20 open listings; withdrawing one makes room") {

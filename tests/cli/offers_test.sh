@@ -94,9 +94,12 @@ says "Alerts for alice: on, email alice@example.org."
 expect_ok offers need transport "A lift to the shops" --as bob --date 2026-12-11 --district LS6
 fails_with 1 "no mail relay is set" alerts send-digest --as dave
 
-# The sink prints its port and pid first.
-exec 4< <(python3 "$SINK" "$WORK/mail")
+# The sink prints its port and pid first. Debian's python3, where apt puts
+# python3-aiosmtpd (a python3 first on PATH, e.g. pyenv's, may lack it).
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=python3
 mkdir -p "$WORK/mail"
+exec 4< <("$PYTHON" "$SINK" "$WORK/mail")
 read -r SINK_PORT SINK_PID <&4
 if [ "$SINK_PORT" = "MISSING" ]; then
   echo "WARNING: SKIPPED the email digest: python3-aiosmtpd is missing (scripts/install-deps.sh --test)" >&2
@@ -107,6 +110,7 @@ else
   fails_with 5 "digests are sent by the daemon" alerts send-digest --as dave
   "$COHOURSD" --data "$WORK/hilltop" --digest-check-seconds 3600 2>>"$WORK/daemon.log" &
   DAEMON_PID=$!
+  wait_until "the daemon to listen" 20 test -S "$WORK/hilltop/control.sock" && ok
   wait_until "the daemon to answer" 20 "$COHOURS" --data "$WORK/hilltop" alerts show --as alice && ok
   expect_ok alerts send-digest --as dave
   says "Sent 1 digest"

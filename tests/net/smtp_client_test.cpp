@@ -34,7 +34,10 @@ struct SmtpSink {
     std::string pattern = (std::filesystem::temp_directory_path() / "cohours-smtp-XXXXXX").string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     dir = pattern;
-    const std::string command = std::string("python3 ") + COHOURS_SMTP_SINK + " " + dir.string();
+    // Debian's own python3, where apt put python3-aiosmtpd (a python3 first
+    // on PATH, e.g. pyenv's, may not have it).
+    const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    const std::string command = python + " " + COHOURS_SMTP_SINK + " " + dir.string();
     pipe = ::popen(command.c_str(), "r");
     REQUIRE(pipe != nullptr);
     char line[128] = {0};

@@ -31,7 +31,7 @@ inline constexpr std::size_t kMaxListingText = 240;
 using DayMask = std::uint8_t;
 // The weekday bit of a date (days since 1970-01-01, a Thursday).
 DayMask weekday_bit(std::int32_t days);
-// "mon,tue" from a mask; "any day" for 0.
+// "mon,tue" from a mask; "weekdays", "weekends"; "any day" for 0.
 std::string format_days(DayMask mask);
 // "mon,tue", "tuesday", "weekdays", "weekends", "any" (case-insensitive,
 // commas or spaces between); nullopt if a word is not a day.
