@@ -260,7 +260,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
           return send(400, { error: 'bad_request', message: `'${b.district}' is a full postcode, which points at a home; give only the district` });
         }
         const id = toHex(blake2b256(new TextEncoder().encode(`${listings.size} ${me}`))).slice(0, 16);
-        const l = { id, owner: me, kind: b.kind, category: b.category, text: b.text, days: b.date ? null : (b.days ?? 'any day'),
+        const l = { id, owner: me, kind: b.kind, category: b.category, text: b.text, days: b.date ? null : (!b.days || b.days === 'any' ? 'any day' : b.days),
           date: b.date ?? null, district: (b.district ?? '').toUpperCase(), status: 'open', created: new Date().toISOString().slice(0, 19) + 'Z', matched_with: '' };
         listings.set(id, l);
         return send(200, listingOut(l));
