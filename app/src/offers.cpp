@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 
 #include "cohours/app/names.h"
 #include "cohours/crypto.h"
@@ -13,6 +14,14 @@ namespace cohours::app {
 namespace {
 
 constexpr std::uint32_t kOffersStaff = role_coordinator | role_admin;
+
+// Listing changes read, then write the directory: one at a time in a
+// process, so two posts cannot both pass the limit and a withdrawal and a
+// match cannot both close one listing.
+std::mutex& offers_write_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
 
 // Listings are the co-op's own: whoever is not a member here (a member of
 // another co-op, a stranger's key) is refused, not told "no such member".
@@ -202,6 +211,7 @@ std::int64_t offers_request_time(Node& node, const EntryId& id) {
 }  // namespace
 
 Result<ListingView> post_listing(Node& node, const PostListing& r) {
+  std::lock_guard lock(offers_write_mutex());
   TRY_ASSIGN(MemberInfo member, offers_member(node, r.as));
   Listing l;
   if (r.kind == "offer")
@@ -268,6 +278,7 @@ Result<ListingView> post_listing(Node& node, const PostListing& r) {
 }
 
 Result<ListingView> withdraw_listing(Node& node, const WithdrawListing& r) {
+  std::lock_guard lock(offers_write_mutex());
   TRY_ASSIGN(MemberInfo member, offers_member(node, r.as));
   TRY_ASSIGN(Listing l, offers_listing(node, r.id));
   if (l.owner != member.key && !(member.roles & kOffersStaff))
@@ -330,6 +341,7 @@ Result<VolunteerMatches> matches_for_volunteer(Node& node, const MatchesForVolun
 }
 
 Result<MatchMade> match_volunteer(Node& node, const MatchVolunteer& r) {
+  std::lock_guard lock(offers_write_mutex());
   TRY_ASSIGN(MemberInfo coordinator, offers_member(node, r.as));
   if (!(coordinator.roles & kOffersStaff))
     return Status(Code::not_permitted, "a coordinator or an admin puts a volunteer with a request");
