@@ -28,6 +28,7 @@ void add_vetting_commands(CLI::App& app, GlobalOptions& options);  // vetting
 void add_thanks_commands(CLI::App& app, GlobalOptions& options);   // thanks (commands_social.cpp)
 // `policy social-value`, registered under policy (commands_social.cpp).
 void add_social_value_command(CLI::App& policy, GlobalOptions& options);
+void add_offers_commands(CLI::App& app, GlobalOptions& options);   // offers, alerts
 void add_export_commands(CLI::App& app, GlobalOptions& options);   // export
 void add_sync_commands(CLI::App& app, GlobalOptions& options);     // consortium, sync, clearing
 void add_key_commands(CLI::App& app, GlobalOptions& options);      // key status, protect, unprotect

@@ -55,6 +55,7 @@ int run(int argc, char** argv) {
   add_expense_commands(app, options);
   add_vetting_commands(app, options);
   add_thanks_commands(app, options);
+  add_offers_commands(app, options);
   add_export_commands(app, options);
   add_sync_commands(app, options);
   add_key_commands(app, options);

@@ -39,6 +39,7 @@
 #include "cohours/net/peer_service.h"
 #include "cohours/replicas.h"
 #include "daemon_peers.h"
+#include "digests.h"
 #include "memory.h"
 
 namespace fs = std::filesystem;
@@ -70,6 +71,7 @@ struct DaemonOptions {
   std::int64_t ban_seconds = 600;
   HttpServerOptions http;  // listen empty: no HTTP
   api::ApiOptions api;
+  std::int64_t digest_check_seconds = 300;  // how often due alert digests are looked for
 };
 
 int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
@@ -176,6 +178,10 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   DaemonPeers peer_view(peers.get(), *replicas.value(), consortium.ok() ? consortium->name : "");
   app::Node node(dir, identity.copy(), *store.value(), *ledger.value(), *replicas.value(), clock, unlocker);
   node.set_peers(&peer_view);
+  // Alert digests go out through the relay in DATA/mail.conf (docs/offers.md).
+  daemon::SmtpMailer mailer("localhost");
+  node.set_mailer(&mailer);
+  daemon::DigestTimer digests(node, std::chrono::seconds(daemon_options.digest_check_seconds));
   Ledger* own = ledger.value().get();
   ControlServer control(io, dir / "control.sock", [&](const std::string& request) {
     const std::uint64_t before = own->log_size();
@@ -233,6 +239,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     if (ec) return;
     log_info(std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
     control.stop();
+    digests.stop();
     log_summaries.cancel();
     if (http) http->stop();
     if (peers)
@@ -283,6 +290,11 @@ int main(int argc, char** argv) {
   app.add_option("--ban-seconds", options.ban_seconds, "How long a peer that sent forged data is kept out")
       ->capture_default_str()
       ->check(CLI::Range(1, 7 * 24 * 3600));
+  app.add_option("--digest-check-seconds", options.digest_check_seconds,
+                 "How often to look for alert digests that are due (each member's at most once per the "
+                 "relay's interval, `cohours alerts relay --every`)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 3600));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForVersion&) {

@@ -12,7 +12,8 @@
 #           sanitizer and libFuzzer runtimes and llvm (the symbolizer for
 #           their reports) build the sanitizer and fuzzing runs
 #           (scripts/sanitize.sh, scripts/fuzz.sh); wrk and time drive
-#           the benchmark suite's smoke run. Only tests need them, so the
+#           the benchmark suite's smoke run; python3-aiosmtpd is the
+#           local SMTP sink the email alert test sends to. Only tests need them, so the
 #           demo stays small.
 #   --bench what the benchmark suite needs (tests/bench/run): wrk, jq,
 #           time; the peers' scripts install PostgreSQL and Hypercore
@@ -23,7 +24,7 @@ packages=(g++ cmake make pkg-config
           libcli11-dev nlohmann-json3-dev doctest-dev libqrencode-dev)
 case "${1:-}" in
   "") ;;
-  --test) packages+=(chromium jq faketime nginx-light curl openssl clang libclang-rt-14-dev llvm wrk time) ;;
+  --test) packages+=(chromium jq faketime nginx-light curl openssl clang libclang-rt-14-dev llvm wrk time python3-aiosmtpd) ;;
   --bench) packages+=(wrk jq time) ;;
   *) echo "usage: install-deps.sh [--test | --bench]" >&2; exit 2 ;;
 esac

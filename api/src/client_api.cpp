@@ -9,13 +9,16 @@
 #include "authenticator.h"
 #include "cohours/api/json_schema.h"
 #include "cohours/app/accounts.h"
+#include "cohours/app/alerts.h"
 #include "cohours/app/invitations.h"
 #include "cohours/app/names.h"
+#include "cohours/app/offers.h"
 #include "cohours/app/receipts.h"
 #include "cohours/app/self_service.h"
 #include "cohours/app/thanks.h"
 #include "cohours/dates.h"
 #include "render.h"
+#include "render_offers.h"
 
 namespace cohours::api {
 
@@ -263,6 +266,57 @@ struct ClientApi::Impl {
     auto erased = app::erase_thanks(node, {to_hex(member), std::get<json>(body)["id"].get<std::string>()});
     if (!erased.ok()) return refusal(erased.status());
     return json_response(200, {{"erased", erased->id}});
+  // POST /v1/me/offers: an offer or request of the signed-in member.
+  ApiResponse post_listing(const ApiRequest& r, const PublicKey& identity) {
+    auto body = body_of(r, "offers-request");
+    if (auto* answer = std::get_if<ApiResponse>(&body)) return *answer;
+    const json& b = std::get<json>(body);
+    app::PostListing request;
+    request.as = to_hex(identity);
+    request.kind = b["kind"].get<std::string>();
+    request.category = b["category"].get<std::string>();
+    request.text = b["text"].get<std::string>();
+    if (b.contains("days")) request.days = b["days"].get<std::string>();
+    if (b.contains("date")) {
+      auto day = parse_date(b["date"].get<std::string>());
+      if (!day) return ClientApi::error(400, "bad_request", "date: not a date YYYY-MM-DD", "date");
+      request.date_days = *day;
+    }
+    if (b.contains("district")) request.district = b["district"].get<std::string>();
+    auto posted = app::post_listing(node, request);
+    if (!posted.ok()) return refusal(posted.status());
+    return json_response(200, listing_json(posted.value()));
+  }
+
+  // POST /v1/me/offers/withdraw: {"id"}.
+  ApiResponse withdraw_listing(const ApiRequest& r, const PublicKey& identity) {
+    auto body = body_of(r, "offers-withdraw-request");
+    if (auto* answer = std::get_if<ApiResponse>(&body)) return *answer;
+    auto done = app::withdraw_listing(node, {to_hex(identity), std::get<json>(body)["id"].get<std::string>()});
+    if (!done.ok()) return refusal(done.status());
+    return json_response(200, listing_json(done.value()));
+  }
+
+  // POST /v1/me/alerts: {"on"?, "email"?}.
+  ApiResponse set_alerts(const ApiRequest& r, const PublicKey& identity) {
+    auto body = body_of(r, "alerts-request");
+    if (auto* answer = std::get_if<ApiResponse>(&body)) return *answer;
+    const json& b = std::get<json>(body);
+    app::SetAlerts request;
+    request.as = to_hex(identity);
+    if (b.contains("on")) request.on = b["on"].get<bool>();
+    if (b.contains("email")) request.email = b["email"].get<std::string>();
+    auto done = app::set_alerts(node, request);
+    if (!done.ok()) return refusal(done.status());
+    return json_response(200, alerts_json(done.value()));
+  }
+
+  ApiResponse matches(const PublicKey& identity) {
+    auto mine = app::my_matches(node, {to_hex(identity)});
+    if (!mine.ok()) return refusal(mine.status());
+    auto alerts = app::show_alerts(node, {to_hex(identity)});
+    if (!alerts.ok()) return refusal(alerts.status());
+    return json_response(200, matches_json(mine.value(), alerts.value()));
   }
 
   ApiResponse statement(const Target& t, const std::string& account, const PublicKey& viewer) {
@@ -342,6 +396,11 @@ struct ClientApi::Impl {
     if (p == "/v1/receipts") return r.method == "POST" ? receipt(r, identity) : not_allowed();
     if (p == "/v1/thanks") return r.method == "POST" ? send_thanks(r, identity) : not_allowed();
     if (p == "/v1/thanks/erase") return r.method == "POST" ? erase_thanks(r, identity) : not_allowed();
+    // Offers, requests and alert settings are directory data, not entries:
+    // the signed request itself says who writes them.
+    if (p == "/v1/me/offers/withdraw") return r.method == "POST" ? withdraw_listing(r, identity) : not_allowed();
+    if (p == "/v1/me/offers" && r.method == "POST") return post_listing(r, identity);
+    if (p == "/v1/me/alerts" && r.method == "POST") return set_alerts(r, identity);
     if (!get) return not_allowed();
     // `nonce` may ride on any request, only to make its signature unique (two
     // equal requests in one second would otherwise sign the same and the
@@ -360,6 +419,11 @@ struct ClientApi::Impl {
     if (p == "/v1/coop/balances") return answer(app::coop_balances(node, self), balances_json);
     if (p == "/v1/coop/pending") return answer(app::coop_pending(node, self), pending_json);
     if (p == "/v1/coop/expenses") return answer(app::coop_expenses(node, self), coop_claims_json);
+    const std::string as = to_hex(identity);
+    if (p == "/v1/offers") return answer(app::list_listings(node, {as, "", false}), listings_json);
+    if (p == "/v1/me/offers") return answer(app::list_listings(node, {as, "", true}), listings_json);
+    if (p == "/v1/me/matches") return matches(identity);
+    if (p == "/v1/me/alerts") return answer(app::show_alerts(node, {as}), alerts_json);
     if (statement_path(p)) {
       // app::statement says who may see whose statement.
       const std::string alias = p.substr(12, p.size() - 12 - 10);
@@ -380,7 +444,9 @@ struct ClientApi::Impl {
                                         "/v1/me/statement",  "/v1/me/pending",   "/v1/respite/open",
                                         "/v1/me/expenses",   "/v1/members",      "/v1/coop/balances",
                                         "/v1/coop/pending",  "/v1/coop/expenses", "/v1/thanks",
-                                        "/v1/thanks/erase",  "/v1/me/thanks"};
+                                        "/v1/thanks/erase",  "/v1/me/thanks",     "/v1/offers",
+                                        "/v1/me/offers",     "/v1/me/offers/withdraw", "/v1/me/matches",
+                                        "/v1/me/alerts"};
     for (const char* path : paths)
       if (p == path) return true;
     return statement_path(p);

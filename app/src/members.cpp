@@ -1,8 +1,11 @@
 #include "cohours/app/members.h"
 
+#include "cohours/app/offers.h"
+
 #include <algorithm>
 
 #include "cohours/app/names.h"
+#include "cohours/app/offers.h"
 #include "cohours/app/receipts.h"
 #include "entry_notes.h"
 #include "roles.h"
@@ -271,6 +274,8 @@ Result<MemberForgotten> forget_member(Node& node, const ForgetMember& r) {
     if (invitation.member == key) TRY_STATUS(node.directory().remove_invitation(invitation.code_digest));
   if (node.directory().find(key)) TRY_STATUS(node.directory().remove(key));
   TRY_ASSIGN(forgotten.thanks_erased, ThanksBook(node.store()).erase_member(key));
+  // Their offers, requests, alert settings and email (app/offers.h).
+  TRY_STATUS(forget_listings(node, key).status());
   // Deleted rows linger in the database files until rewritten.
   TRY_STATUS(node.store().compact(Column::directory));
   TRY_STATUS(node.store().compact(Column::notes));

@@ -56,7 +56,7 @@ Result<SocialValueRateView> show_social_value_rate(Node& node, const ShowSocialV
 std::vector<HelpGiven> help_from_movements(const std::vector<Movement>& movements) {
   std::vector<HelpGiven> help;
   for (const auto& m : movements) {
-    if (m.kind == MovementKind::transfer || m.status != MovementStatus::posted) continue;
+    if (!is_help(m.kind) || m.status != MovementStatus::posted) continue;
     HelpGiven given;
     given.provider = m.provider;
     given.minutes = m.minutes;

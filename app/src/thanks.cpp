@@ -29,7 +29,7 @@ Result<ThanksView> send_thanks(Node& node, const SendThanks& r) {
   TRY_ASSIGN(MemberInfo sender, member_named(node, r.as));
   TRY_ASSIGN(EntryId id, node.ledger().resolve_id(r.entry));
   auto found = node.ledger().movement(id);
-  if (!found.ok() || found->kind == MovementKind::transfer)
+  if (!found.ok() || !is_help(found->kind))
     return Status(Code::unknown_entry, "entry " + r.entry +
                                            " is not hours of help: thank for the id of an `hours log` or "
                                            "`respite offer` entry (see `cohours pending` or your statement)");

@@ -116,6 +116,13 @@ export class Api {
   statement() { return this.request('GET', '/v1/me/statement'); }
   respite() { return this.request('GET', '/v1/respite/open'); }
   expenses() { return this.request('GET', '/v1/me/expenses'); }
+  offers() { return this.request('GET', '/v1/offers'); }
+  myOffers() { return this.request('GET', '/v1/me/offers'); }
+  postOffer(body) { return this.request('POST', '/v1/me/offers', { body }); }
+  withdrawOffer(id) { return this.request('POST', '/v1/me/offers/withdraw', { body: { id } }); }
+  matches() { return this.request('GET', '/v1/me/matches'); }
+  alerts() { return this.request('GET', '/v1/me/alerts'); }
+  setAlerts(body) { return this.request('POST', '/v1/me/alerts', { body }); }
   postEntries(body) { return this.request('POST', '/v1/entries', { body }); }
   // Thank-yous are kept off the signed log: a plain signed request, sent
   // while online (docs/phone.md "Thank-yous").

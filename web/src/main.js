@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html, useAppState } from './ui.js';
 import { loadState, startSender, state } from './state.js';
 import * as S from './screens.js';
+import * as O from './offers.js';
 
 // #enrol=CODE: keep the code, take it out of the address and the history.
 let enrolCode = null;
@@ -45,6 +46,9 @@ function Router() {
       if (second === 'offer') return html`<${S.RespiteOffer} id=${third} />`;
       if (second === 'cancel') return html`<${S.RespiteCancel} id=${third} />`;
       return html`<${S.Respite} />`;
+    case 'offers':
+      if (second === 'add') return html`<${O.OfferAdd} />`;
+      return html`<${O.Offers} />`;
     case 'history': return html`<${S.History} />`;
     case 'expense': return html`<${S.Expense} />`;
     case 'expenses': return html`<${S.Expenses} />`;

@@ -10,6 +10,7 @@ import { othersThan } from './identity.js';
 import { duration, balanceWords, categoryName, money, parsePence, movementSentence, dateWords, requestStatusWords, expenseStatusWords, vettingWords } from './words.js';
 import { makeBackup, openBackup, passphraseProblem, BackupError } from './backup.js';
 import { RECEIPT_MAX, receiptType } from './receipt.js';
+import { MatchesCard } from './offers.js';
 
 // Where sending stands, for people: no signal, the co-op not answering, or trying.
 function sendingWords(s) {
@@ -186,10 +187,12 @@ export function Home() {
           ${waiting > 0 && html`<p>${sendingWords(s)}</p>`}
           <a class="button secondary" href="#/sending">${waiting > 0 ? 'See what is waiting' : 'See what was not accepted'}</a>
         </section>`}
+      <${MatchesCard} />
       <nav aria-label="What would you like to do?" class="tasks">
         ${gives && html`<a class="button primary" href="#/log">Log hours I gave</a>`}
         <a class="button" href="#/confirm">Confirm help I was given${m?.to_confirm ? html` <span class="count">(${m.to_confirm} to confirm)</span>` : ''}</a>
         ${(has('carer') || has('volunteer')) && html`<a class="button" href="#/respite">Respite</a>`}
+        <a class="button" href="#/offers">Offers and requests</a>
         <a class="button" href="#/history">My hours and history</a>
         ${gives && html`<a class="button" href="#/expense">Claim an expense</a>`}
         ${gives && html`<a class="button" href="#/expenses">My expense claims</a>`}

@@ -36,7 +36,11 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
   const receipts = new Map();
   const notes = new Map();
   const thanks = []; // { id, entry, sender, volunteer, text, sent }
+  const listings = new Map(); // id -> offer or request (docs/offers.md); the real node judges districts and checks
+  const alertsOf = new Map(); // member key -> { on, email }
   const seen = new Set();
+  const listingOut = (l) => ({ ...l, owner: alias(l.owner), matched_with: l.matched_with ? alias(l.matched_with) : '' });
+  const alertsOut = (key) => ({ on: alertsOf.get(key)?.on ?? false, email: alertsOf.get(key)?.email ?? '', last_digest: null });
   let seq = 0;
   // The engine's default categories, in its order (engine/include/cohours/policy.h).
   let cats = categories ?? ['respite', 'befriending', 'transport', 'shopping', 'gardening', 'admin', 'training', 'other'];
@@ -244,6 +248,55 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
           open: [...requests.values()].filter((r) => r.status === 'open' && r.carer !== me).map((r) => ({ id: r.id, carer: alias(r.carer), minutes: r.minutes, date: r.date })),
           mine: [...requests.values()].filter((r) => r.carer === me).map((r) => ({ id: r.id, minutes: r.minutes, date: r.date, status: r.status, ...(r.volunteer ? { volunteer: alias(r.volunteer) } : {}) })),
         });
+      // Offers and requests, simplified: same category fits; no days, districts or checks.
+      case 'GET /v1/offers':
+        return send(200, { listings: [...listings.values()].filter((l) => l.status === 'open').reverse().map(listingOut) });
+      case 'GET /v1/me/offers':
+        return send(200, { listings: [...listings.values()].filter((l) => l.owner === me).reverse().map(listingOut) });
+      case 'POST /v1/me/offers': {
+        let b;
+        try { b = JSON.parse(new TextDecoder().decode(raw)); } catch { return send(400, { error: 'bad_request', message: 'the body is not JSON' }); }
+        if (!['offer', 'request'].includes(b.kind) || !b.category || !b.text) return send(400, { error: 'bad_request', message: 'kind, category and text are needed' });
+        if (b.district && /\d[A-Z]{2}$/i.test(b.district.replace(/\s/g, ''))) {
+          return send(400, { error: 'bad_request', message: `'${b.district}' is a full postcode, which points at a home; give only the district` });
+        }
+        const id = toHex(blake2b256(new TextEncoder().encode(`${listings.size} ${me}`))).slice(0, 16);
+        const l = { id, owner: me, kind: b.kind, category: b.category, text: b.text, days: b.date ? null : (!b.days || b.days === 'any' ? 'any day' : b.days),
+          date: b.date ?? null, district: (b.district ?? '').toUpperCase(), status: 'open', created: new Date().toISOString().slice(0, 19) + 'Z', matched_with: '' };
+        listings.set(id, l);
+        return send(200, listingOut(l));
+      }
+      case 'POST /v1/me/offers/withdraw': {
+        const b = JSON.parse(new TextDecoder().decode(raw));
+        const l = listings.get(b.id);
+        if (!l) return send(404, { error: 'not_found', message: `no listing ${b.id}` });
+        if (l.owner !== me) return send(403, { error: 'forbidden', message: 'only its owner, a coordinator or an admin withdraws a listing' });
+        l.status = 'withdrawn';
+        return send(200, listingOut(l));
+      }
+      case 'GET /v1/me/matches': {
+        const open = [...listings.values()].filter((l) => l.status === 'open');
+        const matches = [];
+        for (const o of open.filter((l) => l.owner === me && l.kind === 'offer')) {
+          for (const r of open.filter((l) => l.kind === 'request' && l.owner !== me && l.category === o.category)) {
+            matches.push({ what: 'request_fits', since: r.created, other: '', volunteers: [], listing: listingOut(r), respite: null });
+          }
+        }
+        for (const r of open.filter((l) => l.owner === me && l.kind === 'request')) {
+          const who = open.filter((l) => l.kind === 'offer' && l.owner !== me && l.category === r.category).map((l) => alias(l.owner));
+          if (who.length) matches.push({ what: 'volunteers_fit', since: r.created, other: '', volunteers: who, listing: listingOut(r), respite: null });
+        }
+        return send(200, { member: alias(me), matches, alerts: alertsOut(me) });
+      }
+      case 'GET /v1/me/alerts': return send(200, alertsOut(me));
+      case 'POST /v1/me/alerts': {
+        const b = JSON.parse(new TextDecoder().decode(raw));
+        const a = { ...(alertsOf.get(me) ?? { on: false, email: '' }) };
+        if (typeof b.on === 'boolean') a.on = b.on;
+        if (typeof b.email === 'string') a.email = b.email;
+        alertsOf.set(me, a);
+        return send(200, alertsOut(me));
+      }
       case 'GET /v1/me/expenses':
         return send(200, { currency: 'GBP', claims: [...claims.values()].filter((c) => c.claimant === me).reverse()
           .map((c) => ({ id: c.id, date: c.date, category: c.category, pence: c.pence, miles: c.miles, status: c.status, receipt: c.receipt })) });

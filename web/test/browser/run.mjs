@@ -343,6 +343,45 @@ try {
   await carol.page.getByRole('link', { name: 'Keep it' }).click();
   await heading(carol.page, 'Respite');
 
+  // 9b. Offers and requests (docs/offers.md): erin offers lifts (a full
+  // postcode refused first), carol asks for one; each sees the other in
+  // their matches, erin on her home screen's card; carol withdraws hers and
+  // turns her alerts on.
+  await erin.page.goto(`${backend.url}/#/offers`);
+  await heading(erin.page, 'Offers and requests');
+  await erin.page.locator('main').getByText('You have no open offers or requests.').waitFor();
+  await screen(erin, 'offers-empty');
+  await erin.page.getByRole('link', { name: 'Offer or ask for help' }).click();
+  await heading(erin.page, 'Offer help');
+  await erin.page.getByRole('radio', { name: 'Transport', exact: true }).check();
+  await erin.page.getByLabel('In a few words').fill('Lifts to appointments, I have a car');
+  await erin.page.getByLabel(/Roughly where/).fill('LS6 1AB');
+  await erin.page.getByRole('button', { name: 'Offer', exact: true }).click();
+  check('a full postcode is refused, saying to give the district', await text(erin.page, /full postcode/));
+  await screen(erin, 'offer-add');
+  await erin.page.getByLabel(/Roughly where/).fill('LS6');
+  await erin.page.getByRole('button', { name: 'Offer', exact: true }).click();
+  await heading(erin.page, 'Offers and requests');
+  check('erin sees her offer', await text(erin.page, /I offer: Transport/));
+  await carol.page.goto(`${backend.url}/#/offers/add`);
+  await heading(carol.page, 'Offer help');
+  await carol.page.getByRole('radio', { name: 'Ask for help' }).check();
+  await heading(carol.page, 'Ask for help');
+  await carol.page.getByRole('radio', { name: 'Transport', exact: true }).check();
+  await carol.page.getByLabel('In a few words').fill('A lift to the surgery');
+  await carol.page.getByRole('button', { name: 'Ask', exact: true }).click();
+  await heading(carol.page, 'Offers and requests');
+  check('carol is told erin can help', await text(carol.page, /erin can help with your request/));
+  await screen(carol, 'offers');
+  await erin.page.goto(`${backend.url}/#/`);
+  await heading(erin.page, 'Hello, erin');
+  check("erin's home screen shows carol's request on the matches card", await text(erin.page, /carol needs help: Transport/));
+  await screen(erin, 'home-matches');
+  await carol.page.getByRole('button', { name: /Withdraw: I need Transport/ }).click();
+  check('carol withdrew her request', await text(carol.page, 'You have no open offers or requests.'));
+  await carol.page.getByRole('button', { name: 'Turn alerts on' }).click();
+  check('carol turned her alerts on', await text(carol.page, /Alerts are on/));
+
   // 10. Hours carol disputes: the "this is wrong" screen (left unchanged).
   await erin.page.goto(`${backend.url}/#/log`);
   await heading(erin.page, 'Log hours I gave');

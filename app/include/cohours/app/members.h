@@ -108,7 +108,8 @@ Result<MemberEdited> edit_member(Node& node, const EditMember& request);
 // file), the receipts they uploaded from a phone that no claim names
 // (unless another member uploaded the same bytes) and the rows saying they
 // uploaded them, their keyring key (the newer one too after a rekey) and any
-// unused code for their new phone; then compacts the erased rows away. The log
+// unused code for their new phone, their offers, requests and alert
+// settings (app/offers.h); then compacts the erased rows away. The log
 // is untouched. not_permitted unless `as` is an admin; unknown_member if
 // `member` is not a member. Reads the whole log once.
 struct ForgetMember {

@@ -32,6 +32,8 @@
 
 namespace cohours::app {
 
+class Mailer;  // app/mailer.h
+
 // One peer as the daemon sees it now.
 struct PeerState {
   std::string name;  // in the consortium file
@@ -121,6 +123,10 @@ class Node {
   // The daemon's peers, or null.
   PeerView* peers() const { return peers_; }
   void set_peers(PeerView* peers) { peers_ = peers; }
+  // Where alert digests are sent (app/alerts.h), or null: only the daemon
+  // has one (the SMTP client is in net/, which the CLI does not link).
+  Mailer* mailer() const { return mailer_; }
+  void set_mailer(Mailer* mailer) { mailer_ = mailer; }
   // Where long use cases report progress; empty (the default, and in the
   // daemon, which has nobody watching): they report nothing. Set before
   // use cases run, not while they do.
@@ -147,6 +153,7 @@ class Node {
   Keyring keyring_;
   const Clock& clock_;
   PeerView* peers_ = nullptr;
+  Mailer* mailer_ = nullptr;
   Progress progress_;
 };
 

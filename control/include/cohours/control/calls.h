@@ -7,6 +7,7 @@
 #include "cohours/control/calls_expenses.h"
 #include "cohours/control/calls_invitations.h"
 #include "cohours/control/calls_members.h"
+#include "cohours/control/calls_offers.h"
 #include "cohours/control/calls_policy.h"
 #include "cohours/control/calls_social.h"
 #include "cohours/control/calls_sync.h"
@@ -14,6 +15,5 @@
 
 namespace cohours::control {
 using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls, ExpenseCalls,
-                           AuditCalls, InvitationCalls, VettingCalls,
-                           SocialCalls>::type;
+                           AuditCalls, InvitationCalls, VettingCalls, SocialCalls, OfferCalls>::type;
 }  // namespace cohours::control
