@@ -266,6 +266,8 @@ struct ClientApi::Impl {
     auto erased = app::erase_thanks(node, {to_hex(member), std::get<json>(body)["id"].get<std::string>()});
     if (!erased.ok()) return refusal(erased.status());
     return json_response(200, {{"erased", erased->id}});
+  }
+
   // POST /v1/me/offers: an offer or request of the signed-in member.
   ApiResponse post_listing(const ApiRequest& r, const PublicKey& identity) {
     auto body = body_of(r, "offers-request");
