@@ -135,7 +135,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
     }
   }
 
-  function submit(hex, requester) {
+  function submit(hex, requester, again = []) {
     let bytes;
     try { bytes = fromHex(hex); } catch { return { status: 'refused', id: '', error: 'malformed', message: 'not hex' }; }
     const id = entryId(bytes);
@@ -150,6 +150,14 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
     const receipt = fields.kind === 'expense.claim' ? fields.body.receipt_digest : ZERO_KEY;
     if (receipt !== ZERO_KEY && !receipts.has(receipt)) {
       return { status: 'refused', id, error: 'not_found', message: `the receipt ${receipt.slice(0, 8)}... this claim names is not kept here: send the receipt before its claim` };
+    }
+    // As the real node (docs/api.md): hours like some already logged are a
+    // question, not remembered, until the request names them in `again`.
+    if (fields.kind === 'hours.log' && !again.includes(id)) {
+      const b = fields.body;
+      const same = [...movements.values()].find((m) => m.kind === 'hours' && m.status !== 'voided' && m.provider === fields.author &&
+        m.recipient === b.recipient && m.minutes === b.minutes && m.date === isoFromDays(b.date_days));
+      if (same) return { status: 'refused', id, error: 'possible_duplicate', message: `possible duplicate: ${alias(same.provider)} logged ${same.minutes} minutes for ${alias(same.recipient)} on ${same.date} (${same.status}); if this is more help, say so and send it again` };
     }
     const refused = apply(fields, id);
     if (refused) { refusals.set(id, refused); return refused; }
@@ -351,7 +359,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
           if (!carried.has(d)) return send(400, { error: 'bad_request', message: 'a note whose digest no entry of the request carries', field: 'notes' });
           given.set(d, n);
         }
-        const results = b.entries.map((hex) => submit(hex, me));
+        const results = b.entries.map((hex) => submit(hex, me, b.again ?? []));
         for (const r of results) {
           if (r.status === 'refused') continue;
           for (const v of Object.values(entries.get(r.id).fields.body)) if (given.has(v)) notes.set(v, given.get(v));

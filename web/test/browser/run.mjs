@@ -297,7 +297,9 @@ try {
 
   // 9a. An entry judged later: erin logs an hour of shopping with no
   // signal; meanwhile the co-op stops using that category; when she is back
-  // the node refuses it, and she sees why.
+  // the node first asks whether it is more help (an hour for carol today is
+  // logged already: a possible duplicate), she says it is, and then the node
+  // refuses it for its category, and she sees why.
   await erin.page.goto(`${backend.url}/#/log`);
   await heading(erin.page, 'Log hours I gave');
   await erin.page.getByLabel('Who did you help?').locator('option', { hasText: 'carol' }).waitFor({ state: 'attached' });
@@ -307,6 +309,10 @@ try {
   await heading(erin.page, 'Saved on this phone');
   await backend.setCategories(['respite', 'befriending', 'transport']);
   await erin.context.setOffline(false);
+  await heading(erin.page, 'Already logged?');
+  check('hours like some already logged: the phone asks, naming them', await text(erin.page, /possible duplicate: .*carol/i));
+  await screen(erin, 'done-question');
+  await erin.page.getByRole('button', { name: 'It is more help: send it' }).click();
   await heading(erin.page, 'Not accepted');
   check('an entry the rules refuse: "Not accepted: " and the node\'s reason', await text(erin.page, /Not accepted: .*shopping/i));
   await screen(erin, 'done-refused');
