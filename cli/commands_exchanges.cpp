@@ -28,7 +28,7 @@ std::string recipient_of(const app::MovementView& m) {
 
 std::string describe_movement(const app::MovementView& m) {
   return m.provider + " gave " + recipient_of(m) + " " + describe_minutes(m.minutes) +
-         (m.category.empty() ? "" : " of " + m.category) + " on " + format_date(m.date_days);
+         (m.category.empty() ? "" : " of " + app::describe_group_part(m)) + " on " + format_date(m.date_days);
 }
 
 struct LogArgs {
@@ -172,6 +172,7 @@ void add_exchange_commands(CLI::App& app, GlobalOptions& options) {
                     "Log it although the same hours (volunteer, recipient, day, length) are already logged");
   log_cmd->callback([&options, log] { run_hours_log(options, *log); });
   add_hours_import_command(*hours, options);
+  add_hours_group_commands(*hours, options);
 
   auto target = std::make_shared<std::string>();
   auto as = std::make_shared<std::string>();

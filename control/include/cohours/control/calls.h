@@ -5,6 +5,7 @@
 #include "cohours/control/calls_audit.h"
 #include "cohours/control/calls_exchanges.h"
 #include "cohours/control/calls_expenses.h"
+#include "cohours/control/calls_groups.h"
 #include "cohours/control/calls_invitations.h"
 #include "cohours/control/calls_members.h"
 #include "cohours/control/calls_policy.h"
@@ -13,5 +14,5 @@
 
 namespace cohours::control {
 using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls, ExpenseCalls,
-                           AuditCalls, InvitationCalls, VettingCalls>::type;
+                           AuditCalls, InvitationCalls, VettingCalls, GroupCalls>::type;
 }  // namespace cohours::control
