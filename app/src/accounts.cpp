@@ -230,7 +230,18 @@ std::string entry_summary(Node& node, const Entry& e) {
                  format_date(b.issued_days) + " to " + format_date(b.expires_days);
         else if constexpr (std::is_same_v<T, VettingWithdraw>)
           return "withdraws vetting " + to_hex(b.record).substr(0, 12);
-        else if constexpr (std::is_same_v<T, TransferIn>)
+        else if constexpr (std::is_same_v<T, GroupHours>) {
+          std::string who;
+          std::int64_t minutes = 0;
+          for (const auto& p : b.providers) {
+            who += (who.empty() ? "" : ", ") + name(p.provider);
+            minutes += p.minutes;
+          }
+          return "group " + b.category + ": " + who + " gave " + format_minutes(minutes) + " to " +
+                 (b.recipients.empty() ? std::string("the community")
+                                       : std::to_string(b.recipients.size()) + " members") +
+                 " on " + format_date(b.date_days) + (b.payer == Payer::pool ? ", paid by the pool" : ", shared");
+        } else if constexpr (std::is_same_v<T, TransferIn>)
           return format_minutes(b.minutes) + " to " + name(b.to) + " from node " +
                  to_hex(b.from_node).substr(0, 12) + " (origin " + to_hex(b.origin).substr(0, 12) + ")";
         else
