@@ -24,10 +24,6 @@ app::GroupVolunteer group_volunteer_arg(const std::string& text) {
   return {text.substr(0, eq), parse_minutes_arg(text.substr(eq + 1), "--volunteer")};
 }
 
-const char* group_status_word(MovementStatus status) {
-  return status == MovementStatus::posted ? "confirmed" : movement_status_name(status);
-}
-
 nlohmann::json group_session_json(const app::GroupSession& s) {
   nlohmann::json volunteers = nlohmann::json::array(), shares = nlohmann::json::array();
   for (const auto& v : s.volunteers) volunteers.push_back({{"volunteer", v.volunteer}, {"minutes", v.minutes}});
@@ -53,7 +49,7 @@ void print_group_session(const app::GroupSession& s) {
         << (s.pool_pays ? "the co-op pool" : "the members helped") << ".\n";
   Table table({"MEMBER", "SHARE", "STATUS"}, {false, true, false});
   for (const auto& share : s.shares)
-    table.add({share.member, format_minutes(share.minutes), group_status_word(share.status)});
+    table.add({share.member, format_minutes(share.minutes), movement_status_name(share.status)});
   out() << table.render();
 }
 

@@ -93,9 +93,9 @@ void print_tables(const nlohmann::json& r) {
         << "; respite given: " << minutes(r["respite_minutes"]) << "\n"
         << people.render() << "\n";
   const auto& group = r["group_sessions"];
-  out() << "Group sessions: " << group["sessions"] << ", " << group["volunteers"] << " volunteers gave "
-        << minutes(group["volunteer_minutes"]) << " (each volunteer's time once), " << group["members_helped"]
-        << " members helped, " << group["places"] << " places\n\n";
+  out() << "Group sessions: " << group["sessions"] << "; volunteers: " << group["volunteers"]
+        << ", who gave " << minutes(group["volunteer_minutes"]) << " (each volunteer's time once); members helped: "
+        << group["members_helped"] << "; places: " << group["places"] << "\n\n";
   const auto& pool = r["pool"];
   out() << "Pool: opening " << minutes(pool["opening_minutes"]) << ", paid out "
         << minutes(pool["paid_out_minutes"]) << ", received " << minutes(pool["received_minutes"])

@@ -111,7 +111,7 @@ TEST_CASE("a lunch club with six members: one entry, each member's share, each v
     for (const auto& share : shown->shares) CHECK(share.status == MovementStatus::posted);
 
     // alice's statement: one line per member's share, named by the session.
-    auto statement = app::statement(*t, {"alice"});
+    auto statement = app::statement(*t, {"alice", INT32_MIN, INT32_MAX, ""});
     REQUIRE(statement.ok());
     REQUIRE(statement->lines.size() == 6);
     CHECK(statement->lines[0].about->group);
