@@ -689,7 +689,7 @@ struct Apply {
   // Postings of a group session: one account may take many in one entry
   // (the pool pays every leg), so a posting's last key byte counts that
   // account's postings in this entry (at most kMaxGroupLegs).
-  std::map<std::string, unsigned> group_postings;
+  std::map<std::string, unsigned> group_postings{};
   void post_leg(const EntryId& leg_id, const AccountId& from, const AccountId& to, std::int64_t minutes) {
     adjust(from, {-minutes, 0, 0});
     adjust(to, {minutes, 0, 0});

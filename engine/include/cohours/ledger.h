@@ -102,7 +102,7 @@ struct Movement {
   // A leg of a group session (hours.group) has its own id (group_leg_id)
   // and names the session's entry here, with its index (recipient x
   // providers + provider) and the session's shape; all zero otherwise.
-  EntryId group;
+  EntryId group{};
   std::uint16_t leg = 0;
   std::uint8_t group_providers = 0;
   std::uint8_t group_recipients = 0;
