@@ -51,7 +51,7 @@ grep -q '"hours.group"' <<<"$out" && ok || bad "no hours.group in the log"
 # bob's share (40 minutes: 20 of alice's, 20 of erin's), then the rest.
 run hours confirm "${LUNCH:0:10}" --as bob
 [ "$status" -eq 0 ] && ok || bad "bob confirms his share: $err"
-grep -q "lunch-club, 1 of 6" <<<"$out" && ok || bad "the confirmation names bob's share: $out"
+grep -q "bob's share (1 of 6) of lunch-club" <<<"$out" && ok || bad "the confirmation names bob's share: $out"
 [ "$(balance alice)" = "20" ] && ok || bad "alice has $(balance alice) after bob's share, wanted 20"
 expect_fail 6 "already confirmed" hours confirm "$LUNCH" --as bob
 expect_fail 5 "hours you gave" hours confirm "$LUNCH" --as alice
