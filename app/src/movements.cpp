@@ -67,7 +67,9 @@ Result<std::vector<Movement>> same_hours(Node& node, const PublicKey& provider, 
                                          std::int32_t day, std::int64_t minutes) {
   Ledger& ledger = node.ledger();
   auto matches = [&](const Movement& m) {
-    return m.kind != MovementKind::transfer && m.provider == provider && m.recipient == recipient &&
+    // A share of a group session is not the same help as hours logged alone.
+    return m.kind != MovementKind::transfer && !m.is_group_leg() && m.provider == provider &&
+           m.recipient == recipient &&
            m.date_days == day && m.minutes == minutes;
   };
   std::vector<Movement> found;

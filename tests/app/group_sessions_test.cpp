@@ -214,3 +214,17 @@ TEST_CASE("bad group sessions are refused with a message that says what to do, a
   }
   CHECK(t.node->ledger().log_size() == before);
 }
+
+TEST_CASE("member forget erases a group session's note, and the reason of a void of a member's share") {
+  LunchClub t;
+  auto logged = t.log(t.lunch());  // with a private note
+  auto declined = app::void_hours(*t, {to_hex(logged.entry.id), "s3", "I was not there"});
+  REQUIRE_MESSAGE(declined.ok(), declined.status().message());
+  auto forgotten = app::forget_member(*t, {"s3", "dave"});
+  REQUIRE_MESSAGE(forgotten.ok(), forgotten.status().message());
+  CHECK(forgotten->notes_erased == 2);  // the session's note and the reason
+  // Someone else at the session finds nothing left to erase.
+  auto again = app::forget_member(*t, {"bob", "dave"});
+  REQUIRE(again.ok());
+  CHECK(again->notes_erased == 0);
+}
