@@ -210,7 +210,7 @@ TEST_CASE("audit: the report, the verify and an export's pages through serve_cal
   auto parsed = control::result_from_json<app::PeriodReport>(report);
   REQUIRE(parsed.ok());
   CHECK(parsed->coop == "Hilltop Care Co-op");
-  CHECK(parsed->definitions.size() == 12);
+  CHECK(parsed->definitions.size() == 13);
   json backwards =
       serve(*t, "audit.report", app::ShowPeriodReport{*parse_date("2026-11-30"), *parse_date("2026-11-01")});
   CHECK(backwards["code"] == "bad_date");
