@@ -45,12 +45,6 @@ const std::vector<FigureDefinition>& definitions() {
        "stand now: claimed counts every claim, approved counts claims approved or paid, rejected those "
        "rejected. Paid is the cash paid on a day in the period, by the day the money was paid (`expense "
        "pay --date`), whatever the claim's date and whenever the payment was recorded."},
-      {"hours_by_category", "The same confirmed hours, by category."},
-      {"hours_by_month",
-       "Confirmed hours of help given on a day in the period, by the month given: the day given with the "
-       "hours counts, whenever they were logged or confirmed. Pending, voided and reversed hours are not "
-       "counted; hours paid by the pool are; transfers of credit are not hours of help and are not "
-       "counted."},
       {"group_sessions",
        "Group sessions (one entry for a lunch club, an outing, a group respite afternoon) given on a day in "
        "the period with at least one confirmed share. A volunteer's time at a session is split into shares, "
@@ -59,6 +53,12 @@ const std::vector<FigureDefinition>& definitions() {
        "Volunteers and members helped count distinct people; places count the members helped at each "
        "session, added up (one member at 4 sessions is 1 member helped, 4 places). These hours are also in "
        "the hours figures above, counted the same way."},
+      {"hours_by_category", "The same confirmed hours, by category."},
+      {"hours_by_month",
+       "Confirmed hours of help given on a day in the period, by the month given: the day given with the "
+       "hours counts, whenever they were logged or confirmed. Pending, voided and reversed hours are not "
+       "counted; hours paid by the pool are; transfers of credit are not hours of help and are not "
+       "counted."},
       {"hours_per_person", "The same confirmed hours, by the member who gave them."},
       {"payments",
        "Each payment made on a day in the period, by the day the money was paid (`expense pay --date`), "
