@@ -19,6 +19,8 @@ void add_exchange_commands(CLI::App& app, GlobalOptions& options);  // hours, re
 // `hours import`, registered under hours (commands_import.cpp).
 void add_hours_import_command(CLI::App& hours, GlobalOptions& options);
 void add_member_import_command(CLI::App& member, GlobalOptions& options);  // member import-timeoverflow
+// `hours group` and `hours group-show`, registered under hours (commands_group.cpp).
+void add_hours_group_commands(CLI::App& hours, GlobalOptions& options);
 void add_report_commands(CLI::App& app, GlobalOptions& options);    // balance, statement, log
 void add_audit_commands(CLI::App& app, GlobalOptions& options);     // audit, reindex
 // `audit report`, registered under the audit command.

@@ -28,7 +28,20 @@ std::string recipient_of(const app::MovementView& m) {
 
 std::string describe_movement(const app::MovementView& m) {
   return m.provider + " gave " + recipient_of(m) + " " + describe_minutes(m.minutes) +
-         (m.category.empty() ? "" : " of " + m.category) + " on " + format_date(m.date_days);
+         (m.category.empty() ? "" : " of " + app::describe_group_part(m)) + " on " + format_date(m.date_days);
+}
+
+// A group session's shares closed by one confirm or void (hours group):
+// "bob's share (1 of 6) of lunch-club on 2026-11-24: 35 minutes from the
+// co-op pool to 2 volunteers".
+std::string describe_group_shares(const app::MovementView& m) {
+  std::string whose = m.group_members == 0 ? "the community group session"
+                      : m.member_number > 0
+                          ? m.recipient + "'s share (" + std::to_string(m.member_number) + " of " +
+                                std::to_string(m.group_members) + ")"
+                          : "the shares of " + m.recipient;
+  return whose + " of " + m.category + " on " + format_date(m.date_days) + ": " + describe_minutes(m.minutes) +
+         " from " + (m.pool_pays ? std::string("the co-op pool") : m.payer) + " to " + m.provider;
 }
 
 struct LogArgs {
@@ -56,6 +69,7 @@ void run_hours_confirm(const GlobalOptions& options, const std::string& id, cons
   Client client(options);
   app::HoursClosed closed = client.call(app::ConfirmHours{id, as});
   const app::MovementView& m = closed.movement;
+  if (m.group) return report(options, closed.entry, "Confirmed: " + describe_group_shares(m) + ".");
   report(options, closed.entry,
          "Confirmed: " + describe_movement(m) + ". " + m.payee + " receives " + describe_minutes(m.minutes) +
              " from " + m.payer + ".");
@@ -65,6 +79,9 @@ void run_hours_void(const GlobalOptions& options, const std::string& id, const s
                     const std::string& reason) {
   Client client(options);
   app::HoursClosed closed = client.call(app::VoidHours{id, as, reason});
+  if (closed.movement.group)
+    return report(options, closed.entry,
+                  "Voided: " + describe_group_shares(closed.movement) + ". No credits moved.");
   report(options, closed.entry, "Voided: " + describe_movement(closed.movement) + ". No credits moved.");
 }
 
@@ -172,6 +189,7 @@ void add_exchange_commands(CLI::App& app, GlobalOptions& options) {
                     "Log it although the same hours (volunteer, recipient, day, length) are already logged");
   log_cmd->callback([&options, log] { run_hours_log(options, *log); });
   add_hours_import_command(*hours, options);
+  add_hours_group_commands(*hours, options);
 
   auto target = std::make_shared<std::string>();
   auto as = std::make_shared<std::string>();

@@ -86,6 +86,8 @@ void write_csv_dir(const fs::path& dir, const nlohmann::json& report) {
     summary.push_back({{"figure", "pool_" + key}, {"value", value}});
   for (auto& [key, value] : report["expenses_totals"].items())
     summary.push_back({{"figure", "expenses_" + key}, {"value", value}});
+  for (auto& [key, value] : report["group_sessions"].items())
+    summary.push_back({{"figure", "group_" + key}, {"value", value}});
   write_csv(dir / "summary.csv", summary, {"figure", "value"});
   write_csv(dir / "hours_by_month.csv", report["hours_by_month"], {"month", "minutes"});
   write_csv(dir / "hours_by_category.csv", report["hours_by_category"], {"category", "minutes"});
@@ -167,6 +169,10 @@ void print_tables(const nlohmann::json& r) {
         << "; active carers: " << r["people"]["active_carers"]
         << "; respite given: " << minutes(r["respite_minutes"]) << "\n"
         << people.render() << "\n";
+  const auto& group = r["group_sessions"];
+  out() << "Group sessions: " << group["sessions"] << "; volunteers: " << group["volunteers"]
+        << ", who gave " << minutes(group["volunteer_minutes"]) << " (each volunteer's time once); members helped: "
+        << group["members_helped"] << "; places: " << group["places"] << "\n\n";
   const auto& pool = r["pool"];
   out() << "Pool: opening " << minutes(pool["opening_minutes"]) << ", paid out "
         << minutes(pool["paid_out_minutes"]) << ", received " << minutes(pool["received_minutes"])

@@ -61,7 +61,7 @@ std::string posting_text(const app::Statement& statement, const app::StatementLi
   if (m.kind == MovementKind::transfer)
     return change > 0 ? other + " gave you " + amount + " of credit"
                       : "you gave " + other + " " + amount + " of credit";
-  std::string what = " of " + m.category + " on " + format_date(m.date_days);
+  std::string what = " of " + app::describe_group_part(m) + " on " + format_date(m.date_days);
   std::string recipient = m.recipient.empty() ? "the community" : m.recipient;
   if (statement.kind == AccountKind::pool)
     return m.provider + " gave " + recipient + " " + amount + what + " (paid by the pool)";
@@ -72,7 +72,8 @@ std::string posting_text(const app::Statement& statement, const app::StatementLi
 std::string pending_text(const app::Statement& statement, const app::PendingLine& p) {
   const app::MovementView& m = p.movement;
   std::string to = m.recipient.empty() ? "the community" : m.recipient;
-  std::string what = describe_minutes(m.minutes) + " of " + m.category + " on " + format_date(m.date_days);
+  std::string what = describe_minutes(m.minutes) + " of " + app::describe_group_part(m) + " on " +
+                     format_date(m.date_days);
   if (p.incoming)
     return "you gave " + to + " " + what + ", waiting for " + (m.recipient.empty() ? "a coordinator" : to) +
            " to confirm";

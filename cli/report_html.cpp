@@ -451,6 +451,15 @@ std::string render_report_html(const nlohmann::json& report) {
                      {"Received", minutes_text(integer(pool, "received_minutes"))},
                      {"Closing balance", minutes_text(integer(pool, "closing_minutes"))}}),
               defs.beside("pool"), true);
+  const json& group = field(report, "group_sessions");
+  if (group.is_object())
+    out += card("Group sessions",
+                pairs({{"Sessions", count_text(integer(group, "sessions"))},
+                       {"Volunteers", count_text(integer(group, "volunteers"))},
+                       {"Volunteer hours", minutes_text(integer(group, "volunteer_minutes"))},
+                       {"Members helped", count_text(integer(group, "members_helped"))},
+                       {"Places", count_text(integer(group, "places"))}}),
+                defs.beside("group_sessions"), true);
   std::string expense_def = defs.beside("expenses_totals");
   if (expense_def.empty()) expense_def = defs.beside("expenses_by_category");
   out += card("Expenses (cash, " + currency + ")",

@@ -129,6 +129,11 @@ nlohmann::json report_json(const app::PeriodReport& r) {
                                            {"days_left", v.days_left},
                                            {"id", to_hex(v.id)}});
   report["social_value"] = social_value_json(r);
+  report["group_sessions"] = {{"sessions", r.group_sessions.sessions},
+                              {"volunteers", r.group_sessions.volunteers},
+                              {"members_helped", r.group_sessions.members_helped},
+                              {"places", r.group_sessions.places},
+                              {"volunteer_minutes", r.group_sessions.volunteer_minutes}};
   report["definitions"] = nlohmann::json::object();
   for (const auto& d : r.definitions) report["definitions"][d.figure] = d.definition;
   return report;

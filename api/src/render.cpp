@@ -22,9 +22,16 @@ const char* kind_word(MovementKind kind) {
   return "other";
 }
 
+// A group session's shape (hours.group), or null for other hours.
+json group_json(const app::MovementView& m) {
+  if (!m.group) return nullptr;
+  return {{"volunteers", m.group_volunteers}, {"members", m.group_members}, {"member_number", m.member_number}};
+}
+
 json pending_item(const app::PendingItem& item) {
   const app::MovementView& m = item.movement;
   return {{"id", to_hex(m.id)},
+          {"group", group_json(m)},
           {"kind", m.kind == MovementKind::respite ? "respite" : "hours"},
           {"provider", m.provider},
           {"recipient", m.recipient.empty() ? "the community" : m.recipient},

@@ -245,8 +245,18 @@ std::string entry_summary(Node& node, const Entry& e) {
         else if constexpr (std::is_same_v<T, BalanceOpen>)
           return "opening balance " + format_minutes(b.minutes) + " for " + name(b.member) + " (row " +
                  std::to_string(b.source_row) + " of file " + to_hex(b.source_digest).substr(0, 12) + ")";
-        else if constexpr (std::is_same_v<T, TransferIn>)
-        {
+        else if constexpr (std::is_same_v<T, GroupHours>) {
+          std::string who;
+          std::int64_t minutes = 0;
+          for (const auto& p : b.providers) {
+            who += (who.empty() ? "" : ", ") + name(p.provider);
+            minutes += p.minutes;
+          }
+          return "group " + b.category + ": " + who + " gave " + format_minutes(minutes) + " to " +
+                 (b.recipients.empty() ? std::string("the community")
+                                       : std::to_string(b.recipients.size()) + " members") +
+                 " on " + format_date(b.date_days) + (b.payer == Payer::pool ? ", paid by the pool" : ", shared");
+        } else if constexpr (std::is_same_v<T, TransferIn>) {
           auto sender = node.replicas().origin_party(b.from_node, b.origin);
           const RemoteParty party{b.from_node, sender.ok() ? sender.value() : PublicKey{}, sender.ok()};
           return format_minutes(b.minutes) + " to " + name(b.to) + " from " + remote_party_name(node, party) +

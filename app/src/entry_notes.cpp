@@ -7,7 +7,7 @@ std::vector<Hash32> note_digests(const EntryBody& body) {
       [](const auto& b) -> std::vector<Hash32> {
         using T = std::decay_t<decltype(b)>;
         if constexpr (std::is_same_v<T, HoursLog> || std::is_same_v<T, RespiteRequest> ||
-                      std::is_same_v<T, ExpenseClaim>)
+                      std::is_same_v<T, ExpenseClaim> || std::is_same_v<T, GroupHours>)
           return {b.note_digest};
         else if constexpr (std::is_same_v<T, Transfer> || std::is_same_v<T, TransferOut>)
           return {b.memo_digest};

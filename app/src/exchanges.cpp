@@ -31,6 +31,34 @@ Result<PublicKey> on_behalf_for(Node& node, const PublicKey& signer, const Publi
   return PublicKey{};
 }
 
+// A group session's confirm or void (docs/decisions.md "Group sessions")
+// is signed in the member's own name; the engine decides whose shares it
+// closes (a coordinator's: every pending one). The view adds up the legs
+// this entry closed.
+Result<HoursClosed> closed_group_legs(Node& node, const EntryId& group, const Result<Accepted>& submitted) {
+  TRY_ASSIGN(auto all, node.ledger().group_legs(group));
+  if (!submitted.ok()) {
+    // The engine names members by the first 12 hex digits of their key.
+    std::string message = submitted.status().message();
+    for (const auto& leg : all)
+      for (const PublicKey* key : {&leg.provider, &leg.recipient}) {
+        if (key->is_zero()) continue;
+        const std::string hex = to_hex(*key).substr(0, 12), name = member_name(node, *key);
+        for (auto at = message.find(hex); at != std::string::npos; at = message.find(hex, at + name.size()))
+          message.replace(at, hex.size(), name);
+      }
+    return Result<HoursClosed>(submitted.status().code(), message);
+  }
+  const Accepted& accepted = submitted.value();
+  TRY_ASSIGN(auto legs, node.ledger().group_legs(group));
+  std::vector<Movement> closed;
+  for (const auto& leg : legs)
+    if (leg.closed_by == accepted.id) closed.push_back(leg);
+  MovementView view = merged_view(node, closed.empty() ? legs : closed);
+  view.status = MovementStatus::pending;  // as it was before this entry, as for single hours
+  return HoursClosed{accepted, view};
+}
+
 }  // namespace
 
 Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
@@ -83,6 +111,10 @@ Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
 
 Result<HoursClosed> confirm_hours(Node& node, const ConfirmHours& r) {
   TRY_ASSIGN(PublicKey signer, member_key(node, r.as));
+  if (auto group = node.ledger().resolve_id(r.id); group.ok() && node.ledger().group_legs(*group).ok()) {
+    Submission submission(node);
+    return closed_group_legs(node, *group, submission.as_member(signer, HoursConfirm{*group}));
+  }
   TRY_ASSIGN(Movement movement,
              hours_movement(node, r.id, " (give the id printed by `hours log` or `respite offer`)"));
   TRY_ASSIGN(PublicKey behalf, on_behalf_for(node, signer, movement.recipient));
@@ -93,6 +125,11 @@ Result<HoursClosed> confirm_hours(Node& node, const ConfirmHours& r) {
 
 Result<HoursClosed> void_hours(Node& node, const VoidHours& r) {
   TRY_ASSIGN(PublicKey signer, member_key(node, r.as));
+  if (auto group = node.ledger().resolve_id(r.id); group.ok() && node.ledger().group_legs(*group).ok()) {
+    Submission submission(node);
+    TRY_ASSIGN(Hash32 reason, submission.note(r.reason));
+    return closed_group_legs(node, *group, submission.as_member(signer, HoursVoid{*group, reason}));
+  }
   TRY_ASSIGN(Movement movement, hours_movement(node, r.id, ""));
   Submission submission(node);
   TRY_ASSIGN(Hash32 reason, submission.note(r.reason));
@@ -163,6 +200,12 @@ Result<Reversed> reverse(Node& node, const Reverse& r) {
   TRY_ASSIGN(Hash32 reason, submission.note(r.reason));
   // The engine says what may be reversed; the movement is read afterwards.
   TRY_ASSIGN(Accepted accepted, submission.as_member(admin, Reversal{target, reason}));
+  if (auto legs = node.ledger().group_legs(target); legs.ok()) {
+    std::vector<Movement> reversed;
+    for (const auto& leg : *legs)
+      if (leg.closed_by == accepted.id) reversed.push_back(leg);
+    return Reversed{accepted, merged_view(node, reversed.empty() ? *legs : reversed)};
+  }
   TRY_ASSIGN(Movement movement, node.ledger().movement(target));
   return Reversed{accepted, view_of(node, movement)};
 }

@@ -58,9 +58,15 @@ bool concerns(Node& node, const Entry& entry, const PublicKey& member) {
   // Signed with a key that signs for them since a rekey.
   if (auto signer = ledger.signing_key(entry.author); signer.ok() && signer->member == member) return true;
   auto movement_concerns = [&](const EntryId& id) {
+    auto concerns_member = [&](const Movement& m) {
+      return m.provider == member || m.recipient == member ||
+             (m.payer.kind == AccountKind::member && m.payer.key == member);
+    };
     auto m = ledger.movement(id);
-    return m.ok() && (m->provider == member || m->recipient == member ||
-                      (m->payer.kind == AccountKind::member && m->payer.key == member));
+    if (m.ok()) return concerns_member(m.value());
+    // A group session: any of its legs.
+    auto legs = ledger.group_legs(id);
+    return legs.ok() && std::any_of(legs->begin(), legs->end(), concerns_member);
   };
   auto request_concerns = [&](const EntryId& id) {
     auto r = ledger.respite_request(id);
@@ -89,6 +95,10 @@ bool concerns(Node& node, const Entry& entry, const PublicKey& member) {
           return b.to == member;
         else if constexpr (std::is_same_v<T, RemoteHoursLog>)
           return b.hours.recipient == member;
+        else if constexpr (std::is_same_v<T, GroupHours>)
+          return std::any_of(b.providers.begin(), b.providers.end(),
+                             [&](const GroupProvider& p) { return p.provider == member; }) ||
+                 std::find(b.recipients.begin(), b.recipients.end(), member) != b.recipients.end();
         else if constexpr (std::is_same_v<T, HoursConfirm> || std::is_same_v<T, HoursVoid> ||
                            std::is_same_v<T, Reversal>)
           return movement_concerns(b.target);

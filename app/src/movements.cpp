@@ -1,5 +1,7 @@
 #include "cohours/app/movements.h"
 
+#include <set>
+
 #include "cohours/app/format.h"
 #include "cohours/app/names.h"
 #include "cohours/dates.h"
@@ -29,14 +31,53 @@ MovementView view_of(Node& node, const Movement& m) {
   view.category = m.category;
   view.date_days = m.date_days;
   view.seq = m.seq;
+  if (m.is_group_leg()) {
+    view.id = m.group;
+    view.group = true;
+    view.group_volunteers = m.group_providers;
+    view.group_members = m.group_recipients;
+    view.member_number = m.group_recipients == 0 ? 0 : m.leg / m.group_providers + 1u;
+    view.legs = 1;
+  }
   return view;
+}
+
+MovementView merged_view(Node& node, const std::vector<Movement>& legs) {
+  if (legs.empty()) return {};
+  MovementView view = view_of(node, legs.front());
+  std::set<PublicKey> providers, recipients;
+  std::int64_t minutes = 0;
+  for (const auto& leg : legs) {
+    providers.insert(leg.provider);
+    recipients.insert(leg.recipient);
+    minutes += leg.minutes;
+  }
+  view.minutes = minutes;
+  view.legs = static_cast<std::uint32_t>(legs.size());
+  if (providers.size() > 1) view.provider = std::to_string(providers.size()) + " volunteers";
+  if (recipients.size() > 1) {
+    view.recipient = std::to_string(recipients.size()) + " members";
+    view.member_number = 0;
+    if (!view.pool_pays) view.payer = view.recipient;
+  }
+  if (providers.size() > 1) view.payee = view.provider;
+  return view;
+}
+
+std::string describe_group_part(const MovementView& view) {
+  if (!view.group) return view.category;
+  if (view.group_members == 0) return view.category + ", community group";
+  if (view.member_number > 0)
+    return view.category + ", " + std::to_string(view.member_number) + " of " + std::to_string(view.group_members);
+  return view.category + ", group of " + std::to_string(view.group_members);
 }
 
 Result<std::vector<Movement>> same_hours(Node& node, const PublicKey& provider, const PublicKey& recipient,
                                          std::int32_t day, std::int64_t minutes) {
   Ledger& ledger = node.ledger();
   auto matches = [&](const Movement& m) {
-    return is_help(m.kind) && m.provider == provider && m.recipient == recipient &&
+    // A share of a group session is not the same help as hours logged alone.
+    return is_help(m.kind) && !m.is_group_leg() && m.provider == provider && m.recipient == recipient &&
            m.date_days == day && m.minutes == minutes;
   };
   std::vector<Movement> found;

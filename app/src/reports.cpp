@@ -46,6 +46,14 @@ const std::vector<FigureDefinition>& definitions() {
        "stand now: claimed counts every claim, approved counts claims approved or paid, rejected those "
        "rejected. Paid is the cash paid on a day in the period, by the day the money was paid (`expense "
        "pay --date`), whatever the claim's date and whenever the payment was recorded."},
+      {"group_sessions",
+       "Group sessions (one entry for a lunch club, an outing, a group respite afternoon) given on a day in "
+       "the period with at least one confirmed share. A volunteer's time at a session is split into shares, "
+       "one per member helped, so the shares add up to the time given: volunteer minutes count each "
+       "volunteer's confirmed time once (2 hours at a lunch club for 6 members is 2 hours, not 12). "
+       "Volunteers and members helped count distinct people; places count the members helped at each "
+       "session, added up (one member at 4 sessions is 1 member helped, 4 places). These hours are also in "
+       "the hours figures above, counted the same way."},
       {"hours_by_category", "The same confirmed hours, by category."},
       {"hours_by_month",
        "Confirmed hours of help given on a day in the period, by the month given: the day given with the "
@@ -140,6 +148,12 @@ Result<PeriodReport> period_report(Node& node, const ShowPeriodReport& r) {
   // Hours: by the day the help was given.
   std::map<std::string, std::int64_t> by_month, by_category, by_person;
   std::set<PublicKey> volunteers, carers;
+  // Group sessions: each session, person and minute once, whatever its legs.
+  std::set<EntryId> group_sessions, reported_confirmations;
+  std::set<PublicKey> group_volunteers, group_helped;
+  std::set<std::pair<EntryId, PublicKey>> group_places;
+  std::map<std::pair<EntryId, PublicKey>, std::int64_t> group_given;
+  std::map<EntryId, const Movement*> group_first;
   for (const auto& m : movements) {
     if (!is_help(m.kind)) continue;
     if (m.status == MovementStatus::pending && m.date_days < to - 14) {
@@ -158,12 +172,27 @@ Result<PeriodReport> period_report(Node& node, const ShowPeriodReport& r) {
     if (roles[m.provider] & role_carer) carers.insert(m.provider);
     if (!m.recipient.is_zero() && (roles[m.recipient] & role_carer)) carers.insert(m.recipient);
     if (m.kind == MovementKind::respite) out.respite_minutes += m.minutes;
-    if (m.max_entry_minutes_then > 0 && m.minutes >= m.max_entry_minutes_then)
+    if (m.is_group_leg()) {
+      group_sessions.insert(m.group);
+      group_volunteers.insert(m.provider);
+      if (!m.recipient.is_zero()) {
+        group_helped.insert(m.recipient);
+        group_places.insert({m.group, m.recipient});
+      }
+      group_given[{m.group, m.provider}] += m.minutes;
+      group_first.emplace(m.group, &m);
+      out.group_sessions.volunteer_minutes += m.minutes;
+    }
+    // A group's legs are shares of a volunteer's time: the maximum applies
+    // to that time, added up below, not to each share.
+    if (!m.is_group_leg() && m.max_entry_minutes_then > 0 && m.minutes >= m.max_entry_minutes_then)
       out.unusual.push_back({"entry_at_maximum",
                              member_name(node, m.provider) + " logged " + describe_minutes(m.minutes) +
                                  " of " + m.category + " on " + format_date(m.date_days) +
                                  ", the per-entry maximum then in force",
                              m.id});
+    // One confirmation of a group's share posts several legs: listed once.
+    if (m.is_group_leg() && !reported_confirmations.insert(m.closed_by).second) continue;
     if (auto confirm = closing_entry(node, m.closed_by); confirm && !confirm->on_behalf.is_zero())
       out.unusual.push_back({"confirmed_by_coordinator",
                              member_name(node, confirm->author) + " confirmed " +
@@ -174,6 +203,19 @@ Result<PeriodReport> period_report(Node& node, const ShowPeriodReport& r) {
   for (const auto& [month, minutes] : by_month) out.hours_by_month.push_back({month, minutes});
   for (const auto& [category, minutes] : by_category) out.hours_by_category.push_back({category, minutes});
   for (const auto& [member, minutes] : by_person) out.hours_per_person.push_back({member, minutes});
+  out.group_sessions.sessions = group_sessions.size();
+  out.group_sessions.volunteers = group_volunteers.size();
+  out.group_sessions.members_helped = group_helped.size();
+  out.group_sessions.places = group_places.size();
+  for (const auto& [key, minutes] : group_given) {
+    const Movement& first = *group_first.at(key.first);
+    if (first.max_entry_minutes_then > 0 && minutes >= first.max_entry_minutes_then)
+      out.unusual.push_back({"entry_at_maximum",
+                             member_name(node, key.second) + " gave " + describe_minutes(minutes) + " of " +
+                                 first.category + " on " + format_date(first.date_days) +
+                                 " at a group session, the per-entry maximum then in force",
+                             key.first});
+  }
   out.active_volunteers = volunteers.size();
   out.active_carers = carers.size();
 

@@ -1,6 +1,7 @@
 #include "cohours/app/self_service.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <variant>
@@ -59,6 +60,23 @@ Result<std::string> possible_duplicate(Node& node, const SignedEntry& signed_ent
   return "possible duplicate: " + describe_same_hours(node, same.front()) +
          "; if this is more help, say so and send it again";
 }
+// Pending legs of group sessions, gathered by session in the order first
+// seen, then listed as one item each (merged_view).
+class PendingGroups {
+ public:
+  void add(const Movement& leg) {
+    auto& legs = legs_[leg.group];
+    if (legs.empty()) order_.push_back(leg.group);
+    legs.push_back(leg);
+  }
+  void append_to(Node& node, std::vector<PendingItem>& items) const {
+    for (const auto& id : order_) items.push_back({merged_view(node, legs_.at(id)), false});
+  }
+
+ private:
+  std::vector<EntryId> order_;
+  std::map<EntryId, std::vector<Movement>> legs_;
+};
 
 }  // namespace
 
@@ -150,7 +168,18 @@ Result<PendingFor> pending_for(Node& node, const ShowSelf& r) {
   const bool coordinator = member.roles & role_coordinator;
   TRY_ASSIGN(auto movements, node.ledger().pending_movements());
   PendingFor out;
+  // A group session's legs show as one item per list: a member helped sees
+  // their share, a volunteer what they gave, a coordinator (who confirms
+  // every share in their own name) the whole session.
+  PendingGroups to_confirm_groups, waiting_groups;
   for (const auto& m : movements) {
+    if (m.is_group_leg()) {
+      if (m.provider == member.key)
+        waiting_groups.add(m);
+      else if (m.recipient == member.key || coordinator)
+        to_confirm_groups.add(m);
+      continue;
+    }
     if (m.provider == member.key) {
       out.waiting.push_back({view_of(node, m), false});
       continue;
@@ -163,6 +192,8 @@ Result<PendingFor> pending_for(Node& node, const ShowSelf& r) {
       out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero()});
     }
   }
+  to_confirm_groups.append_to(node, out.to_confirm);
+  waiting_groups.append_to(node, out.waiting);
   return out;
 }
 
@@ -239,8 +270,14 @@ Result<PendingFor> coop_pending(Node& node, const ShowSelf& r) {
     return Result<PendingFor>(Code::not_permitted, "every pending entry is for coordinators");
   TRY_ASSIGN(auto movements, node.ledger().pending_movements());
   PendingFor out;
-  for (const auto& m : movements)
-    out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero() && m.recipient != member.key});
+  PendingGroups groups;
+  for (const auto& m : movements) {
+    if (m.is_group_leg())
+      groups.add(m);
+    else
+      out.to_confirm.push_back({view_of(node, m), !m.recipient.is_zero() && m.recipient != member.key});
+  }
+  groups.append_to(node, out.to_confirm);
   return out;
 }
 

@@ -1,5 +1,7 @@
 // Canonical entry bytes. The layout functions below are the single source
 // of the byte order documented in docs/data-format.md.
+#include <algorithm>
+
 #include "codec.h"
 #include "cohours/crypto.h"
 #include "cohours/entry.h"
@@ -153,6 +155,22 @@ void layout(C& c, VettingWithdraw& b) {
 }
 
 template <typename C>
+void layout(C& c, GroupProvider& b) {
+  c.fixed(b.provider);
+  c.num(b.minutes);
+}
+
+template <typename C>
+void layout(C& c, GroupHours& b) {
+  c.list(b.providers, kMaxGroupProviders, [&](GroupProvider& provider) { layout(c, provider); });
+  c.list(b.recipients, kMaxGroupRecipients, [&](PublicKey& recipient) { c.fixed(recipient); });
+  c.enumeration(b.payer, 0, 1);
+  c.short_string(b.category, kMaxCategoryLength);
+  c.num(b.date_days);
+  c.fixed(b.note_digest);
+}
+
+template <typename C>
 void layout(C& c, BalanceOpen& b) {
   c.fixed(b.member);
   c.num(b.minutes);
@@ -214,6 +232,7 @@ constexpr const char* kKindNames[] = {"",
                                       "node.rotate",
                                       "vetting.record",
                                       "vetting.withdraw",
+                                      "hours.group",
                                       "balance.open"};
 
 constexpr const char* kVettingKindNames[] = {"",           "dbs-basic", "dbs-standard", "dbs-enhanced",
@@ -344,6 +363,8 @@ Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes) {
     return Status(Code::malformed, "malformed entry: currency is not three upper-case letters");
   if (auto* log = std::get_if<HoursLog>(&out.entry.body); log && !valid_category(log->category))
     return Status(Code::malformed, "malformed entry: category is not 1-32 of [a-z0-9-]");
+  if (auto* group = std::get_if<GroupHours>(&out.entry.body); group && !valid_category(group->category))
+    return Status(Code::malformed, "malformed entry: category is not 1-32 of [a-z0-9-]");
   if (auto* policy = std::get_if<PolicySet>(&out.entry.body))
     for (const auto& setting : policy->settings)
       for (const auto& category : setting.categories)
@@ -359,6 +380,31 @@ Result<SignedEntry> decode_entry(std::span<const std::uint8_t> signed_bytes) {
   out.bytes.assign(signed_bytes.begin(), signed_bytes.end());
   out.id = entry_id_of(out.bytes);
   return out;
+}
+
+std::size_t group_leg_count(const GroupHours& group) {
+  return group.providers.size() * std::max<std::size_t>(group.recipients.size(), 1);
+}
+
+std::int64_t group_leg_minutes(const GroupHours& group, std::size_t r, std::size_t p) {
+  const auto recipients = static_cast<std::int64_t>(group.recipients.size());
+  if (recipients == 0) return group.providers[p].minutes;
+  // Where this provider's left-over minutes start: after the previous ones'.
+  std::int64_t start = 0;
+  for (std::size_t q = 0; q < p; ++q) start = (start + group.providers[q].minutes % recipients) % recipients;
+  const std::int64_t minutes = group.providers[p].minutes;
+  const std::int64_t extra = minutes % recipients;
+  const std::int64_t offset = (static_cast<std::int64_t>(r) - start + recipients) % recipients;
+  return minutes / recipients + (offset < extra ? 1 : 0);
+}
+
+EntryId group_leg_id(const EntryId& group, std::uint16_t leg) {
+  constexpr std::string_view kDomain = "cohours-group-leg-v1";
+  Bytes message(kDomain.begin(), kDomain.end());
+  message.insert(message.end(), group.bytes.begin(), group.bytes.end());
+  message.push_back(static_cast<std::uint8_t>(leg >> 8));
+  message.push_back(static_cast<std::uint8_t>(leg & 0xff));
+  return blake2b_256(message);
 }
 
 bool verify_signature(const SignedEntry& entry) {

@@ -694,6 +694,13 @@ Result<std::vector<Movement>> Ledger::movements() const {
   return out;
 }
 
+Result<std::vector<Movement>> Ledger::group_legs(const EntryId& group) const {
+  auto legs = load_group_legs(impl_->store, group);
+  if (!legs.ok()) return legs.status();
+  if (legs->empty()) return Status(Code::unknown_entry, "no group session " + to_hex(group));
+  return legs;
+}
+
 Result<std::vector<Movement>> Ledger::pending_movements() const {
   std::vector<Movement> out;
   auto cursor = impl_->store.scan(Column::pending, "", "");

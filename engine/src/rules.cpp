@@ -1,5 +1,9 @@
 #include "rules.h"
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+
 #include "cohours/dates.h"
 
 namespace cohours {
@@ -189,6 +193,9 @@ struct Apply {
       return reject(Code::unknown_entry, "no hours entry " + short_id(target) + " to " + action +
                                              " (give the id printed by `hours log` or `respite offer`)");
     const Movement& movement = **row;
+    if (movement.is_group_leg())
+      return reject(Code::unknown_entry, "that is one leg of group session " + short_id(movement.group) + "; " +
+                                             action + " the session by its id");
     if (movement.status != MovementStatus::pending)
       return reject(Code::wrong_state, "those hours are already " +
                                            std::string(movement_status_name(movement.status)) +
@@ -621,6 +628,244 @@ struct Apply {
     return Status();
   }
 
+  // hours.group (docs/decisions.md "Group sessions"): every rule of
+  // hours.log holds for every leg, and the legs are written pending.
+  Status handle(const GroupHours& b) {
+    auto signer = member(author);
+    if (!signer.ok()) return signer.status();
+    if (!*signer) return reject(Code::unknown_member, "signer is not a member of this co-op");
+    const bool coordinator = ((*signer)->roles & role_coordinator) != 0;
+    if (b.providers.empty()) return reject(Code::malformed, "a group session needs at least one volunteer");
+    if (group_leg_count(b) > kMaxGroupLegs)
+      return reject(Code::limit_reached, "a group session has at most " + std::to_string(kMaxGroupLegs) +
+                                             " legs (volunteers x members helped); this one has " +
+                                             std::to_string(group_leg_count(b)) + ": log it as two sessions");
+    auto provides = [&](const PublicKey& key) {
+      return std::any_of(b.providers.begin(), b.providers.end(),
+                         [&](const GroupProvider& p) { return p.provider == key; });
+    };
+    if (!entry.on_behalf.is_zero()) {
+      if (!coordinator) return reject(Code::not_permitted, "only a coordinator may sign on behalf of another member");
+      if (!provides(entry.on_behalf))
+        return reject(Code::not_permitted, "a group session signed on behalf of someone is for one of its volunteers");
+    }
+    if (!coordinator && !provides(author))
+      return reject(Code::not_permitted, "a group session is logged by a coordinator or by one of its volunteers");
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    if (!policy->category_allowed(b.category))
+      return reject(Code::unknown_category, "category '" + b.category + "' is not allowed by the co-op's policy");
+    if (b.date_days > days_from_ms(context.received_ms) + 1)
+      return reject(Code::bad_date, "hours are logged for help already given: " + format_date(b.date_days) +
+                                        " is more than a day ahead");
+    if (b.date_days < 0) return reject(Code::bad_date, "dates start at 1970-01-01");
+    for (std::size_t i = 0; i < b.providers.size(); ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (b.providers[i].provider == b.providers[j].provider)
+          return reject(Code::malformed, "volunteer " + short_id(b.providers[i].provider) + " is listed twice");
+    for (std::size_t i = 0; i < b.recipients.size(); ++i) {
+      if (b.recipients[i].is_zero())
+        return reject(Code::malformed, "a recipient's key is zero: for community work list no recipients");
+      for (std::size_t j = 0; j < i; ++j)
+        if (b.recipients[i] == b.recipients[j])
+          return reject(Code::malformed, "member " + short_id(b.recipients[i]) + " is listed twice");
+      if (provides(b.recipients[i]))
+        return reject(Code::not_permitted, "member " + short_id(b.recipients[i]) +
+                                               " is listed as a volunteer and as a recipient; nobody logs hours "
+                                               "given to themselves");
+    }
+    const auto recipients = static_cast<std::int64_t>(b.recipients.size());
+    for (const auto& p : b.providers) {
+      auto provider = member(p.provider);
+      if (!provider.ok()) return provider.status();
+      if (!*provider)
+        return reject(Code::unknown_member, "volunteer " + short_id(p.provider) + " is not a member of this co-op");
+      if (!((*provider)->roles & (role_volunteer | role_carer)))
+        return reject(Code::not_permitted, "only volunteers and carers bank hours; " + short_id(p.provider) +
+                                               " is neither");
+      if (Status s = check_minutes(p.minutes, *policy); !s.ok()) return s;
+      if (recipients > 0 && p.minutes < recipients)
+        return reject(Code::bad_amount, std::to_string(p.minutes) + " minutes cannot be shared by " +
+                                            std::to_string(recipients) +
+                                            " members: every member's share is at least one minute");
+      // Several volunteers: the message says which (the app puts the name in).
+      if (Status s = check_vetted(p.provider, b.category, b.date_days, *policy); !s.ok())
+        return reject(s.code(), "volunteer " + short_id(p.provider) + ": " + s.message());
+    }
+    if (b.recipients.empty() && b.payer != Payer::pool)
+      return reject(Code::malformed, "community hours are paid by the pool");
+    for (const auto& key : b.recipients) {
+      auto recipient = member(key);
+      if (!recipient.ok()) return recipient.status();
+      if (!*recipient)
+        return reject(Code::unknown_member, "recipient " + short_id(key) + " is not a member of this co-op");
+      // DESIGN.md rule 3, as for hours.log: the pool pays for service users
+      // only, and service users never pay.
+      const bool service_user = ((*recipient)->roles & role_service_user) != 0;
+      if (b.payer == Payer::pool && !service_user)
+        return reject(Code::not_permitted, "the pool pays only for help to service users and the community; " +
+                                               short_id(key) + " is not a service user: log the session with "
+                                               "the members sharing the cost, or as two sessions");
+      if (b.payer == Payer::recipient && service_user)
+        return reject(Code::not_permitted, "help to a service user is paid by the co-op pool; " + short_id(key) +
+                                               " is a service user: log the session with the pool paying, or "
+                                               "as two sessions");
+    }
+    const std::size_t rows = std::max<std::size_t>(b.recipients.size(), 1);
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t p = 0; p < b.providers.size(); ++p) {
+        const auto leg = static_cast<std::uint16_t>(r * b.providers.size() + p);
+        Movement movement;
+        movement.id = group_leg_id(signed_entry.id, leg);
+        movement.kind = MovementKind::hours;
+        movement.status = MovementStatus::pending;
+        movement.payer = b.payer == Payer::pool ? AccountId::pool(context.node_key)
+                                                : AccountId::member(b.recipients[r]);
+        movement.payee = AccountId::member(b.providers[p].provider);
+        movement.minutes = group_leg_minutes(b, r, p);
+        movement.provider = b.providers[p].provider;
+        movement.recipient = b.recipients.empty() ? PublicKey{} : b.recipients[r];
+        movement.category = b.category;
+        movement.date_days = b.date_days;
+        movement.seq = context.seq;
+        movement.max_entry_minutes_then = policy->max_entry_minutes;
+        movement.group = signed_entry.id;
+        movement.leg = leg;
+        movement.group_providers = static_cast<std::uint8_t>(b.providers.size());
+        movement.group_recipients = static_cast<std::uint8_t>(b.recipients.size());
+        put_movement(movement);
+        adjust(movement.payer, {0, 0, movement.minutes});
+        adjust(movement.payee, {0, movement.minutes, 0});
+      }
+    }
+    return Status();
+  }
+
+  // Postings of a group session: one account may take many in one entry
+  // (the pool pays every leg), so a posting's last key byte counts that
+  // account's postings in this entry (at most kMaxGroupLegs).
+  std::map<std::string, unsigned> group_postings{};
+  void post_leg(const EntryId& leg_id, const AccountId& from, const AccountId& to, std::int64_t minutes) {
+    adjust(from, {-minutes, 0, 0});
+    adjust(to, {minutes, 0, 0});
+    for (auto [account, other, delta] : {std::tuple{from, to, -minutes}, std::tuple{to, from, minutes}}) {
+      auto after = balance(account);
+      unsigned& count = group_postings[account.to_key()];
+      if (count >= kMaxGroupLegs) {
+        fault = Status(Code::corruption, "bug: more postings on one account than a group session has legs");
+        return;
+      }
+      Posting posting{account, context.seq,     delta,  after.ok() ? after->balance_minutes : 0,
+                      other,   signed_entry.id, leg_id};
+      view.put(Column::postings, posting_key(account, context.seq, static_cast<std::uint8_t>(count++)),
+               encode_row(posting));
+    }
+  }
+
+  // Which pending legs of a group session an hours.confirm or hours.void
+  // closes: a coordinator signing in their own name, every one; a member
+  // (or a coordinator on their behalf) who received help, their own share;
+  // for a void, a volunteer of the session, every one.
+  Result<std::vector<Movement>> group_scope(const std::vector<Movement>& legs, bool voiding) {
+    const char* action = voiding ? "void" : "confirm";
+    auto signer = member(author);
+    if (!signer.ok()) return signer.status();
+    const bool coordinator = *signer && ((*signer)->roles & role_coordinator);
+    auto acting = actor(true);
+    if (!acting.ok()) return acting.status();
+    const PublicKey who = acting->key;
+    bool gave = false, received = false;
+    for (const auto& leg : legs) {
+      gave = gave || leg.provider == author || leg.provider == who;
+      received = received || (!leg.recipient.is_zero() && leg.recipient == who);
+    }
+    bool all = false;
+    if (!voiding && gave)
+      return reject(Code::not_permitted,
+                    "you cannot confirm hours you gave; the members helped or a coordinator confirm them");
+    if (coordinator && entry.on_behalf.is_zero())
+      all = true;
+    else if (voiding && gave)
+      all = true;
+    else if (!received)
+      return reject(Code::not_permitted,
+                    std::string("only a member helped at this group session (their own share), ") +
+                        (voiding ? "one of its volunteers " : "") + "or a coordinator may " + action + " it");
+    std::vector<Movement> chosen;
+    MovementStatus seen = MovementStatus::pending;
+    for (const auto& leg : legs) {
+      if (!all && leg.recipient != who) continue;
+      if (leg.status == MovementStatus::pending)
+        chosen.push_back(leg);
+      else
+        seen = leg.status;
+    }
+    if (chosen.empty())
+      return reject(Code::wrong_state, std::string(all ? "that group session is" : "your share of that group session is") +
+                                           " already " + movement_status_name(seen) + "; nothing to " + action);
+    return chosen;
+  }
+
+  Status confirm_group(std::vector<Movement> legs) {
+    auto scope = group_scope(legs, false);
+    if (!scope.ok()) return scope.status();
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    // Each payer's floor holds for everything it pays at once.
+    std::map<std::string, std::pair<AccountId, std::int64_t>> owed;
+    for (const auto& leg : *scope) {
+      auto& due = owed[leg.payer.to_key()];
+      due.first = leg.payer;
+      due.second += leg.minutes;
+    }
+    for (const auto& [key, due] : owed) {
+      const std::string who = "member " + short_id(due.first.key);
+      if (Status s = check_floor(due.first, due.second, *policy, who.c_str()); !s.ok()) return s;
+    }
+    for (Movement row : *scope) {
+      row.status = MovementStatus::posted;
+      row.closed_by = signed_entry.id;
+      adjust(row.payer, {0, 0, -row.minutes});
+      adjust(row.payee, {0, -row.minutes, 0});
+      post_leg(row.id, row.payer, row.payee, row.minutes);
+      put_movement(row);
+    }
+    return Status();
+  }
+
+  Status void_group(std::vector<Movement> legs) {
+    auto scope = group_scope(legs, true);
+    if (!scope.ok()) return scope.status();
+    for (const auto& row : *scope) void_movement(row, RequestStatus::open);
+    return Status();
+  }
+
+  // An admin reverses every posted leg of a group session at once.
+  Status reverse_group(std::vector<Movement> legs) {
+    std::vector<Movement> posted;
+    for (const auto& leg : legs)
+      if (leg.status == MovementStatus::posted) posted.push_back(leg);
+    if (posted.empty())
+      return reject(Code::wrong_state, "no leg of that group session is posted; void pending legs instead");
+    auto policy = load_policy(view);
+    if (!policy.ok()) return policy.status();
+    std::map<std::string, std::pair<AccountId, std::int64_t>> owed;
+    for (const auto& leg : posted) {
+      auto& due = owed[leg.payee.to_key()];
+      due.first = leg.payee;
+      due.second += leg.minutes;
+    }
+    for (const auto& [key, due] : owed)
+      if (Status s = check_floor(due.first, due.second, *policy, "the member paying back"); !s.ok()) return s;
+    for (Movement row : posted) {
+      post_leg(row.id, row.payee, row.payer, row.minutes);
+      row.status = MovementStatus::reversed;
+      row.closed_by = signed_entry.id;
+      put_movement(row);
+    }
+    return Status();
+  }
+
   // The recipient confirms; a coordinator may confirm on their behalf, and
   // confirms community hours.
   Status may_confirm(const Movement& movement) {
@@ -644,6 +889,9 @@ struct Apply {
   }
 
   Status handle(const HoursConfirm& b) {
+    auto legs = load_group_legs(view, b.target);
+    if (!legs.ok()) return legs.status();
+    if (!legs->empty()) return confirm_group(std::move(legs).value());
     auto movement = pending_movement(b.target, "confirm");
     if (!movement.ok()) return movement.status();
     if (Status s = may_confirm(*movement); !s.ok()) return s;
@@ -701,6 +949,9 @@ struct Apply {
   }
 
   Status handle(const HoursVoid& b) {
+    auto legs = load_group_legs(view, b.target);
+    if (!legs.ok()) return legs.status();
+    if (!legs->empty()) return void_group(std::move(legs).value());
     auto movement = pending_movement(b.target, "void");
     if (!movement.ok()) return movement.status();
     if (Status s = may_void(*movement); !s.ok()) return s;
@@ -945,7 +1196,19 @@ struct Apply {
     if (!b.hours.is_zero()) {
       auto hours = load_row<Movement>(view, Column::movements, key_of(b.hours));
       if (!hours.ok()) return hours.status();
-      if (!*hours || (*hours)->kind == MovementKind::transfer)
+      // A group session: the claimant's own leg for its first recipient
+      // stands for the session (all their legs share its day and category).
+      if (!*hours) {
+        auto legs = load_group_legs(view, b.hours);
+        if (!legs.ok()) return legs.status();
+        for (const auto& leg : *legs)
+          if (leg.provider == claimant->key && (!*hours || leg.status == MovementStatus::posted ||
+                                                leg.status == MovementStatus::pending))
+            hours = std::optional<Movement>(leg);
+        if (!legs->empty() && !*hours)
+          return reject(Code::not_permitted, "a claim can name only hours the claimant gave");
+      }
+      if (!*hours || !is_help((*hours)->kind))
         return reject(Code::unknown_entry,
                       "the claim names " + short_id(b.hours) + ", which is not an hours entry");
       if ((*hours)->provider != claimant->key)
@@ -1051,6 +1314,9 @@ struct Apply {
 
   Status handle(const Reversal& b) {
     if (Status s = require_admin_author("reverse entries"); !s.ok()) return s;
+    auto legs = load_group_legs(view, b.target);
+    if (!legs.ok()) return legs.status();
+    if (!legs->empty()) return reverse_group(std::move(legs).value());
     auto row = load_row<Movement>(view, Column::movements, key_of(b.target));
     if (!row.ok()) return row.status();
     if (!*row)
@@ -1058,6 +1324,9 @@ struct Apply {
                     "no movement " + short_id(b.target) +
                         " to reverse (cite the hours.log, respite.offer or transfer entry)");
     Movement movement = **row;
+    if (movement.is_group_leg())
+      return reject(Code::unknown_entry, "that is one leg of group session " + short_id(movement.group) +
+                                             "; reverse the session by its id");
     if (movement.payer.kind == AccountKind::clearing || movement.payee.kind == AccountKind::clearing)
       return reject(Code::not_permitted,
                     "a transfer between co-ops cannot be reversed by one side; the receiver transfers back");

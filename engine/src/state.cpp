@@ -107,6 +107,19 @@ void layout(C& c, Movement& r) {
   c.fixed(r.request);
   c.fixed(r.closed_by);
   c.num(r.max_entry_minutes_then);
+  // Added with group sessions, written only for a group's legs: every
+  // other movement's row is the same bytes as before they existed.
+  if constexpr (C::decoding) {
+    if (c.remaining() == 0) return;
+  } else if (r.group.is_zero()) {
+    return;
+  }
+  c.fixed(r.group);
+  c.num(r.leg);
+  c.num(r.group_providers);
+  c.num(r.group_recipients);
+  if constexpr (C::decoding)
+    if (r.group.is_zero()) throw codec::DecodeError{"a group leg names no group"};
 }
 template <typename C>
 void layout(C& c, RespiteRequestState& r) {

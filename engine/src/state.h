@@ -2,6 +2,7 @@
 // Internal to the engine.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <span>
@@ -77,6 +78,29 @@ Result<std::optional<Row>> load_row(const Source& source, Column column, std::st
 }
 
 std::string key_of(const FixedBytes<32>& value);
+
+// The legs of the group session `group` (hours.group), in leg order: found
+// through leg 0's derived id, which says how many there are. Empty if
+// `group` is no group session; corruption if a leg is missing.
+template <typename Source>
+Result<std::vector<Movement>> load_group_legs(const Source& source, const EntryId& group) {
+  std::vector<Movement> legs;
+  auto first = load_row<Movement>(source, Column::movements, key_of(group_leg_id(group, 0)));
+  if (!first.ok()) return first.status();
+  if (!*first || (*first)->group != group) return legs;
+  const std::size_t count =
+      std::size_t{(*first)->group_providers} * std::max<std::size_t>((*first)->group_recipients, 1);
+  legs.push_back(std::move(**first));
+  for (std::size_t leg = 1; leg < count; ++leg) {
+    auto row = load_row<Movement>(source, Column::movements,
+                                  key_of(group_leg_id(group, static_cast<std::uint16_t>(leg))));
+    if (!row.ok()) return row.status();
+    if (!*row || (*row)->group != group)
+      return Status(Code::corruption, "a group session's leg is missing; run `cohours reindex`");
+    legs.push_back(std::move(**row));
+  }
+  return legs;
+}
 // postings key: account (33 bytes) || seq (8, big endian) || leg (1)
 std::string posting_key(const AccountId& account, std::uint64_t seq, std::uint8_t leg);
 

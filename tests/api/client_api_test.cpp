@@ -763,3 +763,45 @@ TEST_CASE("thanks from a phone: sent for help received, listed, erased; anyone e
   CHECK(f.ok(f.call("GET", "/v1/me/thanks", "", &erin), "thanks")["sent"].empty());
   f.expect_error(f.call("POST", "/v1/thanks/erase", erase, &erin), 404, "not_found");
 }
+
+TEST_CASE("a group session signed on a phone: each member helped sees and confirms their own share") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  Phone fern = f.enrol("fern", {"carer"});
+  Phone gus = f.enrol("gus", {"carer"});
+  app::SetPolicy floor;
+  floor.as = "dave";
+  floor.role_floor = app::RoleFloor{"carer", -600};
+  REQUIRE(app::set_policy(*f.t, floor).ok());
+  GroupHours group;
+  group.providers = {{erin.key.public_key, 61}};
+  group.recipients = {fern.key.public_key, gus.key.public_key};
+  group.payer = Payer::recipient;
+  group.category = "befriending";
+  group.date_days = days_from_ms(f.t.clock.now_ms());
+  json body = {{"entries", {f.sign(erin, group)}}};
+  json stored = f.ok(f.call("POST", "/v1/entries", body.dump(), &erin), "entries-response");
+  INFO(stored.dump());
+  REQUIRE(stored["results"][0]["status"] == "stored");
+  const std::string id = stored["results"][0]["id"];
+
+  // fern, first in the entry, pays the odd minute: 31 of 61.
+  json pending = f.ok(f.call("GET", "/v1/me/pending", "", &fern), "pending");
+  REQUIRE(pending["to_confirm"].size() == 1);
+  CHECK(pending["to_confirm"][0]["id"] == id);
+  CHECK(pending["to_confirm"][0]["minutes"] == 31);
+  CHECK(pending["to_confirm"][0]["group"] == json{{"volunteers", 1}, {"members", 2}, {"member_number", 1}});
+  CHECK(f.ok(f.call("GET", "/v1/me/pending", "", &gus), "pending")["to_confirm"][0]["minutes"] == 30);
+  json waiting = f.ok(f.call("GET", "/v1/me/pending", "", &erin), "pending")["waiting"];
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0]["minutes"] == 61);
+  CHECK(waiting[0]["group"]["member_number"] == 0);
+
+  // fern confirms her share on her phone, naming the session.
+  json confirm = {{"entries", {f.sign(fern, HoursConfirm{*fixed_from_hex<EntryId>(id)})}}};
+  CHECK(f.ok(f.call("POST", "/v1/entries", confirm.dump(), &fern), "entries-response")["results"][0]["status"] ==
+        "stored");
+  CHECK(f.ok(f.call("GET", "/v1/me", "", &erin), "me")["balance_minutes"] == 31);
+  CHECK(f.ok(f.call("GET", "/v1/me", "", &fern), "me")["to_confirm"] == 0);
+  CHECK(f.ok(f.call("GET", "/v1/me", "", &gus), "me")["to_confirm"] == 1);
+}

@@ -210,7 +210,7 @@ TEST_CASE("audit: the report, the verify and an export's pages through serve_cal
   auto parsed = control::result_from_json<app::PeriodReport>(report);
   REQUIRE(parsed.ok());
   CHECK(parsed->coop == "Hilltop Care Co-op");
-  CHECK(parsed->definitions.size() == 20);
+  CHECK(parsed->definitions.size() == 21);
   CHECK_FALSE(parsed->social_value.rate.set);
   CHECK(report["reply"]["social_value"]["value_pence"].is_null());  // no rate: no value, not 0
   json backwards =

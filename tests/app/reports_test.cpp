@@ -149,7 +149,7 @@ TEST_CASE("period report: every figure is defined, and each definition says whic
       CHECK(d.definition.find("day") != std::string::npos);
   }
   CHECK(figures == std::vector<std::string>{"active_carers", "active_volunteers", "expenses_by_category",
-                                            "hours_by_category", "hours_by_month", "hours_per_person",
+                                            "group_sessions", "hours_by_category", "hours_by_month", "hours_per_person",
                                             "payments", "pending_over_14_days", "pool", "respite_minutes",
                                             "social_value_days_to_first_exchange", "social_value_estimate",
                                             "social_value_hours", "social_value_new_volunteers",

@@ -273,6 +273,26 @@ inline void read(const Json& j, VettingWithdraw& b) {
   b.reason_digest = fixed<Hash32>(j.at("reason_digest"), "reason_digest");
 }
 
+inline Json body(const GroupHours& b) {
+  Json providers = Json::array(), recipients = Json::array();
+  for (const auto& p : b.providers) providers.push_back({{"provider", to_hex(p.provider)}, {"minutes", p.minutes}});
+  for (const auto& r : b.recipients) recipients.push_back(to_hex(r));
+  return {{"providers", providers},
+          {"recipients", recipients},
+          {"payer", payer_name(b.payer)},
+          {"category", b.category},
+          {"date_days", b.date_days},
+          {"note_digest", to_hex(b.note_digest)}};
+}
+inline void read(const Json& j, GroupHours& b) {
+  for (const auto& p : j.at("providers"))
+    b.providers.push_back({fixed<PublicKey>(p.at("provider"), "provider"), p.at("minutes").get<std::int64_t>()});
+  for (const auto& r : j.at("recipients")) b.recipients.push_back(fixed<PublicKey>(r, "recipient"));
+  b.payer = parse_payer(j.at("payer").get<std::string>());
+  b.category = j.at("category").get<std::string>();
+  b.date_days = j.at("date_days").get<std::int32_t>();
+  b.note_digest = fixed<Hash32>(j.at("note_digest"), "note_digest");
+}
 inline Json body(const BalanceOpen& b) {
   return {{"member", to_hex(b.member)},
           {"minutes", b.minutes},

@@ -98,7 +98,16 @@ inline std::vector<VectorInput> vector_inputs() {
       // Appended after node.rotate (make_entry_vectors --append).
       entry(VettingRecord{member, VettingKind::dbs_enhanced_barred, 20'450, 21'545, vector_hash(0xcc)}),
       entry(VettingWithdraw{vector_hash(0xee), vector_hash(0xff)}),
-      // Appended after vetting.withdraw (make_entry_vectors --append).
+      // Appended after vetting.withdraw (make_entry_vectors --append): two
+      // volunteers (keys 1 and 2) for two members of another node's
+      // seeds (5 and 6) sharing the cost.
+      entry(GroupHours{{{author, 120}, {member, 90}},
+                       {vector_key(5).public_key, vector_key(6).public_key},
+                       Payer::recipient,
+                       "lunch-club",
+                       20'777,
+                       vector_hash(0xab)}),
+      // Appended after hours.group (make_entry_vectors --append).
       entry(BalanceOpen{member, -750, vector_hash(0xdd), 42}),
   };
 }

@@ -31,7 +31,7 @@ const char* const kComment[] = {
     "Written once by tests/engine/make_entry_vectors.cpp and pinned: tests/engine/entry_vectors_test.cpp and "
     "the "
     "phone web app check their encoders against it. Never edit it by hand.",
-    "vectors: one entry of every kind, in kind order (1 member.join .. 23 balance.open); kinds after the "
+    "vectors: one entry of every kind, in kind order (1 member.join .. 24 balance.open); kinds after the "
     "first "
     "18 were appended later without changing the vectors before them.",
     "seed: hex of the 32-byte ed25519 seed of the signer (libsodium crypto_sign_seed_keypair); ed25519 is "
@@ -52,7 +52,8 @@ const char* const kComment[] = {
     "'expense_month_limit' (7), 'mileage_rate' (8), 'vetted_categories' (9); vetting kind 'dbs-basic' (1), "
     "'dbs-standard' (2), 'dbs-enhanced' (3), 'dbs-enhanced-barred' (4), 'pvg' (5), 'access-ni' (6), 'other' (7); "
     "currency as its three letters; categories as strings. "
-    "hours.log.remote nests the hours.log body under 'hours'. member.rekey's new_key is the key from seed "
+    "hours.log.remote nests the hours.log body under 'hours'. hours.group lists 'providers' as objects "
+    "{provider, minutes} and 'recipients' as keys, each list in wire order. member.rekey's new_key is the key from seed "
     "06.",
     "unsigned: hex of the canonical bytes the signature covers; signature: hex of the 64-byte ed25519 "
     "signature; "

@@ -64,13 +64,20 @@ export const KINDS = {
   'vetting.record': [21, [['volunteer', 'key'], ['kind', 'vetting_kind'], ['issued_days', 'i32'],
     ['expires_days', 'i32'], ['certificate_digest', 'key']]],
   'vetting.withdraw': [22, [['record', 'key'], ['reason_digest', 'key']]],
+  // A group session (docs/decisions.md "Group sessions"): volunteers with
+  // their minutes, the members helped; one entry, a leg per pair.
+  'hours.group': [23, [['providers', 'group_providers'], ['recipients', 'keys32'], ['payer', 'payer'],
+    ['category', 'str8'], ['date_days', 'i32'], ['note_digest', 'key']]],
   // Signed by an admin bringing a time bank over (`cohours member import-timeoverflow`).
-  'balance.open': [23, [['member', 'key'], ['minutes', 'i64'], ['source_digest', 'key'], ['source_row', 'u32']]],
+  'balance.open': [24, [['member', 'key'], ['minutes', 'i64'], ['source_digest', 'key'], ['source_row', 'u32']]],
 };
 const KIND_BY_VALUE = Object.fromEntries(Object.entries(KINDS).map(([name, [value]]) => [value, name]));
 
 const SETTING = [['target', 'policy_target'], ['subject', 'u32'], ['amount', 'i64'],
   ['categories', 'categories']];
+const GROUP_PROVIDER = [['provider', 'key'], ['minutes', 'i64']];
+// Volunteers and members helped at one group session, each at most this many.
+export const MAX_GROUP_PEOPLE = 32;
 
 const CATEGORY_RE = /^[a-z0-9-]{1,32}$/;
 const HEX_RE = /^[0-9a-f]*$/;
@@ -232,6 +239,16 @@ const TYPES = {
   settings: {
     write(w, v, name) { writeList(w, v, name, 1, 16, (item, i) => writeFields(w, SETTING, item, `${name}[${i}]`)); },
     read(r, name) { return readList(r, name, 1, 16, (i) => readFields(r, SETTING, `${name}[${i}]`)); },
+  },
+  group_providers: {
+    write(w, v, name) {
+      writeList(w, v, name, 0, MAX_GROUP_PEOPLE, (item, i) => writeFields(w, GROUP_PROVIDER, item, `${name}[${i}]`));
+    },
+    read(r, name) { return readList(r, name, 0, MAX_GROUP_PEOPLE, (i) => readFields(r, GROUP_PROVIDER, `${name}[${i}]`)); },
+  },
+  keys32: {
+    write(w, v, name) { writeList(w, v, name, 0, MAX_GROUP_PEOPLE, (item, i) => TYPES.key.write(w, item, `${name}[${i}]`)); },
+    read(r, name) { return readList(r, name, 0, MAX_GROUP_PEOPLE, (i) => TYPES.key.read(r, `${name}[${i}]`)); },
   },
   hours: {
     write(w, v, name) { writeFields(w, HOURS_BODY, v, name); },

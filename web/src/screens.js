@@ -7,7 +7,7 @@ import { WAITING, QUESTION } from './outbox.js';
 import { ZERO_KEY, EXPENSE_CATEGORIES } from './codec.js';
 import { daysFromIso, localIso, addDaysIso } from './dates.js';
 import { othersThan } from './identity.js';
-import { duration, balanceWords, categoryName, money, parsePence, movementSentence, dateWords, requestStatusWords, expenseStatusWords, vettingWords } from './words.js';
+import { duration, balanceWords, categoryName, money, parsePence, movementSentence, dateWords, requestStatusWords, expenseStatusWords, vettingWords, groupWords } from './words.js';
 import { makeBackup, openBackup, passphraseProblem, BackupError } from './backup.js';
 import { RECEIPT_MAX, receiptType } from './receipt.js';
 import { MatchesCard } from './offers.js';
@@ -425,6 +425,7 @@ export function Confirm() {
           const sentence = movementSentence({ direction: 'received', other: p.provider, minutes: p.minutes, kind: p.kind, category: p.category });
           return html`<li>
             <p class="big-text">${sentence}</p>
+            ${p.group && html`<p class="group">${groupWords(p.group)}</p>`}
             <p>${dateWords(p.date, today())}</p>
             ${done ? html`<p>${done.kind === 'hours.confirm' ? 'You confirmed this.' : 'You said this did not happen.'}</p><${ItemState} item=${done} />
                 ${done.kind === 'hours.confirm' && html`<${SayThanks} entry=${p.id} volunteer=${p.provider ?? 'the volunteer'} />`}`

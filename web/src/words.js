@@ -79,6 +79,17 @@ export function movementSentence(line) {
   return line.direction === 'gave' ? `You gave ${other} ${time}${what}` : `${other} gave you ${time}${what}`;
 }
 
+// A group session's item (GET /v1/me/pending `group`, docs/phone.md): one
+// confirmation covers this member's own share of everyone's time.
+export function groupWords(group) {
+  if (!group) return '';
+  const helpers = group.volunteers > 1 ? `${group.volunteers} volunteers` : 'one volunteer';
+  if (group.members === 0) return `A community group session with ${helpers}`;
+  if (group.member_number > 0)
+    return `Your share of a group session for ${group.members} people with ${helpers}`;
+  return `A group session for ${group.members} people with ${helpers}`;
+}
+
 export function dateWords(iso, today) {
   return iso ? spokenDate(iso, today) : '';
 }

@@ -54,7 +54,8 @@ enum class EntryKind : std::uint8_t {
   node_rotate = 20,
   vetting_record = 21,
   vetting_withdraw = 22,
-  balance_open = 23,
+  hours_group = 23,
+  balance_open = 24,
 };
 const char* kind_name(EntryKind kind);  // e.g. "hours.log"
 
@@ -309,6 +310,44 @@ struct VettingWithdraw {
   Hash32 reason_digest;
 };
 
+// hours.group: one session of help with several legs (docs/decisions.md
+// "Group sessions"): 1..32 volunteers, each with the minutes they gave, for
+// 0..32 recipients (none: the community, paid by the pool). Each volunteer
+// earns their minutes once; the cost is split into one leg per (recipient,
+// volunteer) pair, recipient-major, each paid by the pool or by that
+// recipient (group_leg_minutes). Pending until confirmed: a coordinator's
+// hours.confirm posts every pending leg, a recipient's posts their own.
+// Signed by a coordinator, or by one of the volunteers.
+struct GroupProvider {
+  PublicKey provider;
+  std::int64_t minutes = 0;
+};
+struct GroupHours {
+  std::vector<GroupProvider> providers;
+  std::vector<PublicKey> recipients;
+  Payer payer = Payer::pool;  // pool, or recipient: the recipients share the cost
+  std::string category;
+  std::int32_t date_days = 0;
+  Hash32 note_digest;  // keyed digest of a private note, or zero
+};
+inline constexpr std::size_t kMaxGroupProviders = 32;
+inline constexpr std::size_t kMaxGroupRecipients = 32;
+// Legs are providers x recipients (x 1 for the community); at most this
+// many, so one account takes at most 256 postings from one confirmation.
+inline constexpr std::size_t kMaxGroupLegs = 256;
+// The minutes recipient `r` (0-based, in entry order) pays provider `p` of
+// `group`: each volunteer's minutes split evenly among the recipients, the
+// minutes left over dealt one each to the recipients in entry order,
+// continuing from where the previous volunteer's left-over minutes stopped,
+// so every recipient's total is within a minute of every other's. With no
+// recipients the pool pays each volunteer's minutes whole.
+std::int64_t group_leg_minutes(const GroupHours& group, std::size_t r, std::size_t p);
+// The number of legs: providers x recipients (x 1 with no recipients).
+std::size_t group_leg_count(const GroupHours& group);
+// A leg's movement id: BLAKE2b-256("cohours-group-leg-v1" || group entry id
+// || leg index, u16 big endian). Leg index = recipient * providers + provider.
+EntryId group_leg_id(const EntryId& group, std::uint16_t leg);
+
 // The largest balance a co-op may bring over for one member, either way:
 // 10,000 hours. A sanity bound (a rule), far above any real time bank's.
 inline constexpr std::int64_t kMaxOpeningMinutes = 600'000;
@@ -330,7 +369,7 @@ using EntryBody =
     std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
                  RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim, ExpenseApprove,
                  ExpenseReject, ExpensePaid, TransferOut, TransferIn, RemoteHoursLog, MemberRekey,
-                 NodeRotate, VettingRecord, VettingWithdraw, BalanceOpen>;
+                 NodeRotate, VettingRecord, VettingWithdraw, GroupHours, BalanceOpen>;
 
 EntryKind kind_of(const EntryBody& body);
 

@@ -103,6 +103,14 @@ struct Movement {
   EntryId request;        // respite request; for a transfer.in, the origin entry in the sender's log
   EntryId closed_by;      // confirm / void / reversal entry, once there is one
   std::int64_t max_entry_minutes_then = 0;  // the per-entry maximum in force when it was made
+  // A leg of a group session (hours.group) has its own id (group_leg_id)
+  // and names the session's entry here, with its index (recipient x
+  // providers + provider) and the session's shape; all zero otherwise.
+  EntryId group{};
+  std::uint16_t leg = 0;
+  std::uint8_t group_providers = 0;
+  std::uint8_t group_recipients = 0;
+  bool is_group_leg() const { return !group.is_zero(); }
 };
 
 enum class RequestStatus : std::uint8_t { open = 1, offered = 2, done = 3, cancelled = 4 };
@@ -262,6 +270,9 @@ class Ledger {
   Result<PublicKey> current_key(const PublicKey& member) const;
   Result<Movement> movement(const EntryId& id) const;
   Result<std::vector<Movement>> movements() const;
+  // The legs of a group session (hours.group) in leg order; unknown_entry
+  // if `group` is not a group session's entry.
+  Result<std::vector<Movement>> group_legs(const EntryId& group) const;
   // The movements still pending, read through the pending column: as many
   // rows as are waiting, however long the log.
   Result<std::vector<Movement>> pending_movements() const;

@@ -11,10 +11,11 @@ import {
 
 const file = JSON.parse(readFileSync(new URL('../../../schemas/entry-vectors.json', import.meta.url)));
 
-test('the file holds one vector of each of the 23 kinds, in kind order', () => {
+test('the file holds one vector of each kind the codec knows, in kind order', () => {
   assert.equal(file.format, 'cohours-entry-vectors');
   assert.equal(file.entry_format_version, 2);
-  assert.equal(file.vectors.length, 23);
+  assert.equal(file.vectors.length, Object.keys(KINDS).length);
+  assert.ok(file.vectors.some((v) => v.kind === 'hours.group'));
   assert.deepEqual(file.vectors.map((v) => v.kind), Object.keys(KINDS).sort((a, b) => KINDS[a][0] - KINDS[b][0]));
 });
 

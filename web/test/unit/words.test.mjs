@@ -1,7 +1,7 @@
 // Plain words: who gave whom how long, money, dates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { duration, balanceWords, movementSentence, parsePence, money, categoryName, refusalWords, vettingWords } from '../../src/words.js';
+import { duration, balanceWords, movementSentence, parsePence, money, categoryName, refusalWords, vettingWords, groupWords } from '../../src/words.js';
 import { daysFromIso, isoFromDays, spokenDate, addDaysIso } from '../../src/dates.js';
 
 test('durations in hours and minutes', () => {
@@ -71,4 +71,14 @@ test('the safeguarding check on the home screen: missing, running out, or nothin
   assert.match(vettingWords(me({ kind: 'dbs-enhanced', expires: '2026-12-20', days_left: 18 })),
     /runs out on Sunday 20 December 2026\. Ask your coordinator/);
   assert.match(vettingWords(me({ kind: 'dbs-enhanced', expires: '2026-12-02', days_left: 0 })), /runs out today/);
+});
+
+test('a group session says whose share it is', () => {
+  assert.equal(groupWords(null), '');
+  assert.equal(groupWords({ volunteers: 2, members: 6, member_number: 1 }),
+    'Your share of a group session for 6 people with 2 volunteers');
+  assert.equal(groupWords({ volunteers: 1, members: 6, member_number: 0 }),
+    'A group session for 6 people with one volunteer');
+  assert.equal(groupWords({ volunteers: 3, members: 0, member_number: 0 }),
+    'A community group session with 3 volunteers');
 });

@@ -22,9 +22,25 @@ struct MovementView {
   std::string category;        // empty for transfers
   std::int32_t date_days = 0;  // the day the help was given
   std::uint64_t seq = 0;       // log position of the creating entry
+  // A group session (hours.group): `id` is the session's entry, which is
+  // what one confirms or voids; the view is one leg (legs 1), or several
+  // legs added up (merged_view), e.g. a member's share of two volunteers.
+  bool group = false;
+  std::uint32_t group_volunteers = 0;  // volunteers at the session
+  std::uint32_t group_members = 0;     // members helped; 0: the community
+  std::uint32_t member_number = 0;     // this member's place among them, 1-based; 0: several or none
+  std::uint32_t legs = 0;              // legs added up here; 0 for every other movement
 };
 
 MovementView view_of(Node& node, const Movement& movement);
+// Legs of one group session as one view (they must share the session):
+// minutes added up; a volunteer or member named when every leg has the
+// same, else counted ("2 volunteers", "6 members"); the status of the
+// first leg.
+MovementView merged_view(Node& node, const std::vector<Movement>& legs);
+// "lunch-club, 1 of 6" for one member's leg, "lunch-club, 6 members" for
+// several, the category alone for anything else.
+std::string describe_group_part(const MovementView& view);
 
 // Who pays for help a member received: service users do not pay, their
 // help comes out of the co-op pool (the rules refuse anything else).

@@ -93,6 +93,17 @@ struct ExpiringVetting {
 // days after it are listed.
 inline constexpr std::int32_t kVettingExpiryWarningDays = 30;
 
+// Group sessions (hours.group) given on a day in the period with at least
+// one confirmed share, each person and minute counted once however many
+// legs the session has (definitions in the report: "group_sessions").
+struct GroupSessionTotals {
+  std::uint64_t sessions = 0;
+  std::uint64_t volunteers = 0;      // distinct members who gave confirmed time at one
+  std::uint64_t members_helped = 0;  // distinct members with a confirmed share
+  std::uint64_t places = 0;          // members helped at each session, added up over sessions
+  std::int64_t volunteer_minutes = 0;  // confirmed time the volunteers gave, each volunteer's once
+};
+
 struct FigureDefinition {
   std::string figure;  // the figure's key, e.g. "hours_by_month"
   std::string definition;
@@ -118,6 +129,7 @@ struct PeriodReport {
   std::vector<UnusualItem> unusual;
   std::vector<ExpiringVetting> vettings_expiring;  // soonest first
   SocialValueSection social_value;                 // app/social_value.h
+  GroupSessionTotals group_sessions;
   std::vector<FigureDefinition> definitions;       // one per figure, by key
 };
 

@@ -5,6 +5,7 @@
 #include "cohours/control/calls_audit.h"
 #include "cohours/control/calls_exchanges.h"
 #include "cohours/control/calls_expenses.h"
+#include "cohours/control/calls_groups.h"
 #include "cohours/control/calls_invitations.h"
 #include "cohours/control/calls_members.h"
 #include "cohours/control/calls_offers.h"
@@ -15,5 +16,5 @@
 
 namespace cohours::control {
 using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls, ExpenseCalls,
-                           AuditCalls, InvitationCalls, VettingCalls, SocialCalls, OfferCalls>::type;
+                           AuditCalls, InvitationCalls, VettingCalls, SocialCalls, OfferCalls, GroupCalls>::type;
 }  // namespace cohours::control

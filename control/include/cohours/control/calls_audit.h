@@ -34,12 +34,14 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PaymentItem, claim, member, category, pence, 
                                    recorded_days)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(UnusualItem, kind, description, id)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ExpiringVetting, id, volunteer, kind, expires_days, days_left)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(GroupSessionTotals, sessions, volunteers, members_helped, places,
+                                   volunteer_minutes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FigureDefinition, figure, definition)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeriodReport, coop, currency, from_days, to_days, generated_ms,
                                    hours_by_month, hours_by_category, hours_per_person, active_volunteers,
                                    active_carers, respite_minutes, pool, pending_over_14_days,
                                    expenses_by_category, expenses_totals, payments, unusual, vettings_expiring,
-                                   social_value, definitions)
+                                   social_value, group_sessions, definitions)
 
 COHOURS_JSON_EMPTY(StartExport)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ExportHead, node_name, node_key, currency, size, root, time_ms,

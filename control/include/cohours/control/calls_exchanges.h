@@ -9,7 +9,8 @@
 namespace cohours::app {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Accepted, id, seq, duplicate)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(MovementView, id, kind, status, provider, recipient, payer, payee,
-                                   pool_pays, minutes, category, date_days, seq)
+                                   pool_pays, minutes, category, date_days, seq, group, group_volunteers,
+                                   group_members, member_number, legs)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LogHours, as, on_behalf_of, to, minutes, category, date_days, note, again)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HoursLogged, entry, movement, other_coop, provider)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImportHours, as, csv, file, dry_run, again)
