@@ -76,16 +76,9 @@ void run_hours_import(const GlobalOptions& options, const ImportArgs& args) {
       if (row.outcome == app::RowOutcome::refused) out() << args.file << " line " << row.line << ": " << row.message << "\n";
     out() << summary(done) << "\n";
   }
-  if (done.refused > 0) {
-    for (const auto& row : done.rows)
-      if (row.outcome == app::RowOutcome::refused) {
-        CliError error{row.code, std::to_string(done.refused) + " rows of " + args.file +
-                                     " refused, nothing stored (first: line " + std::to_string(row.line) + ": " +
-                                     row.message + ")"};
-        error.json_printed = options.json;
-        throw error;
-      }
-  }
+  for (const auto& row : done.rows)
+    if (row.outcome == app::RowOutcome::refused)
+      fail_import(row.code, done.refused, args.file, row.line, row.message, options.json);
 }
 
 }  // namespace

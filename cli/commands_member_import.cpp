@@ -80,14 +80,9 @@ void run_member_import(const GlobalOptions& options, const MemberImportArgs& arg
       if (row.outcome == app::RowOutcome::refused) out() << args.file << " line " << row.line << ": " << row.message << "\n";
     out() << member_import_summary(done) << "\n";
   }
-  for (const auto& row : done.rows) {
-    if (row.outcome != app::RowOutcome::refused) continue;
-    CliError error{row.code, std::to_string(done.refused) + " rows of " + args.file +
-                                 " refused, nothing stored (first: line " + std::to_string(row.line) + ": " +
-                                 row.message + ")"};
-    error.json_printed = options.json;
-    throw error;
-  }
+  for (const auto& row : done.rows)
+    if (row.outcome == app::RowOutcome::refused)
+      fail_import(row.code, done.refused, args.file, row.line, row.message, options.json);
 }
 
 }  // namespace

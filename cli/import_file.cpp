@@ -23,4 +23,12 @@ std::string read_import_file(const std::string& file, std::size_t max_bytes, con
   return text.str();
 }
 
+void fail_import(Code code, std::size_t refused, const std::string& file, int line, const std::string& message,
+                 bool json_printed) {
+  CliError error{code, std::to_string(refused) + " rows of " + file + " refused, nothing stored (first: line " +
+                           std::to_string(line) + ": " + message + ")"};
+  error.json_printed = json_printed;
+  throw error;
+}
+
 }  // namespace cohours::cli
