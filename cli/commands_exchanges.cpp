@@ -65,9 +65,10 @@ void run_hours_log(const GlobalOptions& options, const LogArgs& args) {
              " confirms it.");
 }
 
-void run_hours_confirm(const GlobalOptions& options, const std::string& id, const std::string& as) {
+void run_hours_confirm(const GlobalOptions& options, const std::string& id, const std::string& as,
+                       const std::string& for_member) {
   Client client(options);
-  app::HoursClosed closed = client.call(app::ConfirmHours{id, as});
+  app::HoursClosed closed = client.call(app::ConfirmHours{id, as, for_member});
   const app::MovementView& m = closed.movement;
   if (m.group) return report(options, closed.entry, "Confirmed: " + describe_group_shares(m) + ".");
   report(options, closed.entry,
@@ -197,7 +198,10 @@ void add_exchange_commands(CLI::App& app, GlobalOptions& options) {
   CLI::App* confirm = add_command(*hours, "confirm", "Confirm hours you received (moves the credits)");
   confirm->add_option("id", *target, "The hours entry id (or its first 8+ digits)")->required();
   confirm->add_option("--as", *as, "The recipient, or a coordinator on their behalf")->required();
-  confirm->callback([&options, target, as] { run_hours_confirm(options, *target, *as); });
+  auto for_member = std::make_shared<std::string>();
+  confirm->add_option("--for", *for_member,
+                      "A group session: the one member whose share a coordinator confirms (default: every share)");
+  confirm->callback([&options, target, as, for_member] { run_hours_confirm(options, *target, *as, *for_member); });
   CLI::App* void_cmd = add_command(*hours, "void", "Cancel pending hours");
   void_cmd->add_option("id", *target)->required();
   void_cmd->add_option("--as", *as, "The provider, the recipient or a coordinator")->required();

@@ -67,6 +67,7 @@ ApiResponse refusal(const Status& status) {
     case Code::wrong_state:
     case Code::wrong_node:
     case Code::not_vetted:
+    case Code::possible_duplicate:
       return ClientApi::error(409, code_name(status.code()), status.message());
     case Code::ok:
       break;

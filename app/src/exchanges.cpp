@@ -112,9 +112,20 @@ Result<HoursLogged> log_hours(Node& node, const LogHours& r) {
 Result<HoursClosed> confirm_hours(Node& node, const ConfirmHours& r) {
   TRY_ASSIGN(PublicKey signer, member_key(node, r.as));
   if (auto group = node.ledger().resolve_id(r.id); group.ok() && node.ledger().group_legs(*group).ok()) {
+    // For one member: signed on their behalf, so the engine closes their
+    // share only (and refuses a signer who is not a coordinator).
+    PublicKey behalf{};
+    if (!r.for_member.empty()) {
+      TRY_ASSIGN(behalf, member_key(node, r.for_member));
+      if (behalf == signer) behalf = PublicKey{};
+    }
     Submission submission(node);
-    return closed_group_legs(node, *group, submission.as_member(signer, HoursConfirm{*group}));
+    return closed_group_legs(node, *group, submission.as_member(signer, HoursConfirm{*group}, behalf));
   }
+  if (!r.for_member.empty())
+    return Status(Code::malformed,
+                  "--for names one member's share of a group session; this entry is not one (confirm it as its "
+                  "recipient, or as a coordinator without --for)");
   TRY_ASSIGN(Movement movement,
              hours_movement(node, r.id, " (give the id printed by `hours log` or `respite offer`)"));
   TRY_ASSIGN(PublicKey behalf, on_behalf_for(node, signer, movement.recipient));

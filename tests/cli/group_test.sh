@@ -55,6 +55,14 @@ grep -q "bob's share (1 of 6) of lunch-club" <<<"$out" && ok || bad "the confirm
 [ "$(balance alice)" = "20" ] && ok || bad "alice has $(balance alice) after bob's share, wanted 20"
 expect_fail 6 "already confirmed" hours confirm "$LUNCH" --as bob
 expect_fail 5 "hours you gave" hours confirm "$LUNCH" --as alice
+# A coordinator confirms sam's share alone, on his behalf (sam has no phone).
+run hours confirm "$LUNCH" --as dave --for sam
+[ "$status" -eq 0 ] && ok || bad "dave confirms sam's share: $err"
+grep -q "sam's share (2 of 6) of lunch-club" <<<"$out" && ok || bad "the confirmation names sam's share only: $out"
+[ "$(balance alice)" = "40" ] && ok || bad "alice has $(balance alice) after two shares, wanted 40"
+expect_fail 6 "already confirmed" hours confirm "$LUNCH" --as dave --for sam
+expect_fail 5 "only a coordinator" hours confirm "$LUNCH" --as bob --for sue
+expect_fail 3 "zed" hours confirm "$LUNCH" --as dave --for zed
 expect_ok hours confirm "$LUNCH" --as dave
 [ "$(balance alice)" = "120" ] && ok || bad "alice earns 2 hours once, has $(balance alice)"
 [ "$(balance erin)" = "120" ] && ok || bad "erin earns 2 hours once, has $(balance erin)"

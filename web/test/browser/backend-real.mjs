@@ -101,6 +101,15 @@ export async function startRealNode({ dist, out, cohours, cohoursd }) {
       await cli('vetting', 'record', alias, '--as', 'dave', '--kind', 'dbs-enhanced-barred',
         '--issued', day(-365), '--expires', day(730));
     },
+    // A member without a phone, added by the coordinator.
+    async addMember(alias, roles) {
+      await cli('member', 'add', alias, ...roles.flatMap((r) => ['--role', r]));
+    },
+    // A coordinator logs one volunteer's session for several members today.
+    async groupSession(volunteer, members, minutes, category) {
+      await cli('hours', 'group', '--as', 'dave', '--volunteer', volunteer, '--with', members.join(','),
+        '--duration', String(minutes), '--category', category, '--date', 'today');
+    },
     async setCategories(list) {
       await cli('policy', 'set', '--categories', list.join(','), '--as', 'dave');
     },

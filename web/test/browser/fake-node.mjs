@@ -79,7 +79,8 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
         return null;
       }
       case 'hours.confirm': {
-        const m = movements.get(b.target);
+        // A group session's id confirms the signer's own share (docs/api.md).
+        const m = movements.get(b.target) ?? [...movements.values()].find((x) => x.session === b.target && x.recipient === author);
         if (!m) return refuse('unknown_entry', 'no hours entry ' + b.target.slice(0, 16));
         if (m.status !== 'pending') return refuse('wrong_state', `those hours are already ${m.status}; nothing to confirm`);
         if (author !== m.recipient) return refuse('not_permitted', 'only the member who received the help (or a coordinator on their behalf) may confirm these hours');
@@ -246,7 +247,8 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
       case 'GET /v1/me/pending':
         return send(200, {
           to_confirm: [...movements.values()].filter((m) => m.status === 'pending' && m.recipient === me)
-            .map((m) => ({ id: m.id, kind: m.kind, provider: alias(m.provider), minutes: m.minutes, category: m.category, date: m.date })),
+            .map((m) => ({ id: m.session ?? m.id, kind: m.kind, provider: alias(m.provider), minutes: m.minutes, category: m.category,
+              date: m.date, group: m.group ?? null })),
           waiting: [...movements.values()].filter((m) => m.status === 'pending' && m.provider === me)
             .map((m) => ({ id: m.id, kind: m.kind, recipient: alias(m.recipient), minutes: m.minutes, category: m.category, date: m.date })),
         });
@@ -398,6 +400,20 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
       return undefined;
     },
     async setCategories(list) { cats = [...list]; },
+    // A member without a phone (a coordinator adds them).
+    async addMember(aliasName, roles) { addMember(aliasName, roles, toHex(crypto.getRandomValues(new Uint8Array(32)))); },
+    // A coordinator logs one volunteer's session for several members, each
+    // paying an even share (the real node's rules: docs/decisions.md "Group sessions").
+    async groupSession(volunteer, memberAliases, minutes, category) {
+      const keyOf = (a) => [...members].find(([, m]) => m.alias === a)?.[0];
+      const session = toHex(crypto.getRandomValues(new Uint8Array(32)));
+      memberAliases.forEach((a, i) => {
+        const key = keyOf(a);
+        movements.set(`${session}-${i + 1}`, { id: `${session}-${i + 1}`, session, kind: 'hours', status: 'pending', provider: keyOf(volunteer),
+          recipient: key, payer: hasRole(key, 'service-user') ? 'pool' : key, minutes: minutes / memberAliases.length, category,
+          date: isoFromDays(Math.floor(Date.now() / 86400000)), group: { volunteers: 1, members: memberAliases.length, member_number: i + 1 } });
+      });
+    },
     // A coordinator records the volunteer's safeguarding check.
     async vet(aliasName) {
       for (const [key, m] of members) if (m.alias === aliasName) vetted.add(key);

@@ -7,7 +7,7 @@
 //   and she sees "Sent". carol (carer and volunteer) joins on a second phone
 //   and confirms it; both balances change. Then respite (ask, offer,
 //   cancel), an expense with a photo of the receipt, a key backup and its
-//   restore (a wrong passphrase first).
+//   restore (a wrong passphrase first), and carol's share of a group session.
 //
 // Every screen is photographed at 390x844 (and again at 200% text size) and
 // checked with axe-core (no serious or critical violation), for large text
@@ -72,6 +72,8 @@ async function startBackend() {
       balanceMinutes: (alias) => node.balanceMinutes(alias),
       entriesOfKind: (kind) => node.entriesOfKind(kind),
       setCategories: (list) => node.setCategories(list),
+      addMember: (alias, roles) => node.addMember(alias, roles),
+      groupSession: (volunteer, members, minutes, category) => node.groupSession(volunteer, members, minutes, category),
       vet: (alias) => node.vet(alias),
       receiptStored: (digest, bytes) => node.receiptStored(digest, bytes),
       stop: () => node.close(),
@@ -474,6 +476,29 @@ try {
   await spare.page.locator('.big', { hasText: /^1 hour$/ }).waitFor();
   check('the restored key is erin, with her hour', true);
   await spare.context.close();
+
+  // 13. A group session: a coordinator logs an afternoon of befriending by
+  // erin for carol and gwen (gwen has no phone) as one entry; carol sees her
+  // own share and confirms it; gwen's share stays with the coordinator.
+  await backend.addMember('gwen', ['carer']);
+  await backend.groupSession('erin', ['carol', 'gwen'], 90, 'befriending');
+  const carolBefore = await backend.balanceMinutes('carol');
+  const erinBefore = await backend.balanceMinutes('erin');
+  // From home, as carol would (the confirm screen asks the node on opening).
+  await carol.page.goto(`${backend.url}/#/`);
+  await heading(carol.page, 'Hello, carol');
+  await carol.page.getByRole('link', { name: /Confirm help I was given/ }).click();
+  await heading(carol.page, 'Confirm help I was given');
+  const share = carol.page.locator('li', { hasText: 'Your share of a group session for 2 people with one volunteer' });
+  await share.waitFor();
+  check('carol sees her share of the session: 45 minutes', await share.getByText('erin gave you 45 minutes of befriending').isVisible());
+  await screen(carol, 'confirm-group');
+  await share.getByRole('button', { name: /Yes, confirm: erin gave you 45 minutes/ }).click();
+  await share.locator('.state-sent').waitFor();
+  check('carol confirmed her share: "Sent"', true);
+  check('the node posted her share only: carol -45, erin +45',
+    (await backend.balanceMinutes('carol')) === carolBefore - 45 && (await backend.balanceMinutes('erin')) === erinBefore + 45,
+    `carol ${carolBefore} -> ${await backend.balanceMinutes('carol')}, erin ${erinBefore} -> ${await backend.balanceMinutes('erin')}`);
 } catch (e) {
   check('the scenario ran to the end', false, e.message.split('\n')[0]);
   for (const p of [erin, carol]) {

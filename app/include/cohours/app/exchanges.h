@@ -49,6 +49,9 @@ Result<HoursLogged> log_hours(Node& node, const LogHours& request);
 struct ConfirmHours {
   std::string id;
   std::string as;
+  // A group session only: the one member whose share a coordinator
+  // confirms on their behalf (empty: a coordinator confirms every share).
+  std::string for_member;
 };
 struct VoidHours {
   std::string id;

@@ -17,7 +17,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImportHours, as, csv, file, dry_run, again)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ImportedRow, line, outcome, code, message, id, volunteer, recipient, date_days,
                                    minutes, category)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HoursImported, rows, added, already_imported, refused, dry_run, file_digest)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfirmHours, id, as)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConfirmHours, id, as, for_member)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(VoidHours, id, as, reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HoursClosed, entry, movement)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RequestRespite, as, minutes, date_days, note)
