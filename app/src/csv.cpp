@@ -1,5 +1,9 @@
 #include "cohours/app/csv.h"
 
+#include <string_view>
+
+#include "cohours/text.h"
+
 namespace cohours::app {
 
 std::string csv_field(const std::string& value) {
@@ -49,6 +53,23 @@ Result<std::vector<CsvRecord>> parse_csv_records(const std::string& text, const 
     records.push_back(std::move(record));
   }
   return records;
+}
+
+Result<std::string> spreadsheet_text(const std::string& bytes, const std::string& file) {
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  std::string text = bytes.starts_with(bom) ? bytes.substr(bom.size()) : bytes;
+  int line = 1;
+  for (std::size_t start = 0; start < text.size(); ++line) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view one(text.data() + start, end - start);
+    if (one.find('\0') != std::string_view::npos || !utf8_characters(one))
+      return Status(Code::malformed, file + " line " + std::to_string(line) +
+                                         " is not UTF-8 text: save the sheet as \"CSV UTF-8\" (a CSV file, not a "
+                                         "spreadsheet or another encoding)");
+    start = end + 1;
+  }
+  return text;
 }
 
 Result<std::vector<std::vector<std::string>>> parse_csv(const std::string& text, const std::string& file) {

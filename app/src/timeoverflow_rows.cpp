@@ -132,10 +132,11 @@ std::string alias_from_name(const std::string& name) {
 }
 
 Result<std::vector<TimeOverflowRow>> read_timeoverflow_members(const std::string& text, const std::string& file) {
-  std::string body = text;
-  if (body.compare(0, 3, "\xEF\xBB\xBF") == 0) body.erase(0, 3);  // a spreadsheet's byte-order mark
-  auto records = parse_csv_records(body, file);
-  if (!records.ok()) return records.status();
+  auto body = spreadsheet_text(text, file);
+  if (!body.ok()) return body.status();
+  auto records = parse_csv_records(*body, file);
+  // A file the admin gave, not the store: bad input, not corruption.
+  if (!records.ok()) return Status(Code::malformed, records.status().message());
   std::vector<TimeOverflowRow> rows;
   bool header_seen = false;
   for (const CsvRecord& record : records.value()) {

@@ -92,10 +92,9 @@ Result<std::vector<SheetRow>> read_timesheet(const std::string& text_in, const s
   if (text_in.size() > kMaxTimesheetBytes)
     return Status(Code::malformed, file + " is larger than " + std::to_string(kMaxTimesheetBytes >> 20) +
                                        " MiB: split it into smaller files");
-  // Spreadsheets often start a CSV file with a byte-order mark.
-  std::string_view bom = "\xEF\xBB\xBF";
-  const std::string text = text_in.starts_with(bom) ? text_in.substr(bom.size()) : text_in;
-  auto records = parse_csv_records(text, file);
+  auto text = spreadsheet_text(text_in, file);
+  if (!text.ok()) return text.status();
+  auto records = parse_csv_records(*text, file);
   if (!records.ok())
     return Status(Code::malformed, file + " ends inside a quoted field: a '\"' opens a field that is never closed");
   if (records->empty() || blank(records->front().fields))

@@ -148,7 +148,9 @@ TEST_CASE("what is not a TimeOverflow member list is refused whole") {
   CHECK(refused("").code() == Code::malformed);
   CHECK(refused("volunteer,recipient,date,duration,category,note\n").message().find("not a TimeOverflow") !=
         std::string::npos);
-  CHECK(refused(std::string(kTimeOverflowHeader) + "1,\"unterminated\n").code() == Code::corruption);
+  CHECK(refused(std::string(kTimeOverflowHeader) + "1,\"unterminated\n").code() == Code::malformed);
+  CHECK(refused(std::string("\x89PNG\r\n\x1a\n\0\0", 10)).message().find("x.csv line 1 is not UTF-8 text") !=
+        std::string::npos);
   // Only an admin brings members over.
   auto by_volunteer = app::import_timeoverflow(*t, {"alice", member_list(kFourMembers), "m.csv", false, {"volunteer"}});
   CHECK(by_volunteer.code() == Code::not_permitted);

@@ -219,6 +219,15 @@ TEST_CASE("a file that is not a timesheet, or someone who may not import one, is
   CHECK(refused("dave", std::string(kHeader) + "alice,bob,2026-11-02,1h,befriending,\"never closed\n")
             .message()
             .find("quoted") != std::string::npos);
+  // Not text: a spreadsheet's own file, or a sheet saved as Windows-1252
+  // (its "é" one byte, 0xE9), named by line, and nothing of it echoed.
+  const Status binary = refused("dave", std::string("PK\x03\x04\0\xff\xfe", 7) + "xl/workbook.xml");
+  CHECK(binary.code() == Code::malformed);
+  CHECK(binary.message().find("line 1 is not UTF-8 text") != std::string::npos);
+  CHECK(binary.message().find("xl/workbook") == std::string::npos);
+  CHECK(refused("dave", sheet({"alice,bob,2026-11-02,1h,befriending,caf\xe9 visit"}))
+            .message()
+            .find("line 2 is not UTF-8 text: save the sheet as \"CSV UTF-8\"") != std::string::npos);
   std::string huge = kHeader;
   for (std::size_t i = 0; i <= app::kMaxTimesheetRows; ++i) huge += "alice,bob,2026-11-02,1h,befriending,\n";
   CHECK(refused("dave", huge).message().find("split") != std::string::npos);

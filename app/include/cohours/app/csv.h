@@ -23,6 +23,12 @@ struct CsvRecord {
 // The records of `text`; corruption naming `file` when it ends inside a
 // quoted field.
 Result<std::vector<CsvRecord>> parse_csv_records(const std::string& text, const std::string& file);
+// A file a member typed up in a spreadsheet (a timesheet, a member list),
+// ready for parse_csv_records: its byte-order mark dropped; malformed,
+// naming `file` and the first line, when it is not UTF-8 text (a binary
+// file, or a sheet saved in a legacy encoding whose names would be read
+// wrong).
+Result<std::string> spreadsheet_text(const std::string& bytes, const std::string& file);
 // The records' fields alone.
 Result<std::vector<std::vector<std::string>>> parse_csv(const std::string& text, const std::string& file);
 
