@@ -5,6 +5,10 @@
 # configuring, so one build installs under /usr/local by default and under
 # /usr in the .deb (CPACK_PACKAGING_INSTALL_PREFIX) without a second build.
 include(GNUInstallDirs)
+# Installing (and cpack) builds nothing itself: scripts/package.sh builds
+# only what is installed, so packaging a build with tests does not build
+# every test first.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 install(TARGETS cohours cohoursd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 

@@ -25,7 +25,10 @@ mkdir -p "$out"
 if [[ ! -f $build/CMakeCache.txt ]]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
 fi
-cmake --build "$build" -j"$(nproc)"
+# Only what the package holds (not the tests of a build made for them).
+targets=(cohours cohoursd man_pages)
+cmake --build "$build" --target help | grep -q '\.\.\. web$' && targets+=(web)
+cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 args=(-G DEB -B "$out" --config "$build/CPackConfig.cmake")
 [[ -n $version ]] && args+=(-D "CPACK_PACKAGE_VERSION=$version")
 cpack "${args[@]}"

@@ -22,7 +22,7 @@ std::string permission_denied(const std::filesystem::path& data_dir, const std::
     return "permission denied on " + socket.string() + ": only the node's user may use it";
   std::string group_name = std::to_string(st.st_gid);
   if (const group* g = ::getgrgid(st.st_gid)) group_name = g->gr_name;
-  std::string user = "YOU";
+  std::string user = std::to_string(::getuid());
   if (const passwd* p = ::getpwuid(::getuid())) user = p->pw_name;
   return "permission denied on " + socket.string() + ": join the group '" + group_name + "' (sudo adduser " +
          user + " " + group_name + ") and log in again";

@@ -68,9 +68,8 @@ std::string control_refusal(uid_t peer_uid, gid_t peer_gid, uid_t daemon_uid,
 
 std::string join_group_message(const std::string& socket_path, const std::string& group_name,
                                uid_t caller_uid) {
-  const std::string user = caller_uid == 0 ? "YOU" : access_user_name(caller_uid);
   return "permission denied on " + socket_path + ": join the group '" + group_name + "' (sudo adduser " +
-         user + " " + group_name + ") and log in again";
+         access_user_name(caller_uid) + " " + group_name + ") and log in again";
 }
 
 }  // namespace cohours::net
