@@ -65,11 +65,10 @@ set(CPACK_PACKAGE_VENDOR "cohours")
 set(CPACK_PACKAGE_CONTACT "cohours maintainers <cohours@localhost>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "time bank and volunteer credit ledger for social-care co-operatives")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "time bank and volunteer credit ledger for social-care co-operatives
- A co-op's append-only signed ledger of hours given and received (cohours),
- and the daemon that serves it to members' phones and syncs it with the other
- co-ops of a consortium (cohoursd, a systemd service running as the cohours
- user). Members of the cohours group run cohours commands without sudo.")
+set(CPACK_PACKAGE_DESCRIPTION "A co-op's append-only signed ledger of hours given and received (cohours),
+and the daemon that serves it to members' phones and syncs it with the other
+co-ops of a consortium (cohoursd, a systemd service running as the cohours
+user). Members of the cohours group run cohours commands without sudo.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE "")
