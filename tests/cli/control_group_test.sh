@@ -89,6 +89,9 @@ expect "hours confirm by a member of the group" 0 ''
 run_as 61001 65534 balance alice
 expect "balance by a member of the group" 0 ''
 [[ $out == *"alice"*"1h 30m"* ]] && ok || bad "alice's balance after 90 minutes: $out"
+# COHOURS_DATA instead of --data on every command.
+out=$(cd "$WORK" && COHOURS_DATA=$NODE as 61001 65534 "$COHOURS" balance alice 2>&1)
+[[ $out == *"alice"*"1h 30m"* ]] && ok || bad "balance with COHOURS_DATA: $out"
 # A file named on the command is written by the caller, as the caller.
 mkdir "$WORK/exports" && chown 61001:65534 "$WORK/exports"
 run_as 61001 65534 export --format csv "$WORK/exports/month"
