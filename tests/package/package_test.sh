@@ -143,6 +143,9 @@ walk "balance" balance
 echo "$result" | sed 's/^/    /'
 alice_before=$(as_carol balance alice 2>&1)
 walk "audit verify" audit verify
+with_env=$(in_root runuser -u carol -- env COHOURS_DATA=/var/lib/cohours cohours balance alice 2>&1)
+[ "$with_env" = "$alice_before" ] && ok "carol: balance with COHOURS_DATA instead of --data" ||
+  bad "balance with COHOURS_DATA: $with_env"
 walk "export to her home" export --format csv /home/carol/export
 [ "$(in_root stat -c %U /home/carol/export/records.csv)" = carol ] && ok "the export is carol's, written by her cohours" ||
   bad "the export's owner: $(in_root stat -c %U /home/carol/export/records.csv)"
