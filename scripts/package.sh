@@ -33,4 +33,5 @@ args=(-G DEB -B "$out" --config "$build/CPackConfig.cmake")
 [[ -n $version ]] && args+=(-D "CPACK_PACKAGE_VERSION=$version")
 cpack "${args[@]}"
 rm -rf "$out/_CPack_Packages"
-ls -1 "$out"/cohours_*.deb
+# The package just made (the newest).
+ls -1t "$out"/cohours_*.deb | head -n 1
