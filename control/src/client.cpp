@@ -16,7 +16,7 @@ namespace {
 // (EACCES): an installed node's directory is 0710 for its group, so say
 // which group to join. The words are the daemon's own when it refuses a
 // caller (net/src/control_access.cpp join_group_message).
-std::string permission_denied(const std::filesystem::path& data_dir, const std::filesystem::path& socket) {
+std::string socket_permission_denied(const std::filesystem::path& data_dir, const std::filesystem::path& socket) {
   struct stat st {};
   if (::stat(data_dir.c_str(), &st) != 0 || (st.st_mode & S_IXGRP) == 0 || st.st_gid == ::getgid())
     return "permission denied on " + socket.string() + ": only the node's user may use it";
@@ -39,7 +39,7 @@ Result<std::optional<RemoteNode>> RemoteNode::connect(const std::filesystem::pat
     case Connect::failed:
       if (error == EACCES)
         return Result<std::optional<RemoteNode>>(Code::not_permitted,
-                                                 permission_denied(data_dir, data_dir / kSocketName));
+                                                 socket_permission_denied(data_dir, data_dir / kSocketName));
       return Result<std::optional<RemoteNode>>(
           Code::io_error, "cannot reach the daemon at " + data_dir.string() + " through " +
                               (data_dir / kSocketName).string() + ": " + std::strerror(error));
