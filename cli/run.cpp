@@ -42,7 +42,11 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", "cohours " + version_text());
   app.name("cohours");
   app.require_subcommand(1);
-  app.add_option("--data", options.data_dir, "The node's data directory")->capture_default_str();
+  // COHOURS_DATA: an installed node's admins set it once (operations.md,
+  // "Install from the package") instead of typing --data on every command.
+  app.add_option("--data", options.data_dir, "The node's data directory")
+      ->capture_default_str()
+      ->envname("COHOURS_DATA");
   app.add_flag("--json", options.json, "Print JSON for scripts");
   app.add_option("--passphrase-file", options.passphrase_file,
                  "A file holding the passphrase of the node's encrypted key files (docs/operations.md)")

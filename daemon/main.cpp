@@ -2,6 +2,7 @@
 //
 //   cohoursd --data DIR [--listen HOST:PORT] [--log-level debug|info|warn|error]
 //            [--passphrase-file FILE (or COHOURS_PASSPHRASE_FILE), for an encrypted node.key]
+//            [--group NAME: its members may use the control socket too]
 //
 // Holds the node's store open, serves `cohours` commands on DIR/control.sock
 // (the CLI never opens the store while the daemon runs), and syncs with the
@@ -21,6 +22,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "cohours/api/client_api.h"
@@ -65,6 +67,18 @@ HttpResponse to_http(api::ApiResponse r) {
           std::move(r.headers), std::move(r.refusal_kind), std::move(r.refusal)};
 }
 
+// An installed cohoursd (PREFIX/bin) serves the web app installed beside
+// it (PREFIX/share/cohours/web); one run from a build serves its web/dist.
+std::string default_web_dir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec && exe.parent_path().filename() == "bin") {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "cohours" / "web";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return COHOURS_DEFAULT_WEB_DIR;
+}
+
 struct DaemonOptions {
   std::string listen;  // peers
   std::string passphrase_file;  // for an encrypted node.key; empty: none
@@ -72,6 +86,7 @@ struct DaemonOptions {
   HttpServerOptions http;  // listen empty: no HTTP
   api::ApiOptions api;
   std::int64_t digest_check_seconds = 300;  // how often due alert digests are looked for
+  std::optional<ControlGroup> control_group;  // members may use the control socket; none: the daemon's user only
 };
 
 int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
@@ -183,12 +198,17 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   node.set_mailer(&mailer);
   daemon::DigestTimer digests(node, std::chrono::seconds(daemon_options.digest_check_seconds));
   Ledger* own = ledger.value().get();
-  ControlServer control(io, dir / "control.sock", [&](const std::string& request) {
-    const std::uint64_t before = own->log_size();
-    std::string response = control::serve_call(node, request);
-    if (peers && own->log_size() != before) peers->notify_local_append();
-    return response;
-  });
+  ControlServerOptions control_options;
+  control_options.group = daemon_options.control_group;
+  ControlServer control(
+      io, dir / "control.sock",
+      [&](const std::string& request) {
+        const std::uint64_t before = own->log_size();
+        std::string response = control::serve_call(node, request);
+        if (peers && own->log_size() != before) peers->notify_local_append();
+        return response;
+      },
+      control_options);
   // The client API for phones, and the web app's files, when asked for.
   std::unique_ptr<api::ClientApi> client_api;
   std::unique_ptr<HttpServer> http;
@@ -268,7 +288,7 @@ int main(int argc, char** argv) {
   std::string level = "info";
   DaemonOptions options;
   options.http.listen.clear();
-  std::string web = COHOURS_DEFAULT_WEB_DIR;
+  std::string web = default_web_dir();
   CLI::App app{"cohoursd: a co-op's node: control socket for `cohours`, sync with the consortium"};
   app.set_version_flag("--version", "cohoursd " + version_text());
   app.add_option("--data", data, "The node's data directory")->capture_default_str();
@@ -295,6 +315,10 @@ int main(int argc, char** argv) {
                  "relay's interval, `cohours alerts relay --every`)")
       ->capture_default_str()
       ->check(CLI::Range(1, 24 * 3600));
+  std::string group;
+  app.add_option("--group", group,
+                 "Members of this group may use the control socket too, without sudo (the packaged unit: "
+                 "cohours; docs/operations.md \"Install from the package\")");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForVersion&) {
@@ -309,6 +333,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   set_log_level(parsed);
+  if (!group.empty()) {
+    std::string why;
+    options.control_group = find_control_group(group, &why);
+    if (!options.control_group) {
+      log_error("--group " + group + ": " + why);
+      return 1;
+    }
+  }
   try {
     std::error_code ec;
     if (!web.empty() && fs::is_directory(web, ec)) options.http.web_root = fs::absolute(web);

@@ -15,6 +15,9 @@
 #           the benchmark suite's smoke run; python3-aiosmtpd is the
 #           local SMTP sink the email alert test sends to. Only tests need them, so the
 #           demo stays small.
+#   --package what scripts/package.sh and tests/package/package_test.sh
+#           need besides the build's packages: dpkg-dev (dpkg-shlibdeps)
+#           and debootstrap.
 #   --bench what the benchmark suite needs (tests/bench/run): wrk, jq,
 #           time; the peers' scripts install PostgreSQL and Hypercore
 #           themselves.
@@ -26,7 +29,8 @@ case "${1:-}" in
   "") ;;
   --test) packages+=(chromium jq faketime nginx-light curl openssl clang libclang-rt-14-dev llvm wrk time python3-aiosmtpd) ;;
   --bench) packages+=(wrk jq time) ;;
-  *) echo "usage: install-deps.sh [--test | --bench]" >&2; exit 2 ;;
+  --package) packages+=(dpkg-dev debootstrap) ;;
+  *) echo "usage: install-deps.sh [--test | --bench | --package]" >&2; exit 2 ;;
 esac
 # The phone web app is built with Node.js and npm (web/, docs/phone.md):
 # Debian's, unless a node is already on the PATH.

@@ -1,8 +1,34 @@
 #include "cohours/control/client.h"
 
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 namespace cohours::control {
+
+namespace {
+
+// Why the socket cannot be reached when its directory keeps the caller out
+// (EACCES): an installed node's directory is 0710 for its group, so say
+// which group to join. The words are the daemon's own when it refuses a
+// caller (net/src/control_access.cpp join_group_message).
+std::string socket_permission_denied(const std::filesystem::path& data_dir, const std::filesystem::path& socket) {
+  struct stat st {};
+  if (::stat(data_dir.c_str(), &st) != 0 || (st.st_mode & S_IXGRP) == 0 || st.st_gid == ::getgid())
+    return "permission denied on " + socket.string() + ": only the node's user may use it";
+  std::string group_name = std::to_string(st.st_gid);
+  if (const group* g = ::getgrgid(st.st_gid)) group_name = g->gr_name;
+  std::string user = std::to_string(::getuid());
+  if (const passwd* p = ::getpwuid(::getuid())) user = p->pw_name;
+  return "permission denied on " + socket.string() + ": join the group '" + group_name + "' (sudo adduser " +
+         user + " " + group_name + ") and log in again";
+}
+
+}  // namespace
 
 Result<std::optional<RemoteNode>> RemoteNode::connect(const std::filesystem::path& data_dir) {
   Fd sock;
@@ -11,6 +37,9 @@ Result<std::optional<RemoteNode>> RemoteNode::connect(const std::filesystem::pat
     case Connect::no_daemon:
       return std::optional<RemoteNode>();
     case Connect::failed:
+      if (error == EACCES)
+        return Result<std::optional<RemoteNode>>(Code::not_permitted,
+                                                 socket_permission_denied(data_dir, data_dir / kSocketName));
       return Result<std::optional<RemoteNode>>(
           Code::io_error, "cannot reach the daemon at " + data_dir.string() + " through " +
                               (data_dir / kSocketName).string() + ": " + std::strerror(error));

@@ -107,17 +107,13 @@ void arm_deadline(const std::shared_ptr<Connection>& connection, std::chrono::mi
   });
 }
 
-// Empty if the peer runs as the daemon's own user, else why it is refused.
-// The socket's mode 0600 already keeps others out; root is not let in either.
-std::string peer_refusal(stream::socket& socket) {
+// Empty if the peer may send commands (control_access.h), else why not.
+std::string peer_refusal(stream::socket& socket, const ControlServerOptions& options, const fs::path& path) {
   ucred peer{};
   socklen_t size = sizeof peer;
   if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0)
     return "cannot tell which user connected to the control socket";
-  if (peer.uid != ::geteuid())
-    return "the daemon runs as user " + std::to_string(::geteuid()) + ", not as user " +
-           std::to_string(peer.uid) + "; run cohours as the daemon's user";
-  return {};
+  return control_refusal(peer.uid, peer.gid, ::geteuid(), options.group, path.string(), user_in_group);
 }
 
 std::array<unsigned char, 4> length_header(std::size_t size) {
@@ -208,7 +204,7 @@ asio::awaitable<void> ControlServer::Impl::serve(std::shared_ptr<Impl> self, str
   try {
     boost::system::error_code ec;
     std::string response;
-    std::string refusal = peer_refusal(connection->socket);
+    std::string refusal = peer_refusal(connection->socket, self->options, self->path);
     if (!refusal.empty()) {
       log_warn("control socket: refused a connection: " + refusal);
       response = control_error_response("not_permitted", refusal);
@@ -323,6 +319,19 @@ void ControlServer::start() {
       throw std::system_error(errno, std::generic_category(), "cannot remove the stale " + where);
     log_info("control socket: removed a stale " + where);
   }
+  if (s.options.group) {
+    // The group passes through the directory to the socket, and lists and
+    // reads nothing: every file in it is its owner's alone.
+    const fs::path dir = s.path.parent_path().empty() ? fs::path(".") : s.path.parent_path();
+    std::error_code dir_error;
+    if (::chown(dir.c_str(), static_cast<uid_t>(-1), s.options.group->gid) != 0)
+      dir_error = std::error_code(errno, std::generic_category());
+    if (!dir_error)
+      fs::permissions(dir, fs::perms::owner_all | fs::perms::group_exec, fs::perm_options::replace, dir_error);
+    if (dir_error)
+      throw std::system_error(dir_error, "cannot open " + dir.string() + " to the group '" +
+                                             s.options.group->name + "'");
+  }
   boost::system::error_code ec;
   s.acceptor.open(stream(), ec);
   if (!ec) s.acceptor.bind(address.endpoint(), ec);
@@ -331,11 +340,20 @@ void ControlServer::start() {
     s.acceptor.close(ignored);
     throw std::system_error(ec.value(), std::generic_category(), "cannot bind " + where);
   }
-  // Only the daemon's user may send commands. The data directory is 0700
-  // too, so no one else could reach the socket between bind and chmod.
+  // Only the daemon's user may send commands, or with a group its members
+  // too. The data directory is 0700 (or 0710 with the group), so no one
+  // else could reach the socket between bind and chmod.
   std::error_code chmod_error;
-  fs::permissions(s.path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
-                  chmod_error);
+  if (s.options.group) {
+    if (::chown(s.path.c_str(), static_cast<uid_t>(-1), s.options.group->gid) != 0)
+      chmod_error = std::error_code(errno, std::generic_category());
+  }
+  if (!chmod_error)
+    fs::permissions(s.path,
+                    s.options.group ? fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                          fs::perms::group_write
+                                    : fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace, chmod_error);
   if (!chmod_error) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (chmod_error || ec) {
     boost::system::error_code ignored;

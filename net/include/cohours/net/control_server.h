@@ -23,6 +23,8 @@
 #include <string>
 #include <string_view>
 
+#include "cohours/net/control_access.h"
+
 namespace cohours::net {
 
 // The largest request or response, in bytes of JSON (CONTROL.md).
@@ -33,6 +35,9 @@ struct ControlServerOptions {
   // Time allowed to send a whole request after connecting, and to take the
   // whole response once the command has run. Not a limit on the command.
   std::chrono::milliseconds io_timeout{10'000};
+  // Also let this group's members in (control_access.h); none: the
+  // daemon's user and root only.
+  std::optional<ControlGroup> group;
 };
 
 class ControlServer {
@@ -52,7 +57,8 @@ class ControlServer {
   ControlServer& operator=(const ControlServer&) = delete;
 
   // Removes a stale socket file (one nobody answers on), binds, sets the
-  // mode to 0600, listens and starts accepting on the io_context. Throws
+  // mode to 0600 (0660 with options.group, which then owns the socket and
+  // its directory, made 0710), listens and starts accepting on the io_context. Throws
   // std::system_error if it cannot, e.g. when another process answers on
   // the socket or the path is there but not a socket.
   void start();
