@@ -482,10 +482,20 @@ ApiResponse ClientApi::handle(const ApiRequest& request) {
   } catch (const std::exception& e) {
     response = error(500, "internal", std::string("the request failed: ") + e.what());
   }
+  response.route = route_template(request.target);
   // Every answer carries the node's time, from the clock signed requests are
   // checked against: the phone learns its skew from it (docs/phone.md).
   response.headers.emplace_back("Date", format_http_date_ms(impl_->node.clock().now_ms()));
   return response;
+}
+
+std::string ClientApi::route_template(std::string_view target) {
+  const std::string path(target.substr(0, target.find('?')));
+  if (path == "/v1/health" || path == "/v1/enrol") return path;
+  if (path.rfind("/v1/schema/", 0) == 0) return "/v1/schema/{name}";
+  if (Impl::statement_path(path)) return "/v1/members/{alias}/statement";
+  if (Impl::known(path)) return path;
+  return "unknown";
 }
 
 std::size_t ClientApi::body_limit(std::string_view method, std::string_view target) {
