@@ -228,7 +228,9 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   ControlServer control(
       io, dir / "control.sock",
       [&](const std::string& request) {
-        const control::CallTraits traits = control::call_traits(control::call_name_of(request));
+        const std::string call = control::call_name_of(request);
+        const control::CallTraits traits = control::call_traits(call);
+        const auto started = std::chrono::steady_clock::now();
         std::shared_lock<std::shared_mutex> reading(long_snapshots, std::defer_lock);
         std::unique_lock<std::shared_mutex> erasing(long_snapshots, std::defer_lock);
         if (traits.long_snapshot) reading.lock();
@@ -236,6 +238,12 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
         const std::uint64_t before = own->log_size();
         std::string response = control::serve_call(node, request);
         if (peers && own->log_size() != before) peers->notify_local_append();
+        // The call's name only: its request holds aliases and notes.
+        log_debug("control", "call " + (call.empty() ? std::string("(none)") : call) + " answered in " +
+                                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                    std::chrono::steady_clock::now() - started)
+                                                    .count()) +
+                                 " ms" + (traits.read_only ? " (beside others)" : ""));
         return response;
       },
       control_options);

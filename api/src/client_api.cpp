@@ -506,6 +506,28 @@ std::size_t ClientApi::body_limit(std::string_view method, std::string_view targ
   return kMaxJsonBody;
 }
 
+namespace {
+
+// A refusal as the daemon's log shows it: text the client named, which
+// messages quote in single quotes (an alias: "no member called 'x'"), is
+// left out, so no name reaches the log.
+std::string api_log_redacted(std::string_view message) {
+  std::string out;
+  bool quoted = false;
+  for (char ch : message) {
+    if (ch == '\'') {
+      out += quoted ? "...'" : "'";
+      quoted = !quoted;
+    } else if (!quoted) {
+      out += ch;
+    }
+  }
+  if (quoted) out += "...";
+  return out;
+}
+
+}  // namespace
+
 ApiResponse ClientApi::error(int status, std::string_view code, std::string_view message,
                              std::string_view field) {
   json body = {{"error", code}, {"message", message}};
@@ -515,8 +537,8 @@ ApiResponse ClientApi::error(int status, std::string_view code, std::string_view
   // chose; every other message starts with fixed text up to its first ':'.
   const std::string_view fixed =
       field.empty() ? message.substr(0, std::min<std::size_t>(message.find(':'), 48)) : "a field of the body";
-  out.refusal_kind = std::to_string(status) + " " + std::string(fixed);
-  out.refusal = std::to_string(status) + " " + std::string(code) + ": " + std::string(message);
+  out.refusal_kind = std::to_string(status) + " " + api_log_redacted(fixed);
+  out.refusal = std::to_string(status) + " " + std::string(code) + ": " + api_log_redacted(message);
   return out;
 }
 

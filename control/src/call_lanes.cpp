@@ -21,6 +21,10 @@ constexpr std::string_view kReadOnlyCalls[] = {
 
 }  // namespace
 
+std::span<const std::string_view> read_only_call_names() {
+  return kReadOnlyCalls;
+}
+
 CallTraits call_traits(std::string_view name) {
   CallTraits traits;
   for (std::string_view read : kReadOnlyCalls)

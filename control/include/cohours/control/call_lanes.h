@@ -6,6 +6,7 @@
 // the order they came, as every call did before.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,8 @@ struct CallTraits {
 };
 
 CallTraits call_traits(std::string_view call_name);
+// The calls call_traits says only read (a test checks each is a call).
+std::span<const std::string_view> read_only_call_names();
 
 // The call a control request names, without decoding its request; "" if
 // it names none (serve_call then refuses it).
