@@ -44,10 +44,14 @@ void DigestTimer::run() {
     auto sent = app::send_digests(node_, {});
     if (!sent.ok()) {
       // No relay configured is the usual case for a co-op without email.
-      if (sent.code() != Code::not_found) net::log_warn("alerts: " + sent.status().message());
+      if (sent.code() != Code::not_found) net::log_warn("alerts", sent.status().message());
     } else {
-      if (sent->sent > 0) net::log_info("alerts: sent " + std::to_string(sent->sent) + " digests");
-      for (const auto& failure : sent->failures) net::log_warn("alerts: digest not sent: " + failure);
+      if (sent->sent > 0) net::log_info("alerts", "sent " + std::to_string(sent->sent) + " digests");
+      // Each failure names the member and may quote the relay (an email
+      // address): the log says only how many; the command says which.
+      if (!sent->failures.empty())
+        net::log_warn("alerts", std::to_string(sent->failures.size()) +
+                                    " digests not sent; `cohours alerts send-digest --as ADMIN` says to whom and why");
     }
     lock.lock();
   }

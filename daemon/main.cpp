@@ -18,18 +18,25 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <thread>
 
 #include "cohours/api/client_api.h"
+#include "cohours/api/metrics.h"
+#include "cohours/app/monitoring.h"
 #include "cohours/app/clock_source.h"
 #include "cohours/app/node.h"
 #include "cohours/version.h"
 #include "cohours/app/node_key_rotation.h"
+#include "cohours/control/call_lanes.h"
 #include "cohours/control/server.h"
 #include "cohours/crypto.h"
 #include "cohours/directory.h"
@@ -63,8 +70,33 @@ api::ApiRequest to_api(const HttpRequest& r) {
 }
 
 HttpResponse to_http(api::ApiResponse r) {
-  return {r.status,        std::move(r.content_type),   std::move(r.body),
-          std::move(r.headers), std::move(r.refusal_kind), std::move(r.refusal)};
+  return {r.status,        std::move(r.content_type),   std::move(r.body),         std::move(r.headers),
+          std::move(r.refusal_kind), std::move(r.refusal), std::move(r.route)};
+}
+
+// GET /metrics: the figures of the node, its ledger and the HTTP server,
+// rendered by api/metrics.h, to those it lets in.
+HttpResponse metrics_response(app::Node& node, const Ledger& ledger, const HttpServer& http,
+                              const api::MetricsAccess& access, const HttpRequest& request) {
+  const api::MetricsRequest asking{request.remote,
+                                   !request.header("x-forwarded-for").empty() || !request.header("forwarded").empty(),
+                                   request.header("authorization")};
+  if (std::string why = api::metrics_refusal(access, asking); !why.empty())
+    return {403, "text/plain; charset=utf-8", why + "\n", {}, "403 metrics", "403 " + why, {}};
+  api::MetricsInput input;
+  input.version = version_text();
+  {
+    // The store's figures from one snapshot.
+    const ReadSnapshot snapshot(node.store());
+    auto figures = app::node_figures(node, {});
+    if (!figures.ok())
+      return {500, "text/plain; charset=utf-8", "the node's figures cannot be read: " + figures.status().message() + "\n",
+              {}, "500 metrics", "500 " + figures.status().message(), {}};
+    input.node = std::move(figures).value();
+  }
+  input.commits = ledger.commit_stats();
+  for (const auto& count : http.request_counts()) input.requests.push_back({count.route, count.status, count.count});
+  return {200, std::string(api::kMetricsContentType), api::render_metrics(input), {}, {}, {}, {}};
 }
 
 // An installed cohoursd (PREFIX/bin) serves the web app installed beside
@@ -87,21 +119,22 @@ struct DaemonOptions {
   api::ApiOptions api;
   std::int64_t digest_check_seconds = 300;  // how often due alert digests are looked for
   std::optional<ControlGroup> control_group;  // members may use the control socket; none: the daemon's user only
+  api::MetricsAccess metrics;                 // who may GET /metrics
 };
 
 int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   const std::string& listen = daemon_options.listen;
   const std::int64_t ban_seconds = daemon_options.ban_seconds;
-  const HttpServerOptions& http_options = daemon_options.http;
+  HttpServerOptions http_options = daemon_options.http;
   const api::ApiOptions& api_options = daemon_options.api;
   auto chosen_clock = app::process_clock();
   if (!chosen_clock.ok()) {
-    log_error(chosen_clock.status().message());
+    log_error("daemon", chosen_clock.status().message());
     return 1;
   }
   const Clock& clock = *chosen_clock.value();
   if (!fs::exists(dir / "node.key")) {
-    log_error("no node in " + dir.string() + ": run `cohours --data " + dir.string() + " init` first");
+    log_error("daemon", "no node in " + dir.string() + ": run `cohours --data " + dir.string() + " init` first");
     return 1;
   }
   // An encrypted node.key opens with the passphrase file (systemd's
@@ -112,9 +145,9 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   const auto unlock_start = std::chrono::steady_clock::now();
   auto read = app::read_node_key(dir, *unlocker);
   if (!read.ok()) {
-    log_error(read.status().message());
+    log_error("daemon", read.status().message());
     if (read.code() == Code::not_permitted && daemon_options.passphrase_file.empty())
-      log_info("as a systemd service: LoadCredential=cohours-passphrase:/etc/cohours/passphrase and "
+      log_info("daemon", "as a systemd service: LoadCredential=cohours-passphrase:/etc/cohours/passphrase and "
                "Environment=COHOURS_PASSPHRASE_FILE=%d/cohours-passphrase (docs/operations.md, \"Protecting the "
                "keys\")");
     return 1;
@@ -123,12 +156,12 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   if (unlocker->sealing()) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                           unlock_start);
-    log_info("node.key is encrypted: opened with the passphrase in " + std::to_string(ms.count()) + " ms");
+    log_info("daemon", "node.key is encrypted: opened with the passphrase in " + std::to_string(ms.count()) + " ms");
   }
   // A `cohours` command run just as the daemon starts may hold the store for
   // a moment: wait for it (up to 10 s) rather than fail.
   // RocksDB's own warnings and errors (a full disk, say) go to this log.
-  auto store_warning = [](std::string_view line) { log_warn("store: " + std::string(line)); };
+  auto store_warning = [](std::string_view line) { log_warn("store", line); };
   auto store = open_rocks_store((dir / "store").string(), OpenMode::open_existing, store_warning);
   for (int tries = 0;
        !store.ok() && store.status().message().find("in use") != std::string::npos && tries < 100; ++tries) {
@@ -136,29 +169,29 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     store = open_rocks_store((dir / "store").string(), OpenMode::open_existing, store_warning);
   }
   if (!store.ok()) {
-    log_error("cannot open the store: " + store.status().message());
+    log_error("daemon", "cannot open the store: " + store.status().message());
     return 1;
   }
   auto ledger = app::open_node_ledger(dir, *store.value(), identity, *unlocker, clock);
   if (!ledger.ok()) {
-    log_error("cannot open the ledger: " + ledger.status().message());
+    log_error("daemon", "cannot open the ledger: " + ledger.status().message());
     return 1;
   }
   auto replicas = Replicas::open(*store.value(), clock);
   if (!replicas.ok()) {
-    log_error("cannot open the log copies: " + replicas.status().message());
+    log_error("daemon", "cannot open the log copies: " + replicas.status().message());
     return 1;
   }
   auto consortium = installed_consortium(*store.value());
   if (!consortium.ok() && consortium.code() != Code::not_found) {
-    log_error("the installed consortium file is unreadable: " + consortium.status().message());
+    log_error("daemon", "the installed consortium file is unreadable: " + consortium.status().message());
     return 1;
   }
   if (consortium.ok())
     for (const auto& node : consortium->nodes)
       if (node.key != replicas.value()->self())
         if (Status s = replicas.value()->follow(node.key, node.name, node.currency); !s.ok()) {
-          log_error("cannot follow " + node.name + ": " + s.message());
+          log_error("daemon", "cannot follow " + node.name + ": " + s.message());
           return 1;
         }
 
@@ -187,7 +220,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     peers = std::make_unique<PeerService>(io, *replicas.value(), *ledger.value(), identity, clock,
                                           consortium.value(), local, options);
   } else {
-    log_warn("this node has joined no consortium: serving its control socket only");
+    log_warn("daemon", "this node has joined no consortium: serving its control socket only");
   }
 
   DaemonPeers peer_view(peers.get(), *replicas.value(), consortium.ok() ? consortium->name : "");
@@ -198,14 +231,35 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   node.set_mailer(&mailer);
   daemon::DigestTimer digests(node, std::chrono::seconds(daemon_options.digest_check_seconds));
   Ledger* own = ledger.value().get();
+  // Read-only calls run beside others (a balance never waits behind an
+  // audit); a call that erases personal data waits for an audit or report
+  // under way, whose snapshot would keep the erased rows on disk
+  // (docs/decisions.md "Commands through the daemon at once").
+  std::shared_mutex long_snapshots;
   ControlServerOptions control_options;
   control_options.group = daemon_options.control_group;
+  control_options.runs_beside_others = [](const std::string& request) {
+    return control::call_traits(control::call_name_of(request)).read_only;
+  };
   ControlServer control(
       io, dir / "control.sock",
       [&](const std::string& request) {
+        const std::string call = control::call_name_of(request);
+        const control::CallTraits traits = control::call_traits(call);
+        const auto started = std::chrono::steady_clock::now();
+        std::shared_lock<std::shared_mutex> reading(long_snapshots, std::defer_lock);
+        std::unique_lock<std::shared_mutex> erasing(long_snapshots, std::defer_lock);
+        if (traits.long_snapshot) reading.lock();
+        if (traits.erases) erasing.lock();
         const std::uint64_t before = own->log_size();
         std::string response = control::serve_call(node, request);
         if (peers && own->log_size() != before) peers->notify_local_append();
+        // The call's name only: its request holds aliases and notes.
+        log_debug("control", "call " + (call.empty() ? std::string("(none)") : call) + " answered in " +
+                                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                    std::chrono::steady_clock::now() - started)
+                                                    .count()) +
+                                 " ms" + (traits.read_only ? " (beside others)" : ""));
         return response;
       },
       control_options);
@@ -214,6 +268,13 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   std::unique_ptr<HttpServer> http;
   if (!http_options.listen.empty()) {
     client_api = std::make_unique<api::ClientApi>(node, api_options);
+    http_options.route_of = [](std::string_view target) -> std::string {
+      if (target.rfind("/v1", 0) == 0) return api::ClientApi::route_template(target);
+      return target.substr(0, target.find('?')) == "/metrics" ? "/metrics" : "static";
+    };
+    http_options.metrics = [&](const HttpRequest& request) {
+      return metrics_response(node, *own, *http, daemon_options.metrics, request);
+    };
     http = std::make_unique<HttpServer>(
         io,
         [&](const HttpRequest& request) {
@@ -229,15 +290,15 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     if (peers) peers->start();
     if (http) {
       http->start();
-      log_info("http: serving the client API" +
+      log_info("http", "serving the client API" +
                std::string(http_options.web_root.empty() ? "" : " and the web app") + " on " +
                http->local_address());
     }
   } catch (const std::exception& e) {
-    log_error(std::string("cannot start: ") + e.what());
+    log_error("daemon", std::string("cannot start: ") + e.what());
     return 1;
   }
-  log_info("node " + ledger.value()->node_name() + " (" + to_hex(ledger.value()->node_key()).substr(0, 12) +
+  log_info("daemon", "node " + ledger.value()->node_name() + " (" + to_hex(ledger.value()->node_key()).substr(0, 12) +
            ") running; log size " + std::to_string(ledger.value()->log_size()));
 
   // Refusals a stranger can cause are logged a few per kind and window
@@ -257,7 +318,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    log_info(std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
+    log_info("daemon", std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT"));
     control.stop();
     digests.stop();
     log_summaries.cancel();
@@ -272,7 +333,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   // The control server's destructor waits for a command still running;
   // then the ledger and the store close in order.
   control.stop();
-  log_info("stopped; log size " + std::to_string(ledger.value()->log_size()));
+  log_info("daemon", "stopped; log size " + std::to_string(ledger.value()->log_size()));
   return 0;
 }
 
@@ -302,6 +363,11 @@ int main(int argc, char** argv) {
                  "Client API requests allowed per member key per minute")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
+  std::string metrics_token_file;
+  app.add_option("--metrics-token-file", metrics_token_file,
+                 "A file holding a token (16 characters or more): GET /metrics then answers, from any address, "
+                 "only requests with Authorization: Bearer TOKEN; without it, only loopback requests no proxy "
+                 "forwarded (docs/operations.md, \"Monitoring\")");
   app.add_option("--log-level", level, "debug, info, warn or error")->capture_default_str();
   app.add_option("--passphrase-file", options.passphrase_file,
                  "A file holding the passphrase of an encrypted node.key (systemd: LoadCredential, "
@@ -341,12 +407,27 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  if (!metrics_token_file.empty()) {
+    std::ifstream in(metrics_token_file);
+    std::getline(in, options.metrics.token);
+    while (!options.metrics.token.empty() && std::isspace(static_cast<unsigned char>(options.metrics.token.back())))
+      options.metrics.token.pop_back();
+    if (!in && !in.eof()) {
+      std::cerr << "error: cannot read --metrics-token-file " << metrics_token_file << "\n";
+      return 2;
+    }
+    if (options.metrics.token.size() < 16) {
+      std::cerr << "error: the token in " << metrics_token_file
+                << " is shorter than 16 characters; write a long random one, e.g. `openssl rand -hex 24 > FILE`\n";
+      return 2;
+    }
+  }
   try {
     std::error_code ec;
     if (!web.empty() && fs::is_directory(web, ec)) options.http.web_root = fs::absolute(web);
     return serve(fs::absolute(data), options);
   } catch (const std::exception& e) {
-    log_error(e.what());
+    log_error("daemon", e.what());
     return 1;
   }
 }

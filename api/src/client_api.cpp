@@ -483,10 +483,20 @@ ApiResponse ClientApi::handle(const ApiRequest& request) {
   } catch (const std::exception& e) {
     response = error(500, "internal", std::string("the request failed: ") + e.what());
   }
+  response.route = route_template(request.target);
   // Every answer carries the node's time, from the clock signed requests are
   // checked against: the phone learns its skew from it (docs/phone.md).
   response.headers.emplace_back("Date", format_http_date_ms(impl_->node.clock().now_ms()));
   return response;
+}
+
+std::string ClientApi::route_template(std::string_view target) {
+  const std::string path(target.substr(0, target.find('?')));
+  if (path == "/v1/health" || path == "/v1/enrol") return path;
+  if (path.rfind("/v1/schema/", 0) == 0) return "/v1/schema/{name}";
+  if (Impl::statement_path(path)) return "/v1/members/{alias}/statement";
+  if (Impl::known(path)) return path;
+  return "unknown";
 }
 
 std::size_t ClientApi::body_limit(std::string_view method, std::string_view target) {
@@ -497,6 +507,28 @@ std::size_t ClientApi::body_limit(std::string_view method, std::string_view targ
   return kMaxJsonBody;
 }
 
+namespace {
+
+// A refusal as the daemon's log shows it: text the client named, which
+// messages quote in single quotes (an alias: "no member called 'x'"), is
+// left out, so no name reaches the log.
+std::string api_log_redacted(std::string_view message) {
+  std::string out;
+  bool quoted = false;
+  for (char ch : message) {
+    if (ch == '\'') {
+      out += quoted ? "...'" : "'";
+      quoted = !quoted;
+    } else if (!quoted) {
+      out += ch;
+    }
+  }
+  if (quoted) out += "...";
+  return out;
+}
+
+}  // namespace
+
 ApiResponse ClientApi::error(int status, std::string_view code, std::string_view message,
                              std::string_view field) {
   json body = {{"error", code}, {"message", message}};
@@ -506,8 +538,8 @@ ApiResponse ClientApi::error(int status, std::string_view code, std::string_view
   // chose; every other message starts with fixed text up to its first ':'.
   const std::string_view fixed =
       field.empty() ? message.substr(0, std::min<std::size_t>(message.find(':'), 48)) : "a field of the body";
-  out.refusal_kind = std::to_string(status) + " " + std::string(fixed);
-  out.refusal = std::to_string(status) + " " + std::string(code) + ": " + std::string(message);
+  out.refusal_kind = std::to_string(status) + " " + api_log_redacted(fixed);
+  out.refusal = std::to_string(status) + " " + std::string(code) + ": " + api_log_redacted(message);
   return out;
 }
 

@@ -1,11 +1,13 @@
 #include "cohours/ledger.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
 
+#include "cohours/commit_stats.h"
 #include "cohours/crypto.h"
 #include "cohours/log_space.h"
 #include "log_tip.h"
@@ -107,6 +109,7 @@ struct Ledger::Impl {
   std::atomic<std::uint64_t> committed_size{0};
   // Hot rows as committed; only the leader touches it.
   RowCache rows;
+  CommitStats stats;
 
   Impl(Store& b, const Clock& c, const PublicKey& l, const NodeIdentity& n)
       : base(b), space(log_space(b, l)), store(*space), clock(c), log(l), node(n.copy()) {}
@@ -167,6 +170,13 @@ static void fail_group(const std::vector<Writer*>& group, const Status& error, c
 }
 
 void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::optional<NodeIdentity>& rotating) {
+  // For monitoring only: how long the group takes, never a ledger time.
+  const auto started = std::chrono::steady_clock::now();
+  auto record_written = [&](std::uint64_t appended) {
+    const auto took = std::chrono::steady_clock::now() - started;
+    stats.record_written(appended, static_cast<std::uint64_t>(
+                                       std::chrono::duration_cast<std::chrono::microseconds>(took).count()));
+  };
   if (tip_unknown) {
     if (Status s = reload_tip(); !s.ok()) {
       fail_group(group, s,
@@ -296,6 +306,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
     }
   }
   // A group that only refused still writes, to remember its refusals.
+  bool wrote = false;
   if (fatal.ok() && !view.empty()) {
     if (next.size != tip.size) {
       put_tip(view, next);
@@ -313,6 +324,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
     view.drain_into(batch);
     fatal = rows.write_through(store, batch, Durability::synced);
     write_failed = !fatal.ok();
+    wrote = fatal.ok();
   }
   std::string message = "not stored: " + fatal.message();
   if (write_failed) {
@@ -326,11 +338,13 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
                 "; sending the same entry again is safe (it is answered as a duplicate if it was stored)";
     else if (next.size != before && tip.size == next.size && tip.last_hash == next.last_hash) {
       // It landed: a rotation in it is in force.
+      record_written(next.size - before);
       adopt_pending_signer();
       return;
     }
   }
   if (!fatal.ok()) {
+    stats.record_failed();
     // Surely not stored: the rotation never happened. Unknown: reload_tip
     // reads which key signs for the node before the next group.
     if (!tip_unknown) pending_signer.reset();
@@ -347,6 +361,7 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
     }
     return;
   }
+  if (wrote) record_written(next.size - tip.size);
   tip = std::move(next);
   committed_size = tip.size;
   adopt_pending_signer();
@@ -600,6 +615,10 @@ SubmitResult Ledger::rotate_key(const NodeIdentity& next) {
 std::string Ledger::node_name() const {
   return impl_->name;
 }
+CommitStatsSnapshot Ledger::commit_stats() const {
+  return impl_->stats.snapshot();
+}
+
 std::uint64_t Ledger::log_size() const {
   // Under a ReadSnapshot the size is the snapshot's, never newer or older
   // than the rows read with it (the stored size is written with them).

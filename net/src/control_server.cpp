@@ -8,6 +8,7 @@
 
 #include <utility>  // before the asio headers (g++ 12)
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
@@ -134,7 +135,8 @@ struct ControlServer::Impl {
         handler(std::make_shared<const Handler>(std::move(handler))),
         options(options),
         accept_strand(asio::make_strand(io)),
-        acceptor(accept_strand) {}
+        acceptor(accept_strand),
+        beside(std::max<std::size_t>(options.beside_threads, 1)) {}
 
   asio::io_context& io;
   const fs::path path;
@@ -145,8 +147,11 @@ struct ControlServer::Impl {
   const ControlServerOptions options;
   asio::strand<asio::io_context::executor_type> accept_strand;
   stream::acceptor acceptor;
-  // One thread: commands run one at a time, off the io_context's threads.
+  // One thread: commands that change the node run one at a time, in order,
+  // off the io_context's threads.
   asio::thread_pool worker{1};
+  // Commands that may run beside others (read-only calls).
+  asio::thread_pool beside;
   // The socket file bound by start(), so stop() unlinks only that one.
   bool bound = false;
   dev_t bound_dev = 0;
@@ -167,11 +172,11 @@ std::string call_handler(const ControlServer::Handler& handler, const std::atomi
   try {
     return handler(request);
   } catch (const std::exception& e) {
-    log_error(std::string("control socket: the command failed: ") + e.what());
+    log_error("control", std::string("the command failed: ") + e.what());
     return control_error_response("io_error",
                                   std::string("the daemon could not run the command: ") + e.what());
   } catch (...) {
-    log_error("control socket: the command failed");
+    log_error("control", "the command failed");
     return control_error_response("io_error", "the daemon could not run the command");
   }
 }
@@ -187,11 +192,12 @@ asio::awaitable<std::string> ControlServer::Impl::run_command(std::shared_ptr<Im
                                      "the daemon is stopping; run the command again once it has stopped");
   // g++ 12 may destroy twice a temporary with a destructor in a full
   // expression holding co_await: every such object here is a named local.
+  const bool beside = self->options.runs_beside_others && self->options.runs_beside_others(request);
   auto task = [handler = self->handler, stopping = self->stopping,
                request = std::move(request)]() -> asio::awaitable<std::string> {
     co_return call_handler(*handler, *stopping, request);
   };
-  auto worker = self->worker.get_executor();
+  auto worker = beside ? self->beside.get_executor() : self->worker.get_executor();
   std::string response = co_await asio::co_spawn(worker, std::move(task), asio::use_awaitable);
   co_return response;
 }
@@ -206,7 +212,7 @@ asio::awaitable<void> ControlServer::Impl::serve(std::shared_ptr<Impl> self, str
     std::string response;
     std::string refusal = peer_refusal(connection->socket, self->options, self->path);
     if (!refusal.empty()) {
-      log_warn("control socket: refused a connection: " + refusal);
+      log_warn("control", "refused a connection: " + refusal);
       response = control_error_response("not_permitted", refusal);
     } else {
       arm_deadline(connection, timeout);
@@ -224,17 +230,17 @@ asio::awaitable<void> ControlServer::Impl::serve(std::shared_ptr<Impl> self, str
       connection->timer.cancel();
       if (ec) {
         if (connection->timed_out)
-          log_warn("control socket: no whole request within " + std::to_string(timeout.count()) +
+          log_warn("control", "no whole request within " + std::to_string(timeout.count()) +
                    " ms; connection closed");
         else if (ec != asio::error::eof)
-          log_warn("control socket: reading a request failed: " + ec.message());
+          log_warn("control", "reading a request failed: " + ec.message());
         co_return;  // no one to answer
       }
       if (length == 0) {
-        log_warn("control socket: an empty request");
+        log_warn("control", "an empty request");
         response = control_error_response("malformed", "the control request is empty");
       } else if (length > limit) {
-        log_warn("control socket: a request of " + std::to_string(length) + " bytes, over the limit");
+        log_warn("control", "a request of " + std::to_string(length) + " bytes, over the limit");
         response =
             control_error_response("malformed", "the control request is " + std::to_string(length) +
                                                     " bytes, over the limit of " + std::to_string(limit));
@@ -253,11 +259,11 @@ asio::awaitable<void> ControlServer::Impl::serve(std::shared_ptr<Impl> self, str
     co_await asio::async_write(connection->socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
     connection->timer.cancel();
     if (ec)
-      log_warn("control socket: the client did not take its answer: " +
+      log_warn("control", "the client did not take its answer: " +
                (connection->timed_out ? "timed out after " + std::to_string(timeout.count()) + " ms"
                                       : ec.message()));
   } catch (const std::exception& e) {
-    log_error(std::string("control socket: ") + e.what());
+    log_error("control", e.what());
   }
   boost::system::error_code ignored;
   connection->socket.shutdown(stream::socket::shutdown_both, ignored);
@@ -274,7 +280,7 @@ asio::awaitable<void> ControlServer::Impl::accept_loop(std::shared_ptr<Impl> sel
       co_return;
     if (ec) {
       // E.g. out of file descriptors: pause rather than spin.
-      log_warn("control socket: cannot accept a connection: " + ec.message());
+      log_warn("control", "cannot accept a connection: " + ec.message());
       asio::any_io_executor executor = co_await asio::this_coro::executor;
       asio::steady_timer pause(executor, std::chrono::milliseconds(200));
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -290,8 +296,9 @@ ControlServer::ControlServer(asio::io_context& io, fs::path socket_path, Handler
 
 ControlServer::~ControlServer() {
   stop();
-  // A command still running uses the daemon's store: let it finish.
+  // Commands still running use the daemon's store: let them finish.
   impl_->worker.join();
+  impl_->beside.join();
 }
 
 const fs::path& ControlServer::socket_path() const {
@@ -317,7 +324,7 @@ void ControlServer::start() {
       throw std::system_error(ec.value(), std::generic_category(), "cannot check " + where);
     if (::unlink(s.path.c_str()) != 0 && errno != ENOENT)
       throw std::system_error(errno, std::generic_category(), "cannot remove the stale " + where);
-    log_info("control socket: removed a stale " + where);
+    log_info("control", "removed a stale " + where);
   }
   if (s.options.group) {
     // The group passes through the directory to the socket, and lists and
@@ -367,7 +374,7 @@ void ControlServer::start() {
     s.bound_dev = st.st_dev;
     s.bound_ino = st.st_ino;
   }
-  log_info("control socket: listening on " + where);
+  log_info("control", "listening on " + where);
   asio::co_spawn(s.accept_strand, Impl::accept_loop(impl_), asio::detached);
 }
 

@@ -130,6 +130,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   };
   std::mutex sockets_mutex;
   std::map<beast::tcp_stream*, Connection> streams;
+  // Responses sent, by (route, status): a few dozen series at most, since
+  // routes are templates and statuses few.
+  mutable std::mutex counts_mutex;
+  std::map<std::pair<std::string, int>, std::uint64_t> counts;
+
+  void count(const HttpResponse& r) {
+    std::lock_guard<std::mutex> lock(counts_mutex);
+    ++counts[{r.route.empty() ? std::string("none") : r.route, r.status}];
+  }
 
   Impl(asio::io_context& io_context, Handler handler, BodyLimit limit, HttpServerOptions opts)
       : io(io_context),
@@ -142,9 +151,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   HttpResponse answer(const HttpRequest& request) {
     try {
       if (request.target.rfind("/v1/", 0) == 0 || request.target == "/v1") return api(request);
-      if (request.method != "GET" && request.method != "HEAD")
-        return json_error(405, "method_not_allowed", "the web app's files are read with GET");
-      return static_file(options.web_root, request.target);
+      const std::string path = request.target.substr(0, request.target.find('?'));
+      if (path == "/metrics" && options.metrics) {
+        HttpResponse out = request.method == "GET" || request.method == "HEAD"
+                               ? options.metrics(request)
+                               : json_error(405, "method_not_allowed", "/metrics is read with GET");
+        out.route = "/metrics";
+        return out;
+      }
+      HttpResponse out = request.method != "GET" && request.method != "HEAD"
+                             ? json_error(405, "method_not_allowed", "the web app's files are read with GET")
+                             : static_file(options.web_root, request.target);
+      out.route = "static";
+      return out;
     } catch (const std::exception& e) {
       return json_error(500, "internal", e.what());
     }
@@ -170,6 +189,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
 
   awaitable<void> write(beast::tcp_stream& stream, const HttpResponse& r, unsigned version, bool keep_alive,
                         beast::error_code& ec) {
+    count(r);
     auto message = to_beast(r, version, keep_alive);
     stream.expires_after(options.read_timeout);
     co_await http::async_write(stream, message, asio::redirect_error(use_awaitable, ec));
@@ -213,7 +233,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                               victim->second.since);
     log_limited(LogLevel::warn, "http evicted",
-                "http: closed a connection from " + victim->second.peer + " that had waited " +
+                "closed a connection from " + victim->second.peer + " that had waited " +
                     std::to_string(waited.count()) + " ms for its request, to make room (" +
                     std::to_string(options.max_connections) + " connections open)");
     beast::error_code ec;
@@ -228,15 +248,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     if (ec != beast::error::timeout) return;  // closed by the client, or evicted (logged then)
     if (!header)
       log_limited(LogLevel::warn, "http body timeout",
-                  "http: closed a connection from " + peer + ": the request's body was not complete within " +
+                  "closed a connection from " + peer + ": the request's body was not complete within " +
                       std::to_string(options.read_timeout.count() / 1000) + " s of its header");
     else if (buffered > 0)
       log_limited(LogLevel::warn, "http header timeout",
-                  "http: closed a connection from " + peer + ": the request's header was not complete within " +
+                  "closed a connection from " + peer + ": the request's header was not complete within " +
                       std::to_string(options.idle_timeout.count() / 1000) + " s");
     else if (served == 0)
       log_limited(LogLevel::warn, "http silent",
-                  "http: closed a connection from " + peer + ": it sent nothing within " +
+                  "closed a connection from " + peer + ": it sent nothing within " +
                       std::to_string(options.idle_timeout.count() / 1000) + " s");
     // An idle keep-alive connection after its requests is normal: not logged.
   }
@@ -244,10 +264,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   void log_refusal(const std::string& peer, const std::string& method, const std::string& target, int status,
                    const std::string& kind, const std::string& why) {
     if (why.empty()) return;
-    // The target as sent, cut short: it is the client's text.
-    const std::string shown = target.size() > 120 ? target.substr(0, 120) + "..." : target;
+    // The route's template (no alias from a path), else the target as
+    // sent, cut short: it is the client's text.
+    const std::string shown = options.route_of ? options.route_of(target)
+                              : target.size() > 120 ? target.substr(0, 120) + "..."
+                                                    : target;
     log_limited(LogLevel::warn, "http " + kind,
-                "http: refused " + method + " " + shown + " from " + peer + ": " + why +
+                "refused " + method + " " + shown + " from " + peer + ": " + why +
                     (why.rfind(std::to_string(status), 0) == 0 ? "" : " (" + std::to_string(status) + ")"));
   }
 
@@ -264,7 +287,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     unsigned served = 0;
     if (connections.fetch_add(1) >= options.max_connections && !evict_for(&stream)) {
       log_limited(LogLevel::warn, "http busy",
-                  "http: refused a connection from " + peer + ": 503 busy, " +
+                  "refused a connection from " + peer + ": 503 busy, " +
                       std::to_string(options.max_connections) + " connections are all answering requests");
       co_await write(stream, json_error(503, "busy", "too many connections; try again shortly"), 11, false,
                      ec);
@@ -284,7 +307,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         // header, is told why before the connection closes; a closed or
         // idle connection just ends.
         if (ec == http::error::header_limit) {
-          log_limited(LogLevel::warn, "http 431", "http: refused a request from " + peer + ": 431 header over 16 KiB");
+          log_limited(LogLevel::warn, "http 431", "refused a request from " + peer + ": 431 header over 16 KiB");
           co_await write(stream, json_error(431, "too_large", "the request's header is over 16 KiB"), 11, false,
                          ec);
           break;
@@ -292,7 +315,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
             ec != http::error::end_of_stream && ec != http::error::partial_message) {
           log_limited(LogLevel::warn, "http not http",
-                      "http: refused a request from " + peer + ": 400 not HTTP/1.1 (" + ec.message() + ")");
+                      "refused a request from " + peer + ": 400 not HTTP/1.1 (" + ec.message() + ")");
           co_await write(stream, json_error(400, "bad_request", "this is not an HTTP/1.1 request"), 11, false, ec);
           break;
         }
@@ -365,6 +388,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         }
         request.content_type = request.header("content-type");
         request.peer = client_address(peer, request.header("x-forwarded-for"));
+        request.remote = peer;
         request.body = std::move(parser.get().body());
         const bool keep_alive = header.keep_alive();
         const unsigned version = header.version();
@@ -395,7 +419,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       if (stopping) co_return;
       if (ec) {
         // Out of descriptors and the like: pause rather than spin.
-        log_warn("http: accept failed: " + ec.message());
+        log_warn("http", "accept failed: " + ec.message());
         asio::steady_timer pause(io, std::chrono::milliseconds(100));
         co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
         continue;
@@ -438,6 +462,13 @@ void HttpServer::stop() {
     std::lock_guard<std::mutex> lock(impl->sockets_mutex);
     for (auto& [stream, connection] : impl->streams) stream->socket().close(ec);
   });
+}
+
+std::vector<HttpRequestCount> HttpServer::request_counts() const {
+  std::lock_guard<std::mutex> lock(impl_->counts_mutex);
+  std::vector<HttpRequestCount> out;
+  for (const auto& [series, n] : impl_->counts) out.push_back({series.first, series.second, n});
+  return out;
 }
 
 std::string HttpServer::local_address() const {

@@ -50,7 +50,7 @@ std::string log_safe(std::string_view message) {
   return out;
 }
 
-void log_line(LogLevel level, std::string_view message) {
+void log_line(LogLevel level, std::string_view component, std::string_view message) {
   if (static_cast<int>(level) < g_level.load()) return;
   static constexpr const char* kTags[] = {"debug", "info", "warn", "error"};
   // UTC time to the millisecond: operators compare logs of several nodes.
@@ -63,6 +63,8 @@ void log_line(LogLevel level, std::string_view message) {
   std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   std::string line = std::string(stamp) + " " + kTags[static_cast<int>(level)] + " ";
+  line += component;
+  line += ": ";
   line += log_safe(message);
   line += '\n';
   std::lock_guard lock(g_write_mu);
@@ -120,6 +122,12 @@ std::vector<LogLimiter::Line> LogLimiter::flush(std::int64_t now_ms) {
 namespace {
 std::mutex g_limiter_mu;
 LogLimiter g_limiter(5, std::chrono::seconds(10), 64);
+// The component of a limited line: its kind's first word ("http 431");
+// the kinds past the cap share "other", written as the daemon's.
+std::string_view limited_component(std::string_view kind) {
+  std::string_view word = kind.substr(0, kind.find(' '));
+  return word == "other" || word.empty() ? std::string_view("daemon") : word;
+}
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -134,7 +142,7 @@ void log_limited(LogLevel level, std::string_view kind, std::string_view message
     std::lock_guard lock(g_limiter_mu);
     lines = g_limiter.admit(level, kind, message, steady_ms());
   }
-  for (const auto& line : lines) log_line(line.level, line.text);
+  for (const auto& line : lines) log_line(line.level, limited_component(kind), line.text);
 }
 
 void flush_limited_logs() {
@@ -143,7 +151,13 @@ void flush_limited_logs() {
     std::lock_guard lock(g_limiter_mu);
     lines = g_limiter.flush(steady_ms());
   }
-  for (const auto& line : lines) log_line(line.level, line.text);
+  // A summary names its kind in quotes: "N more lines like 'http 431' ...".
+  for (const auto& line : lines) {
+    const std::size_t open = line.text.find('\'');
+    const std::string_view kind =
+        open == std::string::npos ? std::string_view() : std::string_view(line.text).substr(open + 1);
+    log_line(line.level, limited_component(kind.substr(0, kind.find('\''))), line.text);
+  }
 }
 
 }  // namespace cohours::net

@@ -113,7 +113,7 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
     if (auto rotations = r.rotation_entries(r.self()); rotations.ok())
       handshake.rotations = std::move(rotations).value();
     else
-      log_error("cannot read this node's key rotations: " + rotations.status().message());
+      log_error("sync", "cannot read this node's key rotations: " + rotations.status().message());
     handshake.known_signers = [&replicas = r](const PublicKey& log) { return replicas.signer_keys(log); };
   }
 
@@ -192,7 +192,7 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
         Status sent = co_await link->send(std::move(bytes));
         if (!sent.ok()) co_return;
       } else {
-        log_info("closing the link to " + name_of(link->peer()) + ": " + action.reason);
+        log_info("sync", "closing the link to " + name_of(link->peer()) + ": " + action.reason);
         link->close();
         co_return;
       }
@@ -204,7 +204,7 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
     const PublicKey peer = link->peer();
     if (auto old = links.find(peer); old != links.end() && old->second != link) old->second->close();
     links[peer] = link;
-    log_info("connected to " + name_of(peer) + " (" + link->remote() + ")");
+    log_info("sync", "connected to " + name_of(peer) + " (" + link->remote() + ")");
     execute(sync.on_connected(peer, link->signer()));
     const MessageLimits limits = sync.message_limits();
     while (link->is_open() && !stopping) {
@@ -219,7 +219,7 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
       if (!link->is_open() || stopping) break;
       auto bytes = co_await link->receive(options.idle_timeout);
       if (!bytes.ok()) {
-        if (!stopping) log_info("link to " + name_of(peer) + " closed: " + bytes.status().message());
+        if (!stopping) log_info("sync", "link to " + name_of(peer) + " closed: " + bytes.status().message());
         break;
       }
       // The codec refuses a list over its cap before decoding its items.
@@ -248,19 +248,19 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
         if (stopping || ec == asio::error::operation_aborted) co_return;
         // Out of file descriptors, say: say so once, and pause rather than
         // spin on an error that repeats at once.
-        if (!failing) log_warn("accepting a peer connection failed: " + ec.message());
+        if (!failing) log_warn("sync", "accepting a peer connection failed: " + ec.message());
         failing = true;
         co_await sleep(std::chrono::milliseconds(100));
         continue;
       }
-      if (failing) log_info("accepting peer connections again");
+      if (failing) log_info("sync", "accepting peer connections again");
       failing = false;
       if (unfinished.size() >= options.max_pending_handshakes) {
         Unfinished oldest = std::move(unfinished.front());
         unfinished.pop_front();
         const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - oldest.since);
-        log_limited(LogLevel::warn, "peer handshake evicted",
+        log_limited(LogLevel::warn, "sync handshake evicted",
                     "closed an unfinished handshake from " + oldest.link->remote() + " after " +
                         std::to_string(waited.count()) + " ms to make room (" +
                         std::to_string(options.max_pending_handshakes) + " handshakes under way)");
@@ -281,7 +281,7 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
     pending = unfinished.size();
     if (!status.ok()) {
       // A stranger can cause this at will: limited per kind of failure.
-      log_limited(LogLevel::warn, std::string("peer handshake ") + code_name(status.code()),
+      log_limited(LogLevel::warn, std::string("sync handshake ") + code_name(status.code()),
                   "refused a connection from " + link->remote() + ": " + status.message());
       co_return;
     }
@@ -336,9 +336,9 @@ struct PeerService::Impl : std::enable_shared_from_this<Impl> {
           backoff = std::min(backoff * 2, options.backoff_max);
           continue;
         }
-        log_warn("handshake with " + peer.name + " (" + peer.address + ") failed: " + status.message());
+        log_warn("sync", "handshake with " + peer.name + " (" + peer.address + ") failed: " + status.message());
       } else {
-        log_debug("cannot reach " + peer.name + " at " + peer.address + ": " +
+        log_debug("sync", "cannot reach " + peer.name + " at " + peer.address + ": " +
                   (ec ? ec.message() : std::string("timed out")));
       }
       co_await sleep(backoff);
@@ -407,7 +407,7 @@ void PeerService::start() {
   impl.acceptor.set_option(tcp::acceptor::reuse_address(true));
   impl.acceptor.bind(endpoint);
   impl.acceptor.listen();
-  log_info("listening for peers on " + listen_address());
+  log_info("sync", "listening for peers on " + listen_address());
   asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
   asio::co_spawn(impl.io, impl.tick_loop(), asio::detached);
   // The node with the smaller key dials; the other waits to be called.
@@ -423,7 +423,7 @@ void PeerService::stop(std::function<void()> done) {
     std::size_t pending = 0;
     for (const auto& [peer, count] : impl->pending_work) pending += count;
     if (pending > 0)
-      log_info("stopping: engine work that has started finishes; the rest (up to " + std::to_string(pending) +
+      log_info("sync", "stopping: engine work that has started finishes; the rest (up to " + std::to_string(pending) +
                " jobs) is dropped");
     impl->worker_stopping->store(true);
     impl->worker.stop();

@@ -51,7 +51,7 @@ SyncNode::SyncNode(Replicas& replicas, const NodeIdentity& identity, const Clock
   // on_local_append. Deciding what to ask for never waits on the store.
   auto logs = replicas_.logs();
   if (!logs.ok()) {
-    log_error("cannot read the logs held: " + logs.status().message());
+    log_error("sync", "cannot read the logs held: " + logs.status().message());
     return;
   }
   for (const auto& state : logs.value()) held_[state.log] = {state.size, state.head, state.frozen};
@@ -120,7 +120,7 @@ void SyncNode::send_cosignatures(const PublicKey& peer, std::vector<Action>& out
       [this, peer](Held& held, std::vector<Action>& done) {
         if (peer.is_zero()) cosignature_round_ = false;
         if (!held.ok()) {
-          log_error("cannot read the cosignatures held: " + held.status().message());
+          log_error("sync", "cannot read the cosignatures held: " + held.status().message());
           return;
         }
         for (const auto& message : cosignature_messages(std::move(held).value())) {
@@ -245,7 +245,7 @@ std::vector<Action> SyncNode::on_malformed(const PublicKey& peer, const std::str
   std::vector<Action> out;
   auto it = peers_.find(peer);
   const std::string name = it != peers_.end() ? it->second.info.name : short_key(peer);
-  log_warn(name + " sent a malformed message (" + why + "); dropping the link");
+  log_warn("sync", name + " sent a malformed message (" + why + "); dropping the link");
   out.push_back(Action::disconnect(peer, "it sent a malformed message"));
   return out;
 }
@@ -285,7 +285,7 @@ std::vector<Action> SyncNode::on_tick() {
   for (const auto& [log, flight] : in_flight_)
     if (now - flight.sent_ms >= config_.request_timeout_ms) expired.push_back(log);
   for (const auto& log : expired) {
-    log_warn("no answer from " + peers_[in_flight_[log].peer].info.name + " for log " + short_key(log) +
+    log_warn("sync", "no answer from " + peers_[in_flight_[log].peer].info.name + " for log " + short_key(log) +
              "; asking again");
     in_flight_.erase(log);
     maybe_request(log, out);
@@ -369,7 +369,7 @@ void SyncNode::ban(const PublicKey& peer, const std::string& reason, std::vector
   auto it = peers_.find(peer);
   // Work of several of its messages may each find it out: the first ban stands.
   if (it == peers_.end() || is_banned(peer)) return;
-  log_warn("banning " + it->second.info.name + " for " + std::to_string(config_.ban_ms / 1000) +
+  log_warn("sync", "banning " + it->second.info.name + " for " + std::to_string(config_.ban_ms / 1000) +
            " s: " + reason);
   it->second.banned_until_ms = clock_.now_ms() + config_.ban_ms;
   it->second.ban_reason = reason;
@@ -403,7 +403,7 @@ void SyncNode::keep_evidence(const cohours::Evidence& evidence, const PublicKey&
       [&replicas = replicas_, evidence] { return replicas.add_evidence(evidence); },
       [this, evidence](Added& added, std::vector<Action>& done) {
         if (!added.ok()) {
-          log_error("cannot store equivocation evidence: " + added.status().message());
+          log_error("sync", "cannot store equivocation evidence: " + added.status().message());
           return;
         }
         if (added.value()) announce_evidence(evidence, {}, done);
@@ -414,7 +414,7 @@ void SyncNode::keep_evidence(const cohours::Evidence& evidence, const PublicKey&
 void SyncNode::announce_evidence(const cohours::Evidence& evidence, const PublicKey& except,
                                  std::vector<Action>& out) {
   const PublicKey& log = evidence.first.head.log;
-  log_error("EQUIVOCATION: node " + short_key(log) + " signed two different heads of size " +
+  log_error("sync", "EQUIVOCATION: node " + short_key(log) + " signed two different heads of size " +
             std::to_string(evidence.first.head.size) + "; its log is frozen here and the evidence passed on");
   in_flight_.erase(log);
   if (auto held = held_.find(log); held != held_.end()) held->second.frozen = true;
@@ -595,7 +595,7 @@ void SyncNode::handle(const PublicKey& from, const Records& m, std::vector<Actio
       next_batch_.emplace(m.log, std::make_pair(from, m));
       return;
     }
-    log_debug("log " + short_key(m.log) + ": a batch from " + peers_[from].info.name +
+    log_debug("sync", "log " + short_key(m.log) + ": a batch from " + peers_[from].info.name +
               " ignored while another is being stored");
     return;
   }
@@ -688,7 +688,7 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
         const std::string peer_name = peers_[from].info.name;
         switch (result.outcome) {
           case O::appended:
-            log_debug("log " + short_key(log) + ": " + std::to_string(result.appended) + " records from " +
+            log_debug("sync", "log " + short_key(log) + ": " + std::to_string(result.appended) + " records from " +
                       peer_name + ", now " + std::to_string(result.size));
             held_[log].size = result.size;
             held_[log].head = head;
@@ -722,7 +722,7 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
             // The peer's copy forks from ours: ask for its head at our size, which
             // is evidence if it differs from ours. Do not ask this peer again
             // for this log until it announces anew.
-            log_warn("log " + short_key(log) + " from " + peer_name + ": " + result.message);
+            log_warn("sync", "log " + short_key(log) + " from " + peer_name + ": " + result.message);
             peers_[from].sizes.erase(log);
             if (connected(from)) done.push_back(Action::send(from, GetHead{log, result.size}));
             return;
@@ -731,12 +731,12 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
             if (result.evidence) announce_evidence(*result.evidence, {}, done);
             return;
           case O::rule_broken:
-            log_error("log " + short_key(log) +
+            log_error("sync", "log " + short_key(log) +
                       " breaks the ledger rules; no longer fetched: " + result.message);
             broken_[log] = result.message;
             return;
           case O::store_failed:
-            log_error("storing records of log " + short_key(log) + " failed: " + result.message);
+            log_error("sync", "storing records of log " + short_key(log) + " failed: " + result.message);
             return;
         }
         maybe_request(log, done);
@@ -776,7 +776,7 @@ SyncNode::TransfersRecorded SyncNode::record_transfers(Replicas& replicas, const
 
 bool SyncNode::transfers_recorded(const PublicKey& log, const TransfersRecorded& recorded) {
   if (!recorded.pending.ok()) {
-    log_error("cannot read transfers from log " + short_key(log) + ": " +
+    log_error("sync", "cannot read transfers from log " + short_key(log) + ": " +
               recorded.pending.status().message());
     return false;
   }
@@ -787,7 +787,7 @@ bool SyncNode::transfers_recorded(const PublicKey& log, const TransfersRecorded&
     if (!r.ok() && r.code != Code::already_exists) {
       // Left for the next round; an unknown receiver stays in flight and
       // shows in `cohours clearing`.
-      log_warn("transfer " + short_key(pending[i].origin) + " from " + short_key(log) +
+      log_warn("sync", "transfer " + short_key(pending[i].origin) + " from " + short_key(log) +
                " not recorded: " + r.message);
       break;
     }
@@ -841,7 +841,7 @@ void SyncNode::handle(const PublicKey& from, const Evidence& m, std::vector<Acti
         }
         if (!known) return;
         if (!checked.added.ok()) {
-          log_error("cannot store equivocation evidence: " + checked.added.status().message());
+          log_error("sync", "cannot store equivocation evidence: " + checked.added.status().message());
           return;
         }
         if (checked.added.value()) announce_evidence(evidence, from, done);
@@ -872,7 +872,7 @@ void SyncNode::handle(const PublicKey& from, const Cosignatures& m, std::vector<
 }
 
 void SyncNode::handle(const PublicKey& from, const Goodbye& m, std::vector<Action>& out) {
-  log_info(peers_[from].info.name + " said goodbye: " + m.message);
+  log_info("sync", peers_[from].info.name + " said goodbye: " + m.message);
   out.push_back(Action::disconnect(from, "the peer said goodbye"));
 }
 

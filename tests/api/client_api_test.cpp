@@ -805,3 +805,15 @@ TEST_CASE("a group session signed on a phone: each member helped sees and confir
   CHECK(f.ok(f.call("GET", "/v1/me", "", &fern), "me")["to_confirm"] == 0);
   CHECK(f.ok(f.call("GET", "/v1/me", "", &gus), "me")["to_confirm"] == 1);
 }
+
+TEST_CASE("a refusal for the daemon's log leaves out the text a client named") {
+  Fixture f;
+  Phone erin = f.enrol("erin", {"volunteer"});
+  auto unknown = f.call("GET", "/v1/members/quillfeather/statement", "", &erin);
+  CHECK(unknown.status == 404);
+  CHECK(unknown.body.find("quillfeather") != std::string::npos);  // the phone is told
+  CHECK(unknown.refusal.find("quillfeather") == std::string::npos);
+  CHECK(unknown.refusal_kind.find("quillfeather") == std::string::npos);
+  CHECK(unknown.refusal.find("no member called '...'") != std::string::npos);
+  CHECK(unknown.route == "/v1/members/{alias}/statement");
+}

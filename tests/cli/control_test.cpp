@@ -26,6 +26,7 @@
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -34,6 +35,8 @@
 #include "cohours/app/keyring.h"
 #include "cohours/app/members.h"
 #include "cohours/app/node.h"
+#include "cohours/control/call_lanes.h"
+#include "cohours/control/calls.h"
 #include "cohours/control/client.h"
 #include "cohours/control/server.h"
 #include "cohours/control/socket.h"
@@ -586,4 +589,33 @@ int main(int argc, char** argv) {
   if (!cohours::crypto_init()) return 1;
   doctest::Context context(argc, argv);
   return context.run();
+}
+
+// cohoursd runs these beside other calls (cli/CONTROL.md "Calls at once").
+template <typename... Requests>
+std::set<std::string> lanes_call_names(control::CallList<Requests...>) {
+  return {control::Call<Requests>::name...};
+}
+
+TEST_CASE("which calls run beside others: reads only, each a real call") {
+  const std::set<std::string> every = lanes_call_names(control::AllCalls{});
+  for (std::string_view name : control::read_only_call_names()) {
+    CAPTURE(name);
+    CHECK(every.count(std::string(name)) == 1);
+    CHECK(control::call_traits(name).read_only);
+  }
+  CHECK(control::call_traits("balance").read_only);
+  CHECK(control::call_traits("audit.verify").long_snapshot);
+  CHECK_FALSE(control::call_traits("member.add").read_only);
+  CHECK_FALSE(control::call_traits("hours.import").read_only);
+  CHECK_FALSE(control::call_traits("a.call.added.later").read_only);
+  CHECK(control::call_traits("member.forget").erases);
+  CHECK_FALSE(control::call_traits("member.forget").read_only);
+  // The name, from a request as the client encodes it, whatever it carries.
+  const nlohmann::json request = {{"version", control::kProtocolVersion},
+                                  {"call", "balance"},
+                                  {"request", {{"account", "alice"}, {"rows", {1, 2, {{"deep", true}}}}}}};
+  CHECK(control::call_name_of(request.dump()) == "balance");
+  CHECK(control::call_name_of("not json").empty());
+  CHECK(control::call_name_of(R"({"call": 7})").empty());
 }

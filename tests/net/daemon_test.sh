@@ -39,7 +39,10 @@ wait_for() { wait_until "$@" && ok; }
 
 start() {
   local name=$1
-  "$COHOURSD" --data "$WORK/$name" --log-level debug --ban-seconds 2 2>>"$WORK/$name.log" &
+  local http=()
+  # a serves the client API too, for its /metrics (docs/operations.md "Monitoring").
+  [ "$name" = a ] && http=(--http "127.0.0.1:$HTTP_A")
+  "$COHOURSD" --data "$WORK/$name" --log-level debug --ban-seconds 2 "${http[@]}" 2>>"$WORK/$name.log" &
   echo $! >"$WORK/$name.pid"
   wait_for "the daemon of $name to listen" 20 test -S "$WORK/$name/control.sock"
   wait_for "the daemon of $name to answer" 20 node "$name" consortium show
@@ -93,6 +96,7 @@ done
 PA=$(free_port)
 PB=$(free_port)
 PC=$(free_port)
+HTTP_A=$(free_port)
 FILE="$WORK/valley.json"
 expect_ok --data "$WORK/a" consortium new "$FILE" --name valley --node-name a --address "127.0.0.1:$PA"
 expect_ok consortium add "$FILE" --node-name b --key "$(cat "$WORK/b.key")" --address "127.0.0.1:$PB"
@@ -123,6 +127,19 @@ for i in 1 2 3; do
 done
 expect_ok --data "$WORK/b" member add eve --role carer
 wait_for "three nodes to converge" 30 converged
+# a's /metrics: both peers connected, every log caught up, each copy's size.
+metric() {  # metric NAME_AND_LABELS -> its value at a
+  curl -s "http://127.0.0.1:$HTTP_A/metrics" | awk -v series="$1" '$1 == series {print $2}'
+}
+if [ "$(metric cohours_peers)" = 2 ] && [ "$(metric cohours_peers_connected)" = 2 ]; then ok
+else bad "a's metrics on peers: $(curl -s "http://127.0.0.1:$HTTP_A/metrics" | grep peers)"; fi
+for owner in b c; do
+  key=$(cat "$WORK/$owner.key")
+  held=$(metric "cohours_log_records{node=\"$owner\",log=\"$key\",own=\"false\"}")
+  behind=$(metric "cohours_sync_behind_records{node=\"$owner\",log=\"$key\"}")
+  if [ "$held" = "$(size_of a "$owner")" ] && [ "$behind" = 0 ]; then ok
+  else bad "a's metrics for $owner's log: held $held, behind $behind"; fi
+done
 
 # ---- a cross-co-op transfer -------------------------------------------------
 expect_ok --data "$WORK/a" hours confirm "$logged" --as sue

@@ -40,7 +40,7 @@ stopped() {
   return 1
 }
 check "the daemons stopped on SIGTERM" stopped
-check "each daemon closed its store cleanly" '[ "$(grep -c "info stopped" "$WORK"/*.log | awk -F: "{s+=\$2} END {print s}")" -eq 3 ]'
+check "each daemon closed its store cleanly" '[ "$(grep -c "info daemon: stopped" "$WORK"/*.log | awk -F: "{s+=\$2} END {print s}")" -eq 3 ]'
 if [ "$failed" -ne 0 ]; then tail -n 25 "$WORK/out"; tail -n 5 "$WORK"/*.log; fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

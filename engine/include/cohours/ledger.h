@@ -19,6 +19,7 @@
 
 #include "cohours/account.h"
 #include "cohours/clock.h"
+#include "cohours/commit_stats.h"
 #include "cohours/entry.h"
 #include "cohours/policy.h"
 #include "cohours/record.h"
@@ -297,6 +298,8 @@ class Ledger {
   Result<std::uint64_t> seq_of(const EntryId& id) const;
 
   std::uint64_t log_size() const;
+  // The commits of this process so far (GET /metrics); not log state.
+  CommitStatsSnapshot commit_stats() const;
   Result<Record> record(std::uint64_t seq) const;
   Result<SignedTreeHead> latest_head() const;
   Result<SignedTreeHead> head_at(std::uint64_t size) const;

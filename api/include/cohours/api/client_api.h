@@ -39,6 +39,8 @@ struct ApiResponse {
   // the status and the message's fixed start, never text from the request.
   std::string refusal_kind;
   std::string refusal;
+  // The route as a template (route_template), for the daemon's request counts.
+  std::string route;
 };
 
 struct ApiOptions {
@@ -68,6 +70,10 @@ class ClientApi {
   // The most body bytes a request to `target` may carry; a server reads no
   // more (413 beyond).
   static std::size_t body_limit(std::string_view method, std::string_view target);
+  // The route `target` names, as a template holding no bytes of the
+  // request: the path for a fixed one, /v1/members/{alias}/statement,
+  // /v1/schema/{name}, or "unknown".
+  static std::string route_template(std::string_view target);
   // An error answer in the API's one shape.
   static ApiResponse error(int status, std::string_view code, std::string_view message,
                            std::string_view field = "");

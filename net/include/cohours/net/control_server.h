@@ -8,8 +8,11 @@
 // makes from control::serve_call (control/server.h) so that net/ needs no
 // JSON library and knows no use case.
 //
-// Commands run one at a time on a worker thread of the server, never on the
-// io_context's threads, which go on serving peers and other connections.
+// Commands run on worker threads of the server, never on the io_context's
+// threads, which go on serving peers and other connections: those the
+// daemon says may run beside others (read-only calls) on a pool of their
+// own, the rest one at a time, in the order they came, on one thread. A
+// balance thus never waits behind an audit or an export.
 #pragma once
 
 #include <utility>  // before the asio headers (g++ 12)
@@ -38,20 +41,25 @@ struct ControlServerOptions {
   // Also let this group's members in (control_access.h); none: the
   // daemon's user and root only.
   std::optional<ControlGroup> group;
+  // Whether a request may run beside others (on the pool); empty or false:
+  // on the one thread that runs the rest in turn.
+  std::function<bool(const std::string& request_json)> runs_beside_others;
+  std::size_t beside_threads = 4;
 };
 
 class ControlServer {
  public:
   // Gets a request's JSON text, returns the response's JSON text. Runs on
-  // the server's worker thread, one call at a time. An exception it throws
-  // is answered with control_error_response.
+  // a worker thread of the server: several at once for requests that
+  // options.runs_beside_others lets, else one at a time. An exception it
+  // throws is answered with control_error_response.
   using Handler = std::function<std::string(const std::string& request_json)>;
 
   // Serves `socket_path` (normally DATA/control.sock) on `io` once started.
   ControlServer(boost::asio::io_context& io, std::filesystem::path socket_path, Handler handler,
                 ControlServerOptions options = {});
-  // stop(), then waits for a command already running to finish, so that the
-  // store it uses may be closed next. Destroy it before the io_context.
+  // stop(), then waits for the commands already running to finish, so that
+  // the store they use may be closed next. Destroy it before the io_context.
   ~ControlServer();
   ControlServer(const ControlServer&) = delete;
   ControlServer& operator=(const ControlServer&) = delete;

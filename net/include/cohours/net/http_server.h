@@ -20,6 +20,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -36,6 +37,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // every header, names in lower case
   std::string body;
   std::string peer;  // the client's address
+  // The address the connection itself comes from (a proxy's, when `peer`
+  // came from its X-Forwarded-For).
+  std::string remote;
   std::string header(std::string_view lower_name) const;
 };
 
@@ -49,6 +53,17 @@ struct HttpResponse {
   // bytes of the request), which the log limits lines by.
   std::string refusal_kind;
   std::string refusal;
+  // The route the request matched, as a template with no bytes of the
+  // request (e.g. /v1/members/{alias}/statement), for the request counts;
+  // empty: "none" (refused before any handler, or no such route).
+  std::string route;
+};
+
+// Responses sent, by route and status (HttpServer::request_counts).
+struct HttpRequestCount {
+  std::string route;
+  int status = 0;
+  std::uint64_t count = 0;
 };
 
 struct HttpServerOptions {
@@ -62,6 +77,12 @@ struct HttpServerOptions {
   // answered 503 before its body is read. Smaller bodies are not counted.
   std::size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
   std::size_t worker_threads = 16;  // requests wait on synced commits: enough to fill a commit group
+  // The route a target names, as a template holding no bytes of the request
+  // (the daemon gives the client API's), for the log's refusal lines: a
+  // path can hold an alias. Empty: the target as sent, cut to 120 bytes.
+  std::function<std::string(std::string_view target)> route_of;
+  // Answers GET /metrics (on a worker thread, like the API); empty: 404.
+  std::function<HttpResponse(const HttpRequest&)> metrics;
 };
 
 class HttpServer {
@@ -84,6 +105,9 @@ class HttpServer {
   void stop();
   // host:port actually bound (after start).
   std::string local_address() const;
+  // Every response sent so far (refusals by the server itself too), by
+  // route and status, in that order. Thread-safe.
+  std::vector<HttpRequestCount> request_counts() const;
 
  private:
   struct Impl;

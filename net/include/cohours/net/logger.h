@@ -1,4 +1,13 @@
-// The daemon's log: one line per event on stderr, with a level. Written
+// The daemon's log: one line per event on stderr (docs/operations.md
+// "Logs"):
+//
+//   2026-12-03T12:00:00.123Z info sync: connected to riverside (127.0.0.1:39430)
+//
+// the UTC time to the millisecond, the level, the component (daemon,
+// control, http, sync, store, alerts) and a colon, then the event. Peers are
+// named by their consortium name, logs by the first 12 hex digits of their
+// node's key; no line holds a member's name, alias, contact details or
+// notes (a test greps for them). Written
 // with write(2) on file descriptor 2, never through std::cerr, so that the
 // CLI commands the daemon runs for the control socket can capture their own
 // output without catching log lines.
@@ -21,7 +30,8 @@ void set_log_level(LogLevel level);
 LogLevel log_level();
 // Parses "debug", "info", "warn" or "error".
 bool parse_log_level(std::string_view text, LogLevel* level);
-void log_line(LogLevel level, std::string_view message);
+// `component`: one of the fixed names above, never text from outside.
+void log_line(LogLevel level, std::string_view component, std::string_view message);
 // `message` as log_line writes it: control characters (escape codes, a peer's
 // text with a newline) as \xNN, so nothing a peer sends moves a terminal's
 // cursor or forges a second log line.
@@ -65,23 +75,24 @@ class LogLimiter {
 };
 
 // log_line through one LogLimiter for the process: 5 lines of a kind per
-// 10 s, at most 64 kinds. Thread-safe.
+// 10 s, at most 64 kinds. The kind's first word is the lines' component
+// (e.g. "http 431"). Thread-safe.
 void log_limited(LogLevel level, std::string_view kind, std::string_view message);
 // Writes the summaries of windows that have ended; the daemon calls it on a
 // timer, so that the count of a flood that stopped is still written.
 void flush_limited_logs();
 
-inline void log_debug(std::string_view message) {
-  log_line(LogLevel::debug, message);
+inline void log_debug(std::string_view component, std::string_view message) {
+  log_line(LogLevel::debug, component, message);
 }
-inline void log_info(std::string_view message) {
-  log_line(LogLevel::info, message);
+inline void log_info(std::string_view component, std::string_view message) {
+  log_line(LogLevel::info, component, message);
 }
-inline void log_warn(std::string_view message) {
-  log_line(LogLevel::warn, message);
+inline void log_warn(std::string_view component, std::string_view message) {
+  log_line(LogLevel::warn, component, message);
 }
-inline void log_error(std::string_view message) {
-  log_line(LogLevel::error, message);
+inline void log_error(std::string_view component, std::string_view message) {
+  log_line(LogLevel::error, component, message);
 }
 
 }  // namespace cohours::net
