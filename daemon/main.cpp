@@ -403,7 +403,7 @@ int main(int argc, char** argv) {
     std::string why;
     options.control_group = find_control_group(group, &why);
     if (!options.control_group) {
-      log_error("--group " + group + ": " + why);
+      log_error("daemon", "--group " + group + ": " + why);
       return 1;
     }
   }
