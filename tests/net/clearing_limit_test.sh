@@ -58,7 +58,7 @@ size_before=$(node riverside --json log | jq '.log_size')
 run --data "$WORK/riverside" policy set --clearing-limit hilltop=+90 --as ada
 [ "$status" -ne 0 ] && [[ "$err" == *"--clearing-limit"* ]] && ok || bad "a positive limit: $status $err"
 run --data "$WORK/riverside" policy set --clearing-limit hilltop=90 --as ada
-[ "$status" -eq 6 ] || [ "$status" -eq 2 ] || [ "$status" -eq 3 ] && [[ "$err" == *"floor"* ]] && ok ||
+[ "$status" -eq 4 ] && [[ "$err" == *"a floor is zero or a negative number of minutes"* ]] && ok ||
   bad "a limit above zero: $status $err"
 run --data "$WORK/riverside" policy set --clearing-limit nowhere=-90 --as ada
 [ "$status" -ne 0 ] && [[ "$err" == *"no node named 'nowhere'"* ]] && ok || bad "an unknown node: $status $err"

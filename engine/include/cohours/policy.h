@@ -29,8 +29,9 @@ struct ClearingLimits {
   ClearingFloor theirs;
   std::uint64_t theirs_seq = 0;
 };
-// At most this many other co-ops with limits: a consortium is small.
-inline constexpr std::size_t kMaxClearingPeers = 1024;
+// At most this many other co-ops with limits (the policy row keeps them in
+// a list8): a consortium is small.
+inline constexpr std::size_t kMaxClearingPeers = 255;
 
 struct Policy {
   // Balance floor per role, indexed by role bit position. A member's floor
