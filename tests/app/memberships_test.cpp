@@ -18,7 +18,7 @@ namespace {
 
 struct TwoCoops {
   TestNode hill, river;
-  KeyPair jo = test::seeded_key(77);  // the phone's key
+  KeyPair jo = generate_keypair();  // the phone's key
 
   TwoCoops() {
     net::Consortium file;
