@@ -22,8 +22,8 @@ const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const dist = resolve(opt('--dist', join(here, '../../dist')));
 const out = resolve(opt('--out', join(here, '../../test-output-memberships')));
-const cohours = opt('--cohours');
-const cohoursd = opt('--cohoursd');
+const cohours = opt('--cohours') && resolve(opt('--cohours'));
+const cohoursd = opt('--cohoursd') && resolve(opt('--cohoursd'));
 const chromiumPath = opt('--chromium', process.env.CHROMIUM ?? '/usr/bin/chromium');
 const run = promisify(execFile);
 const TIMEOUT = 20000;
@@ -107,12 +107,12 @@ async function balance(node, alias) {
 const browser = await chromium.launch({ executablePath: chromiumPath, headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-dev-shm-usage'] });
 let page;
+const errors = [];
 try {
   const urls = await startNodes();
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
   context.setDefaultTimeout(TIMEOUT);
   page = await context.newPage();
-  const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   const heading = (name) => page.getByRole('heading', { level: 1, name }).waitFor();
@@ -165,6 +165,7 @@ try {
   check('no script errors', errors.length === 0, errors.join(' | '));
 } catch (e) {
   check('the scenario ran to the end', false, e.message.split('\n')[0]);
+  for (const error of errors) console.log(`  [page] ${error}`);
   if (page) await page.screenshot({ path: join(out, 'failure.png'), fullPage: true }).catch(() => {});
 } finally {
   await browser.close().catch(() => {});
