@@ -5,6 +5,7 @@
 // Riverside (a transfer.out to oneself). Two nodes in process, each with a
 // verified copy of the other's log, as the daemon's sync would.
 #include "cohours/app/consortium.h"
+#include "cohours/dates.h"
 #include "cohours/app/exchanges.h"
 #include "cohours/app/invitations.h"
 #include "cohours/app/self_service.h"
