@@ -2,6 +2,7 @@
 // co-ops"): B sets how far A may owe it (clearing.limit in B's log), A's
 // node records it from its copy of B's log (clearing.limit.peer) and A's
 // own log then refuses what would pass it; B never refuses a transfer.in.
+#include "cohours/audit.h"
 #include "cohours/replicas.h"
 
 #include "test_support.h"
@@ -194,6 +195,32 @@ TEST_CASE("clearing limit: hours a volunteer of the other co-op gave here are co
   auto small = t.a.submit("dan", RemoteHoursLog{t.b.key("alice"), t.b_node, t.a.hours("carol", 60)});
   REQUIRE(small.ok());
   CHECK(t.a.submit("carol", HoursConfirm{small.id}).ok());
+}
+
+TEST_CASE("clearing limit: the policy row with limits rebuilds bit for bit, and audit agrees") {
+  TwoCoops t;
+  REQUIRE(t.b.submit("ada", ClearingLimit{t.a_node, {true, -100}}).ok());
+  t.b_to_a();
+  REQUIRE(t.record_b_limit().ok());
+  REQUIRE(t.send(100).ok());
+  CHECK(t.send(1).code == Code::floor_breached);
+  for (test::TestLedger* coop : {&t.a, &t.b}) {
+    const Hash32 before = coop->ledger->state_digest().value();
+    t.ra.reset();
+    t.rb.reset();
+    coop->ledger.reset();
+    auto audit = audit_store(*coop->store);
+    REQUIRE(audit.ok());
+    CHECK(audit->passed);
+    auto rebuilt = reindex(*coop->store, coop->clock);
+    REQUIRE(rebuilt.ok());
+    CHECK(rebuilt->digest_before == before);
+    CHECK(rebuilt->digest_after == before);
+    coop->reopen();
+  }
+  // After the rebuild the limit still holds at A.
+  CHECK(t.a.ledger->policy().value().clearing_with(t.b_node)->theirs == ClearingFloor{true, -100});
+  CHECK(t.send(1).code == Code::floor_breached);
 }
 
 }  // namespace cohours
