@@ -99,7 +99,7 @@ static void run_rotate_key(const GlobalOptions& options) {
 }
 
 struct PolicyArgs {
-  std::string as, role, floor, pool_floor, max_entry, categories, mileage_rate, vetted;
+  std::string as, role, floor, pool_floor, max_entry, categories, mileage_rate, vetted, clearing_limit;
   std::vector<std::string> claim_limits, month_limits;
   bool no_pool_floor = false;
 };
@@ -116,9 +116,23 @@ static app::ExpenseLimit expense_limit(const std::string& text, const char* opti
   return {*category, parse_whole_arg(text.substr(equals + 1), option, "pence")};
 }
 
+// "riverside=-2000", "riverside=-33h20" or "riverside=none" -> a clearing limit.
+static app::ClearingLimitChange clearing_limit_arg(const std::string& text) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
+    usage_error("--clearing-limit takes NODE=MINUTES with the other co-op's name in the consortium file and "
+                "zero or a negative number of minutes (or a duration such as -33h20), or NODE=none; e.g. "
+                "riverside=-2000");
+  app::ClearingLimitChange change{text.substr(0, equals), std::nullopt};
+  const std::string value = text.substr(equals + 1);
+  if (value != "none") change.floor_minutes = parse_minutes_arg(value, "--clearing-limit");
+  return change;
+}
+
 static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args) {
   app::SetPolicy request;
   request.as = args.as;
+  if (!args.clearing_limit.empty()) request.clearing_limit = clearing_limit_arg(args.clearing_limit);
   if (!args.role.empty() || !args.floor.empty()) {
     if (args.role.empty() || args.floor.empty()) usage_error("--role and --floor-minutes go together");
     request.role_floor = app::RoleFloor{args.role, parse_minutes_arg(args.floor, "--floor-minutes")};
@@ -147,14 +161,27 @@ static void run_policy_set(const GlobalOptions& options, const PolicyArgs& args)
   }
   if (!request.role_floor && !request.pool_floor_minutes && !request.no_pool_floor &&
       !request.max_entry_minutes && request.claim_limits.empty() && request.month_limits.empty() &&
-      !request.mileage_rate_pence && !request.categories && !request.vetted_categories)
+      !request.mileage_rate_pence && !request.categories && !request.vetted_categories &&
+      !request.clearing_limit)
     usage_error(
         "nothing to set: give --role with --floor-minutes, --pool-floor-minutes, "
         "--no-pool-floor, --max-entry-minutes, --categories, --vetted-categories, --expense-claim-limit, "
-        "--expense-month-limit or --mileage-rate-pence");
+        "--expense-month-limit, --mileage-rate-pence or --clearing-limit");
   Client client(options);
   app::PolicySetDone done = client.call(request);
   if (options.json) return print_json({{"id", to_hex(done.entry.id)}, {"seq", done.entry.seq}});
+  if (request.clearing_limit) {
+    const auto& limit = *request.clearing_limit;
+    out() << (limit.floor_minutes ? limit.node + " may owe this co-op at most " +
+                                        format_minutes(-*limit.floor_minutes) + " in clearing (limit " +
+                                        std::to_string(*limit.floor_minutes) + " minutes)."
+                                  : "No limit on what " + limit.node + " may owe this co-op in clearing.")
+          << "\n"
+          << "Its node refuses its members' transfers past it once it has fetched this entry from this "
+             "node's log.\n"
+          << to_hex(done.entry.id) << "\n";
+    return;
+  }
   out() << "Policy updated (" << done.settings << (done.settings == 1 ? " setting" : " settings") << ").\n"
         << to_hex(done.entry.id) << "\n";
 }
@@ -169,6 +196,14 @@ static void run_policy_show(const GlobalOptions& options) {
   }
   nlohmann::json floors = nlohmann::json::object();
   for (const auto& floor : policy.role_floors) floors[floor.role] = floor.minutes;
+  auto minutes_or_null = [](const std::optional<std::int64_t>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+  };
+  nlohmann::json clearing_limits = nlohmann::json::array();
+  for (const auto& limit : policy.clearing_limits)
+    clearing_limits.push_back({{"node", limit.node},
+                               {"ours_minutes", minutes_or_null(limit.ours_minutes)},
+                               {"theirs_minutes", minutes_or_null(limit.theirs_minutes)}});
   nlohmann::json json = {
       {"role_floor_minutes", floors},
       {"pool_floor_minutes",
@@ -178,7 +213,8 @@ static void run_policy_show(const GlobalOptions& options) {
       {"expense_claim_limit_pence", claim_limits},
       {"expense_month_limit_pence", month_limits},
       {"categories", policy.categories},
-      {"vetted_categories", policy.vetted_categories}};
+      {"vetted_categories", policy.vetted_categories},
+      {"clearing_limits", clearing_limits}};
   if (options.json) return print_json(json);
   Table table({"ROLE", "FLOOR"}, {false, true});
   for (auto& [role, floor] : floors.items()) table.add({role, format_minutes(floor.get<std::int64_t>())});
@@ -199,6 +235,12 @@ static void run_policy_show(const GlobalOptions& options) {
           << (limits.claim_limit_pence ? format_pence(limits.claim_limit_pence) : std::string("no limit"))
           << ", per month "
           << (limits.month_limit_pence ? format_pence(limits.month_limit_pence) : std::string("no limit"))
+          << "\n";
+  for (const auto& limit : policy.clearing_limits)
+    out() << "clearing with " << limit.node << ": it may owe this co-op "
+          << (limit.ours_minutes ? "at most " + format_minutes(-*limit.ours_minutes) : std::string("any amount"))
+          << "; this co-op may owe it "
+          << (limit.theirs_minutes ? "at most " + format_minutes(-*limit.theirs_minutes) : std::string("any amount"))
           << "\n";
 }
 
@@ -237,6 +279,9 @@ void add_node_commands(CLI::App& app, GlobalOptions& options) {
                   "CATEGORY=PENCE: a member's monthly total above which claims are flagged (repeatable)");
   set->add_option("--mileage-rate-pence", args->mileage_rate,
                   "Pence paid per mile of travel claimed in miles");
+  set->add_option("--clearing-limit", args->clearing_limit,
+                  "NODE=MINUTES: how far co-op NODE may go into debt with this one in clearing, zero or "
+                  "negative minutes (e.g. riverside=-2000), or NODE=none; set alone");
   set->callback([&options, args] { run_policy_set(options, *args); });
   CLI::App* show = add_command(*policy, "show", "Show the limits in force");
   show->callback([&options] { run_policy_show(options); });

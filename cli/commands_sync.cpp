@@ -305,6 +305,19 @@ void run_clearing(const GlobalOptions& options) {
   nlohmann::json rows = nlohmann::json::array();
   Table table({"BETWEEN", "AND", "FIRST HOLDS", "SECOND HOLDS", "NET", "IN FLIGHT", "MINUTES IN FLIGHT"},
               {false, false, true, true, true, true, true});
+  // Trade limits, one row per direction with a limit: who may owe whom how much.
+  Table limits({"CO-OP", "MAY OWE", "AT MOST", "LEFT", "CHECKED BY IT"}, {false, false, true, true, false});
+  auto add_limit = [&limits](const std::string& debtor, const std::string& creditor,
+                             const std::optional<std::int64_t>& limit, const std::optional<std::int64_t>& left,
+                             bool recorded) {
+    if (!limit || !left) return;
+    limits.add({debtor, creditor, format_minutes(-*limit), *left < 0 ? "over by " + format_minutes(-*left)
+                                                                      : format_minutes(*left),
+                recorded ? "yes" : "not yet"});
+  };
+  auto or_null = [](const std::optional<std::int64_t>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+  };
   for (const auto& pair : clearing.pairs) {
     rows.push_back({{"first", pair.first},
                     {"second", pair.second},
@@ -312,7 +325,17 @@ void run_clearing(const GlobalOptions& options) {
                     {"second_holds_minutes", pair.second_holds_minutes},
                     {"net_minutes", pair.net_minutes},
                     {"in_flight", pair.in_flight},
-                    {"in_flight_minutes_first_to_second", pair.in_flight_minutes_first_to_second}});
+                    {"in_flight_minutes_first_to_second", pair.in_flight_minutes_first_to_second},
+                    {"first_limit_minutes", or_null(pair.first_limit_minutes)},
+                    {"second_may_send_minutes", or_null(pair.second_may_send_minutes)},
+                    {"first_limit_recorded", pair.first_limit_recorded},
+                    {"second_limit_minutes", or_null(pair.second_limit_minutes)},
+                    {"first_may_send_minutes", or_null(pair.first_may_send_minutes)},
+                    {"second_limit_recorded", pair.second_limit_recorded}});
+    add_limit(pair.second, pair.first, pair.first_limit_minutes, pair.second_may_send_minutes,
+              pair.first_limit_recorded);
+    add_limit(pair.first, pair.second, pair.second_limit_minutes, pair.first_may_send_minutes,
+              pair.second_limit_recorded);
     table.add({pair.first, pair.second, format_minutes(pair.first_holds_minutes),
                format_minutes(pair.second_holds_minutes), format_minutes(pair.net_minutes),
                std::to_string(pair.in_flight), format_minutes(pair.in_flight_minutes_first_to_second)});
@@ -329,6 +352,11 @@ void run_clearing(const GlobalOptions& options) {
         << "Each side's clearing account holds what it sent (+) or received (-); NET is 0 once every\n"
            "transfer has arrived. IN FLIGHT: sent, not yet recorded by the receiving node (as far as\n"
            "this node has seen).\n";
+  if (limits.empty()) return;
+  out() << "\nTrade limits (`cohours policy set --clearing-limit`):\n"
+        << limits.render()
+        << "AT MOST: set by the co-op owed. LEFT: what the co-op may still send under it, by its own log.\n"
+           "CHECKED BY IT: its node has recorded the limit and refuses transfers past it.\n";
 }
 
 void run_audit_heads(const GlobalOptions& options) {

@@ -90,6 +90,7 @@ class Table {
   explicit Table(std::vector<std::string> headers, std::vector<bool> right_aligned = {});
   void add(std::vector<std::string> row);
   std::string render() const;
+  bool empty() const { return rows_.empty(); }
 
  private:
   std::vector<std::string> headers_;

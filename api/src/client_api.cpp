@@ -469,7 +469,9 @@ ClientApi::~ClientApi() = default;
 ApiResponse ClientApi::handle(const ApiRequest& request) {
   ApiResponse response;
   try {
-    if (request.body.size() > body_limit(request.method, request.target))
+    if (request.method == "OPTIONS")
+      response = preflight();
+    else if (request.body.size() > body_limit(request.method, request.target))
       response = error(413, "too_large", "the body is over this request's limit");
     else if (request.method != "GET")
       response = impl_->route(request);
@@ -487,6 +489,13 @@ ApiResponse ClientApi::handle(const ApiRequest& request) {
   // Every answer carries the node's time, from the clock signed requests are
   // checked against: the phone learns its skew from it (docs/phone.md).
   response.headers.emplace_back("Date", format_http_date_ms(impl_->node.clock().now_ms()));
+  // A phone app served by another co-op's node may call this one for a
+  // membership here (docs/decisions.md "One key, several co-ops"). Every
+  // request that reads or changes anything is signed by a member's key and
+  // no cookie or other ambient credential exists, so any origin may call;
+  // the phone reads Date (its clock skew) and Retry-After.
+  response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  response.headers.emplace_back("Access-Control-Expose-Headers", "Date, Retry-After");
   return response;
 }
 
@@ -497,6 +506,17 @@ std::string ClientApi::route_template(std::string_view target) {
   if (Impl::statement_path(path)) return "/v1/members/{alias}/statement";
   if (Impl::known(path)) return path;
   return "unknown";
+}
+
+ApiResponse ClientApi::preflight() {
+  ApiResponse out;
+  out.status = 204;
+  out.content_type.clear();
+  out.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST");
+  out.headers.emplace_back("Access-Control-Allow-Headers",
+                           "Content-Type, X-Cohours-Key, X-Cohours-Time, X-Cohours-Signature");
+  out.headers.emplace_back("Access-Control-Max-Age", "600");
+  return out;
 }
 
 std::size_t ClientApi::body_limit(std::string_view method, std::string_view target) {

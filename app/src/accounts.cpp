@@ -262,6 +262,14 @@ std::string entry_summary(Node& node, const Entry& e) {
           return format_minutes(b.minutes) + " to " + name(b.to) + " from " + remote_party_name(node, party) +
                  " (origin " + to_hex(b.origin).substr(0, 12) + ")";
         }
+        else if constexpr (std::is_same_v<T, ClearingLimit>)
+          return node_name(node, b.peer) + " may owe this co-op " +
+                 (b.floor.limited ? "at most " + format_minutes(-b.floor.minutes) : std::string("any amount")) +
+                 " in clearing";
+        else if constexpr (std::is_same_v<T, ClearingLimitPeer>)
+          return node_name(node, b.peer) + " lets this co-op owe it " +
+                 (b.floor.limited ? "at most " + format_minutes(-b.floor.minutes) : std::string("any amount")) +
+                 " in clearing (its entry " + to_hex(b.origin).substr(0, 12) + ")";
         else
           static_assert(sizeof(T) == 0, "every kind has a summary");
       },

@@ -3,9 +3,34 @@
 #include <algorithm>
 
 #include "cohours/app/names.h"
+#include "cohours/net/consortium.h"
 #include "try.h"
 
 namespace cohours::app {
+
+namespace {
+
+// The entry for `change`, the other co-op found by its name in the
+// consortium file; the floor's range is the engine's rule.
+Result<ClearingLimit> clearing_limit_body(Node& node, const ClearingLimitChange& change) {
+  using Answer = Result<ClearingLimit>;
+  auto consortium = net::installed_consortium(node.store());
+  if (!consortium.ok())
+    return Answer(Code::wrong_state, "a clearing limit is set for another co-op of a consortium, and this node "
+                                     "has joined none (`cohours consortium join`)");
+  const net::ConsortiumNode* other = consortium->find_name(change.node);
+  if (!other)
+    return Answer(Code::unknown_member, "no node named '" + change.node + "' in consortium '" + consortium->name +
+                                            "' (see `cohours consortium show`)");
+  if (other->key == node.ledger().node_key())
+    return Answer(Code::malformed, "'" + change.node + "' is this co-op: a clearing limit is set for another one");
+  ClearingLimit limit;
+  limit.peer = other->key;
+  if (change.floor_minutes) limit.floor = {true, *change.floor_minutes};
+  return limit;
+}
+
+}  // namespace
 
 Result<PolicySetDone> set_policy(Node& node, const SetPolicy& r) {
   using Answer = Result<PolicySetDone>;
@@ -51,6 +76,14 @@ Result<PolicySetDone> set_policy(Node& node, const SetPolicy& r) {
                                                   "can only be needed for one of those");
     changes.push_back({PolicyTarget::vetted_categories, 0, 0, *r.vetted_categories});
   }
+  if (r.clearing_limit) {
+    if (!changes.empty())
+      return Answer(Code::malformed, "a clearing limit is its own entry: set it in a command of its own");
+    TRY_ASSIGN(ClearingLimit limit, clearing_limit_body(node, *r.clearing_limit));
+    Submission submission(node);
+    TRY_ASSIGN(Accepted accepted, submission.as_member(admin, limit));
+    return PolicySetDone{accepted, 1};
+  }
   const auto count = static_cast<std::uint32_t>(changes.size());
   Submission submission(node);
   TRY_ASSIGN(Accepted accepted, submission.as_member(admin, PolicySet{std::move(changes)}));
@@ -68,6 +101,13 @@ Result<PolicyView> show_policy(Node& node, const ShowPolicy&) {
   view.currency = node.ledger().currency().str();
   view.mileage_rate_pence = policy.mileage_rate_pence;
   view.vetted_categories = policy.vetted_categories;
+  for (const auto& limits : policy.clearing_limits) {
+    if (!limits.ours.limited && !limits.theirs.limited) continue;
+    PolicyClearingLimit row{node_name(node, limits.peer), {}, {}};
+    if (limits.ours.limited) row.ours_minutes = limits.ours.minutes;
+    if (limits.theirs.limited) row.theirs_minutes = limits.theirs.minutes;
+    view.clearing_limits.push_back(std::move(row));
+  }
   for (std::size_t i = 0; i < kExpenseCategoryCount; ++i)
     view.expense_limits.push_back({expense_category_name(static_cast<ExpenseCategory>(i + 1)),
                                    policy.expense_claim_limit_pence[i], policy.expense_month_limit_pence[i]});

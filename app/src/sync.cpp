@@ -81,6 +81,24 @@ std::string unsynced(const SyncStatusView& status) {
   return "";
 }
 
+namespace {
+
+// The limit `setter` (policy `set_by`) set on what `debtor` may owe it, and
+// what `debtor` may still send under it: its own clearing account for the
+// setter holds `debtor_holds` (what it owes, as it counts).
+void clearing_limit_of(const Policy& set_by, const PublicKey& debtor, const Policy& debtor_policy,
+                       const PublicKey& setter, std::int64_t debtor_holds, std::optional<std::int64_t>& limit,
+                       std::optional<std::int64_t>& may_send, bool& recorded) {
+  const ClearingLimits* set = set_by.clearing_with(debtor);
+  if (!set || !set->ours.limited) return;
+  limit = set->ours.minutes;
+  may_send = -set->ours.minutes - debtor_holds;
+  const ClearingLimits* seen = debtor_policy.clearing_with(setter);
+  recorded = seen && seen->theirs_seq == set->ours_seq;
+}
+
+}  // namespace
+
 Result<ClearingView> clearing(Node& node, const ShowClearing&) {
   InstalledConsortium installed(node.store());
   const net::Consortium* consortium = installed.get();
@@ -101,7 +119,14 @@ Result<ClearingView> clearing(Node& node, const ShowClearing&) {
       pair.second_holds_minutes = b_balance.balance_minutes;
       for (const auto& t : ab) pair.in_flight_minutes_first_to_second += t.minutes;
       for (const auto& t : ba) pair.in_flight_minutes_first_to_second -= t.minutes;
-      if (pair.first_holds_minutes == 0 && pair.second_holds_minutes == 0 && ab.empty() && ba.empty())
+      TRY_ASSIGN(Policy a_policy, a_copy->policy());
+      TRY_ASSIGN(Policy b_policy, b_copy->policy());
+      clearing_limit_of(a_policy, b, b_policy, a, pair.second_holds_minutes, pair.first_limit_minutes,
+                        pair.second_may_send_minutes, pair.first_limit_recorded);
+      clearing_limit_of(b_policy, a, a_policy, b, pair.first_holds_minutes, pair.second_limit_minutes,
+                        pair.first_may_send_minutes, pair.second_limit_recorded);
+      if (pair.first_holds_minutes == 0 && pair.second_holds_minutes == 0 && ab.empty() && ba.empty() &&
+          !pair.first_limit_minutes && !pair.second_limit_minutes)
         continue;
       pair.first = node_name_of(consortium, a);
       pair.second = node_name_of(consortium, b);

@@ -178,6 +178,32 @@ void layout(C& c, BalanceOpen& b) {
   c.num(b.source_row);
 }
 
+// No limit is a zero flag and zero minutes: one encoding per value.
+template <typename C>
+void layout(C& c, ClearingFloor& b) {
+  std::uint8_t limited = b.limited ? 1 : 0;
+  c.num(limited);
+  c.num(b.minutes);
+  if constexpr (C::decoding) {
+    if (limited > 1) throw codec::DecodeError{"clearing limit flag is not 0 or 1"};
+    b.limited = limited == 1;
+  }
+}
+
+template <typename C>
+void layout(C& c, ClearingLimit& b) {
+  c.fixed(b.peer);
+  layout(c, b.floor);
+}
+
+template <typename C>
+void layout(C& c, ClearingLimitPeer& b) {
+  c.fixed(b.peer);
+  c.fixed(b.origin);
+  c.num(b.origin_seq);
+  layout(c, b.floor);
+}
+
 // Variant index i holds kind i + 1: the body types are listed in kind order.
 EntryBody body_for_kind(EntryKind kind) {
   EntryBody body;
@@ -233,7 +259,9 @@ constexpr const char* kKindNames[] = {"",
                                       "vetting.record",
                                       "vetting.withdraw",
                                       "hours.group",
-                                      "balance.open"};
+                                      "balance.open",
+                                      "clearing.limit",
+                                      "clearing.limit.peer"};
 
 constexpr const char* kVettingKindNames[] = {"",           "dbs-basic", "dbs-standard", "dbs-enhanced",
                                              "dbs-enhanced-barred", "pvg", "access-ni", "other"};

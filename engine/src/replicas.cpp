@@ -530,6 +530,22 @@ Result<std::vector<InboundTransfer>> Replicas::in_flight(const PublicKey& from_l
   return out;
 }
 
+Result<std::optional<ClearingLimitPeer>> Replicas::unrecorded_clearing_limit(const PublicKey& from_log) const {
+  using Answer = Result<std::optional<ClearingLimitPeer>>;
+  if (from_log == self_) return Answer(std::nullopt);
+  auto theirs = load_row<Policy>(*log_space(static_cast<const Store&>(store_), from_log), Column::meta,
+                                 meta_key::policy);
+  if (!theirs.ok()) return theirs.status();
+  const ClearingLimits* set = *theirs ? (*theirs)->clearing_with(self_) : nullptr;
+  if (!set || set->ours_seq == 0) return Answer(std::nullopt);
+  auto ours = load_row<Policy>(*log_space(static_cast<const Store&>(store_), self_), Column::meta,
+                               meta_key::policy);
+  if (!ours.ok()) return ours.status();
+  const ClearingLimits* recorded = *ours ? (*ours)->clearing_with(from_log) : nullptr;
+  if (recorded && recorded->theirs_seq >= set->ours_seq) return Answer(std::nullopt);
+  return Answer(ClearingLimitPeer{from_log, set->ours_entry, set->ours_seq, set->ours});
+}
+
 Result<PublicKey> Replicas::origin_party(const PublicKey& from_log, const EntryId& origin) const {
   auto copy = log_space(static_cast<const Store&>(store_), from_log);
   std::string raw;

@@ -143,6 +143,31 @@ struct Apply {
     return Status();
   }
 
+  // A payment into this co-op's clearing account for another co-op (a
+  // transfer there, or hours its volunteer gave here) is what this co-op
+  // owes that one; it may owe at most what that co-op's limit, as recorded
+  // here, allows (docs/decisions.md "Trade limits between co-ops").
+  // `whose` names the other co-op in the refusal ("the receiver's co-op").
+  Status check_clearing_limit(const AccountId& clearing, std::int64_t minutes, const Policy& policy,
+                              const char* whose) {
+    if (clearing.kind != AccountKind::clearing) return Status();
+    const ClearingLimits* limits = policy.clearing_with(clearing.key);
+    if (!limits || !limits->theirs.limited) return Status();
+    auto current = balance(clearing);
+    if (!current.ok()) return current.status();
+    const std::int64_t most = -limits->theirs.minutes;
+    const std::int64_t owed = current->balance_minutes;
+    if (owed + minutes <= most) return Status();
+    const std::int64_t left = std::max<std::int64_t>(most - owed, 0);
+    return reject(Code::floor_breached,
+                  std::string(whose) + " lets this co-op owe it at most " + std::to_string(most) +
+                      " minutes in clearing (its limit " + std::to_string(limits->theirs.minutes) +
+                      "); this co-op owes it " + std::to_string(owed) + " now, so " + std::to_string(left) +
+                      " minutes are left and " + std::to_string(minutes) +
+                      " would pass the limit. Wait until its members spend credits here, or ask it to "
+                      "raise the limit");
+  }
+
   void adjust(const AccountId& account, Balance delta) {
     auto current = balance(account);
     if (!current.ok()) fault = current.status();
@@ -898,6 +923,9 @@ struct Apply {
     auto policy = load_policy(view);
     if (!policy.ok()) return policy.status();
     if (Status s = check_floor(movement->payer, movement->minutes, *policy); !s.ok()) return s;
+    if (Status s = check_clearing_limit(movement->payee, movement->minutes, *policy, "the volunteer's co-op");
+        !s.ok())
+      return s;
     Movement row = *movement;
     row.status = MovementStatus::posted;
     row.closed_by = signed_entry.id;
@@ -1009,6 +1037,7 @@ struct Apply {
       return reject(Code::malformed, "the receiver's node is this co-op: use an ordinary transfer");
     AccountId from = AccountId::member(sender->key), dest = AccountId::clearing(b.to_node);
     if (Status s = check_floor(from, b.minutes, *policy); !s.ok()) return s;
+    if (Status s = check_clearing_limit(dest, b.minutes, *policy, "the receiver's co-op"); !s.ok()) return s;
     post_transfer(from, dest, b.minutes, sender->key, b.to, {});
     return Status();
   }
@@ -1038,6 +1067,66 @@ struct Apply {
     AccountId from = AccountId::clearing(b.from_node), dest = AccountId::member(b.to);
     post_transfer(from, dest, b.minutes, b.from_node, b.to, b.origin);
     view.put(Column::inbound, origin_key, key_of(signed_entry.id));
+    return Status();
+  }
+
+  // Checks a clearing limit's co-op and floor; `peer` is another node.
+  Status check_clearing_floor(const PublicKey& peer, const ClearingFloor& floor) {
+    if (peer.is_zero() || peer == context.node_key || signed_for_node(node_keys, peer))
+      return reject(Code::malformed, "a clearing limit names another co-op's node");
+    if (!floor.limited) {
+      if (floor.minutes != 0) return reject(Code::malformed, "a clearing limit of none carries no minutes");
+      return Status();
+    }
+    return floor_in_range(floor.minutes);
+  }
+
+  // An admin sets how far another co-op may go into debt with this one.
+  // The node operator may too, as for policy.set.
+  Status handle(const ClearingLimit& b) {
+    const bool operator_signed = author == node_signer() && entry.on_behalf.is_zero();
+    if (!operator_signed)
+      if (Status s = require_admin_author("set a clearing limit"); !s.ok()) return s;
+    if (Status s = check_clearing_floor(b.peer, b.floor); !s.ok()) return s;
+    auto member_key = find_signer(view, b.peer);
+    if (!member_key.ok()) return member_key.status();
+    if (*member_key) return reject(Code::malformed, "a clearing limit names a co-op's node, not a member");
+    auto loaded = load_policy(view);
+    if (!loaded.ok()) return loaded.status();
+    Policy policy = loaded.value();
+    if (policy.clearing_limits.size() >= kMaxClearingPeers && !policy.clearing_with(b.peer))
+      return reject(Code::not_permitted, "this co-op has limits with " + std::to_string(kMaxClearingPeers) +
+                                             " other co-ops, the most it may");
+    ClearingLimits& limits = policy.clearing_with_or_add(b.peer);
+    limits.ours = b.floor;
+    limits.ours_entry = signed_entry.id;
+    limits.ours_seq = context.seq;
+    view.put(Column::meta, meta_key::policy, encode_row(policy));
+    return Status();
+  }
+
+  // The node records the limit another co-op set about it, as its verified
+  // copy of that co-op's log shows it (checked by the node before it signs,
+  // as for transfer.in); here: the author, and that it is newer than the
+  // one recorded, so a limit never goes back to an older one.
+  Status handle(const ClearingLimitPeer& b) {
+    if (author != node_signer() || !entry.on_behalf.is_zero())
+      return reject(Code::not_permitted, "only this node itself records another co-op's clearing limit");
+    if (Status s = check_clearing_floor(b.peer, b.floor); !s.ok()) return s;
+    if (b.origin.is_zero() || b.origin_seq == 0)
+      return reject(Code::malformed, "a recorded clearing limit cites its entry in the other co-op's log");
+    auto loaded = load_policy(view);
+    if (!loaded.ok()) return loaded.status();
+    Policy policy = loaded.value();
+    if (const ClearingLimits* held = policy.clearing_with(b.peer); held && held->theirs_seq >= b.origin_seq)
+      return reject(Code::already_exists, "a limit from that co-op as new or newer is already recorded");
+    if (policy.clearing_limits.size() >= kMaxClearingPeers && !policy.clearing_with(b.peer))
+      return reject(Code::not_permitted, "this co-op has limits with " + std::to_string(kMaxClearingPeers) +
+                                             " other co-ops, the most it may");
+    ClearingLimits& limits = policy.clearing_with_or_add(b.peer);
+    limits.theirs = b.floor;
+    limits.theirs_seq = b.origin_seq;
+    view.put(Column::meta, meta_key::policy, encode_row(policy));
     return Status();
   }
 

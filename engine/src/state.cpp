@@ -162,13 +162,39 @@ void layout(C& c, Policy& r) {
   if constexpr (C::decoding) {
     if (c.remaining() == 0) {
       r.vetted_categories.clear();
+      r.clearing_limits.clear();
       return;
     }
-  } else if (r.vetted_categories.empty()) {
+  } else if (r.vetted_categories.empty() && r.clearing_limits.empty()) {
     return;
   }
   c.list(r.vetted_categories, kMaxCategories,
          [&](std::string& category) { c.short_string(category, kMaxCategoryLength); });
+  // Added with trade limits between co-ops, the same way: a policy without
+  // any has the bytes it had before, so the state digest agrees across versions.
+  if constexpr (C::decoding) {
+    if (c.remaining() == 0) {
+      r.clearing_limits.clear();
+      return;
+    }
+  } else if (r.clearing_limits.empty()) {
+    return;
+  }
+  c.list(r.clearing_limits, kMaxClearingPeers, [&](ClearingLimits& limits) {
+    c.fixed(limits.peer);
+    for (ClearingFloor* floor : {&limits.ours, &limits.theirs}) {
+      std::uint8_t limited = floor->limited ? 1 : 0;
+      c.num(limited);
+      c.num(floor->minutes);
+      if constexpr (C::decoding) {
+        if (limited > 1) throw codec::DecodeError{"bad flag"};
+        floor->limited = limited == 1;
+      }
+    }
+    c.fixed(limits.ours_entry);
+    c.num(limits.ours_seq);
+    c.num(limits.theirs_seq);
+  });
 }
 
 template <typename C>
@@ -366,6 +392,22 @@ std::int64_t Policy::floor_for_roles(std::uint32_t roles) const {
     any = true;
   }
   return floor;
+}
+
+const ClearingLimits* Policy::clearing_with(const PublicKey& peer) const {
+  for (const auto& limits : clearing_limits)
+    if (limits.peer == peer) return &limits;
+  return nullptr;
+}
+
+// Kept in key order, so the row's bytes depend only on what was set.
+ClearingLimits& Policy::clearing_with_or_add(const PublicKey& peer) {
+  auto at = std::lower_bound(clearing_limits.begin(), clearing_limits.end(), peer,
+                             [](const ClearingLimits& limits, const PublicKey& key) { return limits.peer < key; });
+  if (at != clearing_limits.end() && at->peer == peer) return *at;
+  ClearingLimits fresh;
+  fresh.peer = peer;
+  return *clearing_limits.insert(at, fresh);
 }
 
 bool Policy::needs_vetting(std::string_view category) const {

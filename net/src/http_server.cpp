@@ -176,9 +176,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     out.set(http::field::content_type, r.content_type);
     out.set("X-Content-Type-Options", "nosniff");
     out.set("Referrer-Policy", "no-referrer");
+    // connect-src: the phone may call the API of another co-op it is a
+    // member of (docs/phone.md "Several co-ops"): over https, or plain http
+    // on this machine only, as the app itself accepts.
     out.set("Content-Security-Policy",
             "default-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; object-src "
             "'none'; "
+            "connect-src 'self' https: http://127.0.0.1:* http://localhost:*; "
             "base-uri 'none'; frame-ancestors 'none'");
     for (const auto& [name, value] : r.headers) out.set(name, value);
     out.keep_alive(keep_alive);

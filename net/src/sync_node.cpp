@@ -763,14 +763,25 @@ void SyncNode::receive_transfers(const PublicKey& log, std::vector<Action>& out)
 SyncNode::TransfersRecorded SyncNode::record_transfers(Replicas& replicas, const PublicKey& log,
                                                        std::uint64_t after_seq) const {
   TransfersRecorded recorded;
+  bool appended = false;
   recorded.pending = replicas.pending_inbound(log, after_seq);
-  if (!recorded.pending.ok() || recorded.pending->empty()) return recorded;
-  recorded.results = local_.submit(sign_transfers_in(recorded.pending.value()));
-  for (const auto& r : recorded.results)
-    if (r.ok() && !r.duplicate) {
-      if (auto own = replicas.log_state(self_); own.ok()) recorded.own_head = own->head;
-      break;
+  if (recorded.pending.ok() && !recorded.pending->empty()) {
+    recorded.results = local_.submit(sign_transfers_in(recorded.pending.value()));
+    for (const auto& r : recorded.results) appended |= r.ok() && !r.duplicate;
+  }
+  // The limit that co-op set about this one, once its copy shows it: this
+  // node's own transfers keep within it from here on.
+  recorded.limit = replicas.unrecorded_clearing_limit(log);
+  if (recorded.limit.ok() && *recorded.limit) {
+    const Bytes entry = sign_clearing_limit(**recorded.limit);
+    auto results = local_.submit(std::span(&entry, 1));
+    if (!results.empty()) {
+      recorded.limit_result = results.front();
+      appended |= results.front().ok() && !results.front().duplicate;
     }
+  }
+  if (appended)
+    if (auto own = replicas.log_state(self_); own.ok()) recorded.own_head = own->head;
   return recorded;
 }
 
@@ -780,6 +791,10 @@ bool SyncNode::transfers_recorded(const PublicKey& log, const TransfersRecorded&
               recorded.pending.status().message());
     return false;
   }
+  if (!recorded.limit.ok())
+    log_error("cannot read the clearing limit of log " + short_key(log) + ": " + recorded.limit.status().message());
+  else if (recorded.limit_result && !recorded.limit_result->ok())
+    log_warn("clearing limit from " + short_key(log) + " not recorded: " + recorded.limit_result->message);
   const auto& pending = recorded.pending.value();
   std::uint64_t done_to = inbound_[log];
   for (std::size_t i = 0; i < recorded.results.size(); ++i) {
@@ -814,6 +829,17 @@ std::vector<Bytes> SyncNode::sign_transfers_in(const std::vector<InboundTransfer
     entries.push_back(sign_entry(entry, identity_.secret_key).bytes);
   }
   return entries;
+}
+
+Bytes SyncNode::sign_clearing_limit(const ClearingLimitPeer& limit) const {
+  Entry entry;
+  entry.node = self_;
+  entry.author = identity_.public_key;
+  entry.created_ms = clock_.now_ms();
+  // One entry per limit and position: a repeat is refused as not newer.
+  entry.nonce = limit.origin_seq;
+  entry.body = limit;
+  return sign_entry(entry, identity_.secret_key).bytes;
 }
 
 void SyncNode::handle(const PublicKey& from, const Evidence& m, std::vector<Action>& out) {

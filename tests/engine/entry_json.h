@@ -306,6 +306,36 @@ inline void read(const Json& j, BalanceOpen& b) {
   b.source_row = j.at("source_row").get<std::uint32_t>();
 }
 
+// A clearing floor is two flat fields: limited (0 or 1) and floor_minutes.
+inline void floor_fields(Json& j, const ClearingFloor& f) {
+  j["limited"] = f.limited ? 1 : 0;
+  j["floor_minutes"] = f.minutes;
+}
+inline ClearingFloor read_floor(const Json& j) {
+  return {j.at("limited").get<int>() == 1, j.at("floor_minutes").get<std::int64_t>()};
+}
+inline Json body(const ClearingLimit& b) {
+  Json j = {{"peer", to_hex(b.peer)}};
+  floor_fields(j, b.floor);
+  return j;
+}
+inline void read(const Json& j, ClearingLimit& b) {
+  b.peer = fixed<PublicKey>(j.at("peer"), "peer");
+  b.floor = read_floor(j);
+}
+inline Json body(const ClearingLimitPeer& b) {
+  // u64 as a decimal string, as the nonce: more than a JavaScript number holds.
+  Json j = {{"peer", to_hex(b.peer)}, {"origin", to_hex(b.origin)}, {"origin_seq", std::to_string(b.origin_seq)}};
+  floor_fields(j, b.floor);
+  return j;
+}
+inline void read(const Json& j, ClearingLimitPeer& b) {
+  b.peer = fixed<PublicKey>(j.at("peer"), "peer");
+  b.origin = fixed<EntryId>(j.at("origin"), "origin");
+  b.origin_seq = std::stoull(j.at("origin_seq").get<std::string>());
+  b.floor = read_floor(j);
+}
+
 // The body variant for a kind name ("hours.log"): index i is kind i + 1.
 inline EntryBody empty_body(const std::string& kind) {
   for (std::size_t k = 1; k <= std::variant_size_v<EntryBody>; ++k)

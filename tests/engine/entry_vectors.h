@@ -109,6 +109,9 @@ inline std::vector<VectorInput> vector_inputs() {
                        vector_hash(0xab)}),
       // Appended after hours.group (make_entry_vectors --append).
       entry(BalanceOpen{member, -750, vector_hash(0xdd), 42}),
+      // Appended after balance.open (make_entry_vectors --append).
+      entry(ClearingLimit{other_node, {true, -2000}}),
+      entry(ClearingLimitPeer{other_node, vector_hash(0x5a), 7, {false, 0}}),
   };
 }
 

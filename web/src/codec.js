@@ -70,6 +70,11 @@ export const KINDS = {
     ['category', 'str8'], ['date_days', 'i32'], ['note_digest', 'key']]],
   // Signed by an admin bringing a time bank over (`cohours member import-timeoverflow`).
   'balance.open': [24, [['member', 'key'], ['minutes', 'i64'], ['source_digest', 'key'], ['source_row', 'u32']]],
+  // Trade limits between co-ops (docs/decisions.md): set by an admin, and
+  // recorded by the node from the other co-op's log; a phone reads them.
+  'clearing.limit': [25, [['peer', 'key'], ['limited', 'u8'], ['floor_minutes', 'i64']]],
+  'clearing.limit.peer': [26, [['peer', 'key'], ['origin', 'key'], ['origin_seq', 'u64'], ['limited', 'u8'],
+    ['floor_minutes', 'i64']]],
 };
 const KIND_BY_VALUE = Object.fromEntries(Object.entries(KINDS).map(([name, [value]]) => [value, name]));
 

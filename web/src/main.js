@@ -8,6 +8,7 @@ import { html, useAppState } from './ui.js';
 import { loadState, startSender, state } from './state.js';
 import * as S from './screens.js';
 import * as O from './offers.js';
+import { Coops } from './coops.js';
 
 // #enrol=CODE: keep the code, take it out of the address and the history.
 let enrolCode = null;
@@ -50,6 +51,7 @@ function Router() {
       if (second === 'add') return html`<${O.OfferAdd} />`;
       return html`<${O.Offers} />`;
     case 'history': return html`<${S.History} />`;
+    case 'coops': return html`<${Coops} />`;
     case 'expense': return html`<${S.Expense} />`;
     case 'expenses': return html`<${S.Expenses} />`;
     case 'key': return html`<${S.Key} />`;

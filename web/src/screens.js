@@ -196,6 +196,7 @@ export function Home() {
         <a class="button" href="#/history">My hours and history</a>
         ${gives && html`<a class="button" href="#/expense">Claim an expense</a>`}
         ${gives && html`<a class="button" href="#/expenses">My expense claims</a>`}
+        <a class="button" href="#/coops">My co-ops${s.memberships.length ? html` <span class="count">(${s.memberships.length + 1})</span>` : ''}</a>
         <a class="button" href="#/key">Back up my key</a>
       </nav>
       <p class="small">${id.node}</p>

@@ -7,7 +7,8 @@ import { createStore, get, set, del, values } from 'idb-keyval';
 import { Api } from './api.js';
 import { Outbox, WAITING } from './outbox.js';
 import { fromHex, toHex, publicKeyFromSeed, signEntry, newNonce, newSalt, noteDigest, blake2b256, ZERO_KEY } from './codec.js';
-import { identityFrom, enrolOrRecover } from './identity.js';
+import { identityFrom, enrolOrRecover, memberKeyOf } from './identity.js';
+import { nodeAddress, membershipFrom, withMembership, withoutMembership, joinWithKey, moveCreditsFields } from './memberships.js';
 
 const kv = createStore('cohours-phone', 'kv');
 const outboxStore = createStore('cohours-outbox', 'items');
@@ -18,6 +19,9 @@ function changed() { for (const fn of listeners) fn(); }
 
 export const state = {
   identity: null,   // { seed, public_key, member_key, alias, roles, node, node_key, currency }
+  // Other co-ops this phone's key is a member of (memberships.js): { base,
+  // node, node_key, alias, roles, member_key, currency } each.
+  memberships: [],
   cache: {},        // name -> { data, at }
   items: [],        // outbox items, oldest first
   // Read each time: a page may start before the browser says it is offline.
@@ -61,6 +65,7 @@ export async function loadState() {
   const identity = await get('identity', kv);
   if (identity) setIdentity(identity, false);
   state.cache = (await get('cache', kv)) ?? {};
+  state.memberships = (await get('memberships', kv)) ?? [];
   // What the node took (or refused) a month ago is in the statement now.
   await outbox.prune(30 * 86400000);
   await refreshItems();
@@ -145,6 +150,64 @@ export async function restore(opened) {
   changed();
 }
 
+// ---- several co-ops, one key (docs/phone.md "Several co-ops") ----
+
+const otherApis = new Map();
+// The API of a membership's node: the home node's for base '' (the app's
+// own origin), else one Api per address, signing with this phone's key.
+export function apiFor(base) {
+  if (!base) return api;
+  if (!otherApis.has(base)) otherApis.set(base, new Api({ base, seed: () => seedBytes }));
+  return otherApis.get(base);
+}
+
+// Every co-op this key belongs to, the home co-op first.
+export function allMemberships() {
+  const id = state.identity;
+  if (!id) return [];
+  const home = { base: '', home: true, node: id.node, node_key: id.node_key, alias: id.alias, roles: id.roles,
+    member_key: memberKeyOf(id), currency: id.currency };
+  return [home, ...state.memberships];
+}
+
+async function saveMemberships(list) {
+  state.memberships = list;
+  await set('memberships', list, kv);
+  changed();
+}
+
+// Joins another co-op with this phone's key and the code its coordinator gave.
+export async function joinAnother(address, code) {
+  const id = state.identity;
+  if (!id) throw new Error('This phone has not joined a co-op yet.');
+  const base = nodeAddress(address);
+  const answer = await joinWithKey(apiFor(base), code, id.public_key);
+  const membership = membershipFrom(base, answer);
+  await saveMemberships(withMembership(state.memberships, membership, id.node_key));
+  return membership;
+}
+
+export async function leaveMembership(nodeKey) {
+  await saveMemberships(withoutMembership(state.memberships, nodeKey));
+}
+
+// Moves credits from one of this key's co-ops to itself at another. From
+// the home co-op the entry goes through the outbox (it waits for signal);
+// from another co-op it is sent now, and a refusal is told at once.
+export async function moveCredits(fromNodeKey, toNodeKey, minutes) {
+  const all = allMemberships();
+  const from = all.find((m) => m.node_key === fromNodeKey);
+  const to = all.find((m) => m.node_key === toNodeKey);
+  const fields = moveCreditsFields({ from, to, minutes, author: state.identity.public_key, createdMs: api.nowMs(), nonce: newNonce() });
+  const summary = `You moved ${minutes} minutes from ${from.node} to yourself at ${to.node}`;
+  if (from.home) return { queued: true, item: await signAndQueue('transfer.out', fields.body, { summary }) };
+  const signed = signEntry(fields, seedBytes);
+  const answer = await apiFor(from.base).postEntries({ entries: [signed.hex], notes: [] });
+  const result = answer?.results?.[0];
+  if (!result || result.status === 'refused') throw new Error(result?.message ?? `${from.node} did not take it.`);
+  return { queued: false, id: signed.id };
+}
+
 // ---- signing ----
 
 // Signs an entry of `kind` with `body` for this member and puts it in the
@@ -211,5 +274,6 @@ export function startSender() {
 
 export async function forgetPhone() {
   await setIdentity(null);
+  await saveMemberships([]);
   changed();
 }

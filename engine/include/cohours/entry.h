@@ -56,6 +56,8 @@ enum class EntryKind : std::uint8_t {
   vetting_withdraw = 22,
   hours_group = 23,
   balance_open = 24,
+  clearing_limit = 25,
+  clearing_limit_peer = 26,
 };
 const char* kind_name(EntryKind kind);  // e.g. "hours.log"
 
@@ -365,11 +367,43 @@ struct BalanceOpen {
   std::uint32_t source_row = 0;
 };
 
+// How far another co-op may go into debt with this one in clearing
+// (docs/decisions.md "Trade limits between co-ops"): the lowest balance this
+// co-op's clearing account for `peer` may reach through the peer's sending,
+// zero or negative minutes, or no limit. It applies to what the peer's log
+// sends, so it is enforced there: the peer's node records it in its own log
+// (clearing.limit.peer) and refuses its own members' transfers past it.
+struct ClearingFloor {
+  bool limited = false;      // false: no limit (then minutes is 0)
+  std::int64_t minutes = 0;  // the floor, <= 0
+  bool operator==(const ClearingFloor&) const = default;
+};
+
+// clearing.limit: an admin of this co-op (or the node operator) sets the
+// floor of this co-op's clearing account for `peer`.
+struct ClearingLimit {
+  PublicKey peer;
+  ClearingFloor floor;
+};
+
+// clearing.limit.peer: signed by this node's key once its verified copy of
+// `peer`'s log holds the clearing.limit `origin` (at `origin_seq` there)
+// that `peer` set about this co-op. From here on, this log's own
+// transfers and confirmations that pay `peer` keep within it. The newest
+// only: origin_seq grows with each one recorded for a peer.
+struct ClearingLimitPeer {
+  PublicKey peer;
+  EntryId origin;
+  std::uint64_t origin_seq = 0;
+  ClearingFloor floor;
+};
+
 using EntryBody =
     std::variant<MemberJoin, MemberRole, PolicySet, HoursLog, HoursConfirm, HoursVoid, Transfer,
                  RespiteRequest, RespiteOffer, RespiteCancel, Reversal, ExpenseClaim, ExpenseApprove,
                  ExpenseReject, ExpensePaid, TransferOut, TransferIn, RemoteHoursLog, MemberRekey,
-                 NodeRotate, VettingRecord, VettingWithdraw, GroupHours, BalanceOpen>;
+                 NodeRotate, VettingRecord, VettingWithdraw, GroupHours, BalanceOpen, ClearingLimit,
+                 ClearingLimitPeer>;
 
 EntryKind kind_of(const EntryBody& body);
 

@@ -189,6 +189,13 @@ class Replicas {
   Result<std::vector<InboundTransfer>> in_flight(const PublicKey& from_log, const PublicKey& to_log,
                                                  std::uint64_t after_seq = 0) const;
 
+  // The clearing limit `from_log`'s co-op set about this node, as its copy
+  // holds it, when this node's own log has not recorded it yet (or an older
+  // one): the body of the clearing.limit.peer this node should sign.
+  // nullopt when there is nothing new (docs/decisions.md "Trade limits
+  // between co-ops").
+  Result<std::optional<ClearingLimitPeer>> unrecorded_clearing_limit(const PublicKey& from_log) const;
+
   // The member of `from_log`'s node at the other end of a credit that log
   // sent this node with entry `origin` (a transfer.in's origin): the sender
   // of a transfer.out, or the member who received the hours of an

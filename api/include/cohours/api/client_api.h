@@ -77,6 +77,9 @@ class ClientApi {
   // An error answer in the API's one shape.
   static ApiResponse error(int status, std::string_view code, std::string_view message,
                            std::string_view field = "");
+  // The answer to a CORS preflight (OPTIONS): 204, the methods and the
+  // request-signature headers a phone of another origin may send.
+  static ApiResponse preflight();
 
  private:
   struct Impl;

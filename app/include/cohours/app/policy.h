@@ -23,6 +23,15 @@ struct ExpenseLimit {
   std::int64_t pence = 0;  // 0: no limit
 };
 
+// How far another co-op of the consortium (by its name in the consortium
+// file) may go into debt with this one in clearing, in minutes: zero or
+// negative, or nullopt for no limit (docs/decisions.md "Trade limits
+// between co-ops"). Its own entry (clearing.limit), so it is set alone.
+struct ClearingLimitChange {
+  std::string node;
+  std::optional<std::int64_t> floor_minutes;
+};
+
 // policy set: every setting given goes into one entry, in this order, and
 // takes effect together or not at all. unknown_member for `as`; malformed
 // for an unknown role; unknown_category for a category name that is not
@@ -41,6 +50,9 @@ struct SetPolicy {
   // The complete new list of activities that need a current safeguarding
   // check (docs/safeguarding.md); empty: none.
   std::optional<std::vector<std::string>> vetted_categories;
+  // Alone (malformed with any other setting); unknown_member for a name
+  // the consortium file does not list, malformed for this node's own.
+  std::optional<ClearingLimitChange> clearing_limit;
 };
 struct PolicySetDone {
   Accepted entry;
@@ -55,6 +67,13 @@ struct ExpenseLimits {
   std::int64_t claim_limit_pence = 0;
   std::int64_t month_limit_pence = 0;
 };
+// Trade limits with another co-op, by its node name: set here (how far that
+// co-op may owe this one) and set there about this co-op, as recorded here.
+struct PolicyClearingLimit {
+  std::string node;
+  std::optional<std::int64_t> ours_minutes;
+  std::optional<std::int64_t> theirs_minutes;
+};
 struct PolicyView {
   std::vector<RoleFloor> role_floors;  // every role, in role order
   std::optional<std::int64_t> pool_floor_minutes;
@@ -64,6 +83,7 @@ struct PolicyView {
   std::int64_t mileage_rate_pence = 0;
   std::vector<ExpenseLimits> expense_limits;  // every expense category, in order
   std::vector<std::string> vetted_categories;
+  std::vector<PolicyClearingLimit> clearing_limits;  // by node key
 };
 Result<PolicyView> show_policy(Node& node, const ShowPolicy& request);
 

@@ -47,7 +47,8 @@ Result<SyncStatusView> sync_status(Node& node, const ShowSyncStatus& request);
 std::string unsynced(const SyncStatusView& status);
 
 // clearing: for each pair of logs held here whose clearing accounts for
-// each other are not zero or that have transfers in flight between them.
+// each other are not zero, that have transfers in flight between them, or
+// a trade limit either way.
 struct ShowClearing {};
 struct ClearingPair {
   std::string first, second;              // node names
@@ -56,6 +57,19 @@ struct ClearingPair {
   std::int64_t net_minutes = 0;           // 0 once every transfer arrived
   std::uint64_t in_flight = 0;            // transfers sent, not yet recorded by the receiver
   std::int64_t in_flight_minutes_first_to_second = 0;
+  // Trade limits (docs/decisions.md "Trade limits between co-ops"): how far
+  // second may owe first, as first set it (the floor of first's clearing
+  // account for second; nullopt: no limit), and what second may still send
+  // under it as second's own log counts (negative: over it, which only a
+  // limit lowered while credits were on their way can make);
+  // `first_limit_recorded`: second's log has recorded that limit, so
+  // second's node checks it. The same the other way.
+  std::optional<std::int64_t> first_limit_minutes;
+  std::optional<std::int64_t> second_may_send_minutes;
+  bool first_limit_recorded = false;
+  std::optional<std::int64_t> second_limit_minutes;
+  std::optional<std::int64_t> first_may_send_minutes;
+  bool second_limit_recorded = false;
 };
 struct ClearingView {
   std::vector<ClearingPair> pairs;

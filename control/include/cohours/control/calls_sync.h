@@ -31,7 +31,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SyncStatusView, running, consortium_joined, c
                                    peers)
 COHOURS_JSON_EMPTY(ShowClearing)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ClearingPair, first, second, first_holds_minutes, second_holds_minutes,
-                                   net_minutes, in_flight, in_flight_minutes_first_to_second)
+                                   net_minutes, in_flight, in_flight_minutes_first_to_second, first_limit_minutes,
+                                   second_may_send_minutes, first_limit_recorded, second_limit_minutes,
+                                   first_may_send_minutes, second_limit_recorded)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ClearingView, pairs)
 COHOURS_JSON_EMPTY(ListHeads)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(WitnessedHead, size, root, witnesses)

@@ -230,6 +230,10 @@ class SyncNode {
     Result<std::vector<InboundTransfer>> pending = std::vector<InboundTransfer>{};
     std::vector<SubmitResult> results;       // one per pending transfer
     std::optional<SignedTreeHead> own_head;  // after the submit, when it appended
+    // The clearing limit the log's co-op set about this node, when this
+    // node's log had not recorded it yet, and how recording it went.
+    Result<std::optional<ClearingLimitPeer>> limit = std::optional<ClearingLimitPeer>{};
+    std::optional<SubmitResult> limit_result;
   };
   // What this node holds of a log, as far as its own work has told it.
   struct HeldLog {
@@ -284,6 +288,7 @@ class SyncNode {
   // Run in SyncWork: they read only identity_, clock_ and local_, which never change.
   TransfersRecorded record_transfers(Replicas& replicas, const PublicKey& log, std::uint64_t after_seq) const;
   std::vector<Bytes> sign_transfers_in(const std::vector<InboundTransfer>& pending) const;
+  Bytes sign_clearing_limit(const ClearingLimitPeer& limit) const;
   // Back on this thread: logs what was refused, moves the scan on, notes
   // the own head. Whether the own log grew.
   bool transfers_recorded(const PublicKey& log, const TransfersRecorded& recorded);
