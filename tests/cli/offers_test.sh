@@ -108,7 +108,10 @@ else
   expect_ok alerts relay --host 127.0.0.1 --port "$SINK_PORT" --from timebank@hilltop.example --every 24h --as dave
   says "Mail relay: 127.0.0.1:$SINK_PORT, from timebank@hilltop.example, digests every 24h 00m."
   fails_with 5 "digests are sent by the daemon" alerts send-digest --as dave
-  "$COHOURSD" --data "$WORK/hilltop" --digest-check-seconds 3600 2>>"$WORK/daemon.log" &
+  # The daemon's clock starts a minute after the CLI's: every process counts
+  # on from its own COHOURS_NOW, so a CLI run slowed by load could otherwise
+  # stamp a listing later than the daemon's "now" and make it news twice.
+  COHOURS_NOW=2026-11-30T09:01:00Z "$COHOURSD" --data "$WORK/hilltop" --digest-check-seconds 3600 2>>"$WORK/daemon.log" &
   DAEMON_PID=$!
   wait_until "the daemon to listen" 20 test -S "$WORK/hilltop/control.sock" && ok
   wait_until "the daemon to answer" 20 "$COHOURS" --data "$WORK/hilltop" alerts show --as alice && ok
