@@ -533,17 +533,23 @@ namespace {
 // messages quote in single quotes (an alias: "no member called 'x'"), is
 // left out, so no name reaches the log.
 std::string api_log_redacted(std::string_view message) {
+  // A quote opens after a space, '(' or the start, and closes before
+  // anything that is not a letter or a digit: "the request's" stays.
+  auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; };
   std::string out;
   bool quoted = false;
-  for (char ch : message) {
-    if (ch == '\'') {
-      out += quoted ? "...'" : "'";
-      quoted = !quoted;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const char ch = message[i];
+    if (ch == '\'' && !quoted && (i == 0 || message[i - 1] == ' ' || message[i - 1] == '(')) {
+      quoted = true;
+      out += "'...";
+    } else if (ch == '\'' && quoted && (i + 1 == message.size() || !word(message[i + 1]))) {
+      quoted = false;
+      out += ch;
     } else if (!quoted) {
       out += ch;
     }
   }
-  if (quoted) out += "...";
   return out;
 }
 

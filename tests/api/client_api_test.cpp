@@ -817,3 +817,12 @@ TEST_CASE("a refusal for the daemon's log leaves out the text a client named") {
   CHECK(unknown.refusal.find("no member called '...'") != std::string::npos);
   CHECK(unknown.route == "/v1/members/{alias}/statement");
 }
+
+TEST_CASE("a refusal for the daemon's log keeps apostrophes") {
+  Fixture f;
+  auto unsigned_read = f.call("GET", "/v1/me");
+  CHECK(unsigned_read.refusal.find("sign the request") != std::string::npos);
+  Phone erin = f.enrol("erin", {"volunteer"});
+  auto stale = f.call("GET", "/v1/me", "", &erin, -600);
+  CHECK(stale.refusal.find("the request's time is more than 2 minutes") != std::string::npos);
+}
