@@ -792,9 +792,9 @@ bool SyncNode::transfers_recorded(const PublicKey& log, const TransfersRecorded&
     return false;
   }
   if (!recorded.limit.ok())
-    log_error("cannot read the clearing limit of log " + short_key(log) + ": " + recorded.limit.status().message());
+    log_error("sync", "cannot read the clearing limit of log " + short_key(log) + ": " + recorded.limit.status().message());
   else if (recorded.limit_result && !recorded.limit_result->ok())
-    log_warn("clearing limit from " + short_key(log) + " not recorded: " + recorded.limit_result->message);
+    log_warn("sync", "clearing limit from " + short_key(log) + " not recorded: " + recorded.limit_result->message);
   const auto& pending = recorded.pending.value();
   std::uint64_t done_to = inbound_[log];
   for (std::size_t i = 0; i < recorded.results.size(); ++i) {
