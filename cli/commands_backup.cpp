@@ -129,10 +129,12 @@ void run_backup(const GlobalOptions& options, const std::string& dir_text, bool 
   app::BackupStarted started = client.call(app::StartBackup{});
   app::BackupManifest manifest = started.manifest;
   try {
+    make_backup_dir(dir);
     make_backup_dir(dir / "store");
     copy_backup_files(client, started, dir);
     if (with_keys) {
       app::SealedKeys sealed = client.call(app::SealKeys{passphrase});
+      make_backup_dir(dir / "keys");
       make_backup_dir(dir / "keys" / "keyring");
       for (const auto& key : sealed.keys) write_backup_text(dir / "keys" / key.file, key.text);
       manifest.keys = true;

@@ -733,6 +733,12 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
           case O::nothing_new:
           case O::stale:
           case O::unknown_log:
+            // This node's own log holds more than held_ says: read its head
+            // again, or it would ask for the same records for ever.
+            if (log == self_) {
+              for (auto& action : on_local_append()) done.push_back(std::move(action));
+              return;
+            }
             break;
           case O::forged:
             ban(from, "sent records that do not verify: " + result.message, done);
@@ -782,7 +788,8 @@ void SyncNode::own_log_behind(const PublicKey& from, std::uint64_t there, std::v
 }
 
 void SyncNode::maybe_confirm_own(std::vector<Action>& out) {
-  if (!local_.signing_hold || !local_.release_signing || confirming_ || peers_.empty()) return;
+  // A consortium of this node alone has no peer that could hold more.
+  if (!local_.signing_hold || !local_.release_signing || confirming_) return;
   const HeldLog& own = held_[self_];
   if (own.frozen || in_flight_.count(self_) || applying_.count(self_)) return;
   for (const auto& [key, peer] : peers_) {

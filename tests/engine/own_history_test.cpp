@@ -38,14 +38,14 @@ TEST_CASE("signing held refuses every entry, survives a reopen, and is released"
   node.reopen();
   REQUIRE(node.ledger->signing_hold() == std::optional<std::string>("it was restored from a backup"));
   const std::uint64_t size = node.ledger->log_size();
-  SubmitResult refused = node.submit("alice", node.hours("bob", 60));
+  SubmitResult refused = node.submit("alice", node.hours("bob", 60, Payer::pool));
   CHECK(refused.code == Code::wrong_state);
   CHECK(refused.message.find("signs nothing for now: it was restored from a backup") != std::string::npos);
   CHECK(node.ledger->log_size() == size);
   REQUIRE(node.ledger->release_signing().ok());
   node.reopen();
   CHECK(!node.ledger->signing_hold());
-  CHECK(node.submit("alice", node.hours("bob", 60)).ok());
+  CHECK(node.submit("alice", node.hours("bob", 60, Payer::pool)).ok());
 }
 
 TEST_CASE("hold_signing_in holds a store no ledger has open") {
@@ -61,8 +61,8 @@ TEST_CASE("a restored node takes its own records back from a peer's copy, checke
   REQUIRE(later.ledger->log_size() == restored.ledger->log_size());
   const std::uint64_t backup_size = restored.ledger->log_size();
   // The node went on after the backup; a peer copied those records.
-  REQUIRE(later.submit("alice", later.hours("bob", 60)).ok());
-  REQUIRE(later.submit("alice", later.hours("bob", 30)).ok());
+  REQUIRE(later.submit("alice", later.hours("bob", 60, Payer::pool)).ok());
+  REQUIRE(later.submit("alice", later.hours("bob", 30, Payer::pool)).ok());
   REQUIRE(restored.ledger->hold_signing("restored").ok());
   const LogBatch batch = own_batch_after(later, backup_size);
   REQUIRE(batch.records.size() == 2);
@@ -94,9 +94,9 @@ TEST_CASE("a restored node takes its own records back from a peer's copy, checke
     CHECK(restored.balance("alice").pending_in_minutes == 90);
     // Again: nothing new. Still held until released.
     CHECK(restored.ledger->recover_own(batch).outcome == AppendResult::Outcome::nothing_new);
-    CHECK(restored.submit("alice", restored.hours("bob", 15)).code == Code::wrong_state);
+    CHECK(restored.submit("alice", restored.hours("bob", 15, Payer::pool)).code == Code::wrong_state);
     REQUIRE(restored.ledger->release_signing().ok());
-    CHECK(restored.submit("alice", restored.hours("bob", 15)).ok());
+    CHECK(restored.submit("alice", restored.hours("bob", 15, Payer::pool)).ok());
     // The log goes on from the records taken back, and reopens cleanly.
     restored.reopen();
     CHECK(restored.ledger->log_size() == later.ledger->log_size() + 1);
@@ -105,8 +105,8 @@ TEST_CASE("a restored node takes its own records back from a peer's copy, checke
 
 TEST_CASE("a peer's head of a size held with another root is equivocation, not appended") {
   SameNode fork, mine;
-  REQUIRE(fork.submit("alice", fork.hours("bob", 60)).ok());
-  REQUIRE(mine.submit("alice", mine.hours("bob", 45)).ok());  // a second history of that size
+  REQUIRE(fork.submit("alice", fork.hours("bob", 60, Payer::pool)).ok());
+  REQUIRE(mine.submit("alice", mine.hours("bob", 45, Payer::pool)).ok());  // a second history of that size
   LogBatch theirs = own_batch_after(fork, fork.ledger->log_size() - 1);
   theirs.from_size = mine.ledger->log_size();
   theirs.records.clear();
