@@ -115,3 +115,21 @@ TEST_CASE("a peer's head of a size held with another root is equivocation, not a
   REQUIRE(result.evidence.has_value());
   CHECK(result.evidence->first.head.size == result.evidence->second.head.size);
 }
+
+TEST_CASE("own records fetched back follow a key rotation among them; an old node.key keeps signing held") {
+  SameNode later, restored;
+  const std::uint64_t backup_size = restored.ledger->log_size();
+  // After the backup the node rotated its key, then signed more with the new one.
+  KeyPair next = test::seeded_key(201);
+  REQUIRE(later.ledger->rotate_key({next.public_key, next.secret_key.copy()}).ok());
+  REQUIRE(later.submit("alice", later.hours("bob", 60, Payer::pool)).ok());
+  const LogBatch batch = own_batch_after(later, backup_size);
+  AppendResult result = restored.ledger->recover_own(batch);
+  REQUIRE(result.outcome == AppendResult::Outcome::appended);
+  CHECK(restored.ledger->log_size() == later.ledger->log_size());
+  CHECK(restored.ledger->state_digest().value() == later.ledger->state_digest().value());
+  // The restored node.key is the retired one: it must not sign.
+  auto held = restored.ledger->signing_hold();
+  REQUIRE(held.has_value());
+  CHECK(held->find("put the newest node.key back") != std::string::npos);
+}
