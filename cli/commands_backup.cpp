@@ -249,7 +249,9 @@ void add_backup_commands(CLI::App& app, GlobalOptions& options) {
                                   "Put a backup into --data DIR (the daemon stopped); the node then signs "
                                   "nothing until its peers confirm how far its log goes");
   restore->add_option("DIR", *from, "A directory made by `cohours backup`")->required();
-  restore->add_flag("--force", *force, "Restore into a data directory that is not empty (its store and keys are moved aside)");
+  restore->add_flag("--force", *force,
+                    "Restore into a data directory that is not empty (its store, and its keys if the backup "
+                    "has keys, are moved aside)");
   restore->callback([&options, from, force] { run_restore(options, *from, *force); });
 
   CLI::App* node = app.get_subcommand("node");

@@ -26,7 +26,8 @@ bool restore_relative(const fs::path& path) {
   return true;
 }
 
-// The parts of a node directory a restore replaces.
+// The parts of a node directory a restore replaces: the keys only when
+// the backup brings its own (else the node.key there is the node's key).
 constexpr const char* kNodeParts[] = {"store", "node.key", "node.key.next", "keyring"};
 
 // The backup's files are what its manifest lists, at the sizes it gives.
@@ -138,6 +139,7 @@ Result<NodeRestored> restore_node(const RestoreNode& request, const Clock& clock
     const fs::path aside = data / ("before-restore-" + std::to_string(clock.now_ms()));
     for (const char* part : kNodeParts) {
       if (!fs::exists(fs::symlink_status(data / part))) continue;
+      if (std::string_view(part) != "store" && !request.manifest.keys) continue;
       fs::create_directories(aside, error);
       if (!error) fs::rename(data / part, aside / part, error);
       if (error) return restore_io_error("cannot move " + (data / part).string() + " aside", error);

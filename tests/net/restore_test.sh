@@ -133,4 +133,14 @@ if [ "$status" -ne 0 ] && [[ "$err" == *"joined no consortium"* ]]; then ok; els
 stop lone
 stop a2
 stop b
+
+# ---- --force over a node with a backup without keys: node.key stays ---------
+export COHOURS_PASSPHRASE_FILE="$WORK/pass"
+KEY_BEFORE=$(cat "$WORK/a2/node.key")
+expect_ok --data "$WORK/a2" backup "$WORK/bk2"
+expect_ok --data "$WORK/a2" restore "$WORK/bk2" --force
+if [ "$(cat "$WORK/a2/node.key")" = "$KEY_BEFORE" ] && ls "$WORK"/a2/before-restore-*/store >/dev/null 2>&1 &&
+  ! ls "$WORK"/a2/before-restore-*/node.key >/dev/null 2>&1; then ok; else bad "restore --force moved node.key"; fi
+expect_ok --data "$WORK/a2" audit verify
+unset COHOURS_PASSPHRASE_FILE
 finish

@@ -91,8 +91,9 @@ Result<SealedKeys> seal_keys(Node& node, const SealKeys& request);
 // restore: the backup in `backup_dir` (its manifest already read by the
 // front end) into the node directory `data_dir`, whose daemon must not run
 // (the front end checks). Refuses a data directory that holds anything
-// unless `force` (then its store, node.key and keyring are moved aside to
-// DATA/before-restore-TIME/, never deleted); a manifest of another format
+// unless `force` (then its store, and node.key and keyring if the backup
+// brings keys, are moved aside to DATA/before-restore-TIME/, never
+// deleted); a manifest of another format
 // or store format; files whose sizes differ from the manifest. The store is
 // copied to DATA/store.restoring, opened, checked against the manifest
 // (node, log size, head) and audited from its records, and, if the node
