@@ -128,8 +128,8 @@ Result<NodeRestored> restore_node(const RestoreNode& request, const Clock& clock
     std::string list;
     for (const auto& name : held) list += (list.empty() ? "" : ", ") + name;
     return Status(Code::wrong_state, data.string() + " is not empty (it holds " + list +
-                                         "): restore into a new directory, or add --force to move its store "
-                                         "and keys aside first; nothing was changed");
+                                         "): restore into a new directory, or add --force to move its store (and its keys, if the "
+                                         "backup has keys) aside first; nothing was changed");
   }
   NodeRestored done;
   const fs::path staging = data / "store.restoring";
