@@ -34,6 +34,8 @@ void add_offers_commands(CLI::App& app, GlobalOptions& options);   // offers, al
 void add_export_commands(CLI::App& app, GlobalOptions& options);   // export
 void add_sync_commands(CLI::App& app, GlobalOptions& options);     // consortium, sync, clearing
 void add_key_commands(CLI::App& app, GlobalOptions& options);      // key status, protect, unprotect
+// backup, restore, node i-am-alone (after add_node_commands, which makes `node`).
+void add_backup_commands(CLI::App& app, GlobalOptions& options);
 // `audit heads` and `audit equivocations`, registered under the audit command.
 void add_audit_sync_commands(CLI::App& audit, GlobalOptions& options);
 // `audit verify --export DIR`: checks an export without the node's store

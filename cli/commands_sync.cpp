@@ -201,6 +201,12 @@ nlohmann::json status_json(const app::SyncStatusView& status) {
     json["consortium"] = status.consortium ? nlohmann::json(*status.consortium) : nlohmann::json();
     json["listen"] = status.listen;
   }
+  // Never "in sync" for a node with no daemon, no consortium, a frozen log
+  // or signing held: `why_not` says which.
+  const std::string missing = app::unsynced(status);
+  json["in_sync"] = missing.empty();
+  if (!missing.empty()) json["why_not"] = missing;
+  json["signing_held"] = status.own_log_unconfirmed ? nlohmann::json(*status.own_log_unconfirmed) : nlohmann::json();
   json["logs"] = nlohmann::json::array();
   for (const auto& log : status.logs) {
     nlohmann::json row{{"log", to_hex(log.log)},
@@ -237,6 +243,9 @@ void run_sync_status(const GlobalOptions& options) {
   if (status.running && !status.listen.empty()) out() << ", listening on " << status.listen;
   out() << "\n";
   if (!status.consortium_joined) out() << "consortium: none joined (`cohours consortium join FILE`)\n";
+  if (status.own_log_unconfirmed) out() << "signing: held: " << *status.own_log_unconfirmed << "\n";
+  const std::string missing = app::unsynced(status);
+  out() << "state: " << (missing.empty() ? std::string("in sync") : "not in sync: " + missing) << "\n";
   Table peers({"PEER", "CONNECTED", "LAST CONTACT (UTC)", "BANNED"});
   for (const auto& peer : status.peers)
     peers.add({peer.name, peer.connected ? "yes" : "no", when(peer.last_contact_ms),

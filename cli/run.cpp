@@ -63,6 +63,7 @@ int run(int argc, char** argv) {
   add_export_commands(app, options);
   add_sync_commands(app, options);
   add_key_commands(app, options);
+  add_backup_commands(app, options);
   // An unknown command word gets its own clear error rather than CLI11's
   // "a subcommand is required".
   for (int i = 1; i < argc; ++i) {

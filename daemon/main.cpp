@@ -120,6 +120,7 @@ struct DaemonOptions {
   std::int64_t digest_check_seconds = 300;  // how often due alert digests are looked for
   std::optional<ControlGroup> control_group;  // members may use the control socket; none: the daemon's user only
   api::MetricsAccess metrics;                 // who may GET /metrics
+  bool i_am_alone = false;                  // release a held signing without the peers' word
 };
 
 int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
@@ -177,6 +178,19 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
     log_error("daemon", "cannot open the ledger: " + ledger.status().message());
     return 1;
   }
+  if (auto held = ledger.value()->signing_hold()) {
+    if (daemon_options.i_am_alone) {
+      if (Status s = ledger.value()->release_signing(); !s.ok()) {
+        log_error("cannot release signing: " + s.message());
+        return 1;
+      }
+      log_warn("--i-am-alone: signing resumes without the peers' word (it was held: " + *held +
+               "); if a peer holds more of this node's log, the next entry forks it");
+    } else {
+      log_warn("signing is held: " + *held +
+               "; it resumes once every peer has shown how far this node's log goes (or see --i-am-alone)");
+    }
+  }
   auto replicas = Replicas::open(*store.value(), clock);
   if (!replicas.ok()) {
     log_error("daemon", "cannot open the log copies: " + replicas.status().message());
@@ -214,6 +228,11 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
       if (!entry) return std::nullopt;
       return entry->alias;
     };
+    // This node's own history: fetched back from the peers after a restore.
+    local.recover_own = [own](const LogBatch& batch) { return own->recover_own(batch); };
+    local.signing_hold = [own] { return own->signing_hold(); };
+    local.hold_signing = [own](const std::string& why) { return own->hold_signing(why); };
+    local.release_signing = [own] { return own->release_signing(); };
     PeerServiceOptions options;
     options.listen_address = listen;
     options.sync.ban_ms = ban_seconds * 1000;
@@ -376,6 +395,9 @@ int main(int argc, char** argv) {
   app.add_option("--ban-seconds", options.ban_seconds, "How long a peer that sent forged data is kept out")
       ->capture_default_str()
       ->check(CLI::Range(1, 7 * 24 * 3600));
+  app.add_flag("--i-am-alone", options.i_am_alone,
+               "Sign again after a restore without the peers' word, when no peer will ever answer (a risk: "
+               "docs/operations.md \"After a restore\")");
   app.add_option("--digest-check-seconds", options.digest_check_seconds,
                  "How often to look for alert digests that are due (each member's at most once per the "
                  "relay's interval, `cohours alerts relay --every`)")

@@ -45,6 +45,7 @@ Result<SyncStatusView> sync_status(Node& node, const ShowSyncStatus&) {
     // No daemon: what this node holds, nothing about peers.
     TRY_ASSIGN(logs, node.replicas().logs());
   }
+  view.own_log_unconfirmed = node.ledger().signing_hold();
   for (const auto& log : logs) {
     LogSyncView row;
     row.log = log.log;
@@ -63,11 +64,21 @@ Result<SyncStatusView> sync_status(Node& node, const ShowSyncStatus&) {
 }
 
 std::string unsynced(const SyncStatusView& status) {
-  if (!status.running) return "the daemon is not running";
+  // Nothing to be in step with, or no way to be: say which, never "in sync".
+  if (!status.running) return "the daemon is not running (start cohoursd)";
+  if (!status.consortium_joined || !status.consortium)
+    return "this node has joined no consortium (`cohours consortium join FILE`, then restart cohoursd)";
+  for (const auto& log : status.logs)
+    if (log.frozen)
+      return "the log of " + log.name + (log.own ? " (this node)" : "") +
+             " is frozen: equivocation evidence against it is held (`cohours audit equivocations`; "
+             "docs/operations.md \"A log is frozen\")";
+  if (status.own_log_unconfirmed)
+    return "this node was restored and its peers have not yet confirmed how far its own log goes: " +
+           *status.own_log_unconfirmed;
   for (const auto& peer : status.peers)
     if (!peer.connected) return peer.name + " is not connected";
   for (const auto& log : status.logs) {
-    if (log.frozen) continue;
     for (const auto& peer : status.peers) {
       if (log.own && log.size == 0) continue;
       std::uint64_t there = 0;

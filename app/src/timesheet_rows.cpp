@@ -13,7 +13,7 @@ namespace cohours::app {
 
 namespace {
 
-enum Column { volunteer, recipient, date, duration, category, note, column_count };
+enum TimesheetColumn { volunteer, recipient, date, duration, category, note, column_count };
 constexpr std::array<const char*, column_count> kColumnNames{"volunteer", "recipient", "date",
                                                              "duration",  "category",  "note"};
 constexpr const char* kHeaderHint = "volunteer,recipient,date,duration,category,note (see docs/timesheets.md)";
@@ -118,7 +118,7 @@ Result<std::vector<SheetRow>> read_timesheet(const std::string& text_in, const s
       rows.push_back(std::move(row));
       continue;
     }
-    auto field = [&](Column c) { return (*at)[c] < 0 ? std::string() : trimmed(record.fields[(*at)[c]]); };
+    auto field = [&](TimesheetColumn c) { return (*at)[c] < 0 ? std::string() : trimmed(record.fields[(*at)[c]]); };
     // Aliases and categories are lower case; paper forms are not.
     row.volunteer = lower(field(volunteer));
     row.recipient = lower(field(recipient));

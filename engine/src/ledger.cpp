@@ -10,6 +10,8 @@
 #include "cohours/commit_stats.h"
 #include "cohours/crypto.h"
 #include "cohours/log_space.h"
+#include "cohours/replicas.h"
+#include "batch_apply.h"
 #include "log_tip.h"
 #include "log_verifier.h"
 #include "pending_index.h"
@@ -96,6 +98,12 @@ struct Ledger::Impl {
 
   std::mutex queue_mu;
   std::deque<Writer*> queue;
+  // Held by the leader while it commits a group, and by recover_own: both
+  // build on the tip.
+  std::mutex commit_mu;
+  // Why signing is held (Ledger::signing_hold), as stored; under hold_mu.
+  mutable std::mutex hold_mu;
+  std::optional<std::string> hold;
   LogTip tip;  // only the current leader touches it
   // Set when a write failed: it may have landed all the same (its answer
   // lost on the way back), so `tip` may be behind the store. Appending on
@@ -169,6 +177,14 @@ static void fail_group(const std::vector<Writer*>& group, const Status& error, c
     }
 }
 
+// What a submit is told while signing is held.
+static std::string held_message(const std::string& why) {
+  return "this node signs nothing for now: " + why +
+         ". Signing resumes by itself once every peer in the consortium has shown how far this node's log "
+         "goes (start cohoursd with the peers reachable; `cohours sync status` shows it); if no peer ever "
+         "will, see `cohours node i-am-alone` (docs/operations.md \"After a restore\")";
+}
+
 void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::optional<NodeIdentity>& rotating) {
   // For monitoring only: how long the group takes, never a ledger time.
   const auto started = std::chrono::steady_clock::now();
@@ -177,6 +193,14 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
     stats.record_written(appended, static_cast<std::uint64_t>(
                                        std::chrono::duration_cast<std::chrono::microseconds>(took).count()));
   };
+  {
+    std::lock_guard lock(hold_mu);
+    if (hold) {
+      const Status held(Code::wrong_state, held_message(*hold));
+      fail_group(group, held, held.message(), tip.size);
+      return;
+    }
+  }
   if (tip_unknown) {
     if (Status s = reload_tip(); !s.ok()) {
       fail_group(group, s,
@@ -453,6 +477,9 @@ Result<std::unique_ptr<Ledger>> Ledger::open_space(Store& base, const PublicKey&
   impl->tip = tip.value();
   impl->committed_size = impl->tip.size;
   if (Status s = check_tip(store, impl->tip); !s.ok()) return s;
+  Status held = store.get(Column::meta, meta_key::signing_hold, &raw);
+  if (held.ok()) impl->hold = raw;
+  else if (held.code() != Code::not_found) return held;
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
@@ -555,6 +582,7 @@ void Ledger::Impl::commit_in_turn(Writer& writer) {
   if (next_node) rotating = next_node->copy();
   lock.unlock();
   try {
+    std::lock_guard committing(commit_mu);
     commit_group(group, rotating);
   } catch (const std::exception& e) {
     // Never leave the queue stuck: every writer of the group gets the error.
@@ -612,6 +640,123 @@ SubmitResult Ledger::rotate_key(const NodeIdentity& next) {
   impl_->next_node.reset();
   return result;
 }
+Status hold_signing_in(Store& store, const std::string& why) {
+  auto self = self_node_key(store);
+  if (!self.ok()) return self.status();
+  WriteBatch batch;
+  batch.put(Column::meta, meta_key::signing_hold, why);
+  return log_space(store, self.value())->write(batch, Durability::synced);
+}
+
+std::optional<std::string> Ledger::signing_hold() const {
+  std::lock_guard lock(impl_->hold_mu);
+  return impl_->hold;
+}
+
+Status Ledger::hold_signing(const std::string& why) {
+  if (impl_->read_only) return Status(Code::not_permitted, "read-only ledger");
+  std::lock_guard lock(impl_->hold_mu);
+  if (impl_->hold) return {};  // the first reason stands
+  WriteBatch batch;
+  batch.put(Column::meta, meta_key::signing_hold, why);
+  if (Status s = impl_->store.write(batch, Durability::synced); !s.ok()) return s;
+  impl_->hold = why;
+  return {};
+}
+
+Status Ledger::release_signing() {
+  if (impl_->read_only) return Status(Code::not_permitted, "read-only ledger");
+  std::lock_guard lock(impl_->hold_mu);
+  WriteBatch batch;
+  batch.erase(Column::meta, meta_key::signing_hold);
+  if (Status s = impl_->store.write(batch, Durability::synced); !s.ok()) return s;
+  impl_->hold.reset();
+  return {};
+}
+
+AppendResult Ledger::recover_own(const LogBatch& batch) {
+  using Outcome = AppendResult::Outcome;
+  auto refused = [](Outcome outcome, std::string message, std::uint64_t size) {
+    AppendResult result;
+    result.outcome = outcome;
+    result.message = std::move(message);
+    result.size = size;
+    return result;
+  };
+  Impl& impl = *impl_;
+  if (impl.read_only) return refused(Outcome::unknown_log, "read-only ledger", 0);
+  std::lock_guard committing(impl.commit_mu);
+  if (impl.tip_unknown)
+    if (Status s = impl.reload_tip(); !s.ok()) return refused(Outcome::store_failed, s.message(), 0);
+  const std::uint64_t held = impl.tip.size;
+  const SignedTreeHead& head = batch.head;
+  if (batch.log != impl.log || head.head.log != impl.log)
+    return refused(Outcome::unknown_log, "not this node's log", held);
+  auto keys_held = load_node_signers(impl.store, impl.log);
+  if (!keys_held.ok()) return refused(Outcome::store_failed, keys_held.status().message(), held);
+  // Beyond the tip the head may be signed by a key a rotation in the batch
+  // names: apply_batch_records checks it against the schedule they leave.
+  if (head.head.size <= held) {
+    if (!verify_tree_head(head, head_signer(keys_held.value(), head.head.size)))
+      return refused(Outcome::forged, "the batch's tree head is not signed by this node's key", held);
+    std::string raw;
+    Status mine = impl.store.get(Column::heads, be64(head.head.size), &raw);
+    if (mine.ok()) {
+      auto own = decode_signed_tree_head(as_span(raw));
+      if (own.ok() && own->head.root != head.head.root) {
+        AppendResult result = refused(Outcome::equivocation,
+                                      "a peer holds another head of this node's log at size " +
+                                          std::to_string(head.head.size),
+                                      held);
+        result.evidence = Evidence{own.value(), head};
+        return result;
+      }
+    }
+    return refused(Outcome::nothing_new, "", held);
+  }
+  if (batch.from_size != held)
+    return refused(Outcome::stale,
+                   "the batch starts after " + std::to_string(batch.from_size) + " but the log holds " +
+                       std::to_string(held),
+                   held);
+  if (batch.records.size() != head.head.size - held)
+    return refused(Outcome::forged, "the batch's records do not reach its head", held);
+  if (held > 0 && !merkle::verify_consistency(merkle::blake2b_hasher(), held, head.head.size,
+                                              impl.tip.frontier.root(), head.head.root, batch.consistency_proof))
+    return refused(Outcome::inconsistent,
+                   "the head of size " + std::to_string(head.head.size) +
+                       " does not extend this node's log at size " + std::to_string(held),
+                   held);
+  StateView view(impl.store, &impl.rows);
+  LogTip next = impl.tip;
+  AppendResult checked = apply_batch_records(view, next, batch, impl.currency);
+  if (checked.outcome != Outcome::appended) {
+    impl.rows.clear();  // the view read through the cache; nothing was written
+    return refused(checked.outcome, checked.message, held);
+  }
+  put_tip(view, next);
+  const std::string head_bytes = bytes_string(encode_signed_tree_head(head));
+  view.put(Column::heads, be64(head.head.size), head_bytes);
+  view.put(Column::meta, meta_key::latest_head, head_bytes);
+  WriteBatch write;
+  view.drain_into(write);
+  if (Status s = impl.rows.write_through(impl.store, write, Durability::synced); !s.ok()) {
+    impl.tip_unknown = true;
+    return refused(Outcome::store_failed, s.message(), held);
+  }
+  impl.tip = std::move(next);
+  impl.committed_size = impl.tip.size;
+  // A rotation among the records may have retired the key this node holds.
+  if (auto signers = load_node_signers(impl.store, impl.log);
+      signers.ok() && signers->back().key != impl.node.public_key)
+    (void)hold_signing("the records fetched back from the peers rotate this node's key to " +
+                       to_hex(signers->back().key).substr(0, 12) +
+                       ", which node.key does not hold: put the newest node.key back (from the backup made "
+                       "after that rotation) and restart");
+  checked.size = impl.tip.size;
+  return checked;
+}
+
 std::string Ledger::node_name() const {
   return impl_->name;
 }

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cohours/log_space.h"
+#include "batch_apply.h"
 #include "log_tip.h"
 #include "parallel_verify.h"
 #include "row_cache.h"
@@ -334,60 +335,13 @@ AppendResult Replicas::append(const LogBatch& batch) {
                       " does not extend the copy held at size " + std::to_string(held),
                   held);
 
-  // Decode and verify every entry on all cores before anything else.
-  const std::size_t count = batch.records.size();
-  std::vector<Record> records(count);
-  std::vector<SignedEntry> entries(count);
-  std::vector<std::string> problems(count);
-  parallel_for(count, [&](std::size_t i) {
-    auto record = decode_record(batch.records[i]);
-    if (!record.ok()) {
-      problems[i] = "record does not decode: " + record.status().message();
-      return;
-    }
-    auto entry = decode_entry(record->entry);
-    if (!entry.ok()) {
-      problems[i] = "entry does not decode: " + entry.status().message();
-      return;
-    }
-    if (!verify_signature(entry.value())) problems[i] = "the entry signature does not verify";
-    records[i] = std::move(record).value();
-    entries[i] = std::move(entry).value();
-  });
   auto stored = stored_currency(space);
   if (!stored.ok()) return refuse(Outcome::store_failed, stored.status().message(), held);
-  const Currency currency = stored.value();
   RowCache& rows = row_caches_->by_log[key_of(log)];
   StateView view(space, &rows);
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::uint64_t seq = held + 1 + i;
-    const std::string where = "record " + std::to_string(seq) + " of log " + to_hex(log).substr(0, 12) + ": ";
-    if (!problems[i].empty()) return refuse(Outcome::forged, where + problems[i], held);
-    if (records[i].seq != seq) return refuse(Outcome::forged, where + "out of order", held);
-    if (records[i].prev_hash != tip.last_hash)
-      return refuse(Outcome::forged, where + "breaks the hash chain", held);
-    std::string seen;
-    if (view.get(Column::entries, key_of(entries[i].id), &seen).ok())
-      return refuse(Outcome::rule_broken, where + "repeats an earlier entry", held);
-    Status applied = apply_entry(view, entries[i], {log, seq, records[i].received_ms, currency});
-    if (!applied.ok()) {
-      if (applied.code() == Code::io_error || applied.code() == Code::corruption)
-        return refuse(Outcome::store_failed, applied.message(), held);
-      return refuse(Outcome::rule_broken, where + "breaks a ledger rule: " + applied.message(), held);
-    }
-    append_record_bytes(view, tip, batch.records[i]);
-  }
-  if (tip.frontier.root() != head.head.root)
-    return refuse(Outcome::forged, "the records do not make the signed root", held);
-  // Always against the schedule the batch's own records leave: a rotation
-  // among them retires the key that signed for the log until then.
-  auto keys = load_node_signers(view, log);
-  if (!keys.ok()) return refuse(Outcome::store_failed, keys.status().message(), held);
-  if (!verify_tree_head(head, head_signer(keys.value(), head.head.size)))
-    return refuse(Outcome::forged,
-                  "the batch's tree head is not signed by the key that signs for the log's node at size " +
-                      std::to_string(head.head.size),
-                  held);
+  AppendResult checked = apply_batch_records(view, tip, batch, stored.value());
+  if (checked.outcome != Outcome::appended) return refuse(checked.outcome, checked.message, held);
+  const std::size_t count = batch.records.size();
   put_tip(view, tip);
   const std::string head_bytes = head_string(head);
   view.put(Column::heads, be64(head.head.size), head_bytes);

@@ -7,6 +7,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/table_properties_collectors.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
@@ -293,6 +294,15 @@ class RocksStore final : public Store {
   }
 
   std::unique_ptr<const Store> snapshot() const override { return std::make_unique<RocksSnapshot>(db_.get()); }
+
+  Status checkpoint(const std::string& dir) const override {
+    rocksdb::Checkpoint* made = nullptr;
+    if (auto status = rocksdb::Checkpoint::Create(db_.get(), &made); !status.ok())
+      return convert(status, "store checkpoint");
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(made);
+    // 0: flush the memtables first, so the copy needs no write-ahead log.
+    return convert(checkpoint->CreateCheckpoint(dir, 0), "store checkpoint");
+  }
 
  protected:
   Status do_get(Column column, std::string_view key, std::string* value) const override {

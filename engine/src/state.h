@@ -175,6 +175,7 @@ inline constexpr std::string_view latest_head = "latest_head";  // signed head b
 inline constexpr std::string_view policy = "policy";            // derived
 inline constexpr std::string_view reindexing = "reindexing";    // set while reindex runs
 inline constexpr std::string_view currency = "currency";        // the node's cash currency
+inline constexpr std::string_view signing_hold = "signing_hold";  // own log: why signing is held (Ledger)
 }  // namespace meta_key
 
 // Columns rebuilt by reindex.

@@ -67,4 +67,8 @@ Status Store::erase_range(Column column, std::string_view from, std::string_view
   return do_erase_range(column, from, to);
 }
 
+Status Store::checkpoint(const std::string&) const {
+  return Status(Code::wrong_state, "only a store on disk can be copied as a checkpoint");
+}
+
 }  // namespace cohours

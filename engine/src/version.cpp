@@ -10,4 +10,8 @@ std::string version_text() {
          ", store format " + std::string(kStoreFormat) + ")";
 }
 
+std::string store_format() {
+  return std::string(kStoreFormat);
+}
+
 }  // namespace cohours

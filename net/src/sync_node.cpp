@@ -178,6 +178,7 @@ std::vector<Action> SyncNode::on_connected(const PublicKey& peer, const PublicKe
   it->second.signer = signer.is_zero() ? peer : signer;
   it->second.last_contact_ms = clock_.now_ms();
   it->second.features = 0;
+  it->second.greeted = false;
   send_greeting(peer, out);
   probe_features(peer, out);
   return out;
@@ -300,6 +301,7 @@ std::vector<Action> SyncNode::on_tick() {
     }
   }
   end_member_alias_waits({}, now);
+  maybe_confirm_own(out);
   if (now - last_round_ms_ >= config_.anti_entropy_ms) {
     last_round_ms_ = now;
     // Anti-entropy: everyone hears every head and cosignature again, so a
@@ -432,7 +434,8 @@ void SyncNode::note_size(const PublicKey& from, const SignedTreeHead& head) {
 }
 
 void SyncNode::maybe_request(const PublicKey& log, std::vector<Action>& out) {
-  if (log == self_ || in_flight_.count(log) || applying_.count(log) || broken_.count(log))
+  if ((log == self_ && !local_.recover_own) || in_flight_.count(log) || applying_.count(log) ||
+      broken_.count(log))
     return;
   auto held = held_.find(log);
   if (held == held_.end() || held->second.frozen) return;
@@ -473,7 +476,10 @@ void SyncNode::handle(const PublicKey& from, const Heads& m, std::vector<Action>
     auto it = held_.find(head.head.log);
     held.push_back(it != held_.end() && it->second.head && same_head(*it->second.head, head));
   }
-  auto then = [this, from, heads = m.heads, known](Checked& checked, std::vector<Action>& done) {
+  // A link's first Heads is the peer's greeting: every head it holds.
+  const bool greeting = !peers_[from].greeted;
+  peers_[from].greeted = true;
+  auto then = [this, from, heads = m.heads, known, greeting](Checked& checked, std::vector<Action>& done) {
     for (std::size_t i = 0; i < heads.size(); ++i) {
       if (i == checked.bad) {
         ban(from, "sent a tree head with a bad signature for log " + short_key(heads[i].head.log), done);
@@ -486,8 +492,11 @@ void SyncNode::handle(const PublicKey& from, const Heads& m, std::vector<Action>
       }
       if (is_banned(from)) continue;
       note_size(from, heads[i]);
+      if (heads[i].head.log == self_ && heads[i].head.size > held_[self_].size)
+        own_log_behind(from, heads[i].head.size, done);
       maybe_request(heads[i].head.log, done);
     }
+    if (greeting) maybe_confirm_own(done);
   };
   if (std::all_of(held.begin(), held.end(), [](bool h) { return h; })) {
     Checked nothing_to_check;
@@ -646,6 +655,13 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
        self = self_, owner = owner_key(m.log),
        receives, after = inbound_[m.log]] {
         Applied applied;
+        // This node's own records, fetched back: the ledger checks them as
+        // a copy's and appends them (a head beyond the log may be signed by
+        // a key a rotation among them names, which check_head cannot know).
+        if (batch.log == self) {
+          applied.result = local_.recover_own(batch);
+          return applied;
+        }
         // Checked first and apart from Replicas::append, which refuses it
         // too: the ban names what was wrong.
         if (replicas.check_head(batch.head, owner) == HeadCheck::bad) {
@@ -703,6 +719,9 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
               broadcast(push, {}, done);
             }
             if (applied.cosignature_kept) broadcast(Cosignatures{{applied.mine}}, {}, done);
+            if (log == self_)
+              log_info("fetched back " + std::to_string(result.appended) + " records of this node's own log from " +
+                       peer_name + ", now " + std::to_string(result.size));
             if (ahead) {
               store_batch(ahead->first, std::move(ahead->second), done);
               return;
@@ -714,6 +733,12 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
           case O::nothing_new:
           case O::stale:
           case O::unknown_log:
+            // This node's own log holds more than held_ says: read its head
+            // again, or it would ask for the same records for ever.
+            if (log == self_) {
+              for (auto& action : on_local_append()) done.push_back(std::move(action));
+              return;
+            }
             break;
           case O::forged:
             ban(from, "sent records that do not verify: " + result.message, done);
@@ -727,8 +752,10 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
             if (connected(from)) done.push_back(Action::send(from, GetHead{log, result.size}));
             return;
           case O::equivocation:
-            // Replicas::append stored it already: announce it here.
-            if (result.evidence) announce_evidence(*result.evidence, {}, done);
+            // Replicas::append stored it already: announce it here. For this
+            // node's own log (recover_own) it is stored first.
+            if (result.evidence && log == self_) keep_evidence(*result.evidence, from, done);
+            else if (result.evidence) announce_evidence(*result.evidence, {}, done);
             return;
           case O::rule_broken:
             log_error("sync", "log " + short_key(log) +
@@ -740,6 +767,49 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
             return;
         }
         maybe_request(log, done);
+        if (log == self_) maybe_confirm_own(done);
+      },
+      out);
+}
+
+void SyncNode::own_log_behind(const PublicKey& from, std::uint64_t there, std::vector<Action>& out) {
+  if (!local_.hold_signing || holding_) return;
+  holding_ = true;
+  const std::string why = peers_[from].info.name + " holds " + std::to_string(there) +
+                          " records of this node's log and this node only " + std::to_string(held_[self_].size) +
+                          " (restored from an old backup?); the missing ones are being fetched back";
+  log_warn("this node's own log: " + why + "; nothing is signed meanwhile");
+  start_work<Status>(
+      WorkLane::write, "hold_signing", from, [hold = local_.hold_signing, why] { return hold(why); },
+      [](Status& held, std::vector<Action>&) {
+        if (!held.ok()) log_error("cannot hold signing: " + held.message());
+      },
+      out);
+}
+
+void SyncNode::maybe_confirm_own(std::vector<Action>& out) {
+  // A consortium of this node alone has no peer that could hold more.
+  if (!local_.signing_hold || !local_.release_signing || confirming_) return;
+  const HeldLog& own = held_[self_];
+  if (own.frozen || in_flight_.count(self_) || applying_.count(self_)) return;
+  for (const auto& [key, peer] : peers_) {
+    if (!connected(key) || !peer.greeted) return;
+    auto there = peer.sizes.find(self_);
+    if (there != peer.sizes.end() && there->second > own.size) return;
+  }
+  auto held = local_.signing_hold();
+  if (!held) return;
+  confirming_ = true;
+  start_work<Status>(
+      WorkLane::write, "release_signing", {}, [release = local_.release_signing] { return release(); },
+      [this, size = own.size](Status& released, std::vector<Action>&) {
+        confirming_ = false;
+        if (!released.ok()) {
+          log_error("cannot release signing: " + released.message());
+          return;
+        }
+        log_info("every peer has shown it holds no more of this node's log than its " + std::to_string(size) +
+                 " records: signing resumes");
       },
       out);
 }

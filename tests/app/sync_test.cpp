@@ -58,7 +58,7 @@ TEST_CASE("sync status without a daemon: the logs held here, no peers") {
   CHECK(status->logs[0].name == "Hilltop Care Co-op");
   CHECK(status->logs[0].node_name == "Hilltop Care Co-op");
   CHECK(status->logs[0].size == t.node->ledger().log_size());
-  CHECK(app::unsynced(*status) == "the daemon is not running");
+  CHECK(app::unsynced(*status) == "the daemon is not running (start cohoursd)");
 }
 
 TEST_CASE("sync status with a daemon: its peers, logs named as the consortium names them") {
@@ -90,6 +90,38 @@ TEST_CASE("sync status with a daemon: its peers, logs named as the consortium na
   CHECK(app::unsynced(app::sync_status(*t, {}).value()) == "");
   peers.connected = false;
   CHECK(app::unsynced(app::sync_status(*t, {}).value()) == "riverside is not connected");
+  peers.connected = true;
+
+  // Never "in sync" while signing is held, or with a frozen log.
+  REQUIRE(t.node->ledger().hold_signing("it was restored from a backup").ok());
+  auto held = app::sync_status(*t, {});
+  REQUIRE(held.ok());
+  CHECK(held->own_log_unconfirmed == std::optional<std::string>("it was restored from a backup"));
+  CHECK(app::unsynced(held.value()).find("its peers have not yet confirmed") != std::string::npos);
+  REQUIRE(t.node->ledger().release_signing().ok());
+  app::SyncStatusView frozen = app::sync_status(*t, {}).value();
+  CHECK(app::unsynced(frozen) == "");
+  frozen.logs[0].frozen = true;
+  CHECK(app::unsynced(frozen).find("is frozen") != std::string::npos);
+}
+
+TEST_CASE("a daemon that joined no consortium is never in sync") {
+  TestNode t;
+  struct NoConsortium final : app::PeerView {
+    app::Node& node;
+    explicit NoConsortium(app::Node& n) : node(n) {}
+    std::optional<PublicKey> resolve_alias(const std::string&, const std::string&) override { return std::nullopt; }
+    app::SyncState sync_state() override {
+      app::SyncState state;
+      state.logs = node.replicas().logs().value();
+      return state;
+    }
+  } alone(*t.node);
+  t.node->set_peers(&alone);
+  auto status = app::sync_status(*t, {});
+  REQUIRE(status.ok());
+  CHECK(status->running);
+  CHECK(app::unsynced(status.value()).find("joined no consortium") != std::string::npos);
 }
 
 TEST_CASE("clearing, heads and equivocations of a node alone") {

@@ -34,6 +34,9 @@ namespace cohours {
 constexpr std::size_t kMaxRecordsBetweenHeads = 4096;
 constexpr std::size_t kMaxBytesBetweenHeads = 2 * 1024 * 1024;
 
+struct LogBatch;      // replicas.h
+struct AppendResult;  // replicas.h
+
 struct SubmitResult {
   Code code = Code::ok;
   std::string message;     // why it was rejected; empty when accepted
@@ -243,6 +246,24 @@ class Ledger {
   // `next`'s, and the old key signs nothing here again. The caller keeps
   // `next` safe first (node.key); see app/node_key_rotation.h.
   SubmitResult rotate_key(const NodeIdentity& next);
+
+  // Signing held (docs/decisions.md "Backups and a node's own history"):
+  // after a restore, or once a peer showed it holds more of this node's log
+  // than the node does, the ledger signs nothing (every submit is refused,
+  // wrong_state, saying why and what to do) until the node's peers have
+  // shown how far its log goes, or an admin says no peer ever will. Kept in
+  // the store, so a restart does not forget it. nullopt: not held.
+  std::optional<std::string> signing_hold() const;
+  Status hold_signing(const std::string& why);
+  Status release_signing();
+  // This node's own records after its log's tip, fetched back from a peer's
+  // verified copy: checked exactly as a copy's batch is (replicas.h: the
+  // head signed by the key that signs for that size, the consistency proof
+  // from the tip, hash links, every entry signature, the root, the rules)
+  // and appended with their head, in one synced write. Never while a group
+  // commits. Outcomes as Replicas::append; a head of a size held with
+  // another root is `equivocation` (evidence is the caller's to keep).
+  AppendResult recover_own(const LogBatch& batch);
   std::string node_name() const;
   AccountId pool_account() const { return AccountId::pool(node_key()); }
 
@@ -318,6 +339,10 @@ class Ledger {
                                                     const NodeIdentity& node, const Clock& clock);
   std::unique_ptr<Impl> impl_;
 };
+
+// Holds signing in a store no ledger has open (`cohours restore`), as
+// Ledger::hold_signing.
+Status hold_signing_in(Store& store, const std::string& why);
 
 // Throws away all derived state and rebuilds it from the records alone.
 // The store must not be open in a Ledger. `progress` is called with

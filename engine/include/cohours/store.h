@@ -115,6 +115,11 @@ class Store {
   // The store as it is now, read-only: later writes do not show, writes
   // through it fail. What a ReadSnapshot pins; must not outlive the store.
   virtual std::unique_ptr<const Store> snapshot() const = 0;
+  // A consistent copy of the whole store as it is now, in the new directory
+  // `dir` (which must not exist; on the same file system its table files
+  // are hard links), while writes go on: a RocksDB checkpoint. Only a store
+  // on disk can: wrong_state otherwise.
+  virtual Status checkpoint(const std::string& dir) const;
 
  protected:
   virtual Status do_get(Column column, std::string_view key, std::string* value) const = 0;

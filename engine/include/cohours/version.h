@@ -9,5 +9,7 @@ namespace cohours {
 
 // e.g. "0.1.0 (entry format 2, store format 3)"
 std::string version_text();
+// The store format this build reads and writes (e.g. "3").
+std::string store_format();
 
 }  // namespace cohours

@@ -37,12 +37,17 @@ struct SyncStatusView {
   std::string listen;                     // with the daemon: where it listens for peers
   std::vector<LogSyncView> logs;          // in key order
   std::vector<PeerState> peers;
+  // Why this node signs nothing for now (Ledger::signing_hold: restored, or
+  // a peer holds more of its log), until its peers confirm how far its log
+  // goes or an admin runs `node i-am-alone`; nullopt when it signs.
+  std::optional<std::string> own_log_unconfirmed;
 };
 Result<SyncStatusView> sync_status(Node& node, const ShowSyncStatus& request);
 
-// Synced, as far as this node can tell: a daemon answered, every peer is
-// connected, and every peer announces every log that is not frozen at the
-// size held here (this node's own log is left out while it is empty).
+// Synced, as far as this node can tell: a daemon answered, it follows a
+// consortium, no log held is frozen, this node signs (no hold after a
+// restore), every peer is connected, and every peer announces every log at
+// the size held here (this node's own log is left out while it is empty).
 // What is still missing, or "" when synced.
 std::string unsynced(const SyncStatusView& status);
 

@@ -3,6 +3,7 @@
 
 #include "cohours/control/calls_accounts.h"
 #include "cohours/control/calls_audit.h"
+#include "cohours/control/calls_backup.h"
 #include "cohours/control/calls_exchanges.h"
 #include "cohours/control/calls_expenses.h"
 #include "cohours/control/calls_groups.h"
@@ -16,5 +17,5 @@
 
 namespace cohours::control {
 using AllCalls = JoinCalls<ExchangeCalls, AccountCalls, MemberCalls, PolicyCalls, SyncCalls, ExpenseCalls,
-                           AuditCalls, InvitationCalls, VettingCalls, SocialCalls, OfferCalls, GroupCalls>::type;
+                           AuditCalls, InvitationCalls, VettingCalls, SocialCalls, OfferCalls, GroupCalls, BackupCalls>::type;
 }  // namespace cohours::control

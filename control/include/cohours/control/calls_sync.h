@@ -28,7 +28,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeerState::LogSize, log, size)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PeerState, name, key, connected, last_contact_ms, banned_until_ms,
                                    ban_reason, sizes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SyncStatusView, running, consortium_joined, consortium, listen, logs,
-                                   peers)
+                                   peers, own_log_unconfirmed)
 COHOURS_JSON_EMPTY(ShowClearing)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ClearingPair, first, second, first_holds_minutes, second_holds_minutes,
                                    net_minutes, in_flight, in_flight_minutes_first_to_second, first_limit_minutes,

@@ -133,6 +133,16 @@ struct LocalNode {
   // A member's alias by key in this node's directory (members of this node
   // only: no learnt names of other nodes' members), for peers' queries.
   std::function<std::optional<std::string>(const PublicKey&)> alias_of;
+  // This node's own history (docs/decisions.md "Backups and a node's own
+  // history"). Empty: the node never asks its peers for its own records.
+  // Appends own records fetched back from a peer's verified copy
+  // (Ledger::recover_own).
+  std::function<AppendResult(const LogBatch&)> recover_own;
+  // Why the ledger signs nothing for now, or nullopt (Ledger::signing_hold).
+  std::function<std::optional<std::string>()> signing_hold;
+  // Ledger::hold_signing and Ledger::release_signing.
+  std::function<Status(const std::string&)> hold_signing;
+  std::function<Status()> release_signing;
 };
 
 // What a peer said to a MemberAliasQuery.
@@ -210,6 +220,7 @@ class SyncNode {
     std::string ban_reason;
     std::map<PublicKey, std::uint64_t> sizes;
     std::uint8_t features = 0;  // from this link's feature probe answer
+    bool greeted = false;       // its greeting (every head it holds) came on this link
   };
   struct InFlight {
     PublicKey peer;
@@ -255,6 +266,12 @@ class SyncNode {
   void handle(const PublicKey& from, const GetHead& m, std::vector<Action>& out);
   void handle(const PublicKey& from, const MemberAliasQuery& m, std::vector<Action>& out);
   void handle(const PublicKey& from, const MemberAliasAnswer& m, std::vector<Action>& out);
+  // A peer announced more of this node's own log than it holds: hold
+  // signing (once) before anything else is signed, then fetch it back.
+  void own_log_behind(const PublicKey& from, std::uint64_t there, std::vector<Action>& out);
+  // Signing held, and every peer of the consortium has greeted this node on
+  // a live link and holds no more of its log than it does: release it.
+  void maybe_confirm_own(std::vector<Action>& out);
   // Sends the feature probe (an AliasQuery for kFeatureProbe) to `peer`.
   void probe_features(const PublicKey& peer, std::vector<Action>& out);
   // Ends the member alias waits on `peer` (zero: those past the timeout) as not answered.
@@ -325,6 +342,8 @@ class SyncNode {
   std::map<PublicKey, std::string> broken_;
   std::map<std::uint64_t, AliasWait> alias_waits_;
   std::map<std::uint64_t, MemberAliasWait> member_alias_waits_;
+  bool holding_ = false;     // a hold_signing work was handed out (once per run)
+  bool confirming_ = false;  // a release_signing work is under way
   std::uint64_t next_request_id_ = 1;
   std::int64_t last_round_ms_ = 0;
 };
