@@ -181,13 +181,13 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   if (auto held = ledger.value()->signing_hold()) {
     if (daemon_options.i_am_alone) {
       if (Status s = ledger.value()->release_signing(); !s.ok()) {
-        log_error("cannot release signing: " + s.message());
+        log_error("daemon", "cannot release signing: " + s.message());
         return 1;
       }
-      log_warn("--i-am-alone: signing resumes without the peers' word (it was held: " + *held +
+      log_warn("daemon", "--i-am-alone: signing resumes without the peers' word (it was held: " + *held +
                "); if a peer holds more of this node's log, the next entry forks it");
     } else {
-      log_warn("signing is held: " + *held +
+      log_warn("daemon", "signing is held: " + *held +
                "; it resumes once every peer has shown how far this node's log goes (or see --i-am-alone)");
     }
   }

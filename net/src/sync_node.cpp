@@ -720,7 +720,7 @@ void SyncNode::store_batch(const PublicKey& from, Records m, std::vector<Action>
             }
             if (applied.cosignature_kept) broadcast(Cosignatures{{applied.mine}}, {}, done);
             if (log == self_)
-              log_info("fetched back " + std::to_string(result.appended) + " records of this node's own log from " +
+              log_info("sync", "fetched back " + std::to_string(result.appended) + " records of this node's own log from " +
                        peer_name + ", now " + std::to_string(result.size));
             if (ahead) {
               store_batch(ahead->first, std::move(ahead->second), done);
@@ -778,11 +778,11 @@ void SyncNode::own_log_behind(const PublicKey& from, std::uint64_t there, std::v
   const std::string why = peers_[from].info.name + " holds " + std::to_string(there) +
                           " records of this node's log and this node only " + std::to_string(held_[self_].size) +
                           " (restored from an old backup?); the missing ones are being fetched back";
-  log_warn("this node's own log: " + why + "; nothing is signed meanwhile");
+  log_warn("sync", "this node's own log: " + why + "; nothing is signed meanwhile");
   start_work<Status>(
       WorkLane::write, "hold_signing", from, [hold = local_.hold_signing, why] { return hold(why); },
       [](Status& held, std::vector<Action>&) {
-        if (!held.ok()) log_error("cannot hold signing: " + held.message());
+        if (!held.ok()) log_error("sync", "cannot hold signing: " + held.message());
       },
       out);
 }
@@ -805,10 +805,10 @@ void SyncNode::maybe_confirm_own(std::vector<Action>& out) {
       [this, size = own.size](Status& released, std::vector<Action>&) {
         confirming_ = false;
         if (!released.ok()) {
-          log_error("cannot release signing: " + released.message());
+          log_error("sync", "cannot release signing: " + released.message());
           return;
         }
-        log_info("every peer has shown it holds no more of this node's log than its " + std::to_string(size) +
+        log_info("sync", "every peer has shown it holds no more of this node's log than its " + std::to_string(size) +
                  " records: signing resumes");
       },
       out);
