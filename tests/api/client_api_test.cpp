@@ -824,5 +824,5 @@ TEST_CASE("a refusal for the daemon's log keeps apostrophes") {
   CHECK(unsigned_read.refusal.find("sign the request") != std::string::npos);
   Phone erin = f.enrol("erin", {"volunteer"});
   auto stale = f.call("GET", "/v1/me", "", &erin, -600);
-  CHECK(stale.refusal.find("the request's time is more than 2 minutes") != std::string::npos);
+  CHECK_MESSAGE(stale.refusal.find("the request's time is more than 2 minutes") != std::string::npos, stale.refusal);
 }
