@@ -296,6 +296,8 @@ void run_sync_wait(const GlobalOptions& options, int timeout_seconds) {
     } else {
       auto status = daemon.value()->call(app::ShowSyncStatus{});
       missing = status.ok() ? app::unsynced(status.value()) : status.status().message();
+      if (status.ok() && app::never_syncs(status.value()))
+        fail(Code::io_error, "not in sync, and waiting will not change it: " + missing);
     }
     if (missing.empty()) break;
     if (std::chrono::steady_clock::now() >= deadline)

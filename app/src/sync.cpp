@@ -92,6 +92,14 @@ std::string unsynced(const SyncStatusView& status) {
   return "";
 }
 
+bool never_syncs(const SyncStatusView& status) {
+  if (!status.running) return false;  // a daemon may be starting
+  if (!status.consortium_joined || !status.consortium) return true;
+  for (const auto& log : status.logs)
+    if (log.frozen) return true;
+  return false;
+}
+
 namespace {
 
 // The limit `setter` (policy `set_by`) set on what `debtor` may owe it, and

@@ -50,6 +50,9 @@ Result<SyncStatusView> sync_status(Node& node, const ShowSyncStatus& request);
 // the size held here (this node's own log is left out while it is empty).
 // What is still missing, or "" when synced.
 std::string unsynced(const SyncStatusView& status);
+// Whether waiting cannot help: the daemon runs but has joined no
+// consortium, or holds a frozen log (an admin must act first).
+bool never_syncs(const SyncStatusView& status);
 
 // clearing: for each pair of logs held here whose clearing accounts for
 // each other are not zero, that have transfers in flight between them, or
