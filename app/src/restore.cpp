@@ -133,7 +133,13 @@ Result<NodeRestored> restore_node(const RestoreNode& request, const Clock& clock
   }
   NodeRestored done;
   const fs::path staging = data / "store.restoring";
-  TRY_ASSIGN(done.records_audited, stage_store(request, staging, clock, done.signing_held));
+  auto staged = stage_store(request, staging, clock, done.signing_held);
+  if (!staged.ok()) {
+    // A copy that failed its checks is not left behind as debris.
+    fs::remove_all(staging, error);
+    return staged.status();
+  }
+  done.records_audited = staged.value();
   // The checked copy goes in; what was there is kept, never deleted.
   if (!held.empty()) {
     const fs::path aside = data / ("before-restore-" + std::to_string(clock.now_ms()));
