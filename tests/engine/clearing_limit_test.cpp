@@ -76,7 +76,9 @@ TEST_CASE("clearing limit: only an admin sets it, for another co-op's node, zero
   CHECK(t.b.submit("ada", ClearingLimit{t.a_node, {true, -100}}, t.b.key("alice")).code == Code::not_permitted);
   auto set = t.b.submit("ada", ClearingLimit{t.a_node, {true, -100}});
   REQUIRE_MESSAGE(set.ok(), set.message);
-  const ClearingLimits* held = t.b.ledger->policy().value().clearing_with(t.a_node);
+  // A copy: a pointer into policy()'s temporary would dangle (ASan).
+  const Policy policy = t.b.ledger->policy().value();
+  const ClearingLimits* held = policy.clearing_with(t.a_node);
   REQUIRE(held);
   CHECK(held->ours == ClearingFloor{true, -100});
   CHECK(held->ours_entry == set.id);
