@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <string_view>
+
 #include "cohours/app/clock_source.h"
 
 namespace cohours::cli {
@@ -30,10 +32,11 @@ Status client_may_open_without_daemon(const std::filesystem::path& dir) {
 Client::Client(const GlobalOptions& options) {
   const std::filesystem::path dir = std::filesystem::path(options.data_dir);
   remote_ = check(control::RemoteNode::connect(dir));
+  progress_ = terminal_progress();
   if (remote_) return;
   check(client_may_open_without_daemon(dir));
   node_ = check(app::Node::open(dir, *check(app::process_clock()), passphrase_source(options)));
-  node_->set_progress(terminal_progress());
+  node_->set_progress(progress_);
 }
 
 app::PassphraseSource passphrase_source(const GlobalOptions& options) {
@@ -43,8 +46,9 @@ app::PassphraseSource passphrase_source(const GlobalOptions& options) {
 app::Progress terminal_progress() {
   if (!err_is_terminal()) return {};
   return [](const char* verb, std::uint64_t done, std::uint64_t total) {
-    err() << "\r" << verb << " " << done << " / " << total << " records" << (done == total ? "\n" : "")
-          << std::flush;
+    // An import checks the rows of a file; the rest walk the log's records.
+    const char* unit = std::string_view(verb) == "checked" ? " rows" : " records";
+    err() << "\r" << verb << " " << done << " / " << total << unit << (done == total ? "\n" : "") << std::flush;
   };
 }
 

@@ -23,19 +23,21 @@ app::PassphraseSource passphrase_source(const GlobalOptions& options);
 
 class Client {
  public:
-  // Finds the daemon or opens the node; failures are CliErrors. A node
-  // opened here reports progress on a terminal (terminal_progress).
+  // Finds the daemon or opens the node; failures are CliErrors. Long use
+  // cases report progress on a terminal (terminal_progress), in the daemon
+  // as in a node opened here.
   explicit Client(const GlobalOptions& options);
 
   // Runs one use case; a refusal becomes a CliError with its code.
   template <typename Request>
   typename control::Call<Request>::ReplyType call(const Request& request) {
-    if (remote_) return check(remote_->call(request));
+    if (remote_) return check(remote_->call(request, progress_));
     return check(control::Call<Request>::run(*node_, request));
   }
 
  private:
   std::optional<control::RemoteNode> remote_;
+  app::Progress progress_;  // shown for calls in the daemon, as for a node opened here
   std::unique_ptr<app::Node> node_;
 };
 

@@ -37,7 +37,7 @@ void run_verify(const GlobalOptions& options, const std::vector<std::string>& kn
   const fs::path dir = std::filesystem::path(options.data_dir);
   auto remote = check(control::RemoteNode::connect(dir));
   app::LogAudit report =
-      remote ? check(remote->call(request))
+      remote ? check(remote->call(request, terminal_progress()))
              : check(app::verify_log_in(dir, request, *check(app::process_clock()), terminal_progress(),
                                                 passphrase_source(options)));
   nlohmann::json json = {{"passed", report.passed},

@@ -262,7 +262,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
   };
   ControlServer control(
       io, dir / "control.sock",
-      [&](const std::string& request) {
+      [&](const std::string& request, const ControlServer::Interim& interim) {
         const std::string call = control::call_name_of(request);
         const control::CallTraits traits = control::call_traits(call);
         const auto started = std::chrono::steady_clock::now();
@@ -271,7 +271,7 @@ int serve(const fs::path& dir, const DaemonOptions& daemon_options) {
         if (traits.long_snapshot) reading.lock();
         if (traits.erases) erasing.lock();
         const std::uint64_t before = own->log_size();
-        std::string response = control::serve_call(node, request);
+        std::string response = control::serve_call(node, request, interim);
         if (peers && own->log_size() != before) peers->notify_local_append();
         // The call's name only: its request holds aliases and notes.
         log_debug("control", "call " + (call.empty() ? std::string("(none)") : call) + " answered in " +

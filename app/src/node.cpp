@@ -62,4 +62,22 @@ Node::~Node() {
   owned_store_.reset();
 }
 
+namespace {
+// The watcher ProgressOnThisThread set on this thread, or null.
+thread_local const Progress* t_progress = nullptr;
+}  // namespace
+
+ProgressOnThisThread::ProgressOnThisThread(Progress progress)
+    : progress_(std::move(progress)), previous_(t_progress) {
+  t_progress = &progress_;
+}
+
+ProgressOnThisThread::~ProgressOnThisThread() {
+  t_progress = previous_;
+}
+
+const Progress& Node::progress() const {
+  return t_progress ? *t_progress : progress_;
+}
+
 }  // namespace cohours::app

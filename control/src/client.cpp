@@ -53,7 +53,28 @@ std::string RemoteNode::no_answer() const {
   return "the daemon at " + data_dir_.string() + " did not answer (see its log)";
 }
 
-Result<std::string> RemoteNode::exchange(const std::string& request) {
+namespace {
+
+// A progress message ({"progress": {"verb", "done", "total"}}, control/server.h)
+// passed to `progress`; false if `text` is none (the response).
+bool take_progress(const std::string& text, const app::Progress& progress) {
+  if (text.rfind("{\"progress\":", 0) != 0) return false;
+  nlohmann::json message = nlohmann::json::parse(text, nullptr, false);
+  if (message.is_discarded() || !message.is_object() || message.contains("ok")) return false;
+  const nlohmann::json& p = message["progress"];
+  if (!p.is_object() || !p.contains("verb") || !p["verb"].is_string() || !p.contains("done") ||
+      !p["done"].is_number_unsigned() || !p.contains("total") || !p["total"].is_number_unsigned())
+    return false;
+  if (progress) {
+    const std::string verb = p["verb"].get<std::string>();
+    progress(verb.c_str(), p["done"].get<std::uint64_t>(), p["total"].get<std::uint64_t>());
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> RemoteNode::exchange(const std::string& request, const app::Progress& progress) {
   Fd sock = std::move(next_);
   if (sock.get() < 0) {
     int error = 0;
@@ -65,7 +86,9 @@ Result<std::string> RemoteNode::exchange(const std::string& request) {
   // answer before closing: read it either way.
   (void)write_message(sock.get(), request);
   std::string text;
-  if (!read_message(sock.get(), &text)) return Result<std::string>(Code::io_error, no_answer());
+  do {
+    if (!read_message(sock.get(), &text)) return Result<std::string>(Code::io_error, no_answer());
+  } while (take_progress(text, progress));
   return text;
 }
 

@@ -1,5 +1,8 @@
 #include "cohours/control/server.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "cohours/control/calls.h"
 #include "cohours/control/client.h"
 
@@ -31,9 +34,26 @@ bool dispatch(CallList<Requests...>, app::Node& node, const std::string& name, c
   return (try_call<Requests>(node, name, request, response) || ...);
 }
 
+// Progress for the watcher of one call, thinned so that a file of 100,000
+// rows makes about a hundred messages, not 100,000.
+app::Progress progress_to(const Interim& interim) {
+  return [&interim, last = std::uint64_t{0}, started = false](const char* verb, std::uint64_t done,
+                                                              std::uint64_t total) mutable {
+    const std::uint64_t step = std::max<std::uint64_t>((total + 99) / 100, 1);  // at most 100 and the last
+    if (started && done != total && done < last + step) return;
+    started = true;
+    last = done;
+    interim(progress_message(verb, done, total));
+  };
+}
+
 }  // namespace
 
-std::string serve_call(app::Node& node, const std::string& request_json) {
+std::string progress_message(const char* verb, std::uint64_t done, std::uint64_t total) {
+  return dump({{"progress", {{"verb", verb}, {"done", done}, {"total", total}}}});
+}
+
+std::string serve_call(app::Node& node, const std::string& request_json, const Interim& interim) {
   try {
     nlohmann::json message = nlohmann::json::parse(request_json, nullptr, false);
     if (message.is_discarded() || !message.is_object())
@@ -46,6 +66,8 @@ std::string serve_call(app::Node& node, const std::string& request_json) {
       return refuse("the control request names no call");
     const std::string name = message["call"].get<std::string>();
     std::string response;
+    std::optional<app::ProgressOnThisThread> watching;
+    if (interim && message.contains("progress") && message["progress"] == true) watching.emplace(progress_to(interim));
     if (!dispatch(AllCalls{}, node, name, message["request"], &response))
       return refuse("this daemon knows no call '" + name + "'");
     if (response.size() > kMaxMessage)

@@ -25,6 +25,7 @@
 #include <boost/asio/write.hpp>
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <system_error>
 
 #include "cohours/net/logger.h"
@@ -85,13 +86,25 @@ class UnixAddress {
   int dir_fd_ = -1;
 };
 
-// One client connection, with the deadline that closes it when it is slow.
+// One client connection, with the deadline that closes it when it is slow,
+// and the interim messages (progress) written while its command runs. All
+// of it is used on the connection's strand only.
 struct Connection {
   Connection(stream::socket s, const asio::any_io_executor& executor)
-      : socket(std::move(s)), timer(executor) {}
+      : socket(std::move(s)), timer(executor), interim_written(executor) {}
   stream::socket socket;
   asio::steady_timer timer;
   bool timed_out = false;
+  // The interim message being written (with its length header) and the
+  // newest one waiting behind it.
+  std::array<unsigned char, 4> writing_header{};
+  std::string writing;
+  bool is_writing = false;
+  std::optional<std::string> waiting;
+  bool answered = false;  // the command has returned: no more interim messages
+  bool broken = false;    // writing an interim message failed
+  // Cancelled when the interim write under way ends, for the response waiting for it.
+  asio::steady_timer interim_written;
 };
 
 // Closes the connection if the next I/O step takes longer than `timeout`.
@@ -120,6 +133,24 @@ std::string peer_refusal(stream::socket& socket, const ControlServerOptions& opt
 std::array<unsigned char, 4> length_header(std::size_t size) {
   return {static_cast<unsigned char>(size >> 24), static_cast<unsigned char>(size >> 16),
           static_cast<unsigned char>(size >> 8), static_cast<unsigned char>(size)};
+}
+
+// Writes the waiting interim message, if any and none is being written.
+// Once the command has returned, the one still waiting goes out before the
+// response (the last progress message says the work is done).
+void write_interim(const std::shared_ptr<Connection>& c) {
+  if (c->is_writing || !c->waiting || c->broken) return;
+  c->writing = std::move(*c->waiting);
+  c->waiting.reset();
+  c->writing_header = length_header(c->writing.size());
+  c->is_writing = true;
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(c->writing_header), asio::buffer(c->writing)};
+  asio::async_write(c->socket, buffers, [c](boost::system::error_code ec, std::size_t) {
+    c->is_writing = false;
+    if (ec) c->broken = true;
+    write_interim(c);
+    if (!c->is_writing && c->answered) c->interim_written.cancel();  // the response waits for these writes
+  });
 }
 
 }  // namespace
@@ -159,18 +190,19 @@ struct ControlServer::Impl {
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self);
   static asio::awaitable<void> serve(std::shared_ptr<Impl> self, stream::socket socket);
-  static asio::awaitable<std::string> run_command(std::shared_ptr<Impl> self, std::string request);
+  static asio::awaitable<std::string> run_command(std::shared_ptr<Impl> self, std::string request,
+                                                  Interim interim);
 };
 
 namespace {
 
 std::string call_handler(const ControlServer::Handler& handler, const std::atomic<bool>& stopping,
-                         const std::string& request) {
+                         const std::string& request, const ControlServer::Interim& interim) {
   if (stopping.load())
     return control_error_response("io_error",
                                   "the daemon is stopping; run the command again once it has stopped");
   try {
-    return handler(request);
+    return handler(request, interim);
   } catch (const std::exception& e) {
     log_error("control", std::string("the command failed: ") + e.what());
     return control_error_response("io_error",
@@ -186,16 +218,16 @@ std::string call_handler(const ControlServer::Handler& handler, const std::atomi
 // Runs the handler on the worker thread; this coroutine waits without
 // holding up its io_context thread.
 asio::awaitable<std::string> ControlServer::Impl::run_command(std::shared_ptr<Impl> self,
-                                                              std::string request) {
+                                                              std::string request, Interim interim) {
   if (self->stopping->load())
     co_return control_error_response("io_error",
                                      "the daemon is stopping; run the command again once it has stopped");
   // g++ 12 may destroy twice a temporary with a destructor in a full
   // expression holding co_await: every such object here is a named local.
   const bool beside = self->options.runs_beside_others && self->options.runs_beside_others(request);
-  auto task = [handler = self->handler, stopping = self->stopping,
-               request = std::move(request)]() -> asio::awaitable<std::string> {
-    co_return call_handler(*handler, *stopping, request);
+  auto task = [handler = self->handler, stopping = self->stopping, request = std::move(request),
+               interim = std::move(interim)]() -> asio::awaitable<std::string> {
+    co_return call_handler(*handler, *stopping, request, interim);
   };
   auto worker = beside ? self->beside.get_executor() : self->worker.get_executor();
   std::string response = co_await asio::co_spawn(worker, std::move(task), asio::use_awaitable);
@@ -245,23 +277,47 @@ asio::awaitable<void> ControlServer::Impl::serve(std::shared_ptr<Impl> self, str
             control_error_response("malformed", "the control request is " + std::to_string(length) +
                                                     " bytes, over the limit of " + std::to_string(limit));
       } else {
-        asio::awaitable<std::string> command = run_command(self, std::move(request));
+        // Interim messages go out on this connection's strand while the
+        // command runs on a worker.
+        Interim interim = [connection, executor](std::string message) {
+          asio::post(executor, [connection, message = std::move(message)]() mutable {
+            if (connection->answered) return;
+            connection->waiting = std::move(message);
+            write_interim(connection);
+          });
+        };
+        asio::awaitable<std::string> command = run_command(self, std::move(request), std::move(interim));
         response = co_await std::move(command);
+        connection->answered = true;
+        if (connection->is_writing) {
+          // The response follows the interim messages being written and
+          // waiting, which have as long as the response would to be taken.
+          arm_deadline(connection, timeout);
+          connection->interim_written.expires_at(asio::steady_timer::time_point::max());
+          co_await connection->interim_written.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+          connection->timer.cancel();
+        }
+        if (connection->broken)
+          log_warn("control", "the client did not take a progress message: " +
+                   (connection->timed_out ? "timed out after " + std::to_string(timeout.count()) + " ms"
+                                          : std::string("connection lost")));
         if (response.size() > limit)
           response = control_error_response("io_error", "the answer is " + std::to_string(response.size()) +
                                                             " bytes, over the control socket's limit of " +
                                                             std::to_string(limit));
       }
     }
-    auto header = length_header(response.size());
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(header), asio::buffer(response)};
-    arm_deadline(connection, timeout);
-    co_await asio::async_write(connection->socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    connection->timer.cancel();
-    if (ec)
-      log_warn("control", "the client did not take its answer: " +
-               (connection->timed_out ? "timed out after " + std::to_string(timeout.count()) + " ms"
-                                      : ec.message()));
+    if (!connection->broken) {
+      auto header = length_header(response.size());
+      std::array<asio::const_buffer, 2> buffers{asio::buffer(header), asio::buffer(response)};
+      arm_deadline(connection, timeout);
+      co_await asio::async_write(connection->socket, buffers, asio::redirect_error(asio::use_awaitable, ec));
+      connection->timer.cancel();
+      if (ec)
+        log_warn("control", "the client did not take its answer: " +
+                 (connection->timed_out ? "timed out after " + std::to_string(timeout.count()) + " ms"
+                                        : ec.message()));
+    }
   } catch (const std::exception& e) {
     log_error("control", e.what());
   }

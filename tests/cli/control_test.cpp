@@ -30,6 +30,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "cohours/app/keyring.h"
@@ -223,12 +224,12 @@ struct Daemon {
     node->set_peers(&peers);
     server = std::make_unique<net::ControlServer>(
         io, dir / control::kSocketName,
-        [this](const std::string& request) {
+        [this](const std::string& request, const net::ControlServer::Interim& interim) {
           int now = ++running;
           for (int seen = most_at_once.load();
                now > seen && !most_at_once.compare_exchange_weak(seen, now);) {
           }
-          std::string response = control::serve_call(*node, request);
+          std::string response = control::serve_call(*node, request, interim);
           --running;
           ++served;
           return response;
@@ -482,6 +483,40 @@ TEST_CASE("calls run one at a time") {
   CHECK(daemon.most_at_once == 1);
 }
 
+TEST_CASE("a long call through the daemon reports its progress as it runs, when asked") {
+  TempDir tmp;
+  fs::path data = make_node(tmp.path);
+  Daemon daemon(data);
+  CHECK(direct_at(data, {"member", "add", "dave", "--role", "coordinator"}).exit == 0);
+  CHECK(direct_at(data, {"member", "add", "alice", "--role", "volunteer"}).exit == 0);
+  CHECK(direct_at(data, {"member", "add", "bob", "--role", "carer"}).exit == 0);
+  std::string csv = "volunteer,recipient,date,duration,category,note\n";
+  for (int day = 0; day < 250; ++day) {  // 250 different days of 2026
+    char date[16];
+    std::snprintf(date, sizeof date, "2026-%02d-%02d", 1 + day / 28, 1 + day % 28);
+    csv += std::string("alice,bob,") + date + ",60,befriending,\n";
+  }
+  auto remote = control::RemoteNode::connect(data);
+  REQUIRE((remote.ok() && remote.value()));
+  std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>> seen;
+  auto imported = remote.value()->call(app::ImportHours{"dave", csv, "sheet.csv", true, false},
+                                       [&](const char* verb, std::uint64_t done, std::uint64_t total) {
+                                         seen.emplace_back(verb, done, total);
+                                       });
+  REQUIRE_MESSAGE(imported.ok(), imported.status().message());
+  CHECK(imported.value().refused == 0);
+  CHECK(imported.value().rows.size() == 250);
+  // Thinned to about one for every hundredth of the rows, the last one always.
+  REQUIRE(seen.size() >= 2);
+  CHECK(seen.size() <= 101);
+  CHECK(seen.back() == std::make_tuple(std::string("checked"), std::uint64_t{250}, std::uint64_t{250}));
+  for (std::size_t i = 1; i < seen.size(); ++i) CHECK(std::get<1>(seen[i - 1]) < std::get<1>(seen[i]));
+  // The same call without a watcher gets its answer alone.
+  auto quiet = control::RemoteNode::connect(data).value()->call(app::ImportHours{"dave", csv, "sheet.csv", true, false});
+  REQUIRE(quiet.ok());
+  CHECK(quiet.value().rows.size() == 250);
+}
+
 TEST_CASE("no daemon, a stale socket, a daemon that does not answer") {
   TempDir tmp;
   fs::path data = make_node(tmp.path);
@@ -535,7 +570,7 @@ TEST_CASE("no daemon, a stale socket, a daemon that does not answer") {
     CHECK(direct_at(data, {"balance"}).exit == 0);
     // A second server on the same socket refuses to start.
     boost::asio::io_context io;
-    net::ControlServer second(io, socket_path, [](const std::string&) { return std::string("{}"); });
+    net::ControlServer second(io, socket_path, [](const std::string&, const net::ControlServer::Interim&) { return std::string("{}"); });
     CHECK_THROWS_AS(second.start(), std::system_error);
     CHECK(direct_at(data, {"balance"}).exit == 0);
     // Mode 0600: only the daemon's user.
@@ -546,7 +581,7 @@ TEST_CASE("no daemon, a stale socket, a daemon that does not answer") {
   // A path that is not a socket is left alone.
   std::ofstream(socket_path) << "not a socket";
   boost::asio::io_context io;
-  net::ControlServer server(io, socket_path, [](const std::string&) { return std::string("{}"); });
+  net::ControlServer server(io, socket_path, [](const std::string&, const net::ControlServer::Interim&) { return std::string("{}"); });
   CHECK_THROWS_AS(server.start(), std::system_error);
   CHECK(fs::is_regular_file(socket_path));
 }

@@ -118,7 +118,7 @@ TEST_CASE("control socket: a read-only command answers while a long one runs; ch
   // "change…" as a call that changes the node; the rest read.
   options.runs_beside_others = [](const std::string& request) { return request.rfind("change", 0) != 0; };
   auto control = std::make_unique<ControlServer>(
-      io, dir / "control.sock", [&gate](const std::string& request) { return gate.handle(request); }, options);
+      io, dir / "control.sock", [&gate](const std::string& request, const ControlServer::Interim&) { return gate.handle(request); }, options);
   control->start();
   std::thread io_thread([&] { io.run(); });
 

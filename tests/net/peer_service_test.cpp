@@ -380,7 +380,7 @@ struct NodeA {
     // What a command through the daemon does: reads the sync status (a
     // round trip through the io thread), appends to this node's log, and
     // has the service push the new head.
-    control = std::make_unique<ControlServer>(io, dir / "control.sock", [this](const std::string&) {
+    control = std::make_unique<ControlServer>(io, dir / "control.sock", [this](const std::string&, const ControlServer::Interim&) {
       std::size_t connected = 0;
       for (const auto& peer : service->status().peers) connected += peer.connected ? 1 : 0;
       SubmitResult added = ledger->submit_one(member_join(a, ++nonce, clock.now_ms()));

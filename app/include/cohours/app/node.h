@@ -88,6 +88,21 @@ class PeerView {
 // front end that watches decides whether and how to show it.
 using Progress = std::function<void(const char* verb, std::uint64_t done, std::uint64_t total)>;
 
+// While it lives, the use cases this thread runs report their progress to
+// `progress` rather than to their node's (Node::progress). The daemon runs
+// calls beside each other on one node, each with its own watcher.
+class ProgressOnThisThread {
+ public:
+  explicit ProgressOnThisThread(Progress progress);
+  ~ProgressOnThisThread();
+  ProgressOnThisThread(const ProgressOnThisThread&) = delete;
+  ProgressOnThisThread& operator=(const ProgressOnThisThread&) = delete;
+
+ private:
+  Progress progress_;
+  const Progress* previous_;
+};
+
 class Node {
  public:
   // Opens the node kept in `data_dir`. not_found, with a sentence pointing
@@ -127,10 +142,11 @@ class Node {
   // has one (the SMTP client is in net/, which the CLI does not link).
   Mailer* mailer() const { return mailer_; }
   void set_mailer(Mailer* mailer) { mailer_ = mailer; }
-  // Where long use cases report progress; empty (the default, and in the
-  // daemon, which has nobody watching): they report nothing. Set before
-  // use cases run, not while they do.
-  const Progress& progress() const { return progress_; }
+  // Where long use cases report progress: the calling thread's watcher
+  // if one is set (ProgressOnThisThread: the daemon gives each control call
+  // its own), else the node's; empty (the default): they report nothing.
+  // set_progress before use cases run, not while they do.
+  const Progress& progress() const;
   void set_progress(Progress progress) { progress_ = std::move(progress); }
   // True inside the daemon (the node is held by a long-running process).
   bool hosted() const { return owned_ledger_ == nullptr; }

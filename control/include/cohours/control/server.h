@@ -1,6 +1,9 @@
-// The daemon's side of the control socket: one request, one response.
+// The daemon's side of the control socket: one request, one response,
+// and before the response, if the request asks, progress messages.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "cohours/app/node.h"
@@ -12,6 +15,16 @@ namespace cohours::control {
 // "code", "message"}). A request that does not decode, names an unknown
 // call or another protocol version is answered with code malformed. Never
 // throws. Safe to call from several threads (app use cases are).
-std::string serve_call(app::Node& node, const std::string& request_json);
+//
+// A request with "progress": true gets, while a long use case runs (an
+// import, an audit), progress messages {"progress": {"verb", "done",
+// "total"}} through `interim` before the response: at most about one for
+// every hundredth of the work, and the last one. Without it, or without
+// `interim`, none.
+using Interim = std::function<void(const std::string& message_json)>;
+std::string serve_call(app::Node& node, const std::string& request_json, const Interim& interim = {});
+
+// A progress message as serve_call sends it.
+std::string progress_message(const char* verb, std::uint64_t done, std::uint64_t total);
 
 }  // namespace cohours::control

@@ -3,7 +3,9 @@
 // running daemon, which holds the store open.
 //
 // Each connection carries one request and one response, each a u32
-// big-endian length and then that many bytes of JSON. The server only
+// big-endian length and then that many bytes of JSON; before the response
+// the handler may send interim messages (progress) in the same framing,
+// which a slow reader never lets pile up: only the newest waits. The server only
 // frames: what a request means is up to the handler, which the daemon
 // makes from control::serve_call (control/server.h) so that net/ needs no
 // JSON library and knows no use case.
@@ -49,11 +51,15 @@ struct ControlServerOptions {
 
 class ControlServer {
  public:
+  // Sends a message to the client before the response (progress). Never
+  // blocks: while one is being written, a newer one replaces the one
+  // waiting. Messages sent after the handler returned are dropped.
+  using Interim = std::function<void(std::string message_json)>;
   // Gets a request's JSON text, returns the response's JSON text. Runs on
   // a worker thread of the server: several at once for requests that
   // options.runs_beside_others lets, else one at a time. An exception it
   // throws is answered with control_error_response.
-  using Handler = std::function<std::string(const std::string& request_json)>;
+  using Handler = std::function<std::string(const std::string& request_json, const Interim& interim)>;
 
   // Serves `socket_path` (normally DATA/control.sock) on `io` once started.
   ControlServer(boost::asio::io_context& io, std::filesystem::path socket_path, Handler handler,
