@@ -8,9 +8,7 @@
 #   scripts/fuzz.sh --seeds [BUILD_DIR]                rewrites tests/fuzz/corpus
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Sanitizer builds: -O1 and line tables only (reports still name the file and
-# line) compile faster than the suite's -O2 -g; NDEBUG as in the normal build.
-sanitizer_flags="-O1 -gline-tables-only -DNDEBUG"
+source scripts/sanitizer-flags.sh  # sanitizer_flags
 root="$PWD"
 if [ "${1:-}" = "--seeds" ]; then
   seeds=1

@@ -9,9 +9,7 @@
 # file fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Sanitizer builds: -O1 and line tables only (reports still name the file and
-# line) compile faster than the suite's -O2 -g; NDEBUG as in the normal build.
-sanitizer_flags="-O1 -gline-tables-only -DNDEBUG"
+source scripts/sanitizer-flags.sh  # sanitizer_flags
 root="$PWD"
 what="${1:-all}"
 case "$what" in asan|tsan|all) ;; *) echo "usage: sanitize.sh [asan|tsan|all]" >&2; exit 2 ;; esac
