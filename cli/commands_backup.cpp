@@ -95,25 +95,30 @@ std::string backup_passphrase(const GlobalOptions& options) {
 }
 
 void copy_backup_files(Client& client, const app::BackupStarted& started, const fs::path& dir) {
+  const app::BackupManifest& manifest = started.manifest;
   std::uint64_t total = 0, copied = 0;
-  for (const auto& file : started.manifest.files) total += file.bytes;
-  for (const auto& file : started.manifest.files) {
-    const fs::path to = dir / "store" / file.path;
-    make_backup_dir(to.parent_path());
-    BackupOutFile out_file(to);
-    std::uint64_t offset = 0;
-    while (offset < file.bytes) {
-      app::BackupChunk chunk = client.call(app::ReadBackupFile{started.id, file.path, offset});
-      if (chunk.bytes.empty()) break;
-      out_file.write(chunk.bytes.data(), chunk.bytes.size());
-      offset += chunk.bytes.size();
-      copied += chunk.bytes.size();
-      if (err_is_terminal())
-        err() << "\rcopied " << (copied >> 20) << " / " << (total >> 20) << " MiB" << std::flush;
+  for (const auto* files : {&manifest.files, &manifest.receipts})
+    for (const auto& file : *files) total += file.bytes;
+  for (const std::string part : {"store", "receipts"}) {
+    make_backup_dir(dir / part);
+    for (const auto& file : part == "store" ? manifest.files : manifest.receipts) {
+      const fs::path to = dir / part / file.path;
+      make_backup_dir(to.parent_path());
+      BackupOutFile out_file(to);
+      std::uint64_t offset = 0;
+      while (offset < file.bytes) {
+        app::BackupChunk chunk = client.call(app::ReadBackupFile{started.id, part, file.path, offset});
+        if (chunk.bytes.empty()) break;
+        out_file.write(chunk.bytes.data(), chunk.bytes.size());
+        offset += chunk.bytes.size();
+        copied += chunk.bytes.size();
+        if (err_is_terminal())
+          err() << "\rcopied " << (copied >> 20) << " / " << (total >> 20) << " MiB" << std::flush;
+      }
+      if (offset != file.bytes)
+        fail(Code::io_error, "the " + part + " file " + file.path + " changed size while it was copied; try again");
+      out_file.finish();
     }
-    if (offset != file.bytes)
-      fail(Code::io_error, "the store's file " + file.path + " changed size while it was copied; try again");
-    out_file.finish();
   }
   if (err_is_terminal()) err() << "\n";
 }
@@ -130,7 +135,6 @@ void run_backup(const GlobalOptions& options, const std::string& dir_text, bool 
   app::BackupManifest manifest = started.manifest;
   try {
     make_backup_dir(dir);
-    make_backup_dir(dir / "store");
     copy_backup_files(client, started, dir);
     if (with_keys) {
       app::SealedKeys sealed = client.call(app::SealKeys{passphrase});
@@ -147,7 +151,8 @@ void run_backup(const GlobalOptions& options, const std::string& dir_text, bool 
   }
   (void)client.call(app::EndBackup{started.id});
   std::uint64_t bytes = 0;
-  for (const auto& file : manifest.files) bytes += file.bytes;
+  for (const auto* files : {&manifest.files, &manifest.receipts})
+    for (const auto& file : *files) bytes += file.bytes;
   if (options.json)
     return print_json({{"dir", dir.string()},
                        {"node", to_hex(manifest.node)},
@@ -155,11 +160,13 @@ void run_backup(const GlobalOptions& options, const std::string& dir_text, bool 
                        {"head_root", manifest.head_root ? to_hex(*manifest.head_root) : std::string()},
                        {"made", format_time_ms(manifest.made_ms)},
                        {"files", manifest.files.size()},
+                       {"receipts", manifest.receipts.size()},
                        {"bytes", bytes},
                        {"keys", manifest.keys}});
   out() << "Backed up node \"" << manifest.name << "\" (" << to_hex(manifest.node).substr(0, 12) << ") into "
-        << dir.string() << ": log size " << manifest.log_size << ", " << manifest.files.size() << " files, "
-        << bytes << " bytes, made " << format_time_ms(manifest.made_ms) << ".\n";
+        << dir.string() << ": log size " << manifest.log_size << ", " << manifest.files.size() << " store files and "
+        << manifest.receipts.size() << (manifest.receipts.size() == 1 ? " receipt, " : " receipts, ") << bytes
+        << " bytes, made " << format_time_ms(manifest.made_ms) << ".\n";
   if (manifest.keys)
     out() << "The node's keys are in it, sealed under the passphrase given: keep that passphrase apart from "
              "the backup.\n";
@@ -192,13 +199,15 @@ void run_restore(const GlobalOptions& options, const std::string& dir_text, bool
                        {"name", done.name},
                        {"log_size", done.log_size},
                        {"records_audited", done.records_audited},
+                       {"receipts", done.receipts},
                        {"keys", done.keys},
                        {"node_key_present", done.node_key_present},
                        {"moved_aside", done.moved_aside},
                        {"signing_held", done.signing_held}});
   out() << "Restored node \"" << done.name << "\" (" << to_hex(done.node).substr(0, 12) << ") into "
         << options.data_dir << ": log size " << done.log_size << ", " << done.records_audited
-        << " records audited.\n";
+        << " records audited, " << done.receipts << (done.receipts == 1 ? " receipt" : " receipts")
+        << " put back.\n";
   if (!done.moved_aside.empty()) out() << "What was there before is kept in " << done.moved_aside << ".\n";
   if (done.keys)
     out() << "node.key and the keyring came from the backup, sealed under its passphrase: start cohoursd with "

@@ -8,6 +8,7 @@
 
 #include "cohours/app/keyring.h"
 #include "cohours/app/passphrase.h"
+#include "cohours/app/receipts.h"
 #include "cohours/audit.h"
 #include "cohours/crypto.h"
 #include "cohours/key_file.h"
@@ -53,6 +54,27 @@ Result<std::vector<BackupFile>> files_under(const fs::path& root) {
   return files;
 }
 
+// Every kept receipt of the node, linked into `to` (copied where a link
+// cannot be made): a receipt is written once under its digest and never
+// changed, so a link is as good as a copy made now.
+Status link_receipts(const fs::path& data_dir, const fs::path& to) {
+  std::error_code error;
+  fs::create_directories(to, error);
+  if (error) return backup_io_error("cannot make " + to.string(), error);
+  const fs::path from = receipts_dir_in(data_dir);
+  for (fs::directory_iterator it(from, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (!receipt_file_digest(name) || !it->is_regular_file(error)) continue;
+    std::error_code link_error;
+    fs::create_hard_link(it->path(), to / name, link_error);
+    if (link_error) fs::copy_file(it->path(), to / name, error);
+    if (error) return backup_io_error("cannot copy the receipt " + name, error);
+  }
+  if (error && error != std::errc::no_such_file_or_directory)
+    return backup_io_error("cannot list " + from.string(), error);
+  return {};
+}
+
 // The node, log size and head of the store at `store_dir`, opened read-only.
 Status describe_store(const fs::path& store_dir, const Clock& clock, BackupManifest& manifest) {
   TRY_ASSIGN(std::unique_ptr<Store> store, open_rocks_store(store_dir.string(), OpenMode::open_existing));
@@ -83,6 +105,10 @@ Result<BackupStarted> start_backup(Node& node, const StartBackup&) {
     // What the copy holds, read from the copy itself.
     TRY_STATUS(describe_store(dir / "store", node.clock(), manifest));
     TRY_ASSIGN(manifest.files, files_under(dir / "store"));
+    // Receipts after the checkpoint: every claim in it finds its receipt
+    // (one kept meanwhile, for a newer claim, comes too).
+    TRY_STATUS(link_receipts(node.data_dir(), dir / "receipts"));
+    TRY_ASSIGN(manifest.receipts, files_under(dir / "receipts"));
     return started;
   }();
   if (!made.ok()) fs::remove_all(dir, error);
@@ -91,12 +117,12 @@ Result<BackupStarted> start_backup(Node& node, const StartBackup&) {
 
 Result<BackupChunk> read_backup_file(Node& node, const ReadBackupFile& request) {
   TRY_ASSIGN(fs::path dir, backup_dir_of(node, request.id));
-  if (!plain_relative(request.path))
-    return Status(Code::malformed, "'" + request.path + "' is not a file of the backup");
-  const fs::path path = dir / "store" / request.path;
+  if ((request.part != "store" && request.part != "receipts") || !plain_relative(request.path))
+    return Status(Code::malformed, "'" + request.part + "/" + request.path + "' is not a file of the backup");
+  const fs::path path = dir / request.part / request.path;
   std::error_code error;
   if (!fs::is_regular_file(fs::symlink_status(path, error)))
-    return Status(Code::not_found, "the backup being made holds no file " + request.path);
+    return Status(Code::not_found, "the backup being made holds no file " + request.part + "/" + request.path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status(Code::io_error, "cannot read " + path.string());
   in.seekg(static_cast<std::streamoff>(request.offset));

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path receipts_dir(const Node& node) {
-  return node.data_dir() / "receipts";
+  return receipts_dir_in(node.data_dir());
 }
 
 fs::path receipt_path(const Node& node, const Hash32& digest) {
@@ -174,6 +174,17 @@ Result<std::uint64_t> erase_uploads(Node& node, const PublicKey& member) {
     ++erased;
   }
   return erased;
+}
+
+fs::path receipts_dir_in(const fs::path& data_dir) {
+  return data_dir / "receipts";
+}
+
+std::optional<Hash32> receipt_file_digest(const std::string& file_name) {
+  if (file_name.size() != 64) return std::nullopt;
+  auto digest = fixed_from_hex<Hash32>(file_name);
+  if (!digest || to_hex(*digest) != file_name) return std::nullopt;  // lower-case only, as kept
+  return digest;
 }
 
 }  // namespace cohours::app

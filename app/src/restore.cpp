@@ -1,8 +1,12 @@
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include "cohours/app/backup.h"
 #include "cohours/app/keyring.h"
+#include "cohours/app/receipts.h"
 #include "cohours/audit.h"
+#include "cohours/crypto.h"
 #include "cohours/dates.h"
 #include "cohours/net/consortium.h"
 #include "cohours/version.h"
@@ -54,6 +58,21 @@ Status check_backup_files(const fs::path& backup_dir, const BackupManifest& mani
                                                                        std::to_string(file.bytes)) +
                                           "; nothing was restored");
   }
+  for (const BackupFile& file : manifest.receipts) {
+    // Each receipt is the bytes its name is the digest of: a damaged one is
+    // found before anything is restored.
+    const auto digest = receipt_file_digest(file.path);
+    if (!digest) return Status(Code::corruption, "the backup's manifest names a receipt that is no digest: " + file.path);
+    const fs::path path = backup_dir / "receipts" / file.path;
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+      return Status(Code::corruption, "the backup is damaged or incomplete: the receipt " + path.string() +
+                                          " is missing; nothing was restored");
+    const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad() || bytes.size() != file.bytes || blake2b_256(bytes) != *digest)
+      return Status(Code::corruption, "the backup is damaged or incomplete: the receipt " + path.string() +
+                                          " is not the file it is named by; nothing was restored");
+  }
   if (manifest.keys && !fs::exists(backup_dir / "keys" / "node.key"))
     return Status(Code::corruption, "the backup's manifest says it holds the keys, but " +
                                         (backup_dir / "keys" / "node.key").string() + " is missing");
@@ -99,6 +118,28 @@ Result<std::uint64_t> stage_store(const RestoreNode& request, const fs::path& st
                                          std::to_string(manifest.log_size) +
                                          " records, and its peers may hold more of it"));
   return report.records;
+}
+
+// The backup's receipts into DATA/receipts (0700, files 0600). One already
+// there is the same bytes (it has the same digest) and stays as it is; so
+// do the rest there, which a log recovered from peers may cite.
+Result<std::uint64_t> put_back_receipts(const RestoreNode& request) {
+  const fs::path to = receipts_dir_in(request.data_dir);
+  std::error_code error;
+  fs::create_directories(to, error);
+  if (!error) fs::permissions(to, fs::perms::owner_all, error);
+  if (error) return restore_io_error("cannot make " + to.string(), error);
+  std::uint64_t put = 0;
+  for (const BackupFile& file : request.manifest.receipts) {
+    if (fs::exists(to / file.path)) continue;
+    const fs::path partial = to / (file.path + ".restoring");
+    fs::copy_file(request.backup_dir / "receipts" / file.path, partial, fs::copy_options::overwrite_existing, error);
+    if (!error) fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write, error);
+    if (!error) fs::rename(partial, to / file.path, error);
+    if (error) return restore_io_error("cannot put back the receipt " + file.path, error);
+    ++put;
+  }
+  return put;
 }
 
 Status copy_key_file(const fs::path& from, const fs::path& to) {
@@ -154,6 +195,7 @@ Result<NodeRestored> restore_node(const RestoreNode& request, const Clock& clock
   }
   fs::rename(staging, data / "store", error);
   if (error) return restore_io_error("cannot put the restored store in place", error);
+  TRY_ASSIGN(done.receipts, put_back_receipts(request));
   if (request.manifest.keys) {
     TRY_STATUS(copy_key_file(request.backup_dir / "keys" / "node.key", data / "node.key"));
     const fs::path keyring = request.backup_dir / "keys" / "keyring";

@@ -73,6 +73,11 @@ start b
 log_hours a
 wait_for "b to hold a's log" 20 size_is b "$A" "$(size_of a "$A")"
 
+# A travel claim with a photo of its ticket: the receipt goes in the backup.
+printf 'ticket, Leeds to Otley, 4.50\n' >"$WORK/ticket.txt"
+expect_ok --data "$WORK/a" expense claim --as dan --pence 450 --category travel --date "$TODAY" --receipt "$WORK/ticket.txt"
+RECEIPT=$(b2sum -l 256 "$WORK/ticket.txt" | cut -d' ' -f1)
+
 # ---- a backup while the daemon runs, its keys sealed under a passphrase ----
 printf 'backup passphrase\n' >"$WORK/pass"
 chmod 600 "$WORK/pass"
@@ -81,6 +86,8 @@ OLD=$(size_of a "$A")
 if [ "$(jq -r .log_size "$WORK/bk/manifest.json")" = "$OLD" ] && [ "$(jq -r .keys "$WORK/bk/manifest.json")" = true ] &&
   head -1 "$WORK/bk/keys/node.key" | grep -q '^cohours-encrypted-key'; then ok; else bad "manifest: $(cat "$WORK/bk/manifest.json")"; fi
 if [ -z "$(ls "$WORK/a/scratch" 2>/dev/null)" ]; then ok; else bad "the checkpoint was left in scratch/"; fi
+if [ "$(jq -r '.receipts[].path' "$WORK/bk/manifest.json")" = "$RECEIPT" ] && cmp -s "$WORK/ticket.txt" "$WORK/bk/receipts/$RECEIPT"
+then ok; else bad "the receipt is not in the backup: $(jq -c .receipts "$WORK/bk/manifest.json")"; fi
 run --data "$WORK/a" backup "$WORK/bk"
 if [ "$status" -ne 0 ] && [[ "$err" == *"not empty"* ]]; then ok; else bad "backup into a used directory: $status $err"; fi
 
@@ -95,7 +102,9 @@ stop a
 run --data "$WORK/a" restore "$WORK/bk"
 if [ "$status" -ne 0 ] && [[ "$err" == *"is not empty"* ]]; then ok; else bad "restore over a node: $status $err"; fi
 expect_ok --data "$WORK/a2" restore "$WORK/bk"
-if [[ "$out" == *"log size $OLD"* && "$out" == *"Signing is held"* ]]; then ok; else bad "restore: $out"; fi
+if [[ "$out" == *"log size $OLD"* && "$out" == *"Signing is held"* && "$out" == *"1 receipt put back"* ]]; then ok; else bad "restore: $out"; fi
+if cmp -s "$WORK/ticket.txt" "$WORK/a2/receipts/$RECEIPT" && [ "$(stat -c %a "$WORK/a2/receipts/$RECEIPT")" = 600 ]; then ok
+else bad "the receipt was not put back, private: $(ls -l "$WORK/a2/receipts" 2>&1)"; fi
 export COHOURS_PASSPHRASE_FILE="$WORK/pass"
 # Without its peers the restored node signs nothing.
 run --data "$WORK/a2" hours log --as dan --to sue --minutes 60 --category befriending --date "$TODAY" --again
@@ -149,6 +158,13 @@ expect_ok --data "$WORK/a2" audit verify
 unset COHOURS_PASSPHRASE_FILE
 
 # ---- a damaged backup is refused, and leaves nothing behind ----------------
+# A receipt changed after the backup was made (same size): refused before
+# anything is copied.
+cp -r "$WORK/bk" "$WORK/bk-receipt"
+python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[0] ^= 0x20; open(p, "wb").write(b)' "$WORK/bk-receipt/receipts/$RECEIPT"
+run --data "$WORK/damaged" restore "$WORK/bk-receipt"
+if [ "$status" -ne 0 ] && [[ "$err" == *"is not the file it is named by"* ]]; then ok; else bad "a changed receipt restored: $status $out $err"; fi
+[ -z "$(ls -A "$WORK/damaged" 2>/dev/null)" ] && ok || bad "a refused restore left $(ls -A "$WORK/damaged")"
 # A byte of a table file flipped after the backup was made (sizes still
 # match the manifest): the staged copy fails its checks and is removed.
 table=$(ls "$WORK"/bk2/store/*.sst | head -n 1)

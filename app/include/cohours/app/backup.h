@@ -2,7 +2,8 @@
 //
 // A backup is made by whoever holds the store (the daemon through the
 // control socket, or `cohours` itself when no daemon runs): a RocksDB
-// checkpoint of the live store, consistent while writes go on, in
+// checkpoint of the live store, consistent while writes go on, and the
+// receipt files (hard links: a receipt never changes once kept), in
 // DATA/scratch/backup-PID-N, read back in pieces by the front end, which
 // writes the files into the backup directory with its own permissions,
 // then removed. The node's keys go in only when asked, sealed under a
@@ -23,12 +24,13 @@ namespace cohours::app {
 
 // The backup format this version writes and reads (the manifest's
 // "format"). A reader refuses any other.
-inline constexpr const char* kBackupFormat = "cohours-backup-v1";
+// v2: receipts in it too (v1, from before 0.2.0 was released, had none).
+inline constexpr const char* kBackupFormat = "cohours-backup-v2";
 // The most bytes of a file one read returns (well inside a control message).
 inline constexpr std::uint64_t kBackupChunkBytes = 4u << 20;
 
 struct BackupFile {
-  std::string path;  // relative to the backup's store/ directory
+  std::string path;  // relative to the backup's store/ (or receipts/) directory
   std::uint64_t bytes = 0;
 };
 
@@ -43,6 +45,9 @@ struct BackupManifest {
   std::optional<Hash32> head_root;  // of the latest signed head, at log_size
   std::int64_t made_ms = 0;
   std::vector<BackupFile> files;
+  // The receipt files (DATA/receipts) when it was made, each named by its
+  // digest; a receipt erased later by `member forget` is still in it.
+  std::vector<BackupFile> receipts;
   bool keys = false;  // keys/node.key and keys/keyring/ are in it, sealed under a passphrase
 };
 
@@ -55,9 +60,10 @@ struct BackupStarted {
 Result<BackupStarted> start_backup(Node& node, const StartBackup& request);
 
 // backup, step 2: up to kBackupChunkBytes of one of its files from `offset`
-// (empty at the end). malformed for an id or path that is not the backup's.
+// (empty at the end). malformed for an id, part or path that is not the backup's.
 struct ReadBackupFile {
   std::string id;
+  std::string part;  // "store" or "receipts": which list of the manifest `path` is in
   std::string path;
   std::uint64_t offset = 0;
 };
@@ -99,7 +105,10 @@ Result<SealedKeys> seal_keys(Node& node, const SealKeys& request);
 // (node, log size, head) and audited from its records, and, if the node
 // joined a consortium, signing is held in it (Ledger::signing_hold) before
 // it is renamed into place: the node signs nothing until its peers have
-// shown how far its log goes.
+// shown how far its log goes. The backup's receipts, each checked against
+// the digest it is named by, are put in DATA/receipts beside any there
+// (nothing there is replaced or moved: a receipt is the same bytes
+// wherever it is kept).
 struct RestoreNode {
   std::filesystem::path backup_dir;
   std::filesystem::path data_dir;
@@ -111,6 +120,7 @@ struct NodeRestored {
   std::string name;
   std::uint64_t log_size = 0;
   std::uint64_t records_audited = 0;
+  std::uint64_t receipts = 0;  // receipt files put back (those already there are kept as they are)
   bool keys = false;          // node.key and keyring came from the backup
   bool node_key_present = false;  // DATA/node.key exists after the restore
   std::string moved_aside;    // where --force put what was there; empty: nothing

@@ -15,6 +15,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -85,5 +87,12 @@ Status erase_receipt(Node& node, const Hash32& digest);
 // uploaded too; returns how many files. A file a claim names stays: the
 // claimant's own forget erases it.
 Result<std::uint64_t> erase_uploads(Node& node, const PublicKey& member);
+
+// For backups and restores, which handle the files, not one receipt at a
+// time: the receipts directory of the node in `data_dir`, and the digest a
+// file there is named by (nullopt for any other name, such as a temporary
+// file being written).
+std::filesystem::path receipts_dir_in(const std::filesystem::path& data_dir);
+std::optional<Hash32> receipt_file_digest(const std::string& file_name);
 
 }  // namespace cohours::app

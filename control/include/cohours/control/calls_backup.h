@@ -13,9 +13,9 @@ namespace cohours::app {
 COHOURS_JSON_EMPTY(StartBackup)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BackupFile, path, bytes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BackupManifest, format, store_format, version, node, name, log_size, head_root,
-                                   made_ms, files, keys)
+                                   made_ms, files, receipts, keys)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BackupStarted, id, manifest)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReadBackupFile, id, path, offset)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReadBackupFile, id, part, path, offset)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BackupChunk, bytes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EndBackup, id)
 COHOURS_JSON_EMPTY(BackupEnded)
