@@ -25,7 +25,7 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
   const nodeSeed = new Uint8Array(32).fill(3);
   const nodeKey = toHex(publicKeyFromSeed(nodeSeed));
   const members = new Map(); // key -> { alias, roles: [] }
-  const vetted = new Set(); // member keys with a current safeguarding check
+  const vetted = new Map(); // member key -> days its current safeguarding check has left
   const codes = new Map();   // code -> { alias, roles }
   const entries = new Map(); // id -> { seq, fields } ; refusals kept too
   const refusals = new Map();
@@ -239,7 +239,8 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
         const toConfirm = [...movements.values()].filter((m) => m.status === 'pending' && m.recipient === me).length;
         return send(200, { alias: who.alias, key: me, member_key: me, roles: who.roles, node: name, node_key: nodeKey, currency: 'GBP',
           balance_minutes: bal(me), pending_in_minutes: pin, pending_out_minutes: pout, to_confirm: toConfirm,
-          vetting: vetted.has(me) ? { kind: 'dbs-enhanced-barred', expires: '2029-01-04', days_left: 760 } : null,
+          vetting: vetted.has(me) ? { kind: 'dbs-enhanced-barred', days_left: vetted.get(me),
+            expires: isoFromDays(Math.floor(Date.now() / 86400000) + vetted.get(me)) } : null,
           vetting_needed_for: ['respite'], _statement: st.closing_minutes });
       }
       case 'GET /v1/members':
@@ -414,9 +415,9 @@ export function makeFakeNode({ dist, name = 'Hilltop Care Co-op', categories } =
           date: isoFromDays(Math.floor(Date.now() / 86400000)), group: { volunteers: 1, members: memberAliases.length, member_number: i + 1 } });
       });
     },
-    // A coordinator records the volunteer's safeguarding check.
-    async vet(aliasName) {
-      for (const [key, m] of members) if (m.alias === aliasName) vetted.add(key);
+    // A coordinator records the volunteer's safeguarding check, running out in `daysLeft` days.
+    async vet(aliasName, daysLeft = 730) {
+      for (const [key, m] of members) if (m.alias === aliasName) vetted.set(key, daysLeft);
     },
     // Whether the node holds exactly these bytes under their digest.
     async receiptStored(digest, bytes) {

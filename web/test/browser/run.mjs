@@ -74,7 +74,7 @@ async function startBackend() {
       setCategories: (list) => node.setCategories(list),
       addMember: (alias, roles) => node.addMember(alias, roles),
       groupSession: (volunteer, members, minutes, category) => node.groupSession(volunteer, members, minutes, category),
-      vet: (alias) => node.vet(alias),
+      vet: (alias, daysLeft) => node.vet(alias, daysLeft),
       receiptStored: (digest, bytes) => node.receiptStored(digest, bytes),
       stop: () => node.close(),
       describe: 'the fake node (test/browser/fake-node.mjs)',
@@ -289,6 +289,8 @@ try {
   await erin.page.locator('main').getByText('“Thank you, erin: a lovely afternoon”').waitFor();
   check("erin's home shows carol's thank-you", await text(erin.page, 'carol, for 1 hour'));
   await screen(erin, 'home-thanks');
+  check("erin's home says respite needs a safeguarding check she has not got",
+    await text(erin.page, /You have no current safeguarding check \(DBS\)\. Help with respite needs one: ask your coordinator\./));
   check('the node agrees: erin +60 minutes, carol -60, one hours entry',
     (await backend.balanceMinutes('erin')) === 60 && (await backend.balanceMinutes('carol')) === -60
     && (await backend.entriesOfKind('hours.log')) === 1);
@@ -321,7 +323,14 @@ try {
 
   // 9. Respite: carol asks, erin (whose DBS check a coordinator recorded:
   // respite needs one, docs/safeguarding.md) offers, carol sees the offer.
-  await backend.vet('erin');
+  // Her check runs out in 30 days: her home screen says so and when.
+  await backend.vet('erin', 30);
+  await erin.page.goto(`${backend.url}/#/`);
+  await heading(erin.page, 'Hello, erin');
+  await erin.page.locator('main').getByText(/Your safeguarding check \(DBS\) runs out on/).waitFor();
+  check("erin's home says when her check runs out and what to do",
+    await text(erin.page, /runs out on \w+day \d{1,2} \w+ \d{4}\. Ask your coordinator to record your new one/));
+  await screen(erin, 'home-vetting');
   await carol.page.getByRole('link', { name: 'Respite' }).click();
   await heading(carol.page, 'Respite');
   await carol.page.locator('main').getByText('You have not asked for respite yet.').waitFor();
