@@ -131,8 +131,9 @@ void print_social_value(const nlohmann::json& s, const std::string& currency) {
           << " at " << format_pence(rate["pence_per_hour"].get<std::int64_t>()) << " " << currency << " an hour ("
           << rate["source"].get<std::string>() << ", " << rate["date"].get<std::string>() << ")\n";
   method(s["estimate"]);
-  out() << "Respite for carers: " << minutes(s["respite"]["minutes"]) << " to " << s["respite"]["carers"]
-        << " carers\n";
+  const std::int64_t carers = s["respite"]["carers"].get<std::int64_t>();
+  out() << "Respite for carers: " << minutes(s["respite"]["minutes"]) << " to " << carers
+        << (carers == 1 ? " carer\n" : " carers\n");
   method(s["respite"]);
   out() << "People helped: " << s["people_helped"]["count"] << "\n";
   method(s["people_helped"]);

@@ -27,7 +27,9 @@ if [[ ! -f $build/CMakeCache.txt ]]; then
 fi
 # Only what the package holds (not the tests of a build made for them).
 targets=(cohours cohoursd man_pages)
-cmake --build "$build" --target help | grep -q '\.\.\. web$' && targets+=(web)
+# grep without -q reads all of help's output: with -q it could stop early
+# and, under pipefail, cmake's SIGPIPE would leave the web app out.
+if cmake --build "$build" --target help | grep '\.\.\. web$' >/dev/null; then targets+=(web); fi
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 args=(-G DEB -B "$out" --config "$build/CPackConfig.cmake")
 [[ -n $version ]] && args+=(-D "CPACK_PACKAGE_VERSION=$version")

@@ -23,7 +23,7 @@ has "Dry run: every row is good; 40 of 40 rows would be added."
 has "40 of 40 rows added."
 has "Nothing new: every row was imported before."
 has "Group sessions: 1; volunteers: 2, who gave 4h 00m (each volunteer's time once); members helped: 6; places: 6"
-has "Respite for carers: 3h 00m to 1 carers"
+has "Respite for carers: 3h 00m to 1 carer"
 has "People helped: 7"
 has "audit passed"
 # The lunch club is 4 hours (two volunteers' 2 hours each), not 24.
