@@ -174,6 +174,9 @@ struct Daemon {
 // user), carol (carer) in its keyring; closed again so the daemon can open it.
 inline fs::path make_node(const fs::path& parent) {
   test::TestNode made(true);
+  // Closed before the copy: an open store's background work may remove a
+  // file between the copy's listing and its read (seen under TSan).
+  made.node.reset();
   fs::path dir = parent / "node";
   fs::copy(made.dir, dir, fs::copy_options::recursive);
   return dir;
