@@ -25,12 +25,12 @@ WORK=$SCRATCH  # testlib keeps each command's stderr here, off the full disk
 
 log_hours() { run --data "$1" hours log --as alice --to bob --minutes 30 --category befriending --date 2026-11-20 --again; }
 
-# Fills the disk but for 300 KB, then logs hours until the disk refuses one.
+# Fills the disk but for 100 KB, then logs hours until the disk refuses one.
 # Keeps the id of every acknowledged entry in $SCRATCH/acked.
 fill_until_refused() {
   local data=$1 free
   free=$(df --output=avail -k "$DISK" | tail -n 1)
-  dd if=/dev/zero of="$DISK/filler" bs=1k count=$((free - 300)) status=none 2>/dev/null
+  dd if=/dev/zero of="$DISK/filler" bs=1k count=$((free - 100)) status=none 2>/dev/null
   for _ in $(seq 1 3000); do
     log_hours "$data"
     [ "$status" -eq 0 ] || break
