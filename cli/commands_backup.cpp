@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <string_view>
 
 #include "client.h"
 #include "cohours/app/backup.h"
@@ -23,6 +25,15 @@ namespace cohours::cli {
 namespace fs = std::filesystem;
 
 namespace {
+
+// nlohmann's message without its "[json.exception.out_of_range.403] "
+// prefix, which means nothing to an admin: "key 'store_format' not found".
+std::string without_json_error_id(std::string_view what) {
+  if (what.starts_with("[json.exception.")) {
+    if (std::size_t end = what.find("] "); end != std::string_view::npos) what.remove_prefix(end + 2);
+  }
+  return std::string(what);
+}
 
 // A new file, 0600 from the start (it may hold the store's personal data or
 // sealed keys), written whole and synced.
@@ -188,8 +199,9 @@ void run_restore(const GlobalOptions& options, const std::string& dir_text, bool
                                 "cut short has no manifest)");
     try {
       manifest = nlohmann::json::parse(in).get<app::BackupManifest>();
-    } catch (const std::exception& e) {
-      fail(Code::malformed, (dir / "manifest.json").string() + " is not a cohours backup manifest: " + e.what());
+    } catch (const nlohmann::json::exception& e) {
+      fail(Code::malformed, (dir / "manifest.json").string() + " is not a cohours backup manifest: " +
+                                without_json_error_id(e.what()));
     }
   }
   app::NodeRestored done =

@@ -81,6 +81,11 @@ std::string render_metrics(const MetricsInput& in) {
   out.family("cohours_vettings_expiring", "gauge",
              "Vetting checks current today that expire within 30 days (`cohours vetting list --expiring 30`).");
   out.sample({}, in.node.vettings_expiring);
+  out.family("cohours_store_bytes", "gauge",
+             "Bytes on disk of the node's store directory (RocksDB's tables, write-ahead log and manifest).");
+  out.sample({}, in.node.store_bytes);
+  out.family("cohours_receipts_bytes", "gauge", "Bytes on disk of the expense receipts the node keeps.");
+  out.sample({}, in.node.receipts_bytes);
   return out.text();
 }
 

@@ -331,19 +331,20 @@ void Ledger::Impl::commit_group(const std::vector<Writer*>& group, const std::op
   }
   // A group that only refused still writes, to remember its refusals.
   bool wrote = false;
-  if (fatal.ok() && !view.empty()) {
-    if (next.size != tip.size) {
-      put_tip(view, next);
-      std::string head_bytes;
-      if (since_head_records == 0) {
-        // A head was just signed at this size (a rotation ended the group).
-        view.get(Column::heads, be64(next.size), &head_bytes);
-      } else {
-        head_bytes = bytes_string(encode_signed_tree_head(sign_head_at(next)));
-        view.put(Column::heads, be64(next.size), head_bytes);
-      }
-      view.put(Column::meta, meta_key::latest_head, head_bytes);
+  if (fatal.ok() && !view.empty() && next.size != tip.size) {
+    put_tip(view, next);
+    std::string head_bytes;
+    if (since_head_records == 0) {
+      // A head was just signed at this size (a rotation ended the group);
+      // a failed read leaves no empty latest head: the group fails whole.
+      fatal = view.get(Column::heads, be64(next.size), &head_bytes);
+    } else {
+      head_bytes = bytes_string(encode_signed_tree_head(sign_head_at(next)));
+      view.put(Column::heads, be64(next.size), head_bytes);
     }
+    if (fatal.ok()) view.put(Column::meta, meta_key::latest_head, head_bytes);
+  }
+  if (fatal.ok() && !view.empty()) {
     WriteBatch batch;
     view.drain_into(batch);
     fatal = rows.write_through(store, batch, Durability::synced);

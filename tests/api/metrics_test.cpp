@@ -91,6 +91,9 @@ TEST_CASE("GET /metrics of a real cohoursd, and its log") {
   const auto before = parse_exposition(first.body);
   CHECK(value_of(before, "cohours_frozen_logs") == 0);
   CHECK(value_of(before, "cohours_vettings_expiring") == 0);
+  // The store's bytes are its files' (a made node holds some); no receipts yet.
+  CHECK(value_of(before, "cohours_store_bytes") > 0);
+  CHECK(value_of(before, "cohours_receipts_bytes") == 0);
   CHECK(before.count("cohours_commit_duration_seconds_bucket{le=\"+Inf\"}") == 1);
   CHECK(before.count("cohours_build_info{version=\"" + version_text() + "\"}") == 1);
   const std::uint64_t health_before = value_of(before, R"(cohours_http_requests_total{route="/v1/health",status="200"})");

@@ -33,8 +33,11 @@ struct HandshakeSetup {
   HandshakeConfig config(const KeyPair& node, std::set<PublicKey> extra = {}) const {
     std::set<PublicKey> allowed = {a.public_key, b.public_key};
     allowed.insert(extra.begin(), extra.end());
-    return {id, std::make_shared<const KeyPair>(node.copy()),
-            [allowed](const PublicKey& key) { return allowed.count(key) > 0; }};
+    HandshakeConfig made;
+    made.consortium_id = id;
+    made.node = std::make_shared<const KeyPair>(node.copy());
+    made.allowed = [allowed](const PublicKey& key) { return allowed.count(key) > 0; };
+    return made;
   }
 };
 

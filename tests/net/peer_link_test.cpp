@@ -35,8 +35,11 @@ struct Nodes {
   Nodes() { random_bytes(consortium.bytes); }
   HandshakeConfig config(const KeyPair& node) const {
     std::set<PublicKey> members = {a.public_key, b.public_key};
-    return {consortium, std::make_shared<const KeyPair>(node.copy()),
-            [members](const PublicKey& key) { return members.count(key) > 0; }};
+    HandshakeConfig made;
+    made.consortium_id = consortium;
+    made.node = std::make_shared<const KeyPair>(node.copy());
+    made.allowed = [members](const PublicKey& key) { return members.count(key) > 0; };
+    return made;
   }
 };
 

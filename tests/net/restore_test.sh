@@ -172,4 +172,16 @@ python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[
 run --data "$WORK/damaged" restore "$WORK/bk2"
 if [ "$status" -ne 0 ] && [[ "$err" == *"Corruption"* || "$err" == *"corrupt"* || "$err" == *"checksum"* ]]; then ok; else bad "a damaged backup restored: $status $out $err"; fi
 [ -z "$(ls -A "$WORK/damaged" 2>/dev/null)" ] && ok || bad "a refused restore left $(ls -A "$WORK/damaged")"
+# A hand-edited manifest: a key taken out, then text that is not JSON. The
+# refusal names the key in plain words (not nlohmann's error id).
+cp -r "$WORK/bk" "$WORK/bk-manifest"
+jq 'del(.store_format)' "$WORK/bk/manifest.json" >"$WORK/bk-manifest/manifest.json"
+run --data "$WORK/damaged" restore "$WORK/bk-manifest"
+if [ "$status" -ne 0 ] && [[ "$err" == *"is not a cohours backup manifest: key 'store_format' not found"* ]] &&
+  [[ "$err" != *"json.exception"* ]]; then ok; else bad "a manifest without store_format: $status $out $err"; fi
+echo "not json" >"$WORK/bk-manifest/manifest.json"
+run --data "$WORK/damaged" restore "$WORK/bk-manifest"
+if [ "$status" -ne 0 ] && [[ "$err" == *"is not a cohours backup manifest: parse error"* ]]; then ok
+else bad "a manifest that is not JSON: $status $out $err"; fi
+[ -z "$(ls -A "$WORK/damaged" 2>/dev/null)" ] && ok || bad "a refused restore left $(ls -A "$WORK/damaged")"
 finish

@@ -37,6 +37,10 @@ struct NodeFigures {
   std::vector<LogFigures> logs;  // this node's own log first, then the others in key order
   std::uint64_t vettings_expiring = 0;  // within kVettingExpiringDays
   std::uint64_t vettings_current = 0;
+  // Bytes on disk of the node's store directory (RocksDB's tables, write-ahead
+  // log and manifest: what a backup copies) and of its kept receipts.
+  std::uint64_t store_bytes = 0;
+  std::uint64_t receipts_bytes = 0;
 };
 
 struct ShowNodeFigures {};
